@@ -1,0 +1,46 @@
+# Voix solidaires — everything a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := app
+
+.PHONY: install run test lint format translations extract-messages clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed translations
+
+# Compiled catalogues are build output (.mo files are not committed).
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d app/translations -D messages >/dev/null
+
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo load
+	@echo "Voix solidaires : http://127.0.0.1:$(PORT)"
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,88 @@
+"""Voix solidaires: the application factory."""
+
+import os
+
+from flask import Flask, request, session
+from flask_login import current_user
+
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from config import CONFIGS, INSTANCE_DIR
+
+BLUEPRINTS = (
+    "app.main",
+    "app.accounts",
+    "app.proposals",
+    "app.meetings",
+    "app.directory",
+    "app.admin",
+    "app.api",
+)
+
+
+def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
+    """Build the app: defaults, then the chosen config class, then test overrides."""
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_path=str(INSTANCE_DIR),
+    )
+    name = config_name or os.environ.get("VOIX_CONFIG", "development")
+    config_class = CONFIGS[name]
+    if hasattr(config_class, "check"):
+        config_class.check()
+    app.config.from_object(config_class)
+    app.config["CONFIG_NAME"] = name
+    if overrides:
+        app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    from app import cli, errors, templating
+
+    errors.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _select_locale() -> str:
+    """The account's language, then the visitor's choice, then the browser's."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    if current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import database
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=os.path.join(app.root_path, "..", "migrations"), render_as_batch=True
+    )
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=_select_locale,
+        default_translation_directories=os.path.join(app.root_path, "translations"),
+    )
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Connectez-vous pour accéder à cette page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    database.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    for module_name in BLUEPRINTS:
+        app.register_blueprint(import_module(module_name).bp)

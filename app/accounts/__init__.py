@@ -1,0 +1,5 @@
+"""The accounts area."""
+
+from app.accounts.views import bp
+
+__all__ = ["bp"]

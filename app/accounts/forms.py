@@ -1,0 +1,113 @@
+"""Account forms: registration, login, password reset, preferences."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    Regexp,
+    ValidationError,
+)
+
+from app.services.accounts import find_user_by_email, pseudonym_taken
+
+PASSWORD_HINT = _l("Au moins 8 caractères. Une phrase facile à retenir convient très bien.")
+
+
+def _password_field(label):
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(_l("Choisissez un mot de passe.")),
+            Length(
+                min=8, max=128, message=_l("Le mot de passe doit faire entre 8 et 128 caractères.")
+            ),
+        ],
+        description=PASSWORD_HINT,
+    )
+
+
+class RegistrationForm(FlaskForm):
+    email = EmailField(
+        _l("Adresse e-mail"),
+        validators=[
+            DataRequired(_l("Indiquez votre adresse e-mail.")),
+            Email(_l("Cette adresse e-mail n’est pas valide."), check_deliverability=False),
+            Length(max=254),
+        ],
+        description=_l("Elle reste privée : elle ne sert qu’à vous connecter."),
+    )
+    pseudonym = StringField(
+        _l("Pseudonyme public"),
+        validators=[
+            DataRequired(_l("Choisissez un pseudonyme.")),
+            Length(min=2, max=40, message=_l("Le pseudonyme doit faire entre 2 et 40 caractères.")),
+            Regexp(
+                r"^[\w .’'-]+$",
+                message=_l("Lettres, chiffres, espaces, points, tirets et apostrophes seulement."),
+            ),
+        ],
+        description=_l("C’est le nom que les autres verront. Pas besoin de votre vrai nom."),
+    )
+    password = _password_field(_l("Mot de passe"))
+    password_confirm = PasswordField(
+        _l("Confirmez le mot de passe"),
+        validators=[
+            DataRequired(_l("Confirmez le mot de passe.")),
+            EqualTo("password", _l("Les deux mots de passe ne sont pas identiques.")),
+        ],
+    )
+    accept_charter = BooleanField(
+        _l("J’ai lu et j’accepte la charte de participation"),
+        validators=[InputRequired(_l("Vous devez accepter la charte pour créer un compte."))],
+    )
+
+    def validate_email(self, field):
+        if find_user_by_email(field.data):
+            raise ValidationError(_l("Un compte existe déjà avec cette adresse."))
+
+    def validate_pseudonym(self, field):
+        if pseudonym_taken(field.data):
+            raise ValidationError(_l("Ce pseudonyme est déjà pris. Choisissez-en un autre."))
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("Adresse e-mail"), validators=[DataRequired(_l("Indiquez votre adresse e-mail."))]
+    )
+    password = PasswordField(
+        _l("Mot de passe"), validators=[DataRequired(_l("Indiquez votre mot de passe."))]
+    )
+    remember = BooleanField(_l("Rester connecté·e sur cet appareil"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("Adresse e-mail"),
+        validators=[
+            DataRequired(_l("Indiquez votre adresse e-mail.")),
+            Email(_l("Cette adresse e-mail n’est pas valide."), check_deliverability=False),
+        ],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = _password_field(_l("Nouveau mot de passe"))
+    password_confirm = PasswordField(
+        _l("Confirmez le nouveau mot de passe"),
+        validators=[
+            DataRequired(_l("Confirmez le mot de passe.")),
+            EqualTo("password", _l("Les deux mots de passe ne sont pas identiques.")),
+        ],
+    )
+
+
+class PreferencesForm(FlaskForm):
+    locale = SelectField(
+        _l("Langue du site"),
+        choices=[("", _l("Celle de mon navigateur")), ("fr", "Français"), ("en", "English")],
+    )

@@ -1,0 +1,128 @@
+"""Registration, login, logout, password reset, preferences."""
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.accounts.forms import (
+    ForgotPasswordForm,
+    LoginForm,
+    PreferencesForm,
+    RegistrationForm,
+    ResetPasswordForm,
+)
+from app.extensions import limiter
+from app.services import accounts
+
+bp = Blueprint("accounts", __name__, url_prefix="/compte")
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths are followed after login."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("main.index")
+
+
+def _start_session(user, remember: bool = False) -> None:
+    """A fresh session at login: nothing from before survives (no fixation)."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    login_user(user, remember=remember)
+
+
+@bp.route("/inscription", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
+def register():
+    """Create an account (e-mail, password, pseudonym, charter)."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        user = accounts.register_user(form.email.data, form.password.data, form.pseudonym.data)
+        _start_session(user)
+        flash(_("Bienvenue %(name)s ! Votre compte est créé.", name=user.pseudonym), "success")
+        return redirect(url_for("main.index"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    """Log in with e-mail and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            _start_session(user, remember=form.remember.data)
+            flash(_("Vous êtes connecté·e."), "success")
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append(_("Adresse e-mail ou mot de passe incorrect."))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/deconnexion")
+def logout():
+    """Log out (POST only, with the CSRF token)."""
+    logout_user()
+    session.clear()
+    flash(_("Vous êtes déconnecté·e."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RESET_RATE_LIMIT"], methods=["POST"])
+def forgot_password():
+    """Ask for a reset link by e-mail; the answer never says whether the account exists."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(
+            form.email.data,
+            lambda token: url_for("accounts.reset_password", token=token, _external=True),
+        )
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/reinitialiser/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RESET_RATE_LIMIT"], methods=["POST"])
+def reset_password(token: str):
+    """Choose a new password through the e-mailed link."""
+    if accounts.valid_reset_token(token) is None:
+        return render_template("accounts/reset_invalid.html"), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        accounts.reset_password(token, form.password.data)
+        flash(_("Votre mot de passe est changé. Vous pouvez vous connecter."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/preferences", methods=["GET", "POST"])
+@login_required
+def preferences():
+    """The account's page: language and memberships."""
+    form = PreferencesForm(obj=None, locale=current_user.locale or "")
+    if form.validate_on_submit():
+        accounts.set_locale(current_user, form.locale.data)
+        session.pop("locale", None)
+        flash(_("Vos préférences sont enregistrées."), "success")
+        return redirect(url_for("accounts.preferences"))
+    return render_template("accounts/preferences.html", form=form)

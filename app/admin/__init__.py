@@ -1,0 +1,5 @@
+"""The admin area."""
+
+from app.admin.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,89 @@
+"""Administration forms: organisations, users, themes."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional
+
+from app.labels import KIND_LABELS, ROLE_LABELS
+from app.proposals.forms import MultiCheckboxField
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(
+        _l("Nom"),
+        validators=[
+            DataRequired(_l("Indiquez le nom.")),
+            Length(max=200, message=_l("200 caractères au plus.")),
+        ],
+    )
+    short_name = StringField(
+        _l("Sigle"), validators=[Optional(), Length(max=40, message=_l("40 caractères au plus."))]
+    )
+    kind = SelectField(
+        _l("Type"), choices=[(kind.value, label) for kind, label in KIND_LABELS.items()]
+    )
+    description = TextAreaField(
+        _l("Ce que fait l’organisation"),
+        validators=[Length(max=5000, message=_l("5 000 caractères au plus."))],
+    )
+    address = StringField(
+        _l("Adresse"), validators=[Length(max=300, message=_l("300 caractères au plus."))]
+    )
+    contact_email = EmailField(
+        _l("E-mail de contact de l’organisation"),
+        validators=[
+            Optional(),
+            Email(_l("Cette adresse e-mail n’est pas valide."), check_deliverability=False),
+        ],
+    )
+    website = URLField(
+        _l("Site web"),
+        validators=[
+            Optional(),
+            URL(message=_l("Indiquez une adresse web complète (https://…).")),
+            Length(max=300),
+        ],
+    )
+    verified = BooleanField(
+        _l("Institution vérifiée par le réseau"),
+        description=_l("Seules les institutions vérifiées peuvent répondre officiellement."),
+    )
+
+
+class UserForm(FlaskForm):
+    role = SelectField(
+        _l("Rôle"), choices=[(role.value, label) for role, label in ROLE_LABELS.items()]
+    )
+    organisation_ids = MultiCheckboxField(_l("Membre de"), coerce=int)
+    active = BooleanField(
+        _l("Compte actif"), description=_l("Décochez pour bloquer le compte."), default=True
+    )
+
+
+class ThemeForm(FlaskForm):
+    name = StringField(
+        _l("Nom de l’atelier"),
+        validators=[
+            DataRequired(_l("Indiquez le nom.")),
+            Length(max=120, message=_l("120 caractères au plus.")),
+        ],
+    )
+    description = TextAreaField(
+        _l("Description"), validators=[Length(max=5000, message=_l("5 000 caractères au plus."))]
+    )
+    position = IntegerField(
+        _l("Ordre d’affichage"),
+        default=0,
+        validators=[
+            NumberRange(min=0, max=1000, message=_l("Un nombre entre 0 et 1 000.")),
+        ],
+    )

@@ -1,0 +1,136 @@
+"""Administration: organisations and their verification, roles and memberships, workshops."""
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app import policy
+from app.admin.forms import OrganisationForm, ThemeForm, UserForm
+from app.extensions import db
+from app.models import Organisation, OrganisationKind, Role, Theme, User
+from app.pagination import paginate
+from app.services import PermissionDenied
+from app.services import admin as service
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@login_required
+def _admins_only():
+    policy.require(policy.can_administer(current_user))
+
+
+def _name_taken(model, name: str, exclude_id: int | None) -> bool:
+    query = sa.select(model.id).where(sa.func.lower(model.name) == name.strip().lower())
+    if exclude_id is not None:
+        query = query.where(model.id != exclude_id)
+    return db.session.scalar(query) is not None
+
+
+@bp.get("/")
+def index():
+    """Counts and links to each administration page."""
+    counts = {
+        "organisations": db.session.scalar(sa.select(sa.func.count(Organisation.id))),
+        "users": db.session.scalar(sa.select(sa.func.count(User.id))),
+        "themes": db.session.scalar(sa.select(sa.func.count(Theme.id))),
+        "unverified": db.session.scalar(
+            sa.select(sa.func.count(Organisation.id)).where(
+                Organisation.kind == OrganisationKind.INSTITUTION, ~Organisation.verified
+            )
+        ),
+    }
+    return render_template("admin/index.html", counts=counts)
+
+
+@bp.get("/organisations")
+def organisations():
+    """Every organisation, unverified institutions first."""
+    query = sa.select(Organisation).order_by(Organisation.verified, Organisation.name)
+    return render_template("admin/organisations.html", page=paginate(query, per_page=50))
+
+
+@bp.route("/organisations/nouvelle", methods=["GET", "POST"])
+@bp.route("/organisations/<int:organisation_id>", methods=["GET", "POST"])
+def organisation(organisation_id: int | None = None):
+    """Create or edit an organisation, and verify an institution."""
+    organisation = db.get_or_404(Organisation, organisation_id) if organisation_id else None
+    form = OrganisationForm(obj=organisation)
+    if form.validate_on_submit():
+        if _name_taken(Organisation, form.name.data, organisation_id):
+            form.name.errors.append(_("Une organisation porte déjà ce nom."))
+        else:
+            data = {**form.data, "kind": OrganisationKind(form.kind.data)}
+            service.save_organisation(current_user, organisation, data)
+            flash(_("L’organisation est enregistrée."), "success")
+            return redirect(url_for("admin.organisations"))
+    return render_template("admin/organisation_form.html", form=form, organisation=organisation)
+
+
+@bp.get("/utilisateurs")
+def users():
+    """Accounts, searchable by pseudonym or e-mail."""
+    search = (request.args.get("q") or "").strip()[:100]
+    query = sa.select(User).options(sa.orm.selectinload(User.organisations)).order_by(User.id)
+    if search:
+        like = f"%{search.lower()}%"
+        query = query.where(
+            sa.or_(sa.func.lower(User.pseudonym).like(like), sa.func.lower(User.email).like(like))
+        )
+    return render_template("admin/users.html", page=paginate(query, per_page=50), search=search)
+
+
+@bp.route("/utilisateurs/<int:user_id>", methods=["GET", "POST"])
+def user(user_id: int):
+    """Give a role and memberships, or block an account."""
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user, role=user.role.value)
+    orgs = db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all()
+    form.organisation_ids.choices = [(o.id, o.name) for o in orgs]
+    if request.method == "GET":
+        form.organisation_ids.data = [o.id for o in user.organisations]
+    if form.validate_on_submit():
+        try:
+            service.update_user(
+                current_user,
+                user,
+                role=Role(form.role.data),
+                organisation_ids=form.organisation_ids.data or [],
+                active=form.active.data,
+            )
+        except PermissionDenied:
+            form.role.errors.append(
+                _(
+                    "Vous ne pouvez pas retirer votre propre rôle d’administrateur "
+                    "ni bloquer votre compte."
+                )
+            )
+        else:
+            flash(_("Le compte est mis à jour."), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.get("/ateliers")
+def themes():
+    """The workshops, in display order."""
+    themes = db.session.scalars(sa.select(Theme).order_by(Theme.position, Theme.name)).all()
+    return render_template("admin/themes.html", themes=themes)
+
+
+@bp.route("/ateliers/nouveau", methods=["GET", "POST"])
+@bp.route("/ateliers/<int:theme_id>", methods=["GET", "POST"])
+def theme(theme_id: int | None = None):
+    """Create or edit a workshop."""
+    theme = db.get_or_404(Theme, theme_id) if theme_id else None
+    form = ThemeForm(obj=theme)
+    if form.validate_on_submit():
+        if _name_taken(Theme, form.name.data, theme_id):
+            form.name.errors.append(_("Un atelier porte déjà ce nom."))
+        else:
+            service.save_theme(current_user, theme, form.data)
+            flash(_("L’atelier est enregistré."), "success")
+            return redirect(url_for("admin.themes"))
+    return render_template("admin/theme_form.html", form=form, theme=theme)

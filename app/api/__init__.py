@@ -1,0 +1,5 @@
+"""The api area."""
+
+from app.api.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,123 @@
+"""Read-only JSON API: published data only, the same rules as the pages."""
+
+import base64
+import binascii
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
+
+from app import queries
+from app.extensions import csrf, db
+from app.models import Proposal, ProposalStatus, Theme
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+def _encode_cursor(proposal: Proposal) -> str:
+    raw = f"{proposal.created_at.isoformat()}|{proposal.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        created, _, ident = raw.partition("|")
+        return datetime.fromisoformat(created), int(ident)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        abort(400)
+
+
+def _summary(proposal: Proposal) -> dict:
+    return {
+        "id": proposal.id,
+        "title": proposal.title,
+        "theme": proposal.theme.slug,
+        "status": proposal.status.value,
+        "created_at": proposal.created_at.isoformat() + "Z",
+        "url": url_for("proposals.show", proposal_id=proposal.id, _external=True),
+    }
+
+
+def _timeline(proposal: Proposal) -> list[dict]:
+    return [
+        {
+            "type": "status_change",
+            "from_status": change.from_status.value if change.from_status else None,
+            "to_status": change.to_status.value,
+            "reason": change.reason,
+            "by": change.actor.pseudonym if change.actor else None,
+            "created_at": change.created_at.isoformat() + "Z",
+        }
+        for change in proposal.status_changes
+    ]
+
+
+@bp.get("/themes")
+def themes():
+    """Every workshop with its number of proposals."""
+    return jsonify(
+        {
+            "items": [
+                {"slug": theme.slug, "name": theme.name, "proposal_count": count}
+                for theme, count in queries.themes_with_counts()
+            ]
+        }
+    )
+
+
+def _filters() -> tuple[Theme | None, ProposalStatus | None]:
+    theme = status = None
+    if slug := request.args.get("theme"):
+        theme = db.session.scalar(sa.select(Theme).filter_by(slug=slug)) or abort(404)
+    if value := request.args.get("status"):
+        try:
+            status = ProposalStatus(value)
+        except ValueError:
+            abort(400)
+    return theme, status
+
+
+@bp.get("/proposals")
+def proposals():
+    """Proposals newest first, by keyset pages: ``{"items": [...], "next_cursor": ...}``."""
+    theme, status = _filters()
+    size = current_app.config["API_PAGE_SIZE"]
+    query = queries.proposal_list_query(theme, status)
+    if cursor := request.args.get("cursor"):
+        created, ident = _decode_cursor(cursor)
+        query = query.where(sa.tuple_(Proposal.created_at, Proposal.id) < (created, ident))
+    rows = db.session.scalars(query.limit(size + 1)).unique().all()
+    items, more = rows[:size], len(rows) > size
+    return jsonify(
+        {
+            "items": [_summary(p) for p in items],
+            "next_cursor": _encode_cursor(items[-1]) if more else None,
+        }
+    )
+
+
+@bp.get("/proposals/<int:proposal_id>")
+def proposal(proposal_id: int):
+    """One proposal with its text, organisation, addressed institutions and timeline."""
+    proposal = queries.proposal_detail(proposal_id) or abort(404)
+    organisation = proposal.organisation
+    return jsonify(
+        {
+            **_summary(proposal),
+            "text": proposal.body,
+            "organisation": (
+                {"id": organisation.id, "name": organisation.name} if organisation else None
+            ),
+            "addressed_institutions": [
+                {
+                    "id": a.institution.id,
+                    "name": a.institution.name,
+                    "stated_position": a.stated_position or None,
+                }
+                for a in proposal.addressed
+            ],
+            "timeline": _timeline(proposal),
+        }
+    )

@@ -1,0 +1,54 @@
+"""Command-line tools: ``flask users create-admin`` and ``flask demo load``."""
+
+import click
+from email_validator import EmailNotValidError, validate_email
+from flask import Flask
+from flask.cli import AppGroup
+
+from app.services import ServiceError
+from app.services.accounts import create_admin, find_user_by_email, pseudonym_taken
+
+users_cli = AppGroup("users", help="Manage accounts.")
+demo_cli = AppGroup("demo", help="Demo data of the 2015 assises.")
+
+
+@users_cli.command("create-admin")
+@click.option("--email", prompt="E-mail")
+@click.option("--pseudonym", prompt="Pseudonyme public")
+@click.option("--password", prompt="Mot de passe", hide_input=True, confirmation_prompt=True)
+def create_admin_command(email: str, pseudonym: str, password: str) -> None:
+    """Create an admin account (the first one of a real install)."""
+    try:
+        email = validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise click.BadParameter(str(error), param_hint="--email") from error
+    if find_user_by_email(email):
+        raise click.BadParameter("Un compte existe déjà avec cette adresse.", param_hint="--email")
+    if pseudonym_taken(pseudonym):
+        raise click.BadParameter("Ce pseudonyme est déjà pris.", param_hint="--pseudonym")
+    if len(password) < 8:
+        raise click.BadParameter("Au moins 8 caractères.", param_hint="--password")
+    user = create_admin(email, pseudonym, password)
+    click.echo(f"Compte administrateur créé : {user.email} ({user.pseudonym}).")
+
+
+@demo_cli.command("load")
+def load_demo_command() -> None:
+    """Load the 2015 assises and one demo account per role (idempotent)."""
+    from app.demo.data_2015 import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from app.services.demo import load_demo
+
+    try:
+        created = load_demo()
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from error
+    summary = ", ".join(f"{name}: {count}" for name, count in created.items())
+    click.echo(f"Données de démonstration chargées ({summary or 'rien de nouveau'}).")
+    click.echo(f"Comptes de démonstration (mot de passe « {DEMO_PASSWORD} ») :")
+    for email, pseudonym, role, _org in DEMO_ACCOUNTS:
+        click.echo(f"  {role:<20} {email}  ({pseudonym})")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

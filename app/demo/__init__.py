@@ -1,0 +1,1 @@
+"""Demonstration data taken from the network's review of its 30 April 2015 assises."""

@@ -1,0 +1,54 @@
+"""Error pages in French, never a stack trace."""
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: (
+        _l("Requête invalide"),
+        _l("La demande n’a pas pu être comprise. Vérifiez le lien ou le formulaire."),
+    ),
+    403: (_l("Accès refusé"), _l("Vous n’avez pas le droit de faire cette action.")),
+    404: (_l("Page introuvable"), _l("Cette page n’existe pas ou a été déplacée.")),
+    405: (_l("Méthode non autorisée"), _l("Cette action n’est pas possible sur cette page.")),
+    429: (
+        _l("Trop de tentatives"),
+        _l("Vous avez fait trop de demandes. Attendez quelques minutes puis réessayez."),
+    ),
+    500: (
+        _l("Erreur du site"),
+        _l("Une erreur est survenue de notre côté. Réessayez dans un moment."),
+    ),
+}
+
+
+def _render(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    if request.path.startswith("/api/"):
+        return jsonify({"error": {"code": code, "message": str(title)}}), code
+    return (
+        render_template(
+            "errors/error.html", code=code, title=str(title), message=detail or str(message)
+        ),
+        code,
+    )
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return _render(
+            400, _("Le formulaire a expiré ou n’est pas valide. Rechargez la page et réessayez.")
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return _render(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("Unhandled error on %s", request.path)
+        return _render(500)

@@ -1,0 +1,5 @@
+"""The meetings area."""
+
+from app.meetings.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,22 @@
+"""Shared column helpers for the models."""
+
+import enum
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+
+def utcnow() -> datetime:
+    """Current time as a naive UTC datetime, the form every timestamp is stored in."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def enum_column(enum_class: type[enum.Enum], length: int = 32) -> sa.Enum:
+    """A portable string column holding the enum's values (no native DB enum)."""
+    return sa.Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )

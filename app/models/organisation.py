@@ -1,0 +1,64 @@
+"""Organisations: associations, service-provider associations and institutions."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import enum_column, utcnow
+
+
+class OrganisationKind(enum.StrEnum):
+    ASSOCIATION = "association"
+    SERVICE_PROVIDER = "service_provider"
+    INSTITUTION = "institution"
+
+
+membership = sa.Table(
+    "membership",
+    db.metadata,
+    sa.Column("user_id", sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "organisation_id",
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
+class Organisation(db.Model):
+    """A member of the network or an institution it talks to."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    short_name: Mapped[str | None] = mapped_column(sa.String(40))
+    kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind), index=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    address: Mapped[str] = mapped_column(sa.String(300), default="")
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    website: Mapped[str] = mapped_column(sa.String(300), default="")
+    verified: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    members: Mapped[list["User"]] = relationship(  # noqa: F821
+        secondary=membership, back_populates="organisations", order_by="User.pseudonym"
+    )
+
+    @property
+    def is_institution(self) -> bool:
+        return self.kind is OrganisationKind.INSTITUTION
+
+    @property
+    def is_association(self) -> bool:
+        return self.kind in (OrganisationKind.ASSOCIATION, OrganisationKind.SERVICE_PROVIDER)
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.slug}>"

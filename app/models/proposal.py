@@ -1,0 +1,99 @@
+"""Proposals, the institutions they are addressed to, and their public timeline."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import enum_column, utcnow
+from app.models.organisation import Organisation
+from app.models.theme import Theme
+from app.models.user import User
+
+
+class ProposalStatus(enum.StrEnum):
+    SUBMITTED = "submitted"
+    IN_DISCUSSION = "in_discussion"
+    SENT = "sent"
+    ANSWERED = "answered"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    ABANDONED = "abandoned"
+
+
+class Proposal(db.Model):
+    """A concrete proposal of the network, followed from submission until done."""
+
+    __table_args__ = (
+        sa.Index("ix_proposal_created", "created_at", "id"),
+        sa.Index("ix_proposal_theme_status", "theme_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    theme_id: Mapped[int] = mapped_column(sa.ForeignKey("theme.id"))
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[ProposalStatus] = mapped_column(
+        enum_column(ProposalStatus), default=ProposalStatus.SUBMITTED, index=True
+    )
+    origin: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    theme: Mapped[Theme] = relationship()
+    author: Mapped[User | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    addressed: Mapped[list["AddressedInstitution"]] = relationship(
+        back_populates="proposal",
+        cascade="all, delete-orphan",
+        order_by="AddressedInstitution.id",
+    )
+    status_changes: Mapped[list["StatusChange"]] = relationship(
+        back_populates="proposal",
+        cascade="all, delete-orphan",
+        order_by="(StatusChange.created_at.desc(), StatusChange.id.desc())",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Proposal {self.id}>"
+
+
+class AddressedInstitution(db.Model):
+    """An institution a proposal is addressed to, with the position it stated, if any."""
+
+    __table_args__ = (sa.UniqueConstraint("proposal_id", "institution_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"))
+    institution_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    stated_position: Mapped[str] = mapped_column(sa.Text, default="")
+
+    proposal: Mapped[Proposal] = relationship(back_populates="addressed")
+    institution: Mapped[Organisation] = relationship()
+
+
+class StatusChange(db.Model):
+    """One entry of a proposal's public timeline: who moved it, from what to what, why."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("proposal.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    from_status: Mapped[ProposalStatus | None] = mapped_column(enum_column(ProposalStatus))
+    to_status: Mapped[ProposalStatus] = mapped_column(enum_column(ProposalStatus))
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="status_changes")
+    actor: Mapped[User | None] = relationship()

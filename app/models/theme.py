@@ -1,0 +1,19 @@
+"""Themes: the workshops (ateliers) proposals are grouped by."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+
+
+class Theme(db.Model):
+    """A workshop of the network, such as housing or access to health care."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<Theme {self.slug}>"

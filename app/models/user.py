@@ -1,0 +1,63 @@
+"""People with an account, and their password-reset tokens."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import enum_column, utcnow
+from app.models.organisation import Organisation, membership
+
+
+class Role(enum.StrEnum):
+    PARTICIPANT = "participant"
+    ASSOCIATION_MEMBER = "association_member"
+    MODERATOR = "moderator"
+    INSTITUTION_REP = "institution_rep"
+    ADMIN = "admin"
+
+
+class User(UserMixin, db.Model):
+    """A registered person; the e-mail is private, the pseudonym is public."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    pseudonym: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.PARTICIPANT)
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
+    charter_version: Mapped[str] = mapped_column(sa.String(20))
+    charter_accepted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    organisations: Mapped[list[Organisation]] = relationship(
+        secondary=membership, back_populates="members", order_by=Organisation.name
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses blocked accounts
+        return self.active
+
+    def organisation_ids(self) -> set[int]:
+        return {org.id for org in self.organisations}
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.pseudonym}>"
+
+
+class PasswordResetToken(db.Model):
+    """A single-use, expiring password-reset link; only its hash is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

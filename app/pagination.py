@@ -1,0 +1,18 @@
+"""Page-number parsing shared by every paginated page."""
+
+from flask import abort, request
+
+from app.extensions import db
+
+
+def page_number() -> int:
+    """The ``page`` query argument; anything but a positive integer is a bad request."""
+    page = request.args.get("page", "1")
+    if not page.isdigit() or not 1 <= int(page) <= 100_000:
+        abort(400)
+    return int(page)
+
+
+def paginate(query, per_page: int):
+    """One page of a select, with the total (two queries, whatever the size)."""
+    return db.paginate(query, page=page_number(), per_page=per_page, error_out=False)

@@ -1,0 +1,67 @@
+"""Proposal forms: filing and editing, changing status, filtering the list."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.validators import DataRequired, Length
+
+from app.labels import STATUS_LABELS
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes: readable and usable without JavaScript."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class ProposalForm(FlaskForm):
+    title = StringField(
+        _l("Titre"),
+        validators=[
+            DataRequired(_l("Donnez un titre à la proposition.")),
+            Length(min=5, max=200, message=_l("Le titre doit faire entre 5 et 200 caractères.")),
+        ],
+        description=_l("Une phrase courte qui dit ce que vous proposez."),
+    )
+    body = TextAreaField(
+        _l("Texte de la proposition"),
+        validators=[
+            DataRequired(_l("Décrivez la proposition.")),
+            Length(
+                min=20, max=10000, message=_l("Le texte doit faire entre 20 et 10 000 caractères.")
+            ),
+        ],
+        description=_l("Le constat, ce qui est proposé, qui pourrait le faire."),
+    )
+    theme_id = SelectField(
+        _l("Atelier"), coerce=int, validators=[DataRequired(_l("Choisissez un atelier."))]
+    )
+    organisation_id = SelectField(
+        _l("Au nom de"), coerce=int, validators=[DataRequired(_l("Choisissez une association."))]
+    )
+    institution_ids = MultiCheckboxField(
+        _l("Institutions concernées"),
+        coerce=int,
+        description=_l("Les institutions à qui la proposition s’adresse (plusieurs possibles)."),
+    )
+
+
+class ProposalEditForm(ProposalForm):
+    organisation_id = None  # the association a proposal belongs to does not change
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(
+        _l("Nouveau statut"),
+        choices=[(status.value, label) for status, label in STATUS_LABELS.items()],
+        validators=[DataRequired(_l("Choisissez un statut."))],
+    )
+    reason = TextAreaField(
+        _l("Raison du changement"),
+        validators=[
+            DataRequired(_l("Indiquez la raison du changement.")),
+            Length(max=2000, message=_l("La raison ne doit pas dépasser 2 000 caractères.")),
+        ],
+        description=_l("Elle sera publiée sur le suivi de la proposition."),
+    )

@@ -1,0 +1,151 @@
+"""Proposals: the list, a proposal's page, filing, editing, status changes; workshop pages."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app import policy, queries
+from app.extensions import db
+from app.models import Organisation, Proposal, ProposalStatus, Theme
+from app.pagination import paginate
+from app.proposals.forms import ProposalEditForm, ProposalForm, StatusForm
+from app.services import ServiceError
+from app.services import proposals as service
+
+bp = Blueprint("proposals", __name__)
+
+
+def _parse_status(value: str | None) -> ProposalStatus | None:
+    if not value:
+        return None
+    try:
+        return ProposalStatus(value)
+    except ValueError:
+        abort(400)
+
+
+def _paginate(query):
+    return paginate(query, current_app.config["PROPOSALS_PER_PAGE"])
+
+
+def _load_proposal(proposal_id: int) -> Proposal:
+    return db.get_or_404(Proposal, proposal_id)
+
+
+@bp.get("/propositions")
+def index():
+    """All proposals, filtered by workshop and status, paginated."""
+    theme_slug = request.args.get("atelier") or None
+    theme = db.first_or_404(sa.select(Theme).filter_by(slug=theme_slug)) if theme_slug else None
+    status = _parse_status(request.args.get("statut"))
+    page = _paginate(queries.proposal_list_query(theme, status))
+    return render_template(
+        "proposals/index.html",
+        page=page,
+        themes=queries.themes_with_counts(),
+        theme=theme,
+        status=status,
+    )
+
+
+@bp.get("/ateliers")
+def themes():
+    """The workshops, with their number of proposals."""
+    return render_template("proposals/themes.html", themes=queries.themes_with_counts())
+
+
+@bp.get("/ateliers/<slug>")
+def theme(slug: str):
+    """A workshop: its description, proposals and meetings."""
+    theme = db.first_or_404(sa.select(Theme).filter_by(slug=slug))
+    status = _parse_status(request.args.get("statut"))
+    page = _paginate(queries.proposal_list_query(theme, status))
+    return render_template(
+        "proposals/theme.html",
+        theme=theme,
+        page=page,
+        status=status,
+        meetings=queries.upcoming_meetings_for(theme),
+    )
+
+
+@bp.get("/propositions/<int:proposal_id>")
+def show(proposal_id: int):
+    """A proposal: text, workshop, organisations, institutions, status and timeline."""
+    proposal = queries.proposal_detail(proposal_id) or abort(404)
+    status_form = StatusForm(status=proposal.status.value)
+    return render_template("proposals/show.html", proposal=proposal, status_form=status_form)
+
+
+def _fill_choices(form: ProposalForm) -> None:
+    form.theme_id.choices = [(t.id, t.name) for t, _n in queries.themes_with_counts()]
+    form.institution_ids.choices = [(o.id, o.name) for o in queries.institutions()]
+    if form.organisation_id is not None:
+        form.organisation_id.choices = [
+            (o.id, o.name) for o in policy.association_memberships(current_user)
+        ]
+
+
+def _form_values(form: ProposalForm) -> dict:
+    return {
+        "title": form.title.data,
+        "body": form.body.data,
+        "theme": db.session.get(Theme, form.theme_id.data),
+        "institution_ids": form.institution_ids.data or [],
+    }
+
+
+@bp.route("/propositions/nouvelle", methods=["GET", "POST"])
+@login_required
+def create():
+    """File a proposal in the name of one's association."""
+    policy.require(policy.can_create_proposal(current_user))
+    form = ProposalForm()
+    _fill_choices(form)
+    if form.validate_on_submit():
+        organisation = db.session.get(Organisation, form.organisation_id.data)
+        proposal = service.create_proposal(
+            current_user, organisation=organisation, **_form_values(form)
+        )
+        flash(_("La proposition est publiée."), "success")
+        return redirect(url_for("proposals.show", proposal_id=proposal.id))
+    return render_template("proposals/form.html", form=form, proposal=None)
+
+
+@bp.route("/propositions/<int:proposal_id>/modifier", methods=["GET", "POST"])
+@login_required
+def edit(proposal_id: int):
+    """Edit a proposal's text, workshop and addressed institutions."""
+    proposal = _load_proposal(proposal_id)
+    policy.require(policy.can_edit_proposal(current_user, proposal))
+    form = ProposalEditForm(obj=proposal)
+    _fill_choices(form)
+    if request.method == "GET":
+        form.institution_ids.data = [a.institution_id for a in proposal.addressed]
+    if form.validate_on_submit():
+        service.update_proposal(current_user, proposal, **_form_values(form))
+        flash(_("La proposition est modifiée."), "success")
+        return redirect(url_for("proposals.show", proposal_id=proposal.id))
+    return render_template("proposals/form.html", form=form, proposal=proposal)
+
+
+@bp.post("/propositions/<int:proposal_id>/statut")
+@login_required
+def change_status(proposal_id: int):
+    """Move a proposal to another status, with a reason shown on its timeline."""
+    proposal = _load_proposal(proposal_id)
+    policy.require(policy.can_change_status(current_user, proposal))
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            service.change_status(
+                current_user, proposal, ProposalStatus(form.status.data), form.reason.data
+            )
+        except ServiceError as error:
+            form.status.errors.append(str(error))
+        else:
+            flash(_("Le statut est changé."), "success")
+            return redirect(url_for("proposals.show", proposal_id=proposal.id) + "#suivi")
+    proposal = queries.proposal_detail(proposal_id)
+    return render_template("proposals/show.html", proposal=proposal, status_form=form)

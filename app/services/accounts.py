@@ -1,0 +1,123 @@
+"""Accounts: registration, login, password reset, first admin."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+
+from app.extensions import db
+from app.mail import send_email
+from app.models import PasswordResetToken, Role, User, utcnow
+from app.passwords import dummy_verify, hash_password, needs_rehash, verify_password
+
+CHARTER_VERSION = "2015-1"
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def pseudonym_taken(pseudonym: str) -> bool:
+    query = sa.select(User.id).where(sa.func.lower(User.pseudonym) == pseudonym.strip().lower())
+    return db.session.scalar(query) is not None
+
+
+def register_user(email: str, password: str, pseudonym: str, role: Role = Role.PARTICIPANT) -> User:
+    """Create an account that has accepted the current participation charter."""
+    user = User(
+        email=normalise_email(email),
+        pseudonym=pseudonym.strip(),
+        password_hash=hash_password(password),
+        role=role,
+        charter_version=CHARTER_VERSION,
+        charter_accepted_at=utcnow(),
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The account for these credentials, or None; upgrades an outdated hash."""
+    user = find_user_by_email(email)
+    if user is None:
+        dummy_verify(password)
+        return None
+    if not verify_password(user.password_hash, password) or not user.active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def set_locale(user: User, locale: str | None) -> None:
+    user.locale = locale or None
+    db.session.commit()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def request_password_reset(email: str, reset_url_for) -> None:
+    """E-mail a single-use link if the account exists; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    token = secrets.token_urlsafe(32)
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
+    db.session.add(
+        PasswordResetToken(
+            user=user,
+            token_hash=_token_hash(token),
+            expires_at=utcnow() + timedelta(seconds=max_age),
+        )
+    )
+    db.session.commit()
+    body = render_template(
+        "accounts/email/reset_password.txt",
+        user=user,
+        url=reset_url_for(token),
+        minutes=max_age // 60,
+    )
+    send_email(user.email, "Voix solidaires : réinitialiser votre mot de passe", body)
+
+
+def valid_reset_token(token: str) -> PasswordResetToken | None:
+    """The unused, unexpired token row matching this link, or None."""
+    row = db.session.scalar(
+        sa.select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token))
+    )
+    if row is None or row.used_at is not None or row.expires_at < utcnow():
+        return None
+    return row
+
+
+def reset_password(token: str, new_password: str) -> User | None:
+    """Set a new password with a reset link, which is then spent (with every other one)."""
+    row = valid_reset_token(token)
+    if row is None:
+        return None
+    user = row.user
+    user.password_hash = hash_password(new_password)
+    now = utcnow()
+    db.session.execute(
+        sa.update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    db.session.commit()
+    return user
+
+
+def create_admin(email: str, pseudonym: str, password: str) -> User:
+    """The first admin of a real install (``flask users create-admin``)."""
+    return register_user(email, password, pseudonym, role=Role.ADMIN)

@@ -1,0 +1,46 @@
+"""What every template can use: the policy, enum labels, date formats, the language switch."""
+
+from flask import Flask, request, session, url_for
+from flask_babel import format_date, format_datetime, get_locale
+
+from app import labels, policy
+
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+
+
+def _url_with_lang(lang: str) -> str:
+    args = request.args.to_dict()
+    args["lang"] = lang
+    endpoint = request.endpoint or "main.index"
+    view_args = request.view_args or {}
+    try:
+        return url_for(endpoint, **view_args, **args)
+    except Exception:  # an error page without a routable endpoint
+        return url_for("main.index", lang=lang)
+
+
+def _remember_language_choice() -> None:
+    """A visitor's ``?lang=`` choice is kept in the session for the next pages."""
+    lang = request.args.get("lang")
+    if lang in ("fr", "en"):
+        session["locale"] = lang
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_remember_language_choice)
+    app.jinja_env.globals.update(
+        policy=policy.TEMPLATE_PREDICATES,
+        status_label=labels.status_label,
+        role_label=labels.role_label,
+        kind_label=labels.kind_label,
+        url_with_lang=_url_with_lang,
+        language_names=LANGUAGE_NAMES,
+        current_locale=lambda: str(get_locale()),
+    )
+    app.jinja_env.filters["date"] = lambda value: format_date(value, "long") if value else ""
+    app.jinja_env.filters["datetime"] = lambda value: (
+        format_datetime(value, "d MMMM y, HH:mm") if value else ""
+    )
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,109 @@
+"""Configuration classes, read from the environment.
+
+Choose one with ``VOIX_CONFIG`` (development, testing, production); development is the default.
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'voix-solidaires.sqlite'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    LANGUAGES = ("fr", "en")
+
+    # Rate limits: Redis when several workers share the counters, memory otherwise.
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    RATELIMIT_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "20 per hour")
+    RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per 15 minutes")
+
+    # Outgoing e-mail: printed on the console unless MAIL_SERVER is set.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "Voix solidaires <ne-pas-repondre@voix-solidaires.fr>"
+    )
+    PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", str(60 * 60)))
+
+    # Argon2id at OWASP's minimum (19 MiB, 2 iterations, 1 lane).
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_COST = 19 * 1024
+    ARGON2_PARALLELISM = 1
+
+    PROPOSALS_PER_PAGE = 20
+    API_PAGE_SIZE = 50
+    DEMO_DATA_ALLOWED = True
+
+
+class DevelopmentConfig(Config):
+    """Local development: embedded SQLite, e-mails on the console."""
+
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    """The test suite: its own database, fast password hashing."""
+
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "TEST_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'test.sqlite'}"
+    )
+    SERVER_NAME = "localhost"
+    # Cheaper Argon2 parameters so the suite stays fast; the algorithm is the same.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    ARGON2_PARALLELISM = 1
+
+
+class ProductionConfig(Config):
+    """Production: PostgreSQL, secrets from the environment, secure cookies."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    DEMO_DATA_ALLOWED = False
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start without the secrets production needs."""
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(f"Missing environment variables for production: {missing}")
+        cls.SECRET_KEY = os.environ["SECRET_KEY"]
+        cls.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

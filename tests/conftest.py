@@ -1,0 +1,207 @@
+"""Shared fixtures: an app on a migrated database (SQLite, or PostgreSQL through
+TEST_DATABASE_URL), emptied after each test, and one logged-in client per role."""
+
+import os
+import tempfile
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from app import create_app
+from app.extensions import db as _db
+from app.extensions import limiter
+from app.models import (
+    Organisation,
+    OrganisationKind,
+    Proposal,
+    ProposalStatus,
+    Role,
+    StatusChange,
+    Theme,
+    User,
+)
+from app.passwords import hash_password
+from app.services.accounts import CHARTER_VERSION
+
+PASSWORD = "correct horse battery"
+ROLES = ("visitor", *[role.value for role in Role])
+
+
+def _database_url(tmp_dir: str) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir}/test.sqlite"
+
+
+def _reset_schema(url: str) -> None:
+    """Start from an empty database so `flask db upgrade` really runs from empty."""
+    if not url.startswith("postgresql"):
+        return
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app():
+    tmp_dir = tempfile.mkdtemp(prefix="voix-tests-")
+    url = _database_url(tmp_dir)
+    _reset_schema(url)
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        upgrade()
+    yield app
+
+
+def _empty_tables() -> None:
+    tables = list(reversed(_db.metadata.sorted_tables))
+    if _db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        _db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            _db.session.execute(table.delete())
+    _db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def db(app) -> Iterator:
+    """A clean database for every test, inside an app context."""
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        _db.session.remove()
+        _empty_tables()
+    limiter.reset()
+    app.extensions["mail_outbox"] = []
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app):
+    app.extensions["mail_outbox"] = []
+    return app.extensions["mail_outbox"]
+
+
+@pytest.fixture
+def make_organisation(db):
+    counter = iter(range(1, 10_000))
+
+    def make(kind=OrganisationKind.ASSOCIATION, name=None, verified=None, **fields):
+        n = next(counter)
+        org = Organisation(
+            slug=f"org-{n}",
+            name=name or f"Organisation {n}",
+            kind=kind,
+            verified=(kind is OrganisationKind.INSTITUTION) if verified is None else verified,
+            **fields,
+        )
+        db.session.add(org)
+        db.session.commit()
+        return org
+
+    return make
+
+
+@pytest.fixture
+def make_user(db, make_organisation):
+    counter = iter(range(1, 10_000))
+
+    def make(role="participant", organisation=None, email=None, pseudonym=None, active=True):
+        n = next(counter)
+        role = Role(role)
+        if organisation is None and role in (Role.ASSOCIATION_MEMBER, Role.MODERATOR):
+            organisation = make_organisation(OrganisationKind.ASSOCIATION)
+        if organisation is None and role is Role.INSTITUTION_REP:
+            organisation = make_organisation(OrganisationKind.INSTITUTION)
+        user = User(
+            email=email or f"user{n}@example.org",
+            pseudonym=pseudonym or f"{role.value}-{n}",
+            password_hash=hash_password(PASSWORD),
+            role=role,
+            charter_version=CHARTER_VERSION,
+            active=active,
+        )
+        if organisation is not None:
+            user.organisations.append(organisation)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_theme(db):
+    counter = iter(range(1, 10_000))
+
+    def make(name=None, **fields):
+        n = next(counter)
+        theme = Theme(slug=f"atelier-{n}", name=name or f"Atelier {n}", position=n, **fields)
+        db.session.add(theme)
+        db.session.commit()
+        return theme
+
+    return make
+
+
+@pytest.fixture
+def make_proposal(db, make_theme, make_organisation):
+    def make(
+        title="Ouvrir des bains-douches gratuits",
+        theme=None,
+        organisation=None,
+        author=None,
+        status=ProposalStatus.SUBMITTED,
+        institutions=(),
+        commit=True,
+    ):
+        proposal = Proposal(
+            title=title,
+            body="Le constat, puis ce qui est proposé.\nDeuxième ligne.",
+            theme=theme or make_theme(),
+            organisation=organisation
+            or (
+                author.organisations[0] if author and author.organisations else make_organisation()
+            ),
+            author=author,
+            status=status,
+        )
+        for institution in institutions:
+            proposal.addressed.append(_addressed(institution))
+        proposal.status_changes.append(StatusChange(from_status=None, to_status=status))
+        db.session.add(proposal)
+        if commit:
+            db.session.commit()
+        return proposal
+
+    return make
+
+
+def _addressed(institution):
+    from app.models import AddressedInstitution
+
+    return AddressedInstitution(institution=institution)
+
+
+def login(client, user) -> None:
+    response = client.post("/compte/connexion", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """Log the test client in as a new user of the given role and return that user."""
+
+    def do(role="participant", **kwargs):
+        user = make_user(role, **kwargs)
+        login(client, user)
+        return user
+
+    return do
