@@ -8,6 +8,7 @@ from app.models import (
     AddressedInstitution,
     Meeting,
     Organisation,
+    OrganisationKind,
     Proposal,
     ProposalStatus,
     StatusChange,
@@ -97,11 +98,17 @@ def meetings_page(upcoming: bool):
     )
 
 
-def institutions() -> list[Organisation]:
+def organisations_of_kind(*kinds: OrganisationKind) -> list[Organisation]:
     return list(
         db.session.scalars(
-            sa.select(Organisation)
-            .where(Organisation.kind == "institution")
-            .order_by(Organisation.name)
+            sa.select(Organisation).where(Organisation.kind.in_(kinds)).order_by(Organisation.name)
         )
     )
+
+
+def institutions() -> list[Organisation]:
+    return organisations_of_kind(OrganisationKind.INSTITUTION)
+
+
+def associations() -> list[Organisation]:
+    return organisations_of_kind(OrganisationKind.ASSOCIATION, OrganisationKind.SERVICE_PROVIDER)

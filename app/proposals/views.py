@@ -82,9 +82,14 @@ def _fill_choices(form: ProposalForm) -> None:
     form.theme_id.choices = [(t.id, t.name) for t, _n in queries.themes_with_counts()]
     form.institution_ids.choices = [(o.id, o.name) for o in queries.institutions()]
     if form.organisation_id is not None:
-        form.organisation_id.choices = [
-            (o.id, o.name) for o in policy.association_memberships(current_user)
-        ]
+        form.organisation_id.choices = [(o.id, o.name) for o in _filing_organisations()]
+
+
+def _filing_organisations():
+    """The associations a proposal may be filed for: one's own, or any for an admin."""
+    if policy.is_admin(current_user):
+        return queries.associations()
+    return policy.association_memberships(current_user)
 
 
 def _form_values(form: ProposalForm) -> dict:

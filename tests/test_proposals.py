@@ -1,0 +1,202 @@
+"""Proposals: list and filters, the proposal page, filing, editing, status changes."""
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import OrganisationKind, Proposal, ProposalStatus, StatusChange
+
+
+@pytest.fixture
+def member(login_as, make_organisation):
+    association = make_organisation(OrganisationKind.ASSOCIATION, name="Médecins du Monde")
+    return login_as("association_member", organisation=association)
+
+
+@pytest.fixture
+def institution(make_organisation):
+    return make_organisation(OrganisationKind.INSTITUTION, name="DDCS de la Moselle")
+
+
+def _form(member, theme, institution, **changes):
+    data = {
+        "title": "Ouvrir des bains-douches gratuits",
+        "body": "Des bains-douches et des toilettes publiques gratuits en centre-ville.",
+        "theme_id": theme.id,
+        "organisation_id": member.organisations[0].id,
+        "institution_ids": [institution.id],
+    }
+    data.update(changes)
+    return data
+
+
+def _count(model):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_member_files_a_proposal(client, member, make_theme, institution):
+    theme = make_theme("Accès à la santé")
+    response = client.post("/propositions/nouvelle", data=_form(member, theme, institution))
+    assert response.status_code == 302
+    proposal = db.session.scalar(sa.select(Proposal))
+    assert proposal.author_id == member.id
+    assert proposal.organisation.name == "Médecins du Monde"
+    assert [a.institution.name for a in proposal.addressed] == ["DDCS de la Moselle"]
+    assert proposal.status is ProposalStatus.SUBMITTED
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Ouvrir des bains-douches gratuits" in page
+    assert "DDCS de la Moselle" in page
+    assert "Proposition déposée" in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"title": ""}, "Donnez un titre à la proposition."),
+        ({"title": "abc"}, "Le titre doit faire entre 5 et 200 caractères."),
+        ({"body": "trop court"}, "Le texte doit faire entre 20 et 10 000 caractères."),
+        ({"theme_id": "999999"}, "un choix valide"),
+    ],
+)
+def test_bad_proposal_keeps_text_and_saves_nothing(
+    client, member, make_theme, institution, changes, message
+):
+    theme = make_theme()
+    data = _form(member, theme, institution, **changes)
+    data["body"] = changes.get("body", "Texte gardé <b>tel quel</b> après l’erreur, assez long.")
+    response = client.post("/propositions/nouvelle", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert message in html
+    assert "Le formulaire contient des erreurs" in html
+    if "body" not in changes:
+        assert "Texte gardé &lt;b&gt;tel quel&lt;/b&gt;" in html
+    assert _count(Proposal) == 0
+
+
+def test_member_cannot_file_for_another_association(
+    client, member, make_theme, institution, make_organisation
+):
+    other = make_organisation(OrganisationKind.ASSOCIATION)
+    data = _form(member, make_theme(), institution, organisation_id=other.id)
+    response = client.post("/propositions/nouvelle", data=data)
+    assert response.status_code == 200
+    assert _count(Proposal) == 0
+
+
+def test_edit_keeps_stated_positions(client, member, make_proposal, institution, make_theme):
+    proposal = make_proposal(organisation=member.organisations[0], institutions=[institution])
+    proposal.addressed[0].stated_position = "Avis défavorable."
+    db.session.commit()
+    new_theme = make_theme("Hébergement")
+    data = _form(member, new_theme, institution, title="Un titre tout neuf")
+    response = client.post(f"/propositions/{proposal.id}/modifier", data=data)
+    assert response.status_code == 302
+    db.session.expire_all()
+    proposal = db.session.get(Proposal, proposal.id)
+    assert proposal.title == "Un titre tout neuf"
+    assert proposal.theme.name == "Hébergement"
+    assert proposal.addressed[0].stated_position == "Avis défavorable."
+
+
+def test_edit_form_is_prefilled(client, member, make_proposal, institution):
+    proposal = make_proposal(organisation=member.organisations[0], institutions=[institution])
+    html = client.get(f"/propositions/{proposal.id}/modifier").get_data(as_text=True)
+    assert 'value="Ouvrir des bains-douches gratuits"' in html
+    assert (
+        f'<input checked id="institution_ids-0" name="institution_ids" type="checkbox" value="{institution.id}">'
+        in html
+    )
+
+
+def test_status_change_appears_on_timeline(client, member, make_proposal):
+    proposal = make_proposal(organisation=member.organisations[0])
+    response = client.post(
+        f"/propositions/{proposal.id}/statut",
+        data={"status": "in_discussion", "reason": "Discutée à l’atelier du 4 juin."},
+    )
+    assert response.status_code == 302
+    html = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
+    assert "Déposée → En discussion" in html
+    assert "Discutée à l’atelier du 4 juin." in html
+    change = db.session.scalar(sa.select(StatusChange).where(StatusChange.reason != ""))
+    assert change.actor_id == member.id
+    assert change.from_status is ProposalStatus.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"status": "in_discussion", "reason": ""}, "Indiquez la raison du changement."),
+        ({"status": "submitted", "reason": "Rien"}, "La proposition a déjà ce statut."),
+        ({"status": "bogus", "reason": "Rien"}, "un choix valide"),
+    ],
+)
+def test_bad_status_change_saves_nothing(client, member, make_proposal, data, message):
+    proposal = make_proposal(organisation=member.organisations[0])
+    response = client.post(f"/propositions/{proposal.id}/statut", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert message in html
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).status is ProposalStatus.SUBMITTED
+    assert _count(StatusChange) == 1
+
+
+def test_list_filters_by_theme_and_status(client, make_proposal, make_theme):
+    housing, health = make_theme("Hébergement"), make_theme("Santé")
+    make_proposal(title="Bail glissant", theme=housing, status=ProposalStatus.ANSWERED)
+    make_proposal(title="Domiciliation", theme=housing, status=ProposalStatus.IN_PROGRESS)
+    make_proposal(title="Comité de pilotage PASS", theme=health)
+    html = client.get(f"/propositions?atelier={housing.slug}&statut=answered").get_data(
+        as_text=True
+    )
+    assert "Bail glissant" in html
+    assert "Domiciliation" not in html
+    assert "Comité de pilotage PASS" not in html
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [("?statut=nope", 400), ("?atelier=inconnu", 404), ("?page=abc", 400), ("?page=0", 400)],
+)
+def test_list_rejects_bad_arguments(client, query, status):
+    response = client.get(f"/propositions{query}")
+    assert response.status_code == status
+    assert "<h1>" in response.get_data(as_text=True)
+
+
+def test_list_is_paginated(client, make_proposal, make_theme, app):
+    theme = make_theme()
+    per_page = app.config["PROPOSALS_PER_PAGE"]
+    for i in range(per_page + 3):
+        make_proposal(title=f"Proposition {i:02d}", theme=theme)
+    first = client.get("/propositions").get_data(as_text=True)
+    second = client.get("/propositions?page=2").get_data(as_text=True)
+    assert first.count('class="card"') == per_page
+    assert second.count('class="card"') == 3
+    assert "Page suivante" in first
+    assert "Page 2 sur 2" in second
+
+
+def test_user_text_is_escaped(client, make_proposal, make_theme):
+    proposal = make_proposal(title="<script>alert(1)</script>", theme=make_theme("<i>x</i>"))
+    for url in (f"/propositions/{proposal.id}", "/propositions", "/"):
+        html = client.get(url).get_data(as_text=True)
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_unknown_proposal_is_404_in_french(client):
+    response = client.get("/propositions/424242")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.get_data(as_text=True)
+
+
+def test_proposal_page_shows_stated_position(client, make_proposal, institution):
+    proposal = make_proposal(title="Camp géré type HCR", institutions=[institution])
+    proposal.addressed[0].stated_position = "Avis défavorable de la DDCS."
+    db.session.commit()
+    html = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
+    assert "Avis défavorable de la DDCS." in html
+    assert "Changer le statut" not in html  # visitors see no action they cannot take

@@ -1,0 +1,86 @@
+"""Pages run a fixed number of SQL queries whatever the number of rows."""
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from app.extensions import db
+from app.models import OrganisationKind, ProposalStatus, StatusChange
+
+
+@contextmanager
+def count_queries():
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def _seed(n, make_theme, make_organisation, make_proposal, make_user):
+    themes = [make_theme() for _ in range(3)]
+    institutions = [make_organisation(OrganisationKind.INSTITUTION) for _ in range(4)]
+    associations = [make_organisation() for _ in range(3)]
+    author = make_user("association_member", organisation=associations[0])
+    first = None
+    for i in range(n):
+        proposal = make_proposal(
+            title=f"Proposition numéro {i}",
+            theme=themes[i % 3],
+            organisation=associations[i % 3],
+            author=author,
+            status=list(ProposalStatus)[i % 7],
+            institutions=institutions[: 1 + i % 4],
+            commit=False,
+        )
+        proposal.status_changes.append(
+            StatusChange(
+                from_status=ProposalStatus.SUBMITTED,
+                to_status=proposal.status,
+                reason="Étape",
+                actor=author,
+            )
+        )
+        first = first or proposal
+    db.session.commit()
+    return first, themes[0]
+
+
+def _count(client, url):
+    client.get(url)  # warm-up: first-request work is not the page's cost
+    with count_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(statements)
+
+
+PAGES = [
+    lambda first, theme: "/",
+    lambda first, theme: "/propositions",
+    lambda first, theme: f"/propositions?atelier={theme.slug}&statut=submitted",
+    lambda first, theme: f"/propositions/{first.id}",
+    lambda first, theme: f"/ateliers/{theme.slug}",
+    lambda first, theme: "/ateliers",
+    lambda first, theme: "/organisations/",
+    lambda first, theme: "/api/v1/themes",
+    lambda first, theme: "/api/v1/proposals",
+    lambda first, theme: f"/api/v1/proposals/{first.id}",
+]
+
+
+@pytest.mark.parametrize("page", range(len(PAGES)))
+def test_query_count_does_not_grow(
+    client, db, page, make_theme, make_organisation, make_proposal, make_user
+):
+    first, theme = _seed(10, make_theme, make_organisation, make_proposal, make_user)
+    small = _count(client, PAGES[page](first, theme))
+    _seed(200, make_theme, make_organisation, make_proposal, make_user)
+    large = _count(client, PAGES[page](first, theme))
+    assert small == large
+    assert large <= 8
