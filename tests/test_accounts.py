@@ -1,21 +1,425 @@
+"""Accounts as a person meets them: register, log in and out, reset a password, pick a language."""
+
+import hashlib
+import re
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import sqlalchemy as sa
 from flask import g
-from tests.conftest import login
+from flask.testing import FlaskClient
+from markupsafe import escape
+
+from app.extensions import db
+from app.models import PasswordResetToken, User, utcnow
+from app.services.accounts import CHARTER_VERSION
+from tests.conftest import PASSWORD, login
+
+NEW_PASSWORD = "Zq8wX une phrase neuve"
+BAD_LOGIN = "Adresse e-mail ou mot de passe incorrect."
+RESET_LINK = re.compile(r"/compte/reinitialiser/([A-Za-z0-9_-]+)")
 
 
-def test_probe(app, client, make_user, login_as):
+class FreshContextClient(FlaskClient):
+    """The autouse `db` fixture keeps one app context open for the whole test, and every
+    request reuses it, so `g` (Flask-Login's user, Flask-Babel's locale) would leak from
+    one request to the next. Empty it before each request, as a real server would."""
+
+    def open(self, *args, **kwargs):
+        for name in list(g):
+            g.pop(name)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    return FreshContextClient(app, app.response_class)
+
+
+def user_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(User))
+
+
+def find_user(email: str) -> User | None:
+    db.session.expire_all()
+    return db.session.scalar(sa.select(User).where(User.email == email))
+
+
+def html_lang(response) -> str:
+    return re.search(r'<html lang="([^"]*)"', response.get_data(as_text=True)).group(1)
+
+
+def path_of(location: str) -> str:
+    return urlsplit(location).path
+
+
+# --- Registration -------------------------------------------------------------------------
+
+
+def register_data(**changes) -> dict:
+    data = {
+        "email": "Alice@Example.ORG",
+        "pseudonym": "Alice",
+        "password": NEW_PASSWORD,
+        "password_confirm": NEW_PASSWORD,
+        "accept_charter": "y",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_register_creates_the_account(client):
+    response = client.post("/compte/inscription", data=register_data())
+    assert response.status_code == 302
+    user = find_user("alice@example.org")
+    assert user.pseudonym == "Alice"
+    assert user.charter_version == CHARTER_VERSION
+    assert user.password_hash.startswith("$argon2id$")
+    assert NEW_PASSWORD not in user.password_hash
+
+
+def test_register_logs_the_new_user_in(client):
+    client.post("/compte/inscription", data=register_data())
+    response = client.get("/compte/preferences")
+    assert response.status_code == 200
+    assert "alice@example.org" in response.get_data(as_text=True)
+
+
+BAD_REGISTRATIONS = {
+    "missing email": ({"email": ""}, "Indiquez votre adresse e-mail."),
+    "invalid email": ({"email": "a&b<c>"}, "Cette adresse e-mail n’est pas valide."),
+    "short password": (
+        {"password": "k7Qz9", "password_confirm": "k7Qz9"},
+        "Le mot de passe doit faire entre 8 et 128 caractères.",
+    ),
+    "mismatched confirmation": (
+        {"password_confirm": "Yx7 une autre phrase"},
+        "Les deux mots de passe ne sont pas identiques.",
+    ),
+    "charter not accepted": (
+        {"accept_charter": None},
+        "Vous devez accepter la charte pour créer un compte.",
+    ),
+    "email taken, other case": (
+        {"email": "TAKEN@Example.org"},
+        "Un compte existe déjà avec cette adresse.",
+    ),
+    "pseudonym taken, other case": (
+        {"pseudonym": "DÉJÀ-PRIS"},
+        "Ce pseudonyme est déjà pris. Choisissez-en un autre.",
+    ),
+    "pseudonym with markup": (
+        {"pseudonym": "<script>"},
+        "Lettres, chiffres, espaces, points, tirets et apostrophes seulement.",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"), BAD_REGISTRATIONS.values(), ids=BAD_REGISTRATIONS.keys()
+)
+def test_register_refuses_bad_input(client, make_user, changes, message):
+    make_user(email="taken@example.org", pseudonym="déjà-pris")
+    data = register_data(**changes)
+    response = client.post("/compte/inscription", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert message in html
+    assert f'value="{escape(data["email"])}"' in html
+    assert f'value="{escape(data["pseudonym"])}"' in html
+    assert user_count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"), BAD_REGISTRATIONS.values(), ids=BAD_REGISTRATIONS.keys()
+)
+def test_register_never_echoes_the_password(client, make_user, changes, message):
+    make_user(email="taken@example.org", pseudonym="déjà-pris")
+    data = register_data(**changes)
+    html = client.post("/compte/inscription", data=data).get_data(as_text=True)
+    assert data["password"] not in html
+    assert data["password_confirm"] not in html
+
+
+def test_register_pseudonym_check_ignores_accented_case(client, make_user, request):
+    if db.engine.dialect.name == "sqlite":  # SQLite's lower() only folds ASCII letters
+        request.applymarker(pytest.mark.xfail(reason="pseudonym_taken on SQLite", strict=True))
+    make_user(pseudonym="Élodie")
+    response = client.post("/compte/inscription", data=register_data(pseudonym="élodie"))
+    assert response.status_code == 200
+    assert user_count() == 1
+
+
+def test_register_keeps_markup_escaped(client):
+    html = client.post("/compte/inscription", data=register_data(pseudonym="<script>")).get_data(
+        as_text=True
+    )
+    assert 'value="&lt;script&gt;"' in html
+    assert 'value="<script>"' not in html
+
+
+# --- Login ---------------------------------------------------------------------------------
+
+
+def test_login_with_good_credentials(client, make_user):
+    user = make_user(pseudonym="Bernadette")
+    response = client.post("/compte/connexion", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert path_of(response.location) == "/"
+    page = client.get("/compte/preferences")
+    assert page.status_code == 200
+    assert "Bernadette" in page.get_data(as_text=True)
+
+
+def test_login_email_is_not_case_sensitive(client, make_user):
+    make_user(email="claire@example.org")
+    data = {"email": "Claire@Example.ORG", "password": PASSWORD}
+    assert client.post("/compte/connexion", data=data).status_code == 302
+
+
+def test_login_wrong_password(client, make_user):
+    user = make_user(email="denis@example.org")
+    data = {"email": user.email, "password": "pas le bon mot de passe"}
+    response = client.post("/compte/connexion", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert BAD_LOGIN in html
+    assert 'value="denis@example.org"' in html
+    assert "pas le bon mot de passe" not in html
+    assert client.get("/compte/preferences").status_code == 302
+
+
+def test_login_unknown_email_says_the_same(client):
+    data = {"email": "personne@example.org", "password": PASSWORD}
+    response = client.post("/compte/connexion", data=data)
+    assert response.status_code == 200
+    assert BAD_LOGIN in response.get_data(as_text=True)
+
+
+def test_blocked_account_cannot_log_in(client, make_user):
+    user = make_user(active=False)
+    response = client.post("/compte/connexion", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 200
+    assert BAD_LOGIN in response.get_data(as_text=True)
+    assert client.get("/compte/preferences").status_code == 302
+
+
+def post_login_with_next(client, user, next_url):
+    data = {"email": user.email, "password": PASSWORD}
+    return client.post("/compte/connexion", query_string={"next": next_url}, data=data)
+
+
+def test_login_follows_a_relative_next(client, make_user):
+    response = post_login_with_next(client, make_user(), "/compte/preferences?x=1")
+    assert response.status_code == 302
+    assert response.location == "/compte/preferences?x=1"
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example"])
+def test_login_ignores_an_outside_next(client, make_user, next_url):
+    response = post_login_with_next(client, make_user(), next_url)
+    assert response.status_code == 302
+    assert response.location == "/"
+
+
+def test_login_next_with_backslash_stays_on_site(client, make_user):
+    response = post_login_with_next(client, make_user(), "/\\evil.example")
+    assert not response.location.startswith(("//", "/\\"))
+
+
+def test_login_renews_the_session(client, make_user):
+    with client.session_transaction() as session:
+        session["stale"] = "x"
+    login(client, make_user())
+    with client.session_transaction() as session:
+        assert "stale" not in session
+        assert "_user_id" in session
+
+
+def test_login_is_rate_limited(client):
+    data = {"email": "personne@example.org", "password": "mauvais mot de passe"}
+    for _ in range(10):
+        assert client.post("/compte/connexion", data=data).status_code == 200
+    response = client.post("/compte/connexion", data=data)
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.get_data(as_text=True)
+
+
+# --- Logout --------------------------------------------------------------------------------
+
+
+def test_logout_refuses_get(client, login_as):
+    login_as()
+    assert client.get("/compte/deconnexion").status_code == 405
+    assert client.get("/compte/preferences").status_code == 200
+
+
+def test_logout_by_post(client, login_as):
+    login_as()
+    assert client.post("/compte/deconnexion").status_code == 302
+    response = client.get("/compte/preferences")
+    assert response.status_code == 302
+    assert path_of(response.location) == "/compte/connexion"
+
+
+# --- Password reset ------------------------------------------------------------------------
+
+
+def ask_reset(client, email):
+    return client.post("/compte/mot-de-passe-oublie", data={"email": email})
+
+
+def reset_token(client, outbox, email) -> str:
+    ask_reset(client, email)
+    return RESET_LINK.search(outbox[-1].get_content()).group(1)
+
+
+def new_password_data(password=NEW_PASSWORD, confirm=NEW_PASSWORD) -> dict:
+    return {"password": password, "password_confirm": confirm}
+
+
+def can_log_in(app, email, password) -> bool:
+    data = {"email": email, "password": password}
+    return (
+        FreshContextClient(app, app.response_class).post("/compte/connexion", data=data).status_code
+        == 302
+    )
+
+
+def test_forgot_password_sends_one_link(client, outbox, make_user):
+    user = make_user(email="emma@example.org")
+    response = ask_reset(client, "Emma@example.org")
+    assert response.status_code == 200
+    assert "Vérifiez vos e-mails" in response.get_data(as_text=True)
+    assert len(outbox) == 1
+    assert outbox[0]["To"] == user.email
+    assert RESET_LINK.search(outbox[0].get_content())
+
+
+def test_forgot_password_reveals_nothing_for_unknown_email(client, outbox, make_user):
+    make_user(email="emma@example.org")
+    known = ask_reset(client, "emma@example.org").get_data(as_text=True)
+    unknown = ask_reset(client, "zoe@example.org").get_data(as_text=True)
+    assert "Vérifiez vos e-mails" in unknown
+    assert unknown.replace("zoe@", "X@") == known.replace("emma@", "X@")
+    assert [m["To"] for m in outbox] == ["emma@example.org"]
+
+
+def test_forgot_password_sends_nothing_to_blocked_account(client, outbox, make_user):
+    user = make_user(active=False)
+    assert ask_reset(client, user.email).status_code == 200
+    assert outbox == []
+
+
+def test_reset_link_shows_the_form(client, outbox, make_user):
+    token = reset_token(client, outbox, make_user().email)
+    response = client.get(f"/compte/reinitialiser/{token}")
+    assert response.status_code == 200
+    assert "Choisir un nouveau mot de passe" in response.get_data(as_text=True)
+
+
+def test_reset_with_mismatched_passwords(app, client, outbox, make_user):
     user = make_user()
-    for nxt in ["/\\evil.example", "/\t/evil.example", "/%5Cevil.example", "\\\\evil.example"]:
-        r = client.post(
-            "/compte/connexion",
-            query_string={"next": nxt},
-            data={"email": user.email, "password": "correct horse battery"},
-        )
-        print(repr(nxt), r.status_code, repr(r.headers.get("Location")))
-        client.post("/compte/deconnexion")
-        for k in list(g):
-            g.pop(k)
-    login(client, user)
-    r = client.post("/compte/preferences", data={"locale": "xx"})
-    import re
+    old_hash = user.password_hash
+    token = reset_token(client, outbox, user.email)
+    data = new_password_data(confirm="Yx7 une autre phrase")
+    response = client.post(f"/compte/reinitialiser/{token}", data=data)
+    assert response.status_code == 200
+    assert "Les deux mots de passe ne sont pas identiques." in response.get_data(as_text=True)
+    assert find_user(user.email).password_hash == old_hash
+    assert client.get(f"/compte/reinitialiser/{token}").status_code == 200
 
-    print(r.status_code, re.findall(r'class="error".*', r.get_data(as_text=True)))
+
+def test_reset_changes_the_password(app, client, outbox, make_user):
+    user = make_user()
+    token = reset_token(client, outbox, user.email)
+    response = client.post(f"/compte/reinitialiser/{token}", data=new_password_data())
+    assert response.status_code == 302
+    assert path_of(response.location) == "/compte/connexion"
+    assert can_log_in(app, user.email, NEW_PASSWORD)
+    assert not can_log_in(app, user.email, PASSWORD)
+
+
+def test_reset_link_works_only_once(client, outbox, make_user):
+    token = reset_token(client, outbox, make_user().email)
+    client.post(f"/compte/reinitialiser/{token}", data=new_password_data())
+    for response in (
+        client.get(f"/compte/reinitialiser/{token}"),
+        client.post(f"/compte/reinitialiser/{token}", data=new_password_data("Autre phrase 42")),
+    ):
+        assert response.status_code == 400
+        assert "Ce lien ne fonctionne plus" in response.get_data(as_text=True)
+
+
+def test_reset_link_expires(client, outbox, make_user):
+    token = reset_token(client, outbox, make_user().email)
+    row = db.session.scalar(sa.select(PasswordResetToken))
+    row.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    response = client.get(f"/compte/reinitialiser/{token}")
+    assert response.status_code == 400
+    assert "Ce lien ne fonctionne plus" in response.get_data(as_text=True)
+
+
+def test_random_reset_token_is_refused(client):
+    response = client.get("/compte/reinitialiser/pas-un-vrai-jeton-0123456789")
+    assert response.status_code == 400
+    assert "Ce lien ne fonctionne plus" in response.get_data(as_text=True)
+
+
+def test_reset_token_is_stored_hashed(client, outbox, make_user):
+    token = reset_token(client, outbox, make_user().email)
+    row = db.session.scalar(sa.select(PasswordResetToken))
+    assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in row.token_hash
+
+
+# --- Preferences and language --------------------------------------------------------------
+
+
+def test_preferences_require_login(client):
+    response = client.get("/compte/preferences")
+    assert response.status_code == 302
+    location = urlsplit(response.location)
+    assert location.path == "/compte/connexion"
+    assert parse_qs(location.query)["next"] == ["/compte/preferences"]
+
+
+def test_preferences_save_the_locale(client, login_as):
+    user = login_as()
+    response = client.post("/compte/preferences", data={"locale": "en"})
+    assert response.status_code == 302
+    assert find_user(user.email).locale == "en"
+    assert html_lang(client.get("/")) == "en"
+
+
+def test_preferences_refuse_an_unknown_locale(client, login_as):
+    user = login_as()
+    response = client.post("/compte/preferences", data={"locale": "xx"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert escape("N'est pas un choix valide.") in html
+    assert 'aria-invalid="true"' in html
+    assert find_user(user.email).locale is None
+
+
+def test_default_language_is_french(client):
+    assert html_lang(client.get("/")) == "fr"
+
+
+def test_browser_language_is_used(client):
+    assert html_lang(client.get("/", headers={"Accept-Language": "en-GB,en;q=0.8"})) == "en"
+
+
+def test_lang_parameter_is_kept_for_the_visit(client):
+    assert html_lang(client.get("/?lang=en")) == "en"
+    assert html_lang(client.get("/")) == "en"
+    assert html_lang(client.get("/?lang=fr")) == "fr"
+    assert html_lang(client.get("/")) == "fr"
+
+
+def test_lang_choice_survives_login(client, make_user):
+    client.get("/?lang=en")
+    login(client, make_user())
+    assert html_lang(client.get("/")) == "en"

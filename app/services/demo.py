@@ -203,7 +203,7 @@ def load_demo() -> dict:
     """
     if not current_app.config.get("DEMO_DATA_ALLOWED", False):
         raise ServiceError(
-            "Les données de démonstration ne peuvent pas être chargées sur cette instance."
+            "Les données de démonstration ne peuvent pas être chargées en production."
         )
     counts = dict.fromkeys(
         (

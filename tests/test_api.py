@@ -1,0 +1,78 @@
+"""The read-only JSON API."""
+
+import pytest
+
+from app.models import OrganisationKind, ProposalStatus
+
+
+def test_themes_with_counts(client, make_theme, make_proposal):
+    health = make_theme("Accès à la santé")
+    make_theme("Urgence alimentaire")
+    make_proposal(theme=health)
+    data = client.get("/api/v1/themes").get_json()
+    assert data["items"] == [
+        {"slug": health.slug, "name": "Accès à la santé", "proposal_count": 1},
+        {"slug": "atelier-2", "name": "Urgence alimentaire", "proposal_count": 0},
+    ]
+
+
+def test_proposals_cursor_walks_every_item(client, app, make_theme, make_proposal):
+    app.config["API_PAGE_SIZE"] = 3
+    theme = make_theme()
+    made = [make_proposal(title=f"Proposition {i}", theme=theme) for i in range(7)]
+    seen, cursor = [], None
+    for _ in range(5):
+        url = "/api/v1/proposals" + (f"?cursor={cursor}" if cursor else "")
+        data = client.get(url).get_json()
+        seen += [item["id"] for item in data["items"]]
+        cursor = data["next_cursor"]
+        if cursor is None:
+            break
+    app.config["API_PAGE_SIZE"] = 50
+    assert sorted(seen) == sorted(p.id for p in made)
+    assert len(seen) == len(set(seen)) == 7
+
+
+def test_proposals_filter_and_item_shape(client, make_theme, make_proposal):
+    housing = make_theme("Hébergement")
+    make_proposal(title="Bail glissant", theme=housing, status=ProposalStatus.ANSWERED)
+    make_proposal(title="Domiciliation", theme=housing)
+    data = client.get(f"/api/v1/proposals?theme={housing.slug}&status=answered").get_json()
+    assert [item["title"] for item in data["items"]] == ["Bail glissant"]
+    item = data["items"][0]
+    assert set(item) == {"id", "title", "theme", "status", "created_at", "url"}
+    assert item["theme"] == housing.slug
+    assert item["url"].endswith(f"/propositions/{item['id']}")
+    assert data["next_cursor"] is None
+
+
+def test_proposal_detail(client, make_proposal, make_organisation):
+    ddcs = make_organisation(OrganisationKind.INSTITUTION, name="DDCS")
+    proposal = make_proposal(title="Camp géré type HCR", institutions=[ddcs])
+    proposal.addressed[0].stated_position = "Avis défavorable."
+    from app.extensions import db
+
+    db.session.commit()
+    data = client.get(f"/api/v1/proposals/{proposal.id}").get_json()
+    assert data["text"].startswith("Le constat")
+    assert data["organisation"]["name"] == proposal.organisation.name
+    assert data["addressed_institutions"] == [
+        {"id": ddcs.id, "name": "DDCS", "stated_position": "Avis défavorable."}
+    ]
+    assert data["timeline"][0]["to_status"] == "submitted"
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/api/v1/proposals?status=nope", 400),
+        ("/api/v1/proposals?cursor=%%%", 400),
+        ("/api/v1/proposals?cursor=bm9wZQ", 400),
+        ("/api/v1/proposals?theme=inconnu", 404),
+        ("/api/v1/proposals/999999", 404),
+    ],
+)
+def test_bad_requests_answer_json(client, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == status
