@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from flask import g
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
@@ -44,12 +46,29 @@ def _reset_schema(url: str) -> None:
     engine.dispose()
 
 
+class FreshRequestClient(FlaskClient):
+    """Each request starts with an empty `g`, as in production.
+
+    The `db` fixture keeps an app context open for the test's own queries; requests reuse it,
+    so without this Flask-Login's user and Babel's locale would leak from one request (or one
+    client) to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        g.__dict__.clear()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            g.__dict__.clear()
+
+
 @pytest.fixture(scope="session")
 def app():
     tmp_dir = tempfile.mkdtemp(prefix="voix-tests-")
     url = _database_url(tmp_dir)
     _reset_schema(url)
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+    app.test_client_class = FreshRequestClient
     with app.app_context():
         upgrade()
     yield app

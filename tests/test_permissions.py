@@ -12,7 +12,8 @@ PUBLIC = dict.fromkeys(ROLES, OK)
 
 
 def by_role(visitor, participant, association, moderator, institution, admin):
-    return dict(zip(ROLES, (visitor, participant, association, moderator, institution, admin)))
+    statuses = (visitor, participant, association, moderator, institution, admin)
+    return dict(zip(ROLES, statuses, strict=True))
 
 
 ADMIN_ONLY = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)

@@ -1,11 +1,12 @@
 """People with an account, and their password-reset tokens."""
 
 import enum
+import unicodedata
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.extensions import db
 from app.models.base import enum_column, utcnow
@@ -20,12 +21,19 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+def pseudonym_key(pseudonym: str) -> str:
+    """The form in which two pseudonyms are compared: trimmed, NFKC, case-folded."""
+    return unicodedata.normalize("NFKC", pseudonym.strip()).casefold()
+
+
 class User(UserMixin, db.Model):
     """A registered person; the e-mail is private, the pseudonym is public."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
-    pseudonym: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    pseudonym: Mapped[str] = mapped_column(sa.String(40))
+    # Case- and accent-insensitive form, unique, so "Élodie" and "élodie" cannot coexist.
+    pseudonym_key: Mapped[str] = mapped_column(sa.String(40), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.PARTICIPANT)
     locale: Mapped[str | None] = mapped_column(sa.String(8))
@@ -38,6 +46,11 @@ class User(UserMixin, db.Model):
     organisations: Mapped[list[Organisation]] = relationship(
         secondary=membership, back_populates="members", order_by=Organisation.name
     )
+
+    @validates("pseudonym")
+    def _keep_pseudonym_key(self, _key: str, value: str) -> str:
+        self.pseudonym_key = pseudonym_key(value)
+        return value
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses blocked accounts

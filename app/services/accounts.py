@@ -10,6 +10,7 @@ from flask import current_app, render_template
 from app.extensions import db
 from app.mail import send_email
 from app.models import PasswordResetToken, Role, User, utcnow
+from app.models.user import pseudonym_key
 from app.passwords import dummy_verify, hash_password, needs_rehash, verify_password
 
 CHARTER_VERSION = "2015-1"
@@ -24,7 +25,7 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def pseudonym_taken(pseudonym: str) -> bool:
-    query = sa.select(User.id).where(sa.func.lower(User.pseudonym) == pseudonym.strip().lower())
+    query = sa.select(User.id).where(User.pseudonym_key == pseudonym_key(pseudonym))
     return db.session.scalar(query) is not None
 
 

@@ -1,8 +1,8 @@
 """foundation: organisations, users, themes, proposals, meetings
 
-Revision ID: 1ac89769f540
+Revision ID: 18e3cdd9bfaf
 Revises: 
-Create Date: 2026-11-26 01:16:35.855333
+Create Date: 2026-11-26 01:20:51.901868
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '1ac89769f540'
+revision = '18e3cdd9bfaf'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -51,6 +51,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('pseudonym', sa.String(length=40), nullable=False),
+    sa.Column('pseudonym_key', sa.String(length=40), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('role', sa.Enum('participant', 'association_member', 'moderator', 'institution_rep', 'admin', name='role', native_enum=False, length=32), nullable=False),
     sa.Column('locale', sa.String(length=8), nullable=True),
@@ -61,7 +62,7 @@ def upgrade():
     sa.Column('last_login_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user')),
     sa.UniqueConstraint('email', name=op.f('uq_user_email')),
-    sa.UniqueConstraint('pseudonym', name=op.f('uq_user_pseudonym'))
+    sa.UniqueConstraint('pseudonym_key', name=op.f('uq_user_pseudonym_key'))
     )
     op.create_table('meeting',
     sa.Column('id', sa.Integer(), nullable=False),
