@@ -84,3 +84,18 @@ def test_query_count_does_not_grow(
     large = _count(client, PAGES[page](first, theme))
     assert small == large
     assert large <= 8
+
+
+@pytest.mark.parametrize("page", [1, 3])
+def test_query_count_logged_in(
+    client, db, page, make_theme, make_organisation, make_proposal, make_user
+):
+    from tests.conftest import login
+
+    first, theme = _seed(10, make_theme, make_organisation, make_proposal, make_user)
+    login(client, first.author)  # the author sees the edit link and the status form
+    small = _count(client, PAGES[page](first, theme))
+    _seed(200, make_theme, make_organisation, make_proposal, make_user)
+    large = _count(client, PAGES[page](first, theme))
+    assert small == large
+    assert large <= 10
