@@ -59,6 +59,21 @@ class Config:
     ARGON2_MEMORY_COST = 19 * 1024
     ARGON2_PARALLELISM = 1
 
+    # Contributions (testimonies, comments, replies) and their moderation.
+    TESTIMONY_MAX_LENGTH = 5000
+    COMMENT_MAX_LENGTH = 2000
+    CONTRIBUTION_EDIT_MINUTES = 15
+    CONTRIBUTIONS_PER_PAGE = 20
+    FLAG_HIDE_THRESHOLD = int(os.environ.get("FLAG_HIDE_THRESHOLD", "3"))
+    GUEST_TESTIMONY_RATE_LIMIT = os.environ.get(
+        "GUEST_TESTIMONY_RATE_LIMIT", "5 per hour;20 per day"
+    )
+    CONTRIBUTION_RATE_LIMIT = os.environ.get("CONTRIBUTION_RATE_LIMIT", "30 per hour")
+    FLAG_RATE_LIMIT = os.environ.get("FLAG_RATE_LIMIT", "30 per hour")
+    MODERATION_QUEUE_PER_PAGE = 25
+    # Send queued e-mails right after the response; `flask outbox deliver` retries the rest.
+    OUTBOX_DELIVER_AFTER_REQUEST = True
+
     PROPOSALS_PER_PAGE = 20
     API_PAGE_SIZE = 50
     DEMO_DATA_ALLOWED = True
@@ -78,6 +93,7 @@ class TestingConfig(Config):
         "TEST_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'test.sqlite'}"
     )
     SERVER_NAME = "localhost"
+    OUTBOX_DELIVER_AFTER_REQUEST = False  # tests deliver explicitly
     # Cheaper Argon2 parameters so the suite stays fast; the algorithm is the same.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024

@@ -12,6 +12,9 @@ BLUEPRINTS = (
     "app.main",
     "app.accounts",
     "app.proposals",
+    "app.contributions",
+    "app.moderation",
+    "app.notifications",
     "app.meetings",
     "app.directory",
     "app.admin",
@@ -39,9 +42,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     _init_extensions(app)
     _register_blueprints(app)
-    from app import cli, errors, templating
+    from app import cli, errors, outbox, templating
 
     errors.init_app(app)
+    outbox.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
     return app

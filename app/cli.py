@@ -10,6 +10,24 @@ from app.services.accounts import create_admin, find_user_by_email, pseudonym_ta
 
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demo data of the 2015 assises.")
+outbox_cli = AppGroup("outbox", help="E-mails waiting to be sent.")
+
+
+@outbox_cli.command("deliver")
+@click.option("--loop", is_flag=True, help="Keep delivering every few seconds (a worker).")
+@click.option("--interval", default=10, show_default=True, help="Seconds between rounds.")
+def deliver_command(loop: bool, interval: int) -> None:
+    """Send the e-mails queued by notifications (retries failed ones)."""
+    import time
+
+    from app.services.notifications import deliver_outbox
+
+    while True:
+        sent = deliver_outbox()
+        click.echo(f"{sent} e-mail(s) envoyé(s).")
+        if not loop:
+            return
+        time.sleep(interval)
 
 
 @users_cli.command("create-admin")
@@ -52,3 +70,4 @@ def load_demo_command() -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(outbox_cli)

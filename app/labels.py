@@ -2,7 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 
-from app.models import OrganisationKind, ProposalStatus, Role
+from app.models import (
+    ContributionState,
+    FlagReason,
+    ModerationAction,
+    ModerationReason,
+    OrganisationKind,
+    ProposalStatus,
+    Role,
+)
 
 STATUS_LABELS = {
     ProposalStatus.SUBMITTED: _l("Déposée"),
@@ -39,3 +47,74 @@ def role_label(role) -> str:
 
 def kind_label(kind) -> str:
     return str(KIND_LABELS[OrganisationKind(kind)])
+
+
+CONTRIBUTION_STATE_LABELS = {
+    ContributionState.PENDING: _l("En attente de modération"),
+    ContributionState.PUBLISHED: _l("Publiée"),
+    ContributionState.HIDDEN: _l("Masquée par la modération"),
+    ContributionState.REJECTED: _l("Refusée par la modération"),
+}
+
+FLAG_REASON_LABELS = {
+    FlagReason.INSULT: _l("Insulte ou propos blessants"),
+    FlagReason.PERSONAL_DATA: _l("Données personnelles (nom, adresse, téléphone…)"),
+    FlagReason.OFF_TOPIC: _l("Hors sujet"),
+    FlagReason.SPAM: _l("Publicité ou spam"),
+    FlagReason.OTHER: _l("Autre raison"),
+}
+
+MODERATION_ACTION_LABELS = {
+    ModerationAction.APPROVE: _l("Publier"),
+    ModerationAction.REJECT: _l("Refuser"),
+    ModerationAction.HIDE: _l("Masquer"),
+    ModerationAction.RESTORE: _l("Rétablir"),
+    ModerationAction.AUTO_HIDE: _l("Masquée automatiquement après plusieurs signalements"),
+}
+
+MODERATION_REASON_LABELS = {
+    ModerationReason.COMPLIANT: _l("Conforme à la charte"),
+    ModerationReason.INSULT: _l("Insulte ou propos blessants (charte, article 2)"),
+    ModerationReason.DISCRIMINATION: _l("Propos discriminatoires (charte, article 2)"),
+    ModerationReason.PERSONAL_DATA: _l("Données personnelles exposées (charte, article 3)"),
+    ModerationReason.OFF_TOPIC: _l("Hors sujet"),
+    ModerationReason.SPAM: _l("Publicité ou spam"),
+    ModerationReason.FLAGS: _l("Plusieurs signalements"),
+    ModerationReason.OTHER: _l("Autre raison (précisée)"),
+}
+
+
+def contribution_state_label(state) -> str:
+    return str(CONTRIBUTION_STATE_LABELS[ContributionState(state)])
+
+
+def flag_reason_label(reason) -> str:
+    return str(FLAG_REASON_LABELS[FlagReason(reason)])
+
+
+def moderation_action_label(action) -> str:
+    return str(MODERATION_ACTION_LABELS[ModerationAction(action)])
+
+
+def moderation_reason_label(reason) -> str:
+    return str(MODERATION_REASON_LABELS[ModerationReason(reason)])
+
+
+def author_label(contribution) -> str:
+    """How an author is shown to the public: never the account behind an anonymous one."""
+    if contribution.is_assisted:
+        org = contribution.recorded_for.name
+        if contribution.guest_name:
+            return str(
+                _l(
+                    "%(name)s, témoignage recueilli par %(org)s",
+                    name=contribution.guest_name,
+                    org=org,
+                )
+            )
+        return str(_l("Témoignage recueilli par %(org)s", org=org))
+    if contribution.is_anonymous:
+        return str(_l("Anonyme"))
+    if contribution.author_id is None:
+        return contribution.guest_name
+    return contribution.author.pseudonym if contribution.author else str(_l("Compte supprimé"))

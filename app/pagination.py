@@ -5,14 +5,14 @@ from flask import abort, request
 from app.extensions import db
 
 
-def page_number() -> int:
-    """The ``page`` query argument; anything but a positive integer is a bad request."""
-    page = request.args.get("page", "1")
+def page_number(arg: str = "page") -> int:
+    """A page-number query argument; anything but a positive integer is a bad request."""
+    page = request.args.get(arg, "1")
     if not page.isdigit() or not 1 <= int(page) <= 100_000:
         abort(400)
     return int(page)
 
 
-def paginate(query, per_page: int):
+def paginate(query, per_page: int, arg: str = "page"):
     """One page of a select, with the total (two queries, whatever the size)."""
-    return db.paginate(query, page=page_number(), per_page=per_page, error_out=False)
+    return db.paginate(query, page=page_number(arg), per_page=per_page, error_out=False)

@@ -4,11 +4,24 @@ Views call ``require(...)``; services check the same predicates again; templates
 through the ``policy`` global so buttons hide by the rule they would be refused by.
 """
 
-from flask import abort
+from datetime import timedelta
 
-from app.models import Organisation, Proposal, Role, User
+from flask import abort, current_app
+
+from app.models import (
+    Contribution,
+    ContributionKind,
+    ContributionState,
+    Organisation,
+    Proposal,
+    Role,
+    Theme,
+    User,
+    utcnow,
+)
 
 ASSOCIATION_ROLES = frozenset({Role.ASSOCIATION_MEMBER, Role.MODERATOR})
+MODERATION_ROLES = frozenset({Role.MODERATOR, Role.ADMIN})
 
 
 def _is_user(user) -> bool:
@@ -66,6 +79,94 @@ def can_administer(user) -> bool:
     return is_admin(user)
 
 
+def can_contribute(user) -> bool:
+    """Testimonies, comments, replies and flags under one's account: any active account."""
+    return _is_user(user)
+
+
+def can_testify_as_guest(user) -> bool:
+    """The one-screen guest form is for people without an account (or not logged in)."""
+    return not _is_user(user)
+
+
+def can_record_assisted(user) -> bool:
+    """Recording a beneficiary's testimony on their behalf: members of an association."""
+    return bool(association_memberships(user))
+
+
+def is_premoderated(user, theme: Theme) -> bool:
+    """Guests are always held; participants and members as the workshop is set."""
+    if not _is_user(user):
+        return True
+    if user.role is Role.PARTICIPANT:
+        return theme.participants_premoderated
+    return theme.members_premoderated
+
+
+def can_view_contribution(user, contribution: Contribution) -> bool:
+    """Published ones for everyone (under a published parent); the rest for the author and
+    moderators."""
+    if contribution.parent is not None and not can_view_contribution(user, contribution.parent):
+        return False
+    if contribution.state is ContributionState.PUBLISHED:
+        return True
+    return is_moderator(user) or _is_author(user, contribution)
+
+
+def _is_author(user, contribution: Contribution) -> bool:
+    return _is_user(user) and contribution.author_id == user.id
+
+
+def can_reply(user, contribution: Contribution) -> bool:
+    """Replies go one level deep, under a published comment that is still there."""
+    return (
+        _is_user(user)
+        and contribution.kind is ContributionKind.COMMENT
+        and contribution.state is ContributionState.PUBLISHED
+        and not contribution.is_withdrawn
+    )
+
+
+def can_edit_contribution(user, contribution: Contribution) -> bool:
+    """Its author, within the edit window, while it is neither withdrawn nor moderated away."""
+    if not _is_author(user, contribution) or contribution.is_withdrawn:
+        return False
+    if contribution.state in (ContributionState.HIDDEN, ContributionState.REJECTED):
+        return False
+    window = timedelta(minutes=current_app.config["CONTRIBUTION_EDIT_MINUTES"])
+    return utcnow() - contribution.created_at <= window
+
+
+def can_withdraw_contribution(user, contribution: Contribution) -> bool:
+    """Its author, at any time."""
+    return _is_author(user, contribution) and not contribution.is_withdrawn
+
+
+def can_flag(user, contribution: Contribution) -> bool:
+    """Anyone logged in, on someone else's published contribution."""
+    return (
+        _is_user(user)
+        and not _is_author(user, contribution)
+        and contribution.state is ContributionState.PUBLISHED
+        and not contribution.is_withdrawn
+    )
+
+
+def is_moderator(user) -> bool:
+    """The moderation queue and audit log: moderators and admins."""
+    return _is_user(user) and user.role in MODERATION_ROLES
+
+
+def can_moderate(user, contribution: Contribution) -> bool:
+    """Moderators decide on others' contributions, never on their own."""
+    return is_moderator(user) and not _is_author(user, contribution)
+
+
+def can_see_author_account(user) -> bool:
+    """Who is behind an anonymous contribution: moderators and admins only."""
+    return is_moderator(user)
+
+
 def require(allowed: bool) -> None:
     """Stop the request with 403 unless the policy allowed it."""
     if not allowed:
@@ -78,4 +179,14 @@ TEMPLATE_PREDICATES = {
     "can_edit_proposal": can_edit_proposal,
     "can_change_status": can_change_status,
     "can_administer": can_administer,
+    "can_contribute": can_contribute,
+    "can_testify_as_guest": can_testify_as_guest,
+    "can_record_assisted": can_record_assisted,
+    "can_reply": can_reply,
+    "can_edit_contribution": can_edit_contribution,
+    "can_withdraw_contribution": can_withdraw_contribution,
+    "can_flag": can_flag,
+    "is_moderator": is_moderator,
+    "can_moderate": can_moderate,
+    "can_see_author_account": can_see_author_account,
 }

@@ -6,7 +6,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.extensions import db
 from app.models import (
     AddressedInstitution,
+    Contribution,
+    ContributionKind,
+    ContributionState,
+    Flag,
     Meeting,
+    ModerationDecision,
     Organisation,
     OrganisationKind,
     Proposal,
@@ -112,3 +117,128 @@ def institutions() -> list[Organisation]:
 
 def associations() -> list[Organisation]:
     return organisations_of_kind(OrganisationKind.ASSOCIATION, OrganisationKind.SERVICE_PROVIDER)
+
+
+def _visible_to(user_id: int | None):
+    """Published contributions, plus the viewer's own ones still held or moderated."""
+    if user_id is None:
+        return Contribution.state == ContributionState.PUBLISHED
+    return sa.or_(
+        Contribution.state == ContributionState.PUBLISHED, Contribution.author_id == user_id
+    )
+
+
+def contributions_of(proposal: Proposal, kind: ContributionKind, user_id: int | None):
+    """Top-level testimonies or comments of a proposal, oldest first (a select to paginate)."""
+    return (
+        sa.select(Contribution)
+        .where(
+            Contribution.proposal_id == proposal.id,
+            Contribution.kind == kind,
+            _visible_to(user_id),
+        )
+        .options(joinedload(Contribution.author), joinedload(Contribution.recorded_for))
+        .order_by(Contribution.created_at, Contribution.id)
+    )
+
+
+def replies_to(comment_ids: list[int], user_id: int | None) -> dict[int, list[Contribution]]:
+    """The replies under these comments, grouped by comment (one query)."""
+    replies: dict[int, list[Contribution]] = {cid: [] for cid in comment_ids}
+    if not comment_ids:
+        return replies
+    rows = db.session.scalars(
+        sa.select(Contribution)
+        .where(Contribution.parent_id.in_(comment_ids), _visible_to(user_id))
+        .options(joinedload(Contribution.author))
+        .order_by(Contribution.created_at, Contribution.id)
+    )
+    for reply in rows:
+        replies[reply.parent_id].append(reply)
+    return replies
+
+
+def published_contributions(proposal_id: int) -> list[Contribution]:
+    """Every published contribution of a proposal under a published parent (for the API)."""
+    parent = sa.orm.aliased(Contribution)
+    return list(
+        db.session.scalars(
+            sa.select(Contribution)
+            .outerjoin(parent, Contribution.parent_id == parent.id)
+            .where(
+                Contribution.proposal_id == proposal_id,
+                Contribution.state == ContributionState.PUBLISHED,
+                sa.or_(parent.id.is_(None), parent.state == ContributionState.PUBLISHED),
+            )
+            .options(joinedload(Contribution.author), joinedload(Contribution.recorded_for))
+            .order_by(Contribution.created_at, Contribution.id)
+        )
+    )
+
+
+def _has_open_flag():
+    return sa.exists().where(Flag.contribution_id == Contribution.id, Flag.resolved_at.is_(None))
+
+
+def moderation_queue(theme: Theme | None = None):
+    """Pending and flagged contributions, oldest first (a select to paginate)."""
+    query = (
+        sa.select(Contribution)
+        .join(Contribution.proposal)
+        .where(sa.or_(Contribution.state == ContributionState.PENDING, _has_open_flag()))
+        .options(
+            joinedload(Contribution.author),
+            joinedload(Contribution.recorded_for),
+            joinedload(Contribution.proposal).joinedload(Proposal.theme),
+            joinedload(Contribution.parent),
+        )
+        .order_by(Contribution.created_at, Contribution.id)
+    )
+    if theme is not None:
+        query = query.where(Proposal.theme_id == theme.id)
+    return query
+
+
+def moderation_queue_count() -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Contribution.id)).where(
+            sa.or_(Contribution.state == ContributionState.PENDING, _has_open_flag())
+        )
+    )
+
+
+def open_flags_for(contribution_ids: list[int]) -> dict[int, list[Flag]]:
+    flags: dict[int, list[Flag]] = {cid: [] for cid in contribution_ids}
+    if not contribution_ids:
+        return flags
+    rows = db.session.scalars(
+        sa.select(Flag)
+        .where(Flag.contribution_id.in_(contribution_ids), Flag.resolved_at.is_(None))
+        .order_by(Flag.created_at)
+    )
+    for flag in rows:
+        flags[flag.contribution_id].append(flag)
+    return flags
+
+
+def moderation_history(contribution: Contribution) -> list[ModerationDecision]:
+    return list(
+        db.session.scalars(
+            sa.select(ModerationDecision)
+            .where(ModerationDecision.contribution_id == contribution.id)
+            .options(joinedload(ModerationDecision.moderator))
+            .order_by(ModerationDecision.created_at.desc(), ModerationDecision.id.desc())
+        )
+    )
+
+
+def decision_log():
+    """Every moderation decision, newest first (a select to paginate)."""
+    return (
+        sa.select(ModerationDecision)
+        .options(
+            joinedload(ModerationDecision.moderator),
+            joinedload(ModerationDecision.contribution).joinedload(Contribution.proposal),
+        )
+        .order_by(ModerationDecision.created_at.desc(), ModerationDecision.id.desc())
+    )

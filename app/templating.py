@@ -2,8 +2,10 @@
 
 from flask import Flask, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
 
-from app import labels, policy
+from app import labels, policy, queries, text
+from app.services.notifications import unread_count
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
@@ -36,7 +38,15 @@ def init_app(app: Flask) -> None:
         url_with_lang=_url_with_lang,
         language_names=LANGUAGE_NAMES,
         current_locale=lambda: str(get_locale()),
+        contribution_state_label=labels.contribution_state_label,
+        flag_reason_label=labels.flag_reason_label,
+        moderation_action_label=labels.moderation_action_label,
+        moderation_reason_label=labels.moderation_reason_label,
+        author_label=labels.author_label,
+        moderation_queue_count=queries.moderation_queue_count,
+        unread_notifications=lambda: unread_count(current_user),
     )
+    app.jinja_env.filters["contribution_text"] = text.render
     app.jinja_env.filters["date"] = lambda value: format_date(value, "long") if value else ""
     app.jinja_env.filters["datetime"] = lambda value: (
         format_datetime(value, "d MMMM y, HH:mm") if value else ""

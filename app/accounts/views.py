@@ -1,7 +1,5 @@
 """Registration, login, logout, password reset, preferences."""
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -23,18 +21,10 @@ from app.accounts.forms import (
     ResetPasswordForm,
 )
 from app.extensions import limiter
+from app.navigation import safe_next
 from app.services import accounts
 
 bp = Blueprint("accounts", __name__, url_prefix="/compte")
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths are followed after login."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("main.index")
 
 
 def _start_session(user, remember: bool = False) -> None:
@@ -73,7 +63,7 @@ def login():
         if user is not None:
             _start_session(user, remember=form.remember.data)
             flash(_("Vous êtes connecté·e."), "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         form.password.errors.append(_("Adresse e-mail ou mot de passe incorrect."))
     return render_template("accounts/login.html", form=form)
 

@@ -87,3 +87,12 @@ class ThemeForm(FlaskForm):
             NumberRange(min=0, max=1000, message=_l("Un nombre entre 0 et 1 000.")),
         ],
     )
+    participants_premoderated = BooleanField(
+        _l("Relire avant publication les contributions des participant·es"),
+        default=True,
+        description=_l("Les témoignages sans compte sont toujours relus avant publication."),
+    )
+    members_premoderated = BooleanField(
+        _l("Relire avant publication les contributions des associations et institutions"),
+        default=False,
+    )

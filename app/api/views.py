@@ -9,7 +9,8 @@ from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
 from app import queries
 from app.extensions import csrf, db
-from app.models import Proposal, ProposalStatus, Theme
+from app.labels import author_label
+from app.models import Contribution, ContributionKind, Proposal, ProposalStatus, Theme
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -52,6 +53,38 @@ def _timeline(proposal: Proposal) -> list[dict]:
         }
         for change in proposal.status_changes
     ]
+
+
+def _contribution(contribution: Contribution) -> dict:
+    """A published contribution: the public label of its author, never the account."""
+    withdrawn = contribution.is_withdrawn
+    return {
+        "id": contribution.id,
+        "kind": contribution.kind.value,
+        "author": None if withdrawn else author_label(contribution),
+        "recorded_by": contribution.recorded_for.name if contribution.is_assisted else None,
+        "text": None if withdrawn else contribution.body,
+        "withdrawn": withdrawn,
+        "created_at": contribution.created_at.isoformat() + "Z",
+        "edited_at": contribution.edited_at.isoformat() + "Z" if contribution.edited_at else None,
+    }
+
+
+def _contributions(proposal: Proposal) -> dict:
+    """Published testimonies and comments (with their replies) and their counts."""
+    testimonies, comments, replies = [], [], {}
+    for contribution in queries.published_contributions(proposal.id):
+        if contribution.kind is ContributionKind.TESTIMONY:
+            testimonies.append(_contribution(contribution))
+        elif contribution.kind is ContributionKind.COMMENT:
+            comments.append({**_contribution(contribution), "replies": []})
+        else:
+            replies.setdefault(contribution.parent_id, []).append(_contribution(contribution))
+    for comment in comments:
+        comment["replies"] = replies.get(comment["id"], [])
+    counts = {"testimonies": len(testimonies), "comments": len(comments)}
+    counts["replies"] = sum(len(c["replies"]) for c in comments)
+    return {"contribution_counts": counts, "testimonies": testimonies, "comments": comments}
 
 
 @bp.get("/themes")
@@ -119,5 +152,6 @@ def proposal(proposal_id: int):
                 for a in proposal.addressed
             ],
             "timeline": _timeline(proposal),
+            **_contributions(proposal),
         }
     )

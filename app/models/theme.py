@@ -14,6 +14,9 @@ class Theme(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     description: Mapped[str] = mapped_column(sa.Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+    # Held for a moderator before publication? Guests are always held.
+    participants_premoderated: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    members_premoderated: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     def __repr__(self) -> str:
         return f"<Theme {self.slug}>"

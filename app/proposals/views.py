@@ -6,8 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy, queries
+from app.contributions.forms import CommentForm
 from app.extensions import db
-from app.models import Organisation, Proposal, ProposalStatus, Theme
+from app.models import ContributionKind, Organisation, Proposal, ProposalStatus, Theme
 from app.pagination import paginate
 from app.proposals.forms import ProposalEditForm, ProposalForm, StatusForm
 from app.services import ServiceError
@@ -75,7 +76,29 @@ def show(proposal_id: int):
     """A proposal: text, workshop, organisations, institutions, status and timeline."""
     proposal = queries.proposal_detail(proposal_id) or abort(404)
     status_form = StatusForm(status=proposal.status.value)
-    return render_template("proposals/show.html", proposal=proposal, status_form=status_form)
+    return _render_show(proposal, status_form)
+
+
+def _contributions_page(proposal: Proposal, kind: ContributionKind, arg: str):
+    viewer = current_user.id if current_user.is_authenticated else None
+    query = queries.contributions_of(proposal, kind, viewer)
+    return paginate(query, current_app.config["CONTRIBUTIONS_PER_PAGE"], arg)
+
+
+def _render_show(proposal: Proposal, status_form: StatusForm):
+    """The proposal page: text, institutions, timeline, testimonies, comments and replies."""
+    testimonies = _contributions_page(proposal, ContributionKind.TESTIMONY, "temoignages")
+    comments = _contributions_page(proposal, ContributionKind.COMMENT, "commentaires")
+    viewer = current_user.id if current_user.is_authenticated else None
+    return render_template(
+        "proposals/show.html",
+        proposal=proposal,
+        status_form=status_form,
+        testimonies=testimonies,
+        comments=comments,
+        replies=queries.replies_to([c.id for c in comments.items], viewer),
+        comment_form=CommentForm(formdata=None),
+    )
 
 
 def _fill_choices(form: ProposalForm) -> None:
@@ -152,5 +175,4 @@ def change_status(proposal_id: int):
         else:
             flash(_("Le statut est changé."), "success")
             return redirect(url_for("proposals.show", proposal_id=proposal.id) + "#suivi")
-    proposal = queries.proposal_detail(proposal_id)
-    return render_template("proposals/show.html", proposal=proposal, status_form=form)
+    return _render_show(queries.proposal_detail(proposal_id), form)

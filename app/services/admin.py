@@ -19,7 +19,13 @@ ORGANISATION_FIELDS = (
     "contact_email",
     "website",
 )
-THEME_FIELDS = ("name", "description", "position")
+THEME_FIELDS = (
+    "name",
+    "description",
+    "position",
+    "participants_premoderated",
+    "members_premoderated",
+)
 
 
 def slugify(text: str) -> str:

@@ -1,0 +1,141 @@
+"""Contribution forms: as simple as a paper form."""
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from app.labels import FLAG_REASON_LABELS
+from app.text import personal_data_found
+
+PERSONAL_DATA_WARNING = _l(
+    "Votre texte semble contenir un numéro de téléphone, une adresse e-mail ou une adresse "
+    "postale. Tout le monde pourra le lire. Retirez-les, ou cochez la case pour publier quand même."
+)
+
+
+class BodyForm(FlaskForm):
+    """A text, checked for length and for personal data before it goes public."""
+
+    max_length_key = "COMMENT_MAX_LENGTH"
+    body = TextAreaField(_l("Votre texte"), validators=[DataRequired(_l("Écrivez votre texte."))])
+    confirm_personal_data = BooleanField(_l("J’ai relu : je veux publier ce texte tel quel"))
+
+    @property
+    def max_length(self) -> int:
+        return current_app.config[self.max_length_key]
+
+    def validate_body(self, field):
+        if len(field.data or "") > self.max_length:
+            raise ValidationError(
+                _l("Le texte est trop long : %(max)d caractères au plus.", max=self.max_length)
+            )
+        if personal_data_found(field.data or "") and not self.confirm_personal_data.data:
+            self.warn_personal_data = True
+            raise ValidationError(PERSONAL_DATA_WARNING)
+
+    warn_personal_data = False
+
+
+DISPLAY_CHOICES = [
+    ("pseudonym", _l("Sous mon pseudonyme")),
+    ("anonymous", _l("Anonymement (personne ne saura que c’est moi)")),
+]
+
+
+class TestimonyForm(BodyForm):
+    max_length_key = "TESTIMONY_MAX_LENGTH"
+    body = TextAreaField(
+        _l("Votre témoignage"),
+        validators=[DataRequired(_l("Écrivez votre témoignage."))],
+        description=_l("Ce que vous avez vécu, ce qui vous aiderait."),
+    )
+    display_mode = RadioField(
+        _l("Comment apparaître ?"),
+        choices=DISPLAY_CHOICES,
+        default="pseudonym",
+        validators=[InputRequired(_l("Choisissez comment apparaître."))],
+    )
+
+
+class CommentForm(BodyForm):
+    body = TextAreaField(
+        _l("Votre commentaire"), validators=[DataRequired(_l("Écrivez votre commentaire."))]
+    )
+    display_mode = RadioField(
+        _l("Comment apparaître ?"),
+        choices=DISPLAY_CHOICES,
+        default="pseudonym",
+        validators=[InputRequired(_l("Choisissez comment apparaître."))],
+    )
+
+
+class ReplyForm(CommentForm):
+    body = TextAreaField(
+        _l("Votre réponse"), validators=[DataRequired(_l("Écrivez votre réponse."))]
+    )
+
+
+class GuestTestimonyForm(BodyForm):
+    max_length_key = "TESTIMONY_MAX_LENGTH"
+    body = TextAreaField(
+        _l("Votre témoignage"),
+        validators=[DataRequired(_l("Écrivez votre témoignage."))],
+        description=_l("Ce que vous avez vécu, ce qui vous aiderait."),
+    )
+    name = StringField(
+        _l("Votre prénom ou un surnom (facultatif)"),
+        validators=[Optional(), Length(max=60, message=_l("60 caractères au plus."))],
+        description=_l("Il sera affiché avec votre témoignage. Laissez vide pour rester anonyme."),
+    )
+    contact = StringField(
+        _l("Un moyen de vous joindre (facultatif)"),
+        validators=[Optional(), Length(max=200, message=_l("200 caractères au plus."))],
+        description=_l(
+            "E-mail ou téléphone. Il n’est jamais publié : seule l’équipe de "
+            "modération le voit, pour vous dire si votre témoignage est publié."
+        ),
+    )
+    # Honeypot: hidden from people, filled by robots.
+    website = StringField(_l("Ne remplissez pas ce champ"))
+
+
+class AssistedTestimonyForm(BodyForm):
+    max_length_key = "TESTIMONY_MAX_LENGTH"
+    body = TextAreaField(
+        _l("Le témoignage, avec les mots de la personne"),
+        validators=[DataRequired(_l("Écrivez le témoignage."))],
+    )
+    first_name = StringField(
+        _l("Prénom ou surnom de la personne (facultatif)"),
+        validators=[Optional(), Length(max=60, message=_l("60 caractères au plus."))],
+        description=_l("Seulement si la personne le souhaite. Sinon, le témoignage est anonyme."),
+    )
+    organisation_id = SelectField(_l("Recueilli par"), coerce=int)
+    consent = BooleanField(
+        _l("La personne a donné son accord pour que ce témoignage soit publié"),
+        validators=[
+            InputRequired(_l("Le témoignage ne peut être publié sans l’accord de la personne."))
+        ],
+    )
+
+
+class FlagForm(FlaskForm):
+    reason = RadioField(
+        _l("Pourquoi signalez-vous cette contribution ?"),
+        choices=[(reason.value, label) for reason, label in FLAG_REASON_LABELS.items()],
+        validators=[InputRequired(_l("Choisissez une raison."))],
+    )
+    details = TextAreaField(
+        _l("Précisions (facultatif)"),
+        validators=[Optional(), Length(max=1000, message=_l("1 000 caractères au plus."))],
+    )
+
+
+class EditForm(BodyForm):
+    body = TextAreaField(_l("Votre texte"), validators=[DataRequired(_l("Écrivez votre texte."))])
+
+
+class ConfirmForm(FlaskForm):
+    """A button and its CSRF token."""

@@ -1,0 +1,240 @@
+"""Contributing on a proposal: testimonies (account, guest, assisted), comments, replies;
+editing, withdrawing and flagging them."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app import policy
+from app.contributions.forms import (
+    AssistedTestimonyForm,
+    CommentForm,
+    ConfirmForm,
+    EditForm,
+    FlagForm,
+    GuestTestimonyForm,
+    ReplyForm,
+    TestimonyForm,
+)
+from app.extensions import db, limiter
+from app.models import (
+    Contribution,
+    ContributionKind,
+    ContributionState,
+    DisplayMode,
+    FlagReason,
+    Organisation,
+    Proposal,
+)
+from app.services import ServiceError
+from app.services import contributions as service
+
+bp = Blueprint("contributions", __name__)
+
+
+def _rate(key: str):
+    return lambda: current_app.config[key]
+
+
+def _proposal_or_404(proposal_id: int) -> Proposal:
+    return db.get_or_404(Proposal, proposal_id)
+
+
+def _contribution_or_404(contribution_id: int) -> Contribution:
+    """A contribution the current person may see (its parents included), or 404."""
+    contribution = db.get_or_404(Contribution, contribution_id)
+    if not policy.can_view_contribution(current_user, contribution):
+        abort(404)
+    return contribution
+
+
+def _anchor(contribution: Contribution) -> str:
+    return url_for("proposals.show", proposal_id=contribution.proposal_id) + (
+        f"#contribution-{contribution.id}"
+    )
+
+
+def _flash_posted(contribution: Contribution) -> None:
+    if contribution.state is ContributionState.PENDING:
+        flash(
+            _(
+                "Merci ! Votre texte sera publié après relecture par une association "
+                "du réseau. Vous serez prévenu·e de la décision."
+            ),
+            "success",
+        )
+    else:
+        flash(_("Merci ! Votre texte est publié."), "success")
+
+
+@bp.route("/propositions/<int:proposal_id>/temoigner", methods=["GET", "POST"])
+@limiter.limit(
+    _rate("GUEST_TESTIMONY_RATE_LIMIT"),
+    methods=["POST"],
+    exempt_when=lambda: current_user.is_authenticated,
+)
+@limiter.limit(
+    _rate("CONTRIBUTION_RATE_LIMIT"),
+    methods=["POST"],
+    exempt_when=lambda: not current_user.is_authenticated,
+)
+def testify(proposal_id: int):
+    """Leave a testimony: a one-screen form, with or without an account."""
+    proposal = _proposal_or_404(proposal_id)
+    if policy.can_testify_as_guest(current_user):
+        return _guest_testimony(proposal)
+    form = TestimonyForm()
+    if form.validate_on_submit():
+        try:
+            contribution = service.post_contribution(
+                current_user,
+                proposal,
+                ContributionKind.TESTIMONY,
+                form.body.data,
+                DisplayMode(form.display_mode.data),
+            )
+        except ServiceError as error:
+            form.body.errors.append(str(error))
+        else:
+            _flash_posted(contribution)
+            return redirect(_anchor(contribution))
+    return render_template("contributions/testify.html", proposal=proposal, form=form)
+
+
+def _guest_testimony(proposal: Proposal):
+    form = GuestTestimonyForm()
+    if form.validate_on_submit():
+        if not form.website.data:  # a robot fills the hidden field: it gets the receipt only
+            service.post_guest_testimony(
+                proposal, form.body.data, form.name.data or "", form.contact.data or ""
+            )
+        return redirect(url_for("contributions.receipt", proposal_id=proposal.id))
+    return render_template("contributions/testify_guest.html", proposal=proposal, form=form)
+
+
+@bp.get("/propositions/<int:proposal_id>/temoignage-envoye")
+def receipt(proposal_id: int):
+    """What happens next, for a guest who just left a testimony."""
+    return render_template("contributions/receipt.html", proposal=_proposal_or_404(proposal_id))
+
+
+@bp.route("/propositions/<int:proposal_id>/temoignage-recueilli", methods=["GET", "POST"])
+@login_required
+def record_assisted(proposal_id: int):
+    """An association member records a beneficiary's testimony, with their consent."""
+    proposal = _proposal_or_404(proposal_id)
+    policy.require(policy.can_record_assisted(current_user))
+    form = AssistedTestimonyForm()
+    form.organisation_id.choices = [
+        (org.id, org.name) for org in policy.association_memberships(current_user)
+    ]
+    if form.validate_on_submit():
+        contribution = service.post_assisted_testimony(
+            current_user,
+            proposal,
+            db.session.get(Organisation, form.organisation_id.data),
+            form.body.data,
+            form.first_name.data or "",
+        )
+        _flash_posted(contribution)
+        return redirect(_anchor(contribution))
+    return render_template("contributions/assisted.html", proposal=proposal, form=form)
+
+
+@bp.post("/propositions/<int:proposal_id>/commentaires")
+@login_required
+@limiter.limit(_rate("CONTRIBUTION_RATE_LIMIT"))
+def comment(proposal_id: int):
+    """Comment on a proposal (the form is on the proposal's page)."""
+    proposal = _proposal_or_404(proposal_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        contribution = service.post_contribution(
+            current_user,
+            proposal,
+            ContributionKind.COMMENT,
+            form.body.data,
+            DisplayMode(form.display_mode.data),
+        )
+        _flash_posted(contribution)
+        return redirect(_anchor(contribution))
+    return render_template("contributions/comment.html", proposal=proposal, form=form)
+
+
+@bp.route("/contributions/<int:contribution_id>/repondre", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_rate("CONTRIBUTION_RATE_LIMIT"), methods=["POST"])
+def reply(contribution_id: int):
+    """Reply to a published comment (one level deep)."""
+    parent = _contribution_or_404(contribution_id)
+    policy.require(policy.can_reply(current_user, parent))
+    form = ReplyForm()
+    if form.validate_on_submit():
+        contribution = service.post_contribution(
+            current_user,
+            parent.proposal,
+            ContributionKind.REPLY,
+            form.body.data,
+            DisplayMode(form.display_mode.data),
+            parent=parent,
+        )
+        _flash_posted(contribution)
+        return redirect(_anchor(contribution))
+    return render_template("contributions/reply.html", parent=parent, form=form)
+
+
+@bp.get("/contributions/<int:contribution_id>")
+def show(contribution_id: int):
+    """A contribution's permanent link: its place on the proposal's page."""
+    return redirect(_anchor(_contribution_or_404(contribution_id)))
+
+
+@bp.route("/contributions/<int:contribution_id>/modifier", methods=["GET", "POST"])
+@login_required
+def edit(contribution_id: int):
+    """Its author corrects it within the edit window."""
+    contribution = _contribution_or_404(contribution_id)
+    policy.require(policy.can_edit_contribution(current_user, contribution))
+    form = EditForm(body=contribution.body)
+    if contribution.kind is ContributionKind.TESTIMONY:
+        form.max_length_key = "TESTIMONY_MAX_LENGTH"
+    if form.validate_on_submit():
+        service.edit_contribution(current_user, contribution, form.body.data)
+        _flash_posted(contribution)
+        return redirect(_anchor(contribution))
+    return render_template("contributions/edit.html", contribution=contribution, form=form)
+
+
+@bp.route("/contributions/<int:contribution_id>/retirer", methods=["GET", "POST"])
+@login_required
+def withdraw(contribution_id: int):
+    """Its author takes it back, after confirming."""
+    contribution = _contribution_or_404(contribution_id)
+    policy.require(policy.can_withdraw_contribution(current_user, contribution))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        service.withdraw_contribution(current_user, contribution)
+        flash(_("Votre contribution est retirée."), "success")
+        return redirect(_anchor(contribution))
+    return render_template("contributions/withdraw.html", contribution=contribution, form=form)
+
+
+@bp.route("/contributions/<int:contribution_id>/signaler", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_rate("FLAG_RATE_LIMIT"), methods=["POST"])
+def flag(contribution_id: int):
+    """Report a contribution to the moderators, with a reason."""
+    contribution = _contribution_or_404(contribution_id)
+    policy.require(policy.can_flag(current_user, contribution))
+    form = FlagForm()
+    if form.validate_on_submit():
+        try:
+            service.flag_contribution(
+                current_user, contribution, FlagReason(form.reason.data), form.details.data or ""
+            )
+        except ServiceError as error:
+            flash(str(error), "info")
+        else:
+            flash(_("Merci, l’équipe de modération va examiner ce signalement."), "success")
+        return redirect(_anchor(contribution))
+    return render_template("contributions/flag.html", contribution=contribution, form=form)

@@ -1,0 +1,120 @@
+"""Testimonies, comments and replies on proposals, and the flags people raise on them."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import enum_column, utcnow
+from app.models.organisation import Organisation
+from app.models.proposal import Proposal
+from app.models.user import User
+
+
+class ContributionKind(enum.StrEnum):
+    TESTIMONY = "testimony"
+    COMMENT = "comment"
+    REPLY = "reply"
+
+
+class ContributionState(enum.StrEnum):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    HIDDEN = "hidden"
+    REJECTED = "rejected"
+
+
+class DisplayMode(enum.StrEnum):
+    PSEUDONYM = "pseudonym"
+    ANONYMOUS = "anonymous"
+
+
+class Contribution(db.Model):
+    """What a person wrote on a proposal; its author may be a guest or stay anonymous."""
+
+    __table_args__ = (
+        sa.Index("ix_contribution_listing", "proposal_id", "kind", "state", "created_at"),
+        sa.Index("ix_contribution_state_created", "state", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"))
+    kind: Mapped[ContributionKind] = mapped_column(enum_column(ContributionKind))
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("contribution.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    display_mode: Mapped[DisplayMode] = mapped_column(
+        enum_column(DisplayMode), default=DisplayMode.PSEUDONYM
+    )
+    body: Mapped[str] = mapped_column(sa.Text)
+    state: Mapped[ContributionState] = mapped_column(enum_column(ContributionState))
+    # Guest testimonies: an optional first name shown, an optional contact never shown.
+    guest_name: Mapped[str] = mapped_column(sa.String(60), default="")
+    guest_contact: Mapped[str] = mapped_column(sa.String(200), default="")
+    # Assisted testimonies: recorded by an association member for a beneficiary who agreed.
+    recorded_for_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="SET NULL")
+    )
+    consent_confirmed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+    # Bumped by every moderation decision: two moderators deciding at once, one wins.
+    version: Mapped[int] = mapped_column(default=1)
+
+    proposal: Mapped[Proposal] = relationship()
+    author: Mapped[User | None] = relationship()
+    recorded_for: Mapped[Organisation | None] = relationship()
+    parent: Mapped["Contribution | None"] = relationship(remote_side=[id])
+
+    @property
+    def is_guest(self) -> bool:
+        return self.author_id is None and self.recorded_for_id is None
+
+    @property
+    def is_assisted(self) -> bool:
+        return self.recorded_for_id is not None
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.display_mode is DisplayMode.ANONYMOUS
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def is_public(self) -> bool:
+        return self.state is ContributionState.PUBLISHED
+
+
+class FlagReason(enum.StrEnum):
+    INSULT = "insult"
+    PERSONAL_DATA = "personal_data"
+    OFF_TOPIC = "off_topic"
+    SPAM = "spam"
+    OTHER = "other"
+
+
+class Flag(db.Model):
+    """A report on a contribution by a logged-in person (once per person)."""
+
+    __table_args__ = (sa.UniqueConstraint("contribution_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contribution.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    reason: Mapped[FlagReason] = mapped_column(enum_column(FlagReason))
+    details: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(index=True)
+
+    contribution: Mapped[Contribution] = relationship()
+    user: Mapped[User] = relationship()

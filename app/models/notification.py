@@ -1,0 +1,58 @@
+"""Notifications to people with an account, and the e-mail outbox.
+
+Both are written in the same transaction as the event that causes them, so none is lost and
+none is sent for an event that was rolled back; e-mails are delivered afterwards.
+"""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import enum_column, utcnow
+from app.models.contribution import Contribution
+from app.models.proposal import Proposal
+from app.models.user import User
+
+
+class NotificationKind(enum.StrEnum):
+    MODERATION_DECISION = "moderation_decision"
+    REPLY = "reply"
+
+
+class Notification(db.Model):
+    """Something that happened that a person should know about."""
+
+    __table_args__ = (sa.Index("ix_notification_user_read", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    kind: Mapped[NotificationKind] = mapped_column(enum_column(NotificationKind))
+    proposal_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("proposal.id", ondelete="CASCADE")
+    )
+    contribution_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("contribution.id", ondelete="CASCADE")
+    )
+    data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+    proposal: Mapped[Proposal | None] = relationship()
+    contribution: Mapped[Contribution | None] = relationship()
+
+
+class OutboxEmail(db.Model):
+    """An e-mail waiting to be sent (or sent), written with the event that causes it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_address: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(sa.String(500), default="")

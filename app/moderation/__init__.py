@@ -1,0 +1,5 @@
+"""The moderation area."""
+
+from app.moderation.views import bp
+
+__all__ = ["bp"]

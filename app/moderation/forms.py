@@ -1,0 +1,34 @@
+"""The moderator's decision form: an action, a reason from the list, free text."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from app.labels import MODERATION_ACTION_LABELS, MODERATION_REASON_LABELS
+from app.models import ModerationAction, ModerationReason
+
+MANUAL_ACTIONS = [a for a in ModerationAction if a is not ModerationAction.AUTO_HIDE]
+MANUAL_REASONS = [r for r in ModerationReason if r is not ModerationReason.FLAGS]
+
+
+class DecisionForm(FlaskForm):
+    action = SelectField(
+        _l("Décision"),
+        choices=[(a.value, MODERATION_ACTION_LABELS[a]) for a in MANUAL_ACTIONS],
+        validators=[DataRequired(_l("Choisissez une décision."))],
+    )
+    reason = SelectField(
+        _l("Raison"),
+        choices=[(r.value, MODERATION_REASON_LABELS[r]) for r in MANUAL_REASONS],
+        validators=[DataRequired(_l("Choisissez une raison."))],
+    )
+    details = TextAreaField(
+        _l("Précisions pour l’auteur (facultatif)"),
+        validators=[Optional(), Length(max=1000, message=_l("1 000 caractères au plus."))],
+    )
+    version = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
+
+    def validate_details(self, field):
+        if self.reason.data == ModerationReason.OTHER.value and not (field.data or "").strip():
+            raise ValidationError(_l("Précisez la raison."))

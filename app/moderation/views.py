@@ -1,0 +1,95 @@
+"""The moderation queue, decisions, and the audit log (moderators and admins)."""
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app import policy, queries
+from app.extensions import db
+from app.models import Contribution, ModerationAction, ModerationReason, Theme
+from app.moderation.forms import DecisionForm
+from app.navigation import safe_next
+from app.pagination import paginate
+from app.services import moderation as service
+
+bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+
+
+@bp.before_request
+@login_required
+def _moderators_only():
+    policy.require(policy.is_moderator(current_user))
+
+
+def _theme_filter() -> Theme | None:
+    slug = request.args.get("atelier") or None
+    return db.first_or_404(sa.select(Theme).filter_by(slug=slug)) if slug else None
+
+
+@bp.get("/")
+def queue():
+    """Pending and flagged contributions, oldest first, filterable by workshop."""
+    theme = _theme_filter()
+    page = paginate(queries.moderation_queue(theme), per_page=25)
+    flags = queries.open_flags_for([c.id for c in page.items])
+    return render_template(
+        "moderation/queue.html",
+        page=page,
+        theme=theme,
+        themes=queries.themes_with_counts(),
+        flags=flags,
+        form_for=lambda c: DecisionForm(formdata=None, version=str(c.version)),
+        allowed_actions=service.allowed_actions,
+    )
+
+
+@bp.post("/contributions/<int:contribution_id>/decision")
+def decide(contribution_id: int):
+    """Approve, reject, hide or restore one contribution, with a reason."""
+    contribution = db.get_or_404(Contribution, contribution_id)
+    policy.require(policy.can_moderate(current_user, contribution))
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "moderation/contribution.html",
+            contribution=contribution,
+            form=form,
+            history=queries.moderation_history(contribution),
+            flags=queries.open_flags_for([contribution.id]),
+            allowed_actions=service.allowed_actions,
+        ), 400
+    try:
+        service.decide(
+            current_user,
+            contribution,
+            ModerationAction(form.action.data),
+            ModerationReason(form.reason.data),
+            form.details.data or "",
+            int(form.version.data),
+        )
+    except service.AlreadyDecided as error:
+        flash(str(error), "info")
+    else:
+        flash(_("Décision enregistrée. L’auteur en est informé."), "success")
+    return redirect(safe_next(request.form.get("next_url"), "moderation.queue"))
+
+
+@bp.get("/contributions/<int:contribution_id>")
+def contribution(contribution_id: int):
+    """One contribution as moderators see it: account behind it, flags, decision history."""
+    contribution = db.get_or_404(Contribution, contribution_id)
+    return render_template(
+        "moderation/contribution.html",
+        contribution=contribution,
+        form=DecisionForm(formdata=None, version=str(contribution.version)),
+        history=queries.moderation_history(contribution),
+        flags=queries.open_flags_for([contribution.id]),
+        allowed_actions=service.allowed_actions,
+    )
+
+
+@bp.get("/journal")
+def log():
+    """The audit log of every decision, newest first; never deleted."""
+    return render_template("moderation/log.html", page=paginate(queries.decision_log(), 50))

@@ -1,0 +1,5 @@
+"""The notifications area."""
+
+from app.notifications.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,39 @@
+"""A person's notifications."""
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
+
+from app.contributions.forms import ConfirmForm
+from app.models import Notification
+from app.pagination import paginate
+from app.services import notifications as service
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+@bp.get("/")
+@login_required
+def index():
+    """My notifications, newest first, unread ones marked."""
+    query = (
+        sa.select(Notification)
+        .where(Notification.user_id == current_user.id)
+        .options(joinedload(Notification.proposal), joinedload(Notification.contribution))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+    return render_template(
+        "notifications/index.html", page=paginate(query, per_page=30), form=ConfirmForm()
+    )
+
+
+@bp.post("/lues")
+@login_required
+def mark_read():
+    """Mark every notification as read."""
+    if ConfirmForm().validate_on_submit():
+        service.mark_all_read(current_user)
+        flash(_("Toutes vos notifications sont marquées comme lues."), "success")
+    return redirect(url_for("notifications.index"))

@@ -1,0 +1,21 @@
+"""Deliver queued e-mails once the response has gone, when a request queued some."""
+
+from flask import Flask, g
+
+from app.services.notifications import deliver_outbox
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def _deliver_after_response(response):
+        if g.get("outbox_pending") and app.config["OUTBOX_DELIVER_AFTER_REQUEST"]:
+
+            def deliver():
+                with app.app_context():
+                    try:
+                        deliver_outbox()
+                    except Exception:  # the command `flask outbox deliver` retries later
+                        app.logger.exception("Outbox delivery failed")
+
+            response.call_on_close(deliver)
+        return response

@@ -1,0 +1,184 @@
+"""Contributions: testimonies (with an account, as a guest, or recorded by an association),
+comments and replies; editing, withdrawing and flagging them."""
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from app import policy
+from app.extensions import db
+from app.models import (
+    Contribution,
+    ContributionKind,
+    ContributionState,
+    DisplayMode,
+    Flag,
+    FlagReason,
+    ModerationAction,
+    ModerationDecision,
+    ModerationReason,
+    NotificationKind,
+    Organisation,
+    Proposal,
+    User,
+    utcnow,
+)
+from app.services import PermissionDenied, ServiceError
+from app.services.notifications import notify
+
+
+def _initial_state(author: User | None, proposal: Proposal) -> ContributionState:
+    if policy.is_premoderated(author, proposal.theme):
+        return ContributionState.PENDING
+    return ContributionState.PUBLISHED
+
+
+def _check_length(kind: ContributionKind, body: str) -> str:
+    body = body.strip()
+    limit_key = (
+        "TESTIMONY_MAX_LENGTH" if kind is ContributionKind.TESTIMONY else "COMMENT_MAX_LENGTH"
+    )
+    if not body:
+        raise ServiceError(_("Écrivez votre texte."))
+    if len(body) > current_app.config[limit_key]:
+        raise ServiceError(_("Le texte est trop long."))
+    return body
+
+
+def _save(contribution: Contribution) -> Contribution:
+    db.session.add(contribution)
+    db.session.commit()
+    return contribution
+
+
+def post_contribution(
+    author: User,
+    proposal: Proposal,
+    kind: ContributionKind,
+    body: str,
+    display_mode: DisplayMode,
+    parent: Contribution | None = None,
+) -> Contribution:
+    """A testimony, comment or reply under one's account, held or published as the
+    workshop's moderation setting says."""
+    if not policy.can_contribute(author):
+        raise PermissionDenied
+    if kind is ContributionKind.REPLY and (parent is None or not policy.can_reply(author, parent)):
+        raise PermissionDenied
+    contribution = Contribution(
+        proposal=proposal,
+        kind=kind,
+        parent=parent,
+        author=author,
+        display_mode=display_mode,
+        body=_check_length(kind, body),
+        state=_initial_state(author, proposal),
+    )
+    if kind is ContributionKind.REPLY and contribution.state is ContributionState.PUBLISHED:
+        _notify_reply(contribution)
+    return _save(contribution)
+
+
+def _notify_reply(reply: Contribution) -> None:
+    parent_author = reply.parent.author
+    if parent_author is not None and parent_author.id != reply.author_id:
+        notify(parent_author, NotificationKind.REPLY, proposal=reply.proposal, contribution=reply)
+
+
+def post_guest_testimony(proposal: Proposal, body: str, name: str, contact: str) -> Contribution:
+    """A testimony from someone without an account: always held for moderation."""
+    return _save(
+        Contribution(
+            proposal=proposal,
+            kind=ContributionKind.TESTIMONY,
+            display_mode=DisplayMode.PSEUDONYM if name.strip() else DisplayMode.ANONYMOUS,
+            body=_check_length(ContributionKind.TESTIMONY, body),
+            guest_name=name.strip(),
+            guest_contact=contact.strip(),
+            state=ContributionState.PENDING,
+        )
+    )
+
+
+def post_assisted_testimony(
+    recorder: User, proposal: Proposal, organisation: Organisation, body: str, first_name: str
+) -> Contribution:
+    """A testimony recorded by an association member for a beneficiary who consented."""
+    if organisation not in policy.association_memberships(recorder):
+        raise PermissionDenied
+    return _save(
+        Contribution(
+            proposal=proposal,
+            kind=ContributionKind.TESTIMONY,
+            author=recorder,
+            display_mode=DisplayMode.PSEUDONYM if first_name.strip() else DisplayMode.ANONYMOUS,
+            guest_name=first_name.strip(),
+            recorded_for=organisation,
+            consent_confirmed_at=utcnow(),
+            body=_check_length(ContributionKind.TESTIMONY, body),
+            state=_initial_state(recorder, proposal),
+        )
+    )
+
+
+def edit_contribution(editor: User, contribution: Contribution, body: str) -> Contribution:
+    """Its author corrects it within the edit window; a held author's edit is held again."""
+    if not policy.can_edit_contribution(editor, contribution):
+        raise PermissionDenied
+    contribution.body = _check_length(contribution.kind, body)
+    contribution.edited_at = utcnow()
+    if contribution.state is ContributionState.PUBLISHED and policy.is_premoderated(
+        editor, contribution.proposal.theme
+    ):
+        contribution.state = ContributionState.PENDING
+    db.session.commit()
+    return contribution
+
+
+def withdraw_contribution(author: User, contribution: Contribution) -> None:
+    """Its author takes it back; it shows as withdrawn and its replies stay."""
+    if not policy.can_withdraw_contribution(author, contribution):
+        raise PermissionDenied
+    contribution.withdrawn_at = utcnow()
+    db.session.commit()
+
+
+def flag_contribution(user: User, contribution: Contribution, reason: FlagReason, details: str):
+    """Report a contribution; enough distinct reports hide it until a moderator decides."""
+    if not policy.can_flag(user, contribution):
+        raise PermissionDenied
+    already = db.session.scalar(
+        sa.select(Flag.id).where(Flag.contribution_id == contribution.id, Flag.user_id == user.id)
+    )
+    if already:
+        raise ServiceError(_("Vous avez déjà signalé cette contribution."))
+    db.session.add(Flag(contribution=contribution, user=user, reason=reason, details=details))
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # the same person, twice at the same moment
+        db.session.rollback()
+        raise ServiceError(_("Vous avez déjà signalé cette contribution.")) from error
+    open_flags = db.session.scalar(
+        sa.select(sa.func.count(Flag.id)).where(
+            Flag.contribution_id == contribution.id, Flag.resolved_at.is_(None)
+        )
+    )
+    if open_flags >= current_app.config["FLAG_HIDE_THRESHOLD"]:
+        _auto_hide(contribution)
+    db.session.commit()
+
+
+def _auto_hide(contribution: Contribution) -> None:
+    db.session.add(
+        ModerationDecision(
+            contribution=contribution,
+            moderator=None,
+            action=ModerationAction.AUTO_HIDE,
+            reason=ModerationReason.FLAGS,
+            from_state=contribution.state,
+            to_state=ContributionState.HIDDEN,
+        )
+    )
+    contribution.state = ContributionState.HIDDEN
+    contribution.version += 1

@@ -1,0 +1,123 @@
+"""Moderation decisions: approve, reject, hide, restore — with a reason, in the audit log,
+told to the author."""
+
+import sqlalchemy as sa
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app import policy
+from app.extensions import db
+from app.labels import moderation_action_label, moderation_reason_label
+from app.models import (
+    Contribution,
+    ContributionState,
+    Flag,
+    ModerationAction,
+    ModerationDecision,
+    ModerationReason,
+    NotificationKind,
+    User,
+    utcnow,
+)
+from app.services import PermissionDenied, ServiceError
+from app.services.notifications import notify, queue_email
+
+S = ContributionState
+# Which states each action applies to, and the state it leads to.
+TRANSITIONS = {
+    ModerationAction.APPROVE: ({S.PENDING, S.PUBLISHED}, S.PUBLISHED),
+    ModerationAction.REJECT: ({S.PENDING}, S.REJECTED),
+    ModerationAction.HIDE: ({S.PUBLISHED}, S.HIDDEN),
+    ModerationAction.RESTORE: ({S.HIDDEN, S.REJECTED}, S.PUBLISHED),
+}
+
+
+class AlreadyDecided(ServiceError):
+    """Another moderator decided on this contribution first."""
+
+
+def allowed_actions(contribution: Contribution) -> list[ModerationAction]:
+    return [a for a, (sources, _t) in TRANSITIONS.items() if contribution.state in sources]
+
+
+def decide(
+    moderator: User,
+    contribution: Contribution,
+    action: ModerationAction,
+    reason: ModerationReason,
+    details: str,
+    seen_version: int,
+) -> ModerationDecision:
+    """Apply one decision; if the contribution changed since the moderator saw it, refuse."""
+    if not policy.can_moderate(moderator, contribution):
+        raise PermissionDenied
+    sources, target = TRANSITIONS[action]
+    if contribution.state not in sources:
+        raise AlreadyDecided(_("Cette contribution a déjà été traitée."))
+    from_state = contribution.state
+    # Compare-and-set on the version: exactly one of two simultaneous decisions wins.
+    updated = db.session.execute(
+        sa.update(Contribution)
+        .where(Contribution.id == contribution.id, Contribution.version == seen_version)
+        .values(state=target, version=Contribution.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if updated.rowcount != 1:
+        db.session.rollback()
+        raise AlreadyDecided(_("Un·e autre modérateur·rice vient de traiter cette contribution."))
+    decision = ModerationDecision(
+        contribution=contribution,
+        moderator=moderator,
+        action=action,
+        reason=reason,
+        details=details.strip(),
+        from_state=from_state,
+        to_state=target,
+    )
+    db.session.add(decision)
+    _resolve_flags(contribution)
+    _tell_author(contribution, decision)
+    db.session.commit()
+    db.session.refresh(contribution)
+    return decision
+
+
+def _resolve_flags(contribution: Contribution) -> None:
+    db.session.execute(
+        sa.update(Flag)
+        .where(Flag.contribution_id == contribution.id, Flag.resolved_at.is_(None))
+        .values(resolved_at=utcnow())
+    )
+
+
+def _tell_author(contribution: Contribution, decision: ModerationDecision) -> None:
+    """In the author's notifications, and by e-mail to the account or the guest's contact."""
+    notify(
+        contribution.author,
+        NotificationKind.MODERATION_DECISION,
+        proposal=contribution.proposal,
+        contribution=contribution,
+        action=decision.action.value,
+        reason=decision.reason.value,
+        details=decision.details,
+    )
+    address = contribution.author.email if contribution.author else _guest_email(contribution)
+    if not address:
+        return
+    locale = (contribution.author.locale if contribution.author else None) or "fr"
+    with force_locale(locale):
+        subject = _("Voix solidaires : décision sur votre contribution")
+        body = render_template(
+            "moderation/email/decision.txt",
+            contribution=contribution,
+            action=moderation_action_label(decision.action),
+            reason=moderation_reason_label(decision.reason),
+            details=decision.details,
+        )
+    queue_email(address, subject, body)
+
+
+def _guest_email(contribution: Contribution) -> str | None:
+    contact = contribution.guest_contact.strip()
+    return contact if "@" in contact and " " not in contact else None

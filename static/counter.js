@@ -1,0 +1,12 @@
+// Live character counter for text areas that declare data-counter; the page works without it.
+document.querySelectorAll("textarea[data-counter]").forEach(function (area) {
+  var output = document.getElementById(area.dataset.counter);
+  var max = parseInt(area.getAttribute("maxlength"), 10);
+  if (!output || !max) { return; }
+  var template = output.dataset.template || "{n} / {max}";
+  function update() {
+    output.textContent = template.replace("{n}", area.value.length).replace("{max}", max);
+  }
+  area.addEventListener("input", update);
+  update();
+});
