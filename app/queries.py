@@ -180,12 +180,20 @@ def _has_open_flag():
     return sa.exists().where(Flag.contribution_id == Contribution.id, Flag.resolved_at.is_(None))
 
 
+def _needs_review():
+    """Held or flagged, and not withdrawn by its author meanwhile."""
+    return sa.and_(
+        sa.or_(Contribution.state == ContributionState.PENDING, _has_open_flag()),
+        Contribution.withdrawn_at.is_(None),
+    )
+
+
 def moderation_queue(theme: Theme | None = None):
     """Pending and flagged contributions, oldest first (a select to paginate)."""
     query = (
         sa.select(Contribution)
         .join(Contribution.proposal)
-        .where(sa.or_(Contribution.state == ContributionState.PENDING, _has_open_flag()))
+        .where(_needs_review())
         .options(
             joinedload(Contribution.author),
             joinedload(Contribution.recorded_for),
@@ -200,11 +208,7 @@ def moderation_queue(theme: Theme | None = None):
 
 
 def moderation_queue_count() -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(Contribution.id)).where(
-            sa.or_(Contribution.state == ContributionState.PENDING, _has_open_flag())
-        )
-    )
+    return db.session.scalar(sa.select(sa.func.count(Contribution.id)).where(_needs_review()))
 
 
 def open_flags_for(contribution_ids: list[int]) -> dict[int, list[Flag]]:

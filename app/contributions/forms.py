@@ -82,7 +82,10 @@ class GuestTestimonyForm(BodyForm):
     body = TextAreaField(
         _l("Votre témoignage"),
         validators=[DataRequired(_l("Écrivez votre témoignage."))],
-        description=_l("Ce que vous avez vécu, ce qui vous aiderait."),
+        description=_l(
+            "Ce que vous avez vécu, ce qui vous aiderait. N’écrivez pas votre nom de famille, "
+            "votre adresse ni votre téléphone."
+        ),
     )
     name = StringField(
         _l("Votre prénom ou un surnom (facultatif)"),

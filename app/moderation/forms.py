@@ -29,6 +29,11 @@ class DecisionForm(FlaskForm):
     )
     version = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
 
+    def validate_reason(self, field):
+        refusing = self.action.data in (ModerationAction.REJECT.value, ModerationAction.HIDE.value)
+        if refusing and field.data == ModerationReason.COMPLIANT.value:
+            raise ValidationError(_l("Choisissez la raison du refus ou du masquage."))
+
     def validate_details(self, field):
         if self.reason.data == ModerationReason.OTHER.value and not (field.data or "").strip():
             raise ValidationError(_l("Précisez la raison."))
