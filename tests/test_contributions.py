@@ -257,7 +257,7 @@ def test_withdraw_keeps_replies(client, proposal, make_user):
 
 def test_flags_hide_after_threshold(client, app, proposal, make_user):
     comment = _published(proposal, make_user("participant"), body="Propos douteux")
-    for n in range(3):
+    for _ in range(3):
         client.post("/compte/deconnexion")
         login(client, make_user("participant"))
         response = client.post(f"/contributions/{comment.id}/signaler", data={"reason": "insult"})

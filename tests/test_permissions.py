@@ -1,14 +1,25 @@
-"""Every route × every role: the expected status, and nothing changed when refused."""
+"""Every route × every role: the expected status, and nothing changed when refused; then
+ownership, parents, smuggled form fields and unknown ids, one rule at a time."""
 
 import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Meeting, OrganisationKind, Proposal, ProposalStatus, utcnow
+from app.models import (
+    Contribution,
+    ContributionKind,
+    ContributionState,
+    Meeting,
+    OrganisationKind,
+    Proposal,
+    ProposalStatus,
+    utcnow,
+)
 from tests.conftest import ROLES, login
 
-OK, REDIRECT, FORBIDDEN, BAD = 200, 302, 403, 400
+OK, REDIRECT, BAD, FORBIDDEN, NOT_FOUND = 200, 302, 400, 403, 404
 PUBLIC = dict.fromkeys(ROLES, OK)
+REDIRECTS = dict.fromkeys(ROLES, REDIRECT)
 
 
 def by_role(visitor, participant, association, moderator, institution, admin):
@@ -24,6 +35,15 @@ GUESTS_ONLY = by_role(OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)
 CREATE = by_role(REDIRECT, FORBIDDEN, OK, OK, FORBIDDEN, OK)
 EDIT = by_role(REDIRECT, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK)
 EDIT_POST = by_role(REDIRECT, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT)
+# Assisted testimonies need an association: the admin has none.
+ASSISTED = by_role(REDIRECT, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN)
+ASSISTED_POST = by_role(REDIRECT, FORBIDDEN, REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN)
+NOT_OWNER = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
+MODERATORS = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK)
+MODERATORS_DO = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, REDIRECT)
+MODERATORS_SEE = by_role(NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, NOT_FOUND, REDIRECT)
+
+BODY = "Un texte assez long, sans coordonnées, pour être accepté."
 
 
 def _proposal_form(w):
@@ -36,115 +56,177 @@ def _proposal_form(w):
     }
 
 
-# (method, endpoint, url builder, form builder, expected statuses by role)
+def _assisted_form(w):
+    me = w["me"]
+    organisation = me.organisations[0] if me and me.organisations else w["association"]
+    return {"body": BODY, "first_name": "Amina", "organisation_id": organisation.id, "consent": "y"}
+
+
+ASSISTED_URL = "/propositions/{proposal.id}/temoignage-recueilli"
+TEXT = {"body": BODY, "display_mode": "pseudonym"}
+FLAG_FORM = {"reason": "spam"}
+DECISION_FORM = {"action": "approve", "reason": "compliant", "version": "1"}
+
+
+def _fill(world, url, form):
+    """A case's URL ("{proposal.id}" is taken from the world) and form (a dict, or built)."""
+    return url.format(**world), form(world) if callable(form) else form
+
+
+# (method, endpoint, url, form, expected statuses by role)
+# "mine" is a published comment by whoever acts; "comment" one by another participant.
 CASES = [
-    ("GET", "main.index", lambda w: "/", None, PUBLIC),
-    ("GET", "main.charter", lambda w: "/charte", None, PUBLIC),
-    ("GET", "main.healthz", lambda w: "/healthz", None, PUBLIC),
-    ("GET", "accounts.register", lambda w: "/compte/inscription", None, GUESTS_ONLY),
-    ("GET", "accounts.login", lambda w: "/compte/connexion", None, GUESTS_ONLY),
-    (
-        "POST",
-        "accounts.logout",
-        lambda w: "/compte/deconnexion",
-        None,
-        dict.fromkeys(ROLES, REDIRECT),
-    ),
-    ("GET", "accounts.forgot_password", lambda w: "/compte/mot-de-passe-oublie", None, PUBLIC),
+    ("GET", "main.index", "/", None, PUBLIC),
+    ("GET", "main.charter", "/charte", None, PUBLIC),
+    ("GET", "main.healthz", "/healthz", None, PUBLIC),
+    ("GET", "accounts.register", "/compte/inscription", None, GUESTS_ONLY),
+    ("GET", "accounts.login", "/compte/connexion", None, GUESTS_ONLY),
+    ("POST", "accounts.logout", "/compte/deconnexion", None, REDIRECTS),
+    ("GET", "accounts.forgot_password", "/compte/mot-de-passe-oublie", None, PUBLIC),
     (
         "GET",
         "accounts.reset_password",
-        lambda w: "/compte/reinitialiser/inconnu",
+        "/compte/reinitialiser/inconnu",
         None,
         dict.fromkeys(ROLES, BAD),
     ),
-    ("GET", "accounts.preferences", lambda w: "/compte/preferences", None, LOGGED_IN),
-    ("GET", "proposals.index", lambda w: "/propositions", None, PUBLIC),
-    ("GET", "proposals.themes", lambda w: "/ateliers", None, PUBLIC),
-    ("GET", "proposals.theme", lambda w: f"/ateliers/{w['theme'].slug}", None, PUBLIC),
-    ("GET", "proposals.show", lambda w: f"/propositions/{w['proposal'].id}", None, PUBLIC),
-    ("GET", "proposals.create", lambda w: "/propositions/nouvelle", None, CREATE),
+    ("GET", "accounts.preferences", "/compte/preferences", None, LOGGED_IN),
+    ("GET", "proposals.index", "/propositions", None, PUBLIC),
+    ("GET", "proposals.themes", "/ateliers", None, PUBLIC),
+    ("GET", "proposals.theme", "/ateliers/{theme.slug}", None, PUBLIC),
+    ("GET", "proposals.show", "/propositions/{proposal.id}", None, PUBLIC),
+    ("GET", "proposals.create", "/propositions/nouvelle", None, CREATE),
     (
         "POST",
         "proposals.create",
-        lambda w: "/propositions/nouvelle",
+        "/propositions/nouvelle",
         _proposal_form,
         by_role(REDIRECT, FORBIDDEN, REDIRECT, OK, FORBIDDEN, REDIRECT),
     ),
-    ("GET", "proposals.edit", lambda w: f"/propositions/{w['proposal'].id}/modifier", None, EDIT),
-    (
-        "POST",
-        "proposals.edit",
-        lambda w: f"/propositions/{w['proposal'].id}/modifier",
-        _proposal_form,
-        EDIT_POST,
-    ),
+    ("GET", "proposals.edit", "/propositions/{proposal.id}/modifier", None, EDIT),
+    ("POST", "proposals.edit", "/propositions/{proposal.id}/modifier", _proposal_form, EDIT_POST),
     (
         "POST",
         "proposals.change_status",
-        lambda w: f"/propositions/{w['proposal'].id}/statut",
-        lambda w: {"status": "in_discussion", "reason": "Discutée en atelier."},
+        "/propositions/{proposal.id}/statut",
+        {"status": "in_discussion", "reason": "Discutée en atelier."},
         EDIT_POST,
     ),
-    ("GET", "meetings.index", lambda w: "/reunions/", None, PUBLIC),
-    ("GET", "meetings.show", lambda w: f"/reunions/{w['meeting'].id}", None, PUBLIC),
-    ("GET", "directory.index", lambda w: "/organisations/", None, PUBLIC),
-    ("GET", "directory.show", lambda w: f"/organisations/{w['institution'].slug}", None, PUBLIC),
-    ("GET", "admin.index", lambda w: "/admin/", None, ADMIN_ONLY),
-    ("GET", "admin.organisations", lambda w: "/admin/organisations", None, ADMIN_ONLY),
-    ("GET", "admin.organisation", lambda w: "/admin/organisations/nouvelle", None, ADMIN_ONLY),
+    ("GET", "meetings.index", "/reunions/", None, PUBLIC),
+    ("GET", "meetings.show", "/reunions/{meeting.id}", None, PUBLIC),
+    ("GET", "directory.index", "/organisations/", None, PUBLIC),
+    ("GET", "directory.show", "/organisations/{institution.slug}", None, PUBLIC),
+    ("GET", "admin.index", "/admin/", None, ADMIN_ONLY),
+    ("GET", "admin.organisations", "/admin/organisations", None, ADMIN_ONLY),
+    ("GET", "admin.organisation", "/admin/organisations/nouvelle", None, ADMIN_ONLY),
     (
         "POST",
         "admin.organisation",
-        lambda w: f"/admin/organisations/{w['institution'].id}",
-        lambda w: {"name": "DDCS", "kind": "institution", "verified": "y"},
+        "/admin/organisations/{institution.id}",
+        {"name": "DDCS", "kind": "institution", "verified": "y"},
         ADMIN_POST,
     ),
-    ("GET", "admin.users", lambda w: "/admin/utilisateurs", None, ADMIN_ONLY),
-    ("GET", "admin.user", lambda w: f"/admin/utilisateurs/{w['other'].id}", None, ADMIN_ONLY),
+    ("GET", "admin.users", "/admin/utilisateurs", None, ADMIN_ONLY),
+    ("GET", "admin.user", "/admin/utilisateurs/{other.id}", None, ADMIN_ONLY),
     (
         "POST",
         "admin.user",
-        lambda w: f"/admin/utilisateurs/{w['other'].id}",
-        lambda w: {"role": "admin", "active": "y"},
+        "/admin/utilisateurs/{other.id}",
+        {"role": "admin", "active": "y"},
         ADMIN_POST,
     ),
-    ("GET", "admin.themes", lambda w: "/admin/ateliers", None, ADMIN_ONLY),
-    ("GET", "admin.theme", lambda w: f"/admin/ateliers/{w['theme'].id}", None, ADMIN_ONLY),
+    ("GET", "admin.themes", "/admin/ateliers", None, ADMIN_ONLY),
+    ("GET", "admin.theme", "/admin/ateliers/{theme.id}", None, ADMIN_ONLY),
     (
         "POST",
         "admin.theme",
-        lambda w: "/admin/ateliers/nouveau",
-        lambda w: {"name": "Accès aux droits", "position": "5"},
+        "/admin/ateliers/nouveau",
+        {"name": "Accès aux droits", "position": "5"},
         ADMIN_POST,
     ),
-    ("GET", "api.themes", lambda w: "/api/v1/themes", None, PUBLIC),
-    ("GET", "api.proposals", lambda w: "/api/v1/proposals", None, PUBLIC),
-    ("GET", "api.proposal", lambda w: f"/api/v1/proposals/{w['proposal'].id}", None, PUBLIC),
+    ("GET", "api.themes", "/api/v1/themes", None, PUBLIC),
+    ("GET", "api.proposals", "/api/v1/proposals", None, PUBLIC),
+    ("GET", "api.proposal", "/api/v1/proposals/{proposal.id}", None, PUBLIC),
+    ("GET", "contributions.testify", "/propositions/{proposal.id}/temoigner", None, PUBLIC),
+    ("POST", "contributions.testify", "/propositions/{proposal.id}/temoigner", TEXT, REDIRECTS),
+    ("GET", "contributions.receipt", "/propositions/{proposal.id}/temoignage-envoye", None, PUBLIC),
+    ("GET", "contributions.record_assisted", ASSISTED_URL, None, ASSISTED),
+    ("POST", "contributions.record_assisted", ASSISTED_URL, _assisted_form, ASSISTED_POST),
+    ("POST", "contributions.comment", "/propositions/{proposal.id}/commentaires", TEXT, REDIRECTS),
+    ("GET", "contributions.reply", "/contributions/{comment.id}/repondre", None, LOGGED_IN),
+    ("POST", "contributions.reply", "/contributions/{comment.id}/repondre", TEXT, REDIRECTS),
+    ("GET", "contributions.show", "/contributions/{comment.id}", None, REDIRECTS),
+    ("GET", "contributions.show", "/contributions/{pending.id}", None, MODERATORS_SEE),
+    ("GET", "contributions.show", "/contributions/{hidden_reply.id}", None, MODERATORS_SEE),
+    ("GET", "contributions.edit", "/contributions/{mine.id}/modifier", None, LOGGED_IN),
+    ("POST", "contributions.edit", "/contributions/{mine.id}/modifier", TEXT, REDIRECTS),
+    ("POST", "contributions.edit", "/contributions/{comment.id}/modifier", TEXT, NOT_OWNER),
+    ("GET", "contributions.withdraw", "/contributions/{mine.id}/retirer", None, LOGGED_IN),
+    ("POST", "contributions.withdraw", "/contributions/{mine.id}/retirer", None, REDIRECTS),
+    ("POST", "contributions.withdraw", "/contributions/{comment.id}/retirer", None, NOT_OWNER),
+    ("GET", "contributions.flag", "/contributions/{comment.id}/signaler", None, LOGGED_IN),
+    ("POST", "contributions.flag", "/contributions/{comment.id}/signaler", FLAG_FORM, REDIRECTS),
+    ("POST", "contributions.flag", "/contributions/{mine.id}/signaler", FLAG_FORM, NOT_OWNER),
+    ("GET", "moderation.queue", "/moderation/", None, MODERATORS),
+    ("GET", "moderation.contribution", "/moderation/contributions/{pending.id}", None, MODERATORS),
+    (
+        "POST",
+        "moderation.decide",
+        "/moderation/contributions/{pending.id}/decision",
+        DECISION_FORM,
+        MODERATORS_DO,
+    ),
+    ("GET", "moderation.log", "/moderation/journal", None, MODERATORS),
+    ("GET", "notifications.index", "/notifications/", None, LOGGED_IN),
+    ("POST", "notifications.mark_read", "/notifications/lues", None, REDIRECTS),
 ]
+
+
+def _case_ids(cases):
+    ids = [f"{method} {endpoint}" for method, endpoint, *_ in cases]
+    return [f"{i} #{ids[:n].count(i) + 1}" if ids.count(i) > 1 else i for n, i in enumerate(ids)]
+
+
+def _contribution(author, proposal, state=ContributionState.PUBLISHED, parent=None):
+    kind = ContributionKind.REPLY if parent else ContributionKind.COMMENT
+    contribution = Contribution(
+        proposal=proposal, kind=kind, parent=parent, author=author, body=BODY, state=state
+    )
+    db.session.add(contribution)
+    db.session.commit()
+    return contribution
 
 
 @pytest.fixture
 def world(make_organisation, make_theme, make_proposal, make_user):
     association = make_organisation(OrganisationKind.ASSOCIATION, name="Association porteuse")
     institution = make_organisation(OrganisationKind.INSTITUTION, name="DDCS de la Moselle")
-    theme = make_theme("Hébergement")
+    theme = make_theme("Hébergement")  # participants are premoderated, members are not
     proposal = make_proposal(theme=theme, organisation=association)
     meeting = Meeting(title="Groupe santé", starts_at=utcnow(), theme=theme)
     db.session.add(meeting)
     db.session.commit()
     other = make_user("participant")
+    hidden = _contribution(other, proposal, ContributionState.HIDDEN)
     return {
         "association": association,
         "institution": institution,
         "theme": theme,
         "proposal": proposal,
+        "other_proposal": make_proposal(title="Une autre proposition"),
         "meeting": meeting,
         "other": other,
+        "comment": _contribution(other, proposal),
+        "pending": _contribution(other, proposal, ContributionState.PENDING),
+        "hidden": hidden,
+        "hidden_reply": _contribution(other, proposal, parent=hidden),
     }
 
 
 def _act_as(client, role, world, make_user):
+    """Log in as a new user of this role. world["me"] is that user and world["mine"] a
+    published comment of theirs (for a visitor: None, and the other participant's comment)."""
+    world["me"], world["mine"] = None, world["comment"]
     if role == "visitor":
         return None
     organisation = None
@@ -154,38 +236,45 @@ def _act_as(client, role, world, make_user):
         organisation = world["institution"]
     user = make_user(role, organisation=organisation)
     login(client, user)
+    world["me"], world["mine"] = user, _contribution(user, world["proposal"])
     return user
 
 
 def _snapshot():
+    db.session.expire_all()
     proposals = db.session.execute(
         sa.select(Proposal.id, Proposal.title, Proposal.status).order_by(Proposal.id)
     ).all()
+    c = Contribution
+    contributions = db.session.execute(
+        sa.select(c.id, c.state, c.body, c.withdrawn_at, c.version).order_by(c.id)
+    ).all()
     tables = ("theme", "organisation", "user", "status_change", "addressed_institution")
+    tables += ("flag", "moderation_decision", "notification")
     counts = {
         t: db.session.execute(sa.text(f'SELECT count(*) FROM "{t}"')).scalar() for t in tables
     }
     roles = db.session.execute(sa.text('SELECT id, role, active FROM "user" ORDER BY id')).all()
     verified = db.session.execute(sa.text("SELECT id, name, verified FROM organisation")).all()
-    return proposals, counts, roles, sorted(verified)
+    return proposals, contributions, counts, roles, sorted(verified)
+
+
+def _refused(response):
+    to_login = "/compte/connexion" in response.headers.get("Location", "")
+    return response.status_code in (BAD, FORBIDDEN, NOT_FOUND) or to_login
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
-    ("method", "endpoint", "url", "form", "expected"),
-    CASES,
-    ids=[f"{c[0]} {c[1]}" for c in CASES],
+    ("method", "endpoint", "url", "form", "expected"), CASES, ids=_case_ids(CASES)
 )
 def test_route_permissions(client, world, make_user, role, method, endpoint, url, form, expected):
     _act_as(client, role, world, make_user)
-    db.session.expire_all()
     before = _snapshot()
-    data = form(world) if form else None
-    response = client.open(url(world), method=method, data=data)
+    url, data = _fill(world, url, form)
+    response = client.open(url, method=method, data=data)
     assert response.status_code == expected[role], response.get_data(as_text=True)[:500]
-    refused = expected[role] == FORBIDDEN or (role == "visitor" and endpoint != "accounts.logout")
-    if method == "POST" and refused:
-        db.session.expire_all()
+    if _refused(response):
         assert _snapshot() == before, "a refused request changed the database"
 
 
@@ -204,3 +293,163 @@ def test_refused_status_change_changes_nothing(client, world, make_user):
     assert response.status_code == FORBIDDEN
     db.session.expire_all()
     assert db.session.get(Proposal, proposal_id).status is ProposalStatus.SUBMITTED
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+@pytest.mark.parametrize("action", ["modifier", "retirer"])
+def test_only_the_author_edits_or_withdraws(client, world, make_user, role, action):
+    _act_as(client, role, world, make_user)
+    data = {"body": "Corrigé par son auteur."}
+    before = _snapshot()
+    response = client.post(f"/contributions/{world['comment'].id}/{action}", data=data)
+    assert response.status_code == FORBIDDEN
+    assert _snapshot() == before
+    response = client.post(f"/contributions/{world['mine'].id}/{action}", data=data)
+    assert response.status_code == REDIRECT
+    db.session.expire_all()
+    mine = world["mine"]
+    assert mine.is_withdrawn if action == "retirer" else mine.body == "Corrigé par son auteur."
+
+
+# What one may not see answers 404 to every action; for a reply, its parent is checked first.
+FORMS = {"": None, "repondre": TEXT, "signaler": FLAG_FORM, "modifier": TEXT, "retirer": None}
+ACTIONS = [("GET", "")] + [(m, a) for a in list(FORMS)[1:] for m in ("GET", "POST")]
+
+
+@pytest.mark.parametrize(
+    "role", ["visitor", "participant", "association_member", "institution_rep"]
+)
+@pytest.mark.parametrize("target", ["pending", "hidden", "hidden_reply"])
+@pytest.mark.parametrize(("method", "action"), ACTIONS)
+def test_unseen_contributions_are_not_found(client, world, make_user, role, target, method, action):
+    _act_as(client, role, world, make_user)
+    before = _snapshot()
+    url = f"/contributions/{world[target].id}/{action}".rstrip("/")
+    response = client.open(url, method=method, data=FORMS[action])
+    if role == "visitor" and action:
+        assert "/compte/connexion" in response.headers["Location"]  # logging in comes first
+    else:
+        assert response.status_code == NOT_FOUND
+    assert _snapshot() == before
+
+
+def test_author_sees_own_pending_but_cannot_reply_or_flag_it(client, world):
+    login(client, world["other"])
+    url = f"/contributions/{world['pending'].id}"
+    assert client.get(url).status_code == REDIRECT
+    assert client.get(f"{url}/modifier").status_code == OK
+    before = _snapshot()
+    assert client.post(f"{url}/repondre", data=TEXT).status_code == FORBIDDEN
+    assert client.post(f"{url}/signaler", data=FLAG_FORM).status_code == FORBIDDEN
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("role", ["moderator", "admin"])
+def test_moderators_see_hidden_but_cannot_reply_to_it(client, world, make_user, role):
+    _act_as(client, role, world, make_user)
+    assert client.get(f"/contributions/{world['hidden_reply'].id}").status_code == REDIRECT
+    before = _snapshot()
+    response = client.post(f"/contributions/{world['hidden'].id}/repondre", data=TEXT)
+    assert response.status_code == FORBIDDEN
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("role", ["moderator", "admin"])
+def test_moderator_cannot_decide_on_own_contribution(client, world, make_user, role):
+    me = _act_as(client, role, world, make_user)
+    own_pending = _contribution(me, world["proposal"], ContributionState.PENDING)
+    for contribution, action in ((world["mine"], "hide"), (own_pending, "approve")):
+        before = _snapshot()
+        data = {**DECISION_FORM, "action": action}
+        response = client.post(f"/moderation/contributions/{contribution.id}/decision", data=data)
+        assert response.status_code == FORBIDDEN
+        assert _snapshot() == before
+
+
+def _smuggled(w):
+    return {
+        "state": "published",
+        "author_id": w["other"].id,
+        "kind": "testimony",
+        "proposal_id": w["other_proposal"].id,
+        "parent_id": w["comment"].id,
+        "version": "99",
+        "withdrawn_at": "2020-01-01",
+        "recorded_for_id": w["association"].id,
+    }
+
+
+P, H, K = ContributionState.PUBLISHED, ContributionState.PENDING, ContributionKind
+# role, url, form, then the newest contribution's kind, state and parent.
+# "mine" (published) is the newest one; a premoderated participant's edit is held again.
+SMUGGLING = [
+    ("participant", "/propositions/{proposal.id}/commentaires", TEXT, K.COMMENT, H, None),
+    ("association_member", "/propositions/{proposal.id}/commentaires", TEXT, K.COMMENT, P, None),
+    ("visitor", "/propositions/{proposal.id}/temoigner", TEXT, K.TESTIMONY, H, None),
+    ("participant", "/propositions/{proposal.id}/temoigner", TEXT, K.TESTIMONY, H, None),
+    ("participant", "/contributions/{comment.id}/repondre", TEXT, K.REPLY, H, "comment"),
+    ("association_member", ASSISTED_URL, _assisted_form, K.TESTIMONY, P, None),
+    ("participant", "/contributions/{mine.id}/modifier", TEXT, K.COMMENT, H, None),
+]
+
+
+@pytest.mark.parametrize(("role", "url", "form", "kind", "state", "parent"), SMUGGLING)
+def test_smuggled_fields_change_nothing(
+    client, world, make_user, role, url, form, kind, state, parent
+):
+    me = _act_as(client, role, world, make_user)
+    url, data = _fill(world, url, form)
+    response = client.post(url, data={**_smuggled(world), **data})
+    assert response.status_code == REDIRECT, response.get_data(as_text=True)[:500]
+    db.session.expire_all()
+    newest = db.session.scalars(sa.select(Contribution).order_by(Contribution.id.desc())).first()
+    assert (newest.kind, newest.state) == (kind, state)
+    assert newest.parent_id == (world[parent].id if parent else None)
+    assert newest.author_id == (me.id if me else None)
+    assert newest.proposal_id == world["proposal"].id
+    assert (newest.version, newest.withdrawn_at) == (1, None)
+    assert newest.recorded_for_id == (world["association"].id if form is _assisted_form else None)
+
+
+def test_assisted_testimony_only_in_the_name_of_ones_association(client, world, make_user):
+    _act_as(client, "association_member", world, make_user)
+    before = _snapshot()
+    url, data = _fill(world, ASSISTED_URL, _assisted_form)
+    response = client.post(url, data={**data, "organisation_id": world["institution"].id})
+    assert response.status_code == OK  # the form shows its error
+    assert _snapshot() == before
+
+
+class _Unknown(dict):
+    """Fills a case's URL with objects that do not exist."""
+
+    id, slug = 999_999, "inconnu"
+
+    def __missing__(self, key):
+        return self
+
+
+def _unknown_cases():
+    """Every case whose URL names an object: as an admin (past every gate) and, on public
+    pages, as a visitor."""
+    for method, endpoint, url, form, expected in CASES:
+        if "{" not in url:
+            continue
+        yield "admin", method, url, form
+        if expected["visitor"] == OK or endpoint in ("contributions.show", "contributions.testify"):
+            yield "visitor", method, url, form
+
+
+UNKNOWN = list(_unknown_cases())
+
+
+@pytest.mark.parametrize(
+    ("role", "method", "url", "form"), UNKNOWN, ids=[f"{r} {m} {u}" for r, m, u, _f in UNKNOWN]
+)
+def test_unknown_ids_are_not_found(client, world, make_user, role, method, url, form):
+    _act_as(client, role, world, make_user)
+    before = _snapshot()
+    _url, data = _fill(world, url, form)
+    response = client.open(url.format_map(_Unknown()), method=method, data=data)
+    assert response.status_code == NOT_FOUND
+    assert _snapshot() == before

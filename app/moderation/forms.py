@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from app.labels import MODERATION_ACTION_LABELS, MODERATION_REASON_LABELS
 from app.models import ModerationAction, ModerationReason
@@ -25,7 +25,7 @@ class DecisionForm(FlaskForm):
     )
     details = TextAreaField(
         _l("Précisions pour l’auteur (facultatif)"),
-        validators=[Optional(), Length(max=1000, message=_l("1 000 caractères au plus."))],
+        validators=[Length(max=1000, message=_l("1 000 caractères au plus."))],
     )
     version = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
 

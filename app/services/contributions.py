@@ -15,17 +15,14 @@ from app.models import (
     DisplayMode,
     Flag,
     FlagReason,
-    ModerationAction,
-    ModerationDecision,
-    ModerationReason,
-    NotificationKind,
     Organisation,
     Proposal,
     User,
     utcnow,
 )
 from app.services import PermissionDenied, ServiceError
-from app.services.notifications import notify
+from app.services.moderation import auto_hide
+from app.services.notifications import notify_reply
 
 
 def _initial_state(author: User | None, proposal: Proposal) -> ContributionState:
@@ -76,14 +73,8 @@ def post_contribution(
         state=_initial_state(author, proposal),
     )
     if kind is ContributionKind.REPLY and contribution.state is ContributionState.PUBLISHED:
-        _notify_reply(contribution)
+        notify_reply(contribution)
     return _save(contribution)
-
-
-def _notify_reply(reply: Contribution) -> None:
-    parent_author = reply.parent.author
-    if parent_author is not None and parent_author.id != reply.author_id:
-        notify(parent_author, NotificationKind.REPLY, proposal=reply.proposal, contribution=reply)
 
 
 def post_guest_testimony(proposal: Proposal, body: str, name: str, contact: str) -> Contribution:
@@ -165,20 +156,5 @@ def flag_contribution(user: User, contribution: Contribution, reason: FlagReason
         )
     )
     if open_flags >= current_app.config["FLAG_HIDE_THRESHOLD"]:
-        _auto_hide(contribution)
+        auto_hide(contribution)
     db.session.commit()
-
-
-def _auto_hide(contribution: Contribution) -> None:
-    db.session.add(
-        ModerationDecision(
-            contribution=contribution,
-            moderator=None,
-            action=ModerationAction.AUTO_HIDE,
-            reason=ModerationReason.FLAGS,
-            from_state=contribution.state,
-            to_state=ContributionState.HIDDEN,
-        )
-    )
-    contribution.state = ContributionState.HIDDEN
-    contribution.version += 1

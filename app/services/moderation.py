@@ -21,7 +21,7 @@ from app.models import (
     utcnow,
 )
 from app.services import PermissionDenied, ServiceError
-from app.services.notifications import notify, queue_email
+from app.services.notifications import notify, notify_reply, queue_email
 
 S = ContributionState
 # Which states each action applies to, and the state it leads to.
@@ -78,9 +78,28 @@ def decide(
     db.session.add(decision)
     _resolve_flags(contribution)
     _tell_author(contribution, decision)
+    if from_state is S.PENDING and target is S.PUBLISHED and contribution.parent_id:
+        notify_reply(contribution)  # a held reply: its comment's author learns of it now
     db.session.commit()
     db.session.refresh(contribution)
     return decision
+
+
+def auto_hide(contribution: Contribution) -> None:
+    """Enough distinct flags: hide it until a moderator decides, and tell its author.
+    Adds to the caller's transaction."""
+    decision = ModerationDecision(
+        contribution=contribution,
+        moderator=None,
+        action=ModerationAction.AUTO_HIDE,
+        reason=ModerationReason.FLAGS,
+        from_state=contribution.state,
+        to_state=S.HIDDEN,
+    )
+    db.session.add(decision)
+    contribution.state = S.HIDDEN
+    contribution.version += 1
+    _tell_author(contribution, decision)
 
 
 def _resolve_flags(contribution: Contribution) -> None:

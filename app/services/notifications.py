@@ -27,6 +27,14 @@ def notify(user: User | None, kind: NotificationKind, **data) -> Notification | 
     return notification
 
 
+def notify_reply(reply) -> None:
+    """Tell a comment's author that a reply to it is published (not when they reply to
+    themselves)."""
+    parent_author = reply.parent.author
+    if parent_author is not None and parent_author.id != reply.author_id:
+        notify(parent_author, NotificationKind.REPLY, proposal=reply.proposal, contribution=reply)
+
+
 def queue_email(to_address: str, subject: str, body: str) -> None:
     """Add an e-mail to the outbox; it leaves after the transaction commits."""
     db.session.add(OutboxEmail(to_address=to_address, subject=subject, body=body))
