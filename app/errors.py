@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.services import PermissionDenied
+
 MESSAGES = {
     400: (
         _l("Requête invalide"),
@@ -43,6 +45,10 @@ def init_app(app: Flask) -> None:
         return _render(
             400, _("Le formulaire a expiré ou n’est pas valide. Rechargez la page et réessayez.")
         )
+
+    @app.errorhandler(PermissionDenied)
+    def permission_denied(_error):
+        return _render(403)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

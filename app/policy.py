@@ -34,7 +34,7 @@ def is_admin(user) -> bool:
 
 
 def association_memberships(user) -> list[Organisation]:
-    """The associations a person may act for (all of them for an admin)."""
+    """The associations a person belongs to and may act for."""
     if not _is_user(user):
         return []
     if is_admin(user):
@@ -105,7 +105,10 @@ def is_premoderated(user, theme: Theme) -> bool:
 
 def can_view_contribution(user, contribution: Contribution) -> bool:
     """Published ones for everyone (under a published parent); the rest for the author and
-    moderators."""
+    moderators. Authors always reach their own, e.g. to withdraw a reply under a hidden
+    comment."""
+    if _is_author(user, contribution):
+        return True
     if contribution.parent is not None and not can_view_contribution(user, contribution.parent):
         return False
     if contribution.state is ContributionState.PUBLISHED:

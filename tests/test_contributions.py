@@ -292,3 +292,29 @@ def test_pending_contribution_is_404_for_others(client, proposal, make_user):
     login(client, make_user("participant"))
     assert client.get(f"/contributions/{held.id}/repondre").status_code == 404
     assert client.get(f"/contributions/{held.id}/signaler").status_code == 404
+
+
+def test_edit_after_moderator_opened_it_voids_the_decision(client, proposal, make_user):
+    author = make_user("participant")
+    held = Contribution(
+        proposal=proposal,
+        kind=ContributionKind.COMMENT,
+        body="Version lue",
+        author=author,
+        state=ContributionState.PENDING,
+    )
+    db.session.add(held)
+    db.session.commit()
+    seen_version = held.version
+    login(client, author)
+    client.post(f"/contributions/{held.id}/modifier", data={"body": "Version jamais lue"})
+    client.post("/compte/deconnexion")
+    login(client, make_user("moderator"))
+    response = client.post(
+        f"/moderation/contributions/{held.id}/decision",
+        data={"action": "approve", "reason": "compliant", "version": seen_version},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Contribution, held.id).state is ContributionState.PENDING
+    assert _count(ModerationDecision) == 0

@@ -119,6 +119,7 @@ def edit_contribution(editor: User, contribution: Contribution, body: str) -> Co
         raise PermissionDenied
     contribution.body = _check_length(contribution.kind, body)
     contribution.edited_at = utcnow()
+    contribution.version += 1  # a moderator's decision on the old text no longer applies
     if contribution.state is ContributionState.PUBLISHED and policy.is_premoderated(
         editor, contribution.proposal.theme
     ):
