@@ -28,6 +28,21 @@ def _send_smtp(message: EmailMessage) -> None:
         smtp.send_message(message)
 
 
+def _print(message: EmailMessage) -> None:
+    """Development: the e-mail, readable, on the console."""
+    print(
+        "\n----- e-mail (console) -----",
+        f"To: {message['To']}",
+        f"Subject: {message['Subject']}",
+        "",
+        message.get_content().rstrip(),
+        "----------------------------",
+        sep="\n",
+        file=sys.stdout,
+        flush=True,
+    )
+
+
 def send_email(to: str, subject: str, body: str) -> None:
     """Send one plain-text e-mail through the configured backend."""
     message = _build(to, subject, body)
@@ -36,8 +51,4 @@ def send_email(to: str, subject: str, body: str) -> None:
     elif current_app.config["MAIL_SERVER"]:
         _send_smtp(message)
     else:
-        print(
-            f"\n----- e-mail (console) -----\n{message}\n----------------------------",
-            file=sys.stdout,
-            flush=True,
-        )
+        _print(message)
