@@ -45,6 +45,10 @@ class Contribution(db.Model):
     parent_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("contribution.id", ondelete="CASCADE"), index=True
     )
+    # A reply to an institution's official response (the right of reply) points here.
+    response_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("official_response.id", ondelete="CASCADE"), index=True
+    )
     author_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
     )

@@ -20,6 +20,10 @@ from app.models.user import User
 class NotificationKind(enum.StrEnum):
     MODERATION_DECISION = "moderation_decision"
     REPLY = "reply"
+    NEW_RESPONSE = "new_response"
+    STATUS_CHANGE = "status_change"
+    PROGRESS_UPDATE = "progress_update"
+    RESPONSE_OVERDUE = "response_overdue"
 
 
 class Notification(db.Model):
@@ -39,6 +43,8 @@ class Notification(db.Model):
     data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    # Set when the notification went into an e-mail (immediate or digest).
+    emailed_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
     proposal: Mapped[Proposal | None] = relationship()
@@ -46,13 +52,24 @@ class Notification(db.Model):
 
 
 class OutboxEmail(db.Model):
-    """An e-mail waiting to be sent (or sent), written with the event that causes it."""
+    """An e-mail waiting to be sent (or sent), written with the event that causes it.
+
+    A sender claims a row before sending it, so two senders never send the same e-mail;
+    a failure is retried later with backoff, then given up and recorded.
+    """
+
+    __table_args__ = (sa.Index("ix_outbox_email_due", "sent_at", "failed_at", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     to_address: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(64))
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")

@@ -1,7 +1,7 @@
 """Proposals, the institutions they are addressed to, and their public timeline."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -67,7 +67,7 @@ class Proposal(db.Model):
 
 
 class AddressedInstitution(db.Model):
-    """An institution a proposal is addressed to, with the position it stated, if any."""
+    """An institution a proposal is addressed to, from when, and by when it should answer."""
 
     __table_args__ = (sa.UniqueConstraint("proposal_id", "institution_id"),)
 
@@ -76,7 +76,9 @@ class AddressedInstitution(db.Model):
     institution_id: Mapped[int] = mapped_column(
         sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
     )
-    stated_position: Mapped[str] = mapped_column(sa.Text, default="")
+    sent_at: Mapped[datetime | None]
+    response_due_on: Mapped[date | None] = mapped_column(index=True)
+    overdue_notified_at: Mapped[datetime | None]
 
     proposal: Mapped[Proposal] = relationship(back_populates="addressed")
     institution: Mapped[Organisation] = relationship()

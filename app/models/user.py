@@ -26,6 +26,12 @@ def pseudonym_key(pseudonym: str) -> str:
     return unicodedata.normalize("NFKC", pseudonym.strip()).casefold()
 
 
+class EmailFrequency(enum.StrEnum):
+    IMMEDIATE = "immediate"
+    DAILY = "daily"
+    NEVER = "never"
+
+
 class User(UserMixin, db.Model):
     """A registered person; the e-mail is private, the pseudonym is public."""
 
@@ -40,6 +46,12 @@ class User(UserMixin, db.Model):
     charter_version: Mapped[str] = mapped_column(sa.String(20))
     charter_accepted_at: Mapped[datetime] = mapped_column(default=utcnow)
     active: Mapped[bool] = mapped_column(default=True)
+    email_frequency: Mapped[EmailFrequency] = mapped_column(
+        enum_column(EmailFrequency),
+        default=EmailFrequency.IMMEDIATE,
+        server_default=EmailFrequency.IMMEDIATE.value,
+    )
+    last_digest_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 

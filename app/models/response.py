@@ -1,0 +1,109 @@
+"""Institutions' official responses to proposals, their earlier versions, and the dated
+commitments they make."""
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import enum_column, utcnow
+from app.models.organisation import Organisation
+from app.models.proposal import Proposal
+from app.models.user import User
+
+
+class Position(enum.StrEnum):
+    FAVOURABLE = "favourable"
+    UNDER_STUDY = "under_study"
+    UNFAVOURABLE = "unfavourable"
+    ALREADY_IN_PLACE = "already_in_place"
+    NOT_COMPETENT = "not_competent"
+
+
+class OfficialResponse(db.Model):
+    """The current response of one institution to one proposal."""
+
+    __table_args__ = (sa.UniqueConstraint("proposal_id", "institution_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("proposal.id", ondelete="CASCADE"), index=True
+    )
+    institution_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    position: Mapped[Position] = mapped_column(enum_column(Position))
+    competent_body: Mapped[str] = mapped_column(sa.String(200), default="")
+    body: Mapped[str] = mapped_column(sa.Text)
+    # Where the position was stated, when not on this site (e.g. the 2015 assises).
+    origin: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship()
+    institution: Mapped[Organisation] = relationship()
+    author: Mapped[User | None] = relationship()
+    commitments: Mapped[list["Commitment"]] = relationship(
+        back_populates="response",
+        cascade="all, delete-orphan",
+        order_by="(Commitment.due_on, Commitment.id)",
+    )
+
+    @property
+    def was_edited(self) -> bool:
+        return self.updated_at > self.created_at
+
+
+class ResponseVersion(db.Model):
+    """A response as it stood before an edit: the history stays readable."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("official_response.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    position: Mapped[Position] = mapped_column(enum_column(Position))
+    competent_body: Mapped[str] = mapped_column(sa.String(200), default="")
+    body: Mapped[str] = mapped_column(sa.Text)
+    written_at: Mapped[datetime]
+
+    author: Mapped[User | None] = relationship()
+
+
+class CommitmentState(enum.StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+OPEN_COMMITMENT_STATES = (CommitmentState.PLANNED, CommitmentState.IN_PROGRESS)
+
+
+class Commitment(db.Model):
+    """Something an institution commits to do, by a date, and how far it has got."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("official_response.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(sa.String(300))
+    due_on: Mapped[date] = mapped_column(index=True)
+    state: Mapped[CommitmentState] = mapped_column(
+        enum_column(CommitmentState), default=CommitmentState.PLANNED
+    )
+    drop_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    response: Mapped[OfficialResponse] = relationship(back_populates="commitments")
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_COMMITMENT_STATES
+
+    def is_overdue(self, today: date) -> bool:
+        return self.is_open and self.due_on < today
