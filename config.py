@@ -74,6 +74,9 @@ class Config:
     # Send queued e-mails right after the response; `flask outbox deliver` retries the rest.
     OUTBOX_DELIVER_AFTER_REQUEST = True
 
+    # Institutions answer within this many days of a proposal being sent to them.
+    RESPONSE_DUE_DAYS = int(os.environ.get("RESPONSE_DUE_DAYS", "60"))
+
     PROPOSALS_PER_PAGE = 20
     API_PAGE_SIZE = 50
     DEMO_DATA_ALLOWED = True

@@ -13,6 +13,7 @@ BLUEPRINTS = (
     "app.accounts",
     "app.proposals",
     "app.contributions",
+    "app.responses",
     "app.moderation",
     "app.notifications",
     "app.meetings",

@@ -3,11 +3,13 @@
 from flask_babel import lazy_gettext as _l
 
 from app.models import (
+    CommitmentState,
     ContributionState,
     FlagReason,
     ModerationAction,
     ModerationReason,
     OrganisationKind,
+    Position,
     ProposalStatus,
     Role,
 )
@@ -118,3 +120,27 @@ def author_label(contribution) -> str:
     if contribution.author_id is None:
         return contribution.guest_name
     return contribution.author.pseudonym if contribution.author else str(_l("Compte supprimé"))
+
+
+POSITION_LABELS = {
+    Position.FAVOURABLE: _l("Favorable"),
+    Position.UNDER_STUDY: _l("À l’étude"),
+    Position.UNFAVOURABLE: _l("Défavorable"),
+    Position.ALREADY_IN_PLACE: _l("Déjà en place"),
+    Position.NOT_COMPETENT: _l("Pas compétente"),
+}
+
+COMMITMENT_STATE_LABELS = {
+    CommitmentState.PLANNED: _l("Prévu"),
+    CommitmentState.IN_PROGRESS: _l("En cours"),
+    CommitmentState.DONE: _l("Réalisé"),
+    CommitmentState.DROPPED: _l("Abandonné"),
+}
+
+
+def position_label(position) -> str:
+    return str(POSITION_LABELS[Position(position)])
+
+
+def commitment_state_label(state) -> str:
+    return str(COMMITMENT_STATE_LABELS[CommitmentState(state)])

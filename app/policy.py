@@ -44,16 +44,30 @@ def association_memberships(user) -> list[Organisation]:
     return [org for org in user.organisations if org.is_association]
 
 
+def institution_memberships(user) -> list[Organisation]:
+    """The verified institutions a representative speaks for."""
+    if not _is_user(user) or user.role is not Role.INSTITUTION_REP:
+        return []
+    return [org for org in user.organisations if org.is_institution and org.verified]
+
+
 def can_create_proposal(user) -> bool:
-    """Association members with an association, and admins."""
-    return is_admin(user) or bool(association_memberships(user))
+    """Association members with an association, representatives of a verified institution
+    (institutions put their own proposals to the associations), and admins."""
+    return (
+        is_admin(user) or bool(association_memberships(user)) or bool(institution_memberships(user))
+    )
 
 
 def can_edit_proposal(user, proposal: Proposal) -> bool:
-    """Its author, members of its association, and admins."""
+    """Its author, members of the association or institution that filed it, and admins."""
     if is_admin(user):
         return True
-    if not _is_user(user) or user.role not in ASSOCIATION_ROLES:
+    if not _is_user(user):
+        return False
+    if user.role is Role.INSTITUTION_REP:
+        return proposal.organisation_id in {org.id for org in institution_memberships(user)}
+    if user.role not in ASSOCIATION_ROLES:
         return False
     if proposal.author_id == user.id:
         return True
@@ -71,7 +85,7 @@ def can_act_for_organisation(user, organisation: Organisation | None) -> bool:
         return is_admin(user)
     if is_admin(user):
         return organisation.is_association
-    return organisation in association_memberships(user)
+    return organisation in association_memberships(user) + institution_memberships(user)
 
 
 def can_administer(user) -> bool:
@@ -170,6 +184,38 @@ def can_see_author_account(user) -> bool:
     return is_moderator(user)
 
 
+def can_respond(user, proposal: Proposal, institution: Organisation) -> bool:
+    """Only representatives of that verified institution, on a proposal addressed to it."""
+    if institution not in institution_memberships(user):
+        return False
+    return institution.id in {a.institution_id for a in proposal.addressed}
+
+
+def can_manage_commitment(user, commitment) -> bool:
+    """Commitments are kept up to date by the institution that made them."""
+    response = commitment.response
+    return can_respond(user, response.proposal, response.institution)
+
+
+def can_post_update(user, proposal: Proposal) -> bool:
+    """Follow-up news: the proposal's association, the network's association members,
+    and representatives of an institution it is addressed to."""
+    if can_edit_proposal(user, proposal) or bool(association_memberships(user)):
+        return True
+    addressed = {a.institution_id for a in proposal.addressed}
+    return any(org.id in addressed for org in institution_memberships(user))
+
+
+def can_follow(user) -> bool:
+    """Anyone with an account follows proposals and workshops."""
+    return _is_user(user)
+
+
+def can_reply_to_response(user, response) -> bool:
+    """The right of reply under every official response: anyone with an account."""
+    return _is_user(user)
+
+
 def require(allowed: bool) -> None:
     """Stop the request with 403 unless the policy allowed it."""
     if not allowed:
@@ -182,6 +228,12 @@ TEMPLATE_PREDICATES = {
     "can_edit_proposal": can_edit_proposal,
     "can_change_status": can_change_status,
     "can_administer": can_administer,
+    "can_respond": can_respond,
+    "can_manage_commitment": can_manage_commitment,
+    "can_post_update": can_post_update,
+    "can_follow": can_follow,
+    "can_reply_to_response": can_reply_to_response,
+    "institution_memberships": institution_memberships,
     "can_contribute": can_contribute,
     "can_testify_as_guest": can_testify_as_guest,
     "can_record_assisted": can_record_assisted,

@@ -1,5 +1,7 @@
 """Read-side queries shared by pages and the API, each a fixed number of SQL statements."""
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -12,10 +14,13 @@ from app.models import (
     Flag,
     Meeting,
     ModerationDecision,
+    OfficialResponse,
     Organisation,
     OrganisationKind,
+    ProgressUpdate,
     Proposal,
     ProposalStatus,
+    ResponseVersion,
     StatusChange,
     Theme,
     utcnow,
@@ -245,4 +250,63 @@ def decision_log():
             joinedload(ModerationDecision.contribution).joinedload(Contribution.proposal),
         )
         .order_by(ModerationDecision.created_at.desc(), ModerationDecision.id.desc())
+    )
+
+
+def responses_for(proposal: Proposal) -> dict[int, OfficialResponse]:
+    """The official responses to a proposal by institution id, with their commitments."""
+    rows = db.session.scalars(
+        sa.select(OfficialResponse)
+        .where(OfficialResponse.proposal_id == proposal.id)
+        .options(selectinload(OfficialResponse.commitments))
+    )
+    return {response.institution_id: response for response in rows}
+
+
+def response_replies(response_ids: list[int], user_id: int | None) -> dict[int, list]:
+    """The right-of-reply contributions under these responses, by response (one query)."""
+    replies: dict[int, list[Contribution]] = {rid: [] for rid in response_ids}
+    if not response_ids:
+        return replies
+    rows = db.session.scalars(
+        sa.select(Contribution)
+        .where(Contribution.response_id.in_(response_ids), _visible_to(user_id))
+        .options(joinedload(Contribution.author), joinedload(Contribution.recorded_for))
+        .order_by(Contribution.created_at, Contribution.id)
+    )
+    for reply in rows:
+        replies[reply.response_id].append(reply)
+    return replies
+
+
+def progress_updates(proposal: Proposal) -> list[ProgressUpdate]:
+    return list(
+        db.session.scalars(
+            sa.select(ProgressUpdate)
+            .where(ProgressUpdate.proposal_id == proposal.id)
+            .options(joinedload(ProgressUpdate.author), joinedload(ProgressUpdate.organisation))
+            .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
+        )
+    )
+
+
+def timeline(proposal: Proposal, responses, updates) -> list[tuple[str, datetime, object]]:
+    """Status changes, follow-up updates and responses, newest first (no query)."""
+    in_updates = {u.status_change_id for u in updates if u.status_change_id}
+    events = [
+        ("status", c.created_at, c) for c in proposal.status_changes if c.id not in in_updates
+    ]
+    events += [("update", u.created_at, u) for u in updates]
+    events += [("response", r.updated_at, r) for r in responses]
+    return sorted(events, key=lambda event: event[1], reverse=True)
+
+
+def response_versions(response: OfficialResponse) -> list[ResponseVersion]:
+    return list(
+        db.session.scalars(
+            sa.select(ResponseVersion)
+            .where(ResponseVersion.response_id == response.id)
+            .options(joinedload(ResponseVersion.author))
+            .order_by(ResponseVersion.written_at.desc(), ResponseVersion.id.desc())
+        )
     )

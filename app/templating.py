@@ -43,6 +43,8 @@ def init_app(app: Flask) -> None:
         moderation_action_label=labels.moderation_action_label,
         moderation_reason_label=labels.moderation_reason_label,
         author_label=labels.author_label,
+        position_label=labels.position_label,
+        commitment_state_label=labels.commitment_state_label,
         moderation_queue_count=queries.moderation_queue_count,
         unread_notifications=lambda: unread_count(current_user),
     )

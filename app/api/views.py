@@ -147,7 +147,7 @@ def proposal(proposal_id: int):
                 {
                     "id": a.institution.id,
                     "name": a.institution.name,
-                    "stated_position": a.stated_position or None,
+                    "response_due_on": a.response_due_on.isoformat() if a.response_due_on else None,
                 }
                 for a in proposal.addressed
             ],

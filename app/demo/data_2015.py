@@ -628,3 +628,20 @@ DEMO_ACCOUNTS = [
     ),
     ("usager@demo.voix-solidaires.fr", "Camille", "participant", None),
 ]
+
+# The positions the institutions stated at the assises, as official positions on the site.
+# A stated "Pas de réponse." stays what it was: no response, the institution still owes one.
+NO_ANSWER = "Pas de réponse."
+RESPONSE_ORIGIN = "Position exprimée lors des assises du 30 avril 2015"
+POSITIONS = {
+    ("Ouvrir des bains douches et des toilettes publiques gratuits", "ville-de-metz"): (
+        "under_study"
+    ),
+    ("Développer le bail glissant", "conseil-departemental-moselle"): "unfavourable",
+    ("Développer le bail glissant", "ccas-de-metz"): "unfavourable",
+    ("Un camp géré type HCR pour les demandeurs d’asile", "ddcs-moselle"): "unfavourable",
+    ("Mobiliser des locaux vides qui pourraient changer d’affectation", "ddcs-moselle"): (
+        "favourable"
+    ),
+    ("Prévenir les expulsions locatives", "caf-moselle"): "already_in_place",
+}

@@ -1,6 +1,6 @@
 """The domain models; importing this package registers every table."""
 
-from app.models.base import utcnow
+from app.models.base import paris_today, utcnow
 from app.models.contribution import (
     Contribution,
     ContributionKind,
@@ -60,5 +60,6 @@ __all__ = [
     "Theme",
     "User",
     "membership",
+    "paris_today",
     "utcnow",
 ]

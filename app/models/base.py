@@ -1,7 +1,8 @@
 """Shared column helpers for the models."""
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -9,6 +10,11 @@ import sqlalchemy as sa
 def utcnow() -> datetime:
     """Current time as a naive UTC datetime, the form every timestamp is stored in."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def paris_today() -> date:
+    """Today's date in Metz, which due dates are counted in."""
+    return datetime.now(ZoneInfo("Europe/Paris")).date()
 
 
 def enum_column(enum_class: type[enum.Enum], length: int = 32) -> sa.Enum:

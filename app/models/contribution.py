@@ -75,6 +75,7 @@ class Contribution(db.Model):
     author: Mapped[User | None] = relationship()
     recorded_for: Mapped[Organisation | None] = relationship()
     parent: Mapped["Contribution | None"] = relationship(remote_side=[id])
+    response: Mapped["OfficialResponse | None"] = relationship()  # noqa: F821
 
     @property
     def is_guest(self) -> bool:

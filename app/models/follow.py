@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models.base import utcnow
 from app.models.organisation import Organisation
 from app.models.proposal import Proposal, StatusChange
+from app.models.response import Commitment
 from app.models.user import User
 
 
@@ -36,6 +37,7 @@ class ProgressUpdate(db.Model):
     author: Mapped[User | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
     status_change: Mapped[StatusChange | None] = relationship()
+    commitment: Mapped[Commitment | None] = relationship()
 
 
 class Follow(db.Model):

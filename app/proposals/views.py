@@ -8,11 +8,20 @@ from flask_login import current_user, login_required
 from app import policy, queries
 from app.contributions.forms import CommentForm
 from app.extensions import db
-from app.models import ContributionKind, Organisation, Proposal, ProposalStatus, Theme
+from app.models import (
+    ContributionKind,
+    Organisation,
+    Proposal,
+    ProposalStatus,
+    Theme,
+    paris_today,
+)
 from app.pagination import paginate
 from app.proposals.forms import ProposalEditForm, ProposalForm, StatusForm
+from app.responses.forms import UpdateForm
 from app.services import ServiceError
 from app.services import proposals as service
+from app.services import responses as response_service
 
 bp = Blueprint("proposals", __name__)
 
@@ -68,6 +77,7 @@ def theme(slug: str):
         page=page,
         status=status,
         meetings=queries.upcoming_meetings_for(theme),
+        following=service.is_following(current_user, theme=theme),
     )
 
 
@@ -90,6 +100,8 @@ def _render_show(proposal: Proposal, status_form: StatusForm):
     testimonies = _contributions_page(proposal, ContributionKind.TESTIMONY, "temoignages")
     comments = _contributions_page(proposal, ContributionKind.COMMENT, "commentaires")
     viewer = current_user.id if current_user.is_authenticated else None
+    responses = queries.responses_for(proposal)
+    updates = queries.progress_updates(proposal)
     return render_template(
         "proposals/show.html",
         proposal=proposal,
@@ -97,8 +109,92 @@ def _render_show(proposal: Proposal, status_form: StatusForm):
         testimonies=testimonies,
         comments=comments,
         replies=queries.replies_to([c.id for c in comments.items], viewer),
+        responses=responses,
+        response_replies=queries.response_replies([r.id for r in responses.values()], viewer),
+        timeline=queries.timeline(proposal, responses.values(), updates),
+        following=service.is_following(current_user, proposal=proposal),
         comment_form=CommentForm(formdata=None),
+        today=paris_today(),
     )
+
+
+@bp.route("/propositions/<int:proposal_id>/suivi/nouveau", methods=["GET", "POST"])
+@login_required
+def post_update(proposal_id: int):
+    """Follow-up news on a proposal, optionally with a status change."""
+    proposal = _load_proposal(proposal_id)
+    policy.require(policy.can_post_update(current_user, proposal))
+    form = UpdateForm()
+    if not policy.can_change_status(current_user, proposal):
+        del form.status
+    if form.validate_on_submit():
+        status = form.status.data if "status" in form else None
+        try:
+            response_service.post_update(
+                current_user,
+                proposal,
+                form.body.data,
+                _acting_organisation(proposal),
+                ProposalStatus(status) if status else None,
+            )
+        except ServiceError as error:
+            form.body.errors.append(str(error))
+        else:
+            flash(_("Les nouvelles sont publiées sur le suivi."), "success")
+            return redirect(url_for("proposals.show", proposal_id=proposal.id) + "#suivi")
+    return render_template("proposals/update_form.html", proposal=proposal, form=form)
+
+
+def _acting_organisation(proposal: Proposal) -> Organisation | None:
+    """The organisation a follow-up update is signed by."""
+    mine = policy.association_memberships(current_user) + policy.institution_memberships(
+        current_user
+    )
+    addressed = {a.institution_id for a in proposal.addressed}
+    for org in mine:
+        if org.id == proposal.organisation_id or org.id in addressed:
+            return org
+    return mine[0] if mine else None
+
+
+@bp.post("/propositions/<int:proposal_id>/suivre")
+@login_required
+def follow(proposal_id: int):
+    """Follow a proposal: be told of responses, status changes and news."""
+    proposal = _load_proposal(proposal_id)
+    service.follow(current_user, proposal=proposal)
+    flash(_("Vous suivez cette proposition."), "success")
+    return redirect(url_for("proposals.show", proposal_id=proposal.id))
+
+
+@bp.post("/propositions/<int:proposal_id>/ne-plus-suivre")
+@login_required
+def unfollow(proposal_id: int):
+    """Stop following a proposal."""
+    proposal = _load_proposal(proposal_id)
+    service.unfollow(current_user, proposal=proposal)
+    flash(_("Vous ne suivez plus cette proposition."), "success")
+    return redirect(url_for("proposals.show", proposal_id=proposal.id))
+
+
+@bp.post("/ateliers/<slug>/suivre")
+@login_required
+def follow_theme(slug: str):
+    """Follow a whole workshop."""
+    theme = db.first_or_404(sa.select(Theme).filter_by(slug=slug))
+    service.follow(current_user, theme=theme)
+    flash(_("Vous suivez cet atelier."), "success")
+    return redirect(url_for("proposals.theme", slug=theme.slug))
+
+
+@bp.post("/ateliers/<slug>/ne-plus-suivre")
+@login_required
+def unfollow_theme(slug: str):
+    """Stop following a workshop."""
+    theme = db.first_or_404(sa.select(Theme).filter_by(slug=slug))
+    service.unfollow(current_user, theme=theme)
+    flash(_("Vous ne suivez plus cet atelier."), "success")
+    return redirect(url_for("proposals.theme", slug=theme.slug))
 
 
 def _fill_choices(form: ProposalForm) -> None:
@@ -109,10 +205,13 @@ def _fill_choices(form: ProposalForm) -> None:
 
 
 def _filing_organisations():
-    """The associations a proposal may be filed for: one's own, or any for an admin."""
+    """Who a proposal may be filed for: one's association or institution; any association
+    for an admin."""
     if policy.is_admin(current_user):
         return queries.associations()
-    return policy.association_memberships(current_user)
+    return policy.association_memberships(current_user) + policy.institution_memberships(
+        current_user
+    )
 
 
 def _form_values(form: ProposalForm) -> dict:

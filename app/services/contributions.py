@@ -15,6 +15,7 @@ from app.models import (
     DisplayMode,
     Flag,
     FlagReason,
+    OfficialResponse,
     Organisation,
     Proposal,
     User,
@@ -75,6 +76,25 @@ def post_contribution(
     if kind is ContributionKind.REPLY and contribution.state is ContributionState.PUBLISHED:
         notify_reply(contribution)
     return _save(contribution)
+
+
+def post_response_reply(
+    author: User, response: OfficialResponse, body: str, display_mode: DisplayMode
+) -> Contribution:
+    """The right of reply under an institution's official response, moderated like comments."""
+    if not policy.can_reply_to_response(author, response):
+        raise PermissionDenied
+    return _save(
+        Contribution(
+            proposal=response.proposal,
+            kind=ContributionKind.REPLY,
+            response=response,
+            author=author,
+            display_mode=display_mode,
+            body=_check_length(ContributionKind.REPLY, body),
+            state=_initial_state(author, response.proposal),
+        )
+    )
 
 
 def post_guest_testimony(proposal: Proposal, body: str, name: str, contact: str) -> Contribution:

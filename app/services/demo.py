@@ -11,8 +11,10 @@ from app.extensions import db
 from app.models import (
     AddressedInstitution,
     Meeting,
+    OfficialResponse,
     Organisation,
     OrganisationKind,
+    Position,
     Proposal,
     ProposalStatus,
     Role,
@@ -136,13 +138,22 @@ def _load_proposals(
             created_at=ASSISES_AT,
             updated_at=FOLLOW_UP_AT if status is not ProposalStatus.SUBMITTED else ASSISES_AT,
         )
-        for org_slug, position in row["addressed"]:
+        for org_slug, stated in row["addressed"]:
             institution = organisations[org_slug]
             if institution.kind is not OrganisationKind.INSTITUTION:
                 raise ServiceError(f"« {institution.name} » n’est pas une institution.")
+            # Presented to the institutions at the assises: their answer was due 60 days on.
             proposal.addressed.append(
-                AddressedInstitution(institution=institution, stated_position=position)
+                AddressedInstitution(
+                    institution=institution,
+                    sent_at=ASSISES_AT,
+                    response_due_on=(ASSISES_AT + timedelta(days=60)).date(),
+                )
             )
+            if stated and stated != data.NO_ANSWER:
+                position = Position(data.POSITIONS[(row["title"], org_slug)])
+                db.session.add(_stated_response(proposal, institution, position, stated))
+                counts["responses"] += 1
         proposal.status_changes.append(
             StatusChange(
                 from_status=None,
@@ -165,6 +176,18 @@ def _load_proposals(
         db.session.add(proposal)
         counts["proposals"] += 1
         counts["addressed"] += len(row["addressed"])
+
+
+def _stated_response(proposal, institution, position, text) -> OfficialResponse:
+    return OfficialResponse(
+        proposal=proposal,
+        institution=institution,
+        position=position,
+        body=text,
+        origin=data.RESPONSE_ORIGIN,
+        created_at=ASSISES_AT,
+        updated_at=ASSISES_AT,
+    )
 
 
 def _load_meetings(
@@ -213,6 +236,7 @@ def load_demo() -> dict:
             "memberships",
             "proposals",
             "addressed",
+            "responses",
             "status_changes",
             "meetings",
         ),

@@ -17,9 +17,7 @@ def followers(proposal: Proposal) -> list[User]:
         sa.or_(Follow.proposal_id == proposal.id, Follow.theme_id == proposal.theme_id)
     )
     return list(
-        db.session.scalars(
-            sa.select(User).where(User.id.in_(follower_ids), User.active.is_(True))
-        )
+        db.session.scalars(sa.select(User).where(User.id.in_(follower_ids), User.active.is_(True)))
     )
 
 

@@ -1,12 +1,17 @@
 """Proposals: filing, editing and moving them along their life cycle."""
 
+from datetime import timedelta
+
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from app import policy
 from app.extensions import db
 from app.models import (
     AddressedInstitution,
+    Follow,
+    NotificationKind,
     Organisation,
     OrganisationKind,
     Proposal,
@@ -14,8 +19,10 @@ from app.models import (
     StatusChange,
     Theme,
     User,
+    utcnow,
 )
 from app.services import PermissionDenied, ServiceError
+from app.services.events import notify_followers
 
 
 def _institutions(ids: list[int]) -> list[Organisation]:
@@ -36,9 +43,10 @@ def _set_addressed(proposal: Proposal, institution_ids: list[int]) -> None:
     wanted = {org.id: org for org in _institutions(institution_ids)}
     proposal.addressed = [a for a in proposal.addressed if a.institution_id in wanted]
     present = {a.institution_id for a in proposal.addressed}
-    for org_id, org in wanted.items():
-        if org_id not in present:
-            proposal.addressed.append(AddressedInstitution(institution=org))
+    added = [AddressedInstitution(institution=o) for i, o in wanted.items() if i not in present]
+    proposal.addressed.extend(added)
+    if proposal.status not in (ProposalStatus.SUBMITTED, ProposalStatus.IN_DISCUSSION):
+        mark_sent(added)  # already with the institutions: the newcomers' clock starts now
 
 
 def create_proposal(
@@ -68,6 +76,7 @@ def create_proposal(
         StatusChange(actor=author, from_status=None, to_status=ProposalStatus.SUBMITTED)
     )
     db.session.add(proposal)
+    db.session.add(Follow(user=author, proposal=proposal))  # authors follow their proposals
     db.session.commit()
     return proposal
 
@@ -98,9 +107,19 @@ def change_status(
     """Move a proposal to another status, with a reason, on its public timeline."""
     if not policy.can_change_status(actor, proposal):
         raise PermissionDenied
+    change = apply_status_change(actor, proposal, new_status, reason)
+    db.session.commit()
+    return change
+
+
+def apply_status_change(
+    actor: User | None, proposal: Proposal, new_status: ProposalStatus, reason: str
+) -> StatusChange:
+    """The status change itself, in the caller's transaction: timeline, response due dates
+    when it goes to the institutions, followers told."""
     if new_status == proposal.status:
         raise ServiceError(_("La proposition a déjà ce statut."))
-    if not reason.strip():
+    if not (reason or "").strip():
         raise ServiceError(_("Indiquez la raison du changement."))
     change = StatusChange(
         proposal=proposal,
@@ -109,7 +128,50 @@ def change_status(
         to_status=new_status,
         reason=reason.strip(),
     )
+    if new_status is ProposalStatus.SENT:
+        mark_sent(proposal.addressed)
     proposal.status = new_status
     db.session.add(change)
-    db.session.commit()
+    notify_followers(
+        proposal,
+        NotificationKind.STATUS_CHANGE,
+        actor,
+        **{"from": change.from_status.value, "to": new_status.value, "reason": change.reason},
+    )
     return change
+
+
+def mark_sent(addressed: list[AddressedInstitution], when=None) -> None:
+    """The institutions have it from now: their answer is due after the set delay."""
+    when = when or utcnow()
+    days = current_app.config["RESPONSE_DUE_DAYS"]
+    for item in addressed:
+        if item.sent_at is None:
+            item.sent_at = when
+            item.response_due_on = (when + timedelta(days=days)).date()
+
+
+def follow(user: User, *, proposal: Proposal | None = None, theme: Theme | None = None) -> None:
+    """Follow a proposal or a workshop (following twice changes nothing)."""
+    if not policy.can_follow(user):
+        raise PermissionDenied
+    target = Follow.proposal_id == proposal.id if proposal else Follow.theme_id == theme.id
+    exists = db.session.scalar(sa.select(Follow.id).where(Follow.user_id == user.id, target))
+    if exists is None:
+        db.session.add(Follow(user=user, proposal=proposal, theme=theme))
+        db.session.commit()
+
+
+def unfollow(user: User, *, proposal: Proposal | None = None, theme: Theme | None = None) -> None:
+    """Stop following a proposal or a workshop."""
+    target = Follow.proposal_id == proposal.id if proposal else Follow.theme_id == theme.id
+    db.session.execute(sa.delete(Follow).where(Follow.user_id == user.id, target))
+    db.session.commit()
+
+
+def is_following(user: User, *, proposal: Proposal | None = None, theme: Theme | None = None):
+    if not policy.can_follow(user):
+        return False
+    target = Follow.proposal_id == proposal.id if proposal else Follow.theme_id == theme.id
+    query = sa.select(Follow.id).where(Follow.user_id == user.id, target)
+    return db.session.scalar(query) is not None

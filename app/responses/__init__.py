@@ -1,0 +1,5 @@
+"""The responses area."""
+
+from app.responses.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,90 @@
+"""Forms of institutions (responses, commitments) and of follow-up updates."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from app.labels import COMMITMENT_STATE_LABELS, POSITION_LABELS, STATUS_LABELS
+from app.models import CommitmentState, Position
+
+
+class ResponseForm(FlaskForm):
+    position = RadioField(
+        _l("Position de l’institution"),
+        choices=[(p.value, label) for p, label in POSITION_LABELS.items()],
+        validators=[InputRequired(_l("Choisissez une position."))],
+    )
+    competent_body = StringField(
+        _l("Si vous n’êtes pas compétents : qui l’est ?"),
+        validators=[Optional(), Length(max=200, message=_l("200 caractères au plus."))],
+    )
+    body = TextAreaField(
+        _l("Réponse"),
+        validators=[
+            DataRequired(_l("Écrivez la réponse.")),
+            Length(max=10000, message=_l("10 000 caractères au plus.")),
+        ],
+        description=_l(
+            "Répondez à la proposition elle-même : ce que vous allez faire, ou pourquoi pas."
+        ),
+    )
+
+    def validate_competent_body(self, field):
+        if self.position.data == Position.NOT_COMPETENT.value and not (field.data or "").strip():
+            raise ValidationError(_l("Indiquez qui est compétent."))
+
+
+class CommitmentForm(FlaskForm):
+    action = StringField(
+        _l("Engagement"),
+        validators=[
+            DataRequired(_l("Décrivez l’engagement.")),
+            Length(max=300, message=_l("300 caractères au plus.")),
+        ],
+        description=_l("Une action précise : qui fait quoi."),
+    )
+    due_on = DateField(
+        _l("À réaliser avant le"),
+        validators=[InputRequired(_l("Indiquez une date (jj/mm/aaaa)."))],
+    )
+
+
+class CommitmentUpdateForm(FlaskForm):
+    state = SelectField(
+        _l("Où en est-il ?"),
+        choices=[(s.value, label) for s, label in COMMITMENT_STATE_LABELS.items()],
+    )
+    due_on = DateField(
+        _l("À réaliser avant le"),
+        validators=[InputRequired(_l("Indiquez une date (jj/mm/aaaa)."))],
+    )
+    note = TextAreaField(
+        _l("Ce qui a été fait (publié sur le suivi)"),
+        validators=[Optional(), Length(max=2000, message=_l("2 000 caractères au plus."))],
+    )
+    drop_reason = TextAreaField(
+        _l("Si l’engagement est abandonné : pourquoi ?"),
+        validators=[Optional(), Length(max=2000, message=_l("2 000 caractères au plus."))],
+    )
+
+    def validate_drop_reason(self, field):
+        if self.state.data == CommitmentState.DROPPED.value and not (field.data or "").strip():
+            raise ValidationError(_l("Indiquez pourquoi l’engagement est abandonné."))
+
+
+class UpdateForm(FlaskForm):
+    body = TextAreaField(
+        _l("Nouvelles de la proposition"),
+        validators=[
+            DataRequired(_l("Écrivez les nouvelles.")),
+            Length(max=5000, message=_l("5 000 caractères au plus.")),
+        ],
+        description=_l("Ce qui a avancé, ce qui bloque, la prochaine étape."),
+    )
+    status = SelectField(
+        _l("Changer aussi le statut (facultatif)"),
+        choices=[("", _l("Ne pas changer le statut"))]
+        + [(s.value, label) for s, label in STATUS_LABELS.items()],
+        validators=[Optional()],
+    )

@@ -1,0 +1,132 @@
+"""Institutions answer in public: responses, their history, commitments; the right of reply."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app import policy, queries
+from app.contributions.forms import ReplyForm
+from app.extensions import db, limiter
+from app.models import (
+    Commitment,
+    CommitmentState,
+    DisplayMode,
+    OfficialResponse,
+    Organisation,
+    Position,
+    Proposal,
+)
+from app.responses.forms import CommitmentForm, CommitmentUpdateForm, ResponseForm
+from app.services import contributions as contribution_service
+from app.services import responses as service
+
+bp = Blueprint("responses", __name__)
+
+
+def _anchor(response: OfficialResponse) -> str:
+    return url_for("proposals.show", proposal_id=response.proposal_id) + (f"#reponse-{response.id}")
+
+
+@bp.route("/propositions/<int:proposal_id>/reponses/<int:institution_id>", methods=["GET", "POST"])
+@login_required
+def respond(proposal_id: int, institution_id: int):
+    """Write, or edit, the institution's official response (the earlier text is kept)."""
+    proposal = db.get_or_404(Proposal, proposal_id)
+    institution = db.get_or_404(Organisation, institution_id)
+    policy.require(policy.can_respond(current_user, proposal, institution))
+    response = service.current_response(proposal, institution)
+    form = ResponseForm(obj=response)
+    if response is not None and not form.is_submitted():
+        form.position.data = response.position.value
+    if form.validate_on_submit():
+        response = service.publish_response(
+            current_user,
+            proposal,
+            institution,
+            position=Position(form.position.data),
+            body=form.body.data,
+            competent_body=form.competent_body.data or "",
+        )
+        flash(_("La réponse de %(name)s est publiée.", name=institution.name), "success")
+        return redirect(_anchor(response))
+    return render_template(
+        "responses/form.html",
+        proposal=proposal,
+        institution=institution,
+        response=response,
+        form=form,
+    )
+
+
+@bp.get("/reponses/<int:response_id>/historique")
+def history(response_id: int):
+    """Every version of a response, newest first: what was said, when, by whom."""
+    response = db.get_or_404(OfficialResponse, response_id)
+    return render_template(
+        "responses/history.html", response=response, versions=queries.response_versions(response)
+    )
+
+
+@bp.route("/reponses/<int:response_id>/engagements", methods=["GET", "POST"])
+@login_required
+def add_commitment(response_id: int):
+    """Add a dated commitment under the institution's response."""
+    response = db.get_or_404(OfficialResponse, response_id)
+    policy.require(policy.can_respond(current_user, response.proposal, response.institution))
+    form = CommitmentForm()
+    if form.validate_on_submit():
+        service.add_commitment(current_user, response, form.action.data, form.due_on.data)
+        flash(_("L’engagement est publié."), "success")
+        return redirect(_anchor(response))
+    return render_template(
+        "responses/commitment_form.html", response=response, form=form, commitment=None
+    )
+
+
+@bp.route("/engagements/<int:commitment_id>", methods=["GET", "POST"])
+@login_required
+def update_commitment(commitment_id: int):
+    """Say where a commitment stands: in progress, done, or dropped (with a reason)."""
+    commitment = db.get_or_404(Commitment, commitment_id)
+    policy.require(policy.can_manage_commitment(current_user, commitment))
+    form = CommitmentUpdateForm(obj=commitment)
+    if not form.is_submitted():
+        form.state.data = commitment.state.value
+        form.note.data = ""
+    if form.validate_on_submit():
+        service.update_commitment(
+            current_user,
+            commitment,
+            state=CommitmentState(form.state.data),
+            due_on=form.due_on.data,
+            note=form.note.data or "",
+            drop_reason=form.drop_reason.data or "",
+        )
+        flash(_("L’engagement est mis à jour."), "success")
+        return redirect(_anchor(commitment.response))
+    return render_template(
+        "responses/commitment_form.html",
+        response=commitment.response,
+        form=form,
+        commitment=commitment,
+    )
+
+
+@bp.route("/reponses/<int:response_id>/repondre", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["CONTRIBUTION_RATE_LIMIT"], methods=["POST"])
+def reply(response_id: int):
+    """The right of reply under an official response."""
+    response = db.get_or_404(OfficialResponse, response_id)
+    policy.require(policy.can_reply_to_response(current_user, response))
+    form = ReplyForm()
+    if form.validate_on_submit():
+        contribution = contribution_service.post_response_reply(
+            current_user, response, form.body.data, DisplayMode(form.display_mode.data)
+        )
+        if contribution.is_public:
+            flash(_("Merci ! Votre réponse est publiée."), "success")
+        else:
+            flash(_("Merci ! Votre réponse sera publiée après relecture."), "success")
+        return redirect(_anchor(response))
+    return render_template("responses/reply.html", response=response, form=form)
