@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "app.directory",
     "app.admin",
     "app.api",
+    "app.board",
 )
 
 

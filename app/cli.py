@@ -1,33 +1,60 @@
-"""Command-line tools: ``flask users create-admin`` and ``flask demo load``."""
+"""Command-line tools: ``flask users create-admin``, ``flask demo load`` and
+``flask notifications send|digest``."""
+
+import time
 
 import click
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.mail import links_configured
 from app.services import ServiceError
 from app.services.accounts import create_admin, find_user_by_email, pseudonym_taken
+from app.services.notifications import deliver_outbox, new_sender_id, queue_digests
 
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demo data of the 2015 assises.")
-outbox_cli = AppGroup("outbox", help="E-mails waiting to be sent.")
+notifications_cli = AppGroup("notifications", help="Notification e-mails.")
 
 
-@outbox_cli.command("deliver")
-@click.option("--loop", is_flag=True, help="Keep delivering every few seconds (a worker).")
+def _require_links() -> None:
+    if not links_configured():
+        raise click.ClickException(
+            "Indiquez l’adresse publique du site dans MAIL_SITE_URL "
+            "(par exemple https://voix-solidaires.fr) : les e-mails contiennent des liens."
+        )
+
+
+@notifications_cli.command("send")
+@click.option("--loop", is_flag=True, help="Keep sending every few seconds (a worker).")
 @click.option("--interval", default=10, show_default=True, help="Seconds between rounds.")
-def deliver_command(loop: bool, interval: int) -> None:
-    """Send the e-mails queued by notifications (retries failed ones)."""
-    import time
-
-    from app.services.notifications import deliver_outbox
-
+@click.option("--limit", default=100, show_default=True, help="E-mails per round at most.")
+def send_command(loop: bool, interval: int, limit: int) -> None:
+    """Send the e-mails waiting in the outbox; failed ones are retried with backoff."""
+    _require_links()
+    sender_id = new_sender_id()
     while True:
-        sent = deliver_outbox()
-        click.echo(f"{sent} e-mail(s) envoyé(s).")
+        sent = deliver_outbox(sender_id, limit)
+        if sent or not loop:
+            click.echo(f"{sent} e-mail(s) envoyé(s).")
         if not loop:
             return
-        time.sleep(interval)
+        if sent < limit:  # a full round means more is waiting: go on at once
+            time.sleep(interval)
+
+
+@notifications_cli.command("digest")
+def digest_command() -> None:
+    """Queue the daily digest of each person who chose one (run it once a day)."""
+    _require_links()
+    queued = queue_digests()
+    click.echo(f"{queued} résumé(s) mis en file ; `flask notifications send` les envoie.")
+
+
+# The former name of `flask notifications send`, kept for existing crontabs and workers.
+outbox_cli = AppGroup("outbox", help="E-mails waiting to be sent (see `flask notifications`).")
+outbox_cli.add_command(send_command, "deliver")
 
 
 @users_cli.command("create-admin")
@@ -70,4 +97,5 @@ def load_demo_command() -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(notifications_cli)
     app.cli.add_command(outbox_cli)

@@ -1,18 +1,26 @@
-"""Outgoing e-mail: printed on the console in development, kept in memory in tests,
-sent over SMTP when MAIL_SERVER is configured."""
+"""Outgoing e-mail through the configured backend (MAIL_BACKEND): "smtp", "console" (printed,
+for development) or "memory" (kept in ``app.extensions["mail_outbox"]``, for tests)."""
 
 import smtplib
 import sys
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
+from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, url_for
 
 
-def _build(to: str, subject: str, body: str) -> EmailMessage:
+def _build(to: str, subject: str, body: str, headers: dict[str, str] | None) -> EmailMessage:
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
     message = EmailMessage()
-    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
+    message["Date"] = formatdate(usegmt=True)
+    # The sender's domain, so make_msgid does not ask DNS for this host's name.
+    message["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or None)
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
     return message
 
@@ -20,12 +28,16 @@ def _build(to: str, subject: str, body: str) -> EmailMessage:
 def _send_smtp(message: EmailMessage) -> None:
     cfg = current_app.config
     smtp_class = smtplib.SMTP_SSL if cfg["MAIL_USE_SSL"] else smtplib.SMTP
-    with smtp_class(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=20) as smtp:
+    with smtp_class(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT"]) as smtp:
         if cfg["MAIL_USE_TLS"] and not cfg["MAIL_USE_SSL"]:
             smtp.starttls()
         if cfg["MAIL_USERNAME"]:
             smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
         smtp.send_message(message)
+
+
+def _keep_in_memory(message: EmailMessage) -> None:
+    current_app.extensions.setdefault("mail_outbox", []).append(message)
 
 
 def _print(message: EmailMessage) -> None:
@@ -43,12 +55,28 @@ def _print(message: EmailMessage) -> None:
     )
 
 
-def send_email(to: str, subject: str, body: str) -> None:
-    """Send one plain-text e-mail through the configured backend."""
-    message = _build(to, subject, body)
-    if current_app.testing:
-        current_app.extensions.setdefault("mail_outbox", []).append(message)
-    elif current_app.config["MAIL_SERVER"]:
-        _send_smtp(message)
-    else:
-        _print(message)
+BACKENDS = {"smtp": _send_smtp, "memory": _keep_in_memory, "console": _print}
+
+
+def send_email(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
+    """Send one plain-text e-mail, with optional extra headers, through the configured backend."""
+    backend = BACKENDS[current_app.config["MAIL_BACKEND"]]
+    backend(_build(to, subject, body, headers))
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for an e-mail: under MAIL_SITE_URL when it is set (a command has no
+    request to take the address from), else from the request or SERVER_NAME."""
+    site = current_app.config.get("MAIL_SITE_URL")
+    if not site:
+        return url_for(endpoint, _external=True, **values)
+    parts = urlsplit(site)
+    adapter = current_app.url_map.bind(
+        parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def links_configured() -> bool:
+    """Whether e-mails built outside a request can link to the site."""
+    return bool(current_app.config.get("MAIL_SITE_URL") or current_app.config.get("SERVER_NAME"))

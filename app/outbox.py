@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
                 with app.app_context():
                     try:
                         deliver_outbox()
-                    except Exception:  # the command `flask outbox deliver` retries later
+                    except Exception:  # `flask notifications send` retries later
                         app.logger.exception("Outbox delivery failed")
 
             response.call_on_close(deliver)

@@ -258,7 +258,9 @@ def responses_for(proposal: Proposal) -> dict[int, OfficialResponse]:
     rows = db.session.scalars(
         sa.select(OfficialResponse)
         .where(OfficialResponse.proposal_id == proposal.id)
-        .options(selectinload(OfficialResponse.commitments))
+        .options(
+            selectinload(OfficialResponse.commitments), joinedload(OfficialResponse.institution)
+        )
     )
     return {response.institution_id: response for response in rows}
 

@@ -49,16 +49,28 @@ def test_proposals_filter_and_item_shape(client, make_theme, make_proposal):
 def test_proposal_detail(client, make_proposal, make_organisation):
     ddcs = make_organisation(OrganisationKind.INSTITUTION, name="DDCS")
     proposal = make_proposal(title="Camp géré type HCR", institutions=[ddcs])
-    proposal.addressed[0].stated_position = "Avis défavorable."
     from app.extensions import db
+    from app.models import OfficialResponse, Position
 
+    db.session.add(
+        OfficialResponse(
+            proposal=proposal,
+            institution=ddcs,
+            position=Position.UNFAVOURABLE,
+            body="Avis défavorable.",
+        )
+    )
     db.session.commit()
     data = client.get(f"/api/v1/proposals/{proposal.id}").get_json()
     assert data["text"].startswith("Le constat")
     assert data["organisation"]["name"] == proposal.organisation.name
     assert data["addressed_institutions"] == [
-        {"id": ddcs.id, "name": "DDCS", "stated_position": "Avis défavorable."}
+        {"id": ddcs.id, "name": "DDCS", "sent_at": None, "response_due_on": None}
     ]
+    [response] = data["responses"]
+    assert response["institution"] == {"id": ddcs.id, "name": "DDCS"}
+    assert (response["position"], response["text"]) == ("unfavourable", "Avis défavorable.")
+    assert response["commitments"] == []
     assert data["timeline"][0]["to_status"] == "submitted"
 
 

@@ -1,6 +1,6 @@
 """The demonstration data of the 2015 assises: complete, faithful, idempotent, refused in prod."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -9,8 +9,10 @@ from app.extensions import db
 from app.models import (
     AddressedInstitution,
     Meeting,
+    OfficialResponse,
     Organisation,
     OrganisationKind,
+    Position,
     Proposal,
     ProposalStatus,
     Role,
@@ -43,6 +45,7 @@ def _totals() -> dict:
         "memberships": _count(membership),
         "proposals": _count(Proposal),
         "addressed": _count(AddressedInstitution),
+        "responses": _count(OfficialResponse),
         "status_changes": _count(StatusChange),
         "meetings": _count(Meeting),
     }
@@ -54,8 +57,11 @@ def _proposal(title_part: str) -> Proposal:
     return rows[0]
 
 
-def _positions(proposal: Proposal) -> dict[str, str]:
-    return {a.institution.slug: a.stated_position for a in proposal.addressed}
+def _responses(proposal: Proposal) -> dict[str, OfficialResponse]:
+    rows = db.session.scalars(
+        sa.select(OfficialResponse).where(OfficialResponse.proposal_id == proposal.id)
+    )
+    return {r.institution.slug: r for r in rows}
 
 
 def test_load_demo_creates_the_assises(app):
@@ -120,25 +126,32 @@ def test_bail_glissant_has_both_institutions_positions(app):
         "Un système de bail glissant existe déjà au conseil départemental et au CCAS. "
         "Aucune volonté politique de le développer."
     )
-    assert _positions(proposal) == {
+    responses = _responses(proposal)
+    assert {slug: r.body for slug, r in responses.items()} == {
         "conseil-departemental-moselle": text,
         "ccas-de-metz": text,
     }
+    assert {r.position for r in responses.values()} == {Position.UNFAVOURABLE}
     assert proposal.status is ProposalStatus.ANSWERED
 
 
 def test_hcr_camp_has_unfavourable_ddcs_position(app):
     load_demo()
     proposal = _proposal("type HCR")
-    positions = _positions(proposal)
-    assert "défavorable" in positions["ddcs-moselle"].lower()
+    response = _responses(proposal)["ddcs-moselle"]
+    assert response.position is Position.UNFAVOURABLE
+    assert "défavorable" in response.body.lower()
+    assert response.origin == "Position exprimée lors des assises du 30 avril 2015"
     assert "reste cependant ouverte" in proposal.body
 
 
 def test_social_work_training_has_no_answer(app):
     load_demo()
     proposal = _proposal("travailleurs sociaux")
-    assert "Pas de réponse" in " ".join(_positions(proposal).values())
+    assert _responses(proposal) == {}  # still owed: the board shows it overdue
+    [addressed] = proposal.addressed
+    assert addressed.institution.slug == "conseil-departemental-moselle"
+    assert addressed.response_due_on == date(2015, 6, 29)
     assert proposal.status is ProposalStatus.SENT
 
 

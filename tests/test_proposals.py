@@ -1,12 +1,20 @@
 """Proposals: list and filters, the proposal page, filing, editing, status changes."""
 
 import re
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import OrganisationKind, Proposal, ProposalStatus, StatusChange
+from app.models import (
+    OfficialResponse,
+    OrganisationKind,
+    Position,
+    Proposal,
+    ProposalStatus,
+    StatusChange,
+)
 
 
 @pytest.fixture
@@ -86,9 +94,9 @@ def test_member_cannot_file_for_another_association(
     assert _count(Proposal) == 0
 
 
-def test_edit_keeps_stated_positions(client, member, make_proposal, institution, make_theme):
+def test_edit_keeps_addressed_dates(client, member, make_proposal, institution, make_theme):
     proposal = make_proposal(organisation=member.organisations[0], institutions=[institution])
-    proposal.addressed[0].stated_position = "Avis défavorable."
+    proposal.addressed[0].response_due_on = date(2015, 6, 29)
     db.session.commit()
     new_theme = make_theme("Hébergement")
     data = _form(member, new_theme, institution, title="Un titre tout neuf")
@@ -98,7 +106,7 @@ def test_edit_keeps_stated_positions(client, member, make_proposal, institution,
     proposal = db.session.get(Proposal, proposal.id)
     assert proposal.title == "Un titre tout neuf"
     assert proposal.theme.name == "Hébergement"
-    assert proposal.addressed[0].stated_position == "Avis défavorable."
+    assert proposal.addressed[0].response_due_on == date(2015, 6, 29)
 
 
 def test_edit_form_is_prefilled(client, member, make_proposal, institution):
@@ -194,9 +202,16 @@ def test_unknown_proposal_is_404_in_french(client):
     assert "Page introuvable" in response.get_data(as_text=True)
 
 
-def test_proposal_page_shows_stated_position(client, make_proposal, institution):
+def test_proposal_page_shows_the_response(client, make_proposal, institution):
     proposal = make_proposal(title="Camp géré type HCR", institutions=[institution])
-    proposal.addressed[0].stated_position = "Avis défavorable de la DDCS."
+    db.session.add(
+        OfficialResponse(
+            proposal=proposal,
+            institution=institution,
+            position=Position.UNFAVOURABLE,
+            body="Avis défavorable de la DDCS.",
+        )
+    )
     db.session.commit()
     html = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
     assert "Avis défavorable de la DDCS." in html

@@ -10,7 +10,14 @@ from flask import Blueprint, abort, current_app, jsonify, request, url_for
 from app import queries
 from app.extensions import csrf, db
 from app.labels import author_label
-from app.models import Contribution, ContributionKind, Proposal, ProposalStatus, Theme
+from app.models import (
+    Contribution,
+    ContributionKind,
+    OfficialResponse,
+    Proposal,
+    ProposalStatus,
+    Theme,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -87,6 +94,55 @@ def _contributions(proposal: Proposal) -> dict:
     return {"contribution_counts": counts, "testimonies": testimonies, "comments": comments}
 
 
+def _iso(moment) -> str | None:
+    if moment is None:
+        return None
+    return moment.isoformat() + ("Z" if isinstance(moment, datetime) else "")
+
+
+def _response(response: OfficialResponse, replies: list[Contribution]) -> dict:
+    return {
+        "id": response.id,
+        "institution": {"id": response.institution_id, "name": response.institution.name},
+        "position": response.position.value,
+        "competent_body": response.competent_body or None,
+        "text": response.body,
+        "origin": response.origin or None,
+        "created_at": _iso(response.created_at),
+        "updated_at": _iso(response.updated_at),
+        "commitments": [
+            {
+                "id": c.id,
+                "action": c.action,
+                "due_on": _iso(c.due_on),
+                "state": c.state.value,
+                "drop_reason": c.drop_reason or None,
+            }
+            for c in response.commitments
+        ],
+        "replies": [_contribution(reply) for reply in replies],
+    }
+
+
+def _follow_up(proposal: Proposal) -> dict:
+    responses = queries.responses_for(proposal)
+    replies = queries.response_replies([r.id for r in responses.values()], None)
+    updates = queries.progress_updates(proposal)
+    return {
+        "responses": [_response(r, replies[r.id]) for r in responses.values()],
+        "updates": [
+            {
+                "id": u.id,
+                "text": u.body,
+                "organisation": u.organisation.name if u.organisation else None,
+                "status_change": u.status_change_id,
+                "created_at": _iso(u.created_at),
+            }
+            for u in updates
+        ],
+    }
+
+
 @bp.get("/themes")
 def themes():
     """Every workshop with its number of proposals."""
@@ -147,11 +203,13 @@ def proposal(proposal_id: int):
                 {
                     "id": a.institution.id,
                     "name": a.institution.name,
-                    "response_due_on": a.response_due_on.isoformat() if a.response_due_on else None,
+                    "sent_at": _iso(a.sent_at),
+                    "response_due_on": _iso(a.response_due_on),
                 }
                 for a in proposal.addressed
             ],
             "timeline": _timeline(proposal),
+            **_follow_up(proposal),
             **_contributions(proposal),
         }
     )

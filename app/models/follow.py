@@ -10,6 +10,7 @@ from app.models.base import utcnow
 from app.models.organisation import Organisation
 from app.models.proposal import Proposal, StatusChange
 from app.models.response import Commitment
+from app.models.theme import Theme
 from app.models.user import User
 
 
@@ -60,3 +61,5 @@ class Follow(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship()
+    proposal: Mapped[Proposal | None] = relationship()
+    theme: Mapped[Theme | None] = relationship()

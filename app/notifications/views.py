@@ -1,12 +1,13 @@
-"""A person's notifications."""
+"""A person's notifications, and the one-click unsubscribe link of the e-mails."""
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from app.contributions.forms import ConfirmForm
+from app.extensions import csrf
 from app.models import Notification
 from app.pagination import paginate
 from app.services import notifications as service
@@ -25,7 +26,10 @@ def index():
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
     return render_template(
-        "notifications/index.html", page=paginate(query, per_page=30), form=ConfirmForm()
+        "notifications/index.html",
+        page=paginate(query, per_page=30),
+        form=ConfirmForm(),
+        date_label=service.iso_date_label,
     )
 
 
@@ -37,3 +41,16 @@ def mark_read():
         service.mark_all_read(current_user)
         flash(_("Toutes vos notifications sont marquées comme lues."), "success")
     return redirect(url_for("notifications.index"))
+
+
+@bp.route("/desabonnement/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the proof; mail clients POST it too (RFC 8058)
+def unsubscribe(token: str):
+    """Stop e-mails from the link in an e-mail: a page with one button, which POSTs."""
+    user = service.user_for_unsubscribe_token(token)
+    if user is None:
+        return render_template("notifications/unsubscribe_invalid.html"), 400
+    if request.method == "POST":
+        service.unsubscribe(user)
+        return render_template("notifications/unsubscribed.html")
+    return render_template("notifications/unsubscribe.html", token=token)

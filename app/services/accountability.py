@@ -131,21 +131,15 @@ def _count_if(condition):
     return sa.func.count(sa.case((condition, 1)))
 
 
-def _days_between(start: datetime, end: datetime) -> int:
-    return max(0, (paris_date(end) - paris_date(start)).days)
-
-
 def _blank() -> dict:
     row = dict.fromkeys(ACCOUNTABILITY_KEYS, 0)
     row.update(median_days_to_answer=None, longest_wait_days=None)
     return row
 
 
-def _figures(theme_id: int | None, institution_id: int | None, today: date) -> dict[int, dict]:
-    """Each institution's figures, keyed by its id (three queries)."""
-    figures: dict[int, dict] = defaultdict(_blank)
+def _answer_counts(figures: dict, scope: list, today: date) -> None:
     awaiting = _awaiting()
-    counts = db.session.execute(
+    rows = db.session.execute(
         _addressed(
             AddressedInstitution.institution_id,
             sa.func.count(AddressedInstitution.id),
@@ -154,33 +148,39 @@ def _figures(theme_id: int | None, institution_id: int | None, today: date) -> d
             _count_if(sa.and_(awaiting, AddressedInstitution.response_due_on < today)),
             sa.func.min(sa.case((awaiting, AddressedInstitution.sent_at))),
         )
-        .where(*_scope(theme_id, institution_id, AddressedInstitution.institution_id))
+        .where(*scope)
         .group_by(AddressedInstitution.institution_id)
     )
-    for org_id, addressed, answered, waiting, overdue, oldest in counts:
-        row = figures[org_id]
-        row.update(addressed=addressed, answered=answered, awaiting=waiting, overdue=overdue)
-        row["longest_wait_days"] = (today - paris_date(oldest)).days if oldest else None
+    for org_id, addressed, answered, waiting, overdue, oldest in rows:
+        figures[org_id].update(
+            addressed=addressed,
+            answered=answered,
+            awaiting=waiting,
+            overdue=overdue,
+            longest_wait_days=(today - paris_date(oldest)).days if oldest else None,
+        )
 
+
+def _median_delays(figures: dict, scope: list) -> None:
+    """The median in Python, from the rows of one query: it is not portable SQL."""
     delays: dict[int, list[int]] = defaultdict(list)
-    answered_rows = db.session.execute(
+    rows = db.session.execute(
         _addressed(
             AddressedInstitution.institution_id,
             AddressedInstitution.sent_at,
             OfficialResponse.created_at,
-        ).where(
-            OfficialResponse.id.is_not(None),
-            AddressedInstitution.sent_at.is_not(None),
-            *_scope(theme_id, institution_id, AddressedInstitution.institution_id),
-        )
+        ).where(OfficialResponse.id.is_not(None), AddressedInstitution.sent_at.is_not(None), *scope)
     )
-    for org_id, sent_at, answered_at in answered_rows:
-        delays[org_id].append(_days_between(sent_at, answered_at))
+    for org_id, sent_at, answered_at in rows:
+        # An answer recorded before the formal sending counts as immediate.
+        delays[org_id].append(max(0, (paris_date(answered_at) - paris_date(sent_at)).days))
     for org_id, days in delays.items():
         figures[org_id]["median_days_to_answer"] = float(statistics.median(days))
 
+
+def _commitment_counts(figures: dict, scope: list, today: date) -> None:
     is_open = Commitment.state.in_(OPEN_COMMITMENT_STATES)
-    commitments = db.session.execute(
+    rows = db.session.execute(
         sa.select(
             OfficialResponse.institution_id,
             _count_if(sa.and_(is_open, Commitment.due_on >= today)),
@@ -189,11 +189,23 @@ def _figures(theme_id: int | None, institution_id: int | None, today: date) -> d
         .select_from(Commitment)
         .join(OfficialResponse, OfficialResponse.id == Commitment.response_id)
         .join(Proposal, Proposal.id == OfficialResponse.proposal_id)
-        .where(*_scope(theme_id, institution_id, OfficialResponse.institution_id))
+        .where(*scope)
         .group_by(OfficialResponse.institution_id)
     )
-    for org_id, due, overdue in commitments:
+    for org_id, due, overdue in rows:
         figures[org_id].update(commitments_due=due, commitments_overdue=overdue)
+
+
+def _figures(theme_id: int | None, institution_id: int | None, today: date) -> dict[int, dict]:
+    """Each institution's figures, keyed by its id (three queries)."""
+    figures: dict[int, dict] = defaultdict(_blank)
+    _answer_counts(
+        figures, _scope(theme_id, institution_id, AddressedInstitution.institution_id), today
+    )
+    _median_delays(figures, _scope(theme_id, institution_id, AddressedInstitution.institution_id))
+    _commitment_counts(
+        figures, _scope(theme_id, institution_id, OfficialResponse.institution_id), today
+    )
     return figures
 
 
@@ -204,24 +216,21 @@ def institution_rows(
     today = today or paris_today()
     figures = _figures(theme and theme.id, institution and institution.id, today)
     organisations = [institution] if institution is not None else queries.institutions()
-    rows = []
-    for org in organisations:
-        row = _blank()
-        row.update(figures.get(org.id, {}))
-        row["institution"] = org
-        rows.append(row)
-    return rows
+    return [{**figures[org.id], "institution": org} for org in organisations]
 
 
 def institution_accountability(institution_id: int, today: date | None = None) -> dict:
-    """One institution's figures under the keys of ``ACCOUNTABILITY_KEYS`` (three queries)."""
-    figures = _figures(None, institution_id, today or paris_today())
-    row = _blank()
-    row.update(figures.get(institution_id, {}))
+    """One institution's figures under the keys of ``ACCOUNTABILITY_KEYS`` (three queries).
+
+    An id with nothing addressed (or unknown) gets zeros: checking it is the caller's job.
+    """
+    row = _figures(None, institution_id, today or paris_today())[institution_id]
     return {key: row[key] for key in ACCOUNTABILITY_KEYS}
 
 
-def workshop_rows(theme: Theme | None = None, institution: Organisation | None = None) -> list[dict]:
+def workshop_rows(
+    theme: Theme | None = None, institution: Organisation | None = None
+) -> list[dict]:
     """One row per workshop (or the one asked for): its proposals by status (two queries).
 
     With an institution, only the proposals addressed to it are counted.
@@ -297,7 +306,9 @@ def _responses(theme: Theme | None, period: Period, positions) -> list[OfficialR
                 *period.moments(OfficialResponse.created_at),
                 *_scope(theme and theme.id, None, None),
             )
-            .options(contains_eager(OfficialResponse.proposal), joinedload(OfficialResponse.institution))
+            .options(
+                contains_eager(OfficialResponse.proposal), joinedload(OfficialResponse.institution)
+            )
             .order_by(OfficialResponse.created_at, OfficialResponse.id)
         )
     )
@@ -371,4 +382,101 @@ def obstacles(theme: Theme | None = None, period: Period = Period(), today=None)
             Commitment.due_on < today,
             *period.days(Commitment.due_on),
         ),
+    }
+
+
+def _pair_state(proposal: Proposal, sent_at, due_on, position, today: date) -> str:
+    if position is not None:
+        return "answered"
+    if proposal.status is ProposalStatus.ABANDONED:
+        return "closed"
+    if sent_at is None:
+        return "not_sent"
+    return "overdue" if due_on is not None and due_on < today else "awaiting"
+
+
+def proposals_by_workshop(
+    theme: Theme | None = None, period: Period = Period(), today: date | None = None
+) -> list[dict]:
+    """III. The proposals filed in the period, by workshop, each with every institution's
+    position: addressed ones, answered or not, then those that answered unasked (three
+    queries)."""
+    today = today or paris_today()
+    scope = [*_scope(theme and theme.id, None, None), *period.moments(Proposal.created_at)]
+    proposals = db.session.scalars(
+        sa.select(Proposal)
+        .join(Proposal.theme)
+        .where(*scope)
+        .options(contains_eager(Proposal.theme))
+        .order_by(Theme.position, Theme.name, Proposal.created_at, Proposal.id)
+    ).all()
+    entries = {p.id: {"proposal": p, "institutions": []} for p in proposals}
+    addressed = db.session.execute(
+        _addressed(
+            AddressedInstitution.proposal_id,
+            AddressedInstitution.sent_at,
+            AddressedInstitution.response_due_on,
+            Organisation,
+            OfficialResponse.position,
+        )
+        .join(Organisation, Organisation.id == AddressedInstitution.institution_id)
+        .where(*scope)
+        .order_by(Organisation.name)
+    )
+    for proposal_id, sent_at, due_on, org, position in addressed:
+        entry = entries[proposal_id]
+        state = _pair_state(entry["proposal"], sent_at, due_on, position, today)
+        entry["institutions"].append({"institution": org, "position": position, "state": state})
+    unasked = db.session.execute(
+        sa.select(OfficialResponse.proposal_id, Organisation, OfficialResponse.position)
+        .join(Proposal, Proposal.id == OfficialResponse.proposal_id)
+        .join(Organisation, Organisation.id == OfficialResponse.institution_id)
+        .where(*scope, ~sa.exists().where(_answer()))
+        .order_by(Organisation.name)
+    )
+    for proposal_id, org, position in unasked:
+        entries[proposal_id]["institutions"].append(
+            {"institution": org, "position": position, "state": "answered"}
+        )
+    groups: list[dict] = []
+    for entry in entries.values():
+        if not groups or groups[-1]["theme"].id != entry["proposal"].theme_id:
+            groups.append({"theme": entry["proposal"].theme, "proposals": []})
+        groups[-1]["proposals"].append(entry)
+    return groups
+
+
+def status_counts(groups: list[dict]) -> dict[ProposalStatus, int]:
+    """How many of these proposals (as grouped by ``proposals_by_workshop``) are in each status."""
+    counts = dict.fromkeys(ProposalStatus, 0)
+    for group in groups:
+        for entry in group["proposals"]:
+            counts[entry["proposal"].status] += 1
+    return counts
+
+
+def position_counts(theme: Theme | None = None, period: Period = Period()) -> dict[Position, int]:
+    """How many official responses of the period took each position (one query)."""
+    counts = dict.fromkeys(Position, 0)
+    rows = db.session.execute(
+        sa.select(OfficialResponse.position, sa.func.count(OfficialResponse.id))
+        .join(Proposal, Proposal.id == OfficialResponse.proposal_id)
+        .where(
+            *period.moments(OfficialResponse.created_at), *_scope(theme and theme.id, None, None)
+        )
+        .group_by(OfficialResponse.position)
+    )
+    for position, n in rows:
+        counts[Position(position)] = n
+    return counts
+
+
+def next_steps(theme: Theme | None = None) -> dict:
+    """IV. What comes next: the coming meetings and the open commitments (two queries)."""
+    meetings: list[Meeting] = (
+        queries.upcoming_meetings_for(theme) if theme is not None else queries.upcoming_meetings()
+    )
+    return {
+        "meetings": meetings,
+        "commitments": _commitments(theme, Commitment.state.in_(OPEN_COMMITMENT_STATES)),
     }

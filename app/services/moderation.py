@@ -2,6 +2,7 @@
 told to the author."""
 
 import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -111,21 +112,23 @@ def _resolve_flags(contribution: Contribution) -> None:
 
 
 def _tell_author(contribution: Contribution, decision: ModerationDecision) -> None:
-    """In the author's notifications, and by e-mail to the account or the guest's contact."""
-    notify(
-        contribution.author,
-        NotificationKind.MODERATION_DECISION,
-        proposal=contribution.proposal,
-        contribution=contribution,
-        action=decision.action.value,
-        reason=decision.reason.value,
-        details=decision.details,
-    )
-    address = contribution.author.email if contribution.author else _guest_email(contribution)
+    """An account author hears through their notifications (and by e-mail as they chose);
+    a guest only by e-mail, when they left an address."""
+    if contribution.author is not None:
+        notify(
+            contribution.author,
+            NotificationKind.MODERATION_DECISION,
+            proposal=contribution.proposal,
+            contribution=contribution,
+            action=decision.action.value,
+            reason=decision.reason.value,
+            details=decision.details,
+        )
+        return
+    address = _guest_email(contribution)
     if not address:
         return
-    locale = (contribution.author.locale if contribution.author else None) or "fr"
-    with force_locale(locale):
+    with force_locale("fr"):  # a guest chose no language; the site speaks French first
         subject = _("Voix solidaires : décision sur votre contribution")
         body = render_template(
             "moderation/email/decision.txt",
@@ -138,5 +141,10 @@ def _tell_author(contribution: Contribution, decision: ModerationDecision) -> No
 
 
 def _guest_email(contribution: Contribution) -> str | None:
-    contact = contribution.guest_contact.strip()
-    return contact if "@" in contact and " " not in contact else None
+    """The guest's contact when it is an e-mail address (it may be a phone number)."""
+    try:
+        return validate_email(
+            contribution.guest_contact.strip(), check_deliverability=False
+        ).normalized
+    except EmailNotValidError:
+        return None

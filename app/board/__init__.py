@@ -1,0 +1,5 @@
+"""The board area: the accountability board (tableau de suivi) and the synthesis (bilan)."""
+
+from app.board.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,208 @@
+"""The accountability board (tableau de suivi), its CSV export, and the synthesis (bilan)."""
+
+import csv
+import io
+import re
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+
+from app import charts, labels, queries
+from app.extensions import db
+from app.models import Organisation, ProposalStatus, Theme
+from app.services import accountability as service
+
+bp = Blueprint("board", __name__)
+
+_ID = re.compile(r"[0-9]{1,9}")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Spreadsheets run a cell starting with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    return {"format_decimal": format_decimal}
+
+
+def _theme_filter() -> Theme | None:
+    slug = request.args.get("atelier") or None
+    return db.first_or_404(sa.select(Theme).filter_by(slug=slug)) if slug else None
+
+
+def _institution_filter() -> Organisation | None:
+    value = request.args.get("institution") or None
+    if value is None:
+        return None
+    if not _ID.fullmatch(value):
+        abort(400)
+    institution = db.session.get(Organisation, int(value))
+    if institution is None or not institution.is_institution:
+        abort(404)
+    return institution
+
+
+def _day(arg: str) -> date | None:
+    value = request.args.get(arg) or None
+    if value is None:
+        return None
+    if not _DAY.fullmatch(value):
+        abort(400)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        abort(400)
+
+
+def _period() -> service.Period:
+    period = service.Period(_day("du"), _day("au"))
+    if period.start and period.end and period.start > period.end:
+        abort(400)
+    return period
+
+
+def _board(theme: Theme | None, institution: Organisation | None) -> dict:
+    today = service.paris_today()
+    return {
+        "today": today,
+        "rows": service.institution_rows(theme, institution, today),
+        "workshops": service.workshop_rows(theme, institution),
+        "overdue": service.overdue_items(theme, institution, today),
+    }
+
+
+def _filter_args(theme: Theme | None, institution: Organisation | None) -> dict:
+    args = {}
+    if theme is not None:
+        args["atelier"] = theme.slug
+    if institution is not None:
+        args["institution"] = institution.id
+    return args
+
+
+@bp.get("/suivi")
+def index():
+    """Per institution: addressed, answered, awaiting, late; per workshop: by status."""
+    theme, institution = _theme_filter(), _institution_filter()
+    return render_template(
+        "board/index.html",
+        theme=theme,
+        institution=institution,
+        filters=_filter_args(theme, institution),
+        themes=queries.themes_with_counts(),
+        institutions=queries.institutions(),
+        statuses=list(ProposalStatus),
+        **_board(theme, institution),
+    )
+
+
+def _safe_cell(value):
+    """Text a spreadsheet would run as a formula is quoted to stay text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv_rows(board: dict):
+    yield [
+        _("Institution"),
+        _("Propositions adressées"),
+        _("Réponses reçues"),
+        _("Réponses attendues"),
+        _("Réponses en retard"),
+        _("Attente la plus longue (jours)"),
+        _("Délai médian de réponse (jours)"),
+        _("Engagements à venir"),
+        _("Engagements en retard"),
+    ]
+    for row in board["rows"]:
+        median = row["median_days_to_answer"]
+        yield [
+            row["institution"].name,
+            *(row[key] for key in ("addressed", "answered", "awaiting", "overdue")),
+            "" if row["longest_wait_days"] is None else row["longest_wait_days"],
+            "" if median is None else format_decimal(median),
+            row["commitments_due"],
+            row["commitments_overdue"],
+        ]
+    yield []
+    yield [_("Atelier"), *(labels.status_label(s) for s in ProposalStatus), _("Total")]
+    for row in board["workshops"]:
+        yield [row["theme"].name, *(row["counts"][s] for s in ProposalStatus), row["total"]]
+    yield []
+    yield [
+        _("Réponse en retard : proposition"),
+        _("Institution"),
+        _("Transmise le"),
+        _("Réponse attendue le"),
+        _("Jours de retard"),
+    ]
+    for item in board["overdue"]:
+        yield [
+            item["proposal"].title,
+            item["institution"].name,
+            item["sent_on"].isoformat(),
+            item["due_on"].isoformat(),
+            item["days_overdue"],
+        ]
+
+
+@bp.get("/suivi.csv", endpoint="csv")
+def export_csv():
+    """The board as a spreadsheet (UTF-8 with a BOM and semicolons, as Excel expects)."""
+    theme, institution = _theme_filter(), _institution_filter()
+    board = _board(theme, institution)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    for row in _csv_rows(board):
+        writer.writerow([_safe_cell(cell) for cell in row])
+    response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv")
+    name = "-".join(["suivi", *map(str, _filter_args(theme, institution).values())])
+    response.headers.set(
+        "Content-Disposition", "attachment", filename=f"{name}-{board['today']}.csv"
+    )
+    return response
+
+
+def _chart(chart_id: str, title: str, counts: dict, label) -> dict:
+    """A bar chart and the rows of the table that repeats its numbers."""
+    rows = [(label(key), n) for key, n in counts.items()]
+    svg = charts.horizontal_bar_chart(
+        [name for name, _n in rows], [n for _name, n in rows], title=title, chart_id=chart_id
+    )
+    return {"svg": svg, "rows": rows, "total": sum(counts.values()), "id": chart_id}
+
+
+@bp.get("/bilan")
+def synthesis():
+    """The review of a workshop or of the whole network over a period, from live data."""
+    theme, period = _theme_filter(), _period()
+    today = service.paris_today()
+    groups = service.proposals_by_workshop(theme, period, today)
+    status_chart = _chart(
+        "graphique-statuts",
+        _("Propositions par statut"),
+        service.status_counts(groups),
+        labels.status_label,
+    )
+    position_chart = _chart(
+        "graphique-positions",
+        _("Réponses officielles par position"),
+        service.position_counts(theme, period),
+        labels.position_label,
+    )
+    return render_template(
+        "board/synthesis.html",
+        theme=theme,
+        period=period,
+        today=today,
+        themes=queries.themes_with_counts(),
+        advances=service.advances(theme, period),
+        obstacles=service.obstacles(theme, period, today),
+        groups=groups,
+        next_steps=service.next_steps(theme),
+        charts=[status_chart, position_chart],
+    )
