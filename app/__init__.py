@@ -2,7 +2,7 @@
 
 import os
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -59,7 +59,9 @@ def _select_locale() -> str:
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
-    if current_user.is_authenticated and current_user.locale in languages:
+    if not has_request_context():  # commands and workers: the default language
+        return languages[0]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("locale") in languages:
         return session["locale"]

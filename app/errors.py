@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app.services import PermissionDenied
+from app.extensions import db
+from app.services import PermissionDenied, ServiceError
 
 MESSAGES = {
     400: (
@@ -46,6 +47,12 @@ def init_app(app: Flask) -> None:
             400, _("Le formulaire a expiré ou n’est pas valide. Rechargez la page et réessayez.")
         )
 
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError):
+        # Forms check the same rules first; this is the safety net, never a 500.
+        db.session.rollback()
+        return _render(400, str(error))
+
     @app.errorhandler(PermissionDenied)
     def permission_denied(_error):
         return _render(403)
@@ -57,4 +64,5 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         app.logger.exception("Unhandled error on %s", request.path)
+        db.session.rollback()  # the error page must not touch a broken transaction
         return _render(500)

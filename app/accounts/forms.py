@@ -2,8 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     Email,
     EqualTo,
@@ -13,6 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.models import EmailFrequency
 from app.services.accounts import find_user_by_email, pseudonym_taken
 
 PASSWORD_HINT = _l("Au moins 8 caractères. Une phrase facile à retenir convient très bien.")
@@ -106,8 +115,26 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
+EMAIL_FREQUENCY_CHOICES = [
+    (EmailFrequency.IMMEDIATE.value, _l("Un e-mail à chaque notification")),
+    (EmailFrequency.DAILY.value, _l("Un résumé par jour")),
+    (EmailFrequency.NEVER.value, _l("Jamais (les notifications restent sur le site)")),
+]
+
+
 class PreferencesForm(FlaskForm):
     locale = SelectField(
         _l("Langue du site"),
         choices=[("", _l("Celle de mon navigateur")), ("fr", "Français"), ("en", "English")],
+    )
+    email_frequency = RadioField(
+        _l("E-mails de notification"),
+        choices=EMAIL_FREQUENCY_CHOICES,
+        validate_choice=False,  # AnyOf below says it in the person's language
+        validators=[
+            AnyOf(
+                [value for value, _label in EMAIL_FREQUENCY_CHOICES],
+                message=_l("Choisissez une des options proposées."),
+            )
+        ],
     )

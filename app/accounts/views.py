@@ -22,7 +22,7 @@ from app.accounts.forms import (
 )
 from app.extensions import limiter
 from app.navigation import safe_next
-from app.services import accounts
+from app.services import accounts, notifications
 
 bp = Blueprint("accounts", __name__, url_prefix="/compte")
 
@@ -108,10 +108,13 @@ def reset_password(token: str):
 @bp.route("/preferences", methods=["GET", "POST"])
 @login_required
 def preferences():
-    """The account's page: language and memberships."""
-    form = PreferencesForm(obj=None, locale=current_user.locale or "")
+    """The account's page: language, notification e-mails and memberships."""
+    form = PreferencesForm(
+        locale=current_user.locale or "", email_frequency=current_user.email_frequency.value
+    )
     if form.validate_on_submit():
         accounts.set_locale(current_user, form.locale.data)
+        notifications.set_email_frequency(current_user, form.email_frequency.data)
         session.pop("locale", None)
         flash(_("Vos préférences sont enregistrées."), "success")
         return redirect(url_for("accounts.preferences"))

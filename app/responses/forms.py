@@ -17,7 +17,7 @@ class ResponseForm(FlaskForm):
     )
     competent_body = StringField(
         _l("Si vous n’êtes pas compétents : qui l’est ?"),
-        validators=[Optional(), Length(max=200, message=_l("200 caractères au plus."))],
+        validators=[Length(max=200, message=_l("200 caractères au plus."))],
     )
     body = TextAreaField(
         _l("Réponse"),
@@ -65,7 +65,7 @@ class CommitmentUpdateForm(FlaskForm):
     )
     drop_reason = TextAreaField(
         _l("Si l’engagement est abandonné : pourquoi ?"),
-        validators=[Optional(), Length(max=2000, message=_l("2 000 caractères au plus."))],
+        validators=[Length(max=2000, message=_l("2 000 caractères au plus."))],
     )
 
     def validate_drop_reason(self, field):

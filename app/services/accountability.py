@@ -362,7 +362,9 @@ def advances(theme: Theme | None = None, period: Period = Period()) -> dict:
     }
 
 
-def obstacles(theme: Theme | None = None, period: Period = Period(), today=None) -> dict:
+def obstacles(
+    theme: Theme | None = None, period: Period = Period(), today: date | None = None
+) -> dict:
     """II. What held things back in the period: unfavourable responses, responses still
     awaited after their due date, abandoned proposals, dropped or late commitments (five
     queries). Lateness is as of today, for due dates inside the period."""

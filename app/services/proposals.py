@@ -128,10 +128,10 @@ def apply_status_change(
         to_status=new_status,
         reason=reason.strip(),
     )
+    db.session.add(change)
     if new_status is ProposalStatus.SENT:
         mark_sent(proposal.addressed)
     proposal.status = new_status
-    db.session.add(change)
     notify_followers(
         proposal,
         NotificationKind.STATUS_CHANGE,

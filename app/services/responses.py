@@ -55,8 +55,6 @@ def publish_response(
     response = current_response(proposal, institution)
     if response is None:
         response = OfficialResponse(proposal=proposal, institution=institution)
-        db.session.add(response)
-        _first_response_moves_proposal(rep, proposal, institution)
     else:
         _keep_version(response)
         response.updated_at = utcnow()
@@ -64,6 +62,9 @@ def publish_response(
     response.position = position
     response.body = body.strip()
     response.competent_body = competent_body.strip()
+    if response.id is None:
+        db.session.add(response)
+        _first_response_moves_proposal(rep, proposal, institution)
     notify_followers(
         proposal,
         NotificationKind.NEW_RESPONSE,
