@@ -46,7 +46,7 @@ def horizontal_bar_chart(
     scale = (WIDTH - VALUE_SPACE) / largest
     height = ROW_HEIGHT * len(labels) + 4
     listing = " ; ".join(f"{label} : {value}" for label, value in zip(labels, values, strict=True))
-    desc = f"{description} {listing}".strip() if description else listing
+    desc = f"{description} {listing}" if description else listing
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{chart_id}" role="img"'
         f' viewBox="0 0 {WIDTH} {height}" font-size="{FONT_SIZE}"'

@@ -1,0 +1,579 @@
+"""The accountability board (/suivi), its CSV export, the synthesis (/bilan) and its charts,
+checked against figures computed by hand on a fixed data set and a fixed today."""
+
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+from datetime import date, datetime, timedelta
+from html.parser import HTMLParser
+
+import pytest
+
+from app import charts
+from app.board.views import _safe_cell
+from app.extensions import db
+from app.models import (
+    AddressedInstitution,
+    Commitment,
+    CommitmentState,
+    Meeting,
+    OfficialResponse,
+    Organisation,
+    OrganisationKind,
+    Position,
+    Proposal,
+    ProposalStatus,
+    StatusChange,
+    Theme,
+    utcnow,
+)
+from app.services import accountability
+from tests.conftest import ROLES
+from tests.test_query_counts import count_queries
+
+TODAY = date(2025, 3, 10)
+SVG = "{http://www.w3.org/2000/svg}"
+FORMULA_TITLE = '=HYPERLINK("http://exemple.org";"clic")'
+FILED = datetime(2024, 11, 15, 12)  # when most proposals were filed (naive UTC)
+
+
+def at(year, month, day, hour=12, minute=0) -> datetime:
+    """A naive UTC timestamp, as stored."""
+    return datetime(year, month, day, hour, minute)
+
+
+def build(suffix: str = "") -> dict:
+    """Two workshops, three institutions, seven proposals, five responses, five commitments.
+
+    The figures each test expects are worked out by hand from here, with today = 10 March 2025.
+    """
+    sante = Theme(slug=f"sante{suffix}", name=f"Accès à la santé{suffix}", position=1)
+    logement = Theme(slug=f"logement{suffix}", name=f"Hébergement{suffix}", position=2)
+    ville = _org(f"ville{suffix}", f"Ville de Metz{suffix}")
+    prefecture = _org(f"prefecture{suffix}", f"Préfecture de la Moselle{suffix}")
+    formule = _org(f"formule{suffix}", f"=SOMME(A1:A9){suffix}")
+    association = _org(f"mdm{suffix}", f"Médecins du Monde{suffix}", OrganisationKind.ASSOCIATION)
+    p = {}
+
+    def proposal(key, title, theme, status, created=FILED):
+        p[key] = Proposal(
+            title=title, body="Constat et proposition.", theme=theme, status=status,
+            organisation=association, created_at=created, updated_at=created,
+        )  # fmt: skip
+        p[key].status_changes.append(
+            StatusChange(to_status=ProposalStatus.SUBMITTED, created_at=created)
+        )
+        db.session.add(p[key])
+
+    def address(key, org, sent=None, due=None):
+        p[key].addressed.append(
+            AddressedInstitution(institution=org, sent_at=sent, response_due_on=due)
+        )
+
+    def respond(key, org, position, created, *commitments):
+        response = OfficialResponse(
+            proposal=p[key], institution=org, position=position, body="Notre réponse.",
+            created_at=created, updated_at=created,
+        )  # fmt: skip
+        for action, due_on, state, updated, reason in commitments:
+            response.commitments.append(
+                Commitment(
+                    action=action, due_on=due_on, state=state, drop_reason=reason,
+                    created_at=created, updated_at=updated,
+                )
+            )  # fmt: skip
+        db.session.add(response)
+
+    proposal("p1", "Plateforme d’accueil médico-social", sante, ProposalStatus.ANSWERED)
+    address("p1", ville, at(2025, 1, 1, 10), date(2025, 2, 1))
+    address("p1", prefecture, at(2025, 1, 1, 10), date(2025, 2, 15))
+    respond("p1", ville, Position.FAVOURABLE, at(2025, 1, 11, 9))
+
+    proposal("p2", "Convention PASS et pharmacies", sante, ProposalStatus.IN_PROGRESS)
+    address("p2", ville, at(2025, 1, 20, 12), date(2025, 3, 1))
+    # 23:30 UTC on 18 February is already 19 February in Metz: 30 days after 20 January.
+    respond(
+        "p2", ville, Position.FAVOURABLE, at(2025, 2, 18, 23, 30),
+        ("Réunir le comité de pilotage", date(2025, 4, 1), CommitmentState.PLANNED,
+         at(2025, 2, 18), ""),
+        ("Signer la convention", date(2025, 3, 1), CommitmentState.IN_PROGRESS,
+         at(2025, 2, 18), ""),
+        ("Recenser les pharmacies de garde", date(2025, 2, 1), CommitmentState.DONE,
+         at(2025, 2, 2), ""),
+    )  # fmt: skip
+    p["p2"].status_changes.append(
+        StatusChange(
+            from_status=ProposalStatus.ANSWERED,
+            to_status=ProposalStatus.IN_PROGRESS,
+            created_at=at(2025, 2, 25),
+        )
+    )
+
+    proposal("p3", FORMULA_TITLE, logement, ProposalStatus.SENT)
+    address("p3", ville, at(2025, 2, 1, 9), date(2025, 3, 10))  # due today: not late yet
+    address("p3", prefecture, at(2025, 2, 1, 9), date(2025, 3, 9))
+
+    proposal("p4", "Mobiliser des locaux vides", logement, ProposalStatus.ANSWERED)
+    address("p4", prefecture, at(2024, 12, 1, 10), date(2025, 1, 1))
+    respond(
+        "p4", prefecture, Position.UNFAVOURABLE, at(2025, 1, 10, 10),
+        ("Étudier un bail glissant", date(2025, 2, 1), CommitmentState.DROPPED,
+         at(2025, 1, 25), "Aucune volonté politique"),
+    )  # fmt: skip
+    respond(  # the city answers unasked
+        "p4", ville, Position.UNDER_STUDY, at(2025, 1, 5, 10),
+        ("Lister les locaux municipaux vides", date(2025, 3, 9), CommitmentState.PLANNED,
+         at(2025, 1, 5), ""),
+    )  # fmt: skip
+
+    proposal("p5", "Camp géré pour demandeurs d’asile", logement, ProposalStatus.ABANDONED)
+    address("p5", ville, at(2025, 1, 1, 10), date(2025, 1, 15))
+    p["p5"].status_changes.append(
+        StatusChange(
+            from_status=ProposalStatus.SENT,
+            to_status=ProposalStatus.ABANDONED,
+            reason="Avis défavorable de la DDCS",
+            created_at=at(2025, 1, 20),
+        )
+    )
+
+    proposal("p6", "Bains-douches gratuits", sante, ProposalStatus.SUBMITTED)
+    address("p6", prefecture)  # not sent yet
+
+    proposal("p7", "Lits halte soins santé", sante, ProposalStatus.ANSWERED, at(2025, 2, 1))
+    address("p7", ville)  # answered, but never formally sent: no delay to measure
+    respond("p7", ville, Position.NOT_COMPETENT, at(2025, 2, 5))
+
+    db.session.add_all(
+        [
+            Meeting(title=f"Groupe accès à la santé{suffix}", theme=sante,
+                    starts_at=utcnow() + timedelta(days=20), place_name="Médecins du Monde"),
+            Meeting(title=f"Réunion passée{suffix}", theme=sante, starts_at=at(2015, 6, 4, 12)),
+        ]
+    )  # fmt: skip
+    db.session.commit()
+    return {
+        "sante": sante, "logement": logement, "ville": ville, "prefecture": prefecture,
+        "formule": formule, "association": association, **p,
+    }  # fmt: skip
+
+
+def _org(slug, name, kind=OrganisationKind.INSTITUTION) -> Organisation:
+    org = Organisation(slug=slug, name=name, kind=kind, verified=True)
+    db.session.add(org)
+    return org
+
+
+@pytest.fixture
+def today(monkeypatch):
+    monkeypatch.setattr(accountability, "paris_today", lambda: TODAY)
+    return TODAY
+
+
+@pytest.fixture
+def data(db, today):
+    return build()
+
+
+class _Tables(HTMLParser):
+    """Every table of a page as rows of cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self._cell = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, text):
+        if self._cell is not None:
+            self._cell.append(text)
+
+
+def rows_of(html: str) -> dict[str, list[str]]:
+    """Body rows of every table, keyed by their first cell."""
+    parser = _Tables()
+    parser.feed(html)
+    return {row[0]: row[1:] for table in parser.tables for row in table if row}
+
+
+# The figures, computed by hand.
+VILLE = {
+    "addressed": 5,  # p1, p2, p3, p5, p7
+    "answered": 3,  # p1, p2, p7
+    "awaiting": 1,  # p3 (p5 is abandoned)
+    "overdue": 0,  # p3 is due today, not before
+    "median_days_to_answer": 20.0,  # p1: 10 days, p2: 30 days; p7 was never sent
+    "commitments_due": 1,  # the steering committee, 1 April
+    "commitments_overdue": 2,  # the convention (1 March), the empty premises (9 March)
+}
+PREFECTURE = {
+    "addressed": 4,  # p1, p3, p4, p6
+    "answered": 1,  # p4
+    "awaiting": 2,  # p1, p3 (p6 not sent)
+    "overdue": 2,  # p1 due 15 February, p3 due 9 March
+    "median_days_to_answer": 40.0,  # 1 December to 10 January
+    "commitments_due": 0,
+    "commitments_overdue": 0,  # the one commitment was dropped
+}
+NOTHING = dict.fromkeys(VILLE, 0) | {"median_days_to_answer": None}
+
+
+def test_institution_accountability_matches_hand_computed_figures(data):
+    assert accountability.institution_accountability(data["ville"].id, TODAY) == VILLE
+    assert accountability.institution_accountability(data["prefecture"].id, TODAY) == PREFECTURE
+    assert accountability.institution_accountability(data["formule"].id, TODAY) == NOTHING
+
+
+def test_today_moves_the_overdue_line(data):
+    """On 9 March nothing of p3 is late yet; on 11 March the city's answer is."""
+    assert (
+        accountability.institution_accountability(data["prefecture"].id, date(2025, 3, 9))[
+            "overdue"
+        ]
+        == 1
+    )
+    later = accountability.institution_accountability(data["ville"].id, date(2025, 3, 11))
+    assert later["overdue"] == 1
+    assert later["commitments_overdue"] == 2
+
+
+def test_institution_rows(data):
+    rows = accountability.institution_rows(today=TODAY)
+    assert [row["institution"].name for row in rows] == [
+        "=SOMME(A1:A9)",
+        "Préfecture de la Moselle",
+        "Ville de Metz",
+    ]
+    by_name = {row["institution"].name: row for row in rows}
+    assert by_name["Ville de Metz"]["longest_wait_days"] == 37  # p3, since 1 February
+    assert by_name["Préfecture de la Moselle"]["longest_wait_days"] == 68  # p1, since 1 January
+    assert by_name["=SOMME(A1:A9)"]["longest_wait_days"] is None
+    assert {k: by_name["Ville de Metz"][k] for k in VILLE} == VILLE
+
+
+def test_rows_filtered_by_workshop(data):
+    rows = accountability.institution_rows(theme=data["logement"], today=TODAY)
+    by_name = {row["institution"].name: row for row in rows}
+    ville, prefecture = by_name["Ville de Metz"], by_name["Préfecture de la Moselle"]
+    assert (ville["addressed"], ville["answered"], ville["awaiting"], ville["overdue"]) == (
+        2, 0, 1, 0,
+    )  # fmt: skip
+    assert ville["median_days_to_answer"] is None
+    assert (ville["commitments_due"], ville["commitments_overdue"]) == (0, 1)
+    assert (prefecture["addressed"], prefecture["awaiting"], prefecture["overdue"]) == (2, 1, 1)
+    assert prefecture["median_days_to_answer"] == 40.0
+
+
+def test_workshop_rows(data):
+    sante, logement = accountability.workshop_rows()
+    assert sante["total"] == 4 and logement["total"] == 3
+    assert sante["counts"][ProposalStatus.ANSWERED] == 2
+    assert sante["counts"][ProposalStatus.IN_PROGRESS] == 1
+    assert sante["counts"][ProposalStatus.SUBMITTED] == 1
+    assert [logement["counts"][s] for s in ProposalStatus] == [0, 0, 1, 1, 0, 0, 1]
+    only = accountability.workshop_rows(institution=data["prefecture"])
+    assert [row["total"] for row in only] == [2, 2]  # p1, p6; p3, p4
+
+
+def test_overdue_items(data):
+    items = accountability.overdue_items(today=TODAY)
+    assert [(i["proposal"].id, i["institution"].name) for i in items] == [
+        (data["p1"].id, "Préfecture de la Moselle"),
+        (data["p3"].id, "Préfecture de la Moselle"),
+    ]
+    assert [(i["days_overdue"], i["days_waiting"]) for i in items] == [(23, 68), (1, 37)]
+
+
+def test_board_page_shows_the_figures(client, data):
+    response = client.get("/suivi")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    rows = rows_of(html)
+    assert rows["Ville de Metz"] == [
+        "5", "3", "1 la plus ancienne depuis 37 jours", "0", "20 j", "1", "⚠ 2",
+    ]  # fmt: skip
+    assert rows["Préfecture de la Moselle"] == [
+        "4", "1", "2 la plus ancienne depuis 68 jours", "⚠ 2", "40 j", "0", "0",
+    ]  # fmt: skip
+    assert rows["=SOMME(A1:A9)"] == ["0", "0", "0", "0", "—aucune réponse datée", "0", "0"]
+    assert rows["Accès à la santé"] == ["1", "0", "0", "2", "1", "0", "0", "4"]
+    assert rows["Hébergement"] == ["0", "0", "1", "1", "0", "0", "1", "3"]
+    # The overdue list: a text marker, not colour alone, and the days late.
+    assert rows["Plateforme d’accueil médico-social"][-1] == (
+        "⚠ 23 jours de retard (attendue depuis 68 jours)"
+    )
+    assert rows[FORMULA_TITLE][-1] == "⚠ 1 jour de retard (attendue depuis 37 jours)"
+    assert "2 réponses attendues ont dépassé leur date." in html
+    assert "Médecins du Monde" not in rows  # associations are not on the board
+
+
+def test_board_filters(client, data):
+    html = client.get("/suivi?atelier=logement").get_data(as_text=True)
+    rows = rows_of(html)
+    assert rows["Ville de Metz"][:4] == ["2", "0", "1 la plus ancienne depuis 37 jours", "0"]
+    assert "Accès à la santé" not in rows and "Plateforme d’accueil médico-social" not in rows
+    assert FORMULA_TITLE in rows
+
+    html = client.get(f"/suivi?institution={data['prefecture'].id}").get_data(as_text=True)
+    rows = rows_of(html)
+    assert "Ville de Metz" not in rows
+    assert rows["Préfecture de la Moselle"][0] == "4"
+    assert rows["Accès à la santé"][-1] == "2" and rows["Hébergement"][-1] == "2"
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "title"),
+    [
+        ("?atelier=inconnu", 404, "Page introuvable"),
+        ("?institution=abc", 400, "Requête invalide"),
+        ("?institution=-1", 400, "Requête invalide"),
+        ("?institution=١", 400, "Requête invalide"),
+        ("?institution=99999", 404, "Page introuvable"),
+        ("?institution=association", 404, "Page introuvable"),
+    ],
+)
+@pytest.mark.parametrize("path", ["/suivi", "/suivi.csv"])
+def test_bad_board_filters(client, data, path, query, status, title):
+    query = query.replace("association", str(data["association"].id))
+    response = client.get(path + query)
+    assert response.status_code == status
+    assert title in response.get_data(as_text=True)
+
+
+def _csv(response) -> list[list[str]]:
+    body = response.get_data()
+    assert body.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_csv_export(client, data):
+    response = client.get("/suivi.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.mimetype_params["charset"] == "utf-8"
+    assert response.headers["Content-Disposition"] == "attachment; filename=suivi-2025-03-10.csv"
+    rows = _csv(response)
+    assert rows[0][:3] == ["Institution", "Propositions adressées", "Réponses reçues"]
+    assert ["Ville de Metz", "5", "3", "1", "0", "37", "20", "1", "2"] in rows
+    assert ["Préfecture de la Moselle", "4", "1", "2", "2", "68", "40", "0", "0"] in rows
+    # Formula injection: text that would run as a formula starts with a quote.
+    assert ["'=SOMME(A1:A9)", "0", "0", "0", "0", "", "", "0", "0"] in rows
+    assert ["Accès à la santé", "1", "0", "0", "2", "1", "0", "0", "4"] in rows
+    assert [
+        "'" + FORMULA_TITLE,
+        "Préfecture de la Moselle",
+        "2025-02-01",
+        "2025-03-09",
+        "1",
+    ] in rows
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_csv_export_filtered(client, data):
+    response = client.get(f"/suivi.csv?atelier=logement&institution={data['ville'].id}")
+    disposition = response.headers["Content-Disposition"]
+    assert disposition == f"attachment; filename=suivi-logement-{data['ville'].id}-2025-03-10.csv"
+    rows = _csv(response)
+    names = [row[0] for row in rows if row]
+    assert "Ville de Metz" in names and "Hébergement" in names
+    assert "Préfecture de la Moselle" not in names and "Accès à la santé" not in names
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+33 6 00", "'+33 6 00"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("Ville", "Ville"),
+        (-2, -2),
+        (3, 3),
+    ],
+)
+def test_safe_cell(value, expected):
+    assert _safe_cell(value) == expected
+
+
+def _svgs(html: str) -> list[ET.Element]:
+    return [ET.fromstring(svg) for svg in re.findall(r"<svg\b.*?</svg>", html, re.S)]
+
+
+def _bars(svg: ET.Element) -> list[tuple[str, str]]:
+    bars = []
+    for group in svg.iter(f"{SVG}g"):
+        label, value = (text.text for text in group.iter(f"{SVG}text"))
+        bars.append((label, value))
+    return bars
+
+
+def _check_accessible(svg: ET.Element, title: str) -> None:
+    assert svg.get("role") == "img"
+    title_el, desc_el = svg.find(f"{SVG}title"), svg.find(f"{SVG}desc")
+    assert svg.get("aria-labelledby").split() == [title_el.get("id"), desc_el.get("id")]
+    assert title_el.text == title
+    assert not list(svg.iter(f"{SVG}script"))
+    assert "href" not in ET.tostring(svg, encoding="unicode")
+
+
+def test_synthesis_sections_and_charts(client, data):
+    response = client.get("/bilan")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    headings = re.findall(r"<h2 id=\"[a-z]+\">(.*?)</h2>", html)
+    assert headings == [
+        "I. Les avancées",
+        "II. Les freins",
+        "III. Les propositions",
+        "IV. Suite à donner",
+    ]
+    avancees, freins, propositions, suite = re.split(r"<h2 id=", html)[1:]
+    assert "Plateforme d’accueil médico-social" in avancees  # favourable
+    assert "Convention PASS et pharmacies" in avancees  # favourable, then in progress
+    assert "passée à « En cours de mise en œuvre »" in avancees
+    assert "Recenser les pharmacies de garde" in avancees  # commitment done
+    assert "Mobiliser des locaux vides" in freins  # unfavourable
+    assert "Avis défavorable de la DDCS" in freins  # abandoned, with the reason
+    assert "Aucune volonté politique" in freins  # dropped commitment
+    assert "Signer la convention" in freins and "Lister les locaux municipaux vides" in freins
+    assert "23 jours de retard" in freins
+    assert "Groupe accès à la santé" in suite and "Réunion passée" not in suite
+    assert "Réunir le comité de pilotage" in suite
+    assert "Ville de Metz : <strong>À l’étude</strong>" in propositions  # answered unasked
+    assert "pas encore transmise" in propositions  # p6
+    assert "plus attendue (proposition abandonnée)" in propositions  # p5
+
+    status_svg, position_svg = _svgs(html)
+    _check_accessible(status_svg, "Propositions par statut")
+    _check_accessible(position_svg, "Réponses officielles par position")
+    assert _bars(status_svg) == [
+        ("Déposée", "1"),
+        ("En discussion", "0"),
+        ("Transmise aux institutions", "1"),
+        ("Réponse reçue", "3"),
+        ("En cours de mise en œuvre", "1"),
+        ("Réalisée", "0"),
+        ("Abandonnée", "1"),
+    ]
+    assert _bars(position_svg) == [
+        ("Favorable", "2"),
+        ("À l’étude", "1"),
+        ("Défavorable", "1"),
+        ("Déjà en place", "0"),
+        ("Pas compétente", "1"),
+    ]
+    assert "Réponse reçue : 3" in status_svg.find(f"{SVG}desc").text
+    # Each chart is followed by a table with the same numbers.
+    rows = rows_of(html)
+    assert rows["Réponse reçue"] == ["3"] and rows["Favorable"] == ["2"]
+    assert rows["Déjà en place"] == ["0"]
+
+
+def test_synthesis_over_a_period(client, data):
+    """From 15 January to 18 February, days in Metz: p2's answer (19 February there) is out."""
+    html = client.get("/bilan?du=2025-01-15&au=2025-02-18").get_data(as_text=True)
+    avancees, freins, propositions, _suite = re.split(r"<h2 id=", html)[1:]
+    assert "Aucune réponse favorable sur la période." in avancees
+    assert "Recenser les pharmacies de garde" in avancees  # done on 2 February
+    assert "passée à « En cours" not in avancees  # on 25 February
+    assert "Avis défavorable de la DDCS" in freins  # abandoned on 20 January
+    assert "Aucune volonté politique" in freins  # dropped on 25 January
+    assert "23 jours de retard" in freins  # due 15 February
+    assert FORMULA_TITLE.replace('"', "&#34;") not in freins  # due 9 March
+    assert "Lits halte soins santé" in propositions  # the only one filed in the period
+    assert "Plateforme d’accueil médico-social" not in propositions
+    status_svg, position_svg = _svgs(html)
+    assert dict(_bars(status_svg))["Réponse reçue"] == "1"
+    assert [value for _label, value in _bars(position_svg)] == ["0", "0", "0", "0", "1"]
+
+
+def test_synthesis_for_one_workshop(client, data):
+    html = client.get("/bilan?atelier=logement").get_data(as_text=True)
+    assert "Bilan : Hébergement" in html
+    assert "Mobiliser des locaux vides" in html
+    assert "Plateforme d’accueil médico-social" not in html
+    assert "Groupe accès à la santé" not in html  # the health workshop's meeting
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("?du=2025-13-01", 400),
+        ("?du=15/01/2025", 400),
+        ("?au=2025-02-30", 400),
+        ("?du=20250101", 400),
+        ("?du=2025-03-01&au=2025-02-01", 400),
+        ("?atelier=inconnu", 404),
+    ],
+)
+def test_bad_synthesis_filters(client, data, query, status):
+    response = client.get("/bilan" + query)
+    assert response.status_code == status
+    assert '<html lang="fr">' in response.get_data(as_text=True)
+
+
+def test_chart_escapes_and_is_well_formed():
+    svg = charts.horizontal_bar_chart(
+        ["<script>alert(1)</script>", "A & B « C »"],
+        [0, 0],
+        title='Un "titre" <b>',
+        chart_id="essai",
+        description="Rien encore.",
+    )
+    root = ET.fromstring(str(svg))
+    assert root.find(f"{SVG}title").text == 'Un "titre" <b>'
+    assert _bars(root) == [("<script>alert(1)</script>", "0"), ("A & B « C »", "0")]
+    assert not list(root.iter(f"{SVG}rect"))  # nothing to draw for zeros
+    assert root.find(f"{SVG}desc").text.startswith("Rien encore. ")
+    with pytest.raises(ValueError):
+        charts.horizontal_bar_chart(["a"], [1], title="t", chart_id='x" onload="y')
+    with pytest.raises(ValueError):
+        charts.horizontal_bar_chart(["a"], [1, 2], title="t", chart_id="x")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", ["/suivi", "/suivi.csv", "/bilan"])
+def test_everyone_may_read(client, login_as, data, role, path):
+    if role != "visitor":
+        login_as(role)
+    assert client.get(path).status_code == 200
+
+
+def _count(client, url):
+    client.get(url)  # warm-up
+    with count_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(statements)
+
+
+@pytest.mark.parametrize(
+    "url", ["/suivi", "/suivi?atelier=sante", "/suivi.csv", "/bilan", "/bilan?atelier=sante"]
+)
+def test_query_count_does_not_grow(client, db, today, url):
+    build()
+    small = _count(client, url)
+    for n in range(2, 11):
+        build(f"-{n}")
+    assert len(db.session.query(Proposal).all()) == 70
+    assert _count(client, url) == small
+
+
+@pytest.mark.parametrize("path", ["/suivi", "/bilan"])
+def test_pages_render_in_english(client, data, path):
+    response = client.get(path + "?lang=en")
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.get_data(as_text=True)
