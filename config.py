@@ -42,8 +42,10 @@ class Config:
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "20 per hour")
     RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per 15 minutes")
 
-    # Outgoing e-mail: printed on the console unless MAIL_SERVER is set.
+    # Outgoing e-mail: "smtp" when MAIL_SERVER is set, else printed on the "console";
+    # MAIL_BACKEND forces one ("memory" keeps them in app.extensions["mail_outbox"]).
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or ("smtp" if MAIL_SERVER else "console")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
@@ -52,6 +54,10 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get(
         "MAIL_DEFAULT_SENDER", "Voix solidaires <ne-pas-repondre@voix-solidaires.fr>"
     )
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "20"))
+    # The site's public address, for links in e-mails built without a request (the
+    # `flask notifications` commands); without it, links use the request's or SERVER_NAME.
+    MAIL_SITE_URL = os.environ.get("MAIL_SITE_URL")
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", str(60 * 60)))
 
     # Argon2id at OWASP's minimum (19 MiB, 2 iterations, 1 lane).
@@ -71,7 +77,7 @@ class Config:
     CONTRIBUTION_RATE_LIMIT = os.environ.get("CONTRIBUTION_RATE_LIMIT", "30 per hour")
     FLAG_RATE_LIMIT = os.environ.get("FLAG_RATE_LIMIT", "30 per hour")
     MODERATION_QUEUE_PER_PAGE = 25
-    # Send queued e-mails right after the response; `flask outbox deliver` retries the rest.
+    # Send queued e-mails right after the response; `flask notifications send` retries the rest.
     OUTBOX_DELIVER_AFTER_REQUEST = True
 
     # Institutions answer within this many days of a proposal being sent to them.
@@ -86,6 +92,7 @@ class DevelopmentConfig(Config):
     """Local development: embedded SQLite, e-mails on the console."""
 
     DEBUG = False
+    MAIL_SITE_URL = os.environ.get("MAIL_SITE_URL", "http://127.0.0.1:5000")
 
 
 class TestingConfig(Config):
@@ -97,6 +104,10 @@ class TestingConfig(Config):
     )
     SERVER_NAME = "localhost"
     OUTBOX_DELIVER_AFTER_REQUEST = False  # tests deliver explicitly
+    # E-mails stay in memory; a test switches to "smtp" (plain, no TLS) with its own server.
+    MAIL_BACKEND = "memory"
+    MAIL_USE_TLS = False
+    MAIL_SITE_URL = None
     # Cheaper Argon2 parameters so the suite stays fast; the algorithm is the same.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024

@@ -2,13 +2,17 @@
 
 from flask import Flask, g
 
+from app.mail import links_configured
 from app.services.notifications import deliver_outbox
 
 
 def init_app(app: Flask) -> None:
     @app.after_request
     def _deliver_after_response(response):
-        if g.get("outbox_pending") and app.config["OUTBOX_DELIVER_AFTER_REQUEST"]:
+        # Without the site's address the unsubscribe headers cannot be built outside the
+        # request: leave the e-mails to `flask notifications send`, which says what is missing.
+        wanted = g.get("outbox_pending") and app.config["OUTBOX_DELIVER_AFTER_REQUEST"]
+        if wanted and links_configured():
 
             def deliver():
                 with app.app_context():

@@ -115,7 +115,7 @@ def _render(user: User, template: str, notification=None, notifications=()) -> t
 
 def deliver_outbox(sender_id: str | None = None, limit: int = 100, *, now=None) -> int:
     """Send up to `limit` due e-mails, each claimed first so no other sender sends it too;
-    returns how many left. `now` fixes the clock (tests)."""
+    returns how many were sent. `now` fixes the clock (tests)."""
     sender_id = sender_id or new_sender_id()
     clock = (lambda: now) if now else utcnow
     sent = 0
