@@ -1,5 +1,5 @@
 """Command-line tools: ``flask users create-admin``, ``flask demo load`` and
-``flask notifications send|digest``."""
+``flask notifications send|digest|overdue``."""
 
 import time
 
@@ -50,6 +50,17 @@ def digest_command() -> None:
     _require_links()
     queued = queue_digests()
     click.echo(f"{queued} résumé(s) mis en file ; `flask notifications send` les envoie.")
+
+
+@notifications_cli.command("overdue")
+def overdue_command() -> None:
+    """Tell associations, once, that an institution's answer is overdue (run it daily)."""
+    from app.models import paris_today
+    from app.services.responses import notify_overdue_responses
+
+    _require_links()
+    count = notify_overdue_responses(paris_today())
+    click.echo(f"{count} réponse(s) en retard signalée(s) aux associations.")
 
 
 # The former name of `flask notifications send`, kept for existing crontabs and workers.

@@ -88,3 +88,35 @@ def test_bad_requests_answer_json(client, url, status):
     response = client.get(url)
     assert response.status_code == status
     assert response.get_json()["error"]["code"] == status
+
+
+def test_institution_accountability(client, make_organisation, make_proposal):
+    from datetime import date, timedelta
+
+    from app.extensions import db
+    from app.models import OfficialResponse, Position, utcnow
+
+    ville = make_organisation(OrganisationKind.INSTITUTION, name="Ville de Metz")
+    answered = make_proposal(title="Bains-douches", institutions=[ville])
+    late = make_proposal(title="Plateforme médico-sociale", institutions=[ville])
+    for proposal in (answered, late):
+        proposal.addressed[0].sent_at = utcnow() - timedelta(days=90)
+        proposal.addressed[0].response_due_on = date.today() - timedelta(days=30)
+    db.session.add(
+        OfficialResponse(
+            proposal=answered,
+            institution=ville,
+            position=Position.UNDER_STUDY,
+            body="À voir.",
+            created_at=utcnow() - timedelta(days=80),
+        )
+    )
+    db.session.commit()
+    data = client.get(f"/api/v1/institutions/{ville.id}/accountability").get_json()
+    assert data["institution"] == {"id": ville.id, "name": "Ville de Metz"}
+    assert (data["addressed"], data["answered"], data["awaiting"], data["overdue"]) == (2, 1, 1, 1)
+    assert data["median_days_to_answer"] == 10
+    assert (data["commitments_due"], data["commitments_overdue"]) == (0, 0)
+    association = make_organisation(OrganisationKind.ASSOCIATION)
+    assert client.get(f"/api/v1/institutions/{association.id}/accountability").status_code == 404
+    assert client.get("/api/v1/institutions/999999/accountability").status_code == 404

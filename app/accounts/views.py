@@ -22,7 +22,7 @@ from app.accounts.forms import (
 )
 from app.extensions import limiter
 from app.navigation import safe_next
-from app.services import accounts, notifications
+from app.services import accounts
 
 bp = Blueprint("accounts", __name__, url_prefix="/compte")
 
@@ -113,8 +113,7 @@ def preferences():
         locale=current_user.locale or "", email_frequency=current_user.email_frequency.value
     )
     if form.validate_on_submit():
-        accounts.set_locale(current_user, form.locale.data)
-        notifications.set_email_frequency(current_user, form.email_frequency.data)
+        accounts.save_preferences(current_user, form.locale.data, form.email_frequency.data)
         session.pop("locale", None)
         flash(_("Vos préférences sont enregistrées."), "success")
         return redirect(url_for("accounts.preferences"))

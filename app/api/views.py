@@ -14,10 +14,12 @@ from app.models import (
     Contribution,
     ContributionKind,
     OfficialResponse,
+    Organisation,
     Proposal,
     ProposalStatus,
     Theme,
 )
+from app.services import accountability
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -213,3 +215,13 @@ def proposal(proposal_id: int):
             **_contributions(proposal),
         }
     )
+
+
+@bp.get("/institutions/<int:institution_id>/accountability")
+def institution_accountability(institution_id: int):
+    """How an institution answers: addressed, answered, awaiting, overdue, commitments."""
+    institution = db.session.get(Organisation, institution_id)
+    if institution is None or not institution.is_institution:
+        abort(404)
+    figures = accountability.institution_accountability(institution.id)
+    return jsonify({"institution": {"id": institution.id, "name": institution.name}, **figures})

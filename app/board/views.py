@@ -14,6 +14,7 @@ from app import charts, labels, queries
 from app.extensions import db
 from app.models import Organisation, ProposalStatus, Theme
 from app.services import accountability as service
+from app.services import synthesis as review
 
 bp = Blueprint("board", __name__)
 
@@ -181,17 +182,17 @@ def synthesis():
     """The review of a workshop or of the whole network over a period, from live data."""
     theme, period = _theme_filter(), _period()
     today = service.paris_today()
-    groups = service.proposals_by_workshop(theme, period, today)
+    groups = review.proposals_by_workshop(theme, period, today)
     status_chart = _chart(
         "graphique-statuts",
         _("Propositions par statut"),
-        service.status_counts(groups),
+        review.status_counts(groups),
         labels.status_label,
     )
     position_chart = _chart(
         "graphique-positions",
         _("Réponses officielles par position"),
-        service.position_counts(theme, period),
+        review.position_counts(theme, period),
         labels.position_label,
     )
     return render_template(
@@ -200,9 +201,9 @@ def synthesis():
         period=period,
         today=today,
         themes=queries.themes_with_counts(),
-        advances=service.advances(theme, period),
-        obstacles=service.obstacles(theme, period, today),
+        advances=review.advances(theme, period),
+        obstacles=review.obstacles(theme, period, today),
         groups=groups,
-        next_steps=service.next_steps(theme),
+        next_steps=review.next_steps(theme),
         charts=[status_chart, position_chart],
     )

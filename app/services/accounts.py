@@ -9,7 +9,7 @@ from flask import current_app, render_template
 
 from app.extensions import db
 from app.mail import send_email
-from app.models import PasswordResetToken, Role, User, utcnow
+from app.models import EmailFrequency, PasswordResetToken, Role, User, utcnow
 from app.models.user import pseudonym_key
 from app.passwords import dummy_verify, hash_password, needs_rehash, verify_password
 
@@ -59,8 +59,10 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def set_locale(user: User, locale: str | None) -> None:
+def save_preferences(user: User, locale: str | None, email_frequency: EmailFrequency) -> None:
+    """The account's language (or the browser's) and how often it gets e-mails."""
     user.locale = locale or None
+    user.email_frequency = EmailFrequency(email_frequency)
     db.session.commit()
 
 
