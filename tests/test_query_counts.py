@@ -99,3 +99,51 @@ def test_query_count_logged_in(
     large = _count(client, PAGES[page](first, theme))
     assert small == large
     assert large <= 17
+
+
+def _answer_all(proposal, institutions, n_commitments):
+    from datetime import date
+
+    from app.models import (
+        Commitment,
+        Contribution,
+        ContributionKind,
+        ContributionState,
+        OfficialResponse,
+        Position,
+        ProgressUpdate,
+    )
+
+    for institution in institutions:
+        response = OfficialResponse(
+            proposal=proposal, institution=institution, position=Position.FAVOURABLE, body="Oui."
+        )
+        for i in range(n_commitments):
+            response.commitments.append(
+                Commitment(action=f"Action {i}", due_on=date(2027, 1, i + 1))
+            )
+        db.session.add(response)
+        db.session.add(
+            Contribution(
+                proposal=proposal,
+                kind=ContributionKind.REPLY,
+                response=response,
+                body="Réaction",
+                state=ContributionState.PUBLISHED,
+                guest_name="Invité",
+            )
+        )
+        db.session.add(
+            ProgressUpdate(proposal=proposal, body="Nouvelles", organisation=institution)
+        )
+    db.session.commit()
+
+
+@pytest.mark.parametrize("url", ["/propositions/{id}", "/api/v1/proposals/{id}"])
+def test_responses_do_not_add_queries(client, url, make_proposal, make_organisation):
+    few = [make_organisation(OrganisationKind.INSTITUTION) for _ in range(1)]
+    many = [make_organisation(OrganisationKind.INSTITUTION) for _ in range(6)]
+    small, large = make_proposal(institutions=few), make_proposal(institutions=many)
+    _answer_all(small, few, 1)
+    _answer_all(large, many, 5)
+    assert _count(client, url.format(id=small.id)) == _count(client, url.format(id=large.id))
