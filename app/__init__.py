@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "app.moderation",
     "app.notifications",
     "app.meetings",
+    "app.minutes",
     "app.directory",
     "app.admin",
     "app.api",

@@ -1,5 +1,6 @@
-"""The api area."""
+"""The read-only JSON API: one blueprint, its routes in several modules."""
 
+from app.api import meetings, organisations  # noqa: F401  (their routes join the blueprint)
 from app.api.views import bp
 
 __all__ = ["bp"]

@@ -1,6 +1,7 @@
 """The domain models; importing this package registers every table."""
 
 from app.models.base import paris_today, utcnow
+from app.models.charter import CharterArticle, CharterVersion
 from app.models.contribution import (
     Contribution,
     ContributionKind,
@@ -10,11 +11,32 @@ from app.models.contribution import (
     FlagReason,
 )
 from app.models.follow import Follow, ProgressUpdate
-from app.models.meeting import Meeting
+from app.models.meeting import (
+    AmendmentState,
+    Meeting,
+    MeetingKind,
+    MeetingRegistration,
+    Minutes,
+    MinutesAmendment,
+    MinutesState,
+    MinutesVersion,
+    meeting_proposal,
+)
 from app.models.moderation import ModerationAction, ModerationDecision, ModerationReason
 from app.models.notification import Notification, NotificationKind, OutboxEmail
-from app.models.organisation import Organisation, OrganisationKind, membership
-from app.models.proposal import AddressedInstitution, Proposal, ProposalStatus, StatusChange
+from app.models.organisation import (
+    Organisation,
+    OrganisationKind,
+    membership,
+    organisation_theme,
+)
+from app.models.proposal import (
+    AddressedInstitution,
+    Cosignature,
+    Proposal,
+    ProposalStatus,
+    StatusChange,
+)
 from app.models.response import (
     OPEN_COMMITMENT_STATES,
     Commitment,
@@ -29,17 +51,27 @@ from app.models.user import EmailFrequency, PasswordResetToken, Role, User
 __all__ = [
     "OPEN_COMMITMENT_STATES",
     "AddressedInstitution",
+    "AmendmentState",
+    "CharterArticle",
+    "CharterVersion",
     "Commitment",
     "CommitmentState",
     "Contribution",
     "ContributionKind",
     "ContributionState",
+    "Cosignature",
     "DisplayMode",
     "EmailFrequency",
     "Flag",
     "FlagReason",
     "Follow",
     "Meeting",
+    "MeetingKind",
+    "MeetingRegistration",
+    "Minutes",
+    "MinutesAmendment",
+    "MinutesState",
+    "MinutesVersion",
     "ModerationAction",
     "ModerationDecision",
     "ModerationReason",
@@ -59,7 +91,9 @@ __all__ = [
     "StatusChange",
     "Theme",
     "User",
+    "meeting_proposal",
     "membership",
+    "organisation_theme",
     "paris_today",
     "utcnow",
 ]

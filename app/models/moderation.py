@@ -44,6 +44,8 @@ class ModerationDecision(db.Model):
     action: Mapped[ModerationAction] = mapped_column(enum_column(ModerationAction))
     reason: Mapped[ModerationReason] = mapped_column(enum_column(ModerationReason))
     details: Mapped[str] = mapped_column(sa.Text, default="")
+    # The article of the charter in force that the decision refers to, if any.
+    charter_article: Mapped[int | None]
     from_state: Mapped[ContributionState] = mapped_column(enum_column(ContributionState))
     to_state: Mapped[ContributionState] = mapped_column(enum_column(ContributionState))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -24,6 +24,9 @@ class NotificationKind(enum.StrEnum):
     STATUS_CHANGE = "status_change"
     PROGRESS_UPDATE = "progress_update"
     RESPONSE_OVERDUE = "response_overdue"
+    MEETING_CHANGED = "meeting_changed"
+    MEETING_CANCELLED = "meeting_cancelled"
+    AMENDMENT_DECISION = "amendment_decision"
 
 
 class Notification(db.Model):

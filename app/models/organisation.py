@@ -29,6 +29,18 @@ membership = sa.Table(
 )
 
 
+organisation_theme = sa.Table(
+    "organisation_theme",
+    db.metadata,
+    sa.Column(
+        "organisation_id", sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "theme_id", sa.ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
+)
+
+
 class Organisation(db.Model):
     """A member of the network or an institution it talks to."""
 
@@ -41,11 +53,16 @@ class Organisation(db.Model):
     address: Mapped[str] = mapped_column(sa.String(300), default="")
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
     website: Mapped[str] = mapped_column(sa.String(300), default="")
+    contact_phone: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
+    opening_hours: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     verified: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     members: Mapped[list["User"]] = relationship(  # noqa: F821
         secondary=membership, back_populates="organisations", order_by="User.pseudonym"
+    )
+    themes: Mapped[list["Theme"]] = relationship(  # noqa: F821
+        secondary=organisation_theme, order_by="Theme.position"
     )
 
     @property

@@ -99,3 +99,20 @@ class StatusChange(db.Model):
 
     proposal: Mapped[Proposal] = relationship(back_populates="status_changes")
     actor: Mapped[User | None] = relationship()
+
+
+class Cosignature(db.Model):
+    """Another association signs a proposal too; co-signers are listed on it."""
+
+    __table_args__ = (sa.UniqueConstraint("proposal_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship()
+    organisation: Mapped[Organisation] = relationship()

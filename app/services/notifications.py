@@ -36,6 +36,9 @@ SUBJECTS = {
     K.STATUS_CHANGE: _l("Voix solidaires : une proposition change de statut"),
     K.PROGRESS_UPDATE: _l("Voix solidaires : des nouvelles d’une proposition"),
     K.RESPONSE_OVERDUE: _l("Voix solidaires : une institution n’a pas répondu à temps"),
+    K.MEETING_CHANGED: _l("Voix solidaires : une réunion a changé"),
+    K.MEETING_CANCELLED: _l("Voix solidaires : une réunion est annulée"),
+    K.AMENDMENT_DECISION: _l("Voix solidaires : décision sur votre amendement"),
 }
 DIGEST_SUBJECT = _l("Voix solidaires : votre résumé du jour")
 

@@ -1,0 +1,3 @@
+"""The directory in the JSON API."""
+
+from app.api.views import bp  # noqa: F401

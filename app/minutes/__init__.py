@@ -1,0 +1,5 @@
+"""The minutes area."""
+
+from app.minutes.views import bp
+
+__all__ = ["bp"]
