@@ -76,9 +76,9 @@ MODERATION_ACTION_LABELS = {
 
 MODERATION_REASON_LABELS = {
     ModerationReason.COMPLIANT: _l("Conforme à la charte"),
-    ModerationReason.INSULT: _l("Insulte ou propos blessants (charte, article 2)"),
-    ModerationReason.DISCRIMINATION: _l("Propos discriminatoires (charte, article 2)"),
-    ModerationReason.PERSONAL_DATA: _l("Données personnelles exposées (charte, article 3)"),
+    ModerationReason.INSULT: _l("Insulte ou propos blessants"),
+    ModerationReason.DISCRIMINATION: _l("Propos discriminatoires"),
+    ModerationReason.PERSONAL_DATA: _l("Données personnelles exposées"),
     ModerationReason.OFF_TOPIC: _l("Hors sujet"),
     ModerationReason.SPAM: _l("Publicité ou spam"),
     ModerationReason.FLAGS: _l("Plusieurs signalements"),

@@ -237,6 +237,7 @@ def test_author_is_notified_and_emailed(client, outbox, proposal, make_user):
         "action": "reject",
         "reason": "personal_data",
         "details": "Retirez votre adresse.",
+        "charter_article": None,
     }
     assert outbox == []  # nothing leaves before delivery
     assert deliver_outbox() == 1
@@ -244,7 +245,7 @@ def test_author_is_notified_and_emailed(client, outbox, proposal, make_user):
     assert email["To"] == "nadia@example.org"
     assert email["Subject"] == SUBJECT
     body = email.get_content()
-    assert "Données personnelles exposées (charte, article 3)" in body
+    assert "Données personnelles exposées" in body
     assert "Retirez votre adresse." in body
     assert "Ouvrir des bains-douches gratuits" in body
 
@@ -253,7 +254,7 @@ def test_author_is_notified_and_emailed(client, outbox, proposal, make_user):
     page = client.get("/notifications/").get_data(as_text=True)
     assert "Décision de la modération sur votre contribution" in page
     assert "Refuser" in page
-    assert "Données personnelles exposées (charte, article 3)" in page
+    assert "Données personnelles exposées" in page
     assert "Retirez votre adresse." in page
 
 

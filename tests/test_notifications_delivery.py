@@ -190,7 +190,7 @@ KINDS = [
         K.MODERATION_DECISION,
         {"action": "reject", "reason": "personal_data", "details": "Retirez <i>votre</i> adresse"},
         DECISION_SUBJECT,
-        ["Refuser", "Données personnelles exposées (charte, article 3)"],
+        ["Refuser", "Données personnelles exposées"],
         "Retirez <i>votre</i> adresse",
     ),
     (

@@ -96,3 +96,21 @@ class ThemeForm(FlaskForm):
         _l("Relire avant publication les contributions des associations et institutions"),
         default=False,
     )
+
+
+class CharterForm(FlaskForm):
+    introduction = TextAreaField(
+        _l("Introduction"),
+        validators=[Length(max=5000, message=_l("5 000 caractères au plus."))],
+    )
+    articles = TextAreaField(
+        _l("Articles"),
+        validators=[
+            DataRequired(_l("Écrivez au moins un article.")),
+            Length(max=30000, message=_l("30 000 caractères au plus.")),
+        ],
+        description=_l(
+            "Chaque article commence par une ligne « ## Titre de l’article », suivie de son "
+            "texte. Les articles sont numérotés dans l’ordre."
+        ),
+    )

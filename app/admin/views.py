@@ -6,12 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy
-from app.admin.forms import OrganisationForm, ThemeForm, UserForm
+from app.admin.forms import CharterForm, OrganisationForm, ThemeForm, UserForm
 from app.extensions import db
 from app.models import Organisation, OrganisationKind, Role, Theme, User
 from app.pagination import paginate
-from app.services import PermissionDenied
+from app.services import PermissionDenied, ServiceError
 from app.services import admin as service
+from app.services import charter as charter_service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -134,3 +135,29 @@ def theme(theme_id: int | None = None):
             flash(_("L’atelier est enregistré."), "success")
             return redirect(url_for("admin.themes"))
     return render_template("admin/theme_form.html", form=form, theme=theme)
+
+
+@bp.route("/charte", methods=["GET", "POST"])
+def charter():
+    """Publish a new version of the participation charter (everyone accepts it again)."""
+    current = charter_service.current_charter()
+    form = CharterForm()
+    if not form.is_submitted() and current is not None:
+        form.introduction.data = current.introduction
+        form.articles.data = charter_service.articles_as_text(current)
+    if form.validate_on_submit():
+        try:
+            version = charter_service.publish_charter(
+                current_user, form.introduction.data or "", form.articles.data
+            )
+        except ServiceError as error:
+            form.articles.errors.append(str(error))
+        else:
+            flash(
+                _("La version %(label)s de la charte est en vigueur.", label=version.label),
+                "success",
+            )
+            return redirect(url_for("main.charter"))
+    return render_template(
+        "admin/charter.html", form=form, current=current, versions=charter_service.versions()
+    )

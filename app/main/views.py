@@ -1,11 +1,16 @@
 """Home page, participation charter, health check."""
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import queries
 from app.extensions import db
+from app.main.forms import AcceptCharterForm
+from app.navigation import safe_next
+from app.services import charter as charter_service
 
 bp = Blueprint("main", __name__)
 
@@ -24,8 +29,35 @@ def index():
 
 @bp.get("/charte")
 def charter():
-    """The participation charter every account accepts."""
-    return render_template("main/charter.html")
+    """The participation charter in force, and its earlier versions."""
+    return render_template(
+        "main/charter.html",
+        charter=charter_service.current_charter(),
+        versions=charter_service.versions(),
+    )
+
+
+@bp.get("/charte/versions/<label>")
+def charter_version(label: str):
+    """An earlier version of the charter, as it was."""
+    version = charter_service.version_by_label(label) or abort(404)
+    return render_template(
+        "main/charter.html", charter=version, versions=charter_service.versions()
+    )
+
+
+@bp.route("/charte/accepter", methods=["GET", "POST"])
+@login_required
+def accept_charter():
+    """A new version is in force: read it and accept it before posting again."""
+    form = AcceptCharterForm()
+    if form.validate_on_submit():
+        charter_service.accept_current(current_user)
+        flash(_("Merci, vous avez accepté la charte en vigueur."), "success")
+        return redirect(safe_next(request.args.get("next")))
+    return render_template(
+        "main/accept_charter.html", charter=charter_service.current_charter(), form=form
+    )
 
 
 @bp.get("/healthz")

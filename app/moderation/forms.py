@@ -12,6 +12,14 @@ MANUAL_ACTIONS = [a for a in ModerationAction if a is not ModerationAction.AUTO_
 MANUAL_REASONS = [r for r in ModerationReason if r is not ModerationReason.FLAGS]
 
 
+def charter_article_choices(charter) -> list[tuple[int, str]]:
+    """The articles of the charter in force, to refer a decision to one of them."""
+    choices = [(0, str(_l("Aucun")))]
+    if charter is not None:
+        choices += [(a.number, f"{a.number}. {a.title}") for a in charter.articles]
+    return choices
+
+
 class DecisionForm(FlaskForm):
     action = SelectField(
         _l("Décision"),
@@ -22,6 +30,12 @@ class DecisionForm(FlaskForm):
         _l("Raison"),
         choices=[(r.value, MODERATION_REASON_LABELS[r]) for r in MANUAL_REASONS],
         validators=[DataRequired(_l("Choisissez une raison."))],
+    )
+    charter_article = SelectField(
+        _l("Article de la charte concerné (facultatif)"),
+        coerce=int,
+        default=0,
+        validate_choice=True,
     )
     details = TextAreaField(
         _l("Précisions pour l’auteur (facultatif)"),

@@ -1,16 +1,17 @@
 """The moderation queue, decisions, and the audit log (moderators and admins)."""
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request
+from flask import Blueprint, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy, queries
 from app.extensions import db
 from app.models import Contribution, ModerationAction, ModerationReason, Theme
-from app.moderation.forms import DecisionForm
+from app.moderation.forms import DecisionForm, charter_article_choices
 from app.navigation import safe_next
 from app.pagination import paginate
+from app.services import charter as charter_service
 from app.services import moderation as service
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -27,6 +28,15 @@ def _theme_filter() -> Theme | None:
     return db.first_or_404(sa.select(Theme).filter_by(slug=slug)) if slug else None
 
 
+def _decision_form(**kwargs) -> DecisionForm:
+    """The decision form, with the articles of the charter in force to refer to."""
+    if "charter" not in g:
+        g.charter = charter_service.current_charter()
+    form = DecisionForm(**kwargs)
+    form.charter_article.choices = charter_article_choices(g.charter)
+    return form
+
+
 @bp.get("/")
 def queue():
     """Pending and flagged contributions, oldest first, filterable by workshop."""
@@ -39,7 +49,7 @@ def queue():
         theme=theme,
         themes=queries.themes_with_counts(),
         flags=flags,
-        form_for=lambda c: DecisionForm(formdata=None, version=str(c.version)),
+        form_for=lambda c: _decision_form(formdata=None, version=str(c.version)),
         allowed_actions=service.allowed_actions,
     )
 
@@ -49,7 +59,7 @@ def decide(contribution_id: int):
     """Approve, reject, hide or restore one contribution, with a reason."""
     contribution = db.get_or_404(Contribution, contribution_id)
     policy.require(policy.can_moderate(current_user, contribution))
-    form = DecisionForm()
+    form = _decision_form()
     if not form.validate_on_submit():
         return render_template(
             "moderation/contribution.html",
@@ -67,6 +77,7 @@ def decide(contribution_id: int):
             ModerationReason(form.reason.data),
             form.details.data or "",
             int(form.version.data),
+            charter_article=form.charter_article.data or None,
         )
     except service.AlreadyDecided as error:
         flash(str(error), "info")
@@ -82,7 +93,7 @@ def contribution(contribution_id: int):
     return render_template(
         "moderation/contribution.html",
         contribution=contribution,
-        form=DecisionForm(formdata=None, version=str(contribution.version)),
+        form=_decision_form(formdata=None, version=str(contribution.version)),
         history=queries.moderation_history(contribution),
         flags=queries.open_flags_for([contribution.id]),
         allowed_actions=service.allowed_actions,

@@ -12,8 +12,9 @@ from app.mail import send_email
 from app.models import EmailFrequency, PasswordResetToken, Role, User, utcnow
 from app.models.user import pseudonym_key
 from app.passwords import dummy_verify, hash_password, needs_rehash, verify_password
+from app.services.charter import current_label
 
-CHARTER_VERSION = "2015-1"
+CHARTER_VERSION = "2015-1"  # the first version, created by the migrations
 
 
 def normalise_email(email: str) -> str:
@@ -36,7 +37,7 @@ def register_user(email: str, password: str, pseudonym: str, role: Role = Role.P
         pseudonym=pseudonym.strip(),
         password_hash=hash_password(password),
         role=role,
-        charter_version=CHARTER_VERSION,
+        charter_version=current_label() or CHARTER_VERSION,
         charter_accepted_at=utcnow(),
     )
     db.session.add(user)

@@ -22,6 +22,7 @@ from app.models import (
     utcnow,
 )
 from app.services import PermissionDenied, ServiceError
+from app.services.charter import current_charter
 from app.services.notifications import notify, notify_reply, queue_email
 
 S = ContributionState
@@ -49,6 +50,7 @@ def decide(
     reason: ModerationReason,
     details: str,
     seen_version: int,
+    charter_article: int | None = None,
 ) -> ModerationDecision:
     """Apply one decision; if the contribution changed since the moderator saw it, refuse."""
     if not policy.can_moderate(moderator, contribution):
@@ -73,6 +75,7 @@ def decide(
         action=action,
         reason=reason,
         details=details.strip(),
+        charter_article=charter_article,
         from_state=from_state,
         to_state=target,
     )
@@ -123,6 +126,7 @@ def _tell_author(contribution: Contribution, decision: ModerationDecision) -> No
             action=decision.action.value,
             reason=decision.reason.value,
             details=decision.details,
+            charter_article=_article(decision.charter_article),
         )
         return
     address = _guest_email(contribution)
@@ -136,8 +140,20 @@ def _tell_author(contribution: Contribution, decision: ModerationDecision) -> No
             action=moderation_action_label(decision.action),
             reason=moderation_reason_label(decision.reason),
             details=decision.details,
+            charter_article=_article(decision.charter_article),
         )
     queue_email(address, subject, body)
+
+
+def _article(number: int | None) -> str | None:
+    """"Article 2 — Le respect": the article of the charter in force a decision refers to."""
+    if number is None:
+        return None
+    charter = current_charter()
+    for article in charter.articles if charter else []:
+        if article.number == number:
+            return f"{number}. {article.title}"
+    return str(number)
 
 
 def _guest_email(contribution: Contribution) -> str | None:

@@ -1,0 +1,59 @@
+"""After a new charter version, logged-in people accept it before posting again."""
+
+from urllib.parse import urlsplit
+
+from flask import Flask, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.services.charter import has_accepted_current
+
+# Endpoints where a person writes something public, or acts in the name of others.
+POSTING_ENDPOINTS = frozenset(
+    {
+        "contributions.testify",
+        "contributions.record_assisted",
+        "contributions.comment",
+        "contributions.reply",
+        "contributions.edit",
+        "responses.respond",
+        "responses.add_commitment",
+        "responses.update_commitment",
+        "responses.reply",
+        "proposals.create",
+        "proposals.edit",
+        "proposals.post_update",
+    }
+)
+POSTING_PREFIXES = ("minutes.", "meetings.")
+READ_ONLY_ENDPOINTS = frozenset(
+    {"minutes.show", "minutes.version", "minutes.diff", "meetings.index", "meetings.show"}
+)
+
+
+def _is_posting(endpoint: str | None) -> bool:
+    if not endpoint or endpoint in READ_ONLY_ENDPOINTS or endpoint.endswith("_ics"):
+        return False
+    return endpoint in POSTING_ENDPOINTS or (
+        request.method == "POST" and endpoint.startswith(POSTING_PREFIXES)
+    )
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _require_current_charter():
+        if not current_user.is_authenticated or not _is_posting(request.endpoint):
+            return None
+        if has_accepted_current(current_user):
+            return None
+        flash(_("La charte a changé : acceptez-la avant de publier."), "info")
+        return redirect(url_for("main.accept_charter", next=_back_to()))
+
+
+def _back_to() -> str:
+    """The page to return to after accepting: this form, or the page the POST came from."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    path = referrer.path or "/"
+    return f"{path}?{referrer.query}" if referrer.query else path
