@@ -1,20 +1,34 @@
 """Every route × every role: the expected status, and nothing changed when refused; then
 ownership, parents, smuggled form fields and unknown ids, one rule at a time."""
 
+from datetime import date, timedelta
+
 import pytest
 import sqlalchemy as sa
+from flask import current_app
+from itsdangerous import URLSafeSerializer
 
 from app.extensions import db
 from app.models import (
+    AddressedInstitution,
+    CharterArticle,
+    CharterVersion,
+    Commitment,
     Contribution,
     ContributionKind,
     ContributionState,
+    Follow,
     Meeting,
+    OfficialResponse,
     OrganisationKind,
+    Position,
     Proposal,
     ProposalStatus,
+    ResponseVersion,
     utcnow,
 )
+from app.services.accounts import CHARTER_VERSION
+from app.services.notifications import UNSUBSCRIBE_SALT
 from tests.conftest import ROLES, login
 
 OK, REDIRECT, BAD, FORBIDDEN, NOT_FOUND = 200, 302, 400, 403, 404
@@ -31,8 +45,10 @@ ADMIN_ONLY = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
 ADMIN_POST = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT)
 LOGGED_IN = by_role(REDIRECT, OK, OK, OK, OK, OK)
 GUESTS_ONLY = by_role(OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)
-# The association member belongs to the proposal's association; the moderator to another one.
-CREATE = by_role(REDIRECT, FORBIDDEN, OK, OK, FORBIDDEN, OK)
+# The association member belongs to the proposal's association; the moderator to another one;
+# the institution's representative to the (verified) institution the proposal is addressed to.
+CREATE = by_role(REDIRECT, FORBIDDEN, OK, OK, OK, OK)
+CREATE_POST = by_role(REDIRECT, FORBIDDEN, REDIRECT, REDIRECT, REDIRECT, REDIRECT)
 EDIT = by_role(REDIRECT, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK)
 EDIT_POST = by_role(REDIRECT, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT)
 # Assisted testimonies need an association: the admin has none.
@@ -42,6 +58,12 @@ NOT_OWNER = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBID
 MODERATORS = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK)
 MODERATORS_DO = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, REDIRECT)
 MODERATORS_SEE = by_role(NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, NOT_FOUND, REDIRECT)
+# Only representatives of the addressed, verified institution answer; not even admins.
+RESPOND = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)
+RESPOND_POST = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN)
+# Follow-up news: any association member, the addressed institution's reps, admins.
+UPDATE = by_role(REDIRECT, FORBIDDEN, OK, OK, OK, OK)
+UPDATE_POST = by_role(REDIRECT, FORBIDDEN, REDIRECT, REDIRECT, REDIRECT, REDIRECT)
 
 BODY = "Un texte assez long, sans coordonnées, pour être accepté."
 
@@ -56,6 +78,13 @@ def _proposal_form(w):
     }
 
 
+def _own_proposal_form(w):
+    """Filed in the name of the acting user's own organisation (any association for an admin)."""
+    me = w["me"]
+    organisation = me.organisations[0] if me and me.organisations else w["association"]
+    return {**_proposal_form(w), "organisation_id": organisation.id}
+
+
 def _assisted_form(w):
     me = w["me"]
     organisation = me.organisations[0] if me and me.organisations else w["association"]
@@ -66,6 +95,15 @@ ASSISTED_URL = "/propositions/{proposal.id}/temoignage-recueilli"
 TEXT = {"body": BODY, "display_mode": "pseudonym"}
 FLAG_FORM = {"reason": "spam"}
 DECISION_FORM = {"action": "approve", "reason": "compliant", "version": "1"}
+RESPOND_URL = "/propositions/{proposal.id}/reponses/{institution.id}"
+EDIT_RESPONSE_URL = "/propositions/{answered.id}/reponses/{institution.id}"
+RESPONSE_FORM = {"position": "favourable", "body": "Nous ouvrirons deux bâtiments vides."}
+COMMITMENT_FORM = {"action": "Recenser les locaux vides", "due_on": "2031-03-01"}
+COMMITMENT_UPDATE = {"state": "in_progress", "due_on": "2031-04-01", "note": "12 recensés."}
+UPDATE_URL = "/propositions/{proposal.id}/suivi/nouveau"
+UNSUBSCRIBE_URL = "/notifications/desabonnement/{token}"
+BAD_TOKEN_URL = "/notifications/desabonnement/inconnu"
+ALL_BAD = dict.fromkeys(ROLES, BAD)
 
 
 def _fill(world, url, form):
@@ -79,6 +117,17 @@ CASES = [
     ("GET", "main.index", "/", None, PUBLIC),
     ("GET", "main.charter", "/charte", None, PUBLIC),
     ("GET", "main.healthz", "/healthz", None, PUBLIC),
+    ("GET", "main.charter_version", "/charte/versions/{charter.label}", None, PUBLIC),
+    ("GET", "main.accept_charter", "/charte/accepter", None, LOGGED_IN),
+    ("POST", "main.accept_charter", "/charte/accepter", {"accept": "y"}, REDIRECTS),
+    ("GET", "admin.charter", "/admin/charte", None, ADMIN_ONLY),
+    (
+        "POST",
+        "admin.charter",
+        "/admin/charte",
+        {"articles": "## Respect\nOn se respecte."},
+        ADMIN_POST,
+    ),
     ("GET", "accounts.register", "/compte/inscription", None, GUESTS_ONLY),
     ("GET", "accounts.login", "/compte/connexion", None, GUESTS_ONLY),
     ("POST", "accounts.logout", "/compte/deconnexion", None, REDIRECTS),
@@ -101,8 +150,10 @@ CASES = [
         "proposals.create",
         "/propositions/nouvelle",
         _proposal_form,
-        by_role(REDIRECT, FORBIDDEN, REDIRECT, OK, FORBIDDEN, REDIRECT),
+        # The moderator's and the representative's forms show the error: not theirs.
+        by_role(REDIRECT, FORBIDDEN, REDIRECT, OK, OK, REDIRECT),
     ),
+    ("POST", "proposals.create", "/propositions/nouvelle", _own_proposal_form, CREATE_POST),
     ("GET", "proposals.edit", "/propositions/{proposal.id}/modifier", None, EDIT),
     ("POST", "proposals.edit", "/propositions/{proposal.id}/modifier", _proposal_form, EDIT_POST),
     (
@@ -179,6 +230,57 @@ CASES = [
     ("GET", "moderation.log", "/moderation/journal", None, MODERATORS),
     ("GET", "notifications.index", "/notifications/", None, LOGGED_IN),
     ("POST", "notifications.mark_read", "/notifications/lues", None, REDIRECTS),
+    ("GET", "responses.respond", RESPOND_URL, None, RESPOND),
+    ("POST", "responses.respond", RESPOND_URL, RESPONSE_FORM, RESPOND_POST),
+    ("GET", "responses.respond", EDIT_RESPONSE_URL, None, RESPOND),
+    ("POST", "responses.respond", EDIT_RESPONSE_URL, RESPONSE_FORM, RESPOND_POST),
+    ("GET", "responses.history", "/reponses/{response.id}/historique", None, PUBLIC),
+    ("GET", "responses.add_commitment", "/reponses/{response.id}/engagements", None, RESPOND),
+    (
+        "POST",
+        "responses.add_commitment",
+        "/reponses/{response.id}/engagements",
+        COMMITMENT_FORM,
+        RESPOND_POST,
+    ),
+    ("GET", "responses.update_commitment", "/engagements/{commitment.id}", None, RESPOND),
+    (
+        "POST",
+        "responses.update_commitment",
+        "/engagements/{commitment.id}",
+        COMMITMENT_UPDATE,
+        RESPOND_POST,
+    ),
+    ("GET", "responses.reply", "/reponses/{response.id}/repondre", None, LOGGED_IN),
+    ("POST", "responses.reply", "/reponses/{response.id}/repondre", TEXT, REDIRECTS),
+    ("GET", "proposals.post_update", UPDATE_URL, None, UPDATE),
+    ("POST", "proposals.post_update", UPDATE_URL, {"body": "Rencontre en mars."}, UPDATE_POST),
+    ("POST", "proposals.follow", "/propositions/{proposal.id}/suivre", None, REDIRECTS),
+    ("POST", "proposals.unfollow", "/propositions/{proposal.id}/ne-plus-suivre", None, REDIRECTS),
+    ("POST", "proposals.follow_theme", "/ateliers/{theme.slug}/suivre", None, REDIRECTS),
+    ("POST", "proposals.unfollow_theme", "/ateliers/{theme.slug}/ne-plus-suivre", None, REDIRECTS),
+    ("GET", "board.index", "/suivi", None, PUBLIC),
+    ("GET", "board.csv", "/suivi.csv", None, PUBLIC),
+    ("GET", "board.synthesis", "/bilan", None, PUBLIC),
+    (
+        "GET",
+        "api.institution_accountability",
+        "/api/v1/institutions/{institution.id}/accountability",
+        None,
+        PUBLIC,
+    ),
+    (
+        "GET",
+        "api.institution_accountability",
+        "/api/v1/institutions/{association.id}/accountability",
+        None,
+        dict.fromkeys(ROLES, NOT_FOUND),
+    ),
+    ("GET", "notifications.unsubscribe", BAD_TOKEN_URL, None, ALL_BAD),
+    ("POST", "notifications.unsubscribe", BAD_TOKEN_URL, None, ALL_BAD),
+    # A genuine link for the other participant: see test_unsubscribe_link_* below.
+    ("GET", "notifications.unsubscribe", UNSUBSCRIBE_URL, None, PUBLIC),
+    ("POST", "notifications.unsubscribe", UNSUBSCRIBE_URL, None, PUBLIC),
 ]
 
 
@@ -197,30 +299,89 @@ def _contribution(author, proposal, state=ContributionState.PUBLISHED, parent=No
     return contribution
 
 
-@pytest.fixture
-def world(make_organisation, make_theme, make_proposal, make_user):
+def unsubscribe_token(user) -> str:
+    """The token of the e-mails' unsubscribe link, signed as app/services/notifications does."""
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT).dumps(user.id)
+
+
+def _send(proposal, *institutions):
+    for institution in institutions:
+        proposal.addressed.append(_addressed_to(institution))
+    db.session.commit()
+    return proposal
+
+
+def _addressed_to(institution):
+    sent_at = utcnow() - timedelta(days=10)
+    due = date.today() + timedelta(days=50)
+    return AddressedInstitution(institution=institution, sent_at=sent_at, response_due_on=due)
+
+
+def build_world(make_organisation, make_theme, make_proposal, make_user):
+    """ "proposal" is sent to the verified "institution" and not answered yet; "answered"
+    has its "response" (edited once: one earlier version, by "rep") and a "commitment"."""
     association = make_organisation(OrganisationKind.ASSOCIATION, name="Association porteuse")
     institution = make_organisation(OrganisationKind.INSTITUTION, name="DDCS de la Moselle")
     theme = make_theme("Hébergement")  # participants are premoderated, members are not
-    proposal = make_proposal(theme=theme, organisation=association)
+    sent = ProposalStatus.SENT
+    proposal = _send(make_proposal(theme=theme, organisation=association, status=sent), institution)
+    answered = make_proposal("Des locaux vides", theme, association, status=ProposalStatus.ANSWERED)
+    _send(answered, institution)
     meeting = Meeting(title="Groupe santé", starts_at=utcnow(), theme=theme)
-    db.session.add(meeting)
-    db.session.commit()
     other = make_user("participant")
+    rep = make_user("institution_rep", organisation=institution)
+    earlier = utcnow() - timedelta(days=3)
+    response = OfficialResponse(
+        proposal=answered,
+        institution=institution,
+        author=rep,
+        position=Position.UNDER_STUDY,
+        body="Nous étudions les locaux disponibles.",
+        created_at=earlier,
+    )
+    commitment = Commitment(response=response, action="Recenser", due_on=date(2031, 1, 1))
+    # The charter in force is the one every test account accepted: nobody is held back.
+    charter = CharterVersion(label=CHARTER_VERSION, introduction="Pour participer.")
+    charter.articles = [CharterArticle(number=1, title="Le respect", body="On se respecte.")]
+    db.session.add_all([meeting, response, commitment, charter])
+    db.session.add(Follow(user=other, proposal=proposal))
+    db.session.add(Follow(user=other, theme=theme))
+    db.session.flush()
+    db.session.add(
+        ResponseVersion(
+            response_id=response.id,
+            author_id=rep.id,
+            position=Position.UNFAVOURABLE,
+            body="Pas de locaux pour l’instant.",
+            written_at=earlier,
+        )
+    )
+    db.session.commit()
     hidden = _contribution(other, proposal, ContributionState.HIDDEN)
     return {
         "association": association,
         "institution": institution,
         "theme": theme,
         "proposal": proposal,
+        "answered": answered,
+        "response": response,
+        "commitment": commitment,
+        "rep": rep,
+        "charter": charter,
         "other_proposal": make_proposal(title="Une autre proposition"),
         "meeting": meeting,
         "other": other,
+        "token": unsubscribe_token(other),
         "comment": _contribution(other, proposal),
         "pending": _contribution(other, proposal, ContributionState.PENDING),
         "hidden": hidden,
         "hidden_reply": _contribution(other, proposal, parent=hidden),
     }
+
+
+@pytest.fixture
+def world(make_organisation, make_theme, make_proposal, make_user):
+    return build_world(make_organisation, make_theme, make_proposal, make_user)
 
 
 def _act_as(client, role, world, make_user):
@@ -250,13 +411,35 @@ def _snapshot():
         sa.select(c.id, c.state, c.body, c.withdrawn_at, c.version).order_by(c.id)
     ).all()
     tables = ("theme", "organisation", "user", "status_change", "addressed_institution")
-    tables += ("flag", "moderation_decision", "notification")
+    tables += ("flag", "moderation_decision", "notification", "progress_update", "outbox_email")
+    tables += ("charter_version", "charter_article")
     counts = {
         t: db.session.execute(sa.text(f'SELECT count(*) FROM "{t}"')).scalar() for t in tables
     }
-    roles = db.session.execute(sa.text('SELECT id, role, active FROM "user" ORDER BY id')).all()
-    verified = db.session.execute(sa.text("SELECT id, name, verified FROM organisation")).all()
-    return proposals, contributions, counts, roles, sorted(verified)
+    roles = _rows('SELECT id, role, active, email_frequency FROM "user"')
+    verified = _rows("SELECT id, name, verified FROM organisation")
+    responses = _rows(
+        "SELECT id, proposal_id, institution_id, author_id, position, body, competent_body,"
+        " origin FROM official_response"
+    )
+    versions = _rows("SELECT id, response_id, author_id, position, body FROM response_version")
+    commitments = _rows("SELECT id, response_id, action, state, due_on FROM commitment")
+    follows = _rows("SELECT id, user_id, proposal_id, theme_id FROM follow")
+    return (
+        proposals,
+        contributions,
+        counts,
+        roles,
+        verified,
+        responses,
+        versions,
+        commitments,
+        follows,
+    )
+
+
+def _rows(query):
+    return db.session.execute(sa.text(f"{query} ORDER BY id")).all()
 
 
 def _refused(response):
@@ -271,11 +454,16 @@ def _refused(response):
 def test_route_permissions(client, world, make_user, role, method, endpoint, url, form, expected):
     _act_as(client, role, world, make_user)
     before = _snapshot()
+    url_template = url
     url, data = _fill(world, url, form)
     response = client.open(url, method=method, data=data)
     assert response.status_code == expected[role], response.get_data(as_text=True)[:500]
-    if _refused(response):
-        assert _snapshot() == before, "a refused request changed the database"
+    # A form shown again (POST answered 200) has saved nothing; the unsubscribe page aside.
+    shown_again = (
+        method == "POST" and response.status_code == OK and url_template != UNSUBSCRIBE_URL
+    )
+    if _refused(response) or method == "GET" or shown_again:
+        assert _snapshot() == before, "a refused request, or a GET, changed the database"
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -292,7 +480,7 @@ def test_refused_status_change_changes_nothing(client, world, make_user):
     )
     assert response.status_code == FORBIDDEN
     db.session.expire_all()
-    assert db.session.get(Proposal, proposal_id).status is ProposalStatus.SUBMITTED
+    assert db.session.get(Proposal, proposal_id).status is ProposalStatus.SENT
 
 
 @pytest.mark.parametrize("role", ROLES[1:])
@@ -424,7 +612,7 @@ def test_assisted_testimony_only_in_the_name_of_ones_association(client, world, 
 class _Unknown(dict):
     """Fills a case's URL with objects that do not exist."""
 
-    id, slug = 999_999, "inconnu"
+    id, slug, label = 999_999, "inconnu", "inconnu"
 
     def __missing__(self, key):
         return self
@@ -434,8 +622,8 @@ def _unknown_cases():
     """Every case whose URL names an object: as an admin (past every gate) and, on public
     pages, as a visitor."""
     for method, endpoint, url, form, expected in CASES:
-        if "{" not in url:
-            continue
+        if "{" not in url or endpoint == "notifications.unsubscribe":
+            continue  # a token is no id: an unknown one is a bad one (400, above)
         yield "admin", method, url, form
         if expected["visitor"] == OK or endpoint in ("contributions.show", "contributions.testify"):
             yield "visitor", method, url, form
