@@ -1,3 +1,141 @@
-"""The directory in the JSON API."""
+"""The directory in the JSON API: organisations' public fields, never a person's e-mail."""
 
-from app.api.views import bp  # noqa: F401
+import base64
+import binascii
+import json
+
+import sqlalchemy as sa
+from flask import abort, current_app, jsonify, request, url_for
+
+from app.api.views import _iso, bp
+from app.extensions import db
+from app.models import Organisation, OrganisationKind, Proposal, Theme, paris_today
+from app.services import directory
+
+SEARCH_MAX_LENGTH = 100
+
+
+def _encode_cursor(organisation: Organisation) -> str:
+    raw = json.dumps([organisation.name, organisation.id])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[str, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        name, ident = json.loads(raw)
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
+        abort(400)
+    if not isinstance(name, str) or not isinstance(ident, int):
+        abort(400)
+    return name, ident
+
+
+def _filters() -> tuple[str, Theme | None, OrganisationKind | None]:
+    theme = kind = None
+    if slug := request.args.get("theme"):
+        theme = db.session.scalar(sa.select(Theme).filter_by(slug=slug)) or abort(404)
+    if value := request.args.get("kind"):
+        try:
+            kind = OrganisationKind(value)
+        except ValueError:
+            abort(400)
+    return (request.args.get("q") or "")[:SEARCH_MAX_LENGTH], theme, kind
+
+
+def _summary(organisation: Organisation) -> dict:
+    return {
+        "id": organisation.id,
+        "slug": organisation.slug,
+        "name": organisation.name,
+        "short_name": organisation.short_name or None,
+        "kind": organisation.kind.value,
+        "verified": organisation.verified,
+        "themes": [theme.slug for theme in organisation.themes],
+        "url": url_for("directory.show", slug=organisation.slug, _external=True),
+    }
+
+
+def _proposal_ref(proposal: Proposal) -> dict:
+    return {
+        "id": proposal.id,
+        "title": proposal.title,
+        "url": url_for("proposals.show", proposal_id=proposal.id, _external=True),
+    }
+
+
+@bp.get("/organisations")
+def organisations():
+    """Organisations by name, by keyset pages: ``{"items": [...], "next_cursor": ...}``."""
+    search, theme, kind = _filters()
+    size = current_app.config["API_PAGE_SIZE"]
+    query = directory.search_query(search, theme, kind)
+    if cursor := request.args.get("cursor"):
+        name, ident = _decode_cursor(cursor)
+        query = query.where(sa.tuple_(Organisation.name, Organisation.id) > (name, ident))
+    rows = db.session.scalars(query.limit(size + 1)).all()
+    items, more = rows[:size], len(rows) > size
+    return jsonify(
+        {
+            "items": [_summary(org) for org in items],
+            "next_cursor": _encode_cursor(items[-1]) if more else None,
+        }
+    )
+
+
+def _responses(institution: Organisation) -> list[dict]:
+    today = paris_today()
+    return [
+        {
+            "id": response.id,
+            "proposal": _proposal_ref(response.proposal),
+            "position": response.position.value,
+            "created_at": _iso(response.created_at),
+            "updated_at": _iso(response.updated_at),
+            "commitments": [
+                {
+                    "id": c.id,
+                    "action": c.action,
+                    "due_on": _iso(c.due_on),
+                    "state": c.state.value,
+                    "overdue": c.is_overdue(today),
+                }
+                for c in response.commitments
+            ],
+        }
+        for response in db.session.scalars(directory.responses_of(institution))
+    ]
+
+
+def _awaiting(institution: Organisation) -> list[dict]:
+    return [
+        {**_proposal_ref(item.proposal), "response_due_on": _iso(item.response_due_on)}
+        for item in db.session.scalars(directory.awaiting_answer(institution)).unique()
+    ]
+
+
+@bp.get("/organisations/<int:organisation_id>")
+def organisation(organisation_id: int):
+    """One organisation: public fields, workshops, proposals, co-signatures, responses."""
+    org = db.session.get(Organisation, organisation_id) or abort(404)
+    institution = org.is_institution
+    return jsonify(
+        {
+            **_summary(org),
+            "themes": [{"slug": theme.slug, "name": theme.name} for theme in org.themes],
+            "description": org.description,
+            "address": org.address,
+            "opening_hours": org.opening_hours,
+            "contact_email": org.contact_email or None,
+            "contact_phone": org.contact_phone or None,
+            "website": directory.safe_website(org.website),
+            "proposals": [
+                _proposal_ref(p) for p in db.session.scalars(directory.proposals_of(org))
+            ],
+            "cosigned_proposals": [
+                _proposal_ref(p) for p in db.session.scalars(directory.cosigned_by(org))
+            ],
+            "responses": _responses(org) if institution else [],
+            "awaiting_responses": _awaiting(org) if institution else [],
+        }
+    )

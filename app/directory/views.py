@@ -1,49 +1,159 @@
-"""Directory of the organisations: who does what."""
+"""Directory of the organisations (who does what), their pages, and co-signatures."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request
-from sqlalchemy.orm import joinedload
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
+from app import policy, policy_directory
+from app.directory.forms import CosignForm, OrganisationPageForm, WithdrawCosignatureForm
 from app.extensions import db
-from app.models import AddressedInstitution, Organisation, OrganisationKind, Proposal
+from app.models import OrganisationKind, Proposal, Theme, paris_today
+from app.pagination import page_number, paginate
+from app.services import directory as service
 
-bp = Blueprint("directory", __name__, url_prefix="/organisations")
+bp = Blueprint("directory", __name__)
+
+SEARCH_MAX_LENGTH = 100
+# The lists of an organisation's page and the query argument of each one's page number.
+SECTION_ARGS = {
+    "own": "propositions",
+    "cosigned": "cosignees",
+    "responses": "reponses",
+    "awaiting": "attente",
+}
 
 
-@bp.get("/")
+@bp.app_context_processor
+def _directory_policy():
+    return {"directory_policy": policy_directory.DIRECTORY_TEMPLATE_PREDICATES}
+
+
+@bp.app_template_filter("website_href")
+def _website_href(url: str | None) -> str | None:
+    return service.safe_website(url)
+
+
+@bp.app_template_filter("phone_href")
+def _phone_href(phone: str | None) -> str | None:
+    return service.phone_link(phone)
+
+
+def _parse_kind(value: str | None) -> OrganisationKind | None:
+    if not value:
+        return None
+    try:
+        return OrganisationKind(value)
+    except ValueError:
+        abort(400)
+
+
+def _load(slug: str):
+    return service.organisation_page(slug) or abort(404)
+
+
+@bp.get("/organisations/")
 def index():
-    """Every organisation, grouped by kind, optionally filtered by kind."""
-    kind_value = request.args.get("type") or None
-    query = sa.select(Organisation).order_by(Organisation.name)
-    kind = None
-    if kind_value:
-        try:
-            kind = OrganisationKind(kind_value)
-        except ValueError:
-            abort(400)
-        query = query.where(Organisation.kind == kind)
-    organisations = db.session.scalars(query).all()
-    return render_template("directory/index.html", organisations=organisations, kind=kind)
-
-
-@bp.get("/<slug>")
-def show(slug: str):
-    """An organisation: what it does, where, its proposals and those addressed to it."""
-    organisation = db.first_or_404(sa.select(Organisation).filter_by(slug=slug))
-    own = db.session.scalars(
-        sa.select(Proposal)
-        .where(Proposal.organisation_id == organisation.id)
-        .options(joinedload(Proposal.theme))
-        .order_by(Proposal.created_at.desc(), Proposal.id.desc())
-        .limit(100)
-    ).all()
-    addressed = db.session.scalars(
-        sa.select(AddressedInstitution)
-        .where(AddressedInstitution.institution_id == organisation.id)
-        .options(joinedload(AddressedInstitution.proposal).joinedload(Proposal.theme))
-        .order_by(AddressedInstitution.id.desc())
-        .limit(100)
-    ).all()
+    """Every organisation by name: searched by name, filtered by workshop and kind."""
+    search = (request.args.get("q") or "").strip()[:SEARCH_MAX_LENGTH]
+    kind = _parse_kind(request.args.get("type"))
+    theme_slug = request.args.get("theme") or None
+    theme = db.first_or_404(sa.select(Theme).filter_by(slug=theme_slug)) if theme_slug else None
+    per_page = current_app.config.get("ORGANISATIONS_PER_PAGE", 20)
+    page = paginate(service.search_query(search, theme, kind), per_page)
     return render_template(
-        "directory/show.html", organisation=organisation, own=own, addressed=addressed
+        "directory/index.html",
+        page=page,
+        search=search,
+        kind=kind,
+        theme=theme,
+        themes=service.all_themes(),
     )
+
+
+def _sections(organisation) -> dict:
+    """The lists of its page, each one page long (one query each), by what it can hold."""
+    per_page = current_app.config.get("ORGANISATION_LISTS_PER_PAGE", 10)
+    queries = {"own": service.proposals_of(organisation)}
+    if organisation.is_association:
+        queries["cosigned"] = service.cosigned_by(organisation)
+    if organisation.is_institution:
+        queries["responses"] = service.responses_of(organisation)
+        queries["awaiting"] = service.awaiting_answer(organisation)
+    return {
+        name: service.slice_of(query, page_number(SECTION_ARGS[name]), per_page)
+        for name, query in queries.items()
+    }
+
+
+@bp.get("/organisations/<slug>")
+def show(slug: str):
+    """An organisation: what it does, where and when, its proposals, co-signatures,
+    official responses and commitments, and what it has still to answer."""
+    organisation = _load(slug)
+    return render_template(
+        "directory/show.html",
+        organisation=organisation,
+        sections=_sections(organisation),
+        section_args=SECTION_ARGS,
+        today=paris_today(),
+    )
+
+
+@bp.route("/organisations/<slug>/modifier", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    """Its members and admins edit what an organisation's page says."""
+    organisation = _load(slug)
+    policy.require(policy_directory.can_edit_organisation(current_user, organisation))
+    form = OrganisationPageForm(obj=organisation)
+    form.theme_ids.choices = [(theme.id, theme.name) for theme in service.all_themes()]
+    if request.method == "GET":
+        form.theme_ids.data = [theme.id for theme in organisation.themes]
+    if form.validate_on_submit():
+        service.update_organisation_page(
+            current_user, organisation, form.page_data(), form.theme_ids.data or []
+        )
+        flash(_("La page de l’organisation est enregistrée."), "success")
+        return redirect(url_for("directory.show", slug=organisation.slug))
+    return render_template("directory/edit.html", form=form, organisation=organisation)
+
+
+def _back_to(proposal: Proposal):
+    return redirect(url_for("proposals.show", proposal_id=proposal.id) + "#cosignataires")
+
+
+@bp.post("/propositions/<int:proposal_id>/cosigner")
+@login_required
+def cosign(proposal_id: int):
+    """Co-sign a proposal in the name of one of one's associations."""
+    proposal = db.get_or_404(Proposal, proposal_id)
+    choices = policy_directory.cosigning_organisations(
+        current_user, proposal, service.cosignatures_for(proposal)
+    )
+    policy.require(bool(choices))
+    form = CosignForm()
+    form.organisation_id.choices = [(org.id, org.name) for org in choices]
+    if not form.validate_on_submit():
+        flash(_("Choisissez une de vos associations qui n’a pas encore cosigné."), "error")
+        return _back_to(proposal)
+    organisation = next(org for org in choices if org.id == form.organisation_id.data)
+    service.cosign(current_user, proposal, organisation)
+    flash(_("%(name)s cosigne la proposition.", name=organisation.name), "success")
+    return _back_to(proposal)
+
+
+@bp.post("/propositions/<int:proposal_id>/retirer-cosignature")
+@login_required
+def withdraw_cosignature(proposal_id: int):
+    """Withdraw one's association's co-signature."""
+    proposal = db.get_or_404(Proposal, proposal_id)
+    form = WithdrawCosignatureForm()
+    if not form.validate_on_submit():
+        abort(400)
+    cosignature = service.find_cosignature(proposal, form.organisation_id.data) or abort(404)
+    policy.require(policy_directory.can_withdraw_cosignature(current_user, cosignature))
+    name = cosignature.organisation.name
+    service.withdraw_cosignature(current_user, cosignature)
+    flash(_("La cosignature de %(name)s est retirée.", name=name), "success")
+    return _back_to(proposal)

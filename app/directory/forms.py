@@ -1,0 +1,97 @@
+"""Directory forms: an organisation's public page, co-signing a proposal."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from app.proposals.forms import MultiCheckboxField
+from app.services.directory import PAGE_FIELDS, safe_website
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class OrganisationPageForm(FlaskForm):
+    """What members may say about their organisation; name, kind and verification are the
+    admin's."""
+
+    description = TextAreaField(
+        _l("Ce que fait l’organisation"),
+        filters=[_strip],
+        validators=[Length(max=5000, message=_l("5 000 caractères au plus."))],
+        description=_l("Ses missions, ses actions, pour qui."),
+    )
+    address = StringField(
+        _l("Adresse"),
+        filters=[_strip],
+        validators=[Length(max=300, message=_l("300 caractères au plus."))],
+    )
+    opening_hours = TextAreaField(
+        _l("Horaires d’ouverture"),
+        filters=[_strip],
+        validators=[Length(max=1000, message=_l("1 000 caractères au plus."))],
+        description=_l("Par exemple : du lundi au vendredi, de 9 h à 12 h."),
+    )
+    contact_email = EmailField(
+        _l("E-mail de contact de l’organisation"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("254 caractères au plus.")),
+            Email(_l("Cette adresse e-mail n’est pas valide."), check_deliverability=False),
+        ],
+        description=_l("Une adresse de l’organisation, publiée : jamais celle d’une personne."),
+    )
+    contact_phone = StringField(
+        _l("Téléphone"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=40, message=_l("40 caractères au plus.")),
+            Regexp(
+                r"^\+?[0-9][0-9 .()-]{3,}$",
+                message=_l("Indiquez un numéro de téléphone : chiffres, espaces, points, + ou -."),
+            ),
+        ],
+    )
+    website = URLField(
+        _l("Site web"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=300, message=_l("300 caractères au plus.")),
+            URL(message=_l("Indiquez une adresse web complète (https://…).")),
+        ],
+    )
+    theme_ids = MultiCheckboxField(_l("Ateliers"), coerce=int)
+
+    def validate_website(self, field) -> None:
+        if field.data and safe_website(field.data) is None:
+            raise ValidationError(_l("Indiquez une adresse web complète (https://…)."))
+
+    def page_data(self) -> dict:
+        """The page's fields, as the service takes them."""
+        return {name: self[name].data or "" for name in PAGE_FIELDS}
+
+
+class CosignForm(FlaskForm):
+    organisation_id = SelectField(
+        _l("Cosigner au nom de"),
+        coerce=int,
+        validators=[DataRequired(_l("Choisissez une de vos associations."))],
+    )
+
+
+class WithdrawCosignatureForm(FlaskForm):
+    organisation_id = IntegerField(validators=[InputRequired()])
