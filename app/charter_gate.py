@@ -23,6 +23,8 @@ POSTING_ENDPOINTS = frozenset(
         "proposals.create",
         "proposals.edit",
         "proposals.post_update",
+        "directory.edit",
+        "directory.cosign",
     }
 )
 POSTING_PREFIXES = ("minutes.", "meetings.")

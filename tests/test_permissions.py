@@ -16,6 +16,7 @@ from app.models import (
     Commitment,
     Contribution,
     ContributionKind,
+    Cosignature,
     ContributionState,
     Follow,
     Meeting,
@@ -64,6 +65,20 @@ RESPOND_POST = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT, FORB
 # Follow-up news: any association member, the addressed institution's reps, admins.
 UPDATE = by_role(REDIRECT, FORBIDDEN, OK, OK, OK, OK)
 UPDATE_POST = by_role(REDIRECT, FORBIDDEN, REDIRECT, REDIRECT, REDIRECT, REDIRECT)
+
+# Co-signing: the moderator's (other) association may; the member's is the proposal's own.
+COSIGN_POST = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN)
+WITHDRAW_POST = by_role(REDIRECT, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN)
+INSTITUTION_EDIT = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)
+INSTITUTION_EDIT_POST = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT, REDIRECT)
+
+
+def _cosign_form(w):
+    """In the name of the acting user's first organisation, else the proposal's own."""
+    me = w["me"]
+    organisation = me.organisations[0] if me and me.organisations else w["association"]
+    return {"organisation_id": organisation.id}
+
 
 BODY = "Un texte assez long, sans coordonnées, pour être accepté."
 
@@ -167,6 +182,32 @@ CASES = [
     ("GET", "meetings.show", "/reunions/{meeting.id}", None, PUBLIC),
     ("GET", "directory.index", "/organisations/", None, PUBLIC),
     ("GET", "directory.show", "/organisations/{institution.slug}", None, PUBLIC),
+    ("GET", "directory.edit", "/organisations/{association.slug}/modifier", None, EDIT),
+    (
+        "POST",
+        "directory.edit",
+        "/organisations/{association.slug}/modifier",
+        {"description": "Accueil de jour."},
+        EDIT_POST,
+    ),
+    ("GET", "directory.edit", "/organisations/{institution.slug}/modifier", None, INSTITUTION_EDIT),
+    (
+        "POST",
+        "directory.edit",
+        "/organisations/{institution.slug}/modifier",
+        {"description": "Guichet unique."},
+        INSTITUTION_EDIT_POST,
+    ),
+    ("POST", "directory.cosign", "/propositions/{proposal.id}/cosigner", _cosign_form, COSIGN_POST),
+    (
+        "POST",
+        "directory.withdraw_cosignature",
+        "/propositions/{other_proposal.id}/retirer-cosignature",
+        lambda w: {"organisation_id": w["association"].id},
+        WITHDRAW_POST,
+    ),
+    ("GET", "api.organisations", "/api/v1/organisations", None, PUBLIC),
+    ("GET", "api.organisation", "/api/v1/organisations/{institution.id}", None, PUBLIC),
     ("GET", "admin.index", "/admin/", None, ADMIN_ONLY),
     ("GET", "admin.organisations", "/admin/organisations", None, ADMIN_ONLY),
     ("GET", "admin.organisation", "/admin/organisations/nouvelle", None, ADMIN_ONLY),
@@ -358,6 +399,9 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
     )
     db.session.commit()
     hidden = _contribution(other, proposal, ContributionState.HIDDEN)
+    other_proposal = make_proposal(title="Une autre proposition")
+    db.session.add(Cosignature(proposal=other_proposal, organisation=association))
+    db.session.commit()
     return {
         "association": association,
         "institution": institution,
@@ -368,7 +412,7 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
         "commitment": commitment,
         "rep": rep,
         "charter": charter,
-        "other_proposal": make_proposal(title="Une autre proposition"),
+        "other_proposal": other_proposal,
         "meeting": meeting,
         "other": other,
         "token": unsubscribe_token(other),
@@ -411,13 +455,14 @@ def _snapshot():
         sa.select(c.id, c.state, c.body, c.withdrawn_at, c.version).order_by(c.id)
     ).all()
     tables = ("theme", "organisation", "user", "status_change", "addressed_institution")
+    tables += ("cosignature", "organisation_theme")
     tables += ("flag", "moderation_decision", "notification", "progress_update", "outbox_email")
     tables += ("charter_version", "charter_article")
     counts = {
         t: db.session.execute(sa.text(f'SELECT count(*) FROM "{t}"')).scalar() for t in tables
     }
     roles = _rows('SELECT id, role, active, email_frequency FROM "user"')
-    verified = _rows("SELECT id, name, verified FROM organisation")
+    verified = _rows("SELECT id, name, verified, description FROM organisation")
     responses = _rows(
         "SELECT id, proposal_id, institution_id, author_id, position, body, competent_body,"
         " origin FROM official_response"

@@ -11,10 +11,19 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from app.labels import KIND_LABELS, ROLE_LABELS
 from app.proposals.forms import MultiCheckboxField
+from app.services.directory import safe_website
 
 
 class OrganisationForm(FlaskForm):
@@ -53,6 +62,11 @@ class OrganisationForm(FlaskForm):
             Length(max=300),
         ],
     )
+
+    def validate_website(self, field):
+        if field.data and safe_website(field.data) is None:
+            raise ValidationError(_l("Indiquez une adresse web complète (https://…)."))
+
     verified = BooleanField(
         _l("Institution vérifiée par le réseau"),
         description=_l("Seules les institutions vérifiées peuvent répondre officiellement."),

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import policy, policy_directory
+from app import policy
 from app.directory.forms import CosignForm, OrganisationPageForm, WithdrawCosignatureForm
 from app.extensions import db
 from app.models import OrganisationKind, Proposal, Theme, paris_today
@@ -22,11 +22,6 @@ SECTION_ARGS = {
     "responses": "reponses",
     "awaiting": "attente",
 }
-
-
-@bp.app_context_processor
-def _directory_policy():
-    return {"directory_policy": policy_directory.DIRECTORY_TEMPLATE_PREDICATES}
 
 
 @bp.app_template_filter("website_href")
@@ -105,7 +100,7 @@ def show(slug: str):
 def edit(slug: str):
     """Its members and admins edit what an organisation's page says."""
     organisation = _load(slug)
-    policy.require(policy_directory.can_edit_organisation(current_user, organisation))
+    policy.require(policy.can_edit_organisation(current_user, organisation))
     form = OrganisationPageForm(obj=organisation)
     form.theme_ids.choices = [(theme.id, theme.name) for theme in service.all_themes()]
     if request.method == "GET":
@@ -128,7 +123,7 @@ def _back_to(proposal: Proposal):
 def cosign(proposal_id: int):
     """Co-sign a proposal in the name of one of one's associations."""
     proposal = db.get_or_404(Proposal, proposal_id)
-    choices = policy_directory.cosigning_organisations(
+    choices = policy.cosigning_organisations(
         current_user, proposal, service.cosignatures_for(proposal)
     )
     policy.require(bool(choices))
@@ -152,7 +147,7 @@ def withdraw_cosignature(proposal_id: int):
     if not form.validate_on_submit():
         abort(400)
     cosignature = service.find_cosignature(proposal, form.organisation_id.data) or abort(404)
-    policy.require(policy_directory.can_withdraw_cosignature(current_user, cosignature))
+    policy.require(policy.can_withdraw_cosignature(current_user, cosignature))
     name = cosignature.organisation.name
     service.withdraw_cosignature(current_user, cosignature)
     flash(_("La cosignature de %(name)s est retirée.", name=name), "success")

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
-from app import policy_minutes as policy
+from app import policy
 from app.extensions import db, limiter
 from app.minutes.forms import (
     ACCEPT,
@@ -26,12 +26,6 @@ from app.services.minutes import MinutesChanged
 bp = Blueprint("minutes", __name__)
 
 DEFAULT_AMENDMENT_PERIOD = timedelta(days=14)
-
-
-@bp.app_context_processor
-def _minutes_policy() -> dict:
-    # Until these predicates join app.policy.TEMPLATE_PREDICATES.
-    return {"minutes_policy": policy.TEMPLATE_PREDICATES}
 
 
 def _meeting_or_404(meeting_id: int, *options) -> Meeting:

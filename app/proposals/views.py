@@ -20,6 +20,7 @@ from app.pagination import paginate
 from app.proposals.forms import ProposalEditForm, ProposalForm, StatusForm
 from app.responses.forms import UpdateForm
 from app.services import ServiceError
+from app.services import directory as directory_service
 from app.services import proposals as service
 from app.services import responses as response_service
 
@@ -113,6 +114,7 @@ def _render_show(proposal: Proposal, status_form: StatusForm):
         response_replies=queries.response_replies([r.id for r in responses.values()], viewer),
         timeline=queries.timeline(proposal, responses.values(), updates),
         following=service.is_following(current_user, proposal=proposal),
+        cosignatures=directory_service.cosignatures_for(proposal),
         comment_form=CommentForm(formdata=None),
         today=paris_today(),
     )

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from app import policy_directory
+from app import policy
 from app.extensions import db
 from app.models import (
     AddressedInstitution,
@@ -199,7 +199,7 @@ def update_organisation_page(
 ) -> Organisation:
     """Members and admins update what the public page says; name, kind and verification
     are the admin form's."""
-    if not policy_directory.can_edit_organisation(actor, organisation):
+    if not policy.can_edit_organisation(actor, organisation):
         raise PermissionDenied
     themes = list(db.session.scalars(sa.select(Theme).where(Theme.id.in_(theme_ids or []))))
     if len(themes) != len(set(theme_ids or [])):
@@ -213,7 +213,7 @@ def update_organisation_page(
 
 def cosign(actor: User, proposal: Proposal, organisation: Organisation) -> Cosignature:
     """Sign a proposal in the name of one's association, once per association."""
-    choices = policy_directory.cosigning_organisations(actor, proposal, cosignatures_for(proposal))
+    choices = policy.cosigning_organisations(actor, proposal, cosignatures_for(proposal))
     if organisation.id not in {org.id for org in choices}:
         raise PermissionDenied
     cosignature = Cosignature(proposal=proposal, organisation=organisation, signed_by_id=actor.id)
@@ -234,7 +234,7 @@ def find_cosignature(proposal: Proposal, organisation_id: int) -> Cosignature | 
 
 def withdraw_cosignature(actor: User, cosignature: Cosignature) -> None:
     """Withdraw an association's co-signature; only its members may."""
-    if not policy_directory.can_withdraw_cosignature(actor, cosignature):
+    if not policy.can_withdraw_cosignature(actor, cosignature):
         raise PermissionDenied
     db.session.delete(cosignature)
     db.session.commit()

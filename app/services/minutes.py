@@ -16,7 +16,7 @@ from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from app import policy_minutes as policy
+from app import policy
 from app.extensions import db
 from app.models import (
     AmendmentState,

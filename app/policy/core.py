@@ -1,8 +1,4 @@
-"""Who may do what: every permission of the site, decided here and nowhere else.
-
-Views call ``require(...)``; services check the same predicates again; templates get them
-through the ``policy`` global so buttons hide by the rule they would be refused by.
-"""
+"""Core permissions: accounts, proposals, contributions, moderation, responses, follow-up."""
 
 from datetime import timedelta
 
@@ -222,7 +218,7 @@ def require(allowed: bool) -> None:
         abort(403)
 
 
-TEMPLATE_PREDICATES = {
+CORE_PREDICATES = {
     "is_admin": is_admin,
     "can_create_proposal": can_create_proposal,
     "can_edit_proposal": can_edit_proposal,

@@ -1,0 +1,15 @@
+"""Who may do what: every permission of the site, decided in this package and nowhere else.
+
+Views call ``require(...)``; services check the same predicates again; templates get them
+through the ``policy`` global so buttons hide by the rule they would be refused by.
+One module per area; everything is importable from ``app.policy``.
+"""
+
+from app.policy.core import *  # noqa: F403
+from app.policy.core import CORE_PREDICATES, _is_user  # noqa: F401  (area modules use it)
+from app.policy.directory import *  # noqa: F403
+from app.policy.directory import DIRECTORY_PREDICATES
+from app.policy.minutes import *  # noqa: F403
+from app.policy.minutes import MINUTES_PREDICATES
+
+TEMPLATE_PREDICATES = {**CORE_PREDICATES, **DIRECTORY_PREDICATES, **MINUTES_PREDICATES}
