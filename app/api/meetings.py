@@ -1,3 +1,127 @@
-"""Meetings in the JSON API."""
+"""Meetings in the JSON API: upcoming or past, by workshop, and one meeting with its
+proposals, registrations and validated minutes."""
 
-from app.api.views import bp  # noqa: F401
+import base64
+import binascii
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import abort, current_app, jsonify, request, url_for
+
+from app.api.views import _iso, bp
+from app.extensions import db
+from app.models import Meeting, MeetingKind, Minutes, MinutesState, MinutesVersion, Theme
+from app.services import meetings as service
+
+WHEN = ("upcoming", "past")
+
+
+def _encode_cursor(meeting: Meeting) -> str:
+    raw = f"{meeting.starts_at.isoformat()}|{meeting.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        starts, _, ident = raw.partition("|")
+        return datetime.fromisoformat(starts), int(ident)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        abort(400)
+
+
+def _summary(meeting: Meeting) -> dict:
+    return {
+        "id": meeting.id,
+        "kind": meeting.kind.value,
+        "title": meeting.title,
+        "theme": meeting.theme.slug if meeting.theme else None,
+        "starts_at": _iso(meeting.starts_at),
+        "ends_at": _iso(meeting.ends_at),
+        "place": {"name": meeting.place_name or None, "address": meeting.address or None},
+        "host": {"id": meeting.host.id, "name": meeting.host.name} if meeting.host else None,
+        "is_public": meeting.is_public,
+        "capacity": meeting.capacity,
+        "cancelled": meeting.is_cancelled,
+        "cancelled_at": _iso(meeting.cancelled_at),
+        "cancel_reason": meeting.cancel_reason or None,
+        "url": url_for("meetings.show", meeting_id=meeting.id, _external=True),
+        "ics_url": url_for("meetings.meeting_calendar", meeting_id=meeting.id, _external=True),
+    }
+
+
+def _filters() -> tuple[bool, Theme | None, MeetingKind | None]:
+    when = request.args.get("when", "upcoming")
+    if when not in WHEN:
+        abort(400)
+    theme = kind = None
+    if slug := request.args.get("theme"):
+        theme = db.session.scalar(sa.select(Theme).filter_by(slug=slug)) or abort(404)
+    if value := request.args.get("kind"):
+        try:
+            kind = MeetingKind(value)
+        except ValueError:
+            abort(400)
+    return when == "upcoming", theme, kind
+
+
+@bp.get("/meetings")
+def meetings():
+    """Upcoming meetings soonest first (``?when=upcoming``, the default) or past ones latest
+    first (``?when=past``), by ``theme`` and ``kind``, in keyset pages."""
+    upcoming, theme, kind = _filters()
+    size = current_app.config["API_PAGE_SIZE"]
+    query = service.meetings_query(upcoming, theme, kind)
+    if cursor := request.args.get("cursor"):
+        starts, ident = _decode_cursor(cursor)
+        key = sa.tuple_(Meeting.starts_at, Meeting.id)
+        query = query.where(key > (starts, ident) if upcoming else key < (starts, ident))
+    rows = db.session.scalars(query.limit(size + 1)).all()
+    items, more = rows[:size], len(rows) > size
+    return jsonify(
+        {
+            "items": [_summary(m) for m in items],
+            "next_cursor": _encode_cursor(items[-1]) if more else None,
+        }
+    )
+
+
+def _validated_minutes(meeting: Meeting) -> dict | None:
+    """The latest version of the meeting's minutes once validated; None before (one query)."""
+    row = db.session.execute(
+        sa.select(Minutes.validated_at, MinutesVersion.number, MinutesVersion.body)
+        .join(MinutesVersion, MinutesVersion.minutes_id == Minutes.id)
+        .where(Minutes.meeting_id == meeting.id, Minutes.state == MinutesState.VALIDATED)
+        .order_by(MinutesVersion.number.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return {"validated_at": _iso(row.validated_at), "version": row.number, "text": row.body}
+
+
+@bp.get("/meetings/<int:meeting_id>")
+def meeting(meeting_id: int):
+    """One meeting: agenda, proposals to discuss, people registered, validated minutes."""
+    meeting = service.meeting_detail(meeting_id) or abort(404)
+    registered = service.registration_count(meeting)
+    places_left = None if meeting.capacity is None else max(0, meeting.capacity - registered)
+    return jsonify(
+        {
+            **_summary(meeting),
+            "agenda": meeting.agenda,
+            "description": meeting.description,
+            "proposals": [
+                {
+                    "id": p.id,
+                    "title": p.title,
+                    "status": p.status.value,
+                    "url": url_for("proposals.show", proposal_id=p.id, _external=True),
+                }
+                for p in meeting.proposals
+            ],
+            "registered_count": registered,
+            "places_left": places_left,
+            "minutes": _validated_minutes(meeting),
+        }
+    )

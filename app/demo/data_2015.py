@@ -577,6 +577,15 @@ MEETINGS = [
             "connaissance de l’existant, qui permet de bien identifier qui fait quoi parmi "
             "les acteurs de la solidarité."
         ),
+        "agenda": (
+            "1. Recenser l’existant : qui fait quoi parmi les acteurs de la solidarité.\n"
+            "2. Apporter des précisions sur les actions méconnues.\n"
+            "3. Accueillir les associations qui ne sont pas encore intégrées dans le réseau.\n"
+            "4. Se répartir les contacts à prendre et les démarches à engager, et convenir du "
+            "suivi."
+        ),
+        # No workshop proposal concerns the directory itself.
+        "proposals": [],
     },
     {
         "title": "Réunion du groupe « accès à la santé »",
@@ -592,6 +601,33 @@ MEETINGS = [
             "œuvre, puis suivre cette mise en œuvre : plateforme d’accueil médico-sociale, "
             "contrat local de santé mentale, PASS, bains douches et toilettes publiques."
         ),
+        "agenda": (
+            "1. Relire le compte rendu de l’atelier des assises, qui n’était pas fidèle aux "
+            "débats sur l’accès aux soins.\n"
+            "2. Plateforme d’accueil médico-sociale des publics fragiles en centre-ville : un "
+            "partenariat entre la ville, les hôpitaux et les associations.\n"
+            "3. Contrat local de santé mentale : ne pas perdre de vue la réactivation de "
+            "l’équipe mobile et la création de lits halte soins santé.\n"
+            "4. PASS : le comité de pilotage, la convention avec des pharmacies de ville pour "
+            "le week-end et les fermetures de la pharmacie de l’hôpital.\n"
+            "5. Bains douches et toilettes publiques gratuits : la mise en œuvre à voir avec "
+            "la municipalité.\n"
+            "6. Pour chaque proposition : prendre les contacts, engager les démarches et "
+            "organiser le suivi."
+        ),
+        "proposals": [
+            "Une plateforme d’accueil médico-sociale des publics fragiles en centre-ville",
+            (
+                "Contrat local de santé mentale : réactiver l’équipe mobile et créer des lits "
+                "halte soins santé"
+            ),
+            "Un comité de pilotage de la PASS",
+            (
+                "Une convention entre la PASS et des pharmacies de ville pour le week-end et les "
+                "fermetures de la pharmacie de l’hôpital"
+            ),
+            "Ouvrir des bains douches et des toilettes publiques gratuits",
+        ],
     },
     {
         "title": "Réunion du groupe « accès à la culture et à l’insertion »",
@@ -607,6 +643,27 @@ MEETINGS = [
             "les mettre en œuvre, puis suivre cette mise en œuvre : centre de ressources et "
             "médiations, médiateurs culturels, communication, forum culture et loisirs."
         ),
+        "agenda": (
+            "1. Relire le compte rendu de l’atelier des assises, qui n’était pas fidèle aux "
+            "débats sur l’accès à la culture.\n"
+            "2. Centre de ressources et médiations : le projet de Master à proposer à "
+            "l’université, piloté par le groupe culture insertion.\n"
+            "3. Médiateurs culturels : préciser ce qu’on entend par « médiateur culturel ».\n"
+            "4. Activités où la personne participe : la co-construction des savoirs.\n"
+            "5. Lisibilité de ce qui est mené : le service communication de la ville, le site "
+            "du réseau, un forum avec au centre la culture et les loisirs.\n"
+            "6. La dimension culturelle dans la formation des travailleurs sociaux, restée "
+            "sans réponse."
+        ),
+        "proposals": [
+            "Un centre de ressources et médiations, projet de Master proposé à l’université",
+            "Développer les postes de médiateurs culturels",
+            "Favoriser des activités où la personne participe",
+            "Travailler avec le service communication de la ville pour relayer les évènements",
+            "Utiliser le site du réseau pour communiquer",
+            "Organiser un forum avec, au centre, la culture et les loisirs",
+            "Insérer la dimension culturelle dans la formation des travailleurs sociaux",
+        ],
     },
 ]
 

@@ -1,30 +1,292 @@
-"""Working-group meetings: upcoming and past."""
+"""Meetings: upcoming and past lists, a meeting's page, organising, changing, cancelling,
+registering, and iCalendar files for calendar apps."""
 
-from flask import Blueprint, abort, render_template
-from sqlalchemy.orm import joinedload
+from datetime import datetime
 
-from app import queries
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app import calendar, policy, queries
+from app import policy_meetings as meeting_policy
 from app.extensions import db
-from app.models import Meeting
+from app.meetings.forms import NONE, CancelForm, MeetingForm, meeting_kind_label
+from app.models import Meeting, MeetingKind, Organisation, Theme
 from app.pagination import paginate
+from app.services import ServiceError
+from app.services import meetings as service
+from app.services.meetings import MeetingDetails
 
-bp = Blueprint("meetings", __name__, url_prefix="/reunions")
+bp = Blueprint("meetings", __name__)
+
+UPCOMING_LIMIT = 50
+PAST_PER_PAGE = 20
+CALENDAR_MAX_AGE = 300  # seconds calendar apps and proxies may keep a feed
 
 
-@bp.get("/")
-def index():
-    """Upcoming meetings, then past ones (paginated)."""
-    upcoming = db.session.scalars(queries.meetings_page(upcoming=True).limit(50)).all()
-    past = paginate(queries.meetings_page(upcoming=False), per_page=20)
-    return render_template("meetings/index.html", upcoming=upcoming, past=past)
+@bp.app_context_processor
+def _meeting_helpers() -> dict:
+    # Until these predicates join app.policy.TEMPLATE_PREDICATES.
+    return {
+        "meetings_policy": meeting_policy.MEETING_TEMPLATE_PREDICATES,
+        "meeting_kind_label": meeting_kind_label,
+    }
 
 
-@bp.get("/<int:meeting_id>")
-def show(meeting_id: int):
-    """A meeting: when, where, which working group."""
-    meeting = db.session.get(
-        Meeting, meeting_id, options=[joinedload(Meeting.theme), joinedload(Meeting.host)]
+@bp.app_template_global()
+def meeting_change_label(change: dict) -> tuple[str, str, str]:
+    """A MEETING_CHANGED entry as (what, before, after), times in Paris time."""
+    names = {
+        "starts_at": _("Début"),
+        "ends_at": _("Fin"),
+        "place_name": _("Lieu"),
+        "address": _("Adresse"),
+    }
+
+    def value(raw) -> str:
+        if not raw:
+            return _("non précisé")
+        if change["field"] in ("starts_at", "ends_at"):
+            return format_datetime(datetime.fromisoformat(raw), "EEEE d MMMM y, HH:mm")
+        return raw
+
+    return (
+        names.get(change["field"], change["field"]),
+        value(change["before"]),
+        value(change["after"]),
     )
-    if meeting is None:
-        abort(404)
-    return render_template("meetings/show.html", meeting=meeting)
+
+
+@bp.app_template_global()
+def meeting_when(meeting: Meeting) -> str:
+    """ "mercredi 3 juin 2015, 09:00 – 11:00", in Paris time."""
+    when = format_datetime(meeting.starts_at, "EEEE d MMMM y, HH:mm")
+    if meeting.ends_at is None:
+        return when
+    starts, ends = calendar.to_paris(meeting.starts_at), calendar.to_paris(meeting.ends_at)
+    same_day = starts.date() == ends.date()
+    pattern = "HH:mm" if same_day else "EEEE d MMMM y, HH:mm"
+    return f"{when} – {format_datetime(meeting.ends_at, pattern)}"
+
+
+@bp.app_template_global()
+def webcal_url(endpoint: str, **values) -> str:
+    """A calendar feed's address for subscribing (webcal://), rather than downloading."""
+    url = url_for(endpoint, _external=True, **values)
+    return "webcal://" + url.split("://", 1)[1]
+
+
+def _load(meeting_id: int) -> Meeting:
+    return service.meeting_detail(meeting_id) or abort(404)
+
+
+def _theme_filter() -> Theme | None:
+    slug = request.args.get("atelier") or None
+    return db.first_or_404(sa.select(Theme).filter_by(slug=slug)) if slug else None
+
+
+def _kind_filter() -> MeetingKind | None:
+    value = request.args.get("type") or None
+    if value is None:
+        return None
+    try:
+        return MeetingKind(value)
+    except ValueError:
+        abort(400)
+
+
+@bp.get("/reunions/")
+def index():
+    """Upcoming meetings, then past ones (paginated), by workshop and kind."""
+    theme, kind = _theme_filter(), _kind_filter()
+    upcoming_query = service.meetings_query(True, theme, kind).limit(UPCOMING_LIMIT)
+    upcoming = db.session.scalars(upcoming_query).all()
+    return render_template(
+        "meetings/index.html",
+        upcoming=upcoming,
+        past=paginate(service.meetings_query(False, theme, kind), PAST_PER_PAGE),
+        registration_counts=service.registration_counts([m.id for m in upcoming]),
+        themes=queries.themes_with_counts(),
+        theme=theme,
+        kind=kind,
+    )
+
+
+@bp.get("/reunions/<int:meeting_id>")
+def show(meeting_id: int):
+    """A meeting: when, where, its agenda and proposals, registration."""
+    meeting = _load(meeting_id)
+    people = []
+    if meeting_policy.can_see_meeting_registrations(current_user, meeting):
+        people = service.registered_people(meeting)
+    return render_template(
+        "meetings/show.html",
+        meeting=meeting,
+        registered_count=service.registration_count(meeting),
+        registered=service.is_registered(current_user, meeting),
+        people=people,
+    )
+
+
+def _fill_choices(form: MeetingForm) -> None:
+    """Workshops, hosts, and the chosen workshop's proposals (every one without a workshop)."""
+    form.theme_id.choices = [(NONE, _("Aucun atelier"))] + [
+        (theme.id, theme.name) for theme, _count in queries.themes_with_counts()
+    ]
+    form.host_id.choices = [(NONE, _("Aucune"))] + [
+        (org.id, org.name) for org in queries.associations()
+    ]
+    theme = db.session.get(Theme, form.theme_id.data) if form.theme_id.data else None
+    form.proposal_ids.choices = [
+        (p.id, p.title if theme else f"{p.theme.name} — {p.title}")
+        for p in service.proposals_to_choose(theme)
+    ]
+
+
+def _details(form: MeetingForm) -> MeetingDetails:
+    starts_at, ends_at = form.times()
+    theme = db.session.get(Theme, form.theme_id.data) if form.theme_id.data else None
+    ids = form.proposal_ids.data or []
+    return MeetingDetails(
+        kind=MeetingKind(form.kind.data),
+        title=form.title.data,
+        theme=theme,
+        host=db.session.get(Organisation, form.host_id.data) if form.host_id.data else None,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place_name=form.place_name.data or "",
+        address=form.address.data or "",
+        agenda=form.agenda.data or "",
+        description=form.description.data or "",
+        is_public=form.is_public.data,
+        capacity=form.capacity.data,
+        proposals=service.proposals_by_id(ids),
+    )
+
+
+@bp.route("/reunions/nouvelle", methods=["GET", "POST"])
+@login_required
+def create():
+    """Organise a working-group meeting or a thematic day."""
+    policy.require(meeting_policy.can_organise_meeting(current_user))
+    form = MeetingForm()
+    if request.method == "GET":
+        theme = _theme_filter()
+        form.theme_id.data = theme.id if theme else NONE
+        mine = policy.association_memberships(current_user)
+        form.host_id.data = mine[0].id if mine else NONE
+    _fill_choices(form)
+    if form.validate_on_submit():
+        meeting = service.create_meeting(current_user, _details(form))
+        flash(_("La réunion est annoncée."), "success")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return render_template("meetings/form.html", form=form, meeting=None)
+
+
+@bp.route("/reunions/<int:meeting_id>/modifier", methods=["GET", "POST"])
+@login_required
+def edit(meeting_id: int):
+    """Change a meeting; people registered hear of a new date, time or place."""
+    meeting = _load(meeting_id)
+    policy.require(meeting_policy.can_edit_meeting(current_user, meeting))
+    form = MeetingForm(obj=meeting, registered=service.registration_count(meeting))
+    if request.method == "GET":
+        form.fill_from(meeting)
+    _fill_choices(form)
+    if form.validate_on_submit():
+        changes = service.update_meeting(current_user, meeting, _details(form))
+        if changes:
+            flash(_("La réunion est modifiée ; les personnes inscrites sont prévenues."), "success")
+        else:
+            flash(_("La réunion est modifiée."), "success")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return render_template("meetings/form.html", form=form, meeting=meeting)
+
+
+@bp.route("/reunions/<int:meeting_id>/annuler", methods=["GET", "POST"])
+@login_required
+def cancel(meeting_id: int):
+    """Cancel a meeting, with a reason published and sent to the people registered."""
+    meeting = _load(meeting_id)
+    policy.require(meeting_policy.can_cancel_meeting(current_user, meeting))
+    form = CancelForm()
+    if form.validate_on_submit():
+        service.cancel_meeting(current_user, meeting, form.reason.data)
+        flash(_("La réunion est annulée ; les personnes inscrites sont prévenues."), "success")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return render_template("meetings/cancel.html", form=form, meeting=meeting)
+
+
+@bp.post("/reunions/<int:meeting_id>/inscription")
+@login_required
+def register(meeting_id: int):
+    """Register for a meeting."""
+    meeting = _load(meeting_id)
+    policy.require(meeting_policy.may_attend_meeting(current_user, meeting))
+    try:
+        service.register(current_user, meeting)
+    except ServiceError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Vous êtes inscrit·e. Vous serez prévenu·e si la réunion change."), "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting_id))
+
+
+@bp.post("/reunions/<int:meeting_id>/desinscription")
+@login_required
+def unregister(meeting_id: int):
+    """Withdraw one's registration."""
+    meeting = _load(meeting_id)
+    try:
+        removed = service.unregister(current_user, meeting)
+    except ServiceError as error:
+        flash(str(error), "error")
+    else:
+        if removed:
+            flash(_("Vous n’êtes plus inscrit·e à cette réunion."), "success")
+        else:
+            flash(_("Vous n’étiez pas inscrit·e à cette réunion."), "info")
+    return redirect(url_for("meetings.show", meeting_id=meeting_id))
+
+
+def _calendar_response(meetings: list[Meeting], name: str, filename: str):
+    response = make_response(calendar.meetings_calendar(meetings, name))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.cache_control.public = True
+    response.cache_control.max_age = CALENDAR_MAX_AGE
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.get("/reunions/<int:meeting_id>.ics")
+def meeting_calendar(meeting_id: int):
+    """One meeting, to add to one's calendar."""
+    meeting = _load(meeting_id)
+    return _calendar_response([meeting], meeting.title, f"reunion-{meeting.id}.ics")
+
+
+@bp.get("/reunions.ics")
+def network_calendar():
+    """Every meeting of the network, for calendar apps to subscribe to."""
+    name = _("Voix solidaires : réunions du réseau")
+    return _calendar_response(service.calendar_meetings(), name, "reunions.ics")
+
+
+@bp.get("/ateliers/<slug>/reunions.ics")
+def theme_calendar(slug: str):
+    """A workshop's meetings, for calendar apps to subscribe to."""
+    theme = db.first_or_404(sa.select(Theme).filter_by(slug=slug))
+    name = _("Voix solidaires : %(name)s", name=theme.name)
+    return _calendar_response(service.calendar_meetings(theme), name, f"reunions-{theme.slug}.ics")

@@ -193,28 +193,44 @@ def _stated_response(proposal, institution, position, text) -> OfficialResponse:
 def _load_meetings(
     counts: dict, themes: dict[str, Theme], organisations: dict[str, Organisation]
 ) -> None:
+    """The June 2015 meetings; an existing one gets its agenda (when it has none) and the
+    proposals to discuss it lacks, so a second run adds nothing."""
     for row in data.MEETINGS:
         starts_at = paris_to_utc(*row["starts_at"])
-        existing = db.session.scalar(
-            sa.select(Meeting.id).where(
-                Meeting.title == row["title"], Meeting.starts_at == starts_at
-            )
+        theme = themes[row["theme"]] if row["theme"] else None
+        meeting = db.session.scalar(
+            sa.select(Meeting).where(Meeting.title == row["title"], Meeting.starts_at == starts_at)
         )
-        if existing is not None:
-            continue
-        db.session.add(
-            Meeting(
+        if meeting is None:
+            meeting = Meeting(
                 title=row["title"],
-                theme=themes[row["theme"]] if row["theme"] else None,
+                theme=theme,
                 host=organisations[row["host"]],
                 starts_at=starts_at,
                 ends_at=starts_at + timedelta(minutes=row["duration_minutes"]),
                 place_name=row["place_name"],
                 address=row["address"],
                 description=row["description"],
+                updated_at=FOLLOW_UP_AT,  # announced with the review of the assises
             )
-        )
-        counts["meetings"] += 1
+            db.session.add(meeting)
+            counts["meetings"] += 1
+        if not meeting.agenda:
+            meeting.agenda = row["agenda"]
+        linked = {p.title for p in meeting.proposals}
+        for title in row["proposals"]:
+            if title not in linked:
+                meeting.proposals.append(_proposal_titled(title, theme))
+
+
+def _proposal_titled(title: str, theme: Theme | None) -> Proposal:
+    query = sa.select(Proposal).where(Proposal.title == title)
+    if theme is not None:
+        query = query.where(Proposal.theme_id == theme.id)
+    proposal = db.session.scalars(query.order_by(Proposal.id).limit(1)).first()
+    if proposal is None:
+        raise ServiceError(f"La proposition « {title} » est introuvable.")
+    return proposal
 
 
 def load_demo() -> dict:

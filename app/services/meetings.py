@@ -1,0 +1,340 @@
+"""Meetings: organising, changing and cancelling them, registering; registered people are told
+of a change of date, time or place, and of a cancellation, in the same transaction."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from app import policy, queries
+from app import policy_meetings as meeting_policy
+from app.extensions import db
+from app.models import (
+    Meeting,
+    MeetingKind,
+    MeetingRegistration,
+    NotificationKind,
+    Organisation,
+    Proposal,
+    Theme,
+    User,
+    utcnow,
+)
+from app.services import PermissionDenied, ServiceError
+from app.services.notifications import notify
+
+# A change to these is worth telling the people who registered.
+NOTIFIED_FIELDS = ("starts_at", "ends_at", "place_name", "address")
+OTHER_FIELDS = ("kind", "title", "theme", "host", "agenda", "description", "is_public", "capacity")
+CANCEL_REASON_MAX = 2000
+
+
+@dataclass
+class MeetingDetails:
+    """What an organiser fills in (times already in naive UTC)."""
+
+    kind: MeetingKind
+    title: str
+    theme: Theme | None
+    host: Organisation | None
+    starts_at: datetime
+    ends_at: datetime
+    place_name: str
+    address: str
+    agenda: str
+    description: str
+    is_public: bool
+    capacity: int | None
+    proposals: list[Proposal]
+
+
+# Reading
+
+
+def meetings_query(upcoming: bool, theme: Theme | None = None, kind: MeetingKind | None = None):
+    """Upcoming meetings soonest first, or past ones latest first, filtered (a select)."""
+    query = queries.meetings_page(upcoming)
+    if theme is not None:
+        query = query.where(Meeting.theme_id == theme.id)
+    if kind is not None:
+        query = query.where(Meeting.kind == kind)
+    return query
+
+
+def meeting_detail(meeting_id: int) -> Meeting | None:
+    """A meeting with its workshop, host and proposals (two queries)."""
+    return db.session.scalar(
+        sa.select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(
+            joinedload(Meeting.theme),
+            joinedload(Meeting.host),
+            selectinload(Meeting.proposals),
+        )
+    )
+
+
+def calendar_meetings(theme: Theme | None = None, limit: int = 1000) -> list[Meeting]:
+    """The meetings a calendar feed carries: the latest `limit`, cancelled ones included so
+    subscribed apps learn of the cancellation."""
+    query = (
+        sa.select(Meeting)
+        .options(selectinload(Meeting.proposals))
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+        .limit(limit)
+    )
+    if theme is not None:
+        query = query.where(Meeting.theme_id == theme.id)
+    return list(reversed(db.session.scalars(query).all()))
+
+
+def registration_counts(meeting_ids: list[int]) -> dict[int, int]:
+    """How many people registered for each of these meetings (one query)."""
+    counts = dict.fromkeys(meeting_ids, 0)
+    if meeting_ids:
+        rows = db.session.execute(
+            sa.select(MeetingRegistration.meeting_id, sa.func.count(MeetingRegistration.id))
+            .where(MeetingRegistration.meeting_id.in_(meeting_ids))
+            .group_by(MeetingRegistration.meeting_id)
+        )
+        counts.update(dict(rows.all()))
+    return counts
+
+
+def registration_count(meeting: Meeting) -> int:
+    return registration_counts([meeting.id])[meeting.id]
+
+
+def is_registered(user, meeting: Meeting) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    query = sa.select(MeetingRegistration.id).where(
+        MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.user_id == user.id
+    )
+    return db.session.scalar(query) is not None
+
+
+def registered_people(meeting: Meeting, active_only: bool = False) -> list[User]:
+    """The people registered, in the order they registered (one query)."""
+    query = (
+        sa.select(User)
+        .join(MeetingRegistration, MeetingRegistration.user_id == User.id)
+        .where(MeetingRegistration.meeting_id == meeting.id)
+        .order_by(MeetingRegistration.created_at, MeetingRegistration.id)
+    )
+    if active_only:
+        query = query.where(User.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def proposals_to_choose(theme: Theme | None) -> list[Proposal]:
+    """The proposals a meeting may discuss: its workshop's, or every one without a workshop."""
+    query = sa.select(Proposal).options(joinedload(Proposal.theme)).order_by(Proposal.title)
+    if theme is not None:
+        query = query.where(Proposal.theme_id == theme.id)
+    return list(db.session.scalars(query))
+
+
+def proposals_by_id(ids: list[int]) -> list[Proposal]:
+    """The chosen proposals (one query); an unknown id is refused."""
+    if not ids:
+        return []
+    rows = list(db.session.scalars(sa.select(Proposal).where(Proposal.id.in_(set(ids)))))
+    if len(rows) != len(set(ids)):
+        raise ServiceError(_("Une des propositions choisies n’existe pas."))
+    return rows
+
+
+# Organising
+
+
+def _check(details: MeetingDetails) -> None:
+    """The rules the form checks first, again (a safety net: never a half-saved meeting)."""
+    if details.ends_at <= details.starts_at:
+        raise ServiceError(_("La fin doit être après le début."))
+    if details.capacity is not None and details.capacity < 1:
+        raise ServiceError(_("Le nombre de places doit être d’au moins 1."))
+    if details.host is not None and not details.host.is_association:
+        raise ServiceError(_("Une réunion est accueillie par une association."))
+    if details.theme is not None and any(p.theme_id != details.theme.id for p in details.proposals):
+        raise ServiceError(_("Choisissez des propositions de l’atelier de la réunion."))
+
+
+def _apply(meeting: Meeting, details: MeetingDetails) -> None:
+    meeting.kind = details.kind
+    meeting.title = details.title.strip()
+    meeting.theme = details.theme
+    meeting.host = details.host
+    meeting.starts_at = details.starts_at
+    meeting.ends_at = details.ends_at
+    meeting.place_name = details.place_name.strip()
+    meeting.address = details.address.strip()
+    meeting.agenda = details.agenda.strip()
+    meeting.description = details.description.strip()
+    meeting.is_public = details.is_public
+    meeting.capacity = details.capacity
+    meeting.proposals = sorted(set(details.proposals), key=lambda p: p.id)
+
+
+def create_meeting(organiser: User, details: MeetingDetails) -> Meeting:
+    """A new working-group meeting or thematic day."""
+    if not meeting_policy.can_organise_meeting(organiser):
+        raise PermissionDenied
+    _check(details)
+    meeting = Meeting(created_by_id=organiser.id, updated_at=utcnow())
+    _apply(meeting, details)
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting
+
+
+def _snapshot(meeting: Meeting) -> dict:
+    values = {field: getattr(meeting, field) for field in NOTIFIED_FIELDS + OTHER_FIELDS}
+    values["proposals"] = sorted(p.id for p in meeting.proposals)
+    return values
+
+
+def _as_json(value) -> str | None:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def _touch(meeting: Meeting) -> None:
+    """updated_at always grows, so calendar apps see a higher SEQUENCE after each change."""
+    meeting.updated_at = max(utcnow(), meeting.updated_at + timedelta(seconds=1))
+
+
+def update_meeting(editor: User, meeting: Meeting, details: MeetingDetails) -> list[dict]:
+    """Change a meeting; people registered hear of a new date, time or place. Returns those
+    changes (``{"field", "before", "after"}``, datetimes in ISO naive UTC)."""
+    if not meeting_policy.can_edit_meeting(editor, meeting):
+        raise PermissionDenied
+    _check(details)
+    if details.capacity is not None and details.capacity < registration_count(meeting):
+        raise ServiceError(_("Il y a déjà plus d’inscrits que de places."))
+    before = _snapshot(meeting)
+    _apply(meeting, details)
+    after = _snapshot(meeting)
+    changes = [
+        {"field": field, "before": _as_json(before[field]), "after": _as_json(after[field])}
+        for field in NOTIFIED_FIELDS
+        if before[field] != after[field]
+    ]
+    if before != after:
+        _touch(meeting)
+    if changes:
+        _notify_registered(
+            meeting,
+            NotificationKind.MEETING_CHANGED,
+            editor,
+            meeting_id=meeting.id,
+            title=meeting.title,
+            changes=changes,
+        )
+    db.session.commit()
+    return changes
+
+
+def cancel_meeting(actor: User, meeting: Meeting, reason: str) -> None:
+    """Cancel a meeting with a reason; it stays listed, marked cancelled, and people
+    registered are told."""
+    if not meeting_policy.can_cancel_meeting(actor, meeting):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Indiquez pourquoi la réunion est annulée."))
+    if len(reason) > CANCEL_REASON_MAX:
+        raise ServiceError(_("La raison ne doit pas dépasser 2 000 caractères."))
+    meeting.cancelled_at = utcnow()
+    meeting.cancel_reason = reason
+    _touch(meeting)
+    _notify_registered(
+        meeting,
+        NotificationKind.MEETING_CANCELLED,
+        actor,
+        meeting_id=meeting.id,
+        title=meeting.title,
+        reason=reason,
+    )
+    db.session.commit()
+
+
+def _notify_registered(meeting: Meeting, kind: NotificationKind, actor: User, **data) -> int:
+    """One notification per registered person, except the one who made the change."""
+    told = 0
+    for person in registered_people(meeting, active_only=True):
+        if person.id != actor.id:
+            notify(person, kind, **data)
+            told += 1
+    return told
+
+
+# Registering
+
+
+def _lock(meeting: Meeting) -> None:
+    """Registrations for one meeting wait for each other, so two people cannot both take the
+    last place (FOR UPDATE on PostgreSQL; SQLite has a single writer anyway)."""
+    db.session.execute(
+        sa.select(Meeting)
+        .where(Meeting.id == meeting.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)  # and see a cancellation made meanwhile
+    )
+
+
+def _refusal(meeting: Meeting) -> str | None:
+    """Why nobody can register for this meeting now, if nobody can."""
+    if meeting.is_cancelled:
+        return _("Cette réunion est annulée.")
+    if meeting_policy.meeting_has_started(meeting):
+        return _("Cette réunion a déjà eu lieu ; les inscriptions sont closes.")
+    if meeting_policy.meeting_is_full(meeting, registration_count(meeting)):
+        return _("Cette réunion est complète.")
+    return None
+
+
+def register(user: User, meeting: Meeting) -> MeetingRegistration:
+    """Register for a meeting (registering twice changes nothing); refused when it is
+    cancelled, has started or is full."""
+    if not meeting_policy.may_attend_meeting(user, meeting):
+        raise PermissionDenied
+    _lock(meeting)
+    existing = db.session.scalar(
+        sa.select(MeetingRegistration).where(
+            MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.user_id == user.id
+        )
+    )
+    refusal = _refusal(meeting) if existing is None else None
+    if existing is not None or refusal:
+        db.session.rollback()  # release the lock
+        if refusal:
+            raise ServiceError(refusal)
+        return existing
+    registration = MeetingRegistration(meeting_id=meeting.id, user_id=user.id)
+    db.session.add(registration)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same person, twice at once: once is enough
+        db.session.rollback()
+        raise ServiceError(_("Vous êtes déjà inscrit·e à cette réunion.")) from None
+    return registration
+
+
+def unregister(user: User, meeting: Meeting) -> bool:
+    """Withdraw one's registration before the meeting starts; False if there was none."""
+    if not policy.can_contribute(user):
+        raise PermissionDenied
+    if not meeting_policy.can_unregister_from_meeting(user, meeting):
+        raise ServiceError(_("Cette réunion a déjà eu lieu."))
+    deleted = db.session.execute(
+        sa.delete(MeetingRegistration).where(
+            MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.user_id == user.id
+        )
+    )
+    db.session.commit()
+    return deleted.rowcount > 0
