@@ -16,16 +16,21 @@ from app.models import (
     Commitment,
     Contribution,
     ContributionKind,
-    Cosignature,
     ContributionState,
+    Cosignature,
     Follow,
     Meeting,
+    Minutes,
+    MinutesAmendment,
+    MinutesState,
+    MinutesVersion,
     OfficialResponse,
     OrganisationKind,
     Position,
     Proposal,
     ProposalStatus,
     ResponseVersion,
+    paris_today,
     utcnow,
 )
 from app.services.accounts import CHARTER_VERSION
@@ -66,6 +71,22 @@ RESPOND_POST = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT, FORB
 UPDATE = by_role(REDIRECT, FORBIDDEN, OK, OK, OK, OK)
 UPDATE_POST = by_role(REDIRECT, FORBIDDEN, REDIRECT, REDIRECT, REDIRECT, REDIRECT)
 
+# Meetings: association members (any association) and admins organise; the world's meetings
+# have neither creator nor host, so only admins change or cancel them.
+ORGANISE = by_role(REDIRECT, FORBIDDEN, OK, OK, FORBIDDEN, OK)
+ORGANISE_POST = by_role(REDIRECT, FORBIDDEN, REDIRECT, REDIRECT, FORBIDDEN, REDIRECT)
+MEETING_FORM = {
+    "kind": "working_group",
+    "title": "Groupe accès à la santé",
+    "theme_id": "0",
+    "host_id": "0",
+    "day": "2031-06-04",
+    "starts": "14:00",
+    "ends": "16:00",
+    "place_name": "Médecins du Monde",
+    "is_public": "y",
+}
+CANCEL_FORM = {"reason": "La salle n’est pas libre."}
 # Co-signing: the moderator's (other) association may; the member's is the proposal's own.
 COSIGN_POST = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN)
 WITHDRAW_POST = by_role(REDIRECT, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN)
@@ -169,6 +190,45 @@ CASES = [
         by_role(REDIRECT, FORBIDDEN, REDIRECT, OK, OK, REDIRECT),
     ),
     ("POST", "proposals.create", "/propositions/nouvelle", _own_proposal_form, CREATE_POST),
+    ("GET", "meetings.create", "/reunions/nouvelle", None, ORGANISE),
+    ("POST", "meetings.create", "/reunions/nouvelle", MEETING_FORM, ORGANISE_POST),
+    ("GET", "meetings.edit", "/reunions/{upcoming_meeting.id}/modifier", None, ADMIN_ONLY),
+    (
+        "POST",
+        "meetings.edit",
+        "/reunions/{upcoming_meeting.id}/modifier",
+        MEETING_FORM,
+        ADMIN_POST,
+    ),
+    ("GET", "meetings.cancel", "/reunions/{upcoming_meeting.id}/annuler", None, ADMIN_ONLY),
+    (
+        "POST",
+        "meetings.cancel",
+        "/reunions/{upcoming_meeting.id}/annuler",
+        CANCEL_FORM,
+        ADMIN_POST,
+    ),
+    # Started meetings are no longer cancelled, not even by an admin.
+    ("GET", "meetings.cancel", "/reunions/{meeting.id}/annuler", None, NOT_OWNER),
+    (
+        "POST",
+        "meetings.register",
+        "/reunions/{upcoming_meeting.id}/inscription",
+        None,
+        REDIRECTS,
+    ),
+    (
+        "POST",
+        "meetings.unregister",
+        "/reunions/{upcoming_meeting.id}/desinscription",
+        None,
+        REDIRECTS,
+    ),
+    ("GET", "meetings.meeting_calendar", "/reunions/{meeting.id}.ics", None, PUBLIC),
+    ("GET", "meetings.network_calendar", "/reunions.ics", None, PUBLIC),
+    ("GET", "meetings.theme_calendar", "/ateliers/{theme.slug}/reunions.ics", None, PUBLIC),
+    ("GET", "api.meetings", "/api/v1/meetings", None, PUBLIC),
+    ("GET", "api.meeting", "/api/v1/meetings/{meeting.id}", None, PUBLIC),
     ("GET", "proposals.edit", "/propositions/{proposal.id}/modifier", None, EDIT),
     ("POST", "proposals.edit", "/propositions/{proposal.id}/modifier", _proposal_form, EDIT_POST),
     (
@@ -325,6 +385,52 @@ CASES = [
 ]
 
 
+SECRETARY = by_role(REDIRECT, FORBIDDEN, OK, OK, FORBIDDEN, OK)
+SECRETARY_POST = by_role(REDIRECT, FORBIDDEN, REDIRECT, REDIRECT, FORBIDDEN, REDIRECT)
+MINUTES_URL = "/reunions/{meeting.id}/compte-rendu"
+MINUTES_CASES = [
+    ("GET", "minutes.show", MINUTES_URL, None, PUBLIC),
+    ("GET", "minutes.version", MINUTES_URL + "/versions/1", None, PUBLIC),
+    ("GET", "minutes.diff", MINUTES_URL + "/diff?de=1&a=2", None, PUBLIC),
+    ("GET", "minutes.publish", "/reunions/{unminuted.id}/compte-rendu/publier", None, SECRETARY),
+    (
+        "POST",
+        "minutes.publish",
+        "/reunions/{unminuted.id}/compte-rendu/publier",
+        {"body": "Présents : dix personnes.", "amendments_until": "2099-01-01"},
+        SECRETARY_POST,
+    ),
+    ("GET", "minutes.propose_amendment", MINUTES_URL + "/amendements/nouveau", None, LOGGED_IN),
+    (
+        "POST",
+        "minutes.propose_amendment",
+        MINUTES_URL + "/amendements/nouveau",
+        {"passage": "douze", "proposed_text": "treize", "reason": "Recompté."},
+        REDIRECTS,
+    ),
+    ("GET", "minutes.decide", "/amendements/{amendment.id}/decision", None, SECRETARY),
+    (
+        "POST",
+        "minutes.decide",
+        "/amendements/{amendment.id}/decision",
+        {"decision": "decline", "reason": "Nous étions douze."},
+        SECRETARY_POST,
+    ),
+    ("GET", "minutes.correct", MINUTES_URL + "/corriger", None, SECRETARY),
+    (
+        "POST",
+        "minutes.correct",
+        MINUTES_URL + "/corriger",
+        {"body": "Présents : treize personnes.", "note": "Recompté", "based_on": "2"},
+        SECRETARY_POST,
+    ),
+    ("GET", "minutes.validate", MINUTES_URL + "/valider", None, SECRETARY),
+    # An amendment is pending: the secretary gets the page again, nothing validated.
+    ("POST", "minutes.validate", MINUTES_URL + "/valider", {"confirm": "y"}, SECRETARY),
+]
+CASES += MINUTES_CASES
+
+
 def _case_ids(cases):
     ids = [f"{method} {endpoint}" for method, endpoint, *_ in cases]
     return [f"{i} #{ids[:n].count(i) + 1}" if ids.count(i) > 1 else i for n, i in enumerate(ids)]
@@ -369,6 +475,9 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
     answered = make_proposal("Des locaux vides", theme, association, status=ProposalStatus.ANSWERED)
     _send(answered, institution)
     meeting = Meeting(title="Groupe santé", starts_at=utcnow(), theme=theme)
+    upcoming_meeting = Meeting(
+        title="Groupe culture", starts_at=utcnow() + timedelta(days=7), theme=theme
+    )
     other = make_user("participant")
     rep = make_user("institution_rep", organisation=institution)
     earlier = utcnow() - timedelta(days=3)
@@ -384,7 +493,7 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
     # The charter in force is the one every test account accepted: nobody is held back.
     charter = CharterVersion(label=CHARTER_VERSION, introduction="Pour participer.")
     charter.articles = [CharterArticle(number=1, title="Le respect", body="On se respecte.")]
-    db.session.add_all([meeting, response, commitment, charter])
+    db.session.add_all([meeting, upcoming_meeting, response, commitment, charter])
     db.session.add(Follow(user=other, proposal=proposal))
     db.session.add(Follow(user=other, theme=theme))
     db.session.flush()
@@ -411,6 +520,7 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
         "response": response,
         "commitment": commitment,
         "rep": rep,
+        "upcoming_meeting": upcoming_meeting,
         "charter": charter,
         "other_proposal": other_proposal,
         "meeting": meeting,
@@ -423,9 +533,34 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
     }
 
 
+def add_minutes(world):
+    meeting = world["meeting"]
+    minutes = Minutes(
+        meeting=meeting, state=MinutesState.OPEN, amendments_until=paris_today() + timedelta(days=7)
+    )
+    minutes.versions = [
+        MinutesVersion(number=1, body="Présents : dix personnes.", author=world["other"]),
+        MinutesVersion(number=2, body="Présents : douze personnes.", author=world["other"]),
+    ]
+    amendment = MinutesAmendment(
+        minutes=minutes,
+        author=world["other"],
+        version_number=2,
+        passage="douze",
+        proposed_text="onze",
+        reason="Compté.",
+    )
+    unminuted = Meeting(title="Groupe logement", starts_at=utcnow(), theme=world["theme"])
+    db.session.add_all([minutes, amendment, unminuted])
+    db.session.commit()
+    world.update(minutes=minutes, amendment=amendment, unminuted=unminuted)
+
+
 @pytest.fixture
 def world(make_organisation, make_theme, make_proposal, make_user):
-    return build_world(make_organisation, make_theme, make_proposal, make_user)
+    built = build_world(make_organisation, make_theme, make_proposal, make_user)
+    add_minutes(built)
+    return built
 
 
 def _act_as(client, role, world, make_user):
@@ -470,6 +605,9 @@ def _snapshot():
     versions = _rows("SELECT id, response_id, author_id, position, body FROM response_version")
     commitments = _rows("SELECT id, response_id, action, state, due_on FROM commitment")
     follows = _rows("SELECT id, user_id, proposal_id, theme_id FROM follow")
+    follows += _rows("SELECT id, state, amendments_until FROM minutes")
+    follows += _rows("SELECT id, number, body FROM minutes_version")
+    follows += _rows("SELECT id, state, decision_reason FROM minutes_amendment")
     return (
         proposals,
         contributions,

@@ -19,13 +19,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import calendar, policy, queries
-from app import policy_meetings as meeting_policy
 from app.extensions import db
 from app.meetings.forms import NONE, CancelForm, MeetingForm, meeting_kind_label
 from app.models import Meeting, MeetingKind, Organisation, Theme
 from app.pagination import paginate
 from app.services import ServiceError
 from app.services import meetings as service
+from app.services import minutes as minutes_service
 from app.services.meetings import MeetingDetails
 
 bp = Blueprint("meetings", __name__)
@@ -37,11 +37,7 @@ CALENDAR_MAX_AGE = 300  # seconds calendar apps and proxies may keep a feed
 
 @bp.app_context_processor
 def _meeting_helpers() -> dict:
-    # Until these predicates join app.policy.TEMPLATE_PREDICATES.
-    return {
-        "meetings_policy": meeting_policy.MEETING_TEMPLATE_PREDICATES,
-        "meeting_kind_label": meeting_kind_label,
-    }
+    return {"meeting_kind_label": meeting_kind_label}
 
 
 @bp.app_template_global()
@@ -128,7 +124,7 @@ def show(meeting_id: int):
     """A meeting: when, where, its agenda and proposals, registration."""
     meeting = _load(meeting_id)
     people = []
-    if meeting_policy.can_see_meeting_registrations(current_user, meeting):
+    if policy.can_see_meeting_registrations(current_user, meeting):
         people = service.registered_people(meeting)
     return render_template(
         "meetings/show.html",
@@ -136,6 +132,7 @@ def show(meeting_id: int):
         registered_count=service.registration_count(meeting),
         registered=service.is_registered(current_user, meeting),
         people=people,
+        minutes=minutes_service.minutes_for(meeting),
     )
 
 
@@ -179,7 +176,7 @@ def _details(form: MeetingForm) -> MeetingDetails:
 @login_required
 def create():
     """Organise a working-group meeting or a thematic day."""
-    policy.require(meeting_policy.can_organise_meeting(current_user))
+    policy.require(policy.can_organise_meeting(current_user))
     form = MeetingForm()
     if request.method == "GET":
         theme = _theme_filter()
@@ -199,7 +196,7 @@ def create():
 def edit(meeting_id: int):
     """Change a meeting; people registered hear of a new date, time or place."""
     meeting = _load(meeting_id)
-    policy.require(meeting_policy.can_edit_meeting(current_user, meeting))
+    policy.require(policy.can_edit_meeting(current_user, meeting))
     form = MeetingForm(obj=meeting, registered=service.registration_count(meeting))
     if request.method == "GET":
         form.fill_from(meeting)
@@ -219,7 +216,7 @@ def edit(meeting_id: int):
 def cancel(meeting_id: int):
     """Cancel a meeting, with a reason published and sent to the people registered."""
     meeting = _load(meeting_id)
-    policy.require(meeting_policy.can_cancel_meeting(current_user, meeting))
+    policy.require(policy.can_cancel_meeting(current_user, meeting))
     form = CancelForm()
     if form.validate_on_submit():
         service.cancel_meeting(current_user, meeting, form.reason.data)
@@ -233,7 +230,7 @@ def cancel(meeting_id: int):
 def register(meeting_id: int):
     """Register for a meeting."""
     meeting = _load(meeting_id)
-    policy.require(meeting_policy.may_attend_meeting(current_user, meeting))
+    policy.require(policy.may_attend_meeting(current_user, meeting))
     try:
         service.register(current_user, meeting)
     except ServiceError as error:

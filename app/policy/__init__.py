@@ -6,10 +6,17 @@ One module per area; everything is importable from ``app.policy``.
 """
 
 from app.policy.core import *  # noqa: F403
-from app.policy.core import CORE_PREDICATES, _is_user  # noqa: F401  (area modules use it)
+from app.policy.core import CORE_PREDICATES
 from app.policy.directory import *  # noqa: F403
 from app.policy.directory import DIRECTORY_PREDICATES
+from app.policy.meetings import *  # noqa: F403
+from app.policy.meetings import MEETINGS_PREDICATES
 from app.policy.minutes import *  # noqa: F403
 from app.policy.minutes import MINUTES_PREDICATES
 
-TEMPLATE_PREDICATES = {**CORE_PREDICATES, **DIRECTORY_PREDICATES, **MINUTES_PREDICATES}
+TEMPLATE_PREDICATES = {
+    **CORE_PREDICATES,
+    **DIRECTORY_PREDICATES,
+    **MEETINGS_PREDICATES,
+    **MINUTES_PREDICATES,
+}

@@ -10,7 +10,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import policy, queries
-from app import policy_meetings as meeting_policy
 from app.extensions import db
 from app.models import (
     Meeting,
@@ -181,7 +180,7 @@ def _apply(meeting: Meeting, details: MeetingDetails) -> None:
 
 def create_meeting(organiser: User, details: MeetingDetails) -> Meeting:
     """A new working-group meeting or thematic day."""
-    if not meeting_policy.can_organise_meeting(organiser):
+    if not policy.can_organise_meeting(organiser):
         raise PermissionDenied
     _check(details)
     meeting = Meeting(created_by_id=organiser.id, updated_at=utcnow())
@@ -211,7 +210,7 @@ def _touch(meeting: Meeting) -> None:
 def update_meeting(editor: User, meeting: Meeting, details: MeetingDetails) -> list[dict]:
     """Change a meeting; people registered hear of a new date, time or place. Returns those
     changes (``{"field", "before", "after"}``, datetimes in ISO naive UTC)."""
-    if not meeting_policy.can_edit_meeting(editor, meeting):
+    if not policy.can_edit_meeting(editor, meeting):
         raise PermissionDenied
     _check(details)
     if details.capacity is not None and details.capacity < registration_count(meeting):
@@ -242,7 +241,7 @@ def update_meeting(editor: User, meeting: Meeting, details: MeetingDetails) -> l
 def cancel_meeting(actor: User, meeting: Meeting, reason: str) -> None:
     """Cancel a meeting with a reason; it stays listed, marked cancelled, and people
     registered are told."""
-    if not meeting_policy.can_cancel_meeting(actor, meeting):
+    if not policy.can_cancel_meeting(actor, meeting):
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:
@@ -291,9 +290,9 @@ def _refusal(meeting: Meeting) -> str | None:
     """Why nobody can register for this meeting now, if nobody can."""
     if meeting.is_cancelled:
         return _("Cette réunion est annulée.")
-    if meeting_policy.meeting_has_started(meeting):
+    if policy.meeting_has_started(meeting):
         return _("Cette réunion a déjà eu lieu ; les inscriptions sont closes.")
-    if meeting_policy.meeting_is_full(meeting, registration_count(meeting)):
+    if policy.meeting_is_full(meeting, registration_count(meeting)):
         return _("Cette réunion est complète.")
     return None
 
@@ -301,7 +300,7 @@ def _refusal(meeting: Meeting) -> str | None:
 def register(user: User, meeting: Meeting) -> MeetingRegistration:
     """Register for a meeting (registering twice changes nothing); refused when it is
     cancelled, has started or is full."""
-    if not meeting_policy.may_attend_meeting(user, meeting):
+    if not policy.may_attend_meeting(user, meeting):
         raise PermissionDenied
     _lock(meeting)
     existing = db.session.scalar(
@@ -329,7 +328,7 @@ def unregister(user: User, meeting: Meeting) -> bool:
     """Withdraw one's registration before the meeting starts; False if there was none."""
     if not policy.can_contribute(user):
         raise PermissionDenied
-    if not meeting_policy.can_unregister_from_meeting(user, meeting):
+    if not policy.can_unregister_from_meeting(user, meeting):
         raise ServiceError(_("Cette réunion a déjà eu lieu."))
     deleted = db.session.execute(
         sa.delete(MeetingRegistration).where(

@@ -6,7 +6,7 @@ register for it.
 """
 
 from app.models import Meeting, utcnow
-from app.policy import _is_user, association_memberships, is_admin
+from app.policy.core import _is_user, association_memberships, is_admin
 
 
 def can_organise_meeting(user) -> bool:
@@ -71,7 +71,7 @@ def can_unregister_from_meeting(user, meeting: Meeting) -> bool:
     return _is_user(user) and not meeting_has_started(meeting)
 
 
-MEETING_TEMPLATE_PREDICATES = {
+MEETINGS_PREDICATES = {
     "can_organise_meeting": can_organise_meeting,
     "can_edit_meeting": can_edit_meeting,
     "can_cancel_meeting": can_cancel_meeting,
