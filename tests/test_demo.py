@@ -184,3 +184,16 @@ def test_refused_when_demo_data_not_allowed(app):
         app.config["DEMO_DATA_ALLOWED"] = previous
     assert _count(Proposal) == 0
     assert _count(User) == 0
+
+
+def test_directory_lists_organisations_by_workshop(app, client):
+    load_demo()
+    health = client.get("/organisations/?theme=acces-sante").get_data(as_text=True)
+    assert "Médecins du Monde" in health
+    assert "Hôpitaux de Metz" in health
+    assert "Caisse d" not in health  # the CAF is addressed on housing only
+    housing = client.get("/organisations/?theme=hebergement-logement").get_data(as_text=True)
+    assert "Direction départementale de la cohésion sociale" in housing
+    load_demo()  # still idempotent
+    org = db.session.scalar(sa.select(Organisation).where(Organisation.slug == "ddcs-moselle"))
+    assert [t.slug for t in org.themes] == ["hebergement-logement"]

@@ -702,3 +702,13 @@ POSITIONS = {
     ),
     ("Prévenir les expulsions locatives", "caf-moselle"): "already_in_place",
 }
+
+# Workshops of the associations, as the document shows them (the network runs all four;
+# Médecins du Monde hosts the health group; the Fondation Abbé Pierre hosts the culture
+# group and works on housing). An institution's workshops are those of the proposals
+# addressed to it.
+ASSOCIATION_THEMES = {
+    RESEAU: ["acces-sante", "urgence-alimentaire", "culture-insertion", "hebergement-logement"],
+    "medecins-du-monde": ["acces-sante"],
+    "fondation-abbe-pierre": ["culture-insertion", "hebergement-logement"],
+}

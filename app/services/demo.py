@@ -233,6 +233,22 @@ def _proposal_titled(title: str, theme: Theme | None) -> Proposal:
     return proposal
 
 
+def _load_organisation_themes(
+    themes: dict[str, Theme], organisations: dict[str, Organisation]
+) -> None:
+    """The directory lists organisations by workshop: give each its workshops."""
+    db.session.flush()
+    wanted = {slug: set(theme_slugs) for slug, theme_slugs in data.ASSOCIATION_THEMES.items()}
+    for row in data.PROPOSALS:
+        for org_slug, _stated in row["addressed"]:
+            wanted.setdefault(org_slug, set()).add(row["theme"])
+    for org_slug, theme_slugs in wanted.items():
+        organisation = organisations[org_slug]
+        for slug in sorted(theme_slugs, key=lambda s: themes[s].position):
+            if themes[slug] not in organisation.themes:
+                organisation.themes.append(themes[slug])
+
+
 def load_demo() -> dict:
     """Create the 2015 themes, organisations, accounts, proposals and meetings.
 
@@ -266,6 +282,7 @@ def load_demo() -> dict:
         _load_accounts(counts, organisations)
         _load_proposals(counts, themes, organisations)
         _load_meetings(counts, themes, organisations)
+        _load_organisation_themes(themes, organisations)
         db.session.commit()
     except Exception:
         db.session.rollback()
