@@ -146,7 +146,7 @@ def _tell_author(contribution: Contribution, decision: ModerationDecision) -> No
 
 
 def _article(number: int | None) -> str | None:
-    """"Article 2 — Le respect": the article of the charter in force a decision refers to."""
+    """The article of the charter in force a decision refers to, as "2. Le respect"."""
     if number is None:
         return None
     charter = current_charter()
