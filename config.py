@@ -33,7 +33,8 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
-    LANGUAGES = ("fr", "en")
+    LANGUAGES = ("fr", "en", "ar")
+    RTL_LANGUAGES = ("ar",)
 
     # Rate limits: Redis when several workers share the counters, memory otherwise.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")

@@ -1,13 +1,13 @@
 """What every template can use: the policy, enum labels, date formats, the language switch."""
 
-from flask import Flask, request, session, url_for
+from flask import Flask, current_app, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from app import labels, policy, queries, text
 from app.services.notifications import unread_count
 
-LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+LANGUAGE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية"}
 
 
 def _url_with_lang(lang: str) -> str:
@@ -24,7 +24,7 @@ def _url_with_lang(lang: str) -> str:
 def _remember_language_choice() -> None:
     """A visitor's ``?lang=`` choice is kept in the session for the next pages."""
     lang = request.args.get("lang")
-    if lang in ("fr", "en"):
+    if lang in current_app.config["LANGUAGES"]:
         session["locale"] = lang
 
 
@@ -38,6 +38,9 @@ def init_app(app: Flask) -> None:
         url_with_lang=_url_with_lang,
         language_names=LANGUAGE_NAMES,
         current_locale=lambda: str(get_locale()),
+        text_direction=lambda: (
+            "rtl" if str(get_locale()) in current_app.config["RTL_LANGUAGES"] else "ltr"
+        ),
         contribution_state_label=labels.contribution_state_label,
         flag_reason_label=labels.flag_reason_label,
         moderation_action_label=labels.moderation_action_label,

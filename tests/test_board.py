@@ -522,7 +522,7 @@ def test_synthesis_for_one_workshop(client, data):
 def test_bad_synthesis_filters(client, data, query, status):
     response = client.get("/bilan" + query)
     assert response.status_code == status
-    assert '<html lang="fr">' in response.get_data(as_text=True)
+    assert '<html lang="fr" dir="ltr">' in response.get_data(as_text=True)
 
 
 def test_chart_escapes_and_is_well_formed():
@@ -576,4 +576,4 @@ def test_query_count_does_not_grow(client, db, today, url):
 def test_pages_render_in_english(client, data, path):
     response = client.get(path + "?lang=en")
     assert response.status_code == 200
-    assert '<html lang="en">' in response.get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in response.get_data(as_text=True)

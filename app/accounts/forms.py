@@ -125,7 +125,12 @@ EMAIL_FREQUENCY_CHOICES = [
 class PreferencesForm(FlaskForm):
     locale = SelectField(
         _l("Langue du site"),
-        choices=[("", _l("Celle de mon navigateur")), ("fr", "Français"), ("en", "English")],
+        choices=[
+            ("", _l("Celle de mon navigateur")),
+            ("fr", "Français"),
+            ("en", "English"),
+            ("ar", "العربية"),
+        ],
     )
     email_frequency = RadioField(
         _l("E-mails de notification"),
