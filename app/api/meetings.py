@@ -1,33 +1,16 @@
 """Meetings in the JSON API: upcoming or past, by workshop, and one meeting with its
 proposals, registrations and validated minutes."""
 
-import base64
-import binascii
-from datetime import datetime
-
 import sqlalchemy as sa
 from flask import abort, current_app, jsonify, request, url_for
 
+from app.api.cursors import decode_moment_cursor, encode_cursor
 from app.api.views import _iso, bp
 from app.extensions import db
 from app.models import Meeting, MeetingKind, Minutes, MinutesState, MinutesVersion, Theme
 from app.services import meetings as service
 
 WHEN = ("upcoming", "past")
-
-
-def _encode_cursor(meeting: Meeting) -> str:
-    raw = f"{meeting.starts_at.isoformat()}|{meeting.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        starts, _, ident = raw.partition("|")
-        return datetime.fromisoformat(starts), int(ident)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        abort(400)
 
 
 def _summary(meeting: Meeting) -> dict:
@@ -73,7 +56,7 @@ def meetings():
     size = current_app.config["API_PAGE_SIZE"]
     query = service.meetings_query(upcoming, theme, kind)
     if cursor := request.args.get("cursor"):
-        starts, ident = _decode_cursor(cursor)
+        starts, ident = decode_moment_cursor(cursor)
         key = sa.tuple_(Meeting.starts_at, Meeting.id)
         query = query.where(key > (starts, ident) if upcoming else key < (starts, ident))
     rows = db.session.scalars(query.limit(size + 1)).all()
@@ -81,7 +64,9 @@ def meetings():
     return jsonify(
         {
             "items": [_summary(m) for m in items],
-            "next_cursor": _encode_cursor(items[-1]) if more else None,
+            "next_cursor": encode_cursor(items[-1].starts_at.isoformat(), items[-1].id)
+            if more
+            else None,
         }
     )
 

@@ -1,34 +1,15 @@
 """The directory in the JSON API: organisations' public fields, never a person's e-mail."""
 
-import base64
-import binascii
-import json
-
 import sqlalchemy as sa
 from flask import abort, current_app, jsonify, request, url_for
 
+from app.api.cursors import decode_cursor, encode_cursor
 from app.api.views import _iso, bp
 from app.extensions import db
 from app.models import Organisation, OrganisationKind, Proposal, Theme, paris_today
 from app.services import directory
 
 SEARCH_MAX_LENGTH = 100
-
-
-def _encode_cursor(organisation: Organisation) -> str:
-    raw = json.dumps([organisation.name, organisation.id])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[str, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        name, ident = json.loads(raw)
-    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
-        abort(400)
-    if not isinstance(name, str) or not isinstance(ident, int):
-        abort(400)
-    return name, ident
 
 
 def _filters() -> tuple[str, Theme | None, OrganisationKind | None]:
@@ -71,14 +52,14 @@ def organisations():
     size = current_app.config["API_PAGE_SIZE"]
     query = directory.search_query(search, theme, kind)
     if cursor := request.args.get("cursor"):
-        name, ident = _decode_cursor(cursor)
+        name, ident = decode_cursor(cursor)
         query = query.where(sa.tuple_(Organisation.name, Organisation.id) > (name, ident))
     rows = db.session.scalars(query.limit(size + 1)).all()
     items, more = rows[:size], len(rows) > size
     return jsonify(
         {
             "items": [_summary(org) for org in items],
-            "next_cursor": _encode_cursor(items[-1]) if more else None,
+            "next_cursor": encode_cursor(items[-1].name, items[-1].id) if more else None,
         }
     )
 

@@ -1,13 +1,12 @@
 """Read-only JSON API: published data only, the same rules as the pages."""
 
-import base64
-import binascii
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
 from app import queries
+from app.api.cursors import decode_moment_cursor, encode_cursor
 from app.extensions import csrf, db
 from app.labels import author_label
 from app.models import (
@@ -23,20 +22,6 @@ from app.services import accountability
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
-
-
-def _encode_cursor(proposal: Proposal) -> str:
-    raw = f"{proposal.created_at.isoformat()}|{proposal.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        created, _, ident = raw.partition("|")
-        return datetime.fromisoformat(created), int(ident)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        abort(400)
 
 
 def _summary(proposal: Proposal) -> dict:
@@ -177,14 +162,16 @@ def proposals():
     size = current_app.config["API_PAGE_SIZE"]
     query = queries.proposal_list_query(theme, status)
     if cursor := request.args.get("cursor"):
-        created, ident = _decode_cursor(cursor)
+        created, ident = decode_moment_cursor(cursor)
         query = query.where(sa.tuple_(Proposal.created_at, Proposal.id) < (created, ident))
     rows = db.session.scalars(query.limit(size + 1)).unique().all()
     items, more = rows[:size], len(rows) > size
     return jsonify(
         {
             "items": [_summary(p) for p in items],
-            "next_cursor": _encode_cursor(items[-1]) if more else None,
+            "next_cursor": encode_cursor(items[-1].created_at.isoformat(), items[-1].id)
+            if more
+            else None,
         }
     )
 
