@@ -155,23 +155,24 @@ def follow(user: User, *, proposal: Proposal | None = None, theme: Theme | None 
     """Follow a proposal or a workshop (following twice changes nothing)."""
     if not policy.can_follow(user):
         raise PermissionDenied
-    target = Follow.proposal_id == proposal.id if proposal else Follow.theme_id == theme.id
-    exists = db.session.scalar(sa.select(Follow.id).where(Follow.user_id == user.id, target))
-    if exists is None:
+    if not is_following(user, proposal=proposal, theme=theme):
         db.session.add(Follow(user=user, proposal=proposal, theme=theme))
         db.session.commit()
 
 
 def unfollow(user: User, *, proposal: Proposal | None = None, theme: Theme | None = None) -> None:
     """Stop following a proposal or a workshop."""
-    target = Follow.proposal_id == proposal.id if proposal else Follow.theme_id == theme.id
-    db.session.execute(sa.delete(Follow).where(Follow.user_id == user.id, target))
+    db.session.execute(sa.delete(Follow).where(_follows(user, proposal, theme)))
     db.session.commit()
 
 
 def is_following(user: User, *, proposal: Proposal | None = None, theme: Theme | None = None):
     if not policy.can_follow(user):
         return False
-    target = Follow.proposal_id == proposal.id if proposal else Follow.theme_id == theme.id
-    query = sa.select(Follow.id).where(Follow.user_id == user.id, target)
+    query = sa.select(Follow.id).where(_follows(user, proposal, theme))
     return db.session.scalar(query) is not None
+
+
+def _follows(user: User, proposal: Proposal | None, theme: Theme | None):
+    target = Follow.proposal_id == proposal.id if proposal else Follow.theme_id == theme.id
+    return sa.and_(Follow.user_id == user.id, target)
