@@ -144,3 +144,23 @@ def position_label(position) -> str:
 
 def commitment_state_label(state) -> str:
     return str(COMMITMENT_STATE_LABELS[CommitmentState(state)])
+
+
+# Languages a contribution may be written in, named in their own language (never translated):
+# the network's three interface languages first, then those most spoken by the people it serves.
+WRITING_LANGUAGES = {
+    "fr": "Français",
+    "en": "English",
+    "ar": "العربية",
+    "es": "Español",
+    "pt": "Português",
+    "ro": "Română",
+    "ru": "Русский",
+    "uk": "Українська",
+    "tr": "Türkçe",
+    "fa": "فارسی",
+    "ps": "پښتو",
+    "ti": "ትግርኛ",
+    "so": "Soomaali",
+    "bn": "বাংলা",
+}

@@ -153,6 +153,8 @@ CASES = [
     ("GET", "main.index", "/", None, PUBLIC),
     ("GET", "main.charter", "/charte", None, PUBLIC),
     ("GET", "main.healthz", "/healthz", None, PUBLIC),
+    ("GET", "main.help_page", "/aide", None, PUBLIC),
+    ("GET", "main.help_page", "/aide/temoigner?version=facile", None, PUBLIC),
     ("GET", "main.charter_version", "/charte/versions/{charter.label}", None, PUBLIC),
     ("GET", "main.accept_charter", "/charte/accepter", None, LOGGED_IN),
     ("POST", "main.accept_charter", "/charte/accepter", {"accept": "y"}, REDIRECTS),

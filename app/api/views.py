@@ -58,6 +58,7 @@ def _contribution(contribution: Contribution) -> dict:
         "author": None if withdrawn else author_label(contribution),
         "recorded_by": contribution.recorded_for.name if contribution.is_assisted else None,
         "text": None if withdrawn else contribution.body,
+        "lang": contribution.lang,
         "withdrawn": withdrawn,
         "created_at": contribution.created_at.isoformat() + "Z",
         "edited_at": contribution.edited_at.isoformat() + "Z" if contribution.edited_at else None,
@@ -185,6 +186,7 @@ def proposal(proposal_id: int):
         {
             **_summary(proposal),
             "text": proposal.body,
+            "easy_read": proposal.easy_read or None,
             "organisation": (
                 {"id": organisation.id, "name": organisation.name} if organisation else None
             ),

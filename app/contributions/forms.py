@@ -1,12 +1,13 @@
 """Contribution forms: as simple as a paper form."""
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from app.labels import FLAG_REASON_LABELS
+from app.labels import FLAG_REASON_LABELS, WRITING_LANGUAGES
 from app.text import personal_data_found
 
 PERSONAL_DATA_WARNING = _l(
@@ -21,6 +22,13 @@ class BodyForm(FlaskForm):
     max_length_key = "COMMENT_MAX_LENGTH"
     body = TextAreaField(_l("Votre texte"), validators=[DataRequired(_l("Écrivez votre texte."))])
     confirm_personal_data = BooleanField(_l("J’ai relu : je veux publier ce texte tel quel"))
+    lang = SelectField(
+        _l("Langue de votre texte"),
+        choices=list(WRITING_LANGUAGES.items()),
+        default=lambda: str(get_locale() or "fr"),
+        validate_choice=False,
+        description=_l("Écrivez dans la langue que vous voulez."),
+    )
 
     @property
     def max_length(self) -> int:
@@ -34,6 +42,10 @@ class BodyForm(FlaskForm):
         if personal_data_found(field.data or "") and not self.confirm_personal_data.data:
             self.warn_personal_data = True
             raise ValidationError(PERSONAL_DATA_WARNING)
+
+    def validate_lang(self, field):
+        if field.data not in WRITING_LANGUAGES:
+            raise ValidationError(_l("Choisissez une langue de la liste."))
 
     warn_personal_data = False
 

@@ -92,6 +92,7 @@ def testify(proposal_id: int):
                 ContributionKind.TESTIMONY,
                 form.body.data,
                 DisplayMode(form.display_mode.data),
+                lang=form.lang.data,
             )
         except ServiceError as error:
             form.body.errors.append(str(error))
@@ -106,7 +107,11 @@ def _guest_testimony(proposal: Proposal):
     if form.validate_on_submit():
         if not form.website.data:  # a robot fills the hidden field: it gets the receipt only
             service.post_guest_testimony(
-                proposal, form.body.data, form.name.data or "", form.contact.data or ""
+                proposal,
+                form.body.data,
+                form.name.data or "",
+                form.contact.data or "",
+                lang=form.lang.data,
             )
         return redirect(url_for("contributions.receipt", proposal_id=proposal.id))
     return render_template("contributions/testify_guest.html", proposal=proposal, form=form)
@@ -135,6 +140,7 @@ def record_assisted(proposal_id: int):
             db.session.get(Organisation, form.organisation_id.data),
             form.body.data,
             form.first_name.data or "",
+            lang=form.lang.data,
         )
         _flash_posted(contribution)
         return redirect(_anchor(contribution))
@@ -155,6 +161,7 @@ def comment(proposal_id: int):
             ContributionKind.COMMENT,
             form.body.data,
             DisplayMode(form.display_mode.data),
+            lang=form.lang.data,
         )
         _flash_posted(contribution)
         return redirect(_anchor(contribution))
@@ -177,6 +184,7 @@ def reply(contribution_id: int):
             form.body.data,
             DisplayMode(form.display_mode.data),
             parent=parent,
+            lang=form.lang.data,
         )
         _flash_posted(contribution)
         return redirect(_anchor(contribution))
@@ -195,11 +203,11 @@ def edit(contribution_id: int):
     """Its author corrects it within the edit window."""
     contribution = _contribution_or_404(contribution_id)
     policy.require(policy.can_edit_contribution(current_user, contribution))
-    form = EditForm(body=contribution.body)
+    form = EditForm(body=contribution.body, lang=contribution.lang)
     if contribution.kind is ContributionKind.TESTIMONY:
         form.max_length_key = "TESTIMONY_MAX_LENGTH"
     if form.validate_on_submit():
-        service.edit_contribution(current_user, contribution, form.body.data)
+        service.edit_contribution(current_user, contribution, form.body.data, form.lang.data)
         _flash_posted(contribution)
         return redirect(_anchor(contribution))
     return render_template("contributions/edit.html", contribution=contribution, form=form)

@@ -1,7 +1,16 @@
-"""Home page, participation charter, health check."""
+"""Home page, participation charter, help pages, health check."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
@@ -58,6 +67,28 @@ def accept_charter():
     return render_template(
         "main/accept_charter.html", charter=charter_service.current_charter(), form=form
     )
+
+
+# Help pages, each in a full and an easy-read (FALC) version; the reader's choice is kept.
+HELP_PAGES = {
+    "comment-ca-marche": "main/help/how_it_works.html",
+    "temoigner": "main/help/testify.html",
+}
+
+
+def _easy_read_chosen() -> bool:
+    version = request.args.get("version")
+    if version in ("facile", "complete"):
+        session["easy_read"] = version == "facile"
+    return bool(session.get("easy_read"))
+
+
+@bp.get("/aide", defaults={"slug": "comment-ca-marche"})
+@bp.get("/aide/<slug>")
+def help_page(slug: str):
+    """How the site works, and how to leave a testimony, in plain or easy-read French."""
+    template = HELP_PAGES.get(slug) or abort(404)
+    return render_template(template, slug=slug, easy=_easy_read_chosen())
 
 
 @bp.get("/healthz")

@@ -56,6 +56,8 @@ class Contribution(db.Model):
         enum_column(DisplayMode), default=DisplayMode.PSEUDONYM
     )
     body: Mapped[str] = mapped_column(sa.Text)
+    # The language the text was written in (a BCP 47 code), marked with `lang` in pages.
+    lang: Mapped[str] = mapped_column(sa.String(12), default="fr", server_default="fr")
     state: Mapped[ContributionState] = mapped_column(enum_column(ContributionState))
     # Guest testimonies: an optional first name shown, an optional contact never shown.
     guest_name: Mapped[str] = mapped_column(sa.String(60), default="")

@@ -34,6 +34,8 @@ class Proposal(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)
+    # Easy-read summary (FALC): short sentences, simple words, shown before the full text.
+    easy_read: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     theme_id: Mapped[int] = mapped_column(sa.ForeignKey("theme.id"))
     author_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL"), index=True

@@ -34,6 +34,16 @@ class ProposalForm(FlaskForm):
         ],
         description=_l("Le constat, ce qui est proposé, qui pourrait le faire."),
     )
+    easy_read = TextAreaField(
+        _l("Résumé facile à lire (facultatif)"),
+        validators=[
+            Length(max=1500, message=_l("Le résumé facile à lire fait 1 500 caractères au plus."))
+        ],
+        description=_l(
+            "Quelques phrases courtes, avec des mots simples : une idée par phrase. "
+            "Il est affiché avant le texte complet."
+        ),
+    )
     theme_id = SelectField(
         _l("Atelier"), coerce=int, validators=[DataRequired(_l("Choisissez un atelier."))]
     )

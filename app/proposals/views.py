@@ -220,6 +220,7 @@ def _form_values(form: ProposalForm) -> dict:
     return {
         "title": form.title.data,
         "body": form.body.data,
+        "easy_read": form.easy_read.data or "",
         "theme": db.session.get(Theme, form.theme_id.data),
         "institution_ids": form.institution_ids.data or [],
     }

@@ -122,7 +122,11 @@ def reply(response_id: int):
     form = ReplyForm()
     if form.validate_on_submit():
         contribution = contribution_service.post_response_reply(
-            current_user, response, form.body.data, DisplayMode(form.display_mode.data)
+            current_user,
+            response,
+            form.body.data,
+            DisplayMode(form.display_mode.data),
+            lang=form.lang.data,
         )
         if contribution.is_public:
             flash(_("Merci ! Votre réponse est publiée."), "success")

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import policy
 from app.extensions import db
+from app.labels import WRITING_LANGUAGES
 from app.models import (
     Contribution,
     ContributionKind,
@@ -44,6 +45,12 @@ def _check_length(kind: ContributionKind, body: str) -> str:
     return body
 
 
+def _check_lang(lang: str) -> str:
+    if lang not in WRITING_LANGUAGES:
+        raise ServiceError(_("Choisissez une langue de la liste."))
+    return lang
+
+
 def _save(contribution: Contribution) -> Contribution:
     db.session.add(contribution)
     db.session.commit()
@@ -57,6 +64,7 @@ def post_contribution(
     body: str,
     display_mode: DisplayMode,
     parent: Contribution | None = None,
+    lang: str = "fr",
 ) -> Contribution:
     """A testimony, comment or reply under one's account, held or published as the
     workshop's moderation setting says."""
@@ -71,6 +79,7 @@ def post_contribution(
         author=author,
         display_mode=display_mode,
         body=_check_length(kind, body),
+        lang=_check_lang(lang),
         state=_initial_state(author, proposal),
     )
     if kind is ContributionKind.REPLY and contribution.state is ContributionState.PUBLISHED:
@@ -79,7 +88,11 @@ def post_contribution(
 
 
 def post_response_reply(
-    author: User, response: OfficialResponse, body: str, display_mode: DisplayMode
+    author: User,
+    response: OfficialResponse,
+    body: str,
+    display_mode: DisplayMode,
+    lang: str = "fr",
 ) -> Contribution:
     """The right of reply under an institution's official response, moderated like comments."""
     if not policy.can_reply_to_response(author, response):
@@ -92,12 +105,15 @@ def post_response_reply(
             author=author,
             display_mode=display_mode,
             body=_check_length(ContributionKind.REPLY, body),
+            lang=_check_lang(lang),
             state=_initial_state(author, response.proposal),
         )
     )
 
 
-def post_guest_testimony(proposal: Proposal, body: str, name: str, contact: str) -> Contribution:
+def post_guest_testimony(
+    proposal: Proposal, body: str, name: str, contact: str, lang: str = "fr"
+) -> Contribution:
     """A testimony from someone without an account: always held for moderation."""
     return _save(
         Contribution(
@@ -105,6 +121,7 @@ def post_guest_testimony(proposal: Proposal, body: str, name: str, contact: str)
             kind=ContributionKind.TESTIMONY,
             display_mode=DisplayMode.PSEUDONYM if name.strip() else DisplayMode.ANONYMOUS,
             body=_check_length(ContributionKind.TESTIMONY, body),
+            lang=_check_lang(lang),
             guest_name=name.strip(),
             guest_contact=contact.strip(),
             state=ContributionState.PENDING,
@@ -113,7 +130,12 @@ def post_guest_testimony(proposal: Proposal, body: str, name: str, contact: str)
 
 
 def post_assisted_testimony(
-    recorder: User, proposal: Proposal, organisation: Organisation, body: str, first_name: str
+    recorder: User,
+    proposal: Proposal,
+    organisation: Organisation,
+    body: str,
+    first_name: str,
+    lang: str = "fr",
 ) -> Contribution:
     """A testimony recorded by an association member for a beneficiary who consented."""
     if organisation not in policy.association_memberships(recorder):
@@ -128,16 +150,20 @@ def post_assisted_testimony(
             recorded_for=organisation,
             consent_confirmed_at=utcnow(),
             body=_check_length(ContributionKind.TESTIMONY, body),
+            lang=_check_lang(lang),
             state=_initial_state(recorder, proposal),
         )
     )
 
 
-def edit_contribution(editor: User, contribution: Contribution, body: str) -> Contribution:
+def edit_contribution(
+    editor: User, contribution: Contribution, body: str, lang: str | None = None
+) -> Contribution:
     """Its author corrects it within the edit window; a held author's edit is held again."""
     if not policy.can_edit_contribution(editor, contribution):
         raise PermissionDenied
     contribution.body = _check_length(contribution.kind, body)
+    contribution.lang = _check_lang(lang or contribution.lang)
     contribution.edited_at = utcnow()
     contribution.version += 1  # a moderator's decision on the old text no longer applies
     if contribution.state is ContributionState.PUBLISHED and policy.is_premoderated(

@@ -57,6 +57,7 @@ def create_proposal(
     theme: Theme,
     organisation: Organisation | None,
     institution_ids: list[int],
+    easy_read: str = "",
 ) -> Proposal:
     """File a new proposal in the name of an association; it starts as submitted."""
     if not policy.can_create_proposal(author):
@@ -66,6 +67,7 @@ def create_proposal(
     proposal = Proposal(
         title=title.strip(),
         body=body.strip(),
+        easy_read=easy_read.strip(),
         theme=theme,
         author=author,
         organisation=organisation,
@@ -89,12 +91,14 @@ def update_proposal(
     body: str,
     theme: Theme,
     institution_ids: list[int],
+    easy_read: str = "",
 ) -> Proposal:
-    """Change a proposal's text, workshop and addressed institutions."""
+    """Change a proposal's text, easy-read summary, workshop and addressed institutions."""
     if not policy.can_edit_proposal(editor, proposal):
         raise PermissionDenied
     proposal.title = title.strip()
     proposal.body = body.strip()
+    proposal.easy_read = easy_read.strip()
     proposal.theme = theme
     _set_addressed(proposal, institution_ids)
     db.session.commit()
