@@ -241,6 +241,11 @@ PROPOSALS = [
             "Ce projet de plateforme est beaucoup plus global que les démarches du contrat "
             "local de santé mentale."
         ),
+        # Easy-read summaries are the demo's own, written as an association would.
+        "easy_read": (
+            "Un lieu en centre-ville pour se soigner et trouver de l’aide.\n"
+            "La ville, l’hôpital et les associations le préparent ensemble."
+        ),
         "status": "in_discussion",
         "status_reason": (
             "Le projet est à travailler, en partenariat entre la ville, les hôpitaux et les "
@@ -299,6 +304,11 @@ PROPOSALS = [
     {
         "theme": "acces-sante",
         "title": "Ouvrir des bains douches et des toilettes publiques gratuits",
+        "easy_read": (
+            "Nous demandons des douches gratuites en ville.\n"
+            "Nous demandons des toilettes gratuites en ville.\n"
+            "La mairie doit dire si c’est possible."
+        ),
         "body": (
             "Ouverture de bains douches et de toilettes publiques gratuits.\n\n"
             "La possibilité de mise en œuvre est à voir avec la municipalité."

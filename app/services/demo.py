@@ -130,6 +130,7 @@ def _load_proposals(
         proposal = Proposal(
             title=row["title"],
             body=row["body"],
+            easy_read=row.get("easy_read", ""),
             theme=theme,
             author=None,
             organisation=reseau,
