@@ -256,3 +256,14 @@ def test_help_pages_in_english_and_arabic(client):
 
 def test_unknown_help_page_is_404(client):
     assert client.get("/aide/inconnue").status_code == 404
+
+
+def test_proposal_list_flags_easy_read_proposals(client, make_proposal):
+    make_proposal(title="Sans résumé facile")
+    with_summary = make_proposal(title="Avec résumé facile")
+    with_summary.easy_read = "Des douches gratuites."
+    db.session.commit()
+    page = client.get("/propositions").get_data(as_text=True)
+    assert page.count('class="badge easy"') == 1
+    assert page.index("Avec résumé facile") < page.index('class="badge easy"')
+    assert page.index('class="badge easy"') < page.index("Sans résumé facile")
