@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import CharterArticle, CharterVersion, OrganisationKind, ProposalStatus
 from app.services.accounts import CHARTER_VERSION
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, log_in
+from tests.test_permissions import _send
 
 TESTIMONY = "J’attends depuis trois mois une place en foyer avec mes deux enfants."
 RESPONSE = "La Ville ouvrira deux bâtiments vides cet hiver, avec l’association."
@@ -50,8 +51,8 @@ def people(make_organisation, make_theme, make_proposal, make_user):
         theme=make_theme("Hébergement"),
         organisation=association,
         status=ProposalStatus.SENT,
-        institutions=[institution],
     )
+    _send(proposal, institution)  # sent ten days ago, the answer due in fifty
     charter = CharterVersion(label=CHARTER_VERSION, introduction="Pour participer.")
     charter.articles = [CharterArticle(number=1, title="Le respect", body="On se respecte.")]
     db.session.add(charter)
@@ -125,6 +126,7 @@ def test_guest_testimony_to_reply_without_javascript(new_context, people):
     guest.goto(url)
     responses = guest.locator("#reponses").inner_text()
     assert RESPONSE in responses and "Favorable" in responses
+    assert "modifiée" not in responses  # a new response is not shown as edited
     journey.shoot(guest, "public-sees-response")
 
     # 4. A participant replies to the response: held for moderation, then published.
