@@ -66,6 +66,7 @@ def test_representative_answers_and_proposal_is_answered(client, sent, ddcs, mak
     page = client.get(f"/propositions/{sent.id}").get_data(as_text=True)
     assert "Nous mobiliserons deux bâtiments vides." in page
     assert "Favorable" in page
+    assert not answer.was_edited and "modifiée le" not in page and "Réponse modifiée" not in page
 
 
 @pytest.mark.parametrize("who", ["unverified", "other_institution", "participant", "admin"])

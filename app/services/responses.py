@@ -54,7 +54,10 @@ def publish_response(
         raise ServiceError(_("Indiquez qui est compétent."))
     response = current_response(proposal, institution)
     if response is None:
-        response = OfficialResponse(proposal=proposal, institution=institution)
+        now = utcnow()  # one instant for both, or a new response would read as edited
+        response = OfficialResponse(
+            proposal=proposal, institution=institution, created_at=now, updated_at=now
+        )
     else:
         _keep_version(response)
         response.updated_at = utcnow()

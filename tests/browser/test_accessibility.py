@@ -1,0 +1,367 @@
+"""Every page type, logged out and as each role, in Chromium: axe-core (WCAG 2.0/2.1 A and
+AA) finds zero violations, on forms as shown and after an empty or invalid submission; at
+320 px there is no horizontal scrolling; the first Tab reaches the skip link, which moves
+focus to <main>; an error summary links to its fields, each field described by its error.
+
+How to add a page type: append a `Page` to PAGES below.
+- `name`: the endpoint (plus a word when one endpoint has several page types);
+- `url`: a template filled from the world of tests/test_permissions.py (build_world) plus
+  "me" (the acting user) and "mine" (a published comment of theirs), e.g.
+  "/propositions/{proposal.id}"; a new object for the page goes into `_world()`;
+- `roles`: who sees the page, as a status-by-role dict from tests/test_permissions.py
+  (PUBLIC, LOGGED_IN, CREATE, …; roles whose status is 200 are visited) or a tuple of roles;
+- `status`: the status the page answers (an error page: 403, 404, 400);
+- `invalid`: a dict of field values for an invalid submission ({} submits the form emptied;
+  text fields are cleared first), or None for pages without an error state;
+- `form`: the CSS selector of the form to submit (the main form by default).
+For example, the search page: Page("search.index", "/recherche?q=logement", PUBLIC).
+"""
+
+import json
+from datetime import date, timedelta
+from typing import NamedTuple
+
+import pytest
+
+from app.extensions import db
+from app.models import AddressedInstitution, utcnow
+from tests.browser.conftest import DESKTOP, NARROW, Axe, PlaywrightError, log_in
+from tests.conftest import ROLES
+from tests.test_permissions import (
+    ADMIN_ONLY,
+    ASSISTED,
+    CREATE,
+    EDIT,
+    GUESTS_ONLY,
+    INSTITUTION_EDIT,
+    LOGGED_IN,
+    MODERATORS,
+    ORGANISE,
+    PUBLIC,
+    RESPOND,
+    SECRETARY,
+    UPDATE,
+    _contribution,
+    add_minutes,
+    build_world,
+    unsubscribe_token,
+)
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Beyond the WCAG tags, axe's structural best practices the issue asks for too: one h1,
+# headings in order, every piece of content in a landmark, landmarks told apart.
+STRUCTURE_RULES = (
+    "page-has-heading-one",
+    "heading-order",
+    "empty-heading",
+    "landmark-one-main",
+    "region",
+    "landmark-unique",
+    "landmark-no-duplicate-banner",
+    "landmark-no-duplicate-contentinfo",
+    "skip-link",
+)
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": WCAG_TAGS},
+    "rules": {rule: {"enabled": True} for rule in STRUCTURE_RULES},
+    "resultTypes": ["violations"],
+}
+MAIN_FORM = "main form[method=post]:not(.inline)"
+EMPTY: dict = {}
+
+
+class Page(NamedTuple):
+    name: str
+    url: str
+    roles: dict | tuple = PUBLIC
+    status: int = 200
+    invalid: dict | None = None
+    form: str = MAIN_FORM
+
+
+PAGES = [
+    Page("main.index", "/"),
+    Page("main.charter", "/charte"),
+    Page("main.help_page", "/aide"),
+    Page("main.help_page", "/aide/temoigner?version=facile"),
+    Page("main.charter_version", "/charte/versions/{charter.label}"),
+    Page("main.accept_charter", "/charte/accepter", LOGGED_IN, invalid=EMPTY),
+    Page("accounts.login", "/compte/connexion", GUESTS_ONLY, invalid=EMPTY),
+    Page("accounts.register", "/compte/inscription", GUESTS_ONLY, invalid=EMPTY),
+    Page("accounts.forgot_password", "/compte/mot-de-passe-oublie", invalid={"email": "x"}),
+    Page("accounts.reset_password", "/compte/reinitialiser/inconnu", status=400),
+    Page("accounts.preferences", "/compte/preferences", LOGGED_IN),
+    Page("proposals.index", "/propositions"),
+    Page("proposals.themes", "/ateliers"),
+    Page("proposals.theme", "/ateliers/{theme.slug}"),
+    Page("proposals.show", "/propositions/{proposal.id}"),
+    Page("proposals.show answered", "/propositions/{answered.id}"),
+    Page("proposals.create", "/propositions/nouvelle", CREATE, invalid=EMPTY),
+    Page("proposals.edit", "/propositions/{proposal.id}/modifier", EDIT, invalid=EMPTY),
+    Page(
+        "proposals.post_update", "/propositions/{proposal.id}/suivi/nouveau", UPDATE, invalid=EMPTY
+    ),
+    Page("contributions.testify", "/propositions/{proposal.id}/temoigner", invalid=EMPTY),
+    Page("contributions.receipt", "/propositions/{proposal.id}/temoignage-envoye"),
+    Page(
+        "contributions.record_assisted",
+        "/propositions/{proposal.id}/temoignage-recueilli",
+        ASSISTED,
+        invalid=EMPTY,
+    ),
+    Page("contributions.reply", "/contributions/{comment.id}/repondre", LOGGED_IN, invalid=EMPTY),
+    Page("contributions.edit", "/contributions/{mine.id}/modifier", LOGGED_IN, invalid=EMPTY),
+    Page("contributions.withdraw", "/contributions/{mine.id}/retirer", LOGGED_IN),
+    Page("contributions.flag", "/contributions/{comment.id}/signaler", LOGGED_IN, invalid=EMPTY),
+    Page("moderation.queue", "/moderation/", MODERATORS),
+    Page("moderation.contribution", "/moderation/contributions/{pending.id}", MODERATORS),
+    Page("moderation.log", "/moderation/journal", MODERATORS),
+    Page("notifications.index", "/notifications/", LOGGED_IN),
+    Page("notifications.unsubscribe", "/notifications/desabonnement/{token}"),
+    Page("notifications.unsubscribe bad", "/notifications/desabonnement/inconnu", status=400),
+    Page(
+        "responses.respond",
+        "/propositions/{proposal.id}/reponses/{institution.id}",
+        RESPOND,
+        invalid=EMPTY,
+    ),
+    Page(
+        "responses.respond edit", "/propositions/{answered.id}/reponses/{institution.id}", RESPOND
+    ),
+    Page("responses.history", "/reponses/{response.id}/historique"),
+    Page(
+        "responses.add_commitment",
+        "/reponses/{response.id}/engagements",
+        RESPOND,
+        invalid=EMPTY,
+    ),
+    Page(
+        "responses.update_commitment",
+        "/engagements/{commitment.id}",
+        RESPOND,
+        invalid={"due_on": "demain"},
+    ),
+    Page("responses.reply", "/reponses/{response.id}/repondre", LOGGED_IN, invalid=EMPTY),
+    Page("meetings.index", "/reunions/"),
+    Page("meetings.show", "/reunions/{upcoming_meeting.id}"),
+    Page("meetings.create", "/reunions/nouvelle", ORGANISE, invalid=EMPTY),
+    Page("meetings.edit", "/reunions/{upcoming_meeting.id}/modifier", ADMIN_ONLY, invalid=EMPTY),
+    Page("meetings.cancel", "/reunions/{upcoming_meeting.id}/annuler", ADMIN_ONLY, invalid=EMPTY),
+    Page("minutes.show", "/reunions/{meeting.id}/compte-rendu"),
+    Page("minutes.version", "/reunions/{meeting.id}/compte-rendu/versions/1"),
+    Page("minutes.diff", "/reunions/{meeting.id}/compte-rendu/diff?de=1&a=2"),
+    Page(
+        "minutes.publish", "/reunions/{unminuted.id}/compte-rendu/publier", SECRETARY, invalid=EMPTY
+    ),
+    Page(
+        "minutes.propose_amendment",
+        "/reunions/{meeting.id}/compte-rendu/amendements/nouveau",
+        LOGGED_IN,
+        invalid=EMPTY,
+    ),
+    Page("minutes.decide", "/amendements/{amendment.id}/decision", SECRETARY, invalid=EMPTY),
+    Page(
+        "minutes.correct", "/reunions/{meeting.id}/compte-rendu/corriger", SECRETARY, invalid=EMPTY
+    ),
+    Page("minutes.validate", "/reunions/{meeting.id}/compte-rendu/valider", SECRETARY),
+    Page("directory.index", "/organisations/"),
+    Page("directory.show", "/organisations/{institution.slug}"),
+    Page("directory.edit", "/organisations/{association.slug}/modifier", EDIT),
+    Page(
+        "directory.edit institution", "/organisations/{institution.slug}/modifier", INSTITUTION_EDIT
+    ),
+    Page("board.index", "/suivi"),
+    Page("board.synthesis", "/bilan"),
+    Page("admin.index", "/admin/", ADMIN_ONLY),
+    Page("admin.charter", "/admin/charte", ADMIN_ONLY, invalid=EMPTY),
+    Page("admin.organisations", "/admin/organisations", ADMIN_ONLY),
+    Page("admin.organisation", "/admin/organisations/nouvelle", ADMIN_ONLY, invalid=EMPTY),
+    Page("admin.users", "/admin/utilisateurs", ADMIN_ONLY),
+    Page("admin.user", "/admin/utilisateurs/{other.id}", ADMIN_ONLY),
+    Page("admin.themes", "/admin/ateliers", ADMIN_ONLY),
+    Page("admin.theme", "/admin/ateliers/{theme.id}", ADMIN_ONLY, invalid={"name": ""}),
+    Page("errors.forbidden", "/admin/", ROLES[1:-1], status=403),
+    Page("errors.not_found", "/propositions/999999", ROLES, status=404),
+]
+
+
+def _roles(page: Page) -> tuple:
+    if isinstance(page.roles, dict):
+        return tuple(role for role, status in page.roles.items() if status == 200)
+    return page.roles
+
+
+def pages_for(role: str) -> list[Page]:
+    return [page for page in PAGES if role in _roles(page)]
+
+
+@pytest.fixture
+def world(make_organisation, make_theme, make_proposal, make_user):
+    """The permission matrix's world, plus an overdue answer (the board's late rows)."""
+    built = build_world(make_organisation, make_theme, make_proposal, make_user)
+    add_minutes(built)
+    late = make_proposal("Des douches ouvertes le dimanche", built["theme"], built["association"])
+    late.addressed.append(
+        AddressedInstitution(
+            institution=built["institution"],
+            sent_at=utcnow() - timedelta(days=90),
+            response_due_on=date.today() - timedelta(days=30),
+        )
+    )
+    db.session.commit()
+    return built
+
+
+def _acting_user(role, world, make_user):
+    """A new user of this role (the association's member, the institution's rep) and a
+    published comment of theirs, as in tests/test_permissions.py."""
+    world["me"], world["mine"] = None, world["comment"]
+    if role == "visitor":
+        return None
+    organisation = {"association_member": world["association"]}.get(role)
+    if role == "institution_rep":
+        organisation = world["institution"]
+    user = make_user(role, organisation=organisation)
+    world["me"], world["mine"] = user, _contribution(user, world["proposal"])
+    return user
+
+
+def _urls(role, world) -> list[tuple[Page, str]]:
+    """Every page this role sees, with its URL filled in (before the browser writes)."""
+    world["token"] = unsubscribe_token(world["other"])
+    urls = [(page, page.url.format(**world)) for page in pages_for(role)]
+    db.session.commit()  # end the test's read transaction before the server writes
+    return urls
+
+
+def _axe_problems(page, axe: Axe, label: str) -> list[str]:
+    results = axe.run(page, options=AXE_OPTIONS).response
+    problems = []
+    for violation in results["violations"]:
+        targets = [", ".join(map(str, node["target"])) for node in violation["nodes"]]
+        problems.append(
+            f"{label}: [{violation['impact']}] {violation['id']} — {violation['help']}\n"
+            f"    targets: {json.dumps(targets[:6], ensure_ascii=False)}"
+        )
+    return problems
+
+
+def _overflow(page, label: str) -> list[str]:
+    """At 320 px (what 200 % zoom on a small screen gives), nothing scrolls sideways."""
+    page.set_viewport_size(NARROW)
+    width = page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth,"
+        " [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
+        " > window.innerWidth + 1 && !e.closest('.table-wrap table, .skip-link'))"
+        ".slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))]"
+    )
+    page.set_viewport_size(DESKTOP)
+    scroll, inner, culprits = width
+    if scroll > inner:
+        return [f"{label}: scrolls sideways at 320 px ({scroll} > {inner}): {culprits}"]
+    return []
+
+
+KEYBOARD = """() => [document.activeElement.className, document.activeElement.tagName]"""
+
+
+def _keyboard(page, label: str) -> list[str]:
+    """The first Tab reaches the skip link; following it puts focus on <main>."""
+    page.keyboard.press("Tab")
+    cls, _tag = page.evaluate(KEYBOARD)
+    if "skip-link" not in cls:
+        return [f"{label}: the first Tab focuses {_tag}.{cls}, not the skip link"]
+    page.keyboard.press("Enter")
+    _cls, tag = page.evaluate(KEYBOARD)
+    if tag != "MAIN":
+        return [f"{label}: the skip link moves focus to {tag}, not to <main>"]
+    return []
+
+
+ERROR_LINKS = """() => {
+  const problems = [];
+  const summary = document.querySelector('.error-summary');
+  if (!summary) return ['no error summary'];
+  const firstError = document.querySelector('main [aria-invalid], main .error');
+  if (firstError && summary.compareDocumentPosition(firstError) & Node.DOCUMENT_POSITION_PRECEDING)
+    problems.push('the error summary comes after a field in error');
+  for (const link of summary.querySelectorAll('a[href^="#"]')) {
+    if (!document.getElementById(link.getAttribute('href').slice(1)))
+      problems.push('summary link to a missing field: ' + link.getAttribute('href'));
+  }
+  for (const field of document.querySelectorAll('[aria-invalid="true"]')) {
+    const ids = (field.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+    if (!ids.some(id => document.getElementById(id)?.classList.contains('error')))
+      problems.push('#' + field.id + ' is not described by its error');
+  }
+  return problems;
+}"""
+
+
+def _submit_invalid(page, spec: Page, url: str) -> list[str]:
+    """Submit the form emptied (or with `spec.invalid`), then check its error state."""
+    form = page.locator(spec.form).first
+    form.evaluate(
+        "form => form.querySelectorAll('input[type=text], input[type=email], input[type=date],"
+        " input[type=time], input[type=url], textarea').forEach(field => { field.value = '' })"
+    )
+    for name, value in (spec.invalid or {}).items():
+        form.locator(f"[name={name}]").fill(value)
+    with page.expect_navigation():
+        form.locator("[type=submit]").last.click()
+    label = f"{spec.name} (errors) {url}"
+    if page.locator(".error-summary").count() == 0:
+        return [f"{label}: an invalid submission showed no error summary (at {page.url})"]
+    return [f"{label}: {problem}" for problem in page.evaluate(ERROR_LINKS)]
+
+
+def _check(page, axe: Axe, spec: Page, url: str, role: str) -> list[str]:
+    """Everything checked on one page type, then on its error state."""
+    label = f"{spec.name} as {role} {url}"
+    response = page.goto(url)
+    if response.status != spec.status:
+        return [f"{label}: status {response.status}, expected {spec.status}"]
+    problems = _keyboard(page, label)
+    problems += _axe_problems(page, axe, label)
+    problems += _overflow(page, label)
+    if spec.invalid is not None:
+        page.goto(url)
+        problems += _submit_invalid(page, spec, url)
+        label = f"{spec.name} (errors) as {role} {url}"
+        problems += _axe_problems(page, axe, label)
+        problems += _overflow(page, label)
+    return problems
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_type_is_accessible(new_context, world, make_user, role):
+    user = _acting_user(role, world, make_user)
+    urls = _urls(role, world)
+    page = new_context().new_page()
+    if user is not None:
+        log_in(page, user)
+    axe = Axe()
+    problems: list[str] = []
+    for spec, url in urls:
+        try:
+            problems += _check(page, axe, spec, url, role)
+        except PlaywrightError as error:
+            problems.append(f"{spec.name} as {role} {url}: {error.message.splitlines()[0]}")
+    assert not problems, f"{len(problems)} problem(s) as {role}:\n" + "\n".join(problems)
+
+
+def test_every_html_page_of_the_matrix_is_visited():
+    """A new page type in tests/test_permissions.py CASES needs its entry in PAGES."""
+    from tests.test_permissions import CASES
+
+    not_html = {"main.healthz", "board.csv", "contributions.show"}  # contributions.show redirects
+    endpoints = {
+        endpoint
+        for method, endpoint, url, _form, _expected in CASES
+        if method == "GET"
+        and endpoint not in not_html
+        and not endpoint.startswith("api.")
+        and not url.endswith(".ics")
+    }
+    visited = {page.name.split(" ")[0] for page in PAGES}
+    assert endpoints - visited == set()
