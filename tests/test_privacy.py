@@ -338,6 +338,22 @@ def test_deleting_my_account_keeps_my_contributions_as_deleted_account(client, d
     assert pseudonym not in queue
 
 
+def test_a_deleted_account_is_told_nothing_more(client, deleted_world):
+    w = deleted_world
+    login(client, w["me"])
+    assert _delete(client).status_code == 302
+    login(client, w["moderator"])
+    response = client.post(
+        f"/moderation/contributions/{w['pending'].id}/decision",
+        data={"action": "approve", "reason": "compliant", "version": "1"},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Contribution, w["pending"].id).state is ContributionState.PUBLISHED
+    assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(OutboxEmail.id))) == 0
+
+
 def test_the_email_of_a_deleted_account_is_free_again(client, deleted_world):
     me = deleted_world["me"]
     login(client, me)
