@@ -187,10 +187,11 @@ def purge_personal_data(now: datetime | None = None, ip_tables=None) -> dict[str
     ip_limit = now - timedelta(days=config["IP_RETENTION_DAYS"])
     ip_addresses = 0
     for table, column in ip_columns() if ip_tables is None else ip_tables:
-        emptied = None if column.nullable else ""
+        # Emptied to NULL, or to "" when the column cannot be NULL.
+        kept, emptied = (column.is_not(None), None) if column.nullable else (column != "", "")
         ip_addresses += db.session.execute(
             sa.update(table)
-            .where(column.is_not(None), column != "", table.c.created_at < ip_limit)
+            .where(kept, table.c.created_at < ip_limit)
             .values({column.name: emptied})
         ).rowcount
     db.session.commit()
