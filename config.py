@@ -84,6 +84,15 @@ class Config:
     # Institutions answer within this many days of a proposal being sent to them.
     RESPONSE_DUE_DAYS = int(os.environ.get("RESPONSE_DUE_DAYS", "60"))
 
+    # Personal data (the privacy page shows these): who answers requests, and how long
+    # guests' contact details and IP addresses are kept before `flask privacy purge`.
+    PRIVACY_CONTROLLER = os.environ.get(
+        "PRIVACY_CONTROLLER", "Réseau de solidarité des associations messines"
+    )
+    PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "donnees-personnelles@voix-solidaires.fr")
+    GUEST_CONTACT_RETENTION_DAYS = int(os.environ.get("GUEST_CONTACT_RETENTION_DAYS", "365"))
+    IP_RETENTION_DAYS = int(os.environ.get("IP_RETENTION_DAYS", "30"))
+
     PROPOSALS_PER_PAGE = 20
     ORGANISATIONS_PER_PAGE = 20
     ORGANISATION_LISTS_PER_PAGE = 10

@@ -22,6 +22,7 @@ BLUEPRINTS = (
     "app.admin",
     "app.api",
     "app.board",
+    "app.privacy",
 )
 
 

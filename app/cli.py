@@ -1,5 +1,5 @@
-"""Command-line tools: ``flask users create-admin``, ``flask demo load`` and
-``flask notifications send|digest|overdue``."""
+"""Command-line tools: ``flask users create-admin``, ``flask demo load``,
+``flask notifications send|digest|overdue`` and ``flask privacy purge``."""
 
 import time
 
@@ -16,6 +16,7 @@ from app.services.notifications import deliver_outbox, new_sender_id, queue_dige
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demo data of the 2015 assises.")
 notifications_cli = AppGroup("notifications", help="Notification e-mails.")
+privacy_cli = AppGroup("privacy", help="Personal data.")
 
 
 def _require_links() -> None:
@@ -105,8 +106,21 @@ def load_demo_command() -> None:
         click.echo(f"  {role:<20} {email}  ({pseudonym})")
 
 
+@privacy_cli.command("purge")
+def purge_command() -> None:
+    """Forget guests' contacts and IP addresses past their retention period (run it daily)."""
+    from app.services.privacy import purge_personal_data
+
+    counts = purge_personal_data()
+    click.echo(
+        f"{counts['guest_contacts']} contact(s) d’invité effacé(s), "
+        f"{counts['ip_addresses']} adresse(s) IP effacée(s)."
+    )
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(privacy_cli)

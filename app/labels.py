@@ -119,7 +119,7 @@ def author_label(contribution) -> str:
         return str(_l("Anonyme"))
     if contribution.author_id is None:
         return contribution.guest_name
-    return contribution.author.pseudonym if contribution.author else str(_l("Compte supprimé"))
+    return contribution.author.public_name if contribution.author else str(_l("Compte supprimé"))
 
 
 POSITION_LABELS = {

@@ -118,9 +118,18 @@ def test_bad_role_is_refused(client, admin, make_user):
 def test_user_search(client, admin, make_user):
     make_user("participant", pseudonym="Camille")
     make_user("participant", pseudonym="Dominique")
-    html = client.get("/admin/utilisateurs?q=cami").get_data(as_text=True)
+    make_user("participant", pseudonym="Sacha", email="sacha.martin@example.org")
+    html = client.post("/admin/utilisateurs", data={"q": "cami"}).get_data(as_text=True)
     assert "Camille" in html
     assert "Dominique" not in html
+    # By e-mail too; the search is posted, never in the URL, and the page links to the list.
+    html = client.post("/admin/utilisateurs", data={"q": "sacha.martin@"}).get_data(as_text=True)
+    assert "Sacha" in html
+    assert "Camille" not in html
+    assert 'method="post" class="filters" role="search"' in html
+    # A search put in the URL by hand is ignored: the full list.
+    html = client.get("/admin/utilisateurs?q=cami").get_data(as_text=True)
+    assert "Camille" in html and "Dominique" in html
 
 
 def test_admin_manages_workshops(client, admin):

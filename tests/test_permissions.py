@@ -140,6 +140,7 @@ UPDATE_URL = "/propositions/{proposal.id}/suivi/nouveau"
 UNSUBSCRIBE_URL = "/notifications/desabonnement/{token}"
 BAD_TOKEN_URL = "/notifications/desabonnement/inconnu"
 ALL_BAD = dict.fromkeys(ROLES, BAD)
+DELETE_FORM = {"password": "pas le bon", "confirm": "y", "withdraw_contributions": "y"}
 
 
 def _fill(world, url, form):
@@ -170,6 +171,12 @@ CASES = [
     ("GET", "accounts.login", "/compte/connexion", None, GUESTS_ONLY),
     ("POST", "accounts.logout", "/compte/deconnexion", None, REDIRECTS),
     ("GET", "accounts.forgot_password", "/compte/mot-de-passe-oublie", None, PUBLIC),
+    ("GET", "privacy.notice", "/confidentialite", None, PUBLIC),
+    ("GET", "privacy.my_data", "/compte/mes-donnees", None, LOGGED_IN),
+    ("GET", "privacy.export", "/compte/mes-donnees.json", None, LOGGED_IN),
+    ("GET", "privacy.delete_account", "/compte/supprimer", None, LOGGED_IN),
+    # A wrong password: the form again, nothing deleted (see tests/test_privacy.py).
+    ("POST", "privacy.delete_account", "/compte/supprimer", DELETE_FORM, LOGGED_IN),
     (
         "GET",
         "accounts.reset_password",
@@ -281,6 +288,7 @@ CASES = [
         ADMIN_POST,
     ),
     ("GET", "admin.users", "/admin/utilisateurs", None, ADMIN_ONLY),
+    ("POST", "admin.users", "/admin/utilisateurs", {"q": "x"}, ADMIN_ONLY),
     ("GET", "admin.user", "/admin/utilisateurs/{other.id}", None, ADMIN_ONLY),
     (
         "POST",

@@ -3,10 +3,11 @@
 from contextlib import contextmanager
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import event
 
 from app.extensions import db
-from app.models import OrganisationKind, ProposalStatus, StatusChange
+from app.models import Follow, OrganisationKind, Proposal, ProposalStatus, StatusChange
 
 
 @contextmanager
@@ -68,6 +69,7 @@ PAGES = [
     lambda first, theme: f"/ateliers/{theme.slug}",
     lambda first, theme: "/ateliers",
     lambda first, theme: "/organisations/",
+    lambda first, theme: "/confidentialite",
     lambda first, theme: "/api/v1/themes",
     lambda first, theme: "/api/v1/proposals",
     lambda first, theme: f"/api/v1/proposals/{first.id}",
@@ -99,6 +101,24 @@ def test_query_count_logged_in(
     large = _count(client, PAGES[page](first, theme))
     assert small == large
     assert large <= 17
+
+
+@pytest.mark.parametrize("url", ["/compte/mes-donnees", "/compte/mes-donnees.json"])
+def test_my_data_queries_do_not_grow(
+    client, db, url, make_theme, make_organisation, make_proposal, make_user
+):
+    from tests.conftest import login
+
+    first, _theme = _seed(10, make_theme, make_organisation, make_proposal, make_user)
+    login(client, first.author)
+    small = _count(client, url)
+    _seed(100, make_theme, make_organisation, make_proposal, make_user)
+    for proposal in db.session.scalars(sa.select(Proposal).limit(50)):
+        db.session.add(Follow(user=first.author, proposal=proposal))
+    db.session.commit()
+    large = _count(client, url)
+    assert small == large
+    assert large <= 30
 
 
 def _answer_all(proposal, institutions, n_commitments):

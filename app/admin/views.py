@@ -70,10 +70,11 @@ def organisation(organisation_id: int | None = None):
     return render_template("admin/organisation_form.html", form=form, organisation=organisation)
 
 
-@bp.get("/utilisateurs")
+@bp.route("/utilisateurs", methods=["GET", "POST"])
 def users():
-    """Accounts, searchable by pseudonym or e-mail."""
-    search = (request.args.get("q") or "").strip()[:100]
+    """Accounts, searchable by pseudonym or e-mail; the search is posted, so that no
+    e-mail address ends up in a URL (server logs, browser history)."""
+    search = (request.form.get("q") or "").strip()[:100] if request.method == "POST" else ""
     query = sa.select(User).options(sa.orm.selectinload(User.organisations)).order_by(User.id)
     if search:
         like = f"%{search.lower()}%"

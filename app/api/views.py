@@ -42,7 +42,7 @@ def _timeline(proposal: Proposal) -> list[dict]:
             "from_status": change.from_status.value if change.from_status else None,
             "to_status": change.to_status.value,
             "reason": change.reason,
-            "by": change.actor.pseudonym if change.actor else None,
+            "by": change.actor.public_name if change.actor else None,
             "created_at": change.created_at.isoformat() + "Z",
         }
         for change in proposal.status_changes

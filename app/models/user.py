@@ -5,6 +5,7 @@ import unicodedata
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -54,6 +55,9 @@ class User(UserMixin, db.Model):
     last_digest_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Set when the person deleted their account: the row stays (their public contributions
+    # and the moderation log point to it) but holds nothing personal any more.
+    deleted_at: Mapped[datetime | None]
 
     organisations: Mapped[list[Organisation]] = relationship(
         secondary=membership, back_populates="members", order_by=Organisation.name
@@ -67,6 +71,17 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses blocked accounts
         return self.active
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def public_name(self) -> str:
+        """The name shown wherever this person appears: "Compte supprimé" once deleted."""
+        if self.deleted_at is not None:
+            return str(_l("Compte supprimé"))
+        return self.pseudonym
 
     def organisation_ids(self) -> set[int]:
         return {org.id for org in self.organisations}

@@ -13,10 +13,13 @@ from app.policy.meetings import *  # noqa: F403
 from app.policy.meetings import MEETINGS_PREDICATES
 from app.policy.minutes import *  # noqa: F403
 from app.policy.minutes import MINUTES_PREDICATES
+from app.policy.privacy import *  # noqa: F403
+from app.policy.privacy import PRIVACY_PREDICATES
 
 TEMPLATE_PREDICATES = {
     **CORE_PREDICATES,
     **DIRECTORY_PREDICATES,
     **MEETINGS_PREDICATES,
     **MINUTES_PREDICATES,
+    **PRIVACY_PREDICATES,
 }

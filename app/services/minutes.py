@@ -210,7 +210,7 @@ def accept_amendment(
     number = amendment_number(amendment)
     author = amendment.author
     note = (
-        _("Amendement n° %(n)d de %(name)s accepté", n=number, name=author.pseudonym)
+        _("Amendement n° %(n)d de %(name)s accepté", n=number, name=author.public_name)
         if author
         else _("Amendement n° %(n)d accepté", n=number)
     )

@@ -56,8 +56,8 @@ UNSUBSCRIBE_SALT = "notifications-unsubscribe"
 
 def notify(user: User | None, kind: NotificationKind, **data) -> Notification | None:
     """Add a notification for a person with an account (nothing for a guest), and queue its
-    e-mail when they want one at once."""
-    if user is None:
+    e-mail when they want one at once; nothing for a deleted account either."""
+    if user is None or user.deleted_at is not None:
         return None
     proposal = data.pop("proposal", None)
     contribution = data.pop("contribution", None)

@@ -91,6 +91,9 @@ PAGES = [
     Page("accounts.forgot_password", "/compte/mot-de-passe-oublie", invalid={"email": "x"}),
     Page("accounts.reset_password", "/compte/reinitialiser/inconnu", status=400),
     Page("accounts.preferences", "/compte/preferences", LOGGED_IN),
+    Page("privacy.notice", "/confidentialite"),
+    Page("privacy.my_data", "/compte/mes-donnees", LOGGED_IN),
+    Page("privacy.delete_account", "/compte/supprimer", LOGGED_IN, invalid=EMPTY),
     Page("proposals.index", "/propositions"),
     Page("proposals.themes", "/ateliers"),
     Page("proposals.theme", "/ateliers/{theme.slug}"),
@@ -354,7 +357,8 @@ def test_every_html_page_of_the_matrix_is_visited():
     """A new page type in tests/test_permissions.py CASES needs its entry in PAGES."""
     from tests.test_permissions import CASES
 
-    not_html = {"main.healthz", "board.csv", "contributions.show"}  # contributions.show redirects
+    # contributions.show redirects; privacy.export is a JSON download
+    not_html = {"main.healthz", "board.csv", "contributions.show", "privacy.export"}
     endpoints = {
         endpoint
         for method, endpoint, url, _form, _expected in CASES

@@ -1,0 +1,202 @@
+"""Personal data: what the site holds about a person (their export), deleting an account,
+and purging guests' contact details and IP addresses after their retention period.
+
+The export and the summary walk the schema: every table with a column pointing to
+``user.id`` is included, so a new table that references people is exported without a
+change here (tests/test_privacy.py checks it).
+"""
+
+import enum
+import re
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from app import policy
+from app.extensions import db
+from app.models import (
+    Contribution,
+    EmailFrequency,
+    Follow,
+    MeetingRegistration,
+    Notification,
+    OutboxEmail,
+    PasswordResetToken,
+    Role,
+    User,
+    utcnow,
+)
+from app.passwords import verify_password
+from app.services import PermissionDenied, ServiceError
+
+# Never exported: secrets, and internals that say nothing about the person.
+_HIDDEN_COLUMN = re.compile(r"(_hash$|token|secret|^pseudonym_key$|^claimed_by$)")
+# Columns that hold an IP address, wherever they are; purged after IP_RETENTION_DAYS.
+IP_COLUMN = re.compile(r"(^|_)(ip|ip_address|remote_addr|remote_address)$")
+# Rows about the person that go when the account goes (the account row itself stays).
+_DELETED_WITH_ACCOUNT = (Follow, Notification, PasswordResetToken, MeetingRegistration)
+EXPORT_FORMAT = "voix-solidaires/mes-donnees/1"
+
+
+def _user_table() -> sa.Table:
+    return User.__table__
+
+
+def user_columns(table: sa.Table) -> list[sa.Column]:
+    """The columns of this table that point to a person's account."""
+    return [
+        column
+        for column in table.columns
+        if any(fk.column.table is _user_table() for fk in column.foreign_keys)
+    ]
+
+
+def tables_about_people() -> list[sa.Table]:
+    """Every table (but the accounts themselves) with a column pointing to an account."""
+    return [
+        table
+        for table in db.metadata.sorted_tables
+        if table is not _user_table() and user_columns(table)
+    ]
+
+
+def _value(value):
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _row(table: sa.Table, row) -> dict:
+    mapping = row._mapping
+    return {
+        column.name: _value(mapping[column])
+        for column in table.columns
+        if not _HIDDEN_COLUMN.search(column.name)
+    }
+
+
+def _about(table: sa.Table, user: User):
+    condition = sa.or_(*(column == user.id for column in user_columns(table)))
+    order = list(table.primary_key.columns) or list(table.columns)[:1]
+    return sa.select(table).where(condition).order_by(*order)
+
+
+def export_user_data(user: User) -> dict:
+    """Everything the site holds about this person, as JSON-ready data (one query a table)."""
+    account = db.session.execute(sa.select(_user_table()).where(User.id == user.id)).one()
+    data = {
+        "format": EXPORT_FORMAT,
+        "exported_at": _value(utcnow()),
+        "account": _row(_user_table(), account),
+        "organisations": [{"id": org.id, "name": org.name} for org in user.organisations],
+        "tables": {},
+    }
+    for table in tables_about_people():
+        rows = db.session.execute(_about(table, user)).all()
+        data["tables"][table.name] = [_row(table, row) for row in rows]
+    return data
+
+
+def data_summary(user: User) -> dict[str, int]:
+    """How many rows of each table are about this person, in one query."""
+    tables = tables_about_people()
+    counts = [
+        sa.select(sa.func.count()).select_from(_about(table, user).order_by(None).subquery())
+        for table in tables
+    ]
+    row = db.session.execute(sa.select(*(c.scalar_subquery() for c in counts))).one()
+    return {table.name: count for table, count in zip(tables, row, strict=True)}
+
+
+def delete_account(user: User, password: str, withdraw_contributions: bool) -> None:
+    """The person deletes their account: the row is emptied of everything personal and
+    kept, so their public contributions stay (shown as "Compte supprimé") unless withdrawn."""
+    if not policy.can_delete_account(user):
+        raise PermissionDenied
+    if not verify_password(user.password_hash, password or ""):
+        raise ServiceError(_("Ce mot de passe n’est pas le bon."))
+    if user.role is Role.ADMIN and _is_last_admin(user):
+        raise ServiceError(
+            _("Vous êtes le seul compte administrateur : nommez-en un autre avant de partir.")
+        )
+    now = utcnow()
+    if withdraw_contributions:
+        db.session.execute(
+            sa.update(Contribution)
+            .where(Contribution.author_id == user.id, Contribution.withdrawn_at.is_(None))
+            .values(withdrawn_at=now)
+        )
+    for model in _DELETED_WITH_ACCOUNT:
+        db.session.execute(sa.delete(model).where(model.user_id == user.id))
+    db.session.execute(  # e-mails not sent yet, or sent to this address: nothing left behind
+        sa.delete(OutboxEmail).where(
+            sa.or_(OutboxEmail.user_id == user.id, OutboxEmail.to_address == user.email)
+        )
+    )
+    _anonymise(user, now)
+    db.session.commit()
+    current_app.logger.info("account %s deleted", user.id)
+
+
+def _is_last_admin(user: User) -> bool:
+    others = sa.select(sa.func.count(User.id)).where(
+        User.role == Role.ADMIN, User.active.is_(True), User.id != user.id
+    )
+    return db.session.scalar(others) == 0
+
+
+def _anonymise(user: User, now: datetime) -> None:
+    user.organisations.clear()
+    # The e-mail is freed (the person may register again); the pseudonym too.
+    user.email = f"compte-{user.id}@supprime.invalid"
+    user.pseudonym = f"compte-supprime-{user.id}"
+    user.password_hash = "!"  # no password matches this
+    user.role = Role.PARTICIPANT
+    user.active = False
+    user.locale = None
+    user.email_frequency = EmailFrequency.NEVER
+    user.last_login_at = None
+    user.last_digest_at = None
+    user.deleted_at = now
+
+
+def ip_columns() -> list[tuple[sa.Table, sa.Column]]:
+    """Every column holding an IP address, in a table that records when its row was written."""
+    return [
+        (table, column)
+        for table in db.metadata.sorted_tables
+        for column in table.columns
+        if IP_COLUMN.search(column.name) and "created_at" in table.columns
+    ]
+
+
+def purge_personal_data(now: datetime | None = None, ip_tables=None) -> dict[str, int]:
+    """Forget guests' contact details and IP addresses older than their retention period."""
+    now = now or utcnow()
+    config = current_app.config
+    contact_limit = now - timedelta(days=config["GUEST_CONTACT_RETENTION_DAYS"])
+    guest_contacts = db.session.execute(
+        sa.update(Contribution)
+        .where(Contribution.guest_contact != "", Contribution.created_at < contact_limit)
+        .values(guest_contact="")
+    ).rowcount
+    ip_limit = now - timedelta(days=config["IP_RETENTION_DAYS"])
+    ip_addresses = 0
+    for table, column in ip_columns() if ip_tables is None else ip_tables:
+        # Emptied to NULL, or to "" when the column cannot be NULL.
+        kept, emptied = (column.is_not(None), None) if column.nullable else (column != "", "")
+        ip_addresses += db.session.execute(
+            sa.update(table)
+            .where(kept, table.c.created_at < ip_limit)
+            .values({column.name: emptied})
+        ).rowcount
+    db.session.commit()
+    counts = {"guest_contacts": guest_contacts, "ip_addresses": ip_addresses}
+    current_app.logger.info(
+        "privacy purge: %d guest contact(s), %d IP address(es) erased", guest_contacts, ip_addresses
+    )
+    return counts

@@ -1,0 +1,543 @@
+"""Personal data: the privacy notice, "my data" and its download, deleting an account,
+the retention purge, and no personal data in URLs."""
+
+import json
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import (
+    CharterVersion,
+    Commitment,
+    Contribution,
+    ContributionKind,
+    ContributionState,
+    Cosignature,
+    DisplayMode,
+    Flag,
+    FlagReason,
+    Follow,
+    Meeting,
+    MeetingRegistration,
+    Minutes,
+    MinutesAmendment,
+    MinutesState,
+    MinutesVersion,
+    ModerationAction,
+    ModerationDecision,
+    ModerationReason,
+    Notification,
+    NotificationKind,
+    OfficialResponse,
+    OrganisationKind,
+    OutboxEmail,
+    PasswordResetToken,
+    Position,
+    ProgressUpdate,
+    ResponseVersion,
+    StatusChange,
+    User,
+    utcnow,
+)
+from app.services.privacy import IP_COLUMN, ip_columns, purge_personal_data, tables_about_people
+from tests.conftest import PASSWORD, login
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def _contribution(author, proposal, body, state=ContributionState.PUBLISHED, **fields):
+    contribution = Contribution(
+        proposal=proposal,
+        kind=fields.pop("kind", ContributionKind.COMMENT),
+        author=author,
+        body=body,
+        state=state,
+        **fields,
+    )
+    db.session.add(contribution)
+    db.session.commit()
+    return contribution
+
+
+def _everything_of(user, tag, make_proposal, make_organisation):
+    """One row of each kind that points to this person, every text marked with the tag."""
+    association = make_organisation(OrganisationKind.ASSOCIATION, name=f"Asso {tag}")
+    institution = make_organisation(OrganisationKind.INSTITUTION, name=f"Institution {tag}")
+    user.organisations.append(association)
+    proposal = make_proposal(title=f"Proposition {tag}", author=user, organisation=association)
+    other_proposal = make_proposal(title=f"Autre proposition {tag}")
+    mine = _contribution(user, proposal, f"Commentaire {tag}")
+    theirs = _contribution(None, other_proposal, f"Invité {tag}", guest_name="Invité")
+    meeting = Meeting(
+        title=f"Réunion {tag}", starts_at=utcnow(), secretary=user, created_by_id=user.id
+    )
+    minutes = Minutes(
+        meeting=meeting,
+        state=MinutesState.VALIDATED,
+        amendments_until=date.today(),
+        validated_by_id=user.id,
+    )
+    response = OfficialResponse(
+        proposal=proposal,
+        institution=institution,
+        author=user,
+        position=Position.FAVOURABLE,
+        body=f"Réponse {tag}",
+    )
+    db.session.add_all([meeting, minutes, response])
+    db.session.flush()
+    db.session.add_all(
+        [
+            Flag(contribution=theirs, user=user, reason=FlagReason.SPAM, details=f"Signal {tag}"),
+            Follow(user=user, proposal=other_proposal),
+            Notification(user=user, kind=NotificationKind.REPLY, proposal=proposal),
+            OutboxEmail(user_id=user.id, to_address=user.email, subject=f"Mail {tag}", body="."),
+            PasswordResetToken(
+                user=user, token_hash=f"{tag}-hash".ljust(64, "0"), expires_at=utcnow()
+            ),
+            MeetingRegistration(meeting=meeting, user=user),
+            MinutesVersion(minutes=minutes, number=1, body=f"Compte rendu {tag}", author=user),
+            MinutesAmendment(
+                minutes=minutes,
+                author_id=user.id,
+                decided_by_id=user.id,
+                version_number=1,
+                passage="a",
+                proposed_text=f"Amendement {tag}",
+                reason=".",
+            ),
+            StatusChange(proposal=proposal, actor=user, to_status=proposal.status),
+            ProgressUpdate(proposal=proposal, author=user, body=f"Nouvelle {tag}"),
+            Cosignature(proposal=other_proposal, organisation=association, signed_by_id=user.id),
+            ResponseVersion(
+                response_id=response.id,
+                author_id=user.id,
+                position=Position.UNDER_STUDY,
+                body=f"Ancienne réponse {tag}",
+                written_at=utcnow(),
+            ),
+            ModerationDecision(
+                contribution=theirs,
+                moderator_id=user.id,
+                action=ModerationAction.APPROVE,
+                reason=ModerationReason.COMPLIANT,
+                from_state=ContributionState.PENDING,
+                to_state=ContributionState.PUBLISHED,
+            ),
+            CharterVersion(label=f"{tag}-1", published_by_id=user.id),
+            Commitment(response=response, action=f"Engagement {tag}", due_on=date(2031, 1, 1)),
+        ]
+    )
+    db.session.commit()
+    return mine
+
+
+# --- The privacy notice ---------------------------------------------------------------
+
+
+def test_the_notice_says_who_what_why_how_long_and_the_rights(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "PRIVACY_CONTACT", "dpo@reseau.example")
+    monkeypatch.setitem(app.config, "GUEST_CONTACT_RETENTION_DAYS", 180)
+    monkeypatch.setitem(app.config, "IP_RETENTION_DAYS", 7)
+    response = client.get("/confidentialite")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'href="mailto:dpo@reseau.example"' in html
+    assert "180 jours" in html
+    assert "7 jours" in html
+    for heading in ("Qui est responsable ?", "Pourquoi ?", "Qui voit quoi ?", "Vos droits"):
+        assert heading in html
+    assert "https://www.cnil.fr/fr/plaintes" in html
+    assert "Voir mes données" not in html  # only for people with an account
+
+
+@pytest.mark.parametrize("url", ["/", "/aide", "/propositions", "/compte/connexion"])
+def test_every_page_links_to_the_notice_in_its_footer(client, url):
+    html = client.get(url).get_data(as_text=True)
+    footer = html[html.index('<footer class="site-footer">') :]
+    assert 'href="/confidentialite"' in footer
+
+
+def test_help_pages_see_also_the_notice(client):
+    html = client.get("/aide/temoigner").get_data(as_text=True)
+    see_also = html[html.index('id="voir-aussi"') :]
+    assert 'href="/confidentialite"' in see_also
+
+
+# --- My data -------------------------------------------------------------------------
+
+
+def test_the_account_page_links_to_my_data(client, login_as):
+    login_as("participant")
+    html = client.get("/compte/preferences").get_data(as_text=True)
+    assert 'href="/compte/mes-donnees"' in html
+
+
+def test_my_data_counts_what_i_wrote(client, login_as, make_proposal):
+    me = login_as("participant")
+    proposal = make_proposal()
+    for n in range(3):
+        _contribution(me, proposal, f"Texte {n}")
+    _contribution(None, proposal, "D’un invité", guest_name="Ali")
+    html = client.get("/compte/mes-donnees").get_data(as_text=True)
+    assert "<td>Vos témoignages, commentaires et réponses</td><td>3</td>" in html
+    assert me.email in html
+    assert 'href="/compte/mes-donnees.json"' in html
+    assert 'href="/compte/supprimer"' in html
+
+
+def test_the_export_holds_all_of_mine_and_nothing_of_anyone_else(
+    client, make_user, make_proposal, make_organisation
+):
+    me = make_user("admin", email="moi@example.org", pseudonym="Moi-même")
+    other = make_user("admin", email="autre@example.org", pseudonym="Quelqu’un")
+    _everything_of(me, "MIEN", make_proposal, make_organisation)
+    _everything_of(other, "AUTRE", make_proposal, make_organisation)
+    login(client, me)
+    response = client.get("/compte/mes-donnees.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["Cache-Control"] == "no-store"
+    data = json.loads(response.get_data(as_text=True))
+    assert data["account"]["email"] == "moi@example.org"
+    assert "password_hash" not in data["account"]
+    assert data["organisations"] == [{"id": me.organisations[0].id, "name": "Asso MIEN"}]
+    # Every table that points to people, each with my row; a new one fails here first.
+    expected = {table.name for table in tables_about_people()}
+    assert set(data["tables"]) == expected
+    empty = {name for name, rows in data["tables"].items() if not rows}
+    assert empty == set()
+    contribution = data["tables"]["contribution"][0]
+    assert contribution["body"] == "Commentaire MIEN"
+    assert contribution["state"] == "published"
+    assert contribution["version"] == 1
+    text = response.get_data(as_text=True)
+    for secret in ("AUTRE", "autre@example.org", "Quelqu’un", me.password_hash, "MIEN-hash"):
+        assert secret not in text
+
+
+def test_the_export_is_only_for_a_logged_in_person(client):
+    response = client.get("/compte/mes-donnees.json")
+    assert response.status_code == 302
+    assert "/compte/connexion" in response.headers["Location"]
+
+
+# --- Deleting an account ---------------------------------------------------------------
+
+
+def _delete(client, password=PASSWORD, withdraw=False, confirm=True):
+    data = {"password": password}
+    if withdraw:
+        data["withdraw_contributions"] = "y"
+    if confirm:
+        data["confirm"] = "y"
+    return client.post("/compte/supprimer", data=data)
+
+
+@pytest.mark.parametrize(
+    ("password", "confirm", "message"),
+    [
+        ("pas-le-bon", True, "Ce mot de passe n’est pas le bon."),
+        ("", True, "Écrivez votre mot de passe."),
+        (PASSWORD, False, "Cochez la case pour confirmer."),
+    ],
+)
+def test_a_bad_deletion_form_deletes_nothing(client, login_as, password, confirm, message):
+    me = login_as("participant")
+    response = _delete(client, password, withdraw=True, confirm=confirm)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert re.search(r'<input [^>]*checked id="withdraw_contributions"', html)  # kept
+    db.session.expire_all()
+    assert db.session.get(User, me.id).deleted_at is None
+    assert client.get("/compte/preferences").status_code == 200  # still logged in
+
+
+@pytest.fixture
+def deleted_world(client, make_user, make_proposal, make_organisation):
+    """A participant with public, pending and anonymous contributions, a reply, a follow,
+    a notification, a registration and a membership; a moderator; an institution."""
+    association = make_organisation(OrganisationKind.ASSOCIATION)
+    me = make_user("association_member", organisation=association, email="partir@example.org")
+    moderator = make_user("moderator")
+    proposal = make_proposal(title="Des douches", author=me, organisation=association)
+    public = _contribution(me, proposal, "Mon témoignage public", kind=ContributionKind.TESTIMONY)
+    pending = _contribution(me, proposal, "Mon texte en attente", ContributionState.PENDING)
+    anonymous = _contribution(me, proposal, "Mon texte anonyme", display_mode=DisplayMode.ANONYMOUS)
+    other = make_user("participant", pseudonym="Voisine")
+    comment = _contribution(other, proposal, "Un commentaire de la voisine")
+    reply = _contribution(
+        me, proposal, "Ma réponse à la voisine", parent=comment, kind=ContributionKind.REPLY
+    )
+    meeting = Meeting(title="Groupe", starts_at=utcnow() + timedelta(days=3))
+    db.session.add_all(
+        [
+            Follow(user=me, proposal=proposal),
+            Notification(user=me, kind=NotificationKind.REPLY, proposal=proposal),
+            OutboxEmail(user_id=me.id, to_address=me.email, subject="Réponse", body="."),
+            MeetingRegistration(meeting=meeting, user=me),
+            StatusChange(proposal=proposal, actor=me, to_status=proposal.status, reason="Lancé"),
+        ]
+    )
+    db.session.commit()
+    return {
+        "me": me,
+        "pseudonym": me.pseudonym,
+        "moderator": moderator,
+        "proposal": proposal,
+        "public": public,
+        "pending": pending,
+        "anonymous": anonymous,
+        "reply": reply,
+    }
+
+
+def test_deleting_my_account_keeps_my_contributions_as_deleted_account(client, deleted_world):
+    w = deleted_world
+    me, pseudonym = w["me"], w["pseudonym"]
+    login(client, me)
+    response = _delete(client)
+    assert response.status_code == 302
+    assert "Votre compte est supprimé" in client.get("/").get_data(as_text=True)
+    # Logged out.
+    assert client.get("/compte/preferences").status_code == 302
+    db.session.expire_all()
+    user = db.session.get(User, me.id)
+    assert user.deleted_at is not None and not user.active
+    assert "partir" not in user.email.lower() and pseudonym not in user.pseudonym
+    assert user.organisations == []
+    for model in (Follow, Notification, OutboxEmail, MeetingRegistration):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0
+    # The contributions stay, attached to the emptied account.
+    assert db.session.get(Contribution, w["public"].id).author_id == me.id
+    assert db.session.get(Contribution, w["public"].id).withdrawn_at is None
+
+    html = client.get(f"/propositions/{w['proposal'].id}").get_data(as_text=True)
+    assert "Mon témoignage public" in html
+    assert "Ma réponse à la voisine" in html
+    assert "Compte supprimé" in html
+    assert "Mon texte anonyme" in html and "Anonyme" in html
+    assert pseudonym not in html
+
+    api = client.get(f"/api/v1/proposals/{w['proposal'].id}").get_json()
+    authors = [t["author"] for t in api["testimonies"]]
+    assert authors == ["Compte supprimé"]
+    assert pseudonym not in json.dumps(api, ensure_ascii=False)
+    assert any(change["by"] == "Compte supprimé" for change in api["timeline"])
+
+    login(client, w["moderator"])
+    queue = client.get("/moderation/").get_data(as_text=True)
+    assert "Mon texte en attente" in queue
+    assert "Compte supprimé" in queue
+    assert pseudonym not in queue
+
+
+def test_a_deleted_account_is_told_nothing_more(client, deleted_world):
+    w = deleted_world
+    login(client, w["me"])
+    assert _delete(client).status_code == 302
+    login(client, w["moderator"])
+    response = client.post(
+        f"/moderation/contributions/{w['pending'].id}/decision",
+        data={"action": "approve", "reason": "compliant", "version": "1"},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Contribution, w["pending"].id).state is ContributionState.PUBLISHED
+    assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(OutboxEmail.id))) == 0
+
+
+def test_the_email_of_a_deleted_account_is_free_again(client, deleted_world):
+    me = deleted_world["me"]
+    login(client, me)
+    assert _delete(client).status_code == 302
+    response = client.post("/compte/connexion", data={"email": me.email, "password": PASSWORD})
+    assert response.status_code == 200  # the old account cannot log in any more
+    response = client.post(
+        "/compte/inscription",
+        data={
+            "email": "partir@example.org",
+            "pseudonym": deleted_world["pseudonym"],
+            "password": "un-nouveau-départ",
+            "password_confirm": "un-nouveau-départ",
+            "accept_charter": "y",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    count = sa.select(sa.func.count(User.id)).where(User.email == "partir@example.org")
+    assert db.session.scalar(count) == 1
+
+
+def test_deleting_with_withdrawal_withdraws_every_contribution(client, deleted_world):
+    w = deleted_world
+    login(client, w["me"])
+    assert _delete(client, withdraw=True).status_code == 302
+    db.session.expire_all()
+    for key in ("public", "pending", "anonymous", "reply"):
+        assert db.session.get(Contribution, w[key].id).withdrawn_at is not None
+    html = client.get(f"/propositions/{w['proposal'].id}").get_data(as_text=True)
+    assert "Mon témoignage public" not in html
+    assert "Ma réponse à la voisine" not in html
+    assert "Un commentaire de la voisine" in html
+
+
+def test_a_deleted_moderator_stays_in_the_moderation_log(client, make_user, make_proposal):
+    moderator = make_user("moderator", pseudonym="Modératrice")
+    admin = make_user("admin")
+    contribution = _contribution(None, make_proposal(), "Un texte", guest_name="Ali")
+    db.session.add(
+        ModerationDecision(
+            contribution=contribution,
+            moderator=moderator,
+            action=ModerationAction.APPROVE,
+            reason=ModerationReason.COMPLIANT,
+            from_state=ContributionState.PENDING,
+            to_state=ContributionState.PUBLISHED,
+        )
+    )
+    db.session.commit()
+    login(client, moderator)
+    assert _delete(client).status_code == 302
+    login(client, admin)
+    html = client.get("/moderation/journal").get_data(as_text=True)
+    assert "Compte supprimé" in html
+    assert "Modératrice" not in html
+
+
+def test_the_last_admin_cannot_leave(client, login_as):
+    admin = login_as("admin")
+    response = _delete(client)
+    assert response.status_code == 200
+    assert "seul compte administrateur" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, admin.id).deleted_at is None
+
+
+# --- Retention -----------------------------------------------------------------------
+
+
+def _guest(proposal, contact, days_ago):
+    return _contribution(
+        None,
+        proposal,
+        "Un témoignage",
+        ContributionState.PUBLISHED,
+        kind=ContributionKind.TESTIMONY,
+        guest_name="Ali",
+        guest_contact=contact,
+        created_at=utcnow() - timedelta(days=days_ago),
+    )
+
+
+def test_the_purge_forgets_old_guest_contacts_only(app, make_proposal, monkeypatch, caplog):
+    monkeypatch.setitem(app.config, "GUEST_CONTACT_RETENTION_DAYS", 100)
+    proposal = make_proposal()
+    old = _guest(proposal, "ali@example.org", days_ago=101)
+    recent = _guest(proposal, "06 12 34 56 78", days_ago=99)
+    with caplog.at_level("INFO"):
+        result = app.test_cli_runner().invoke(args=["privacy", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "1 contact(s) d’invité effacé(s), 0 adresse(s) IP effacée(s)." in result.output
+    db.session.expire_all()
+    assert db.session.get(Contribution, old.id).guest_contact == ""
+    assert db.session.get(Contribution, old.id).guest_name == "Ali"  # shown with the text
+    assert db.session.get(Contribution, recent.id).guest_contact == "06 12 34 56 78"
+    assert "1 guest contact(s), 0 IP address(es) erased" in caplog.text
+    assert "ali@example.org" not in caplog.text
+
+
+def test_the_purge_forgets_old_ip_addresses(app, monkeypatch):
+    """No table stores an IP address yet; the purge empties any such column it is given."""
+    monkeypatch.setitem(app.config, "IP_RETENTION_DAYS", 30)
+    table = sa.Table(
+        "test_ip_log",
+        sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("ip_address", sa.String(45)),
+        sa.Column("created_at", sa.DateTime),
+    )
+    table.create(db.engine)
+    try:
+        now = utcnow()
+        with db.engine.begin() as connection:
+            connection.execute(
+                table.insert(),
+                [
+                    {"id": 1, "ip_address": "192.0.2.1", "created_at": now - timedelta(days=31)},
+                    {"id": 2, "ip_address": "192.0.2.2", "created_at": now - timedelta(days=29)},
+                ],
+            )
+        counts = purge_personal_data(ip_tables=[(table, table.c.ip_address)])
+        assert counts["ip_addresses"] == 1
+        rows = dict(db.session.execute(sa.select(table.c.id, table.c.ip_address)).all())
+        assert rows == {1: None, 2: "192.0.2.2"}
+    finally:
+        db.session.rollback()
+        table.drop(db.engine)
+
+
+def test_every_ip_column_is_purged():
+    named_like_ip = {
+        (table.name, column.name)
+        for table in db.metadata.sorted_tables
+        for column in table.columns
+        if IP_COLUMN.search(column.name) or "ip" in column.name.split("_")
+    }
+    purged = {(table.name, column.name) for table, column in ip_columns()}
+    assert named_like_ip == purged
+
+
+# --- No personal data in URLs ----------------------------------------------------------
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+
+
+def test_no_route_takes_personal_data(app):
+    personal = re.compile(r"mail|phone|telephone|contact|^name$|^nom$|(^|_)ip($|_)")
+    for rule in app.url_map.iter_rules():
+        assert not any(personal.search(arg) for arg in rule.arguments), rule.rule
+
+
+def test_no_template_puts_personal_data_in_a_url():
+    for path in TEMPLATES.rglob("*.html"):
+        source = path.read_text()
+        for call in re.findall(r"url_for\([^)]*\)", source):
+            assert not re.search(r"\b(email|guest_contact|contact)\s*=", call), (path, call)
+        assert not re.search(r"[?&](email|contact)=", source), path
+        for form in re.findall(r"<form[^>]*method=\"get\".*?</form>", source, re.S):
+            assert 'type="email"' not in form and 'name="email"' not in form, path
+    users = (TEMPLATES / "admin/users.html").read_text()
+    assert '<form method="post" class="filters" role="search">' in users
+
+
+def test_no_link_or_form_carries_an_email_address(client, make_user, make_proposal):
+    """Pages where e-mail addresses are shown: none ends up in a link or a form's action."""
+    admin = make_user("admin", email="admin.privee@example.org")
+    make_user("participant", email="personne.privee@example.org")
+    proposal = make_proposal()
+    _guest(proposal, "invite.prive@example.org", days_ago=1)
+    login(client, admin)
+    pages = [
+        "/",
+        "/compte/preferences",
+        "/compte/mes-donnees",
+        "/admin/utilisateurs",
+        f"/propositions/{proposal.id}",
+        "/moderation/",
+        "/notifications/",
+    ]
+    responses = [client.get(url) for url in pages]
+    responses.append(client.post("/admin/utilisateurs", data={"q": "personne.privee@"}))
+    for response in responses:
+        html = response.get_data(as_text=True)
+        for url in re.findall(r'(?:href|action|src)="([^"]*)"', html):
+            if not url.startswith("mailto:"):
+                assert not EMAIL.search(url), url
+    assert "personne.privee@example.org" in responses[-1].get_data(as_text=True)
