@@ -4,6 +4,7 @@ Choose one with ``VOIX_CONFIG`` (development, testing, production); development 
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -27,8 +28,33 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Flask-Login's remember cookie is never set (see app/sessions.py); configured anyway.
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    # Server-side login sessions (app/services/sessions.py). A session ends when its row is
+    # revoked (logout, "déconnecter mes autres sessions", password reset, blocked account),
+    # after SESSION_IDLE_MINUTES without a request, or SESSION_ABSOLUTE_HOURS after login.
+    # "Rester connecté·e" trades the inactivity limit for a longer absolute lifetime,
+    # SESSION_REMEMBER_HOURS, and a cookie that outlives the browser for as long.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+    SESSION_REMEMBER_HOURS = int(os.environ.get("SESSION_REMEMBER_HOURS", str(24 * 14)))
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_REMEMBER_HOURS)
+    SESSION_TOUCH_SECONDS = 60  # last activity is written at most once a minute
+
+    # Response headers (app/security.py). No inline script or style anywhere: templates
+    # use static files and classes only (tests/test_security_headers.py checks them).
+    CONTENT_SECURITY_POLICY = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
+        "object-src 'none'"
+    )
+    PERMISSIONS_POLICY = (
+        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+        "microphone=(), payment=(), usb=()"
+    )
+    HSTS = None  # production only: the development server speaks plain HTTP
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
     BABEL_DEFAULT_LOCALE = "fr"
@@ -129,8 +155,17 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     """Production: PostgreSQL, secrets from the environment, secure cookies."""
 
+    # The __Host- prefix makes browsers refuse the cookie unless it is Secure, on path "/"
+    # and without a Domain: no subdomain or plain-HTTP page can set or overwrite it.
+    SESSION_COOKIE_NAME = "__Host-session"
     SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
+    REMEMBER_COOKIE_NAME = "__Host-remember_token"
     REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_PATH = "/"
+    REMEMBER_COOKIE_DOMAIN = None
+    HSTS = "max-age=63072000; includeSubDomains"
     PREFERRED_URL_SCHEME = "https"
     DEMO_DATA_ALLOWED = False
 

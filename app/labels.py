@@ -164,3 +164,11 @@ WRITING_LANGUAGES = {
     "so": "Soomaali",
     "bn": "বাংলা",
 }
+
+
+def device_label(user_session) -> str:
+    """ "Firefox sur Android": what the "Mes sessions" list calls a logged-in device."""
+    browser = user_session.browser or _l("Navigateur inconnu")
+    if user_session.platform:
+        return _l("%(browser)s sur %(system)s", browser=browser, system=user_session.platform)
+    return str(browser)

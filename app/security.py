@@ -1,12 +1,46 @@
-"""Response headers every page gets."""
+"""Response headers every page gets, and who may keep a copy of a page.
 
-from flask import Flask
+The policies themselves are in config.py (CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY,
+HSTS); HSTS is sent by the production configuration only.
+"""
+
+from flask import Flask, current_app, request
+from flask_login import current_user
+
+# Pages with a form to fill in or personal data, even for a visitor: never stored by a cache
+# (a shared computer's browser, a proxy). Pages for a logged-in person are never stored either.
+NO_STORE_ENDPOINTS = frozenset(
+    {
+        "contributions.testify",
+        "contributions.receipt",
+        "notifications.unsubscribe",
+    }
+)
+NO_STORE_BLUEPRINTS = frozenset({"accounts"})
+
+
+def _is_private() -> bool:
+    if request.endpoint == "static":
+        return False
+    if request.endpoint in NO_STORE_ENDPOINTS or request.blueprint in NO_STORE_BLUEPRINTS:
+        return True
+    return current_user.is_authenticated
 
 
 def init_app(app: Flask) -> None:
     @app.after_request
     def _headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        config = current_app.config
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", config["CONTENT_SECURITY_POLICY"])
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", config["PERMISSIONS_POLICY"])
+        if config["HSTS"]:
+            headers.setdefault("Strict-Transport-Security", config["HSTS"])
+        if _is_private():
+            headers["Cache-Control"] = "no-store"
+            headers.pop("Expires", None)
         return response

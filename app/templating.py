@@ -48,6 +48,7 @@ def init_app(app: Flask) -> None:
         author_label=labels.author_label,
         position_label=labels.position_label,
         commitment_state_label=labels.commitment_state_label,
+        device_label=labels.device_label,
         moderation_queue_count=queries.moderation_queue_count,
         unread_notifications=lambda: unread_count(current_user),
     )

@@ -185,6 +185,13 @@ CASES = [
         dict.fromkeys(ROLES, BAD),
     ),
     ("GET", "accounts.preferences", "/compte/preferences", None, LOGGED_IN),
+    (
+        "POST",
+        "accounts.end_other_sessions",
+        "/compte/sessions/deconnecter-les-autres",
+        None,
+        REDIRECTS,
+    ),
     ("GET", "proposals.index", "/propositions", None, PUBLIC),
     ("GET", "proposals.themes", "/ateliers", None, PUBLIC),
     ("GET", "proposals.theme", "/ateliers/{theme.slug}", None, PUBLIC),

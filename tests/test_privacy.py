@@ -41,6 +41,7 @@ from app.models import (
     ResponseVersion,
     StatusChange,
     User,
+    UserSession,
     utcnow,
 )
 from app.services.privacy import IP_COLUMN, ip_columns, purge_personal_data, tables_about_people
@@ -336,6 +337,17 @@ def test_deleting_my_account_keeps_my_contributions_as_deleted_account(client, d
     assert "Mon texte en attente" in queue
     assert "Compte supprimé" in queue
     assert pseudonym not in queue
+
+
+def test_deleting_my_account_logs_out_my_other_devices(app, client, deleted_world):
+    phone = app.test_client()
+    login(phone, deleted_world["me"])
+    assert phone.get("/compte/preferences").status_code == 200
+    login(client, deleted_world["me"])
+    assert _delete(client).status_code == 302
+    assert phone.get("/compte/preferences").status_code == 302
+    count = sa.select(sa.func.count()).select_from(UserSession)
+    assert db.session.scalar(count.where(UserSession.user_id == deleted_world["me"].id)) == 0
 
 
 def test_a_deleted_account_is_told_nothing_more(client, deleted_world):

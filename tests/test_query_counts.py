@@ -167,3 +167,30 @@ def test_responses_do_not_add_queries(client, url, make_proposal, make_organisat
     _answer_all(small, few, 1)
     _answer_all(large, many, 5)
     assert _count(client, url.format(id=small.id)) == _count(client, url.format(id=large.id))
+
+
+def test_account_page_queries_do_not_grow_with_sessions(client, make_user):
+    from app.services.sessions import open_session
+    from tests.conftest import login
+
+    user = make_user("association_member")
+    login(client, user)
+    small = _count(client, "/compte/preferences")
+    for _ in range(20):  # twenty other devices
+        open_session(user, remember=False, user_agent="Mozilla/5.0 (Android 14) Firefox/128.0")
+    large = _count(client, "/compte/preferences")
+    assert small == large
+    assert large <= 8
+
+
+def test_a_logged_in_request_writes_nothing(client, make_user):
+    """The session's last activity is written at most once a minute, not on every request."""
+    from tests.conftest import login
+
+    login(client, make_user())
+    client.get("/")
+    with count_queries() as statements:
+        assert client.get("/propositions").status_code == 200
+    writes = [s for s in statements if s.lstrip().split()[0].upper() in {"INSERT", "UPDATE"}]
+    assert writes == []
+    assert statements  # the session was checked in the database

@@ -11,7 +11,8 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_babel import ngettext
+from flask_login import current_user, login_required, logout_user
 
 from app.accounts.forms import (
     ForgotPasswordForm,
@@ -22,18 +23,14 @@ from app.accounts.forms import (
 )
 from app.extensions import limiter
 from app.navigation import safe_next
-from app.services import accounts
+from app.services import accounts, sessions
+from app.sessions import current_session, start_session
 
 bp = Blueprint("accounts", __name__, url_prefix="/compte")
 
 
 def _start_session(user, remember: bool = False) -> None:
-    """A fresh session at login: nothing from before survives (no fixation)."""
-    locale = session.get("locale")
-    session.clear()
-    if locale:
-        session["locale"] = locale
-    login_user(user, remember=remember)
+    start_session(user, request.user_agent.string, remember=remember)
 
 
 @bp.route("/inscription", methods=["GET", "POST"])
@@ -70,7 +67,8 @@ def login():
 
 @bp.post("/deconnexion")
 def logout():
-    """Log out (POST only, with the CSRF token)."""
+    """Log out (POST only, with the CSRF token): the session ends on the server too."""
+    sessions.revoke(current_session())
     logout_user()
     session.clear()
     flash(_("Vous êtes déconnecté·e."), "info")
@@ -117,4 +115,28 @@ def preferences():
         session.pop("locale", None)
         flash(_("Vos préférences sont enregistrées."), "success")
         return redirect(url_for("accounts.preferences"))
-    return render_template("accounts/preferences.html", form=form)
+    return render_template(
+        "accounts/preferences.html",
+        form=form,
+        sessions=sessions.active_sessions(current_user, first=current_session()),
+        this_session=current_session(),
+    )
+
+
+@bp.post("/sessions/deconnecter-les-autres")
+@login_required
+def end_other_sessions():
+    """Log out every other device of this account (POST, with the CSRF token)."""
+    ended = sessions.revoke_sessions(current_user, keep=current_session())
+    if ended:
+        flash(
+            ngettext(
+                "%(num)d autre session est déconnectée.",
+                "%(num)d autres sessions sont déconnectées.",
+                ended,
+            ),
+            "success",
+        )
+    else:
+        flash(_("Aucune autre session n’était ouverte."), "info")
+    return redirect(url_for("accounts.preferences"))

@@ -45,6 +45,7 @@ from app.models.response import (
     Position,
     ResponseVersion,
 )
+from app.models.session import UserSession
 from app.models.theme import Theme
 from app.models.user import EmailFrequency, PasswordResetToken, Role, User
 
@@ -91,6 +92,7 @@ __all__ = [
     "StatusChange",
     "Theme",
     "User",
+    "UserSession",
     "meeting_proposal",
     "membership",
     "organisation_theme",

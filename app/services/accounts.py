@@ -13,6 +13,7 @@ from app.models import EmailFrequency, PasswordResetToken, Role, User, utcnow
 from app.models.user import pseudonym_key
 from app.passwords import dummy_verify, hash_password, needs_rehash, verify_password
 from app.services.charter import current_label
+from app.services.sessions import revoke_sessions
 
 CHARTER_VERSION = "2015-1"  # the first version, created by the migrations
 
@@ -106,7 +107,10 @@ def valid_reset_token(token: str) -> PasswordResetToken | None:
 
 
 def reset_password(token: str, new_password: str) -> User | None:
-    """Set a new password with a reset link, which is then spent (with every other one)."""
+    """Set a new password with a reset link, which is then spent (with every other one).
+
+    Every session of the account ends: whoever knew the old password is logged out.
+    """
     row = valid_reset_token(token)
     if row is None:
         return None
@@ -118,6 +122,7 @@ def reset_password(token: str, new_password: str) -> User | None:
         .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
         .values(used_at=now)
     )
+    revoke_sessions(user, commit=False)
     db.session.commit()
     return user
 

@@ -9,6 +9,7 @@ from app import policy
 from app.extensions import db
 from app.models import Organisation, OrganisationKind, Role, Theme, User
 from app.services import PermissionDenied
+from app.services.sessions import revoke_sessions
 
 ORGANISATION_FIELDS = (
     "name",
@@ -78,6 +79,8 @@ def update_user(
     user.organisations = list(
         db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(organisation_ids)))
     )
+    if not active:  # a blocked account is logged out everywhere, now
+        revoke_sessions(user, commit=False)
     db.session.commit()
     return user
 

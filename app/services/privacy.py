@@ -26,6 +26,7 @@ from app.models import (
     PasswordResetToken,
     Role,
     User,
+    UserSession,
     utcnow,
 )
 from app.passwords import verify_password
@@ -36,7 +37,14 @@ _HIDDEN_COLUMN = re.compile(r"(_hash$|token|secret|^pseudonym_key$|^claimed_by$)
 # Columns that hold an IP address, wherever they are; purged after IP_RETENTION_DAYS.
 IP_COLUMN = re.compile(r"(^|_)(ip|ip_address|remote_addr|remote_address)$")
 # Rows about the person that go when the account goes (the account row itself stays).
-_DELETED_WITH_ACCOUNT = (Follow, Notification, PasswordResetToken, MeetingRegistration)
+# Login sessions go too: every device is logged out.
+_DELETED_WITH_ACCOUNT = (
+    Follow,
+    Notification,
+    PasswordResetToken,
+    MeetingRegistration,
+    UserSession,
+)
 EXPORT_FORMAT = "voix-solidaires/mes-donnees/1"
 
 

@@ -1,0 +1,62 @@
+"""No state change on GET: every GET route of the permission matrix, visited in turn by a
+logged-in person of each role, leaves every row of every table as it was (a session's
+throttled last activity aside)."""
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from tests.test_permissions import CASES, _act_as, _fill
+
+GET_CASES = [case for case in CASES if case[0] == "GET"]
+# Written at most once a minute by any request of a logged-in person: app/sessions.py.
+MAY_CHANGE = {("user_session", "last_seen_at")}
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every column of every row of every table."""
+    db.session.expire_all()
+    tables = {}
+    for table in db.metadata.sorted_tables:
+        columns = [c for c in table.columns if (table.name, c.name) not in MAY_CHANGE]
+        rows = db.session.execute(sa.select(*columns).order_by(*table.primary_key.columns))
+        tables[table.name] = [tuple(row) for row in rows]
+    return tables
+
+
+def changes(before: dict, after: dict) -> list[str]:
+    return [name for name in before if before[name] != after[name]]
+
+
+@pytest.fixture
+def world(make_organisation, make_theme, make_proposal, make_user):
+    from tests.test_permissions import add_minutes, build_world
+
+    built = build_world(make_organisation, make_theme, make_proposal, make_user)
+    add_minutes(built)
+    return built
+
+
+@pytest.mark.parametrize(
+    "role", ["participant", "association_member", "moderator", "institution_rep", "admin"]
+)
+def test_get_requests_change_nothing(client, world, make_user, role):
+    _act_as(client, role, world, make_user)
+    client.get("/")  # the login's own writes are done
+    before = snapshot()
+    assert before["user_session"], "the person is logged in with a server-side session"
+    changed = []
+    for _method, endpoint, url, _form, _expected in GET_CASES:
+        client.get(_fill(world, url, None)[0])
+        after = snapshot()
+        changed += [f"{endpoint} {url}: {table}" for table in changes(before, after)]
+        before = after
+    assert changed == []
+
+
+def test_the_snapshot_sees_a_change(client, world, make_user):
+    """The comparison above would notice a GET that wrote something."""
+    _act_as(client, "participant", world, make_user)
+    before = snapshot()
+    client.post(f"/propositions/{world['proposal'].id}/suivre")
+    assert changes(before, snapshot()) == ["follow"]
