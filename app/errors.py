@@ -63,7 +63,7 @@ def _too_many_requests(error: TooManyRequests):
     if request.path.startswith("/api/"):
         response = _render(429)
     else:
-        html = render_template("errors/too_many_requests.html", minutes=math.ceil(seconds / 60))
+        html = render_template("errors/too_many_requests.html", minutes=max(1, round(seconds / 60)))
         response = (html, 429)
     response = make_response(response)
     response.headers["Retry-After"] = str(seconds)

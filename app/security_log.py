@@ -23,7 +23,7 @@ MAX_VALUE_LENGTH = 200
 
 def clean(value: object) -> str:
     """A value safe on one log line: line breaks and other control characters escaped."""
-    text = str(value).translate(_ESCAPES)
+    text = str(value).replace("\\", "\\\\").translate(_ESCAPES)
     text = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
     if len(text) > MAX_VALUE_LENGTH:
         text = text[:MAX_VALUE_LENGTH] + "…"
@@ -40,7 +40,9 @@ def email_hash(email: str) -> str:
 def _context() -> dict[str, object]:
     if not has_request_context():
         return {}
-    fields: dict[str, object] = {"ip": request.remote_addr or "-", "path": request.path}
+    # The route's pattern rather than the path: a reset link's token stays out of the log.
+    path = request.url_rule.rule if request.url_rule is not None else request.path
+    fields: dict[str, object] = {"ip": request.remote_addr or "-", "path": path}
     if current_user and current_user.is_authenticated:
         fields["user_id"] = current_user.get_id()
     return fields
