@@ -61,7 +61,7 @@ def _logged_in(_app, user) -> None:
 
 
 def _logged_out(_app, user) -> None:
-    security_event("logout", target_user_id=user.id if user else None)
+    security_event("logout", target_user_id=getattr(user, "id", None))  # anonymous: none
 
 
 def init_app(app: Flask) -> None:
