@@ -45,9 +45,9 @@ def _limits():
     return parse(cfg["LOGIN_ACCOUNT_IP_RATE_LIMIT"]), parse(cfg["LOGIN_ACCOUNT_RATE_LIMIT"])
 
 
-def _refuse(item, *identifiers: str) -> None:
-    reset_at, _remaining = limiter.limiter.get_window_stats(item, *identifiers)
-    security_event("rate_limited", limit="login-account", account=identifiers[-1])
+def _refuse(item, prefix: str, scope: str, account: str, *more: str) -> None:
+    reset_at, _remaining = limiter.limiter.get_window_stats(item, prefix, scope, account, *more)
+    security_event("rate_limited", limit=scope, account=account)
     raise TooManyRequests(retry_after=max(1, int(reset_at - time.time()) + 1))
 
 

@@ -122,3 +122,12 @@ def test_rate_limit_hits_are_logged(client, seclog):
         client.post("/compte/connexion", data=data)
     [line] = seclog("rate_limited")
     assert 'path="/compte/connexion"' in line and "10 per 1 minute" in line
+
+
+def test_per_account_refusals_are_logged_with_the_account_hash(client, make_user, seclog):
+    user = make_user(email="lea@example.org")
+    for _ in range(6):
+        client.post("/compte/connexion", data={"email": user.email, "password": "faux essai"})
+    [line] = seclog("rate_limited")
+    assert 'limit="login-account-ip"' in line
+    assert f'account="{email_hash(user.email)}"' in line
