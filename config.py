@@ -68,6 +68,12 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "20 per hour")
     RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per 15 minutes")
+    # Failed logins per account (see app/login_throttle.py): strictly per account and
+    # address, loosely per account alone except from an address its owner logged in from.
+    LOGIN_ACCOUNT_IP_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_IP_RATE_LIMIT", "5 per 15 minutes")
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "30 per hour")
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
+    LOGIN_KNOWN_ADDRESS_DAYS = int(os.environ.get("LOGIN_KNOWN_ADDRESS_DAYS", "30"))
 
     # Outgoing e-mail: "smtp" when MAIL_SERVER is set, else printed on the "console";
     # MAIL_BACKEND forces one ("memory" keeps them in app.extensions["mail_outbox"]).

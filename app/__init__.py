@@ -46,12 +46,22 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     _init_extensions(app)
     _register_blueprints(app)
-    from app import charter_gate, cli, errors, outbox, security, sessions, templating
+    from app import (
+        charter_gate,
+        cli,
+        errors,
+        outbox,
+        security,
+        security_log,
+        sessions,
+        templating,
+    )
 
     errors.init_app(app)
     outbox.init_app(app)
     security.init_app(app)
     sessions.init_app(app)
+    security_log.init_app(app)
     charter_gate.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from app.mail import links_configured
+from app.password_policy import password_problem
 from app.services import ServiceError
 from app.services.accounts import create_admin, find_user_by_email, pseudonym_taken
 from app.services.notifications import deliver_outbox, new_sender_id, queue_digests
@@ -83,8 +84,9 @@ def create_admin_command(email: str, pseudonym: str, password: str) -> None:
         raise click.BadParameter("Un compte existe déjà avec cette adresse.", param_hint="--email")
     if pseudonym_taken(pseudonym):
         raise click.BadParameter("Ce pseudonyme est déjà pris.", param_hint="--pseudonym")
-    if len(password) < 8:
-        raise click.BadParameter("Au moins 8 caractères.", param_hint="--password")
+    problem = password_problem(password, email=email, pseudonym=pseudonym)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
     user = create_admin(email, pseudonym, password)
     click.echo(f"Compte administrateur créé : {user.email} ({user.pseudonym}).")
 

@@ -1,12 +1,17 @@
 """Error pages in French, never a stack trace."""
 
-from flask import Flask, jsonify, render_template, request
+import math
+import time
+
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, TooManyRequests
 
-from app.extensions import db
+from app.extensions import db, limiter
+from app.security_log import security_event
 from app.services import PermissionDenied, ServiceError
 
 MESSAGES = {
@@ -40,6 +45,31 @@ def _render(code: int, detail: str | None = None):
     )
 
 
+def _retry_after(error: TooManyRequests) -> int:
+    """Seconds until the breached limit lets requests through again (at least 1)."""
+    if isinstance(error, RateLimitExceeded) and limiter.current_limit is not None:
+        return max(1, math.ceil(limiter.current_limit.reset_at - time.time()))
+    retry_after = getattr(error, "retry_after", None)
+    if isinstance(retry_after, int):
+        return max(1, retry_after)
+    return 60
+
+
+def _too_many_requests(error: TooManyRequests):
+    """429 with ``Retry-After``: a page in French, or JSON under /api."""
+    seconds = _retry_after(error)
+    if isinstance(error, RateLimitExceeded):  # per-account refusals are logged where raised
+        security_event("rate_limited", limit=str(getattr(error.limit, "limit", "")))
+    if request.path.startswith("/api/"):
+        response = _render(429)
+    else:
+        html = render_template("errors/too_many_requests.html", minutes=max(1, round(seconds / 60)))
+        response = (html, 429)
+    response = make_response(response)
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
@@ -55,10 +85,15 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(PermissionDenied)
     def permission_denied(_error):
+        security_event("authorization_failed", status=403, method=request.method)
         return _render(403)
+
+    app.register_error_handler(TooManyRequests, _too_many_requests)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 403:
+            security_event("authorization_failed", status=403, method=request.method)
         return _render(error.code or 500)
 
     @app.errorhandler(Exception)

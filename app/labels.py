@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from app.models import (
+    AuditAction,
     CommitmentState,
     ContributionState,
     FlagReason,
@@ -172,3 +173,24 @@ def device_label(user_session) -> str:
     if user_session.platform:
         return _l("%(browser)s sur %(system)s", browser=browser, system=user_session.platform)
     return str(browser)
+
+
+AUDIT_ACTION_LABELS = {
+    AuditAction.ORGANISATION_CREATED: _l("Organisation créée"),
+    AuditAction.ORGANISATION_UPDATED: _l("Organisation modifiée"),
+    AuditAction.ORGANISATION_VERIFIED: _l("Institution vérifiée"),
+    AuditAction.ORGANISATION_UNVERIFIED: _l("Vérification retirée"),
+    AuditAction.USER_ROLE_CHANGED: _l("Rôle changé"),
+    AuditAction.USER_BLOCKED: _l("Compte bloqué"),
+    AuditAction.USER_UNBLOCKED: _l("Compte débloqué"),
+    AuditAction.USER_MEMBERSHIPS_CHANGED: _l("Appartenances changées"),
+    AuditAction.ADMIN_CREATED: _l("Administrateur·rice créé·e (ligne de commande)"),
+    AuditAction.THEME_CREATED: _l("Atelier créé"),
+    AuditAction.THEME_UPDATED: _l("Atelier modifié"),
+    AuditAction.CHARTER_PUBLISHED: _l("Charte publiée"),
+    AuditAction.IDENTITY_VIEWED: _l("Identité d’une contribution protégée consultée"),
+}
+
+
+def audit_action_label(action) -> str:
+    return str(AUDIT_ACTION_LABELS[action])

@@ -45,6 +45,7 @@ def init_app(app: Flask) -> None:
         flag_reason_label=labels.flag_reason_label,
         moderation_action_label=labels.moderation_action_label,
         moderation_reason_label=labels.moderation_reason_label,
+        audit_action_label=labels.audit_action_label,
         author_label=labels.author_label,
         position_label=labels.position_label,
         commitment_state_label=labels.commitment_state_label,

@@ -305,6 +305,8 @@ CASES = [
         ADMIN_POST,
     ),
     ("GET", "admin.themes", "/admin/ateliers", None, ADMIN_ONLY),
+    ("GET", "admin.audit_log", "/admin/journal", None, ADMIN_ONLY),
+    ("GET", "admin.audit_log", "/admin/journal?action=user_blocked", None, ADMIN_ONLY),
     ("GET", "admin.theme", "/admin/ateliers/{theme.id}", None, ADMIN_ONLY),
     (
         "POST",

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import (
+    AuditAction,
+    AuditEvent,
     CharterVersion,
     Commitment,
     Contribution,
@@ -131,6 +133,7 @@ def _everything_of(user, tag, make_proposal, make_organisation):
             ),
             CharterVersion(label=f"{tag}-1", published_by_id=user.id),
             Commitment(response=response, action=f"Engagement {tag}", due_on=date(2031, 1, 1)),
+            AuditEvent(actor=user, action=AuditAction.THEME_CREATED, target_type="theme"),
         ]
     )
     db.session.commit()

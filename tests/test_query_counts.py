@@ -194,3 +194,62 @@ def test_a_logged_in_request_writes_nothing(client, make_user):
     writes = [s for s in statements if s.lstrip().split()[0].upper() in {"INSERT", "UPDATE"}]
     assert writes == []
     assert statements  # the session was checked in the database
+
+
+def _audit_rows(n, actors):
+    from app.models import AuditAction, AuditEvent
+
+    for i in range(n):
+        db.session.add(
+            AuditEvent(
+                actor=actors[i % len(actors)],
+                action=list(AuditAction)[i % len(AuditAction)],
+                target_type="user",
+                target_id=actors[0].id,
+                details={"fields": ["name"]},
+            )
+        )
+    db.session.commit()
+
+
+def test_audit_log_query_count_does_not_grow(client, make_user):
+    from tests.conftest import login
+
+    admin = make_user("admin")
+    actors = [admin, *[make_user("moderator") for _ in range(5)]]
+    login(client, admin)
+    _audit_rows(5, actors)
+    small = _count(client, "/admin/journal")
+    _audit_rows(200, actors)
+    assert _count(client, "/admin/journal") == small <= 8
+
+
+def test_moderation_queue_audit_rows_do_not_add_queries(client, make_user, make_proposal):
+    """Each protected identity shown leaves a row; all rows go in one insert."""
+    from app.models import Contribution, ContributionKind, ContributionState, DisplayMode
+    from tests.conftest import login
+
+    moderator = make_user("moderator")
+    login(client, moderator)
+    proposal = make_proposal()
+
+    def pending(n):
+        for i in range(n):
+            author = make_user("participant")
+            db.session.add(
+                Contribution(
+                    proposal=proposal,
+                    kind=ContributionKind.TESTIMONY,
+                    author=author if i % 2 else None,
+                    guest_contact="" if i % 2 else f"invite{i}@example.org",
+                    display_mode=DisplayMode.ANONYMOUS,
+                    body="Texte",
+                    state=ContributionState.PENDING,
+                )
+            )
+        db.session.commit()
+
+    pending(2)
+    small = _count(client, "/moderation/")
+    pending(20)
+    assert _count(client, "/moderation/") == small

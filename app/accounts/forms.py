@@ -22,22 +22,30 @@ from wtforms.validators import (
 )
 
 from app.models import EmailFrequency
+from app.password_policy import MAX_LENGTH, MIN_LENGTH, password_problem
 from app.services.accounts import find_user_by_email, pseudonym_taken
 
-PASSWORD_HINT = _l("Au moins 8 caractères. Une phrase facile à retenir convient très bien.")
+PASSWORD_HINT = _l(
+    "Entre %(min)d et %(max)d caractères, tous les caractères sont permis. "
+    "Une phrase facile à retenir convient très bien.",
+    min=MIN_LENGTH,
+    max=MAX_LENGTH,
+)
 
 
 def _password_field(label):
+    """A new password; the form's ``validate_password`` applies the password policy."""
     return PasswordField(
         label,
-        validators=[
-            DataRequired(_l("Choisissez un mot de passe.")),
-            Length(
-                min=8, max=128, message=_l("Le mot de passe doit faire entre 8 et 128 caractères.")
-            ),
-        ],
+        validators=[DataRequired(_l("Choisissez un mot de passe."))],
         description=PASSWORD_HINT,
     )
+
+
+def _check_password(field, email: str = "", pseudonym: str = "") -> None:
+    problem = password_problem(field.data, email=email or "", pseudonym=pseudonym or "")
+    if problem:
+        raise ValidationError(problem)
 
 
 class RegistrationForm(FlaskForm):
@@ -83,6 +91,9 @@ class RegistrationForm(FlaskForm):
         if pseudonym_taken(field.data):
             raise ValidationError(_l("Ce pseudonyme est déjà pris. Choisissez-en un autre."))
 
+    def validate_password(self, field):
+        _check_password(field, self.email.data, self.pseudonym.data)
+
 
 class LoginForm(FlaskForm):
     email = EmailField(
@@ -105,6 +116,12 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
+    """A new password for ``account`` (whose e-mail and pseudonym it may not be)."""
+
+    def __init__(self, account=None, **kwargs):
+        super().__init__(**kwargs)
+        self.account = account
+
     password = _password_field(_l("Nouveau mot de passe"))
     password_confirm = PasswordField(
         _l("Confirmez le nouveau mot de passe"),
@@ -113,6 +130,12 @@ class ResetPasswordForm(FlaskForm):
             EqualTo("password", _l("Les deux mots de passe ne sont pas identiques.")),
         ],
     )
+
+    def validate_password(self, field):
+        account = self.account
+        _check_password(
+            field, account.email if account else "", account.pseudonym if account else ""
+        )
 
 
 EMAIL_FREQUENCY_CHOICES = [

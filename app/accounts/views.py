@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 
+from app import login_throttle
 from app.accounts.forms import (
     ForgotPasswordForm,
     LoginForm,
@@ -56,11 +57,14 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        login_throttle.check(form.email.data)  # 429 while this account is being guessed at
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
+            login_throttle.succeeded(form.email.data)
             _start_session(user, remember=form.remember.data)
             flash(_("Vous êtes connecté·e."), "success")
             return redirect(safe_next(request.args.get("next")))
+        login_throttle.failed(form.email.data)
         form.password.errors.append(_("Adresse e-mail ou mot de passe incorrect."))
     return render_template("accounts/login.html", form=form)
 
@@ -93,9 +97,10 @@ def forgot_password():
 @limiter.limit(lambda: current_app.config["RESET_RATE_LIMIT"], methods=["POST"])
 def reset_password(token: str):
     """Choose a new password through the e-mailed link."""
-    if accounts.valid_reset_token(token) is None:
+    row = accounts.valid_reset_token(token)
+    if row is None:
         return render_template("accounts/reset_invalid.html"), 400
-    form = ResetPasswordForm()
+    form = ResetPasswordForm(account=row.user)
     if form.validate_on_submit():
         accounts.reset_password(token, form.password.data)
         flash(_("Votre mot de passe est changé. Vous pouvez vous connecter."), "success")

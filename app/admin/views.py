@@ -1,17 +1,19 @@
 """Administration: organisations and their verification, roles and memberships, workshops."""
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy
 from app.admin.forms import CharterForm, OrganisationForm, ThemeForm, UserForm
 from app.extensions import db
-from app.models import Organisation, OrganisationKind, Role, Theme, User
+from app.labels import AUDIT_ACTION_LABELS
+from app.models import AuditAction, Organisation, OrganisationKind, Role, Theme, User
 from app.pagination import paginate
 from app.services import PermissionDenied, ServiceError
 from app.services import admin as service
+from app.services import audit as audit_service
 from app.services import charter as charter_service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -161,4 +163,17 @@ def charter():
             return redirect(url_for("main.charter"))
     return render_template(
         "admin/charter.html", form=form, current=current, versions=charter_service.versions()
+    )
+
+
+@bp.get("/journal")
+def audit_log():
+    """The audit trail of administration and identity views, newest first, by action."""
+    try:
+        action = AuditAction(request.args["action"]) if request.args.get("action") else None
+    except ValueError:
+        abort(400)
+    page = paginate(audit_service.audit_log(action), per_page=audit_service.AUDIT_PER_PAGE)
+    return render_template(
+        "admin/audit_log.html", page=page, action=action, actions=AUDIT_ACTION_LABELS
     )

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
 from app import queries
 from app.api.cursors import decode_moment_cursor, encode_cursor
-from app.extensions import csrf, db
+from app.extensions import csrf, db, limiter
 from app.labels import author_label
 from app.models import (
     Contribution,
@@ -22,6 +22,8 @@ from app.services import accountability
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
+# Every API route, per address; a refusal is a JSON 429 with Retry-After (app/errors.py).
+limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])(bp)
 
 
 def _summary(proposal: Proposal) -> dict:

@@ -31,8 +31,9 @@ DEFAULT_AMENDMENT_PERIOD = timedelta(days=14)
 def _meeting_or_404(meeting_id: int, *options) -> Meeting:
     """A meeting that may have minutes (not cancelled), or 404."""
     meeting = db.session.get(Meeting, meeting_id, options=options)
-    if meeting is None or not policy.can_view_minutes(current_user, meeting):
+    if meeting is None:
         abort(404)
+    policy.require_visible(policy.can_view_minutes(current_user, meeting))
     return meeting
 
 

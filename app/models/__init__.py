@@ -1,5 +1,6 @@
 """The domain models; importing this package registers every table."""
 
+from app.models.audit import AuditAction, AuditEvent
 from app.models.base import paris_today, utcnow
 from app.models.charter import CharterArticle, CharterVersion
 from app.models.contribution import (
@@ -53,6 +54,8 @@ __all__ = [
     "OPEN_COMMITMENT_STATES",
     "AddressedInstitution",
     "AmendmentState",
+    "AuditAction",
+    "AuditEvent",
     "CharterArticle",
     "CharterVersion",
     "Commitment",

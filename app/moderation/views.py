@@ -11,6 +11,7 @@ from app.models import Contribution, ModerationAction, ModerationReason, Theme
 from app.moderation.forms import DecisionForm, charter_article_choices
 from app.navigation import safe_next
 from app.pagination import paginate
+from app.services import audit as audit_service
 from app.services import charter as charter_service
 from app.services import moderation as service
 
@@ -43,7 +44,7 @@ def queue():
     theme = _theme_filter()
     page = paginate(queries.moderation_queue(theme), per_page=25)
     flags = queries.open_flags_for([c.id for c in page.items])
-    return render_template(
+    html = render_template(
         "moderation/queue.html",
         page=page,
         theme=theme,
@@ -52,6 +53,9 @@ def queue():
         form_for=lambda c: _decision_form(formdata=None, version=str(c.version)),
         allowed_actions=service.allowed_actions,
     )
+    # Rendered first: the commit of the audit rows would expire every object shown.
+    audit_service.record_identity_views(current_user, page.items)
+    return html
 
 
 @bp.post("/contributions/<int:contribution_id>/decision")
@@ -61,14 +65,16 @@ def decide(contribution_id: int):
     policy.require(policy.can_moderate(current_user, contribution))
     form = _decision_form()
     if not form.validate_on_submit():
-        return render_template(
+        html = render_template(
             "moderation/contribution.html",
             contribution=contribution,
             form=form,
             history=queries.moderation_history(contribution),
             flags=queries.open_flags_for([contribution.id]),
             allowed_actions=service.allowed_actions,
-        ), 400
+        )
+        audit_service.record_identity_views(current_user, [contribution])
+        return html, 400
     try:
         service.decide(
             current_user,
@@ -90,7 +96,7 @@ def decide(contribution_id: int):
 def contribution(contribution_id: int):
     """One contribution as moderators see it: account behind it, flags, decision history."""
     contribution = db.get_or_404(Contribution, contribution_id)
-    return render_template(
+    html = render_template(
         "moderation/contribution.html",
         contribution=contribution,
         form=_decision_form(formdata=None, version=str(contribution.version)),
@@ -98,6 +104,8 @@ def contribution(contribution_id: int):
         flags=queries.open_flags_for([contribution.id]),
         allowed_actions=service.allowed_actions,
     )
+    audit_service.record_identity_views(current_user, [contribution])
+    return html
 
 
 @bp.get("/journal")

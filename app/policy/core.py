@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import abort, current_app
+from flask import abort, current_app, request
 
 from app.models import (
     Contribution,
@@ -15,6 +15,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.security_log import security_event
 
 ASSOCIATION_ROLES = frozenset({Role.ASSOCIATION_MEMBER, Role.MODERATOR})
 MODERATION_ROLES = frozenset({Role.MODERATOR, Role.ADMIN})
@@ -216,6 +217,14 @@ def require(allowed: bool) -> None:
     """Stop the request with 403 unless the policy allowed it."""
     if not allowed:
         abort(403)
+
+
+def require_visible(allowed: bool) -> None:
+    """Stop the request with 404 unless the policy allows seeing the object: its very
+    existence is not told. Logged, unlike an unknown id, as an authorization failure."""
+    if not allowed:
+        security_event("authorization_failed", status=404, method=request.method)
+        abort(404)
 
 
 CORE_PREDICATES = {

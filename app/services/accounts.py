@@ -1,6 +1,7 @@
 """Accounts: registration, login, password reset, first admin."""
 
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
 
@@ -9,9 +10,11 @@ from flask import current_app, render_template
 
 from app.extensions import db
 from app.mail import send_email
-from app.models import EmailFrequency, PasswordResetToken, Role, User, utcnow
+from app.models import AuditAction, EmailFrequency, PasswordResetToken, Role, User, utcnow
 from app.models.user import pseudonym_key
 from app.passwords import dummy_verify, hash_password, needs_rehash, verify_password
+from app.security_log import email_hash, security_event
+from app.services import audit
 from app.services.charter import current_label
 from app.services.sessions import revoke_sessions
 
@@ -51,14 +54,29 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user_by_email(email)
     if user is None:
         dummy_verify(password)
+        _login_failed(email, "unknown_account")
         return None
-    if not verify_password(user.password_hash, password) or not user.active:
+    if not verify_password(user.password_hash, password):
+        _login_failed(email, "bad_password", user.id)
+        return None
+    if not user.active:
+        _login_failed(email, "blocked", user.id)
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     db.session.commit()
     return user
+
+
+def _login_failed(email: str, reason: str, user_id: int | None = None) -> None:
+    security_event(
+        "login_failed",
+        level=logging.WARNING,
+        account=email_hash(email),
+        reason=reason,
+        target_user_id=user_id,
+    )
 
 
 def save_preferences(user: User, locale: str | None, email_frequency: EmailFrequency) -> None:
@@ -75,6 +93,11 @@ def _token_hash(token: str) -> str:
 def request_password_reset(email: str, reset_url_for) -> None:
     """E-mail a single-use link if the account exists; say nothing either way."""
     user = find_user_by_email(email)
+    security_event(
+        "password_reset_requested",
+        account=email_hash(email),
+        target_user_id=user.id if user is not None and user.active else None,
+    )
     if user is None or not user.active:
         return
     token = secrets.token_urlsafe(32)
@@ -124,9 +147,13 @@ def reset_password(token: str, new_password: str) -> User | None:
     )
     revoke_sessions(user, commit=False)
     db.session.commit()
+    security_event("password_reset_done", target_user_id=user.id)
     return user
 
 
 def create_admin(email: str, pseudonym: str, password: str) -> User:
-    """The first admin of a real install (``flask users create-admin``)."""
-    return register_user(email, password, pseudonym, role=Role.ADMIN)
+    """The first admin of a real install (``flask users create-admin``), audited."""
+    user = register_user(email, password, pseudonym, role=Role.ADMIN)
+    audit.record(None, AuditAction.ADMIN_CREATED, "user", user.id, via="cli")
+    db.session.commit()
+    return user

@@ -7,8 +7,9 @@ import sqlalchemy as sa
 
 from app import policy
 from app.extensions import db
-from app.models import Organisation, OrganisationKind, Role, Theme, User
+from app.models import AuditAction, Organisation, OrganisationKind, Role, Theme, User
 from app.services import PermissionDenied
+from app.services.audit import record
 from app.services.sessions import revoke_sessions
 
 ORGANISATION_FIELDS = (
@@ -55,16 +56,38 @@ def _require_admin(actor: User) -> None:
 def save_organisation(actor: User, organisation: Organisation | None, data: dict) -> Organisation:
     """Create an organisation, or update one; only institutions can be verified."""
     _require_admin(actor)
+    created = organisation is None
     if organisation is None:
-        organisation = Organisation(slug=unique_slug(Organisation, data["name"]))
+        organisation = Organisation(slug=unique_slug(Organisation, data["name"]), verified=False)
         db.session.add(organisation)
-    for field in ORGANISATION_FIELDS:
-        setattr(organisation, field, data[field])
+    was_verified = bool(organisation.verified)
+    changed = _assign(organisation, ORGANISATION_FIELDS, data)
     organisation.short_name = organisation.short_name or None
     verified = bool(data.get("verified"))
     organisation.verified = verified and organisation.kind is OrganisationKind.INSTITUTION
+    db.session.flush()  # the new organisation's id, for the audit row
+    action = AuditAction.ORGANISATION_CREATED if created else AuditAction.ORGANISATION_UPDATED
+    if created or changed:
+        record(actor, action, "organisation", organisation.id, fields=changed)
+    if organisation.verified != was_verified:
+        action = (
+            AuditAction.ORGANISATION_VERIFIED
+            if organisation.verified
+            else AuditAction.ORGANISATION_UNVERIFIED
+        )
+        record(actor, action, "organisation", organisation.id)
     db.session.commit()
     return organisation
+
+
+def _assign(obj, fields: tuple[str, ...], data: dict) -> list[str]:
+    """Set the fields from the form; the names of those that changed (for the audit)."""
+    changed = []
+    for field in fields:
+        if getattr(obj, field) != data[field]:
+            changed.append(field)
+        setattr(obj, field, data[field])
+    return changed
 
 
 def update_user(
@@ -74,6 +97,13 @@ def update_user(
     _require_admin(actor)
     if user.id == actor.id and (role is not Role.ADMIN or not active):
         raise PermissionDenied
+    if user.role is not role:
+        details = {"from": user.role.value, "to": role.value}
+        record(actor, AuditAction.USER_ROLE_CHANGED, "user", user.id, **details)
+    if user.active != active:
+        action = AuditAction.USER_UNBLOCKED if active else AuditAction.USER_BLOCKED
+        record(actor, action, "user", user.id)
+    before = user.organisation_ids()
     user.role = role
     user.active = active
     user.organisations = list(
@@ -81,6 +111,10 @@ def update_user(
     )
     if not active:  # a blocked account is logged out everywhere, now
         revoke_sessions(user, commit=False)
+    after = user.organisation_ids()
+    if before != after:
+        details = {"added": sorted(after - before), "removed": sorted(before - after)}
+        record(actor, AuditAction.USER_MEMBERSHIPS_CHANGED, "user", user.id, **details)
     db.session.commit()
     return user
 
@@ -88,10 +122,14 @@ def update_user(
 def save_theme(actor: User, theme: Theme | None, data: dict) -> Theme:
     """Create or update a workshop."""
     _require_admin(actor)
+    created = theme is None
     if theme is None:
         theme = Theme(slug=unique_slug(Theme, data["name"]))
         db.session.add(theme)
-    for field in THEME_FIELDS:
-        setattr(theme, field, data[field])
+    changed = _assign(theme, THEME_FIELDS, data)
+    db.session.flush()  # the new workshop's id, for the audit row
+    if created or changed:
+        action = AuditAction.THEME_CREATED if created else AuditAction.THEME_UPDATED
+        record(actor, action, "theme", theme.id, fields=changed)
     db.session.commit()
     return theme

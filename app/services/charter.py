@@ -8,8 +8,8 @@ from sqlalchemy.orm import selectinload
 
 from app import policy
 from app.extensions import db
-from app.models import CharterArticle, CharterVersion, User, utcnow
-from app.services import PermissionDenied, ServiceError
+from app.models import AuditAction, CharterArticle, CharterVersion, User, utcnow
+from app.services import PermissionDenied, ServiceError, audit
 
 ARTICLE_HEADING = re.compile(r"^##\s*(.+?)\s*$", re.MULTILINE)
 
@@ -90,6 +90,10 @@ def publish_charter(admin: User, introduction: str, articles_text: str) -> Chart
     ]
     db.session.add(version)
     admin.charter_version = version.label  # who writes it accepts it
+    db.session.flush()
+    audit.record(
+        admin, AuditAction.CHARTER_PUBLISHED, "charter_version", version.id, label=version.label
+    )
     db.session.commit()
     return version
 

@@ -182,6 +182,7 @@ PAGES = [
     Page("admin.users", "/admin/utilisateurs", ADMIN_ONLY),
     Page("admin.user", "/admin/utilisateurs/{other.id}", ADMIN_ONLY),
     Page("admin.themes", "/admin/ateliers", ADMIN_ONLY),
+    Page("admin.audit_log", "/admin/journal", ADMIN_ONLY),
     Page("admin.theme", "/admin/ateliers/{theme.id}", ADMIN_ONLY, invalid={"name": ""}),
     Page("errors.forbidden", "/admin/", ROLES[1:-1], status=403),
     Page("errors.not_found", "/propositions/999999", ROLES, status=404),

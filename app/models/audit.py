@@ -1,0 +1,47 @@
+"""The durable audit trail of administration and of views of protected identities."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import enum_column, utcnow
+from app.models.user import User
+
+
+class AuditAction(enum.StrEnum):
+    ORGANISATION_CREATED = "organisation_created"
+    ORGANISATION_UPDATED = "organisation_updated"
+    ORGANISATION_VERIFIED = "organisation_verified"
+    ORGANISATION_UNVERIFIED = "organisation_unverified"
+    USER_ROLE_CHANGED = "user_role_changed"
+    USER_BLOCKED = "user_blocked"
+    USER_UNBLOCKED = "user_unblocked"
+    USER_MEMBERSHIPS_CHANGED = "user_memberships_changed"
+    ADMIN_CREATED = "admin_created"
+    THEME_CREATED = "theme_created"
+    THEME_UPDATED = "theme_updated"
+    CHARTER_PUBLISHED = "charter_published"
+    # A moderator or admin was shown who is behind an anonymous, guest or assisted testimony.
+    IDENTITY_VIEWED = "identity_viewed"
+
+
+class AuditEvent(db.Model):
+    """One audited action. Rows are only ever added; ``details`` holds ids, codes and field
+    names, never free text a person wrote (no testimony, no e-mail address)."""
+
+    __table_args__ = (sa.Index("ix_audit_event_action_created", "action", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[AuditAction] = mapped_column(enum_column(AuditAction, length=40))
+    target_type: Mapped[str] = mapped_column(sa.String(40))
+    target_id: Mapped[int | None]
+    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship()
