@@ -35,7 +35,7 @@ from app.models import (
 )
 from app.services.accounts import CHARTER_VERSION
 from app.services.notifications import UNSUBSCRIBE_SALT
-from tests.conftest import ROLES, login
+from tests.conftest import PASSWORD, ROLES, login
 
 OK, REDIRECT, BAD, FORBIDDEN, NOT_FOUND = 200, 302, 400, 403, 404
 PUBLIC = dict.fromkeys(ROLES, OK)
@@ -101,6 +101,11 @@ def _cosign_form(w):
     return {"organisation_id": organisation.id}
 
 
+NEW_PASSWORD = {
+    "current_password": PASSWORD,
+    "password": "une toute nouvelle phrase",
+    "password_confirm": "une toute nouvelle phrase",
+}
 BODY = "Un texte assez long, sans coordonnées, pour être accepté."
 
 
@@ -185,6 +190,8 @@ CASES = [
         dict.fromkeys(ROLES, BAD),
     ),
     ("GET", "accounts.preferences", "/compte/preferences", None, LOGGED_IN),
+    ("GET", "accounts.change_password", "/compte/mot-de-passe", None, LOGGED_IN),
+    ("POST", "accounts.change_password", "/compte/mot-de-passe", NEW_PASSWORD, REDIRECTS),
     (
         "POST",
         "accounts.end_other_sessions",

@@ -23,6 +23,7 @@ from wtforms.validators import (
 
 from app.models import EmailFrequency
 from app.password_policy import MAX_LENGTH, MIN_LENGTH, password_problem
+from app.passwords import verify_password
 from app.services.accounts import find_user_by_email, pseudonym_taken
 
 PASSWORD_HINT = _l(
@@ -39,6 +40,16 @@ def _password_field(label):
         label,
         validators=[DataRequired(_l("Choisissez un mot de passe."))],
         description=PASSWORD_HINT,
+    )
+
+
+def _confirm_field():
+    return PasswordField(
+        _l("Confirmez le nouveau mot de passe"),
+        validators=[
+            DataRequired(_l("Confirmez le mot de passe.")),
+            EqualTo("password", _l("Les deux mots de passe ne sont pas identiques.")),
+        ],
     )
 
 
@@ -123,19 +134,37 @@ class ResetPasswordForm(FlaskForm):
         self.account = account
 
     password = _password_field(_l("Nouveau mot de passe"))
-    password_confirm = PasswordField(
-        _l("Confirmez le nouveau mot de passe"),
-        validators=[
-            DataRequired(_l("Confirmez le mot de passe.")),
-            EqualTo("password", _l("Les deux mots de passe ne sont pas identiques.")),
-        ],
-    )
+    password_confirm = _confirm_field()
 
     def validate_password(self, field):
         account = self.account
         _check_password(
             field, account.email if account else "", account.pseudonym if account else ""
         )
+
+
+class ChangePasswordForm(FlaskForm):
+    """The owner changes their password: the current one first, then the new one twice."""
+
+    def __init__(self, account, **kwargs):
+        super().__init__(**kwargs)
+        self.account = account
+
+    current_password = PasswordField(
+        _l("Mot de passe actuel"),
+        validators=[DataRequired(_l("Saisissez votre mot de passe actuel."))],
+    )
+    password = _password_field(_l("Nouveau mot de passe"))
+    password_confirm = _confirm_field()
+
+    def validate_current_password(self, field):
+        if not verify_password(self.account.password_hash, field.data or ""):
+            raise ValidationError(_l("Ce mot de passe n’est pas le bon."))
+
+    def validate_password(self, field):
+        _check_password(field, self.account.email, self.account.pseudonym)
+        if field.data == self.current_password.data:
+            raise ValidationError(_l("Choisissez un mot de passe différent de l’actuel."))
 
 
 EMAIL_FREQUENCY_CHOICES = [

@@ -16,6 +16,7 @@ from flask_login import current_user, login_required, logout_user
 
 from app import login_throttle
 from app.accounts.forms import (
+    ChangePasswordForm,
     ForgotPasswordForm,
     LoginForm,
     PreferencesForm,
@@ -126,6 +127,26 @@ def preferences():
         sessions=sessions.active_sessions(current_user, first=current_session()),
         this_session=current_session(),
     )
+
+
+@bp.route("/mot-de-passe", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["RESET_RATE_LIMIT"], methods=["POST"])
+def change_password():
+    """Change one's password, knowing the current one; the other devices are logged out."""
+    form = ChangePasswordForm(account=current_user)
+    if form.validate_on_submit():
+        ended = accounts.change_password(current_user, current_session(), form.password.data)
+        message = _("Votre mot de passe est changé.")
+        if ended:
+            message += " " + ngettext(
+                "%(num)d autre session est déconnectée.",
+                "%(num)d autres sessions sont déconnectées.",
+                ended,
+            )
+        flash(message, "success")
+        return redirect(url_for("accounts.preferences"))
+    return render_template("accounts/change_password.html", form=form)
 
 
 @bp.post("/sessions/deconnecter-les-autres")

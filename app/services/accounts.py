@@ -151,6 +151,16 @@ def reset_password(token: str, new_password: str) -> User | None:
     return user
 
 
+def change_password(user: User, keep, new_password: str) -> int:
+    """A new password chosen by its owner (the old one checked by the form); every other
+    session of the account ends, this one (`keep`) stays. Returns how many ended."""
+    user.password_hash = hash_password(new_password)
+    ended = revoke_sessions(user, keep=keep, commit=False)
+    db.session.commit()
+    security_event("password_changed", target_user_id=user.id, other_sessions_ended=ended)
+    return ended
+
+
 def create_admin(email: str, pseudonym: str, password: str) -> User:
     """The first admin of a real install (``flask users create-admin``), audited."""
     user = register_user(email, password, pseudonym, role=Role.ADMIN)

@@ -91,6 +91,7 @@ PAGES = [
     Page("accounts.forgot_password", "/compte/mot-de-passe-oublie", invalid={"email": "x"}),
     Page("accounts.reset_password", "/compte/reinitialiser/inconnu", status=400),
     Page("accounts.preferences", "/compte/preferences", LOGGED_IN),
+    Page("accounts.change_password", "/compte/mot-de-passe", LOGGED_IN, invalid=EMPTY),
     Page("privacy.notice", "/confidentialite"),
     Page("privacy.my_data", "/compte/mes-donnees", LOGGED_IN),
     Page("privacy.delete_account", "/compte/supprimer", LOGGED_IN, invalid=EMPTY),
