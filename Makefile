@@ -37,6 +37,7 @@ test: install
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -c pyproject.toml -r app -q
 
 format: $(VENV)/.installed
 	$(BIN)/ruff format .

@@ -45,7 +45,9 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     _init_extensions(app)
     _register_blueprints(app)
-    from app import charter_gate, cli, errors, outbox, security, templating
+    from app import charter_gate, cli, database, errors, outbox, security, templating
+
+    database.wrap_views(app)
 
     errors.init_app(app)
     outbox.init_app(app)
