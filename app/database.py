@@ -84,6 +84,6 @@ def wrap_views(app: Flask) -> None:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    if not (user_id.isascii() and user_id.isdigit()):
         return None
     return db.session.get(User, int(user_id))
