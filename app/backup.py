@@ -84,11 +84,10 @@ def is_empty(url: str) -> bool:
     try:
         with engine.connect() as conn:
             tables = set(sa.inspect(conn).get_table_names()) - BOOKKEEPING_TABLES
-            for table in sorted(tables):
-                quoted = conn.dialect.identifier_preparer.quote(table)
-                # The name comes from the database's own catalogue, quoted: not user input.
-                statement = f"SELECT 1 FROM {quoted} LIMIT 1"  # nosec B608
-                if conn.exec_driver_sql(statement).first():
+            for name in sorted(tables):
+                if conn.execute(
+                    sa.select(sa.literal(1)).select_from(sa.table(name)).limit(1)
+                ).first():
                     return False
         return True
     finally:
