@@ -45,9 +45,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     _init_extensions(app)
     _register_blueprints(app)
-    from app import charter_gate, cli, database, errors, outbox, security, templating
+    from app import charter_gate, cli, database, errors, incoming, outbox, security, templating
 
     database.wrap_views(app)
+    incoming.init_app(app)
 
     errors.init_app(app)
     outbox.init_app(app)

@@ -334,3 +334,24 @@ def test_one_megabyte_text_is_refused_with_the_text_kept(client, proposal):
     html = response.get_data(as_text=True)
     assert "Le texte est trop long" in html and body in html
     assert _count(Contribution) == 0
+
+
+# NUL characters: PostgreSQL refuses them, nobody types them
+
+
+def test_nul_characters_are_dropped_from_forms_and_queries(client, proposal):
+    response = client.post(
+        f"/propositions/{proposal.id}/temoigner",
+        data={"body": "Sans\x00 abri\x00.", "name": "Ami\x00na"},
+    )
+    assert response.status_code == 302
+    saved = db.session.scalar(sa.select(Contribution))
+    assert (saved.body, saved.guest_name) == ("Sans abri.", "Amina")
+    assert client.get("/propositions", query_string={"atelier": "a\x00b"}).status_code < 500
+    assert client.get("/api/v1/proposals", query_string={"theme": "\x00"}).status_code < 500
+
+
+def test_nul_character_in_a_path_is_a_french_400(client):
+    response = client.get("/ateliers/loge%00ment")
+    assert response.status_code == 400
+    assert "Requête invalide" in response.get_data(as_text=True)
