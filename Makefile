@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: install run test lint format translations extract-messages clean
+.PHONY: install run test test-load lint format translations extract-messages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -34,9 +34,15 @@ run: install
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# gunicorn (4 workers) under ~2,000 concurrent posts, then kill -9: on SQLite and, with
+# TEST_DATABASE_URL (required in CI), on PostgreSQL. Prints the figures.
+test-load: install
+	$(BIN)/pytest -m load -s -p no:cacheprovider tests/load $(PYTEST_ARGS)
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -c pyproject.toml -r app -q
 
 format: $(VENV)/.installed
 	$(BIN)/ruff format .

@@ -56,6 +56,10 @@ class Config:
     )
     HSTS = None  # production only: the development server speaks plain HTTP
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    # Larger requests get a 413 page before anything is read; testimonies are 5,000
+    # characters at most, so 2 MB leaves room for every form.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
+    MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
 
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
@@ -64,7 +68,8 @@ class Config:
 
     # Rate limits: Redis when several workers share the counters, memory otherwise.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
-    RATELIMIT_ENABLED = True
+    # RATELIMIT_ENABLED=false turns every limit off: the load test's own server only.
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "20 per hour")
     RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per 15 minutes")

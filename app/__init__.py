@@ -49,13 +49,18 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from app import (
         charter_gate,
         cli,
+        database,
         errors,
+        incoming,
         outbox,
         security,
         security_log,
         sessions,
         templating,
     )
+
+    database.wrap_views(app)
+    incoming.init_app(app)
 
     errors.init_app(app)
     outbox.init_app(app)

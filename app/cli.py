@@ -1,11 +1,13 @@
 """Command-line tools: ``flask users create-admin``, ``flask demo load``,
-``flask notifications send|digest|overdue`` and ``flask privacy purge``."""
+``flask notifications send|digest|overdue``, ``flask privacy purge`` and
+``flask backup create|restore``."""
 
 import time
+from pathlib import Path
 
 import click
 from email_validator import EmailNotValidError, validate_email
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.mail import links_configured
@@ -18,6 +20,7 @@ users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demo data of the 2015 assises.")
 notifications_cli = AppGroup("notifications", help="Notification e-mails.")
 privacy_cli = AppGroup("privacy", help="Personal data.")
+backup_cli = AppGroup("backup", help="Back up and restore the whole database.")
 
 
 def _require_links() -> None:
@@ -120,9 +123,45 @@ def purge_command() -> None:
     )
 
 
+@backup_cli.command("create")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: instance/backups/voix-solidaires-<date>.sqlite|dump).",
+)
+def backup_create_command(output: Path | None) -> None:
+    """Copy the whole database to a file (SQLite backup API, or pg_dump -Fc)."""
+    from app.backup import BackupError, create_backup, default_path
+
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    output = output or default_path(url, Path(current_app.instance_path) / "backups")
+    try:
+        create_backup(url, output)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Sauvegarde écrite : {output}")
+
+
+@backup_cli.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace a database that already holds data.")
+def backup_restore_command(path: Path, yes: bool) -> None:
+    """Replace the database with a backup; refused over existing data without --yes."""
+    from app.backup import BackupError, restore_backup
+    from app.extensions import db
+
+    db.engine.dispose()  # no pooled connection keeps the old database open
+    try:
+        restore_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path, overwrite=yes)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Base restaurée depuis {path}.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(backup_cli)

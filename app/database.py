@@ -1,18 +1,70 @@
-"""Database connection settings: SQLite in WAL mode with a busy timeout."""
+"""Database connection settings and the one retry a busy database deserves.
 
-from flask import Flask
+SQLite runs in WAL mode (readers never wait for the writer) with a busy timeout, so a
+writer waits its turn instead of failing at once. If the database is still busy (SQLite
+"database is locked", a PostgreSQL deadlock or serialization failure), the request's
+transaction is rolled back and the view runs once more; a second failure is a French 503
+page asking to try again, with nothing half-written.
+"""
+
+import functools
+import time
+
+from flask import Flask, abort, current_app
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
+
+BUSY_TIMEOUT_MS = 5000
+# Messages (SQLite) and SQLSTATEs (PostgreSQL) of a database that is busy, not broken.
+BUSY_MESSAGES = ("database is locked", "database table is locked")
+BUSY_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # In WAL mode NORMAL is durable against a crash of the application; only a power cut
+    # may lose the last transactions, and never corrupts the database.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def is_busy(error: BaseException) -> bool:
+    """True when the database refused because it was busy: worth one more try."""
+    if not isinstance(error, OperationalError):
+        return False
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    return sqlstate in BUSY_SQLSTATES or any(m in str(error.orig) for m in BUSY_MESSAGES)
+
+
+def retry_when_busy(view):
+    """Run the view again, once, when the database was busy; then a 503 page."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except OperationalError as error:
+            if not is_busy(error):
+                raise
+            db.session.rollback()
+            current_app.logger.warning("Database busy, trying again: %s", error.orig)
+        time.sleep(0.05)
+        try:
+            return view(*args, **kwargs)
+        except OperationalError as error:
+            if not is_busy(error):
+                raise
+            db.session.rollback()
+            current_app.logger.error("Database still busy: %s", error.orig)
+            abort(503)
+
+    return wrapper
 
 
 def init_app(app: Flask) -> None:
@@ -20,3 +72,10 @@ def init_app(app: Flask) -> None:
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _configure_sqlite)
+
+
+def wrap_views(app: Flask) -> None:
+    """Give every view its retry (called once the blueprints are registered)."""
+    for endpoint, view in app.view_functions.items():
+        if endpoint != "static":
+            app.view_functions[endpoint] = retry_when_busy(view)

@@ -22,6 +22,13 @@ MESSAGES = {
     403: (_l("Accès refusé"), _l("Vous n’avez pas le droit de faire cette action.")),
     404: (_l("Page introuvable"), _l("Cette page n’existe pas ou a été déplacée.")),
     405: (_l("Méthode non autorisée"), _l("Cette action n’est pas possible sur cette page.")),
+    413: (
+        _l("Envoi trop volumineux"),
+        _l(
+            "Ce que vous avez envoyé est trop volumineux (2 Mo au plus). Rien n’a été "
+            "enregistré : raccourcissez le texte et réessayez."
+        ),
+    ),
     429: (
         _l("Trop de tentatives"),
         _l("Vous avez fait trop de demandes. Attendez quelques minutes puis réessayez."),
@@ -29,6 +36,13 @@ MESSAGES = {
     500: (
         _l("Erreur du site"),
         _l("Une erreur est survenue de notre côté. Réessayez dans un moment."),
+    ),
+    503: (
+        _l("Site très occupé"),
+        _l(
+            "Le site est très sollicité en ce moment. Rien n’a été enregistré : "
+            "réessayez dans un instant."
+        ),
     ),
 }
 

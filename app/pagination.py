@@ -8,7 +8,8 @@ from app.extensions import db
 def page_number(arg: str = "page") -> int:
     """A page-number query argument; anything but a positive integer is a bad request."""
     page = request.args.get(arg, "1")
-    if not page.isdigit() or not 1 <= int(page) <= 100_000:
+    # isascii(): "²" and "١" are digits to isdigit() but not to int().
+    if not (page.isascii() and page.isdigit()) or not 1 <= int(page) <= 100_000:
         abort(400)
     return int(page)
 

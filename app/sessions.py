@@ -18,7 +18,7 @@ SESSION_KEY = "session_token"
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    if not (user_id.isascii() and user_id.isdigit()):  # "²" is a digit, not a number
         return None
     found = sessions.load(session.get(SESSION_KEY), int(user_id))
     if found is None:

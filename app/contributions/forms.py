@@ -1,10 +1,20 @@
 """Contribution forms: as simple as a paper form."""
 
+import re
+import secrets
+
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.labels import FLAG_REASON_LABELS, WRITING_LANGUAGES
@@ -14,6 +24,26 @@ PERSONAL_DATA_WARNING = _l(
     "Votre texte semble contenir un numéro de téléphone, une adresse e-mail ou une adresse "
     "postale. Tout le monde pourra le lire. Retirez-les, ou cochez la case pour publier quand même."
 )
+
+
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def new_idempotency_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class OnceForm(FlaskForm):
+    """A form that creates something: a token drawn when the form is shown makes a
+    second sending of the same form (a double click) land on the first result."""
+
+    idempotency_key = HiddenField(default=new_idempotency_key)
+
+    @property
+    def once_key(self) -> str | None:
+        """The form's token, or None when it is missing or malformed (then no guard)."""
+        key = self.idempotency_key.data
+        return key if isinstance(key, str) and IDEMPOTENCY_KEY.fullmatch(key) else None
 
 
 class BodyForm(FlaskForm):
@@ -56,7 +86,7 @@ DISPLAY_CHOICES = [
 ]
 
 
-class TestimonyForm(BodyForm):
+class TestimonyForm(OnceForm, BodyForm):
     max_length_key = "TESTIMONY_MAX_LENGTH"
     body = TextAreaField(
         _l("Votre témoignage"),
@@ -71,7 +101,7 @@ class TestimonyForm(BodyForm):
     )
 
 
-class CommentForm(BodyForm):
+class CommentForm(OnceForm, BodyForm):
     body = TextAreaField(
         _l("Votre commentaire"), validators=[DataRequired(_l("Écrivez votre commentaire."))]
     )
@@ -89,7 +119,7 @@ class ReplyForm(CommentForm):
     )
 
 
-class GuestTestimonyForm(BodyForm):
+class GuestTestimonyForm(OnceForm, BodyForm):
     max_length_key = "TESTIMONY_MAX_LENGTH"
     body = TextAreaField(
         _l("Votre témoignage"),
@@ -116,7 +146,7 @@ class GuestTestimonyForm(BodyForm):
     website = StringField(_l("Ne remplissez pas ce champ"))
 
 
-class AssistedTestimonyForm(BodyForm):
+class AssistedTestimonyForm(OnceForm, BodyForm):
     max_length_key = "TESTIMONY_MAX_LENGTH"
     body = TextAreaField(
         _l("Le témoignage, avec les mots de la personne"),

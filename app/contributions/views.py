@@ -92,6 +92,7 @@ def testify(proposal_id: int):
                 form.body.data,
                 DisplayMode(form.display_mode.data),
                 lang=form.lang.data,
+                idempotency_key=form.once_key,
             )
         except ServiceError as error:
             form.body.errors.append(str(error))
@@ -111,6 +112,7 @@ def _guest_testimony(proposal: Proposal):
                 form.name.data or "",
                 form.contact.data or "",
                 lang=form.lang.data,
+                idempotency_key=form.once_key,
             )
         return redirect(url_for("contributions.receipt", proposal_id=proposal.id))
     return render_template("contributions/testify_guest.html", proposal=proposal, form=form)
@@ -140,6 +142,7 @@ def record_assisted(proposal_id: int):
             form.body.data,
             form.first_name.data or "",
             lang=form.lang.data,
+            idempotency_key=form.once_key,
         )
         _flash_posted(contribution)
         return redirect(_anchor(contribution))
@@ -161,6 +164,7 @@ def comment(proposal_id: int):
             form.body.data,
             DisplayMode(form.display_mode.data),
             lang=form.lang.data,
+            idempotency_key=form.once_key,
         )
         _flash_posted(contribution)
         return redirect(_anchor(contribution))
@@ -184,6 +188,7 @@ def reply(contribution_id: int):
             DisplayMode(form.display_mode.data),
             parent=parent,
             lang=form.lang.data,
+            idempotency_key=form.once_key,
         )
         _flash_posted(contribution)
         return redirect(_anchor(contribution))

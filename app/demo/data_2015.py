@@ -681,7 +681,8 @@ MEETINGS = [
 # Demonstration accounts: (email, pseudonym, role, organisation slug or None)
 # ---------------------------------------------------------------------------
 
-DEMO_PASSWORD = "demo-password"
+# Public on purpose: the demo accounts (README); `flask demo load` is refused in production.
+DEMO_PASSWORD = "demo-password"  # nosec B105
 
 DEMO_ACCOUNTS = [
     ("admin@demo.voix-solidaires.fr", "Coordination du réseau", "admin", RESEAU),

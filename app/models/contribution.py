@@ -72,6 +72,9 @@ class Contribution(db.Model):
     withdrawn_at: Mapped[datetime | None]
     # Bumped by every moderation decision: two moderators deciding at once, one wins.
     version: Mapped[int] = mapped_column(default=1)
+    # The random token of the form it came from: a form sent twice (a double click, a
+    # resent page) is stored once.
+    idempotency_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     proposal: Mapped[Proposal] = relationship()
     author: Mapped[User | None] = relationship()

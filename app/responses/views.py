@@ -127,6 +127,7 @@ def reply(response_id: int):
             form.body.data,
             DisplayMode(form.display_mode.data),
             lang=form.lang.data,
+            idempotency_key=form.once_key,
         )
         if contribution.is_public:
             flash(_("Merci ! Votre réponse est publiée."), "success")

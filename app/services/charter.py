@@ -72,7 +72,11 @@ def _next_label() -> str:
     labels = db.session.scalars(
         sa.select(CharterVersion.label).where(CharterVersion.label.like(f"{prefix}%"))
     ).all()
-    numbers = [int(label[len(prefix) :]) for label in labels if label[len(prefix) :].isdigit()]
+    numbers = [
+        int(label[len(prefix) :])
+        for label in labels
+        if label[len(prefix) :].isascii() and label[len(prefix) :].isdigit()
+    ]
     return f"{prefix}{max(numbers, default=0) + 1}"
 
 

@@ -51,9 +51,48 @@ def _check_lang(lang: str) -> str:
     return lang
 
 
+def _already_sent(key: str | None, author: User | None, proposal: Proposal):
+    """The contribution an earlier sending of the same form created, if any."""
+    if key is None:
+        return None
+    return db.session.scalar(
+        sa.select(Contribution).where(
+            Contribution.idempotency_key == key,
+            Contribution.author_id.is_(None)
+            if author is None
+            else (Contribution.author_id == author.id),
+            Contribution.proposal_id == proposal.id,
+        )
+    )
+
+
+def _once(key: str | None, author: User | None, proposal: Proposal):
+    """(the earlier contribution of this form, the key to store on a new one).
+
+    A key already used by someone else (forged or reused) is not stored again, and never
+    shows anyone another person's contribution.
+    """
+    if key is None:
+        return None, None
+    if earlier := _already_sent(key, author, proposal):
+        return earlier, None
+    taken = db.session.scalar(sa.select(Contribution.id).where(Contribution.idempotency_key == key))
+    return None, (None if taken else key)
+
+
 def _save(contribution: Contribution) -> Contribution:
+    """Commit the new contribution; the same form sent twice at once gives the first."""
     db.session.add(contribution)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        earlier = _already_sent(
+            contribution.idempotency_key, contribution.author, contribution.proposal
+        )
+        if earlier is None:
+            raise
+        return earlier
     return contribution
 
 
@@ -65,6 +104,7 @@ def post_contribution(
     display_mode: DisplayMode,
     parent: Contribution | None = None,
     lang: str = "fr",
+    idempotency_key: str | None = None,
 ) -> Contribution:
     """A testimony, comment or reply under one's account, held or published as the
     workshop's moderation setting says."""
@@ -72,7 +112,11 @@ def post_contribution(
         raise PermissionDenied
     if kind is ContributionKind.REPLY and (parent is None or not policy.can_reply(author, parent)):
         raise PermissionDenied
+    earlier, idempotency_key = _once(idempotency_key, author, proposal)
+    if earlier:
+        return earlier
     contribution = Contribution(
+        idempotency_key=idempotency_key,
         proposal=proposal,
         kind=kind,
         parent=parent,
@@ -93,12 +137,17 @@ def post_response_reply(
     body: str,
     display_mode: DisplayMode,
     lang: str = "fr",
+    idempotency_key: str | None = None,
 ) -> Contribution:
     """The right of reply under an institution's official response, moderated like comments."""
     if not policy.can_reply_to_response(author, response):
         raise PermissionDenied
+    earlier, idempotency_key = _once(idempotency_key, author, response.proposal)
+    if earlier:
+        return earlier
     return _save(
         Contribution(
+            idempotency_key=idempotency_key,
             proposal=response.proposal,
             kind=ContributionKind.REPLY,
             response=response,
@@ -112,11 +161,20 @@ def post_response_reply(
 
 
 def post_guest_testimony(
-    proposal: Proposal, body: str, name: str, contact: str, lang: str = "fr"
+    proposal: Proposal,
+    body: str,
+    name: str,
+    contact: str,
+    lang: str = "fr",
+    idempotency_key: str | None = None,
 ) -> Contribution:
     """A testimony from someone without an account: always held for moderation."""
+    earlier, idempotency_key = _once(idempotency_key, None, proposal)
+    if earlier:
+        return earlier
     return _save(
         Contribution(
+            idempotency_key=idempotency_key,
             proposal=proposal,
             kind=ContributionKind.TESTIMONY,
             display_mode=DisplayMode.PSEUDONYM if name.strip() else DisplayMode.ANONYMOUS,
@@ -136,12 +194,17 @@ def post_assisted_testimony(
     body: str,
     first_name: str,
     lang: str = "fr",
+    idempotency_key: str | None = None,
 ) -> Contribution:
     """A testimony recorded by an association member for a beneficiary who consented."""
     if organisation not in policy.association_memberships(recorder):
         raise PermissionDenied
+    earlier, idempotency_key = _once(idempotency_key, recorder, proposal)
+    if earlier:
+        return earlier
     return _save(
         Contribution(
+            idempotency_key=idempotency_key,
             proposal=proposal,
             kind=ContributionKind.TESTIMONY,
             author=recorder,

@@ -1,0 +1,150 @@
+"""Backups of the whole database, and their restoration: ``flask backup create|restore``.
+
+SQLite is copied page by page with its online backup API (consistent while the site runs);
+PostgreSQL with ``pg_dump -Fc`` and ``pg_restore``, the password passed through the
+environment (PGPASSWORD), never on the command line where `ps` would show it.
+"""
+
+import os
+import shutil
+import sqlite3
+import subprocess  # nosec B404
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, make_url
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PG_DUMP_MAGIC = b"PGDMP"
+# Tables whose rows do not make a database "not empty": the schema's own bookkeeping.
+BOOKKEEPING_TABLES = {"alembic_version"}
+
+
+class BackupError(Exception):
+    """The backup or the restoration cannot go on; the message says why (in French)."""
+
+
+def default_path(url: str, directory: Path) -> Path:
+    """instance/backups/voix-solidaires-<UTC time>.sqlite (or .dump for PostgreSQL)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    suffix = "sqlite" if _is_sqlite(url) else "dump"
+    return directory / f"voix-solidaires-{stamp}.{suffix}"
+
+
+def create_backup(url: str, output: Path) -> Path:
+    """Write a full copy of the database at `url` to `output`, readable by its owner only."""
+    output.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if output.exists():
+        raise BackupError(f"Le fichier {output} existe déjà : choisissez un autre nom.")
+    output.touch(mode=0o600)  # private e-mails are in it: never readable by others
+    try:
+        if _is_sqlite(url):
+            source = sqlite3.connect(_sqlite_path(url))
+            target = sqlite3.connect(output)
+            with target:
+                source.backup(target)
+            source.close()
+            target.close()
+        else:
+            _run("pg_dump", ["--format=custom", "--no-owner", f"--file={output}"], url)
+    except BaseException:
+        output.unlink(missing_ok=True)
+        raise
+    return output
+
+
+def restore_backup(url: str, backup: Path, *, overwrite: bool) -> None:
+    """Replace the database at `url` with the backup; refused over data unless `overwrite`."""
+    _check_backup_file(url, backup)
+    if not overwrite and not is_empty(url):
+        raise BackupError(
+            "La base de données cible contient déjà des données. Relancez avec --yes "
+            "pour les remplacer par la sauvegarde."
+        )
+    if _is_sqlite(url):
+        source = sqlite3.connect(backup)
+        target = sqlite3.connect(_sqlite_path(url))
+        with target:
+            source.backup(target)
+        source.close()
+        target.close()
+    else:
+        _run(
+            "pg_restore",
+            ["--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error"],
+            url,
+            str(backup),
+        )
+
+
+def is_empty(url: str) -> bool:
+    """True when no table of the database holds a row (the schema may exist)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            tables = set(sa.inspect(conn).get_table_names()) - BOOKKEEPING_TABLES
+            for name in sorted(tables):
+                if conn.execute(
+                    sa.select(sa.literal(1)).select_from(sa.table(name)).limit(1)
+                ).first():
+                    return False
+        return True
+    finally:
+        engine.dispose()
+
+
+def _check_backup_file(url: str, backup: Path) -> None:
+    if not backup.is_file():
+        raise BackupError(f"Sauvegarde introuvable : {backup}")
+    with backup.open("rb") as file:
+        head = file.read(len(SQLITE_MAGIC))
+    expected = SQLITE_MAGIC if _is_sqlite(url) else PG_DUMP_MAGIC
+    if not head.startswith(expected):
+        kind = "SQLite" if _is_sqlite(url) else "PostgreSQL (pg_dump -Fc)"
+        raise BackupError(f"{backup} n’est pas une sauvegarde {kind} de cette base.")
+
+
+def _is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def _sqlite_path(url: str) -> str:
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        raise BackupError("Une base SQLite en mémoire ne se sauvegarde pas.")
+    return database
+
+
+def _run(program: str, options: list[str], url: str, *arguments: str) -> None:
+    executable = shutil.which(program)
+    if executable is None:
+        raise BackupError(f"{program} est introuvable : installez postgresql-client.")
+    parsed = make_url(url)
+    command = [executable, *options, *_connection_options(parsed), *arguments]
+    # A list of arguments, no shell; the password goes through the environment.
+    result = subprocess.run(  # nosec B603
+        command, env=_environment(parsed), capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise BackupError(f"{program} a échoué : {result.stderr.strip()}")
+
+
+def _connection_options(url: URL) -> list[str]:
+    options = [f"--dbname={url.database}"]
+    if url.host:
+        options.append(f"--host={url.host}")
+    if url.port:
+        options.append(f"--port={url.port}")
+    if url.username:
+        options.append(f"--username={url.username}")
+    return [*options, "--no-password"]
+
+
+def _environment(url: URL) -> dict[str, str]:
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    if "sslmode" in url.query:
+        env["PGSSLMODE"] = str(url.query["sslmode"])
+    return env

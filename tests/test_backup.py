@@ -1,0 +1,216 @@
+"""`flask backup create` and `flask backup restore`: every row of every table comes back,
+and a database that holds data is never overwritten without --yes."""
+
+import os
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.extensions import db
+from app.models import (
+    AmendmentState,
+    CharterArticle,
+    CharterVersion,
+    Commitment,
+    Contribution,
+    ContributionKind,
+    ContributionState,
+    Cosignature,
+    Flag,
+    FlagReason,
+    Follow,
+    Meeting,
+    MeetingRegistration,
+    Minutes,
+    MinutesAmendment,
+    MinutesState,
+    MinutesVersion,
+    ModerationAction,
+    ModerationDecision,
+    ModerationReason,
+    Notification,
+    NotificationKind,
+    OfficialResponse,
+    Organisation,
+    OutboxEmail,
+    PasswordResetToken,
+    Position,
+    ProgressUpdate,
+    Proposal,
+    ResponseVersion,
+    User,
+    utcnow,
+)
+from app.services.demo import load_demo
+
+
+def _first(model):
+    return db.session.scalars(sa.select(model).order_by(model.id)).first()
+
+
+def _fill_every_table() -> None:
+    """The demo data, then one row in each table the demo leaves empty."""
+    load_demo()
+    user, proposal, response = _first(User), _first(Proposal), _first(OfficialResponse)
+    meeting = db.session.scalars(
+        sa.select(Meeting).where(~sa.exists().where(Minutes.meeting_id == Meeting.id))
+    ).first()
+    other_org = db.session.scalars(
+        sa.select(Organisation).where(Organisation.id != proposal.organisation_id)
+    ).first()
+    contribution = Contribution(
+        proposal=proposal,
+        kind=ContributionKind.TESTIMONY,
+        author=user,
+        body="Témoignage « sauvegardé » — accents, guillemets, émoji 🙂.",
+        state=ContributionState.PUBLISHED,
+        idempotency_key="k" * 32,
+    )
+    minutes = Minutes(meeting=meeting, state=MinutesState.OPEN, amendments_until=date(2026, 1, 9))
+    db.session.add_all(
+        [
+            contribution,
+            minutes,
+            OutboxEmail(to_address="a@example.org", subject="Objet", body="Corps"),
+            PasswordResetToken(user=user, token_hash="0" * 64, expires_at=utcnow()),
+            Cosignature(proposal=proposal, organisation=other_org),
+            Follow(user=user, proposal=proposal),
+            MeetingRegistration(meeting=meeting, user=user),
+            MinutesVersion(minutes=minutes, number=1, body="Compte rendu."),
+            MinutesAmendment(
+                minutes=minutes,
+                version_number=1,
+                passage="rendu",
+                proposed_text="rendu fidèle",
+                reason="Plus juste.",
+                state=AmendmentState.PENDING,
+            ),
+            Commitment(response=response, action="Ouvrir le dimanche", due_on=date(2026, 6, 1)),
+            ResponseVersion(
+                response_id=response.id,
+                position=Position.UNDER_STUDY,
+                body="Avant.",
+                written_at=utcnow(),
+            ),
+            Flag(contribution=contribution, user=user, reason=FlagReason.OTHER),
+            ModerationDecision(
+                contribution=contribution,
+                action=ModerationAction.APPROVE,
+                reason=ModerationReason.COMPLIANT,
+                from_state=ContributionState.PENDING,
+                to_state=ContributionState.PUBLISHED,
+            ),
+            Notification(user=user, kind=NotificationKind.REPLY, data={}),
+            ProgressUpdate(proposal=proposal, body="Une avancée."),
+            CharterVersion(
+                label="2026-test",
+                articles=[CharterArticle(number=1, title="Respect", body="Pas d’insulte.")],
+            ),
+        ]
+    )
+    db.session.commit()
+
+
+def _snapshot(url: str) -> dict[str, list[tuple]]:
+    """Every row of every table, in primary-key order."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return {
+                table.name: [
+                    tuple(row)
+                    for row in conn.execute(sa.select(table).order_by(*table.primary_key.columns))
+                ]
+                for table in db.metadata.sorted_tables
+            }
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A brand-new database with no table at all (SQLite file, or PostgreSQL database)."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path}/restored.sqlite"
+        return
+    parsed = make_url(url)
+    name = f"{parsed.database}_restore"
+    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield parsed.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _cli(app, *args):
+    """Run a command against `app` (its own app context: the test's is another app's)."""
+    with app.app_context():
+        return app.test_cli_runner().invoke(args=list(args))
+
+
+def test_backup_then_restore_into_an_empty_database_keeps_every_row(
+    app, tmp_path, empty_database_url
+):
+    _fill_every_table()
+    source_url = app.config["SQLALCHEMY_DATABASE_URI"]
+    before = _snapshot(source_url)
+    assert all(before.values()), [name for name, rows in before.items() if not rows]
+
+    path = tmp_path / "sauvegarde.bin"
+    created = _cli(app, "backup", "create", "--output", str(path))
+    assert created.exit_code == 0, created.output
+    assert "Sauvegarde écrite" in created.output
+    assert path.stat().st_size > 0 and (path.stat().st_mode & 0o077) == 0  # owner only
+
+    target = create_app("testing", {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    restored = _cli(target, "backup", "restore", str(path))
+    assert restored.exit_code == 0, restored.output
+    assert _snapshot(empty_database_url) == before
+
+    # The target now holds data: a second restore needs --yes.
+    refused = _cli(target, "backup", "restore", str(path))
+    assert refused.exit_code != 0
+    assert "contient déjà des données" in refused.output and "--yes" in refused.output
+    again = _cli(target, "backup", "restore", str(path), "--yes")
+    assert again.exit_code == 0, again.output
+    assert _snapshot(empty_database_url) == before
+    with target.app_context():
+        db.engine.dispose()
+
+
+def test_restore_refuses_over_existing_data_and_changes_nothing(app, tmp_path, make_user):
+    path = tmp_path / "sauvegarde.bin"
+    assert _cli(app, "backup", "create", "--output", str(path)).exit_code == 0
+    make_user("participant", email="apres@example.org")
+    result = _cli(app, "backup", "restore", str(path))
+    assert result.exit_code != 0 and "contient déjà des données" in result.output
+    assert db.session.scalar(sa.select(User.email)) == "apres@example.org"
+
+
+def test_default_backup_path_and_no_overwrite(app, tmp_path):
+    app.instance_path, instance = str(tmp_path), app.instance_path
+    try:
+        result = _cli(app, "backup", "create")
+    finally:
+        app.instance_path = instance
+    assert result.exit_code == 0, result.output
+    (written,) = (tmp_path / "backups").iterdir()
+    assert written.name.startswith("voix-solidaires-")
+    again = _cli(app, "backup", "create", "--output", str(written))
+    assert again.exit_code != 0 and "existe déjà" in again.output
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(app, tmp_path):
+    path = tmp_path / "pas-une-sauvegarde.txt"
+    path.write_text("bonjour")
+    result = _cli(app, "backup", "restore", str(path), "--yes")
+    assert result.exit_code != 0 and "n’est pas une sauvegarde" in result.output
+    missing = _cli(app, "backup", "restore", str(tmp_path / "absent.dump"))
+    assert missing.exit_code != 0 and "introuvable" in missing.output
