@@ -85,6 +85,9 @@ class Config:
     RESPONSE_DUE_DAYS = int(os.environ.get("RESPONSE_DUE_DAYS", "60"))
 
     PROPOSALS_PER_PAGE = 20
+    # The site-wide search (/recherche).
+    SEARCH_RESULTS_PER_PAGE = 20
+    SEARCH_RATE_LIMIT = os.environ.get("SEARCH_RATE_LIMIT", "60 per minute")
     ORGANISATIONS_PER_PAGE = 20
     ORGANISATION_LISTS_PER_PAGE = 10
     API_PAGE_SIZE = 50

@@ -22,6 +22,7 @@ BLUEPRINTS = (
     "app.admin",
     "app.api",
     "app.board",
+    "app.search",
 )
 
 
@@ -46,6 +47,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     _init_extensions(app)
     _register_blueprints(app)
     from app import charter_gate, cli, errors, outbox, security, templating
+    from app.search import index as search_index
 
     errors.init_app(app)
     outbox.init_app(app)
@@ -53,6 +55,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     charter_gate.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+    search_index.init_app(app)
     return app
 
 

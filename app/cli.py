@@ -1,5 +1,5 @@
-"""Command-line tools: ``flask users create-admin``, ``flask demo load`` and
-``flask notifications send|digest|overdue``."""
+"""Command-line tools: ``flask users create-admin``, ``flask demo load``,
+``flask notifications send|digest|overdue`` and ``flask search reindex``."""
 
 import time
 
@@ -16,6 +16,7 @@ from app.services.notifications import deliver_outbox, new_sender_id, queue_dige
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demo data of the 2015 assises.")
 notifications_cli = AppGroup("notifications", help="Notification e-mails.")
+search_cli = AppGroup("search", help="The site-wide search index.")
 
 
 def _require_links() -> None:
@@ -105,8 +106,20 @@ def load_demo_command() -> None:
         click.echo(f"  {role:<20} {email}  ({pseudonym})")
 
 
+@search_cli.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the search index from the data (after a restore or an upgrade)."""
+    from app.search.index import reindex
+
+    counts = reindex()
+    click.echo(f"Index de recherche reconstruit : {sum(counts.values())} document(s).")
+    for kind, count in counts.items():
+        click.echo(f"  {kind:<14} {count}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(search_cli)

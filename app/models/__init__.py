@@ -45,6 +45,7 @@ from app.models.response import (
     Position,
     ResponseVersion,
 )
+from app.models.search import DocumentKind, SearchDocument
 from app.models.theme import Theme
 from app.models.user import EmailFrequency, PasswordResetToken, Role, User
 
@@ -61,6 +62,7 @@ __all__ = [
     "ContributionState",
     "Cosignature",
     "DisplayMode",
+    "DocumentKind",
     "EmailFrequency",
     "Flag",
     "FlagReason",
@@ -88,6 +90,7 @@ __all__ = [
     "ProposalStatus",
     "ResponseVersion",
     "Role",
+    "SearchDocument",
     "StatusChange",
     "Theme",
     "User",
