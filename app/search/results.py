@@ -85,17 +85,13 @@ def _hits_query(text: str, kind: DocumentKind | None):
 
 
 def search(text: str, kind: DocumentKind | None, page: int, per_page: int):
-    """The counts by kind and one page of hits, best first (two queries, or one when
-    nothing matches)."""
+    """The counts by kind and one page of hits, best first (two queries)."""
     counts = counts_by_kind(text)
     total = counts[kind] if kind is not None else sum(counts.values())
-    hits: list[Hit] = []
-    if total and (page - 1) * per_page < total:
-        rows = db.session.execute(
-            _hits_query(text, kind).limit(per_page).offset((page - 1) * per_page)
-        )
-        hits = [
-            Hit(document, title, slug, starts_at, cancelled_at is not None)
-            for document, title, slug, starts_at, cancelled_at in rows
-        ]
+    # Run even when the counts found nothing: the same two queries whatever the results.
+    rows = db.session.execute(_hits_query(text, kind).limit(per_page).offset((page - 1) * per_page))
+    hits = [
+        Hit(document, title, slug, starts_at, cancelled_at is not None)
+        for document, title, slug, starts_at, cancelled_at in rows
+    ]
     return ResultPage(items=hits, page=page, per_page=per_page, total=total), counts
