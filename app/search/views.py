@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, has_request_context, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -38,8 +38,9 @@ RESULT_LABELS = {
 
 @bp.app_context_processor
 def _search_helpers() -> dict:
-    """The header's box keeps the query on the results page (and only there)."""
-    on_results = request.endpoint == "search.index"
+    """The header's box keeps the query on the results page (and only there); e-mails are
+    rendered without a request."""
+    on_results = has_request_context() and request.endpoint == "search.index"
     return {
         "site_search_query": (request.args.get("q") or "") if on_results else "",
         "search_max_length": QUERY_MAX_LENGTH,
