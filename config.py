@@ -131,6 +131,9 @@ class Config:
     IP_RETENTION_DAYS = int(os.environ.get("IP_RETENTION_DAYS", "30"))
 
     PROPOSALS_PER_PAGE = 20
+    # The site-wide search (/recherche).
+    SEARCH_RESULTS_PER_PAGE = 20
+    SEARCH_RATE_LIMIT = os.environ.get("SEARCH_RATE_LIMIT", "60 per minute")
     ORGANISATIONS_PER_PAGE = 20
     ORGANISATION_LISTS_PER_PAGE = 10
     API_PAGE_SIZE = 50

@@ -23,6 +23,7 @@ BLUEPRINTS = (
     "app.api",
     "app.board",
     "app.privacy",
+    "app.search",
 )
 
 
@@ -58,6 +59,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         sessions,
         templating,
     )
+    from app.search import index as search_index
 
     database.wrap_views(app)
     incoming.init_app(app)
@@ -70,6 +72,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     charter_gate.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+    search_index.init_app(app)
     return app
 
 

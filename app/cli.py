@@ -1,6 +1,6 @@
 """Command-line tools: ``flask users create-admin``, ``flask demo load``,
-``flask notifications send|digest|overdue``, ``flask privacy purge`` and
-``flask backup create|restore``."""
+``flask notifications send|digest|overdue``, ``flask privacy purge``,
+``flask backup create|restore`` and ``flask search reindex``."""
 
 import time
 from pathlib import Path
@@ -21,6 +21,7 @@ demo_cli = AppGroup("demo", help="Demo data of the 2015 assises.")
 notifications_cli = AppGroup("notifications", help="Notification e-mails.")
 privacy_cli = AppGroup("privacy", help="Personal data.")
 backup_cli = AppGroup("backup", help="Back up and restore the whole database.")
+search_cli = AppGroup("search", help="The site-wide search index.")
 
 
 def _require_links() -> None:
@@ -158,6 +159,17 @@ def backup_restore_command(path: Path, yes: bool) -> None:
     click.echo(f"Base restaurée depuis {path}.")
 
 
+@search_cli.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the search index from the data (after a restore or an upgrade)."""
+    from app.search.index import reindex
+
+    counts = reindex()
+    click.echo(f"Index de recherche reconstruit : {sum(counts.values())} document(s).")
+    for kind, count in counts.items():
+        click.echo(f"  {kind:<14} {count}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
@@ -165,3 +177,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(search_cli)

@@ -12,6 +12,8 @@ from app import create_app
 from app.extensions import db
 from app.models import (
     AmendmentState,
+    AuditAction,
+    AuditEvent,
     CharterArticle,
     CharterVersion,
     Commitment,
@@ -42,6 +44,7 @@ from app.models import (
     Proposal,
     ResponseVersion,
     User,
+    UserSession,
     utcnow,
 )
 from app.services.demo import load_demo
@@ -105,6 +108,8 @@ def _fill_every_table() -> None:
             ),
             Notification(user=user, kind=NotificationKind.REPLY, data={}),
             ProgressUpdate(proposal=proposal, body="Une avancée."),
+            UserSession(user=user, token_hash="1" * 64, browser="Firefox", platform="Android"),
+            AuditEvent(actor=user, action=AuditAction.THEME_CREATED, target_type="theme"),
             CharterVersion(
                 label="2026-test",
                 articles=[CharterArticle(number=1, title="Respect", body="Pas d’insulte.")],

@@ -138,13 +138,15 @@ def show(meeting_id: int):
 
 def _fill_choices(form: MeetingForm) -> None:
     """Workshops, hosts, and the chosen workshop's proposals (every one without a workshop)."""
+    themes = {theme.id: theme for theme, _count in queries.themes_with_counts()}
     form.theme_id.choices = [(NONE, _("Aucun atelier"))] + [
-        (theme.id, theme.name) for theme, _count in queries.themes_with_counts()
+        (theme.id, theme.name) for theme in themes.values()
     ]
     form.host_id.choices = [(NONE, _("Aucune"))] + [
         (org.id, org.name) for org in queries.associations()
     ]
-    theme = db.session.get(Theme, form.theme_id.data) if form.theme_id.data else None
+    # Only a listed workshop: whatever number was posted never reaches the database.
+    theme = themes.get(form.theme_id.data)
     form.proposal_ids.choices = [
         (p.id, p.title if theme else f"{p.theme.name} — {p.title}")
         for p in service.proposals_to_choose(theme)

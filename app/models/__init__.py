@@ -46,6 +46,7 @@ from app.models.response import (
     Position,
     ResponseVersion,
 )
+from app.models.search import DocumentKind, SearchDocument
 from app.models.session import UserSession
 from app.models.theme import Theme
 from app.models.user import EmailFrequency, PasswordResetToken, Role, User
@@ -65,6 +66,7 @@ __all__ = [
     "ContributionState",
     "Cosignature",
     "DisplayMode",
+    "DocumentKind",
     "EmailFrequency",
     "Flag",
     "FlagReason",
@@ -92,6 +94,7 @@ __all__ = [
     "ProposalStatus",
     "ResponseVersion",
     "Role",
+    "SearchDocument",
     "StatusChange",
     "Theme",
     "User",

@@ -174,6 +174,9 @@ PAGES = [
     Page(
         "directory.edit institution", "/organisations/{institution.slug}/modifier", INSTITUTION_EDIT
     ),
+    Page("search.index", "/recherche"),
+    Page("search.index results", "/recherche?q=locaux"),
+    Page("search.index too long", "/recherche?q=" + "logement+" * 30),
     Page("board.index", "/suivi"),
     Page("board.synthesis", "/bilan"),
     Page("admin.index", "/admin/", ADMIN_ONLY),

@@ -1,0 +1,106 @@
+"""One search interface, two databases.
+
+- SQLite (the embedded default): an FTS5 table `search_fts` whose rowid is the
+  `search_document` id; it holds the documents' words as app/search/terms.py reduces them,
+  written by the same transaction as the document (and removed by a trigger when the
+  document row goes). Ranked by bm25.
+- PostgreSQL (production): a stored generated `tsvector` column `search_vector` on
+  `search_document`, built with the `french_unaccent` text search configuration (French
+  stemming after `unaccent`) and a GIN index. Ranked by ts_rank.
+
+Both are created by the migration. The user's text only ever reaches SQL as a bound
+parameter.
+"""
+
+import sqlalchemy as sa
+
+from app.models import SearchDocument
+from app.search.terms import fts5_query, index_text, terms
+
+# Weights of the title and the body in the ranking.
+TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0
+
+
+class SearchBackend:
+    """What the index and the result pages need from a database."""
+
+    def write(self, connection, document_id: int, title: str, body: str) -> None:
+        """Index a document that was just inserted or changed (same transaction)."""
+
+    def matching(self, select, text: str):
+        """The select (over `search_document`) narrowed to the documents matching the text."""
+        raise NotImplementedError
+
+    def rank(self, text: str):
+        """The order-by clause putting the best matches first (on a `matching` select)."""
+        raise NotImplementedError
+
+    @staticmethod
+    def searchable(text: str) -> bool:
+        """Whether the text has any word left to look for (not only stop words)."""
+        return bool(terms(text))
+
+
+FTS = sa.table("search_fts", sa.column("rowid"), sa.column("title"), sa.column("body"))
+FTS_NAME = sa.literal_column("search_fts")
+
+
+class SQLiteBackend(SearchBackend):
+    def write(self, connection, document_id: int, title: str, body: str) -> None:
+        connection.execute(sa.delete(FTS).where(FTS.c.rowid == document_id))
+        connection.execute(
+            sa.insert(FTS).values(rowid=document_id, title=index_text(title), body=index_text(body))
+        )
+
+    def matching(self, select, text: str):
+        expression = sa.bindparam("fts_query", fts5_query(text), sa.Text, unique=True)
+        return select.join(FTS, FTS.c.rowid == SearchDocument.id).where(
+            FTS_NAME.op("MATCH")(expression)
+        )
+
+    def rank(self, text: str):
+        return sa.func.bm25(FTS_NAME, TITLE_WEIGHT, BODY_WEIGHT).asc()
+
+
+VECTOR = sa.literal_column("search_document.search_vector")
+CONFIG = sa.literal_column("'french_unaccent'::regconfig")
+
+
+def _tsquery(text: str):
+    # "<" and ">" read as spaces, as in the column (see the migration): not HTML tags.
+    query = sa.func.translate(sa.bindparam("ts_query", text, sa.Text, unique=True), "<>", "  ")
+    return sa.func.plainto_tsquery(CONFIG, query)
+
+
+class PostgreSQLBackend(SearchBackend):
+    def matching(self, select, text: str):
+        return select.where(VECTOR.op("@@")(_tsquery(text)))
+
+    def rank(self, text: str):
+        weights = sa.literal_column("'{0.1, 0.2, 0.4, 1.0}'::float4[]")
+        return sa.func.ts_rank(weights, VECTOR, _tsquery(text)).desc()
+
+
+def backend_for(dialect_name: str) -> SearchBackend:
+    """The backend of a database (PostgreSQL, or SQLite for everything else)."""
+    return PostgreSQLBackend() if dialect_name == "postgresql" else SQLiteBackend()
+
+
+# Database objects of the full-text index that the models do not describe (the migration
+# creates them); autogenerate and the models-match-migrations test leave them alone.
+INDEX_TABLES = ("search_fts",)
+INDEX_COLUMNS = ("search_vector",)
+INDEX_INDEXES = ("ix_search_document_search_vector",)
+
+
+def include_object(_object, name, type_, reflected, _compare_to) -> bool:
+    """Alembic's `include_object` hook: everything but the full-text index's own objects."""
+    if not reflected:
+        return True
+    if type_ == "table":
+        return not (name or "").startswith(INDEX_TABLES)
+    if type_ == "column":
+        return name not in INDEX_COLUMNS
+    if type_ == "index":
+        return name not in INDEX_INDEXES
+    return True

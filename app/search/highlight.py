@@ -1,0 +1,61 @@
+"""Snippets of results with the searched words marked, safely.
+
+Every piece of the person's text is escaped (markupsafe) before it joins the markup; only
+our own `<mark>` tags are added. Words are compared by their index form (no case, no
+accents, same stem), so "sante" marks "Santé" and "logements" marks "logement".
+"""
+
+import re
+
+from markupsafe import Markup, escape
+
+from app.search.terms import stem, terms
+
+SNIPPET_LENGTH = 200
+TOKEN = re.compile(r"\w+|\W+", re.UNICODE)
+
+
+def _marked(text: str, wanted: set[str]) -> Markup:
+    pieces = []
+    for token in TOKEN.findall(text):
+        if (token[0].isalnum() or token[0] == "_") and stem(token) in wanted:
+            pieces.append(Markup("<mark>{}</mark>").format(token))
+            continue
+        pieces.append(escape(token))
+    return Markup("").join(pieces)
+
+
+def _first_match(text: str, wanted: set[str]) -> int:
+    for match in re.finditer(r"\w+", text):
+        if stem(match.group()) in wanted:
+            return match.start()
+    return 0
+
+
+def _cut(text: str, start: int, length: int) -> tuple[str, bool, bool]:
+    """About `length` characters of text around `start`, cut at spaces."""
+    if len(text) <= length:
+        return text, False, False
+    begin = max(0, start - length // 4)
+    if begin:
+        space = text.find(" ", begin)
+        begin = space + 1 if 0 <= space < start else begin
+    end = min(len(text), begin + length)
+    if end < len(text):
+        space = text.rfind(" ", begin, end)
+        end = space if space > start else end
+    return text[begin:end], begin > 0, end < len(text)
+
+
+def highlight(text: str, query: str) -> Markup:
+    """The whole (short) text, escaped, the searched words in <mark>."""
+    return _marked(text or "", set(terms(query)))
+
+
+def snippet(text: str, query: str, length: int = SNIPPET_LENGTH) -> Markup:
+    """About `length` characters around the first searched word, escaped and marked."""
+    wanted = set(terms(query))
+    flat = " ".join((text or "").split())
+    part, before, after = _cut(flat, _first_match(flat, wanted), length)
+    marked = _marked(part, wanted)
+    return Markup("{}{}{}").format("… " if before else "", marked, " …" if after else "")

@@ -1,0 +1,97 @@
+"""One page of search results in a fixed number of queries: the counts by kind, then the
+page of hits with what their links and labels need (no query per result)."""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import DocumentKind, Meeting, Organisation, Proposal, SearchDocument
+from app.search.backends import backend_for
+
+
+@dataclass
+class Hit:
+    """A result: its document, and the few facts of its object the result shows."""
+
+    document: SearchDocument
+    proposal_title: str | None
+    organisation_slug: str | None
+    meeting_starts_at: datetime | None
+    meeting_cancelled: bool
+
+    @property
+    def kind(self) -> DocumentKind:
+        return self.document.kind
+
+
+@dataclass
+class ResultPage:
+    """A page of hits, shaped like Flask-SQLAlchemy's pagination for the shared macro."""
+
+    items: list[Hit]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def counts_by_kind(text: str) -> dict[DocumentKind, int]:
+    """How many documents of each kind match (one query)."""
+    backend = backend_for(db.engine.dialect.name)
+    select = sa.select(SearchDocument.kind, sa.func.count()).select_from(SearchDocument)
+    rows = db.session.execute(backend.matching(select, text).group_by(SearchDocument.kind))
+    found = {DocumentKind(kind): n for kind, n in rows}
+    return {kind: found.get(kind, 0) for kind in DocumentKind}
+
+
+def _hits_query(text: str, kind: DocumentKind | None):
+    doc = SearchDocument
+    select = (
+        sa.select(doc, Proposal.title, Organisation.slug, Meeting.starts_at, Meeting.cancelled_at)
+        .select_from(doc)
+        .outerjoin(Proposal, doc.proposal_id == Proposal.id)
+        .outerjoin(
+            Organisation,
+            sa.and_(doc.kind == DocumentKind.ORGANISATION, doc.object_id == Organisation.id),
+        )
+        .outerjoin(Meeting, sa.and_(doc.kind == DocumentKind.MEETING, doc.object_id == Meeting.id))
+    )
+    if kind is not None:
+        select = select.where(doc.kind == kind)
+    backend = backend_for(db.engine.dialect.name)
+    return backend.matching(select, text).order_by(backend.rank(text), doc.id)
+
+
+def search(text: str, kind: DocumentKind | None, page: int, per_page: int):
+    """The counts by kind and one page of hits, best first (two queries)."""
+    counts = counts_by_kind(text)
+    total = counts[kind] if kind is not None else sum(counts.values())
+    # Run even when the counts found nothing: the same two queries whatever the results.
+    rows = db.session.execute(_hits_query(text, kind).limit(per_page).offset((page - 1) * per_page))
+    hits = [
+        Hit(document, title, slug, starts_at, cancelled_at is not None)
+        for document, title, slug, starts_at, cancelled_at in rows
+    ]
+    return ResultPage(items=hits, page=page, per_page=per_page, total=total), counts

@@ -1,0 +1,386 @@
+"""The site-wide search: accents and plurals, moderation and anonymity, safe highlighting,
+hostile queries, pagination, type filter, the index kept in the writer's transaction, and
+the reindex command — on SQLite (FTS5) and PostgreSQL (french_unaccent)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import (
+    Contribution,
+    ContributionKind,
+    ContributionState,
+    DisplayMode,
+    DocumentKind,
+    Meeting,
+    ModerationAction,
+    ModerationReason,
+    OfficialResponse,
+    OrganisationKind,
+    Position,
+    Proposal,
+    SearchDocument,
+    utcnow,
+)
+from app.services.moderation import decide
+from tests.test_query_counts import count_queries
+
+PUBLISHED, PENDING = ContributionState.PUBLISHED, ContributionState.PENDING
+HIDDEN, REJECTED = ContributionState.HIDDEN, ContributionState.REJECTED
+
+
+def _contribute(proposal, body, state=PUBLISHED, kind=ContributionKind.TESTIMONY, **fields):
+    contribution = Contribution(proposal=proposal, kind=kind, body=body, state=state, **fields)
+    db.session.add(contribution)
+    db.session.commit()
+    return contribution
+
+
+def _search(client, q, **args):
+    response = client.get("/recherche", query_string={"q": q, **args})
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def _results(html: str) -> str:
+    """The list of results only (the header and the form repeat the query)."""
+    match = re.search(r'<ol class="cards search-results">.*?</ol>', html, re.S)
+    return match.group(0) if match else ""
+
+
+def _count(html: str) -> int:
+    return int(re.search(r'role="status">(\d+) résultat', html).group(1))
+
+
+def _documents(kind=None) -> list[SearchDocument]:
+    query = sa.select(SearchDocument)
+    if kind is not None:
+        query = query.where(SearchDocument.kind == kind)
+    return list(db.session.scalars(query))
+
+
+def test_accents_case_and_plurals_do_not_matter(client, make_proposal):
+    make_proposal(title="Accès à la santé pour tous")
+    housing = make_proposal(title="Un logement d’abord")
+    make_proposal(title="Des douches gratuites")
+
+    html = _search(client, "SANTE")
+    assert _count(html) == 1
+    assert "Accès à la <mark>santé</mark> pour tous" in _results(html)
+
+    html = _search(client, "logements")
+    assert _count(html) == 1
+    assert f'href="/propositions/{housing.id}"' in _results(html)
+    assert "<mark>logement</mark>" in _results(html)
+
+
+def test_every_word_must_match(client, make_proposal):
+    make_proposal(title="Accès à la santé")
+    make_proposal(title="Santé et logement")
+    assert _count(_search(client, "santé logement")) == 1
+    assert _count(_search(client, "santé")) == 2
+
+
+@pytest.mark.parametrize("state", [PENDING, HIDDEN, REJECTED])
+def test_unpublished_contributions_are_not_found(client, make_proposal, state):
+    proposal = make_proposal(title="Bains-douches")
+    _contribute(proposal, "Le squat de la rue Mazelle est insalubre.", state)
+    html = _search(client, "insalubre")
+    assert _count(html) == 0
+    assert "Mazelle" not in html
+    assert _documents(DocumentKind.TESTIMONY) == []
+
+
+def test_a_testimony_is_found_once_approved(client, make_proposal, make_user):
+    proposal = make_proposal(title="Bains-douches")
+    testimony = _contribute(proposal, "Le squat de la rue Mazelle est insalubre.", PENDING)
+    assert _count(_search(client, "insalubre")) == 0
+
+    moderator = make_user("moderator")
+    decide(moderator, testimony, ModerationAction.APPROVE, ModerationReason.COMPLIANT, "", 1)
+
+    html = _search(client, "insalubres")
+    assert _count(html) == 1
+    results = _results(html)
+    assert f'href="/propositions/{proposal.id}#contribution-{testimony.id}"' in results
+    assert "Témoignage · Bains-douches" in results
+    assert "<mark>insalubre</mark>" in results
+
+
+def test_hiding_removes_the_document_in_the_same_transaction(client, make_proposal, make_user):
+    proposal = make_proposal()
+    comment = _contribute(proposal, "Les horaires du CCAS", kind=ContributionKind.COMMENT)
+    assert len(_documents(DocumentKind.COMMENT)) == 1
+
+    comment.state = HIDDEN
+    db.session.flush()  # not committed: the document is already gone in this transaction
+    assert _documents(DocumentKind.COMMENT) == []
+    db.session.rollback()  # and comes back with the rollback
+    assert len(_documents(DocumentKind.COMMENT)) == 1
+
+    moderator = make_user("moderator")
+    decide(moderator, comment, ModerationAction.HIDE, ModerationReason.INSULT, "", comment.version)
+    assert _documents(DocumentKind.COMMENT) == []
+    assert _count(_search(client, "horaires")) == 0
+
+
+def test_replies_go_and_come_back_with_their_comment(client, make_proposal, make_user):
+    proposal = make_proposal()
+    comment = _contribute(proposal, "Un commentaire", kind=ContributionKind.COMMENT)
+    _contribute(proposal, "Une réponse sur la laverie", kind=ContributionKind.REPLY, parent=comment)
+    assert _count(_search(client, "laverie")) == 1
+
+    moderator = make_user("moderator")
+    decide(moderator, comment, ModerationAction.HIDE, ModerationReason.INSULT, "", 1)
+    assert _count(_search(client, "laverie")) == 0
+    decide(moderator, comment, ModerationAction.RESTORE, ModerationReason.COMPLIANT, "", 2)
+    assert _count(_search(client, "laverie")) == 1
+
+
+def test_withdrawn_and_edited_contributions(client, make_proposal):
+    proposal = make_proposal()
+    testimony = _contribute(proposal, "Une file d’attente interminable")
+    testimony.body = "Une attente raisonnable"
+    testimony.edited_at = utcnow()
+    db.session.commit()
+    assert _count(_search(client, "interminable")) == 0
+    assert _count(_search(client, "raisonnable")) == 1
+
+    testimony.withdrawn_at = utcnow()
+    db.session.commit()
+    assert _count(_search(client, "raisonnable")) == 0
+
+
+def test_no_author_of_an_anonymous_or_guest_testimony(client, make_proposal, make_user):
+    proposal = make_proposal()
+    author = make_user("participant", pseudonym="Zébulon-secret")
+    _contribute(
+        proposal,
+        "Trois nuits dehors avant une place au foyer.",
+        author=author,
+        display_mode=DisplayMode.ANONYMOUS,
+    )
+    _contribute(proposal, "Le foyer ferme trop tôt.", guest_name="Amina", guest_contact="a@b.fr")
+
+    html = _search(client, "foyer")
+    assert _count(html) == 2
+    for secret in ("Zébulon", "Amina", "a@b.fr"):
+        assert secret not in html
+    for document in _documents():
+        assert "Zébulon" not in document.title + document.body
+        assert "Amina" not in document.title + document.body
+
+
+def test_private_meetings_are_not_found_cancelled_ones_are_labelled(client, make_theme):
+    starts = utcnow() + timedelta(days=3)
+    db.session.add_all(
+        [
+            Meeting(title="Groupe santé ouvert", starts_at=starts),
+            Meeting(title="Groupe santé réservé", starts_at=starts, is_public=False),
+            Meeting(title="Groupe santé annulé", starts_at=starts, cancelled_at=utcnow()),
+        ]
+    )
+    db.session.commit()
+    results = _results(_search(client, "groupe"))
+    assert "ouvert" in results
+    assert "réservé" not in results
+    assert re.search(r"annul.*</a>.*annulée", results, re.S)
+
+    private = db.session.scalar(sa.select(Meeting).filter_by(is_public=False))
+    private.is_public = True  # made public: found from now on
+    db.session.commit()
+    assert "réservé" in _results(_search(client, "groupe"))
+
+
+def test_responses_and_organisations_are_found(client, make_proposal, make_organisation):
+    institution = make_organisation(OrganisationKind.INSTITUTION, name="Conseil départemental")
+    proposal = make_proposal(title="Des locaux vides", institutions=[institution])
+    response = OfficialResponse(
+        proposal=proposal,
+        institution=institution,
+        position=Position.FAVOURABLE,
+        body="Nous recensons les bâtiments disponibles.",
+    )
+    db.session.add(response)
+    make_organisation(name="Restos du cœur", description="Repas chauds et colis alimentaires.")
+    db.session.commit()
+
+    results = _results(_search(client, "bâtiment"))
+    assert f'href="/propositions/{proposal.id}#reponse-{response.id}"' in results
+    assert "Réponse de Conseil départemental · Des locaux vides" in results
+
+    results = _results(_search(client, "colis alimentaire"))
+    assert 'href="/organisations/' in results and "Restos du cœur" in results
+
+    institution.name = "Département de la Moselle"  # the response's document follows
+    db.session.commit()
+    assert "Réponse de Département de la Moselle" in _results(_search(client, "bâtiments"))
+
+
+HOSTILE = [
+    '"',
+    '"santé',
+    "*",
+    "santé*",
+    "OR",
+    "santé OR",
+    "AND NOT",
+    "'; DROP TABLE proposal; --",
+    "NEAR(",
+    "NEAR(santé logement, 2)",
+    "title:santé",
+    "^santé",
+    "-santé",
+    "(((",
+    "santé & | ! :*",
+    "\\",
+    "%_",
+    "\u0000santé",
+]
+
+
+@pytest.mark.parametrize("q", HOSTILE)
+def test_query_syntax_is_never_run(client, make_proposal, q):
+    make_proposal(title="Accès à la santé")
+    response = client.get("/recherche", query_string={"q": q})
+    assert response.status_code == 200
+    assert db.session.scalar(sa.select(sa.func.count(Proposal.id))) == 1
+
+
+def test_highlighting_escapes_the_text_and_the_query(client, make_proposal):
+    proposal = make_proposal(title="<b>Santé</b> des sans-abri")
+    proposal.body = "Avant <script>alert('santé')</script> après."
+    db.session.commit()
+    html = _search(client, "<script>santé</script>")
+    results = _results(html)
+    assert "<script>" not in html.replace('<script src="', "")
+    assert "&lt;b&gt;<mark>Santé</mark>&lt;/b&gt;" in results
+    assert "&lt;<mark>script</mark>&gt;alert(&#39;<mark>santé</mark>&#39;)" in results
+    assert 'value="&lt;script&gt;santé&lt;/script&gt;"' in html
+
+
+def test_results_are_paginated(client, make_proposal, make_theme):
+    theme = make_theme()
+    for n in range(23):
+        make_proposal(title=f"Hébergement d’urgence {n}", theme=theme)
+    first = _search(client, "hébergement")
+    assert _count(first) == 23
+    assert _results(first).count('<li class="card">') == 20
+    assert 'rel="next"' in first and "Page 1 sur 2" in first
+    second = _search(client, "hébergement", page=2)
+    assert _results(second).count('<li class="card">') == 3
+    assert 'rel="prev"' in second
+    beyond = _search(client, "hébergement", page=9)
+    assert _results(beyond) == ""
+    assert client.get("/recherche?q=x&page=zero").status_code == 400
+
+
+def test_type_filter_with_counts(client, make_proposal):
+    proposal = make_proposal(title="Un logement d’abord")
+    _contribute(proposal, "J’attends un logement depuis deux ans.")
+    html = _search(client, "logement")
+    assert "Tout (2)" in html and "Propositions (1)" in html and "Témoignages (1)" in html
+    assert "Réunions (0)" in html
+
+    html = _search(client, "logement", type="testimony")
+    assert _count(html) == 1
+    assert 'aria-current="page">Témoignages (1)' in html
+    assert "depuis deux ans" in _results(html)
+    assert 'lang="fr" dir="auto"' in _results(html)
+    assert client.get("/recherche?q=logement&type=user").status_code == 400
+
+
+def test_contribution_language_is_marked(client, make_proposal):
+    proposal = make_proposal()
+    _contribute(proposal, "The shelter closes too early", lang="en")
+    assert '<p class="snippet" lang="en" dir="auto">' in _results(_search(client, "shelter"))
+
+
+def test_empty_query_shows_help_and_runs_no_search(client, make_proposal):
+    make_proposal(title="Accès à la santé")
+    client.get("/recherche")  # warm-up
+    with count_queries() as statements:
+        response = client.get("/recherche?q=+++")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Tapez un ou plusieurs mots" in html
+    assert 'role="status"' not in html and _results(html) == ""
+    assert not any("search_document" in s for s in statements)
+
+
+def test_stop_words_only(client, make_proposal):
+    make_proposal(title="Le logement")
+    html = _search(client, "le de pour")
+    assert "trop courants" in html
+    assert _results(html) == ""
+
+
+def test_overlong_query_is_refused_clearly(client, make_proposal):
+    make_proposal(title="Accès à la santé")
+    q = "santé " * 40
+    html = _search(client, q)
+    assert "Votre recherche est trop longue : 200 caractères au plus" in html
+    assert 'aria-invalid="true"' in html
+    assert f'value="{q.strip()}"' in html  # the text is kept
+    assert _results(html) == ""
+
+
+def test_header_search_box_on_every_page(client, make_proposal):
+    proposal = make_proposal()
+    for url in ("/", f"/propositions/{proposal.id}", "/organisations/?q=abc"):
+        html = client.get(url).get_data(as_text=True)
+        assert 'role="search"' in html
+        assert '<input type="search" id="site-search-q" name="q" value=""' in html
+    html = _search(client, "douches")
+    assert '<input type="search" id="site-search-q" name="q" value="douches"' in html
+
+
+def test_rate_limited(app, client):
+    app.config["SEARCH_RATE_LIMIT"] = "2 per minute"
+    try:
+        assert client.get("/recherche?q=a").status_code == 200
+        assert client.get("/recherche?q=b").status_code == 200
+        assert client.get("/recherche?q=c").status_code == 429
+    finally:
+        app.config["SEARCH_RATE_LIMIT"] = "60 per minute"
+
+
+def test_reindex_command_rebuilds_the_index(app, client, make_proposal):
+    proposal = make_proposal(title="Accès à la santé")
+    _contribute(proposal, "Une santé fragile", PUBLISHED)
+    _contribute(proposal, "Une santé en attente", PENDING)
+    db.session.execute(sa.delete(SearchDocument))
+    db.session.commit()
+    assert _count(_search(client, "santé")) == 0
+
+    result = app.test_cli_runner().invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "3 document(s)" in result.output  # the proposal, one testimony, its organisation
+    assert re.search(r"testimony\s+1", result.output)
+    assert _count(_search(client, "santé")) == 2
+
+
+def test_demo_data_is_searchable(app, client):
+    app.test_cli_runner().invoke(args=["demo", "load"])
+    html = _search(client, "sante")
+    assert _count(html) > 0
+    assert "<mark>" in _results(html)
+
+
+def test_query_count_does_not_depend_on_the_results(client, make_proposal, make_theme):
+    theme = make_theme()
+    for n in range(3):
+        make_proposal(title=f"Accès à la santé {n}", theme=theme)
+    client.get("/recherche?q=santé")
+    with count_queries() as few:
+        client.get("/recherche?q=santé")
+    for n in range(40):
+        proposal = make_proposal(title=f"Santé {n}", theme=theme)
+        _contribute(proposal, "Ma santé")
+    with count_queries() as many:
+        client.get("/recherche?q=santé")
+    assert len(few) == len(many)
+    assert sum("search_document" in s for s in many) == 2  # the counts, then the page
