@@ -106,7 +106,7 @@ def test_a_testimony_is_found_once_approved(client, make_proposal, make_user):
     assert _count(html) == 1
     results = _results(html)
     assert f'href="/propositions/{proposal.id}#contribution-{testimony.id}"' in results
-    assert "Témoignage · Bains-douches" in results
+    assert 'Témoignage · <bdi lang="fr">Bains-douches' in results
     assert "<mark>insalubre</mark>" in results
 
 
@@ -210,7 +210,7 @@ def test_responses_and_organisations_are_found(client, make_proposal, make_organ
 
     results = _results(_search(client, "bâtiment"))
     assert f'href="/propositions/{proposal.id}#reponse-{response.id}"' in results
-    assert "Réponse de Conseil départemental · Des locaux vides" in results
+    assert 'Réponse de Conseil départemental · <bdi lang="fr">Des locaux vides' in results
 
     results = _results(_search(client, "colis alimentaire"))
     assert 'href="/organisations/' in results and "Restos du cœur" in results
