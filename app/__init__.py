@@ -3,10 +3,16 @@
 import os
 
 from flask import Flask, has_request_context, request, session
+from flask_babel import gettext
 from flask_login import current_user
 
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from config import CONFIGS, INSTANCE_DIR
+
+
+def N_(message: str) -> str:  # gettext_noop: marked for the catalogues, not translated here
+    return message
+
 
 BLUEPRINTS = (
     "app.main",
@@ -106,7 +112,9 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Connectez-vous pour accéder à cette page."
+    # Marked for the catalogues, translated when flashed (a lazy string cannot be flashed).
+    login_manager.login_message = N_("Connectez-vous pour accéder à cette page.")
+    login_manager.localize_callback = gettext
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     database.init_app(app)

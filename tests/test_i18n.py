@@ -71,3 +71,8 @@ def test_english_pages(client):
     assert '<html lang="en" dir="ltr">' in html
     assert "Proposals" in html
     assert "Propositions" not in html
+
+
+def test_the_login_prompt_is_in_the_visitors_language(client):
+    response = client.get("/compte/preferences?lang=en", follow_redirects=True)
+    assert "Log in to see this page." in response.get_data(as_text=True)
