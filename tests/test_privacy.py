@@ -556,3 +556,9 @@ def test_no_link_or_form_carries_an_email_address(client, make_user, make_propos
             if not url.startswith("mailto:"):
                 assert not EMAIL.search(url), url
     assert "personne.privee@example.org" in responses[-1].get_data(as_text=True)
+
+
+def test_every_kind_of_data_has_a_name_people_understand():
+    from app.privacy.views import TABLE_LABELS
+
+    assert {table.name for table in tables_about_people()} <= set(TABLE_LABELS)

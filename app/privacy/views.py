@@ -36,6 +36,8 @@ TABLE_LABELS = {
     "response_version": _l("Les anciennes versions de ces réponses"),
     "moderation_decision": _l("Vos décisions de modération"),
     "charter_version": _l("Les versions de la charte que vous avez publiées"),
+    "user_session": _l("Vos sessions de connexion (appareils)"),
+    "audit_event": _l("Vos actions d’administration, au journal d’audit"),
 }
 
 
