@@ -104,6 +104,14 @@ def test_no_channel_leaks_what_its_reader_may_not_see(client, secret_world, make
     for endpoint, url in _readable_gets(role):
         page = client.get(_fill(world, url, None)[0]).get_data(as_text=True)
         leaks += [f"{endpoint}: {name}" for name, text in SECRETS.items() if text in page]
+    for name, text in SECRETS.items():  # search, asked for the very words
+        page = client.get("/recherche", query_string={"q": text}).get_data(as_text=True)
+        results = page.partition('class="cards search-results"')[2]  # not the query echoed
+        leaks += [f"search {name}: {other}" for other, t in SECRETS.items() if t in results]
+    public = client.get("/recherche", query_string={"q": "témoigne sans nom"}).get_data(
+        as_text=True
+    )
+    assert 'class="cards search-results"' in public  # the same search finds what is public
     assert leaks == []
 
 
