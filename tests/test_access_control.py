@@ -1,6 +1,7 @@
 """Every channel keeps the same secrets: pages, the API, CSV exports, calendars (and search)
 never show unpublished text, the author behind an anonymous testimony, a guest's contact
-or an e-mail address; and every value a person typed is escaped in every position."""
+or an e-mail address; every value a person typed is escaped in every position; and no
+POST goes through without its CSRF token."""
 
 import re
 
@@ -21,7 +22,14 @@ from app.models import (
     utcnow,
 )
 from tests.conftest import login
-from tests.test_permissions import CASES, _fill, add_minutes, build_world
+from tests.test_permissions import (
+    CASES,
+    _act_as,
+    _fill,
+    _snapshot,
+    add_minutes,
+    build_world,
+)
 
 OK = 200
 SECRETS = {
@@ -175,9 +183,39 @@ def test_every_typed_value_is_escaped_everywhere(client, secret_world, make_user
 
 
 def test_the_escaping_check_can_fail(client, secret_world):
-    world = secret_world
     """A page showing the payload raw is caught by the same search."""
+    world = secret_world
     _poison_every_name(world)
     page = client.get(f"/propositions/{world['proposal'].id}").get_data(as_text=True)
     assert "&lt;svg onload=alert(1)&gt;" in page
     assert re.search(ESCAPED, PAYLOAD)
+
+
+def _csrf_cases():
+    """Each POST route once, with a role allowed to use it (so only the token is missing)."""
+    seen = set()
+    for method, endpoint, url, form, expected in CASES:
+        allowed = [role for role, status in expected.items() if status == 302]
+        if method != "POST" or endpoint in seen or not allowed:
+            continue
+        if endpoint == "notifications.unsubscribe":
+            continue  # one-click from a mail client (RFC 8058): the signed URL is the proof
+        seen.add(endpoint)
+        yield pytest.param(allowed[-1], url, form, id=endpoint)
+
+
+@pytest.mark.parametrize(("role", "url", "form"), list(_csrf_cases()))
+def test_every_post_without_its_csrf_token_is_refused(
+    app, client, secret_world, make_user, role, url, form
+):
+    world = secret_world
+    _act_as(client, role, world, make_user)
+    before = _snapshot()
+    url, data = _fill(world, url, form)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.post(url, data=data)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert response.status_code == 400
+    assert _snapshot() == before
