@@ -89,9 +89,11 @@ class Progress:
     def add(self, count: int) -> None:
         self.done += count
         percent = 100 * self.done // max(self.total, 1)
-        end = "\n" if self.done >= self.total else ""
+        finished = self.done >= self.total
+        if not (finished or sys.stdout.isatty()):  # a log file gets the last line only
+            return
         sys.stdout.write(f"\r    {self.label:<24} {self.done:>8,} / {self.total:,} ({percent}%)")
-        sys.stdout.write(end)
+        sys.stdout.write("\n" if finished else "")
         sys.stdout.flush()
 
 
