@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: install run test test-load lint format translations extract-messages clean
+.PHONY: install run test test-load bench lint format translations extract-messages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,16 @@ test: install
 # TEST_DATABASE_URL (required in CI), on PostgreSQL. Prints the figures.
 test-load: install
 	$(BIN)/pytest -m load -s -p no:cacheprovider tests/load $(PYTEST_ARGS)
+
+# Benchmark (bench/run.py): 1× and 10× data sets, gunicorn, wrk; writes bench/results/.
+# SQLite by default; DATABASE_URL=postgresql+psycopg://… benches PostgreSQL. BENCH_DURATION,
+# BENCH_CONNECTIONS, BENCH_WORKERS, BENCH_SCALES change the run.
+bench: install
+	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && \
+		{ apt-get install -y -q wrk || { apt-get update -q && apt-get install -y -q wrk; }; }; } || \
+		{ echo "make bench needs wrk: install the Debian package 'wrk' (apt-get install wrk)"; exit 1; }
+	@command -v wrk >/dev/null || { echo "make bench needs wrk (apt-get install wrk)"; exit 1; }
+	$(BIN)/python -m bench.run
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
