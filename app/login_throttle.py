@@ -40,6 +40,11 @@ def _known_key(email: str) -> str:
     return f"{prefix}/login-known/{account}/{_address()}"
 
 
+def _enabled() -> bool:
+    """Rate limits switched off (RATELIMIT_ENABLED=false, the load test's server): no throttle."""
+    return limiter.enabled and current_app.config.get("RATELIMIT_ENABLED", True)
+
+
 def _limits():
     cfg = current_app.config
     return parse(cfg["LOGIN_ACCOUNT_IP_RATE_LIMIT"]), parse(cfg["LOGIN_ACCOUNT_RATE_LIMIT"])
@@ -53,6 +58,8 @@ def _refuse(item, prefix: str, scope: str, account: str, *more: str) -> None:
 
 def check(email: str) -> None:
     """Refuse (429) a login attempt on this account if it has failed too often."""
+    if not _enabled():
+        return
     strict, loose = _limits()
     prefix, account = _identity(email)
     if not limiter.limiter.test(strict, prefix, "login-account-ip", account, _address()):
@@ -65,6 +72,8 @@ def check(email: str) -> None:
 
 def failed(email: str) -> None:
     """Count a failed attempt on this account, from this address and overall."""
+    if not _enabled():
+        return
     strict, loose = _limits()
     prefix, account = _identity(email)
     limiter.limiter.hit(strict, prefix, "login-account-ip", account, _address())
@@ -73,6 +82,8 @@ def failed(email: str) -> None:
 
 def succeeded(email: str) -> None:
     """Remember this address as the owner's, and forget its recent failures."""
+    if not _enabled():
+        return
     strict, _loose = _limits()
     prefix, account = _identity(email)
     limiter.limiter.clear(strict, prefix, "login-account-ip", account, _address())

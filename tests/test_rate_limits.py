@@ -177,3 +177,17 @@ def test_two_workers_share_counters_through_redis():
         connection = redis.Redis.from_url(url)
         for key in connection.scan_iter(f"*{prefix}*"):
             connection.delete(key)
+
+
+def test_login_works_with_rate_limits_switched_off(client, make_user, monkeypatch):
+    """The load test's server runs with RATELIMIT_ENABLED=false, where Flask-Limiter sets up
+    no storage at all: logging in, right or wrong, must still work."""
+    from app.extensions import limiter
+
+    user = make_user()
+    monkeypatch.setattr(limiter, "enabled", False)
+    monkeypatch.setattr(limiter, "_limiter", None)  # as when init_app returned early
+    wrong = client.post("/compte/connexion", data={"email": user.email, "password": "faux"})
+    assert wrong.status_code == 200
+    response = client.post("/compte/connexion", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
