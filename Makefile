@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: install run test test-load lint format translations extract-messages clean
+.PHONY: install run serve test test-load lint format translations extract-messages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ run: install
 	$(BIN)/flask demo load
 	@echo "Voix solidaires : http://127.0.0.1:$(PORT)"
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+# Production: `flask db upgrade`, then gunicorn (gunicorn.conf.py) with VOIX_CONFIG=production;
+# SECRET_KEY and DATABASE_URL must be set. See docs/deployment.md.
+serve: install
+	bin/serve
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -3,6 +3,14 @@
 import json
 import logging
 import os
+import runpy
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -185,3 +193,84 @@ def test_forwarded_headers_are_used_behind_a_trusted_proxy(tmp_path, monkeypatch
     monkeypatch.setattr(config.TestingConfig, "TRUSTED_PROXIES", 1)
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/a.sqlite"})
     assert _remote_addr_seen(app) == {"addr": "203.0.113.9", "scheme": "https"}
+
+
+# --- gunicorn.conf.py and bin/serve -----------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _gunicorn_settings(monkeypatch, **env) -> dict:
+    for name in ("WEB_CONCURRENCY", "BIND", "PORT", "GUNICORN_ACCESS_LOG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
+def test_gunicorn_settings_come_from_the_environment(monkeypatch):
+    settings = _gunicorn_settings(monkeypatch, WEB_CONCURRENCY="3", PORT="8123")
+    assert settings["workers"] == 3
+    assert settings["bind"] == ["127.0.0.1:8123"]
+    assert settings["accesslog"] is None  # the app writes its own JSON request lines
+    assert settings["graceful_timeout"] > 0
+    assert _gunicorn_settings(monkeypatch, BIND="0.0.0.0:9000")["bind"] == ["0.0.0.0:9000"]
+
+
+def test_gunicorn_default_workers_follow_the_cores_with_a_cap(monkeypatch):
+    monkeypatch.setattr("multiprocessing.cpu_count", lambda: 2)
+    assert _gunicorn_settings(monkeypatch)["workers"] == 5
+    monkeypatch.setattr("multiprocessing.cpu_count", lambda: 64)
+    assert _gunicorn_settings(monkeypatch)["workers"] == 12
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_bin_serve_migrates_then_serves_and_stops_on_sigterm(tmp_path):
+    port = _free_port()
+    database = tmp_path / "serve.sqlite"
+    env = {
+        **os.environ,
+        "SECRET_KEY": "serve-test-secret",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "1",
+        "VENV_BIN": str(Path(sys.executable).parent),
+    }
+    env.pop("REDIS_URL", None)
+    process = subprocess.Popen(
+        [str(ROOT / "bin" / "serve")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        body = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as r:
+                    body = json.loads(r.read())
+                    break
+            except OSError:
+                time.sleep(0.3)
+        assert body == {"status": "ok", "checks": {"database": "ok"}}
+        # Migrated before serving: the proposals page reads its tables.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/propositions", timeout=10) as r:
+            assert r.status == 200
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        output, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, output[-3000:]
+    request_lines = [
+        json.loads(line)
+        for line in output.splitlines()
+        if line.startswith("{") and '"voix.request"' in line
+    ]
+    assert {(line["path"], line["status"]) for line in request_lines} >= {("/readyz", 200)}
