@@ -40,7 +40,8 @@ test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # gunicorn (4 workers) under ~2,000 concurrent posts, then kill -9: on SQLite and, with
-# TEST_DATABASE_URL (required in CI), on PostgreSQL. Prints the figures.
+# TEST_DATABASE_URL (required in CI), on PostgreSQL. Prints the figures. Also two gunicorn
+# servers sharing PostgreSQL and Redis (tests/load/test_two_servers.py).
 test-load: install
 	$(BIN)/pytest -m load -s -p no:cacheprovider tests/load $(PYTEST_ARGS)
 
