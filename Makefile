@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: install run test test-load bench lint format translations extract-messages clean
+.PHONY: install run serve test test-load bench lint format translations extract-messages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -31,11 +31,17 @@ run: install
 	@echo "Voix solidaires : http://127.0.0.1:$(PORT)"
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+# Production: `flask db upgrade`, then gunicorn (gunicorn.conf.py) with VOIX_CONFIG=production;
+# SECRET_KEY and DATABASE_URL must be set. See docs/deployment.md.
+serve: install
+	bin/serve
+
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # gunicorn (4 workers) under ~2,000 concurrent posts, then kill -9: on SQLite and, with
-# TEST_DATABASE_URL (required in CI), on PostgreSQL. Prints the figures.
+# TEST_DATABASE_URL (required in CI), on PostgreSQL. Prints the figures. Also two gunicorn
+# servers sharing PostgreSQL and Redis (tests/load/test_two_servers.py).
 test-load: install
 	$(BIN)/pytest -m load -s -p no:cacheprovider tests/load $(PYTEST_ARGS)
 

@@ -67,7 +67,9 @@ class Config:
     RTL_LANGUAGES = ("ar",)
 
     # Rate limits: Redis when several workers share the counters, memory otherwise.
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    # /readyz pings REDIS_URL when it is set.
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     # RATELIMIT_ENABLED=false turns every limit off: the load test's own server only.
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
@@ -130,6 +132,13 @@ class Config:
     GUEST_CONTACT_RETENTION_DAYS = int(os.environ.get("GUEST_CONTACT_RETENTION_DAYS", "365"))
     IP_RETENTION_DAYS = int(os.environ.get("IP_RETENTION_DAYS", "30"))
 
+    # How many proxies (nginx…) stand in front of the app: their X-Forwarded-For, -Proto and
+    # -Host are trusted for that many hops (werkzeug's ProxyFix). 0: the headers are ignored,
+    # as they must be when clients reach the app directly (anyone could forge them).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # One JSON object per log line on stdout (production only; see app/logs.py).
+    JSON_LOGS = False
+
     PROPOSALS_PER_PAGE = 20
     # The site-wide search (/recherche).
     SEARCH_RESULTS_PER_PAGE = 20
@@ -182,6 +191,7 @@ class ProductionConfig(Config):
     HSTS = "max-age=63072000; includeSubDomains"
     PREFERRED_URL_SCHEME = "https"
     DEMO_DATA_ALLOWED = False
+    JSON_LOGS = _bool("JSON_LOGS", True)
 
     @classmethod
     def check(cls) -> None:

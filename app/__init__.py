@@ -50,6 +50,17 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     if overrides:
         app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
+    if app.config.get("JSON_LOGS"):
+        from app import logs
+
+        logs.init_app(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Behind nginx: the client's address and scheme come from X-Forwarded-For/-Proto,
+        # trusted for as many hops as there are proxies (rate limits key on the address).
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
     _register_blueprints(app)

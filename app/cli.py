@@ -1,8 +1,8 @@
 """Command-line tools: ``flask users create-admin``, ``flask demo load``,
-``flask notifications send|digest|overdue``, ``flask privacy purge``,
+``flask notifications send|worker|digest|overdue``, ``flask privacy purge``,
 ``flask backup create|restore`` and ``flask search reindex``."""
 
-import time
+import logging
 from pathlib import Path
 
 import click
@@ -39,15 +39,32 @@ def _require_links() -> None:
 def send_command(loop: bool, interval: int, limit: int) -> None:
     """Send the e-mails waiting in the outbox; failed ones are retried with backoff."""
     _require_links()
-    sender_id = new_sender_id()
-    while True:
-        sent = deliver_outbox(sender_id, limit)
-        if sent or not loop:
-            click.echo(f"{sent} e-mail(s) envoyé(s).")
-        if not loop:
-            return
-        if sent < limit:  # a full round means more is waiting: go on at once
-            time.sleep(interval)
+    if loop:
+        _run_worker(interval, limit)
+        return
+    sent = deliver_outbox(new_sender_id(), limit)
+    click.echo(f"{sent} e-mail(s) envoyé(s).")
+
+
+@notifications_cli.command("worker")
+@click.option("--interval", default=10, show_default=True, help="Seconds between rounds.")
+@click.option("--limit", default=100, show_default=True, help="E-mails per round at most.")
+def worker_command(interval: int, limit: int) -> None:
+    """A long-lived sender (same as `send --loop`): stops cleanly on SIGTERM."""
+    _require_links()
+    _run_worker(interval, limit)
+
+
+def _run_worker(interval: int, limit: int) -> None:
+    from app.worker import OutboxWorker
+
+    # Rounds are logged: JSON lines in production, plain lines elsewhere (when nothing
+    # configured logging yet; basicConfig leaves an existing setup alone).
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("voix.notifications").setLevel(logging.INFO)
+    worker = OutboxWorker(interval=interval, limit=limit)
+    worker.install_signal_handlers()
+    worker.run()
 
 
 @notifications_cli.command("digest")

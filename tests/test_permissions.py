@@ -159,6 +159,7 @@ CASES = [
     ("GET", "main.index", "/", None, PUBLIC),
     ("GET", "main.charter", "/charte", None, PUBLIC),
     ("GET", "main.healthz", "/healthz", None, PUBLIC),
+    ("GET", "main.readyz", "/readyz", None, PUBLIC),
     ("GET", "main.help_page", "/aide", None, PUBLIC),
     ("GET", "main.help_page", "/aide/temoigner?version=facile", None, PUBLIC),
     ("GET", "main.charter_version", "/charte/versions/{charter.label}", None, PUBLIC),

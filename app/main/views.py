@@ -100,3 +100,19 @@ def healthz():
         db.session.rollback()
         return jsonify({"status": "unavailable"}), 503
     return jsonify({"status": "ok"})
+
+
+@bp.get("/readyz")
+def readyz():
+    """Ready for traffic: each check (database, Redis when configured) and its result."""
+    from app.readiness import run_checks
+
+    checks = run_checks()
+    ready = all(result == "ok" for result in checks.values())
+    body = {"status": "ok" if ready else "unavailable", "checks": checks}
+    if not ready:
+        body["failing"] = [name for name, result in checks.items() if result != "ok"]
+    response = jsonify(body)
+    response.status_code = 200 if ready else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response

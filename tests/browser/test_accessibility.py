@@ -362,8 +362,8 @@ def test_every_html_page_of_the_matrix_is_visited():
     """A new page type in tests/test_permissions.py CASES needs its entry in PAGES."""
     from tests.test_permissions import CASES
 
-    # contributions.show redirects; privacy.export is a JSON download
-    not_html = {"main.healthz", "board.csv", "contributions.show", "privacy.export"}
+    # contributions.show redirects; privacy.export is a JSON download; health checks are JSON
+    not_html = {"main.healthz", "main.readyz", "board.csv", "contributions.show", "privacy.export"}
     endpoints = {
         endpoint
         for method, endpoint, url, _form, _expected in CASES

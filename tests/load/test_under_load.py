@@ -146,7 +146,7 @@ def site(database_url):
 class Server:
     """gunicorn, 4 workers, on a free port; rate limits off for this server only."""
 
-    def __init__(self, database_url: str, log: Path):
+    def __init__(self, database_url: str, log: Path, env: dict[str, str] | None = None):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -154,6 +154,7 @@ class Server:
         self.database_url = database_url
         self.log = log
         self.process: subprocess.Popen | None = None
+        self.extra_env = env or {}  # applied last: a shared SECRET_KEY, REDIS_URL, limits
 
     def start(self) -> None:
         env = dict(os.environ)
@@ -165,6 +166,7 @@ class Server:
             MAIL_BACKEND="memory",
         )
         env.pop("REDIS_URL", None)
+        env.update(self.extra_env)
         gunicorn = Path(sys.executable).with_name("gunicorn")
         with self.log.open("a") as log:
             self.process = subprocess.Popen(

@@ -1,0 +1,64 @@
+"""The notifications worker: sends the outbox in rounds until it is told to stop.
+
+SIGTERM (systemd's stop, or Ctrl-C's SIGINT) sets a flag: the round under way finishes —
+an e-mail claimed is sent or recorded as failed, never left half-done — and the worker exits
+0 before starting another. Several copies may run on one or several hosts: every e-mail is
+claimed by a conditional UPDATE before it is sent, so none is sent twice.
+"""
+
+import logging
+import signal
+import threading
+import time
+
+from app.extensions import db
+from app.services.notifications import deliver_outbox, new_sender_id
+
+logger = logging.getLogger("voix.notifications")
+
+
+class OutboxWorker:
+    """One sender: ``run()`` loops until ``stop()`` (or SIGTERM/SIGINT) is called."""
+
+    def __init__(self, interval: float = 10, limit: int = 100):
+        self.interval = interval
+        self.limit = limit
+        self.sender_id = new_sender_id()
+        self.rounds = 0
+        self._stopping = threading.Event()
+
+    def stop(self, signum: int | None = None, _frame=None) -> None:
+        """Finish the current round, then leave (a signal handler, too)."""
+        if signum is not None:
+            logger.info("worker %s: signal %s, stopping after this round", self.sender_id, signum)
+        self._stopping.set()
+
+    def install_signal_handlers(self) -> None:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+
+    def run_round(self) -> int:
+        """Send up to ``limit`` e-mails and log the round; returns how many were sent."""
+        started = time.perf_counter()
+        try:
+            sent = deliver_outbox(self.sender_id, self.limit)
+        finally:
+            db.session.remove()  # a fresh session (and connection) for the next round
+        self.rounds += 1
+        logger.info(
+            "worker %s: round %s, %s e-mail(s) sent in %.0f ms",
+            self.sender_id,
+            self.rounds,
+            sent,
+            (time.perf_counter() - started) * 1000,
+        )
+        return sent
+
+    def run(self) -> None:
+        """Round after round; a full round goes on at once, otherwise wait ``interval``."""
+        logger.info("worker %s: started (every %ss)", self.sender_id, self.interval)
+        while not self._stopping.is_set():
+            sent = self.run_round()
+            if sent < self.limit:
+                self._stopping.wait(self.interval)
+        logger.info("worker %s: stopped after %s round(s)", self.sender_id, self.rounds)
