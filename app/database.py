@@ -47,22 +47,16 @@ def retry_when_busy(view):
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except OperationalError as error:
-            if not is_busy(error):
-                raise
-            db.session.rollback()
-            current_app.logger.warning("Database busy, trying again: %s", error.orig)
-        time.sleep(0.05)
-        try:
-            return view(*args, **kwargs)
-        except OperationalError as error:
-            if not is_busy(error):
-                raise
-            db.session.rollback()
-            current_app.logger.error("Database still busy: %s", error.orig)
-            abort(503)
+        for attempt in (1, 2):
+            try:
+                return view(*args, **kwargs)
+            except OperationalError as error:
+                if not is_busy(error):
+                    raise
+                db.session.rollback()
+                current_app.logger.warning("Database busy (attempt %d): %s", attempt, error.orig)
+            time.sleep(0.05)
+        abort(503)
 
     return wrapper
 

@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db
@@ -48,6 +47,7 @@ from app.models import (
     utcnow,
 )
 from app.services.demo import load_demo
+from tests.scratch_db import scratch_database
 
 
 def _first(model):
@@ -142,16 +142,8 @@ def empty_database_url(tmp_path):
     if not url:
         yield f"sqlite:///{tmp_path}/restored.sqlite"
         return
-    parsed = make_url(url)
-    name = f"{parsed.database}_restore"
-    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield parsed.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_database(url, "restore") as url:
+        yield url
 
 
 def _cli(app, *args):

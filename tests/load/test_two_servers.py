@@ -15,9 +15,7 @@ import secrets
 
 import pytest
 import requests
-import sqlalchemy as sa
 from flask_migrate import upgrade
-from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db
@@ -35,6 +33,7 @@ from app.models import (
 )
 from app.services.accounts import register_user
 from tests.load.test_under_load import Server
+from tests.scratch_db import scratch_database
 
 pytestmark = pytest.mark.load
 
@@ -57,16 +56,8 @@ def database_url():
     base = os.environ.get("TEST_DATABASE_URL", "")
     if not base.startswith("postgresql"):
         _unavailable("TEST_DATABASE_URL is not a PostgreSQL URL")
-    parsed = make_url(base)
-    name = f"{parsed.database}_two_servers"
-    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield parsed.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_database(base, "two_servers") as url:
+        yield url
 
 
 @pytest.fixture

@@ -37,6 +37,7 @@ from app.models import (
     Theme,
 )
 from app.services.accounts import register_user
+from tests.scratch_db import scratch_database
 
 pytestmark = pytest.mark.load
 
@@ -94,16 +95,8 @@ def database_url(request, tmp_path):
         if os.environ.get("CI"):
             pytest.fail("CI runs the load test on PostgreSQL too: set TEST_DATABASE_URL")
         pytest.skip("TEST_DATABASE_URL is not a PostgreSQL URL")
-    parsed = make_url(base)
-    name = f"{parsed.database}_load"
-    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield parsed.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_database(base, "load") as url:
+        yield url
 
 
 @dataclass
