@@ -128,7 +128,19 @@ def _init_extensions(app: Flask) -> None:
     login_manager.localize_callback = gettext
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+    _protect_logged_in_sessions_only()
     database.init_app(app)
+
+
+def _protect_logged_in_sessions_only() -> None:
+    """Flask-Login's strong protection "clears" any session opened elsewhere, a visitor's too.
+
+    A visitor's session holds a CSRF token or a language, no identity: there is nothing to
+    protect, and clearing it rewrote their cookie (and a remember-cookie deletion) on every
+    page, which no cache may then keep. Only a session with an account in it is checked.
+    """
+    check = login_manager._session_protection_failed
+    login_manager._session_protection_failed = lambda: "_user_id" in session and check()
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -216,3 +216,21 @@ def test_proposal_page_shows_the_response(client, make_proposal, institution):
     html = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
     assert "Avis défavorable de la DDCS." in html
     assert "Changer le statut" not in html  # visitors see no action they cannot take
+
+
+def test_a_visitor_reading_a_proposal_is_given_no_cookie(client, make_proposal, monkeypatch):
+    monkeypatch.setitem(client.application.config, "WTF_CSRF_ENABLED", True)  # as in production
+    proposal = make_proposal()
+    page = client.get(f"/propositions/{proposal.id}")
+    assert page.status_code == 200
+    assert "Set-Cookie" not in page.headers
+
+
+def test_a_visitor_with_a_session_is_not_sent_it_again_on_every_page(client, make_proposal):
+    proposal = make_proposal()
+    client.get("/propositions?lang=en")  # the language choice is kept in a session
+    assert client.get_cookie(client.application.config["SESSION_COOKIE_NAME"]) is not None
+    for path in ("/propositions", f"/propositions/{proposal.id}", "/suivi"):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert "Set-Cookie" not in page.headers, path

@@ -86,7 +86,9 @@ def theme(slug: str):
 def show(proposal_id: int):
     """A proposal: text, workshop, organisations, institutions, status and timeline."""
     proposal = queries.proposal_detail(proposal_id) or abort(404)
-    status_form = StatusForm(status=proposal.status.value)
+    status_form = None
+    if policy.can_change_status(current_user, proposal):  # a form makes a CSRF token
+        status_form = StatusForm(status=proposal.status.value)
     return _render_show(proposal, status_form)
 
 
@@ -96,7 +98,7 @@ def _contributions_page(proposal: Proposal, kind: ContributionKind, arg: str):
     return paginate(query, current_app.config["CONTRIBUTIONS_PER_PAGE"], arg)
 
 
-def _render_show(proposal: Proposal, status_form: StatusForm):
+def _render_show(proposal: Proposal, status_form: StatusForm | None):
     """The proposal page: text, institutions, timeline, testimonies, comments and replies."""
     testimonies = _contributions_page(proposal, ContributionKind.TESTIMONY, "temoignages")
     comments = _contributions_page(proposal, ContributionKind.COMMENT, "commentaires")
@@ -115,7 +117,8 @@ def _render_show(proposal: Proposal, status_form: StatusForm):
         timeline=queries.timeline(proposal, responses.values(), updates),
         following=service.is_following(current_user, proposal=proposal),
         cosignatures=directory_service.cosignatures_for(proposal),
-        comment_form=CommentForm(formdata=None),
+        # Built only for who sees it: a form makes a CSRF token, and a token makes a session.
+        comment_form=CommentForm(formdata=None) if policy.can_contribute(current_user) else None,
         today=paris_today(),
     )
 
