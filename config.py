@@ -70,6 +70,17 @@ class Config:
     # /readyz pings REDIS_URL when it is set.
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    # Pages as visitors without an account see them (app/page_cache.py): in Redis, shared by
+    # every app server, when REDIS_URL is set; in each process's memory otherwise. A page is
+    # dropped at once when content changes; PAGE_CACHE_SECONDS bounds only what the clock
+    # changes ("il y a 3 minutes", meetings to come).
+    PAGE_CACHE_ENABLED = _bool("PAGE_CACHE_ENABLED", True)
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+    CACHE_TYPE = "RedisCache" if REDIS_URL else "SimpleCache"
+    CACHE_REDIS_URL = REDIS_URL
+    CACHE_KEY_PREFIX = "voix:"
+    CACHE_THRESHOLD = 2000  # pages kept in a process's memory, at most
+    CACHE_OPTIONS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5} if REDIS_URL else {}
     # RATELIMIT_ENABLED=false turns every limit off: the load test's own server only.
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
@@ -169,6 +180,10 @@ class TestingConfig(Config):
     MAIL_BACKEND = "memory"
     MAIL_USE_TLS = False
     MAIL_SITE_URL = None
+    # The suite sees every page rendered; tests/test_page_cache.py turns the cache on.
+    PAGE_CACHE_ENABLED = False
+    CACHE_TYPE = "SimpleCache"
+    CACHE_OPTIONS: dict = {}
     # Cheaper Argon2 parameters so the suite stays fast; the algorithm is the same.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024

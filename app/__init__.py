@@ -71,6 +71,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         errors,
         incoming,
         outbox,
+        page_cache,
         security,
         security_log,
         sessions,
@@ -90,6 +91,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     templating.init_app(app)
     cli.init_app(app)
     search_index.init_app(app)
+    page_cache.init_app(app)  # last: its before-request hook may answer for the view
     return app
 
 

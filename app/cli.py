@@ -1,6 +1,6 @@
 """Command-line tools: ``flask users create-admin``, ``flask demo load``,
 ``flask notifications send|worker|digest|overdue``, ``flask privacy purge``,
-``flask backup create|restore`` and ``flask search reindex``."""
+``flask backup create|restore``, ``flask search reindex`` and ``flask cache clear``."""
 
 import logging
 from pathlib import Path
@@ -22,6 +22,7 @@ notifications_cli = AppGroup("notifications", help="Notification e-mails.")
 privacy_cli = AppGroup("privacy", help="Personal data.")
 backup_cli = AppGroup("backup", help="Back up and restore the whole database.")
 search_cli = AppGroup("search", help="The site-wide search index.")
+cache_cli = AppGroup("cache", help="Public pages kept ready for visitors (app/page_cache.py).")
 
 
 def _require_links() -> None:
@@ -176,6 +177,18 @@ def backup_restore_command(path: Path, yes: bool) -> None:
     click.echo(f"Base restaurée depuis {path}.")
 
 
+@cache_cli.command("clear")
+def cache_clear_command() -> None:
+    """Forget every cached page (bin/serve does it after `flask db upgrade`).
+
+    A restored backup needs nothing: it brings back the version its pages were kept under.
+    """
+    from app.page_cache import change_version
+
+    change_version()
+    click.echo("Pages en cache oubliées.")
+
+
 @search_cli.command("reindex")
 def reindex_command() -> None:
     """Rebuild the search index from the data (after a restore or an upgrade)."""
@@ -195,3 +208,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(privacy_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(cache_cli)

@@ -1,6 +1,7 @@
 """Each Flask extension, created once and initialised in the application factory."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -31,3 +32,4 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+page_cache = Cache()  # rendered pages for visitors without an account (app/page_cache.py)

@@ -3,6 +3,7 @@
 from app.models.audit import AuditAction, AuditEvent
 from app.models.base import paris_today, utcnow
 from app.models.charter import CharterArticle, CharterVersion
+from app.models.content_version import ContentVersion
 from app.models.contribution import (
     Contribution,
     ContributionKind,
@@ -61,6 +62,7 @@ __all__ = [
     "CharterVersion",
     "Commitment",
     "CommitmentState",
+    "ContentVersion",
     "Contribution",
     "ContributionKind",
     "ContributionState",
