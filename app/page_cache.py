@@ -74,6 +74,7 @@ PRIVATE_TABLES = frozenset(
         "notification",
         "outbox_email",
         "password_reset_token",
+        "follow",  # who follows what: shown to that person only, never counted in public
         "content_version",
     }
 )

@@ -4,7 +4,10 @@ page with wrk, count each page's SQL queries in-process, and write the report.
 Settings (environment): DATABASE_URL (a PostgreSQL URL benches PostgreSQL: the databases
 bench_1x and bench_10x are created on that server and dropped afterwards; SQLite files under
 bench/.data/ otherwise), BENCH_DURATION (10 s per page), BENCH_WARMUP (2 s),
-BENCH_CONNECTIONS (32), BENCH_THREADS (2), BENCH_WORKERS (2), BENCH_SCALES ("1,10").
+BENCH_CONNECTIONS (32), BENCH_THREADS (2), BENCH_WORKERS (2), BENCH_SCALES ("1,10"),
+BENCH_REDIS_URL (redis://127.0.0.1:6379/13: the page cache lives there, as in production,
+when a Redis answers; in each worker's memory otherwise), BENCH_RENDERS (20 renders per page
+for the in-process timings).
 """
 
 import html
@@ -34,6 +37,8 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "1,10").split(",")]
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+RENDERS = int(os.environ.get("BENCH_RENDERS", "20"))
 USER_AGENT = "voix-bench/1.0"  # the same for the login and wrk (session protection)
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -112,7 +117,23 @@ def app_env(url: str) -> dict[str, str]:
         FLASK_APP="app",
     )
     env.pop("REDIS_URL", None)
+    if redis_ready():
+        env["REDIS_URL"] = REDIS_URL
     return env
+
+
+def redis_ready() -> bool:
+    """True (and the bench's Redis database emptied) when a Redis answers at REDIS_URL."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.flushdb()
+    except (redis.RedisError, OSError):
+        return False
+    finally:
+        client.close()
+    return True
 
 
 def flask(env: dict, *args: str) -> None:
@@ -122,8 +143,10 @@ def flask(env: dict, *args: str) -> None:
 # SQL queries per page, in-process against the same database
 
 
-def count_queries(url: str) -> tuple[dict[str, int], str]:
-    """Each page's SQL statements for one request, in-process; and a logged-in Cookie header.
+def count_queries(url: str) -> tuple[dict[str, int], dict[str, dict], str]:
+    """Each page's SQL statements and render time, in-process with the page cache off (what
+    a page costs when it must be rendered: a visitor's first view after a change, any search
+    words); and a logged-in Cookie header.
 
     The login goes through the real form (CSRF token and all) of an app with rate limits on:
     with RATELIMIT_ENABLED=false the login view fails (see the report). The session it opens
@@ -138,9 +161,18 @@ def count_queries(url: str) -> tuple[dict[str, int], str]:
 
     os.environ["DATABASE_URL"] = url
     app = add_hello(
-        create_app("production", {"RATELIMIT_ENABLED": True, "SQLALCHEMY_DATABASE_URI": url})
+        create_app(
+            "production",
+            {
+                "RATELIMIT_ENABLED": True,
+                "SQLALCHEMY_DATABASE_URI": url,
+                "PAGE_CACHE_ENABLED": False,
+                "JSON_LOGS": False,
+            },
+        )
     )
     counts: dict[str, int] = {}
+    renders: dict[str, dict] = {}
     with app.app_context():
         statements: list[str] = []
 
@@ -170,10 +202,22 @@ def count_queries(url: str) -> tuple[dict[str, int], str]:
             response = client.get(base + path)
             assert response.status_code == 200, (path, response.status_code)
             counts[key] = len(statements)
+            renders[key] = render_times(client, base + path)
         sa.event.remove(db.engine, "before_cursor_execute", listener)
         db.session.remove()
         db.engine.dispose()
-    return counts, cookie
+    return counts, renders, cookie
+
+
+def render_times(client, url: str) -> dict:
+    """Median and p95 of RENDERS renders, in milliseconds (one process, nothing else)."""
+    times = []
+    for _ in range(RENDERS):
+        start = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {"median_ms": times[len(times) // 2], "p95_ms": times[-max(1, len(times) // 20)]}
 
 
 # gunicorn and wrk
@@ -312,6 +356,7 @@ def analyse(kind: str, data: dict) -> dict:
         for key, _label, _path, auth in PAGES:
             page = data["scales"][scale]["pages"][key]
             page["queries"] = data["scales"][scale]["queries"][key]
+            page["render"] = data["scales"][scale]["renders"][key]
             page["ceiling_percent"] = 100 * page["rps"] / ceiling["rps"]
             checks = {}
             if key in ("list", "proposal"):
@@ -323,9 +368,8 @@ def analyse(kind: str, data: dict) -> dict:
                     page["p95"] is not None and page["p95"] <= P95_FACTOR * ceiling["p95"]
                 )
             if key == "search" and scale == scales[-1] and int(scale) >= 10:
-                checks["search_p95"] = (
-                    page["p95"] is not None and page["p95"] < SEARCH_P95_MS * 1000
-                )
+                # Searches differ from one person to the next: rendered, not cached.
+                checks["search_p95"] = page["render"]["p95_ms"] < SEARCH_P95_MS
             if scale != scales[0]:
                 first = data["scales"][scales[0]]["pages"][key]
                 page["change_percent"] = (
@@ -356,12 +400,16 @@ def markdown(kind: str, data: dict) -> str:
         f"{THREADS} threads, {CONNECTIONS} connections, {DURATION} s per page after a "
         f"{WARMUP} s warm-up. Machine: {data['machine']}. Ceiling: `/bench/hello`, a route "
         "of the same Flask app (same hooks, no database, no template). Bytes: raw (the app "
-        "does not compress). Queries: SQL statements for one request, counted in-process "
-        "against the same database (second request, after a warm-up one).",
+        "does not compress). wrk measures pages as served: anonymous pages come from the page "
+        f"cache ({data.get('page_cache', 'memory')}), which costs 1 SQL query (the content "
+        "version); logged-in pages are always rendered. Queries and render ms: what rendering "
+        "the page costs, counted and timed in-process with the page cache off, against the "
+        f"same database ({RENDERS} renders; the search target is checked on this p95: search "
+        "words differ from one person to the next).",
         "",
         "Targets: anonymous list and proposal ≥ 25 % of the ceiling; logged-in pages ≥ 10 %; "
         "p95 ≤ 10 × the ceiling's p95; 10× data costs ≤ 20 % of throughput; search p95 "
-        "< 50 ms at 100,000 contributions.",
+        "< 50 ms at 100,000 contributions (rendered).",
         "",
     ]
     for scale in scales:
@@ -374,7 +422,10 @@ def markdown(kind: str, data: dict) -> str:
             f"indexed in {data['scales'][scale]['reindex_s']:.0f} s."
         )
     lines.append("")
-    header = "| page | size | req/s | % ceiling | p50 ms | p95 ms | p99 ms | queries | bytes |"
+    header = (
+        "| page | size | req/s | % ceiling | p50 ms | p95 ms | p99 ms | queries | bytes "
+        "| render ms p50 / p95 |"
+    )
     if len(scales) > 1:
         header += " Δ req/s vs 1× |"
     lines += [header, "|" + " --- |" * (header.count("|") - 1)]
@@ -385,8 +436,9 @@ def markdown(kind: str, data: dict) -> str:
             row = (
                 f"| {label} | {scale}× | {p['rps']:.1f} | {p['ceiling_percent']:.0f} %"
                 f"{mark(c.get('ceiling'))} | {ms(p['p50'])} | {ms(p['p95'])}"
-                f"{mark(c.get('p95'))}{mark(c.get('search_p95'))} | {ms(p['p99'])} | "
-                f"{p['queries']} | {p['page_bytes']:,} |"
+                f"{mark(c.get('p95'))} | {ms(p['p99'])} | "
+                f"{p['queries']} | {p['page_bytes']:,} | {p['render']['median_ms']:.1f} / "
+                f"{p['render']['p95_ms']:.1f}{mark(c.get('search_p95'))} |"
             )
             if len(scales) > 1:
                 change = p.get("change_percent")
@@ -483,6 +535,7 @@ def main() -> None:
         for scale in SCALES:
             say(f"== {scale}× data on {kind}")
             env = app_env(urls[scale])
+            data["page_cache"] = "Redis" if "REDIS_URL" in env else "memory of each worker"
             t0 = time.monotonic()
             say(f"  flask db upgrade ({scale}×)")
             flask(env, "db", "upgrade")
@@ -493,7 +546,7 @@ def main() -> None:
             flask(env, "search", "reindex")
             t2 = time.monotonic()
             say("  counting SQL queries per page (in-process) …")
-            queries, cookie = count_queries(urls[scale])
+            queries, renders, cookie = count_queries(urls[scale])
             say(f"  measuring with wrk ({len(PAGES)} pages) …")
             pages = measure(scale, env, cookie)
             data["scales"][str(scale)] = {
@@ -501,6 +554,7 @@ def main() -> None:
                 "seed_s": t1 - t0,
                 "reindex_s": t2 - t1,
                 "queries": queries,
+                "renders": renders,
                 "pages": pages,
             }
     finally:

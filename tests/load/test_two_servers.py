@@ -1,7 +1,8 @@
 """Two app servers, one PostgreSQL database and one Redis: what one server does, the other
 sees. A login made on A works on B and a logout on A ends it on B (the server-side sessions
 table); the login rate limit counts the attempts made through A and B together (Redis); a
-contribution hidden by a moderator on A is no longer shown by B.
+page A rendered is served by B from the shared page cache (Redis), and a contribution hidden
+by a moderator on A is no longer shown by B.
 
 Marked `load` (it starts two gunicorn servers): `make test-load` runs it, with
 TEST_DATABASE_URL (its server gets a database of its own) and Redis at
@@ -189,7 +190,12 @@ def test_the_login_rate_limit_counts_both_servers_together(servers, redis_db):
 def test_a_comment_hidden_on_a_is_not_shown_by_b(servers, site, redis_db):
     a, b = servers
     page = f"/propositions/{site['proposal']}"
-    assert MARKER in requests.get(f"{b.base}{page}", timeout=30).text
+    site_name = {"Host": "voix.example.org"}  # as nginx passes it to every app server
+    rendered = requests.get(f"{a.base}{page}", headers=site_name, timeout=30)
+    assert MARKER in rendered.text
+    kept = requests.get(f"{b.base}{page}", headers=site_name, timeout=30)  # A's, from Redis
+    assert kept.headers["X-Page-Cache"] == "hit"
+    assert MARKER in kept.text
 
     moderator = requests.Session()
     assert _login(moderator, a.base, "moderation@example.org").status_code == 302
@@ -198,5 +204,8 @@ def test_a_comment_hidden_on_a_is_not_shown_by_b(servers, site, redis_db):
     decided = moderator.post(f"{decision_page}/decision", data=data, allow_redirects=False)
     assert decided.status_code == 302, decided.text[:500]
 
-    assert MARKER not in requests.get(f"{b.base}{page}", timeout=30).text
+    after = requests.get(f"{b.base}{page}", headers=site_name, timeout=30)
+    assert after.headers["X-Page-Cache"] == "miss"  # the decision changed the content version
+    assert MARKER not in after.text
     assert MARKER not in requests.get(f"{a.base}{page}", timeout=30).text
+    assert redis_db.keys("voix:page:*")  # the pages are in the shared Redis
