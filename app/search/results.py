@@ -66,22 +66,23 @@ def counts_by_kind(text: str) -> dict[DocumentKind, int]:
     return {kind: found.get(kind, 0) for kind in DocumentKind}
 
 
-def _hits_query(text: str, kind: DocumentKind | None):
+def _hits_query(text: str, kind: DocumentKind | None, limit: int, offset: int):
+    """The page's hits: the backend ranks and cuts the matches, the rest joins to them."""
+    backend = backend_for(db.engine.dialect.name)
+    best = backend.ranked(text, kind).limit(limit).offset(offset).subquery()
     doc = SearchDocument
-    select = (
+    return (
         sa.select(doc, Proposal.title, Organisation.slug, Meeting.starts_at, Meeting.cancelled_at)
-        .select_from(doc)
+        .select_from(best)
+        .join(doc, doc.id == best.c.id)
         .outerjoin(Proposal, doc.proposal_id == Proposal.id)
         .outerjoin(
             Organisation,
             sa.and_(doc.kind == DocumentKind.ORGANISATION, doc.object_id == Organisation.id),
         )
         .outerjoin(Meeting, sa.and_(doc.kind == DocumentKind.MEETING, doc.object_id == Meeting.id))
+        .order_by(best.c.score, best.c.id)
     )
-    if kind is not None:
-        select = select.where(doc.kind == kind)
-    backend = backend_for(db.engine.dialect.name)
-    return backend.matching(select, text).order_by(backend.rank(text), doc.id)
 
 
 def search(text: str, kind: DocumentKind | None, page: int, per_page: int):
@@ -89,7 +90,7 @@ def search(text: str, kind: DocumentKind | None, page: int, per_page: int):
     counts = counts_by_kind(text)
     total = counts[kind] if kind is not None else sum(counts.values())
     # Run even when the counts found nothing: the same two queries whatever the results.
-    rows = db.session.execute(_hits_query(text, kind).limit(per_page).offset((page - 1) * per_page))
+    rows = db.session.execute(_hits_query(text, kind, per_page, (page - 1) * per_page))
     hits = [
         Hit(document, title, slug, starts_at, cancelled_at is not None)
         for document, title, slug, starts_at, cancelled_at in rows
