@@ -294,6 +294,31 @@ def test_best_matches_first_on_every_page(app, client, make_proposal, monkeypatc
         assert f'href="/propositions/{proposal_id}"' in second
 
 
+def test_counts_stop_at_the_limit_and_say_so(app, client, make_proposal, monkeypatch):
+    monkeypatch.setitem(app.config, "SEARCH_COUNT_LIMIT", 3)
+    monkeypatch.setitem(app.config, "SEARCH_RESULTS_PER_PAGE", 2)
+    for n in range(5):
+        proposal = make_proposal(title=f"Logement {n}")
+    _contribute(proposal, "Un logement vide depuis des mois.")
+
+    html = _search(client, "logement")
+    assert "Tout (3+)" in html and "Propositions (3+)" in html and "Témoignages (1)" in html
+    assert (
+        "Plus de 3 résultats : les 3 plus pertinents sont proposés. "
+        "Ajoutez un mot pour préciser votre recherche."
+    ) in html
+    assert "Page 1 sur 2" in html
+    last = _search(client, "logement", page=2)
+    assert _results(last).count('<li class="card">') == 1
+    assert 'rel="next"' not in last
+    assert _results(_search(client, "logement", page=3)) == ""
+
+    html = _search(client, "logement", type="testimony")
+    assert _count(html) == 1 and "Plus de" not in html
+    html = _search(client, "logement vide")  # one more word: under the limit again
+    assert _count(html) == 1 and "Tout (1)" in html
+
+
 def test_results_are_paginated(client, make_proposal, make_theme):
     theme = make_theme()
     for n in range(23):
