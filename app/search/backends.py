@@ -67,8 +67,8 @@ class SQLiteBackend(SearchBackend):
         return select.join(FTS, FTS.c.rowid == SearchDocument.id).where(_fts_match(text))
 
     def ranked(self, text: str, kind: DocumentKind | None = None):
-        score = sa.func.bm25(FTS_NAME, TITLE_WEIGHT, BODY_WEIGHT)
-        select = sa.select(FTS.c.rowid.label("id"), score.label("score")).where(_fts_match(text))
+        score = sa.func.bm25(FTS_NAME, TITLE_WEIGHT, BODY_WEIGHT).label("score")
+        select = sa.select(FTS.c.rowid.label("id"), score).where(_fts_match(text))
         if kind is not None:
             # "+kind": the kind is checked on each match, never used to pick the documents
             # from its index (each of them then looked up in the full-text table: slow).
@@ -93,8 +93,8 @@ class PostgreSQLBackend(SearchBackend):
 
     def ranked(self, text: str, kind: DocumentKind | None = None):
         weights = sa.literal_column("'{0.1, 0.2, 0.4, 1.0}'::float4[]")
-        score = -sa.func.ts_rank(weights, VECTOR, _tsquery(text))
-        select = self.matching(sa.select(DOCUMENTS.c.id, score.label("score")), text)
+        score = (-sa.func.ts_rank(weights, VECTOR, _tsquery(text))).label("score")
+        select = self.matching(sa.select(DOCUMENTS.c.id, score), text)
         if kind is not None:
             select = select.where(DOCUMENTS.c.kind == kind)
         return select.order_by(score, DOCUMENTS.c.id)
