@@ -153,6 +153,8 @@ class Config:
     PROPOSALS_PER_PAGE = 20
     # The site-wide search (/recherche).
     SEARCH_RESULTS_PER_PAGE = 20
+    # Matches counted (and offered) at most per kind: counting them all costs at 100,000.
+    SEARCH_COUNT_LIMIT = 1000
     SEARCH_RATE_LIMIT = os.environ.get("SEARCH_RATE_LIMIT", "60 per minute")
     ORGANISATIONS_PER_PAGE = 20
     ORGANISATION_LISTS_PER_PAGE = 10

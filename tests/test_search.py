@@ -262,6 +262,63 @@ def test_highlighting_escapes_the_text_and_the_query(client, make_proposal):
     assert 'value="&lt;script&gt;santé&lt;/script&gt;"' in html
 
 
+def test_marking_never_breaks_what_the_escaping_wrote(client, make_proposal):
+    """Searching "amp", "lt", "34" or "39" marks those words, never the inside of "&amp;",
+    "&lt;", "&#34;" or "&#39;"."""
+    make_proposal(title='Loyers & "charges" <lt> amp 34 39 l’gt')
+    for q, marked in [
+        ("amp", "&amp; &#34;charges&#34; &lt;lt&gt; <mark>amp</mark> 34 39"),
+        ("lt", "&amp; &#34;charges&#34; &lt;<mark>lt</mark>&gt; amp 34 39"),
+        ("34", "&amp; &#34;charges&#34; &lt;lt&gt; amp <mark>34</mark> 39"),
+        ("39", "&amp; &#34;charges&#34; &lt;lt&gt; amp 34 <mark>39</mark>"),
+    ]:
+        results = _results(_search(client, q))
+        assert f"Loyers {marked}" in results, q
+        assert "<mark>" in results and results.count("<mark>") == 1
+
+
+def test_best_matches_first_on_every_page(app, client, make_proposal, monkeypatch):
+    monkeypatch.setitem(app.config, "SEARCH_RESULTS_PER_PAGE", 2)
+    in_text = []
+    for n in range(2):
+        proposal = make_proposal(title=f"Des douches {n}")
+        proposal.body = "Il faut aussi un logement."
+        in_text.append(proposal.id)
+    db.session.commit()
+    in_title = [make_proposal(title=f"Un logement d’abord {n}").id for n in range(2)]
+
+    first, second = (_results(_search(client, "logement", page=n)) for n in (1, 2))
+    for proposal_id in in_title:
+        assert f'href="/propositions/{proposal_id}"' in first
+    for proposal_id in in_text:
+        assert f'href="/propositions/{proposal_id}"' in second
+
+
+def test_counts_stop_at_the_limit_and_say_so(app, client, make_proposal, monkeypatch):
+    monkeypatch.setitem(app.config, "SEARCH_COUNT_LIMIT", 3)
+    monkeypatch.setitem(app.config, "SEARCH_RESULTS_PER_PAGE", 2)
+    for n in range(5):
+        proposal = make_proposal(title=f"Logement {n}")
+    _contribute(proposal, "Un logement vide depuis des mois.")
+
+    html = _search(client, "logement")
+    assert "Tout (3+)" in html and "Propositions (3+)" in html and "Témoignages (1)" in html
+    assert (
+        "Plus de 3 résultats : les 3 plus pertinents sont proposés. "
+        "Ajoutez un mot pour préciser votre recherche."
+    ) in html
+    assert "Page 1 sur 2" in html
+    last = _search(client, "logement", page=2)
+    assert _results(last).count('<li class="card">') == 1
+    assert 'rel="next"' not in last
+    assert _results(_search(client, "logement", page=3)) == ""
+
+    html = _search(client, "logement", type="testimony")
+    assert _count(html) == 1 and "Plus de" not in html
+    html = _search(client, "logement vide")  # one more word: under the limit again
+    assert _count(html) == 1 and "Tout (1)" in html
+
+
 def test_results_are_paginated(client, make_proposal, make_theme):
     theme = make_theme()
     for n in range(23):

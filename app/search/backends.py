@@ -14,7 +14,7 @@ parameter.
 
 import sqlalchemy as sa
 
-from app.models import SearchDocument
+from app.models import DocumentKind, SearchDocument
 from app.search.terms import fts5_query, index_text, terms
 
 # Weights of the title and the body in the ranking.
@@ -22,7 +22,10 @@ TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0
 
 
 class SearchBackend:
-    """What the index and the result pages need from a database."""
+    """What the index and the result pages need from a database.
+
+    A page of results never joins or sorts every match: `ranked()` gives the ids of the
+    page, best first, and only those are joined to what the results show."""
 
     def write(self, connection, document_id: int, title: str, body: str) -> None:
         """Index a document that was just inserted or changed (same transaction)."""
@@ -31,8 +34,10 @@ class SearchBackend:
         """The select (over `search_document`) narrowed to the documents matching the text."""
         raise NotImplementedError
 
-    def rank(self, text: str):
-        """The order-by clause putting the best matches first (on a `matching` select)."""
+    def ranked(self, text: str, kind: DocumentKind | None = None):
+        """The ids (`id`) and `score` (lower is better) of the matching documents, of one
+        kind or all, best first: add the page's LIMIT and OFFSET, and order the rows joined
+        to it by `score, id`."""
         raise NotImplementedError
 
     @staticmethod
@@ -43,6 +48,12 @@ class SearchBackend:
 
 FTS = sa.table("search_fts", sa.column("rowid"), sa.column("title"), sa.column("body"))
 FTS_NAME = sa.literal_column("search_fts")
+DOCUMENTS = SearchDocument.__table__
+
+
+def _fts_match(text: str):
+    expression = sa.bindparam("fts_query", fts5_query(text), sa.Text, unique=True)
+    return FTS_NAME.op("MATCH")(expression)
 
 
 class SQLiteBackend(SearchBackend):
@@ -53,13 +64,17 @@ class SQLiteBackend(SearchBackend):
         )
 
     def matching(self, select, text: str):
-        expression = sa.bindparam("fts_query", fts5_query(text), sa.Text, unique=True)
-        return select.join(FTS, FTS.c.rowid == SearchDocument.id).where(
-            FTS_NAME.op("MATCH")(expression)
-        )
+        return select.join(FTS, FTS.c.rowid == SearchDocument.id).where(_fts_match(text))
 
-    def rank(self, text: str):
-        return sa.func.bm25(FTS_NAME, TITLE_WEIGHT, BODY_WEIGHT).asc()
+    def ranked(self, text: str, kind: DocumentKind | None = None):
+        score = sa.func.bm25(FTS_NAME, TITLE_WEIGHT, BODY_WEIGHT).label("score")
+        select = sa.select(FTS.c.rowid.label("id"), score).where(_fts_match(text))
+        if kind is not None:
+            # "+kind": the kind is checked on each match, never used to pick the documents
+            # from its index (each of them then looked up in the full-text table: slow).
+            plus_kind = sa.literal_column("+search_document.kind", DOCUMENTS.c.kind.type)
+            select = select.join(DOCUMENTS, DOCUMENTS.c.id == FTS.c.rowid).where(plus_kind == kind)
+        return select.order_by(score, FTS.c.rowid)
 
 
 VECTOR = sa.literal_column("search_document.search_vector")
@@ -76,9 +91,13 @@ class PostgreSQLBackend(SearchBackend):
     def matching(self, select, text: str):
         return select.where(VECTOR.op("@@")(_tsquery(text)))
 
-    def rank(self, text: str):
+    def ranked(self, text: str, kind: DocumentKind | None = None):
         weights = sa.literal_column("'{0.1, 0.2, 0.4, 1.0}'::float4[]")
-        return sa.func.ts_rank(weights, VECTOR, _tsquery(text)).desc()
+        score = (-sa.func.ts_rank(weights, VECTOR, _tsquery(text))).label("score")
+        select = self.matching(sa.select(DOCUMENTS.c.id, score), text)
+        if kind is not None:
+            select = select.where(DOCUMENTS.c.kind == kind)
+        return select.order_by(score, DOCUMENTS.c.id)
 
 
 def backend_for(dialect_name: str) -> SearchBackend:

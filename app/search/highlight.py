@@ -12,17 +12,21 @@ from markupsafe import Markup, escape
 from app.search.terms import stem, terms
 
 SNIPPET_LENGTH = 200
-TOKEN = re.compile(r"\w+|\W+", re.UNICODE)
+# In escaped text: an entity the escaping wrote (left alone, "&amp;" holds no word), or a word.
+ENTITY_OR_WORD = re.compile(r"&(?:#\d+|[a-z]+);|\w+", re.UNICODE)
 
 
 def _marked(text: str, wanted: set[str]) -> Markup:
-    pieces = []
-    for token in TOKEN.findall(text):
-        if (token[0].isalnum() or token[0] == "_") and stem(token) in wanted:
-            pieces.append(Markup("<mark>{}</mark>").format(token))
-            continue
-        pieces.append(escape(token))
-    return Markup("").join(pieces)
+    """The text escaped as a whole, then its searched words wrapped in <mark> (words hold no
+    character that needs escaping, so the markup stays safe)."""
+
+    def mark(match: re.Match) -> str:
+        token = match.group()
+        if token[0] != "&" and stem(token) in wanted:
+            return f"<mark>{token}</mark>"
+        return token
+
+    return Markup(ENTITY_OR_WORD.sub(mark, str(escape(text))))
 
 
 def _first_match(text: str, wanted: set[str]) -> int:

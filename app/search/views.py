@@ -3,6 +3,7 @@
 import unicodedata
 
 from flask import Blueprint, abort, current_app, has_request_context, render_template, request
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -76,6 +77,7 @@ def index():
         "error": None,
         "results": None,
         "counts": {},
+        "count_limit": current_app.config["SEARCH_COUNT_LIMIT"],
     }
     if len(text) > QUERY_MAX_LENGTH:
         context["error"] = _(
@@ -84,5 +86,12 @@ def index():
         )
     elif text and SearchBackend.searchable(text):
         per_page = current_app.config["SEARCH_RESULTS_PER_PAGE"]
-        context["results"], context["counts"] = search(text, kind, page, per_page)
-    return render_template("search/index.html", highlight=highlight, snippet=snippet, **context)
+        limit = context["count_limit"]
+        context["results"], context["counts"] = search(text, kind, page, per_page, limit)
+    return render_template(
+        "search/index.html",
+        highlight=highlight,
+        snippet=snippet,
+        format_number=format_number,
+        **context,
+    )
