@@ -105,12 +105,13 @@ def index():
         arg="retards",
         total=totals["overdue"],  # the same rows, already counted
     )
+    themes = queries.themes_with_counts()
     return render_template(
         "board/index.html",
         theme=theme,
         institution=institution,
         filters=_filter_args(theme, institution),
-        themes=queries.themes_with_counts(),
+        themes=themes,
         statuses=list(ProposalStatus),
         today=today,
         institutions=institutions,
@@ -118,7 +119,7 @@ def index():
         totals=totals,
         overdue=overdue,
         overdue_items=[service.overdue_item(item, today) for item in overdue.items],
-        workshops=service.workshop_rows(theme, institution),
+        workshops=service.workshop_rows(theme, institution, [t for t, _n in themes]),
     )
 
 

@@ -242,7 +242,7 @@ def institution_rows(
     today: date | None = None,
     organisations: list[Organisation] | None = None,
 ) -> list[dict]:
-    """One row per institution, by name: its figures (four queries).
+    """One row per institution, by name: its figures (three queries; four to load them).
 
     ``organisations`` (one page of them) limits the rows and what is counted; without it,
     every institution, or the one asked for.
@@ -289,9 +289,12 @@ def institution_accountability(institution_id: int, today: date | None = None) -
 
 
 def workshop_rows(
-    theme: Theme | None = None, institution: Organisation | None = None
+    theme: Theme | None = None,
+    institution: Organisation | None = None,
+    themes: list[Theme] | None = None,
 ) -> list[dict]:
-    """One row per workshop (or the one asked for): its proposals by status (two queries).
+    """One row per workshop (or the one asked for): its proposals by status (two queries,
+    one when the caller gives the workshops it has already loaded).
 
     With an institution, only the proposals addressed to it are counted.
     """
@@ -312,7 +315,10 @@ def workshop_rows(
     )
     for theme_id, status, n in rows:
         counts[theme_id][ProposalStatus(status)] = n
-    themes = [theme] if theme is not None else [t for t, _n in queries.themes_with_counts()]
+    if theme is not None:
+        themes = [theme]
+    elif themes is None:
+        themes = [t for t, _n in queries.themes_with_counts()]
     return [
         {"theme": t, "counts": counts[t.id], "total": sum(counts[t.id].values())} for t in themes
     ]
