@@ -14,6 +14,14 @@ def page_number(arg: str = "page") -> int:
     return int(page)
 
 
-def paginate(query, per_page: int, arg: str = "page"):
-    """One page of a select, with the total (two queries, whatever the size)."""
-    return db.paginate(query, page=page_number(arg), per_page=per_page, error_out=False)
+def paginate(query, per_page: int, arg: str = "page", total: int | None = None):
+    """One page of a select, with the total (two queries, whatever the size).
+
+    A caller that has already counted the rows gives ``total``, and saves the count query.
+    """
+    page = db.paginate(
+        query, page=page_number(arg), per_page=per_page, error_out=False, count=total is None
+    )
+    if total is not None:
+        page.total = total
+    return page

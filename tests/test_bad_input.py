@@ -169,7 +169,7 @@ PARAMETERS = [
     ("/ateliers/{theme.slug}", ["statut", "page"]),
     ("/organisations/", ["q", "type", "theme", "page"]),
     ("/reunions/", ["atelier", "type", "page"]),
-    ("/suivi", ["atelier", "institution"]),
+    ("/suivi", ["atelier", "institution", "page", "retards"]),
     ("/suivi.csv", ["atelier", "institution"]),
     ("/bilan", ["atelier", "du", "au"]),
     ("/moderation/", ["atelier", "page"]),

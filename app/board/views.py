@@ -6,18 +6,22 @@ import re
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from app import charts, labels, queries
 from app.extensions import db
 from app.models import Organisation, ProposalStatus, Theme
+from app.pagination import paginate
 from app.services import accountability as service
 from app.services import synthesis as review
 
 bp = Blueprint("board", __name__)
 
+# A page a phone shows well: institutions and overdue responses come by twenties.
+ROWS_PER_PAGE = 20
+OVERDUE_PER_PAGE = 20
 _ID = re.compile(r"[0-9]{1,9}")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Spreadsheets run a cell starting with one of these as a formula.
@@ -66,6 +70,7 @@ def _period() -> service.Period:
 
 
 def _board(theme: Theme | None, institution: Organisation | None) -> dict:
+    """Everything, for the export."""
     today = service.paris_today()
     return {
         "today": today,
@@ -86,17 +91,35 @@ def _filter_args(theme: Theme | None, institution: Organisation | None) -> dict:
 
 @bp.get("/suivi")
 def index():
-    """Per institution: addressed, answered, awaiting, late; per workshop: by status."""
+    """Per institution: addressed, answered, awaiting, late; per workshop: by status.
+
+    Institutions and overdue responses come a page at a time; the totals count everything.
+    """
     theme, institution = _theme_filter(), _institution_filter()
+    today = service.paris_today()
+    institutions = paginate(service.institutions_query(institution), ROWS_PER_PAGE)
+    totals = service.totals(theme, institution, today)
+    overdue = paginate(
+        service.overdue_query(theme, institution, today),
+        OVERDUE_PER_PAGE,
+        arg="retards",
+        total=totals["overdue"],  # the same rows, already counted
+    )
+    themes = queries.themes_with_counts()
     return render_template(
         "board/index.html",
         theme=theme,
         institution=institution,
         filters=_filter_args(theme, institution),
-        themes=queries.themes_with_counts(),
-        institutions=queries.institutions(),
+        themes=themes,
         statuses=list(ProposalStatus),
-        **_board(theme, institution),
+        today=today,
+        institutions=institutions,
+        rows=service.institution_rows(theme, institution, today, institutions.items),
+        totals=totals,
+        overdue=overdue,
+        overdue_items=[service.overdue_item(item, today) for item in overdue.items],
+        workshops=service.workshop_rows(theme, institution, [t for t, _n in themes]),
     )
 
 
@@ -153,14 +176,22 @@ def _csv_rows(board: dict):
 
 @bp.get("/suivi.csv", endpoint="csv")
 def export_csv():
-    """The board as a spreadsheet (UTF-8 with a BOM and semicolons, as Excel expects)."""
+    """The whole board as a spreadsheet (UTF-8 with a BOM and semicolons, as Excel expects),
+    written out as it is read."""
     theme, institution = _theme_filter(), _institution_filter()
     board = _board(theme, institution)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    for row in _csv_rows(board):
-        writer.writerow([_safe_cell(cell) for cell in row])
-    response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv")
+
+    def lines():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        yield "\ufeff"
+        for row in _csv_rows(board):
+            writer.writerow([_safe_cell(cell) for cell in row])
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+
+    response = Response(stream_with_context(lines()), mimetype="text/csv")
     name = "-".join(["suivi", *map(str, _filter_args(theme, institution).values())])
     response.headers.set(
         "Content-Disposition", "attachment", filename=f"{name}-{board['today']}.csv"

@@ -14,11 +14,13 @@ Days are calendar days in Europe/Paris, where the network is; timestamps are nai
 
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, load_only
 
 from app import queries
 from app.extensions import db
@@ -28,6 +30,7 @@ from app.models import (
     Commitment,
     OfficialResponse,
     Organisation,
+    OrganisationKind,
     Proposal,
     ProposalStatus,
     Theme,
@@ -109,12 +112,13 @@ def _addressed(*columns):
     )
 
 
-def _scope(theme_id: int | None, institution_id: int | None, institution_column) -> list:
+def _scope(theme_id: int | None, institution_ids: Iterable[int] | None, column) -> list:
+    """Clauses keeping one workshop's proposals and some institutions (None: all of them)."""
     clauses = []
     if theme_id is not None:
         clauses.append(Proposal.theme_id == theme_id)
-    if institution_id is not None:
-        clauses.append(institution_column == institution_id)
+    if institution_ids is not None:
+        clauses.append(column.in_(list(institution_ids)))
     return clauses
 
 
@@ -128,28 +132,36 @@ def _blank() -> dict:
     return row
 
 
-def _answer_counts(figures: dict, scope: list, today: date) -> None:
+def _answer_columns(today: date) -> tuple:
     awaiting = _awaiting()
+    return (
+        sa.func.count(AddressedInstitution.id),
+        sa.func.count(OfficialResponse.id),
+        _count_if(awaiting),
+        _count_if(sa.and_(awaiting, AddressedInstitution.response_due_on < today)),
+        sa.func.min(sa.case((awaiting, AddressedInstitution.sent_at))),
+    )
+
+
+def _answer_figures(row, today: date) -> dict:
+    addressed, answered, waiting, overdue, oldest = row
+    return {
+        "addressed": addressed,
+        "answered": answered,
+        "awaiting": waiting,
+        "overdue": overdue,
+        "longest_wait_days": (today - paris_date(oldest)).days if oldest else None,
+    }
+
+
+def _answer_counts(figures: dict, scope: list, today: date) -> None:
     rows = db.session.execute(
-        _addressed(
-            AddressedInstitution.institution_id,
-            sa.func.count(AddressedInstitution.id),
-            sa.func.count(OfficialResponse.id),
-            _count_if(awaiting),
-            _count_if(sa.and_(awaiting, AddressedInstitution.response_due_on < today)),
-            sa.func.min(sa.case((awaiting, AddressedInstitution.sent_at))),
-        )
+        _addressed(AddressedInstitution.institution_id, *_answer_columns(today))
         .where(*scope)
         .group_by(AddressedInstitution.institution_id)
     )
-    for org_id, addressed, answered, waiting, overdue, oldest in rows:
-        figures[org_id].update(
-            addressed=addressed,
-            answered=answered,
-            awaiting=waiting,
-            overdue=overdue,
-            longest_wait_days=(today - paris_date(oldest)).days if oldest else None,
-        )
+    for org_id, *counts in rows:
+        figures[org_id].update(_answer_figures(counts, today))
 
 
 def _median_delays(figures: dict, scope: list) -> None:
@@ -169,45 +181,102 @@ def _median_delays(figures: dict, scope: list) -> None:
         figures[org_id]["median_days_to_answer"] = float(statistics.median(days))
 
 
-def _commitment_counts(figures: dict, scope: list, today: date) -> None:
+def _commitment_columns(today: date) -> tuple:
     is_open = Commitment.state.in_(OPEN_COMMITMENT_STATES)
-    rows = db.session.execute(
-        sa.select(
-            OfficialResponse.institution_id,
-            _count_if(sa.and_(is_open, Commitment.due_on >= today)),
-            _count_if(sa.and_(is_open, Commitment.due_on < today)),
-        )
+    return (
+        _count_if(sa.and_(is_open, Commitment.due_on >= today)),
+        _count_if(sa.and_(is_open, Commitment.due_on < today)),
+    )
+
+
+def _commitments(theme_id: int | None, ids: list[int] | None, *columns):
+    """Commitments of some institutions' responses (the proposal joined only when needed)."""
+    query = (
+        sa.select(*columns)
         .select_from(Commitment)
         .join(OfficialResponse, OfficialResponse.id == Commitment.response_id)
-        .join(Proposal, Proposal.id == OfficialResponse.proposal_id)
-        .where(*scope)
-        .group_by(OfficialResponse.institution_id)
+    )
+    if theme_id is not None:
+        query = query.join(Proposal, Proposal.id == OfficialResponse.proposal_id)
+    return query.where(*_scope(theme_id, ids, OfficialResponse.institution_id))
+
+
+def _commitment_counts(figures: dict, theme_id: int | None, ids: list | None, today: date):
+    rows = db.session.execute(
+        _commitments(
+            theme_id, ids, OfficialResponse.institution_id, *_commitment_columns(today)
+        ).group_by(OfficialResponse.institution_id)
     )
     for org_id, due, overdue in rows:
         figures[org_id].update(commitments_due=due, commitments_overdue=overdue)
 
 
-def _figures(theme_id: int | None, institution_id: int | None, today: date) -> dict[int, dict]:
-    """Each institution's figures, keyed by its id (three queries)."""
+def _figures(theme_id: int | None, ids: list[int] | None, today: date) -> dict[int, dict]:
+    """The figures of some institutions (None: all), keyed by id (three queries)."""
     figures: dict[int, dict] = defaultdict(_blank)
-    _answer_counts(
-        figures, _scope(theme_id, institution_id, AddressedInstitution.institution_id), today
-    )
-    _median_delays(figures, _scope(theme_id, institution_id, AddressedInstitution.institution_id))
-    _commitment_counts(
-        figures, _scope(theme_id, institution_id, OfficialResponse.institution_id), today
-    )
+    addressed = _scope(theme_id, ids, AddressedInstitution.institution_id)
+    _answer_counts(figures, addressed, today)
+    _median_delays(figures, addressed)
+    _commitment_counts(figures, theme_id, ids, today)
     return figures
 
 
+def institutions_query(institution: Organisation | None = None):
+    """Institutions by name, or only the one asked for (a select to paginate).
+
+    Only what the board shows is loaded: the database sorts narrow rows.
+    """
+    query = (
+        sa.select(Organisation)
+        .where(Organisation.kind == OrganisationKind.INSTITUTION)
+        .options(load_only(Organisation.name, Organisation.slug, Organisation.kind))
+    )
+    if institution is not None:
+        query = query.where(Organisation.id == institution.id)
+    return query.order_by(Organisation.name)
+
+
 def institution_rows(
-    theme: Theme | None = None, institution: Organisation | None = None, today: date | None = None
+    theme: Theme | None = None,
+    institution: Organisation | None = None,
+    today: date | None = None,
+    organisations: list[Organisation] | None = None,
 ) -> list[dict]:
-    """One row per institution (or the one asked for): its figures, by name (four queries)."""
+    """One row per institution, by name: its figures (three queries; four to load them).
+
+    ``organisations`` (one page of them) limits the rows and what is counted; without it,
+    every institution, or the one asked for.
+    """
     today = today or paris_today()
-    figures = _figures(theme and theme.id, institution and institution.id, today)
-    organisations = [institution] if institution is not None else queries.institutions()
+    if organisations is None:
+        organisations = list(db.session.scalars(institutions_query(institution)))
+        ids = None if institution is None else [institution.id]
+    else:
+        ids = [org.id for org in organisations]
+    figures = _figures(theme and theme.id, ids, today)
     return [{**figures[org.id], "institution": org} for org in organisations]
+
+
+def totals(
+    theme: Theme | None = None, institution: Organisation | None = None, today: date | None = None
+) -> dict:
+    """Every institution's figures added up, the median apart (two queries)."""
+    today = today or paris_today()
+    theme_id, ids = theme and theme.id, institution and [institution.id]
+    counts = db.session.execute(
+        _addressed(*_answer_columns(today)).where(
+            *_scope(theme_id, ids, AddressedInstitution.institution_id)
+        )
+    ).one()
+    due, overdue = db.session.execute(
+        _commitments(theme_id, ids, *_commitment_columns(today))
+    ).one()
+    return {
+        **_blank(),
+        **_answer_figures(counts, today),
+        "commitments_due": due,
+        "commitments_overdue": overdue,
+    }
 
 
 def institution_accountability(institution_id: int, today: date | None = None) -> dict:
@@ -215,14 +284,17 @@ def institution_accountability(institution_id: int, today: date | None = None) -
 
     An id with nothing addressed (or unknown) gets zeros: checking it is the caller's job.
     """
-    row = _figures(None, institution_id, today or paris_today())[institution_id]
+    row = _figures(None, [institution_id], today or paris_today())[institution_id]
     return {key: row[key] for key in ACCOUNTABILITY_KEYS}
 
 
 def workshop_rows(
-    theme: Theme | None = None, institution: Organisation | None = None
+    theme: Theme | None = None,
+    institution: Organisation | None = None,
+    themes: list[Theme] | None = None,
 ) -> list[dict]:
-    """One row per workshop (or the one asked for): its proposals by status (two queries).
+    """One row per workshop (or the one asked for): its proposals by status (two queries,
+    one when the caller gives the workshops it has already loaded).
 
     With an institution, only the proposals addressed to it are counted.
     """
@@ -243,10 +315,54 @@ def workshop_rows(
     )
     for theme_id, status, n in rows:
         counts[theme_id][ProposalStatus(status)] = n
-    themes = [theme] if theme is not None else [t for t, _n in queries.themes_with_counts()]
+    if theme is not None:
+        themes = [theme]
+    elif themes is None:
+        themes = [t for t, _n in queries.themes_with_counts()]
     return [
         {"theme": t, "counts": counts[t.id], "total": sum(counts[t.id].values())} for t in themes
     ]
+
+
+def overdue_query(
+    theme: Theme | None = None,
+    institution: Organisation | None = None,
+    today: date | None = None,
+    due: Period = Period(),
+):
+    """Awaited responses past their due date, the longest overdue first (a select to paginate).
+
+    ``due`` keeps those whose due date falls in a period (for the synthesis). The order is
+    that of the due-date index, so that a page reads only its rows.
+    """
+    today = today or paris_today()
+    return (
+        _addressed(AddressedInstitution)
+        .join(Organisation, Organisation.id == AddressedInstitution.institution_id)
+        .where(
+            _awaiting(),
+            AddressedInstitution.response_due_on < today,
+            *due.days(AddressedInstitution.response_due_on),
+            *_scope(theme and theme.id, institution and [institution.id], Organisation.id),
+        )
+        .options(
+            contains_eager(AddressedInstitution.proposal),
+            contains_eager(AddressedInstitution.institution),
+        )
+        .order_by(AddressedInstitution.response_due_on, AddressedInstitution.id)
+    )
+
+
+def overdue_item(item: AddressedInstitution, today: date) -> dict:
+    """What the board shows of an overdue response."""
+    return {
+        "proposal": item.proposal,
+        "institution": item.institution,
+        "sent_on": paris_date(item.sent_at),
+        "due_on": item.response_due_on,
+        "days_waiting": (today - paris_date(item.sent_at)).days,
+        "days_overdue": (today - item.response_due_on).days,
+    }
 
 
 def overdue_items(
@@ -255,33 +371,10 @@ def overdue_items(
     today: date | None = None,
     due: Period = Period(),
 ) -> list[dict]:
-    """Awaited responses past their due date, the latest first (one query).
-
-    ``due`` keeps those whose due date falls in a period (for the synthesis).
-    """
+    """Every awaited response past its due date, the longest overdue first (one query)."""
     today = today or paris_today()
-    rows = db.session.execute(
-        _addressed(AddressedInstitution, Proposal, Organisation)
-        .join(Organisation, Organisation.id == AddressedInstitution.institution_id)
-        .where(
-            _awaiting(),
-            AddressedInstitution.response_due_on < today,
-            *due.days(AddressedInstitution.response_due_on),
-            *_scope(theme and theme.id, institution and institution.id, Organisation.id),
-        )
-        .order_by(AddressedInstitution.response_due_on, Proposal.id, Organisation.name)
-    )
-    return [
-        {
-            "proposal": proposal,
-            "institution": org,
-            "sent_on": paris_date(item.sent_at),
-            "due_on": item.response_due_on,
-            "days_waiting": (today - paris_date(item.sent_at)).days,
-            "days_overdue": (today - item.response_due_on).days,
-        }
-        for item, proposal, org in rows
-    ]
+    items = db.session.scalars(overdue_query(theme, institution, today, due))
+    return [overdue_item(item, today) for item in items]
 
 
 # The synthesis (bilan): the network's review, in the structure of the 2015 one.
