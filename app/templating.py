@@ -1,8 +1,12 @@
 """What every template can use: the policy, enum labels, date formats, the language switch."""
 
+from functools import lru_cache
+
 from flask import Flask, current_app, request, session, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from app import labels, policy, queries, text
 from app.services.notifications import unread_count
@@ -28,8 +32,49 @@ def _remember_language_choice() -> None:
         session["locale"] = lang
 
 
+def _bound_gettext() -> dict:
+    """``gettext`` and ``ngettext`` bound to this page's translations, looked up once: Babel's
+    own look the translations up again for each of a page's hundred strings. Same output as
+    Jinja's newstyle gettext (escaped variables, always formatted)."""
+    translations = get_translations()
+
+    @pass_context
+    def gettext(context, string, **variables):
+        text = translations.ugettext(string)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+    @pass_context
+    def ngettext(context, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        text = translations.ungettext(singular, plural, num)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+    return {"gettext": gettext, "ngettext": ngettext}
+
+
+# Babel's formatting is slow and a page formats the same dates again and again: each distinct
+# (value, locale, time zone) is formatted once. The locale and zone are in the key only.
+@lru_cache(maxsize=4096)
+def _long_date(value, locale: str, timezone: str) -> str:
+    return format_date(value, "long")
+
+
+@lru_cache(maxsize=4096)
+def _date_and_time(value, locale: str, timezone: str) -> str:
+    return format_datetime(value, "d MMMM y, HH:mm")
+
+
+def _date_filter(value) -> str:
+    return _long_date(value, str(get_locale()), str(get_timezone())) if value else ""
+
+
+def _datetime_filter(value) -> str:
+    return _date_and_time(value, str(get_locale()), str(get_timezone())) if value else ""
+
+
 def init_app(app: Flask) -> None:
     app.before_request(_remember_language_choice)
+    app.context_processor(_bound_gettext)
     app.jinja_env.globals.update(
         policy=policy.TEMPLATE_PREDICATES,
         status_label=labels.status_label,
@@ -54,10 +99,8 @@ def init_app(app: Flask) -> None:
         unread_notifications=lambda: unread_count(current_user),
     )
     app.jinja_env.filters["contribution_text"] = text.render
-    app.jinja_env.filters["date"] = lambda value: format_date(value, "long") if value else ""
-    app.jinja_env.filters["datetime"] = lambda value: (
-        format_datetime(value, "d MMMM y, HH:mm") if value else ""
-    )
+    app.jinja_env.filters["date"] = _date_filter
+    app.jinja_env.filters["datetime"] = _datetime_filter
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

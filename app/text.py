@@ -2,6 +2,7 @@
 personal data they may expose by mistake."""
 
 import re
+from functools import lru_cache
 
 import nh3
 from markupsafe import Markup, escape
@@ -16,6 +17,8 @@ STREET = re.compile(
 )
 
 
+# A page renders the same texts on every view: each distinct text is sanitised once.
+@lru_cache(maxsize=4096)
 def render(text: str) -> Markup:
     """Plain text to HTML: escaped, paragraphs and line breaks kept, web links clickable."""
     escaped = str(escape(text.strip()))
