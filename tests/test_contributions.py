@@ -318,3 +318,34 @@ def test_edit_after_moderator_opened_it_voids_the_decision(client, proposal, mak
     db.session.expire_all()
     assert db.session.get(Contribution, held.id).state is ContributionState.PENDING
     assert _count(ModerationDecision) == 0
+
+
+@pytest.mark.parametrize(
+    ("viewer", "shown", "hidden"),
+    [
+        (None, [], ["repondre", "modifier", "retirer", "signaler", "moderation"]),
+        ("author", ["repondre", "modifier", "retirer"], ["signaler", "moderation"]),
+        ("participant", ["repondre", "signaler"], ["modifier", "retirer", "moderation"]),
+        ("moderator", ["repondre", "signaler", "moderation"], ["modifier", "retirer"]),
+    ],
+)
+def test_links_under_a_comment_follow_the_viewer(
+    client, proposal, make_user, viewer, shown, hidden
+):
+    """Each link under a comment on the proposal page is shown exactly to whom may use it."""
+    author = make_user("participant")
+    comment = _published(proposal, author, body="Un commentaire")
+    if viewer == "author":
+        login(client, author)
+    elif viewer:
+        login(client, make_user(viewer))
+    page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
+    links = {
+        "repondre": f'href="/contributions/{comment.id}/repondre">Répondre<',
+        "modifier": f'href="/contributions/{comment.id}/modifier">Modifier<',
+        "retirer": f'href="/contributions/{comment.id}/retirer">Retirer<',
+        "signaler": f'href="/contributions/{comment.id}/signaler">Signaler<',
+        "moderation": f'href="/moderation/contributions/{comment.id}">Modération<',
+    }
+    assert all(links[name] in page for name in shown)
+    assert not any(links[name] in page for name in hidden)
