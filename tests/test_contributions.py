@@ -349,3 +349,21 @@ def test_links_under_a_comment_follow_the_viewer(
     }
     assert all(links[name] in page for name in shown)
     assert not any(links[name] in page for name in hidden)
+
+
+def test_counts_on_the_proposal_page_are_what_the_viewer_sees(client, proposal, make_user):
+    """Totals count the published testimonies and comments, plus the viewer's own held ones,
+    never replies."""
+    author, other = make_user("participant"), make_user("participant")
+    _published(proposal, other, ContributionKind.TESTIMONY)
+    comment = _published(proposal, other)
+    _published(proposal, author, ContributionKind.REPLY, parent=comment)
+    held = _published(proposal, author, body="Pas encore publié")
+    held.state = ContributionState.PENDING
+    db.session.commit()
+    visitor_page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
+    assert "1 témoignage<" in visitor_page and "1 commentaire<" in visitor_page
+    login(client, author)
+    author_page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
+    assert "1 témoignage<" in author_page and "2 commentaires<" in author_page
+    assert 'Commentaires <span class="count">(2)</span>' in author_page
