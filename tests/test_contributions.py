@@ -318,3 +318,52 @@ def test_edit_after_moderator_opened_it_voids_the_decision(client, proposal, mak
     db.session.expire_all()
     assert db.session.get(Contribution, held.id).state is ContributionState.PENDING
     assert _count(ModerationDecision) == 0
+
+
+@pytest.mark.parametrize(
+    ("viewer", "shown", "hidden"),
+    [
+        (None, [], ["repondre", "modifier", "retirer", "signaler", "moderation"]),
+        ("author", ["repondre", "modifier", "retirer"], ["signaler", "moderation"]),
+        ("participant", ["repondre", "signaler"], ["modifier", "retirer", "moderation"]),
+        ("moderator", ["repondre", "signaler", "moderation"], ["modifier", "retirer"]),
+    ],
+)
+def test_links_under_a_comment_follow_the_viewer(
+    client, proposal, make_user, viewer, shown, hidden
+):
+    """Each link under a comment on the proposal page is shown exactly to whom may use it."""
+    author = make_user("participant")
+    comment = _published(proposal, author, body="Un commentaire")
+    if viewer == "author":
+        login(client, author)
+    elif viewer:
+        login(client, make_user(viewer))
+    page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
+    links = {
+        "repondre": f'href="/contributions/{comment.id}/repondre">Répondre<',
+        "modifier": f'href="/contributions/{comment.id}/modifier">Modifier<',
+        "retirer": f'href="/contributions/{comment.id}/retirer">Retirer<',
+        "signaler": f'href="/contributions/{comment.id}/signaler">Signaler<',
+        "moderation": f'href="/moderation/contributions/{comment.id}">Modération<',
+    }
+    assert all(links[name] in page for name in shown)
+    assert not any(links[name] in page for name in hidden)
+
+
+def test_counts_on_the_proposal_page_are_what_the_viewer_sees(client, proposal, make_user):
+    """Totals count the published testimonies and comments, plus the viewer's own held ones,
+    never replies."""
+    author, other = make_user("participant"), make_user("participant")
+    _published(proposal, other, ContributionKind.TESTIMONY)
+    comment = _published(proposal, other)
+    _published(proposal, author, ContributionKind.REPLY, parent=comment)
+    held = _published(proposal, author, body="Pas encore publié")
+    held.state = ContributionState.PENDING
+    db.session.commit()
+    visitor_page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
+    assert "1 témoignage<" in visitor_page and "1 commentaire<" in visitor_page
+    login(client, author)
+    author_page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
+    assert "1 témoignage<" in author_page and "2 commentaires<" in author_page
+    assert 'Commentaires <span class="count">(2)</span>' in author_page

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,17 @@ def test_english_pages(client):
 def test_the_login_prompt_is_in_the_visitors_language(client):
     response = client.get("/compte/preferences?lang=en", follow_redirects=True)
     assert "Log in to see this page." in response.get_data(as_text=True)
+
+
+def test_dates_and_counts_follow_each_page_language(client, db, make_proposal):
+    """Dates are formatted once per value, but per language: the French page's date is never
+    served on the English one, nor the reverse."""
+    proposal = make_proposal()
+    proposal.created_at = datetime(2025, 3, 14, 10, 30)
+    db.session.commit()
+    french = client.get(f"/propositions/{proposal.id}?lang=fr").get_data(as_text=True)
+    english = client.get(f"/propositions/{proposal.id}?lang=en").get_data(as_text=True)
+    french_again = client.get(f"/propositions/{proposal.id}?lang=fr").get_data(as_text=True)
+    assert "14 mars 2025" in french and "14 mars 2025" in french_again
+    assert "March 14, 2025" in english and "mars" not in english
+    assert "0 témoignage" in french and "0 testimonies" in english

@@ -16,7 +16,7 @@ from app.models import (
     Theme,
     paris_today,
 )
-from app.pagination import paginate
+from app.pagination import page_number, paginate
 from app.proposals.forms import ProposalEditForm, ProposalForm, StatusForm
 from app.responses.forms import UpdateForm
 from app.services import ServiceError
@@ -25,6 +25,7 @@ from app.services import proposals as service
 from app.services import responses as response_service
 
 bp = Blueprint("proposals", __name__)
+TESTIMONY, COMMENT = ContributionKind.TESTIMONY, ContributionKind.COMMENT
 
 
 def _parse_status(value: str | None) -> ProposalStatus | None:
@@ -92,17 +93,27 @@ def show(proposal_id: int):
     return _render_show(proposal, status_form)
 
 
-def _contributions_page(proposal: Proposal, kind: ContributionKind, arg: str):
-    viewer = current_user.id if current_user.is_authenticated else None
-    query = queries.contributions_of(proposal, kind, viewer)
-    return paginate(query, current_app.config["CONTRIBUTIONS_PER_PAGE"], arg)
+def _contributions_page(
+    proposal: Proposal, kind: ContributionKind, arg: str, viewer: int | None, totals: dict
+):
+    """One page of a proposal's testimonies or comments; both totals come from one query."""
+    page = db.paginate(
+        queries.contributions_of(proposal, kind, viewer),
+        page=page_number(arg),
+        per_page=current_app.config["CONTRIBUTIONS_PER_PAGE"],
+        error_out=False,
+        count=False,
+    )
+    page.total = totals[kind]
+    return page
 
 
 def _render_show(proposal: Proposal, status_form: StatusForm | None):
     """The proposal page: text, institutions, timeline, testimonies, comments and replies."""
-    testimonies = _contributions_page(proposal, ContributionKind.TESTIMONY, "temoignages")
-    comments = _contributions_page(proposal, ContributionKind.COMMENT, "commentaires")
     viewer = current_user.id if current_user.is_authenticated else None
+    totals = queries.contribution_totals(proposal, viewer)
+    testimonies = _contributions_page(proposal, TESTIMONY, "temoignages", viewer, totals)
+    comments = _contributions_page(proposal, COMMENT, "commentaires", viewer, totals)
     responses = queries.responses_for(proposal)
     updates = queries.progress_updates(proposal)
     return render_template(
