@@ -28,7 +28,7 @@ from app.models import (
     Theme,
     utcnow,
 )
-from app.services import accountability
+from app.services import accountability, synthesis
 from tests.conftest import ROLES
 from tests.test_query_counts import count_queries
 
@@ -545,9 +545,13 @@ def test_synthesis_sections_and_charts(client, data):
     assert "23 jours de retard" in freins
     assert "Groupe accès à la santé" in suite and "Réunion passée" not in suite
     assert "Réunir le comité de pilotage" in suite
-    assert "Ville de Metz : <strong>À l’étude</strong>" in propositions  # answered unasked
-    assert "pas encore transmise" in propositions  # p6
-    assert "plus attendue (proposition abandonnée)" in propositions  # p5
+    # Without a workshop, no proposal is listed: each workshop's figures lead to its synthesis.
+    assert "Lits halte soins santé" not in propositions
+    rows = rows_of(propositions)
+    # By status (Déposée … Abandonnée), total, with an official response, without one.
+    assert rows["Accès à la santé"] == ["1", "0", "0", "2", "1", "0", "0", "4", "3", "1"]
+    assert rows["Hébergement"] == ["0", "0", "1", "1", "0", "0", "1", "3", "1", "2"]
+    assert 'href="/bilan?atelier=logement">Hébergement</a>' in propositions
 
     status_svg, position_svg = _svgs(html)
     _check_accessible(status_svg, "Propositions par statut")
@@ -586,8 +590,11 @@ def test_synthesis_over_a_period(client, data):
     assert "Aucune volonté politique" in freins  # dropped on 25 January
     assert "23 jours de retard" in freins  # due 15 February
     assert FORMULA_TITLE.replace('"', "&#34;") not in freins  # due 9 March
-    assert "Lits halte soins santé" in propositions  # the only one filed in the period
-    assert "Plateforme d’accueil médico-social" not in propositions
+    rows = rows_of(propositions)
+    assert rows["Accès à la santé"][-3:] == ["1", "1", "0"]  # only p7 was filed in the period
+    assert rows["Hébergement"][-3:] == ["0", "0", "0"]
+    # The workshop's synthesis keeps the period.
+    assert 'href="/bilan?atelier=sante&amp;du=2025-01-15&amp;au=2025-02-18"' in propositions
     status_svg, position_svg = _svgs(html)
     assert dict(_bars(status_svg))["Réponse reçue"] == "1"
     assert [value for _label, value in _bars(position_svg)] == ["0", "0", "0", "0", "1"]
@@ -599,6 +606,111 @@ def test_synthesis_for_one_workshop(client, data):
     assert "Mobiliser des locaux vides" in html
     assert "Plateforme d’accueil médico-social" not in html
     assert "Groupe accès à la santé" not in html  # the health workshop's meeting
+    propositions = re.split(r"<h2 id=", html)[3]
+    # Its proposals, each with every institution's position, the latest filed first.
+    assert "Ville de Metz : <strong>À l’étude</strong>" in propositions  # answered unasked
+    assert "plus attendue (proposition abandonnée)" in propositions  # p5
+    rows = rows_of(propositions)
+    assert rows["Hébergement"][-3:] == ["3", "1", "2"] and "Accès à la santé" not in rows
+    assert "Atelier Hébergement" in propositions and "… et" not in html
+
+
+def test_synthesis_for_one_workshop_over_a_period(client, data):
+    html = client.get("/bilan?atelier=sante&du=2025-01-15&au=2025-02-18").get_data(as_text=True)
+    propositions = re.split(r"<h2 id=", html)[3]
+    assert "Lits halte soins santé" in propositions  # the only one filed in the period
+    assert "Ville de Metz : <strong>Pas compétente</strong>" in propositions
+    assert "Plateforme d’accueil médico-social" not in propositions
+    assert "Bains-douches gratuits" not in propositions
+
+
+def test_synthesis_shows_not_yet_sent(client, data):
+    html = client.get("/bilan?atelier=sante").get_data(as_text=True)
+    assert "Préfecture de la Moselle : pas encore transmise" in html  # p6
+
+
+def _favourable_answers(data, n: int, theme_key: str = "logement") -> None:
+    """``n`` proposals of one workshop answered favourably by the city, after all the others."""
+    for i in range(n):
+        day = at(2025, 3, 1) + timedelta(hours=i)
+        proposal = Proposal(
+            title=f"Proposition favorable {i:02d}", body="Constat.", theme=data[theme_key],
+            status=ProposalStatus.ANSWERED, organisation=data["association"],
+            created_at=day, updated_at=day,
+        )  # fmt: skip
+        proposal.addressed.append(AddressedInstitution(institution=data["ville"], sent_at=day))
+        db.session.add(proposal)
+        db.session.add(
+            OfficialResponse(
+                proposal=proposal, institution=data["ville"], position=Position.FAVOURABLE,
+                body="Oui.", created_at=day, updated_at=day,
+            )
+        )  # fmt: skip
+    db.session.commit()
+
+
+def _list_after(html: str, heading: str) -> str:
+    """The part of a section from one heading to the next."""
+    return html.split(f"<h3>{heading}</h3>", 1)[1].split("<h3>", 1)[0]
+
+
+def test_synthesis_lists_stop_at_the_bound_and_count_the_rest(client, data):
+    # Two favourable answers already (p1, p2): three more than the bound in all.
+    _favourable_answers(data, synthesis.LIST_LIMIT + 1)
+    html = client.get("/bilan").get_data(as_text=True)
+    favourable = _list_after(html, "Réponses favorables")
+    assert favourable.count("<li>") == synthesis.LIST_LIMIT
+    last = synthesis.LIST_LIMIT  # the latest first: the newest is shown, the oldest are not
+    assert f"Proposition favorable {last:02d}" in favourable
+    assert "Proposition favorable 00" not in favourable
+    assert "Plateforme d’accueil médico-social" not in favourable
+    assert "… et 3 autres :" in favourable
+    link = '<a href="/propositions?statut=answered">Propositions « Réponse reçue »</a>'
+    assert link in favourable
+    assert '<a href="#par-atelier">Par atelier</a>' in favourable
+    assert 'id="par-atelier"' in html
+    # Other lists under the bound say nothing more.
+    assert "… et" not in _list_after(html, "Réponses défavorables")
+
+
+def test_synthesis_links_keep_the_workshop(client, data):
+    _favourable_answers(data, synthesis.LIST_LIMIT + 1)  # all in housing, with p4 unfavourable
+    html = client.get("/bilan?atelier=logement").get_data(as_text=True)
+    favourable = _list_after(html, "Réponses favorables")
+    assert favourable.count("<li>") == synthesis.LIST_LIMIT
+    assert "… et 1 autre :" in favourable
+    assert 'href="/propositions?statut=answered&amp;atelier=logement"' in favourable
+    assert "Par atelier" not in favourable  # one workshop already
+
+
+def test_synthesis_workshop_proposals_stop_at_the_bound(client, data):
+    _favourable_answers(data, synthesis.PROPOSAL_LIMIT)  # with p3, p4, p5: three too many
+    html = client.get("/bilan?atelier=logement").get_data(as_text=True)
+    propositions = re.split(r"<h2 id=", html)[3]
+    assert propositions.count('<li class="card">') == synthesis.PROPOSAL_LIMIT
+    assert "Mobiliser des locaux vides" not in propositions  # filed first, shown last: cut
+    assert "… et 3 autres :" in propositions
+    assert '<a href="/propositions?atelier=logement">Propositions</a>' in propositions
+
+
+def test_synthesis_overdue_responses_stop_at_the_bound(client, data):
+    for i in range(synthesis.LIST_LIMIT + 1):  # with p1 (Préfecture): three more than the bound
+        proposal = Proposal(
+            title=f"En retard {i:02d}", body="Constat.", theme=data["sante"],
+            status=ProposalStatus.SENT, organisation=data["association"],
+        )  # fmt: skip
+        proposal.addressed.append(
+            AddressedInstitution(
+                institution=data["ville"], sent_at=at(2025, 1, 1), response_due_on=date(2025, 2, 1)
+            )
+        )
+        db.session.add(proposal)
+    db.session.commit()
+    html = client.get("/bilan?atelier=sante").get_data(as_text=True)
+    overdue = _list_after(html, "Réponses attendues et en retard")
+    assert overdue.count("jours de retard") == synthesis.LIST_LIMIT
+    assert "… et 2 autres :" in overdue
+    assert '<a href="/suivi?atelier=sante#retards">Tableau de suivi</a>' in overdue
 
 
 @pytest.mark.parametrize(

@@ -257,3 +257,16 @@ def test_moderation_queue_audit_rows_do_not_add_queries(client, make_user, make_
     small = _count(client, "/moderation/")
     pending(20)
     assert _count(client, "/moderation/") == small
+
+
+@pytest.mark.parametrize("url", ["/bilan", "/bilan?atelier={theme}"])
+def test_synthesis_query_count_does_not_grow(
+    client, db, url, make_theme, make_organisation, make_proposal, make_user
+):
+    """The synthesis (bilan) lists a few items and counts the rest, at any size: 200 more
+    proposals (67 in the second workshop) fill its bounded lists past their bounds."""
+    _first, small_theme = _seed(10, make_theme, make_organisation, make_proposal, make_user)
+    small = _count(client, url.format(theme=small_theme.slug))
+    _first, large_theme = _seed(200, make_theme, make_organisation, make_proposal, make_user)
+    assert _count(client, url.format(theme=large_theme.slug)) == small
+    assert small <= 27

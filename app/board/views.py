@@ -6,7 +6,15 @@ import re
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
@@ -208,16 +216,44 @@ def _chart(chart_id: str, title: str, counts: dict, label) -> dict:
     return {"svg": svg, "rows": rows, "total": sum(counts.values()), "id": chart_id}
 
 
+def _synthesis_links(theme: Theme | None) -> dict[str, list]:
+    """Where each list of the synthesis is in full: the board, the proposal list by status,
+    or, for the whole network, the summary by workshop that leads to each one's synthesis."""
+    workshop = {"atelier": theme.slug} if theme is not None else {}
+
+    def proposals(*statuses: ProposalStatus) -> list:
+        return [
+            (
+                _("Propositions « %(status)s »", status=labels.status_label(status)),
+                url_for("proposals.index", statut=status.value, **workshop),
+            )
+            for status in statuses
+        ]
+
+    board = [(_("Tableau de suivi"), url_for("board.index", **workshop))]
+    by_workshop = [] if theme is not None else [(_("Par atelier"), "#par-atelier")]
+    return {
+        "responses": proposals(ProposalStatus.ANSWERED) + by_workshop,
+        "status_changes": proposals(ProposalStatus.IN_PROGRESS, ProposalStatus.DONE) + by_workshop,
+        "abandoned": proposals(ProposalStatus.ABANDONED) + by_workshop,
+        "overdue": [(_("Tableau de suivi"), url_for("board.index", **workshop) + "#retards")],
+        "commitments": board + by_workshop,
+        "proposals": [(_("Propositions"), url_for("proposals.index", **workshop))],
+    }
+
+
 @bp.get("/bilan")
 def synthesis():
-    """The review of a workshop or of the whole network over a period, from live data."""
+    """The review of a workshop or of the whole network over a period, from live data:
+    the first items of each list, with how many more and where they are."""
     theme, period = _theme_filter(), _period()
     today = service.paris_today()
-    groups = review.proposals_by_workshop(theme, period, today)
+    themes = queries.themes_with_counts()
+    summary = review.workshop_summary(theme, period, [t for t, _n in themes])
     status_chart = _chart(
         "graphique-statuts",
         _("Propositions par statut"),
-        review.status_counts(groups),
+        review.status_counts(summary),
         labels.status_label,
     )
     position_chart = _chart(
@@ -230,11 +266,25 @@ def synthesis():
         "board/synthesis.html",
         theme=theme,
         period=period,
+        period_args=_period_args(period),
         today=today,
-        themes=queries.themes_with_counts(),
+        themes=themes,
+        statuses=list(ProposalStatus),
         advances=review.advances(theme, period),
         obstacles=review.obstacles(theme, period, today),
-        groups=groups,
+        summary=summary,
+        proposals=review.workshop_proposals(theme, period, today) if theme else None,
         next_steps=review.next_steps(theme),
         charts=[status_chart, position_chart],
+        links=_synthesis_links(theme),
     )
+
+
+def _period_args(period: service.Period) -> dict:
+    """The period as the synthesis's query arguments, to keep it in links."""
+    args = {}
+    if period.start is not None:
+        args["du"] = period.start.isoformat()
+    if period.end is not None:
+        args["au"] = period.end.isoformat()
+    return args

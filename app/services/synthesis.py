@@ -1,6 +1,14 @@
 """The synthesis (bilan) of a workshop or of the whole network over a period, in the
-structure of the network's own 2015 review: advances, obstacles, proposals, next steps."""
+structure of the network's own 2015 review: advances, obstacles, proposals, next steps.
 
+It must stay a readable document at any size: each list shows its first ``LIST_LIMIT``
+items (the most recent, or the most overdue) and counts them all in SQL; the
+proposals are summed up by workshop, and listed only for one workshop, ``PROPOSAL_LIMIT``
+at most. Every function is a read with a fixed number of queries.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -28,65 +36,132 @@ from app.services.accountability import (
     _addressed,
     _answer,
     _scope,
-    overdue_items,
+    overdue_item,
+    overdue_query,
 )
 
 ALL_TIME = Period()
+# Enough to prepare a meeting from, few enough for a phone or two printed pages.
+LIST_LIMIT = 20
+PROPOSAL_LIMIT = 30
 
 
-def _responses(theme: Theme | None, period: Period, positions) -> list[OfficialResponse]:
-    return list(
-        db.session.scalars(
-            sa.select(OfficialResponse)
-            .join(OfficialResponse.proposal)
-            .where(
-                OfficialResponse.position.in_(positions),
-                *period.moments(OfficialResponse.created_at),
-                *_scope(theme and theme.id, None, None),
-            )
-            .options(
-                contains_eager(OfficialResponse.proposal), joinedload(OfficialResponse.institution)
-            )
-            .order_by(OfficialResponse.created_at, OfficialResponse.id)
-        )
+@dataclass(frozen=True)
+class Excerpt:
+    """The first items of a list, and how many there are in all."""
+
+    items: list
+    total: int
+
+    @property
+    def more(self) -> int:
+        """How many are counted but not shown."""
+        return self.total - len(self.items)
+
+
+def _excerpt(query, entity, where: list, order: tuple, limit: int = LIST_LIMIT) -> Excerpt:
+    """The first rows of ``entity`` matching ``where`` in ``order``, loaded by ``query``
+    (its joins and options), and how many match (two queries).
+
+    ``where`` and ``order`` bear on the entity's table alone: the count and the choice of
+    the first rows read that narrow table, and only the rows shown are joined.
+    """
+    total = db.session.scalar(sa.select(sa.func.count(entity.id)).where(*where))
+    first = sa.select(entity.id).where(*where).order_by(*order).limit(limit)
+    items = list(db.session.scalars(query.where(entity.id.in_(first)).order_by(*order)))
+    return Excerpt(items, total)
+
+
+def _in_workshop(proposal_id, theme: Theme | None) -> list:
+    """Clauses keeping rows of one workshop's proposals, without joining the proposals."""
+    if theme is None:
+        return []
+    return [proposal_id.in_(sa.select(Proposal.id).where(Proposal.theme_id == theme.id))]
+
+
+def _responses(theme: Theme | None, period: Period, positions) -> Excerpt:
+    return _excerpt(
+        sa.select(OfficialResponse)
+        .join(OfficialResponse.proposal)
+        .options(
+            contains_eager(OfficialResponse.proposal), joinedload(OfficialResponse.institution)
+        ),
+        OfficialResponse,
+        [
+            OfficialResponse.position.in_(positions),
+            *period.moments(OfficialResponse.created_at),
+            *_in_workshop(OfficialResponse.proposal_id, theme),
+        ],
+        (OfficialResponse.created_at.desc(), OfficialResponse.id.desc()),
     )
 
 
-def _status_changes(theme: Theme | None, period: Period, statuses) -> list[StatusChange]:
-    return list(
-        db.session.scalars(
-            sa.select(StatusChange)
-            .join(StatusChange.proposal)
-            .where(
-                StatusChange.to_status.in_(statuses),
-                *period.moments(StatusChange.created_at),
-                *_scope(theme and theme.id, None, None),
-            )
-            .options(contains_eager(StatusChange.proposal))
-            .order_by(StatusChange.created_at, StatusChange.id)
-        )
+def _status_changes(theme: Theme | None, period: Period, statuses) -> Excerpt:
+    return _excerpt(
+        sa.select(StatusChange)
+        .join(StatusChange.proposal)
+        .options(contains_eager(StatusChange.proposal)),
+        StatusChange,
+        [
+            StatusChange.to_status.in_(statuses),
+            *period.moments(StatusChange.created_at),
+            *_in_workshop(StatusChange.proposal_id, theme),
+        ],
+        (StatusChange.created_at.desc(), StatusChange.id.desc()),
     )
 
 
-def _commitments(theme: Theme | None, *where) -> list[Commitment]:
-    return list(
-        db.session.scalars(
-            sa.select(Commitment)
-            .join(Commitment.response)
-            .join(OfficialResponse.proposal)
-            .where(*where, *_scope(theme and theme.id, None, None))
-            .options(
-                contains_eager(Commitment.response).contains_eager(OfficialResponse.proposal),
-                contains_eager(Commitment.response).joinedload(OfficialResponse.institution),
-            )
-            .order_by(Commitment.due_on, Commitment.id)
+def _commitments(theme: Theme | None, order: tuple, *where) -> Excerpt:
+    if theme is not None:
+        responses = sa.select(OfficialResponse.id).where(
+            *_in_workshop(OfficialResponse.proposal_id, theme)
+        )
+        where = (*where, Commitment.response_id.in_(responses))
+    return _excerpt(
+        sa.select(Commitment)
+        .join(Commitment.response)
+        .join(OfficialResponse.proposal)
+        .options(
+            contains_eager(Commitment.response).contains_eager(OfficialResponse.proposal),
+            contains_eager(Commitment.response).joinedload(OfficialResponse.institution),
+        ),
+        Commitment,
+        list(where),
+        order,
+    )
+
+
+def _overdue(theme: Theme | None, period: Period, today: date) -> Excerpt:
+    """Responses awaited after their due date (in the period), the most overdue first: the
+    order of an index, so the first rows are read alone (two queries).
+
+    The count asks the same as ``accountability._awaiting`` without joining the proposals:
+    reading their wide rows would cost more than the index of the abandoned ones.
+    """
+    abandoned = sa.select(Proposal.id).where(Proposal.status == ProposalStatus.ABANDONED)
+    total = db.session.scalar(
+        sa.select(sa.func.count(AddressedInstitution.id)).where(
+            AddressedInstitution.sent_at.is_not(None),
+            AddressedInstitution.response_due_on < today,
+            *period.days(AddressedInstitution.response_due_on),
+            AddressedInstitution.proposal_id.not_in(abandoned),
+            ~sa.exists().where(_answer()),
+            *_in_workshop(AddressedInstitution.proposal_id, theme),
         )
     )
+    items = db.session.scalars(overdue_query(theme, None, today, due=period).limit(LIST_LIMIT))
+    return Excerpt([overdue_item(item, today) for item in items], total)
+
+
+# Closed commitments, the latest closed first; open ones, the soonest (or most overdue) first.
+_LATEST = (Commitment.updated_at.desc(), Commitment.id.desc())
+_SOONEST = (Commitment.due_on, Commitment.id)
 
 
 def advances(theme: Theme | None = None, period: Period = ALL_TIME) -> dict:
-    """I. What moved forward in the period: favourable responses, proposals put in hand or
-    done, commitments kept (three queries). A commitment's last change dates its completion."""
+    """I. What moved forward in the period, the latest first: favourable responses,
+    proposals put in hand or done, commitments kept (three queries). A commitment's last
+    change dates its completion."""
     return {
         "favourable": _responses(theme, period, [Position.FAVOURABLE]),
         "status_changes": _status_changes(
@@ -94,6 +169,7 @@ def advances(theme: Theme | None = None, period: Period = ALL_TIME) -> dict:
         ),
         "commitments_done": _commitments(
             theme,
+            _LATEST,
             Commitment.state == CommitmentState.DONE,
             *period.moments(Commitment.updated_at),
         ),
@@ -103,26 +179,80 @@ def advances(theme: Theme | None = None, period: Period = ALL_TIME) -> dict:
 def obstacles(
     theme: Theme | None = None, period: Period = ALL_TIME, today: date | None = None
 ) -> dict:
-    """II. What held things back in the period: unfavourable responses, responses still
-    awaited after their due date, abandoned proposals, dropped or late commitments (five
-    queries). Lateness is as of today, for due dates inside the period."""
+    """II. What held things back in the period: unfavourable responses and abandoned
+    proposals (the latest first), responses awaited after their due date, dropped commitments
+    and late ones (the most overdue first) (five queries). Lateness is as of today, for due
+    dates inside the period."""
     today = today or accountability.paris_today()
     return {
         "unfavourable": _responses(theme, period, [Position.UNFAVOURABLE]),
-        "overdue": overdue_items(theme, None, today, due=period),
+        "overdue": _overdue(theme, period, today),
         "abandoned": _status_changes(theme, period, [ProposalStatus.ABANDONED]),
         "commitments_dropped": _commitments(
             theme,
+            _LATEST,
             Commitment.state == CommitmentState.DROPPED,
             *period.moments(Commitment.updated_at),
         ),
         "commitments_overdue": _commitments(
             theme,
+            _SOONEST,
             Commitment.state.in_(OPEN_COMMITMENT_STATES),
             Commitment.due_on < today,
             *period.days(Commitment.due_on),
         ),
     }
+
+
+def workshop_summary(
+    theme: Theme | None, period: Period = ALL_TIME, themes: list[Theme] | None = None
+) -> list[dict]:
+    """III, in short: per workshop (the one asked for, or ``themes``, all of them), the
+    proposals filed in the period by status, and how many have had an official response
+    or none (one query)."""
+    answered = sa.select(OfficialResponse.proposal_id).distinct().subquery()
+    counts: dict[int, dict] = defaultdict(lambda: dict.fromkeys(ProposalStatus, 0))
+    answered_counts: dict[int, int] = defaultdict(int)
+    rows = db.session.execute(
+        sa.select(
+            Proposal.theme_id,
+            Proposal.status,
+            sa.func.count(Proposal.id),
+            sa.func.count(answered.c.proposal_id),
+        )
+        .outerjoin(answered, answered.c.proposal_id == Proposal.id)
+        .where(
+            *period.moments(Proposal.created_at),
+            *_scope(theme and theme.id, None, None),
+        )
+        .group_by(Proposal.theme_id, Proposal.status)
+    )
+    for theme_id, status, n, n_answered in rows:
+        counts[theme_id][ProposalStatus(status)] = n
+        answered_counts[theme_id] += n_answered
+    summary = []
+    for workshop in [theme] if theme is not None else themes or []:
+        total = sum(counts[workshop.id].values())
+        answered_here = answered_counts[workshop.id]
+        summary.append(
+            {
+                "theme": workshop,
+                "counts": counts[workshop.id],
+                "total": total,
+                "answered": answered_here,
+                "unanswered": total - answered_here,
+            }
+        )
+    return summary
+
+
+def status_counts(summary: list[dict]) -> dict[ProposalStatus, int]:
+    """How many proposals of these workshops (from ``workshop_summary``) are in each status."""
+    counts = dict.fromkeys(ProposalStatus, 0)
+    for row in summary:
+        for status, n in row["counts"].items():
+            counts[status] += n
+    return counts
 
 
 def _pair_state(proposal: Proposal, sent_at, due_on, position, today: date) -> str:
@@ -135,22 +265,22 @@ def _pair_state(proposal: Proposal, sent_at, due_on, position, today: date) -> s
     return "overdue" if due_on is not None and due_on < today else "awaiting"
 
 
-def proposals_by_workshop(
-    theme: Theme | None = None, period: Period = ALL_TIME, today: date | None = None
-) -> list[dict]:
-    """III. The proposals filed in the period, by workshop, each with every institution's
-    position: addressed ones, answered or not, then those that answered unasked (three
-    queries)."""
+def workshop_proposals(
+    theme: Theme, period: Period = ALL_TIME, today: date | None = None
+) -> Excerpt:
+    """III, in full for one workshop: its latest proposals filed in the period, each with
+    every institution's position: addressed ones, answered or not, then those that answered
+    unasked (three queries)."""
     today = today or accountability.paris_today()
-    scope = [*_scope(theme and theme.id, None, None), *period.moments(Proposal.created_at)]
-    proposals = db.session.scalars(
-        sa.select(Proposal)
-        .join(Proposal.theme)
-        .where(*scope)
-        .options(contains_eager(Proposal.theme))
-        .order_by(Theme.position, Theme.name, Proposal.created_at, Proposal.id)
-    ).all()
-    entries = {p.id: {"proposal": p, "institutions": []} for p in proposals}
+    latest = _excerpt(
+        sa.select(Proposal),
+        Proposal,
+        [Proposal.theme_id == theme.id, *period.moments(Proposal.created_at)],
+        (Proposal.created_at.desc(), Proposal.id.desc()),
+        PROPOSAL_LIMIT,
+    )
+    entries = {p.id: {"proposal": p, "institutions": []} for p in latest.items}
+    shown = Proposal.id.in_(list(entries))
     addressed = db.session.execute(
         _addressed(
             AddressedInstitution.proposal_id,
@@ -160,7 +290,7 @@ def proposals_by_workshop(
             OfficialResponse.position,
         )
         .join(Organisation, Organisation.id == AddressedInstitution.institution_id)
-        .where(*scope)
+        .where(shown)
         .order_by(Organisation.name)
     )
     for proposal_id, sent_at, due_on, org, position in addressed:
@@ -171,28 +301,14 @@ def proposals_by_workshop(
         sa.select(OfficialResponse.proposal_id, Organisation, OfficialResponse.position)
         .join(Proposal, Proposal.id == OfficialResponse.proposal_id)
         .join(Organisation, Organisation.id == OfficialResponse.institution_id)
-        .where(*scope, ~sa.exists().where(_answer()))
+        .where(shown, ~sa.exists().where(_answer()))
         .order_by(Organisation.name)
     )
     for proposal_id, org, position in unasked:
         entries[proposal_id]["institutions"].append(
             {"institution": org, "position": position, "state": "answered"}
         )
-    groups: list[dict] = []
-    for entry in entries.values():
-        if not groups or groups[-1]["theme"].id != entry["proposal"].theme_id:
-            groups.append({"theme": entry["proposal"].theme, "proposals": []})
-        groups[-1]["proposals"].append(entry)
-    return groups
-
-
-def status_counts(groups: list[dict]) -> dict[ProposalStatus, int]:
-    """How many of these proposals (as grouped by ``proposals_by_workshop``) are in each status."""
-    counts = dict.fromkeys(ProposalStatus, 0)
-    for group in groups:
-        for entry in group["proposals"]:
-            counts[entry["proposal"].status] += 1
-    return counts
+    return Excerpt(list(entries.values()), latest.total)
 
 
 def position_counts(theme: Theme | None = None, period: Period = ALL_TIME) -> dict[Position, int]:
@@ -200,9 +316,9 @@ def position_counts(theme: Theme | None = None, period: Period = ALL_TIME) -> di
     counts = dict.fromkeys(Position, 0)
     rows = db.session.execute(
         sa.select(OfficialResponse.position, sa.func.count(OfficialResponse.id))
-        .join(Proposal, Proposal.id == OfficialResponse.proposal_id)
         .where(
-            *period.moments(OfficialResponse.created_at), *_scope(theme and theme.id, None, None)
+            *period.moments(OfficialResponse.created_at),
+            *_in_workshop(OfficialResponse.proposal_id, theme),
         )
         .group_by(OfficialResponse.position)
     )
@@ -212,11 +328,12 @@ def position_counts(theme: Theme | None = None, period: Period = ALL_TIME) -> di
 
 
 def next_steps(theme: Theme | None = None) -> dict:
-    """IV. What comes next: the coming meetings and the open commitments (two queries)."""
+    """IV. What comes next: the coming meetings and the open commitments, the soonest due
+    first (two queries)."""
     meetings: list[Meeting] = (
         queries.upcoming_meetings_for(theme) if theme is not None else queries.upcoming_meetings()
     )
     return {
         "meetings": meetings,
-        "commitments": _commitments(theme, Commitment.state.in_(OPEN_COMMITMENT_STATES)),
+        "commitments": _commitments(theme, _SOONEST, Commitment.state.in_(OPEN_COMMITMENT_STATES)),
     }
