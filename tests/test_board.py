@@ -544,7 +544,13 @@ def test_synthesis_sections_and_charts(client, data):
     assert "Signer la convention" in freins and "Lister les locaux municipaux vides" in freins
     assert "23 jours de retard" in freins
     assert "Groupe accès à la santé" in suite and "Réunion passée" not in suite
+    # Open commitments: those to come first (1 April), then the late ones (1 and 9 March).
     assert "Réunir le comité de pilotage" in suite
+    assert (
+        suite.index("Réunir le comité de pilotage")
+        < suite.index("Signer la convention")
+        < suite.index("Lister les locaux municipaux vides")
+    )
     # Without a workshop, no proposal is listed: each workshop's figures lead to its synthesis.
     assert "Lits halte soins santé" not in propositions
     rows = rows_of(propositions)

@@ -274,7 +274,7 @@ def synthesis():
         obstacles=review.obstacles(theme, period, today),
         summary=summary,
         proposals=review.workshop_proposals(theme, period, today) if theme else None,
-        next_steps=review.next_steps(theme),
+        next_steps=review.next_steps(theme, today),
         charts=[status_chart, position_chart],
         links=_synthesis_links(theme),
     )

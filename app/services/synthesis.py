@@ -327,13 +327,18 @@ def position_counts(theme: Theme | None = None, period: Period = ALL_TIME) -> di
     return counts
 
 
-def next_steps(theme: Theme | None = None) -> dict:
-    """IV. What comes next: the coming meetings and the open commitments, the soonest due
-    first (two queries)."""
+def next_steps(theme: Theme | None = None, today: date | None = None) -> dict:
+    """IV. What comes next: the coming meetings and the open commitments, those still to
+    come first, the soonest due first; the late ones after them, as section II lists them
+    already (three queries)."""
+    today = today or accountability.paris_today()
     meetings: list[Meeting] = (
         queries.upcoming_meetings_for(theme) if theme is not None else queries.upcoming_meetings()
     )
+    late_last = sa.case((Commitment.due_on < today, 1), else_=0)
     return {
         "meetings": meetings,
-        "commitments": _commitments(theme, _SOONEST, Commitment.state.in_(OPEN_COMMITMENT_STATES)),
+        "commitments": _commitments(
+            theme, (late_last, *_SOONEST), Commitment.state.in_(OPEN_COMMITMENT_STATES)
+        ),
     }
