@@ -250,6 +250,7 @@ def synthesis():
     today = service.paris_today()
     themes = queries.themes_with_counts()
     summary = review.workshop_summary(theme, period, [t for t, _n in themes])
+    totals = review.list_totals(theme, period, today)
     status_chart = _chart(
         "graphique-statuts",
         _("Propositions par statut"),
@@ -259,9 +260,12 @@ def synthesis():
     position_chart = _chart(
         "graphique-positions",
         _("Réponses officielles par position"),
-        review.position_counts(theme, period),
+        totals["positions"],
         labels.position_label,
     )
+    proposals = None
+    if theme is not None:
+        proposals = review.workshop_proposals(theme, period, today, summary[0]["total"])
     return render_template(
         "board/synthesis.html",
         theme=theme,
@@ -270,11 +274,11 @@ def synthesis():
         today=today,
         themes=themes,
         statuses=list(ProposalStatus),
-        advances=review.advances(theme, period),
-        obstacles=review.obstacles(theme, period, today),
+        advances=review.advances(theme, period, totals),
+        obstacles=review.obstacles(theme, period, today, totals),
         summary=summary,
-        proposals=review.workshop_proposals(theme, period, today) if theme else None,
-        next_steps=review.next_steps(theme, today),
+        proposals=proposals,
+        next_steps=review.next_steps(theme, today, totals),
         charts=[status_chart, position_chart],
         links=_synthesis_links(theme),
     )

@@ -30,11 +30,11 @@ from app.models import (
     StatusChange,
     Theme,
 )
-from app.services import accountability
 from app.services.accountability import (
     Period,
     _addressed,
     _answer,
+    _count_if,
     _scope,
     overdue_item,
     overdue_query,
@@ -59,14 +59,13 @@ class Excerpt:
         return self.total - len(self.items)
 
 
-def _excerpt(query, entity, where: list, order: tuple, limit: int = LIST_LIMIT) -> Excerpt:
+def _excerpt(query, entity, where: list, order: tuple, total: int, limit: int = LIST_LIMIT):
     """The first rows of ``entity`` matching ``where`` in ``order``, loaded by ``query``
-    (its joins and options), and how many match (two queries).
+    (its joins and options), with ``total``, how many match, counted beforehand (one query).
 
-    ``where`` and ``order`` bear on the entity's table alone: the count and the choice of
-    the first rows read that narrow table, and only the rows shown are joined.
+    ``where`` and ``order`` bear on the entity's table alone: the choice of the first rows
+    reads that narrow table, and only the rows shown are joined.
     """
-    total = db.session.scalar(sa.select(sa.func.count(entity.id)).where(*where))
     first = sa.select(entity.id).where(*where).order_by(*order).limit(limit)
     items = list(db.session.scalars(query.where(entity.id.in_(first)).order_by(*order)))
     return Excerpt(items, total)
@@ -79,7 +78,7 @@ def _in_workshop(proposal_id, theme: Theme | None) -> list:
     return [proposal_id.in_(sa.select(Proposal.id).where(Proposal.theme_id == theme.id))]
 
 
-def _responses(theme: Theme | None, period: Period, positions) -> Excerpt:
+def _responses(theme: Theme | None, period: Period, position: Position, total: int) -> Excerpt:
     return _excerpt(
         sa.select(OfficialResponse)
         .join(OfficialResponse.proposal)
@@ -88,15 +87,16 @@ def _responses(theme: Theme | None, period: Period, positions) -> Excerpt:
         ),
         OfficialResponse,
         [
-            OfficialResponse.position.in_(positions),
+            OfficialResponse.position == position,
             *period.moments(OfficialResponse.created_at),
             *_in_workshop(OfficialResponse.proposal_id, theme),
         ],
         (OfficialResponse.created_at.desc(), OfficialResponse.id.desc()),
+        total,
     )
 
 
-def _status_changes(theme: Theme | None, period: Period, statuses) -> Excerpt:
+def _status_changes(theme: Theme | None, period: Period, statuses, total: int) -> Excerpt:
     return _excerpt(
         sa.select(StatusChange)
         .join(StatusChange.proposal)
@@ -108,15 +108,22 @@ def _status_changes(theme: Theme | None, period: Period, statuses) -> Excerpt:
             *_in_workshop(StatusChange.proposal_id, theme),
         ],
         (StatusChange.created_at.desc(), StatusChange.id.desc()),
+        total,
     )
 
 
-def _commitments(theme: Theme | None, order: tuple, *where) -> Excerpt:
-    if theme is not None:
-        responses = sa.select(OfficialResponse.id).where(
-            *_in_workshop(OfficialResponse.proposal_id, theme)
-        )
-        where = (*where, Commitment.response_id.in_(responses))
+def _commitments_of_workshop(theme: Theme | None) -> list:
+    """Clauses keeping the commitments made on one workshop's proposals."""
+    if theme is None:
+        return []
+    responses = sa.select(OfficialResponse.id).where(
+        *_in_workshop(OfficialResponse.proposal_id, theme)
+    )
+    return [Commitment.response_id.in_(responses)]
+
+
+def _commitments(theme: Theme | None, order: tuple, total: int, *where) -> Excerpt:
+    where = (*where, *_commitments_of_workshop(theme))
     return _excerpt(
         sa.select(Commitment)
         .join(Commitment.response)
@@ -128,6 +135,7 @@ def _commitments(theme: Theme | None, order: tuple, *where) -> Excerpt:
         Commitment,
         list(where),
         order,
+        total,
     )
 
 
@@ -156,47 +164,83 @@ def _overdue(theme: Theme | None, period: Period, today: date) -> Excerpt:
 # Closed commitments, the latest closed first; open ones, the soonest (or most overdue) first.
 _LATEST = (Commitment.updated_at.desc(), Commitment.id.desc())
 _SOONEST = (Commitment.due_on, Commitment.id)
+_IN_HAND = [ProposalStatus.IN_PROGRESS, ProposalStatus.DONE]
 
 
-def advances(theme: Theme | None = None, period: Period = ALL_TIME) -> dict:
+def list_totals(theme: Theme | None, period: Period, today: date) -> dict:
+    """How many items each list of sections I, II and IV holds, and the responses of the
+    period by position (three queries)."""
+    changes = dict(
+        db.session.execute(
+            sa.select(StatusChange.to_status, sa.func.count(StatusChange.id))
+            .where(
+                StatusChange.to_status.in_([*_IN_HAND, ProposalStatus.ABANDONED]),
+                *period.moments(StatusChange.created_at),
+                *_in_workshop(StatusChange.proposal_id, theme),
+            )
+            .group_by(StatusChange.to_status)
+        ).all()
+    )
+    is_open = Commitment.state.in_(OPEN_COMMITMENT_STATES)
+    closed_in_period = period.moments(Commitment.updated_at)
+    commitments = db.session.execute(
+        sa.select(
+            _count_if(sa.and_(Commitment.state == CommitmentState.DONE, *closed_in_period)),
+            _count_if(sa.and_(Commitment.state == CommitmentState.DROPPED, *closed_in_period)),
+            _count_if(sa.and_(is_open, Commitment.due_on < today, *period.days(Commitment.due_on))),
+            _count_if(is_open),
+        ).where(*_commitments_of_workshop(theme))
+    ).one()
+    positions = position_counts(theme, period)
+    return {
+        "positions": positions,
+        "in_hand": sum(changes.get(status, 0) for status in _IN_HAND),
+        "abandoned": changes.get(ProposalStatus.ABANDONED, 0),
+        **dict(zip(("done", "dropped", "late", "open"), commitments, strict=True)),
+    }
+
+
+def advances(theme: Theme | None, period: Period, totals: dict) -> dict:
     """I. What moved forward in the period, the latest first: favourable responses,
     proposals put in hand or done, commitments kept (three queries). A commitment's last
     change dates its completion."""
+    favourable = totals["positions"][Position.FAVOURABLE]
     return {
-        "favourable": _responses(theme, period, [Position.FAVOURABLE]),
-        "status_changes": _status_changes(
-            theme, period, [ProposalStatus.IN_PROGRESS, ProposalStatus.DONE]
-        ),
+        "favourable": _responses(theme, period, Position.FAVOURABLE, favourable),
+        "status_changes": _status_changes(theme, period, _IN_HAND, totals["in_hand"]),
         "commitments_done": _commitments(
             theme,
             _LATEST,
+            totals["done"],
             Commitment.state == CommitmentState.DONE,
             *period.moments(Commitment.updated_at),
         ),
     }
 
 
-def obstacles(
-    theme: Theme | None = None, period: Period = ALL_TIME, today: date | None = None
-) -> dict:
+def obstacles(theme: Theme | None, period: Period, today: date, totals: dict) -> dict:
     """II. What held things back in the period: unfavourable responses and abandoned
     proposals (the latest first), responses awaited after their due date, dropped commitments
-    and late ones (the most overdue first) (five queries). Lateness is as of today, for due
+    and late ones (the most overdue first) (six queries). Lateness is as of today, for due
     dates inside the period."""
-    today = today or accountability.paris_today()
+    unfavourable = totals["positions"][Position.UNFAVOURABLE]
     return {
-        "unfavourable": _responses(theme, period, [Position.UNFAVOURABLE]),
+        "unfavourable": _responses(theme, period, Position.UNFAVOURABLE, unfavourable),
         "overdue": _overdue(theme, period, today),
-        "abandoned": _status_changes(theme, period, [ProposalStatus.ABANDONED]),
+        "abandoned": _status_changes(
+            theme, period, [ProposalStatus.ABANDONED], totals["abandoned"]
+        ),
         "commitments_dropped": _commitments(
             theme,
             _LATEST,
+            totals["dropped"],
             Commitment.state == CommitmentState.DROPPED,
             *period.moments(Commitment.updated_at),
         ),
         "commitments_overdue": _commitments(
             theme,
             _SOONEST,
+            totals["late"],
             Commitment.state.in_(OPEN_COMMITMENT_STATES),
             Commitment.due_on < today,
             *period.days(Commitment.due_on),
@@ -265,18 +309,16 @@ def _pair_state(proposal: Proposal, sent_at, due_on, position, today: date) -> s
     return "overdue" if due_on is not None and due_on < today else "awaiting"
 
 
-def workshop_proposals(
-    theme: Theme, period: Period = ALL_TIME, today: date | None = None
-) -> Excerpt:
-    """III, in full for one workshop: its latest proposals filed in the period, each with
-    every institution's position: addressed ones, answered or not, then those that answered
-    unasked (three queries)."""
-    today = today or accountability.paris_today()
+def workshop_proposals(theme: Theme, period: Period, today: date, total: int) -> Excerpt:
+    """III, in full for one workshop: its latest proposals filed in the period (``total``
+    in all, as ``workshop_summary`` counts them), each with every institution's position:
+    addressed ones, answered or not, then those that answered unasked (three queries)."""
     latest = _excerpt(
         sa.select(Proposal),
         Proposal,
         [Proposal.theme_id == theme.id, *period.moments(Proposal.created_at)],
         (Proposal.created_at.desc(), Proposal.id.desc()),
+        total,
         PROPOSAL_LIMIT,
     )
     entries = {p.id: {"proposal": p, "institutions": []} for p in latest.items}
@@ -327,11 +369,10 @@ def position_counts(theme: Theme | None = None, period: Period = ALL_TIME) -> di
     return counts
 
 
-def next_steps(theme: Theme | None = None, today: date | None = None) -> dict:
+def next_steps(theme: Theme | None, today: date, totals: dict) -> dict:
     """IV. What comes next: the coming meetings and the open commitments, those still to
     come first, the soonest due first; the late ones after them, as section II lists them
-    already (three queries)."""
-    today = today or accountability.paris_today()
+    already (two queries)."""
     meetings: list[Meeting] = (
         queries.upcoming_meetings_for(theme) if theme is not None else queries.upcoming_meetings()
     )
@@ -339,6 +380,9 @@ def next_steps(theme: Theme | None = None, today: date | None = None) -> dict:
     return {
         "meetings": meetings,
         "commitments": _commitments(
-            theme, (late_last, *_SOONEST), Commitment.state.in_(OPEN_COMMITMENT_STATES)
+            theme,
+            (late_last, *_SOONEST),
+            totals["open"],
+            Commitment.state.in_(OPEN_COMMITMENT_STATES),
         ),
     }
