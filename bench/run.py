@@ -134,6 +134,9 @@ def app_env(url: str) -> dict[str, str]:
         RATELIMIT_ENABLED="false",
         MAIL_BACKEND="console",
         FLASK_APP="app",
+        # Steady state: no worker recycled mid-measurement (gunicorn.conf.py recycles one
+        # after 50,000 requests, which the bench reaches; a restart stalls a second).
+        GUNICORN_MAX_REQUESTS="0",
     )
     env.pop("REDIS_URL", None)
     if redis_ready():
@@ -415,8 +418,9 @@ def markdown(kind: str, data: dict) -> str:
     lines = [
         f"# Benchmark — {kind}, {data['date']}",
         "",
-        f"gunicorn {WORKERS} workers (sync), production config, rate limits off; wrk "
-        f"{THREADS} threads, {CONNECTIONS} connections, {DURATION} s per page after a "
+        f"gunicorn {WORKERS} workers (sync), production config (gunicorn.conf.py), no worker "
+        f"recycling, rate limits off; wrk {THREADS} threads, {CONNECTIONS} connections, "
+        f"{DURATION} s per page after a "
         f"{WARMUP} s warm-up. Machine: {data['machine']}. Ceiling: `/bench/hello`, a route "
         "of the same Flask app (same hooks, no database, no template). Bytes: raw (the app "
         "does not compress). wrk measures pages as served: anonymous pages come from the page "
