@@ -139,7 +139,7 @@ def _upsert_sql(version: int) -> str:
     # An integer literal (no parameter: the DBAPI's placeholder differs), the same SQL on
     # SQLite and PostgreSQL; the row is created if a test emptied the table.
     return (
-        f"INSERT INTO content_version (id, version) VALUES (1, {int(version)}) "
+        f"INSERT INTO content_version (id, version) VALUES (1, {int(version)}) "  # nosec B608
         "ON CONFLICT (id) DO UPDATE SET version = excluded.version"
     )
 
