@@ -76,6 +76,9 @@ class Config:
     # changes ("il y a 3 minutes", meetings to come).
     PAGE_CACHE_ENABLED = _bool("PAGE_CACHE_ENABLED", True)
     PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+    # A logged-in reader's own copy of the proposal list and page, for going back to them;
+    # shorter-lived: one copy per reader and page.
+    PAGE_CACHE_READER_SECONDS = int(os.environ.get("PAGE_CACHE_READER_SECONDS", "120"))
     CACHE_TYPE = "RedisCache" if REDIS_URL else "SimpleCache"
     CACHE_REDIS_URL = REDIS_URL
     CACHE_KEY_PREFIX = "voix:"

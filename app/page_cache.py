@@ -13,24 +13,32 @@ committed, no server serves the old page again — the next request renders afre
 tables listed in PRIVATE_TABLES (sessions, audit log, notifications, e-mails), which no
 public page shows, write without changing the version.
 
-Never cached: a person logged in, a page with a form (its CSRF token is the visitor's own),
-a message to show once (flash), anything but a 200, a page that sets a cookie. A cached
-page carries an ETag: a browser that already has it gets a 304 without a body, and
+Never cached for visitors: a page with a form (its CSRF token is the visitor's own), a
+message to show once (flash), anything but a 200, a page that sets a cookie. A cached page
+carries an ETag: a browser that already has it gets a 304 without a body, and
 `Cache-Control: no-cache` makes every browser and proxy ask again each time.
+
+A logged-in reader's proposal list and proposal page are kept for that reader's session
+alone, under the same content version (see "A reader's page" below); no other logged-in
+page is kept.
 """
 
 import hashlib
+import re
 import secrets
+from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app.extensions import db, page_cache
-from app.models import ContentVersion, paris_today
+from app.models import ContentVersion, Follow, paris_today, utcnow
+from app.services.notifications import unread_count
 
 # Pages a visitor may read, the same for every visitor (but for language and reading mode).
 CACHED_ENDPOINTS = frozenset(
@@ -66,6 +74,8 @@ CACHED_ENDPOINTS = frozenset(
         "api.institution_accountability",
     }
 )
+# Pages a logged-in person reads most, kept for that person (see "A reader's page" below).
+PERSONAL_ENDPOINTS = frozenset({"proposals.index", "proposals.show"})
 # Tables no cached page shows: writing them leaves the cached pages as they are.
 PRIVATE_TABLES = frozenset(
     {
@@ -166,21 +176,40 @@ def current_version() -> int | None:
 # Serving and storing pages
 
 
-def _cacheable_request() -> bool:
-    if not current_app.config["PAGE_CACHE_ENABLED"]:
-        return False
-    if request.method not in ("GET", "HEAD") or request.endpoint not in CACHED_ENDPOINTS:
-        return False
+def _mode() -> str | None:
+    """ "public" for a visitor's page, "personal" for a reader's page, None: not cached."""
+    if not current_app.config["PAGE_CACHE_ENABLED"] or request.method not in ("GET", "HEAD"):
+        return None
     if session.modified or "_flashes" in session:
-        return False
-    return not current_user.is_authenticated
+        return None
+    if not current_user.is_authenticated:
+        return "public" if request.endpoint in CACHED_ENDPOINTS else None
+    return "personal" if request.endpoint in PERSONAL_ENDPOINTS else None
 
 
-def _key(version: int) -> str:
-    variant = sorted((k, repr(v)) for k, v in session.items() if k not in _SESSION_NOISE)
-    parts = (request.host, request.full_path, str(get_locale()), repr(variant), paris_today())
+def _session_variant() -> str:
+    return repr(sorted((k, repr(v)) for k, v in session.items() if k not in _SESSION_NOISE))
+
+
+def _key(version: int, mode: str) -> str:
+    parts = (request.host, request.full_path, str(get_locale()), _session_variant(), paris_today())
+    if mode == "personal":
+        parts += _personal_state()
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
     return f"page:{version}:{digest}"
+
+
+def _personal_state() -> tuple:
+    """What a reader's page shows of their own beyond the content version: who they are, and
+    what lives in private tables (their unread notifications, whether they follow the
+    proposal). Each is part of the key, so a change in any of them renders afresh."""
+    user_id = current_user.id
+    state: tuple = (user_id, unread_count(current_user))
+    proposal_id = (request.view_args or {}).get("proposal_id")
+    if proposal_id is not None:
+        follows = sa.select(Follow.id).filter_by(user_id=user_id, proposal_id=proposal_id)
+        state += (db.session.scalar(follows) is not None,)
+    return state
 
 
 def _cache_call(method: str, *args):
@@ -194,16 +223,21 @@ def _cache_call(method: str, *args):
 
 def _serve_cached():
     g.page_cache_key = None
-    if not _cacheable_request():
+    mode = _mode()
+    if mode is None:
         return None
     version = current_version()
     if version is None:
         return None
-    g.page_cache_key = _key(version)
-    entry = _cache_call("get", g.page_cache_key)
+    key = _key(version, mode)
+    entry = _cache_call("get", key)
     if entry is None:
+        g.page_cache_key = key  # rendered by the view, then kept by _store
+        if mode == "personal":
+            _start_capture()
         return None
-    g.page_cache_key = None  # served from the cache: nothing to store
+    if mode == "personal":
+        return _personal_response(entry, "hit")
     response = Response(entry["body"], content_type=entry["content_type"])
     return _http_caching(response, entry["etag"], "hit")
 
@@ -218,6 +252,8 @@ def _http_caching(response: Response, etag: str, outcome: str) -> Response:
 
 def _store(response: Response) -> Response:
     key = g.pop("page_cache_key", None)
+    if "page_capture" in g:  # whatever the answer, its placeholders are filled in
+        return _store_personal(key, response)
     if key is None or response.status_code != 200 or response.is_streamed:
         return response
     if session.modified or "csrf_token" in g or "Set-Cookie" in response.headers:
@@ -227,6 +263,78 @@ def _store(response: Response) -> Response:
     entry = {"body": body, "content_type": response.content_type, "etag": etag}
     _cache_call("set", key, entry, current_app.config["PAGE_CACHE_SECONDS"])
     return _http_caching(response, etag, "miss")
+
+
+# A reader's page: kept for that person alone, its one-time values drawn at each view
+#
+# A logged-in page holds values that must differ at each view: the CSRF token (signed with
+# the time) and the one-time key of each form that creates something (two tabs must not
+# share one). While a reader's page is rendered for the cache, both are written as
+# placeholders made of a random nonce; each view, the first included, fills them in afresh.
+
+
+def _start_capture() -> None:
+    nonce = secrets.token_hex(12)
+    g.page_capture = {"nonce": nonce, "variant": _session_variant(), "until": None}
+    # Flask-WTF hands out the token kept in g: every form of the page gets the placeholder.
+    g.setdefault(_csrf_field(), f"{nonce}-csrf")
+
+
+def _csrf_field() -> str:
+    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+
+
+def new_one_time_key() -> str:
+    """A fresh one-time key for a form that creates something."""
+    return secrets.token_urlsafe(24)
+
+
+def one_time_placeholder() -> str | None:
+    """The placeholder for a form's one-time key while a reader's page is being kept."""
+    capture = g.get("page_capture") if has_request_context() else None
+    return f"{capture['nonce']}-once" if capture else None
+
+
+def valid_until(moment: datetime) -> None:
+    """The page being kept shows something that changes at `moment` (naive UTC), such as an
+    edit link whose window closes: it is not kept beyond."""
+    capture = g.get("page_capture") if has_request_context() else None
+    if capture and (capture["until"] is None or moment < capture["until"]):
+        capture["until"] = moment
+
+
+def _store_personal(key: str, response: Response) -> Response:
+    capture = g.pop("page_capture")
+    if response.is_streamed:  # neither page streams; nothing to fill in or keep
+        return response
+    entry = {
+        "body": response.get_data(as_text=True),
+        "content_type": response.content_type,
+        "nonce": capture["nonce"],
+    }
+    seconds = current_app.config["PAGE_CACHE_READER_SECONDS"]
+    if capture["until"] is not None:
+        seconds = min(seconds, int((capture["until"] - utcnow()).total_seconds()))
+    # A flash, a language choice, a login made during the view: the page is not the key's.
+    if response.status_code != 200:  # an error page: filled in, not kept
+        return _personal_response(entry, None, response)
+    if seconds > 0 and "_flashes" not in session and _session_variant() == capture["variant"]:
+        _cache_call("set", key, entry, seconds)
+    return _personal_response(entry, "miss", response)
+
+
+def _personal_response(entry: dict, outcome: str | None, response: Response | None = None):
+    g.pop(_csrf_field(), None)  # the placeholder: the real token is drawn now
+    nonce = entry["nonce"]
+    body = entry["body"].replace(f"{nonce}-csrf", generate_csrf())
+    body = re.sub(re.escape(f"{nonce}-once"), lambda _: new_one_time_key(), body)
+    if response is None:
+        response = Response(body, content_type=entry["content_type"])
+    else:
+        response.set_data(body)
+    if outcome:
+        response.headers["X-Page-Cache"] = outcome
+    return response
 
 
 def init_app(app: Flask) -> None:

@@ -1,7 +1,6 @@
 """Contribution forms: as simple as a paper form."""
 
 import re
-import secrets
 
 from flask import current_app
 from flask_babel import get_locale
@@ -17,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from app import page_cache
 from app.labels import FLAG_REASON_LABELS, WRITING_LANGUAGES
 from app.text import personal_data_found
 
@@ -30,7 +30,8 @@ IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def new_idempotency_key() -> str:
-    return secrets.token_urlsafe(24)
+    """A fresh key, or a placeholder filled in at each view of a reader's kept page."""
+    return page_cache.one_time_placeholder() or page_cache.new_one_time_key()
 
 
 class OnceForm(FlaskForm):

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask import abort, current_app, request
 
+from app import page_cache
 from app.models import (
     Contribution,
     ContributionKind,
@@ -147,8 +148,13 @@ def can_edit_contribution(user, contribution: Contribution) -> bool:
         return False
     if contribution.state in (ContributionState.HIDDEN, ContributionState.REJECTED):
         return False
-    window = timedelta(minutes=current_app.config["CONTRIBUTION_EDIT_MINUTES"])
-    return utcnow() - contribution.created_at <= window
+    closes = contribution.created_at + timedelta(
+        minutes=current_app.config["CONTRIBUTION_EDIT_MINUTES"]
+    )
+    if utcnow() > closes:
+        return False
+    page_cache.valid_until(closes)  # a kept page loses the edit link when the window closes
+    return True
 
 
 def can_withdraw_contribution(user, contribution: Contribution) -> bool:

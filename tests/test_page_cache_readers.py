@@ -1,0 +1,224 @@
+"""A reader's page (app/page_cache.py): the proposal list and a proposal page, kept for the
+logged-in person who reads them, never shown to anyone else, never stale, and with a fresh
+CSRF token and one-time key at each view."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from app.extensions import db, page_cache
+from app.models import (
+    Contribution,
+    ContributionKind,
+    ContributionState,
+    Follow,
+    Notification,
+    utcnow,
+)
+from tests.conftest import login
+
+MARKER = "Un-témoignage-à-reconnaître"
+ONE_TIME_KEY = re.compile(r'name="idempotency_key" type="hidden" value="([^"]+)"')
+CSRF_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+@pytest.fixture
+def cached(app):
+    """The cache and CSRF protection on, the cache empty, for this test only."""
+    app.config.update(PAGE_CACHE_ENABLED=True, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        page_cache.clear()
+    yield app
+    app.config.update(PAGE_CACHE_ENABLED=False, WTF_CSRF_ENABLED=False)
+
+
+@pytest.fixture
+def proposal(make_proposal):
+    proposal = make_proposal(title="Ouvrir des bains-douches gratuits")
+    db.session.add(
+        Contribution(
+            proposal=proposal,
+            kind=ContributionKind.TESTIMONY,
+            body=f"{MARKER} : j’attends depuis des mois.",
+            state=ContributionState.PUBLISHED,
+        )
+    )
+    db.session.commit()
+    return proposal
+
+
+def _reader(app, make_user, pseudonym="lectrice-connectee", role="participant"):
+    client = app.test_client()
+    user = make_user(role, pseudonym=pseudonym)
+    app.config["WTF_CSRF_ENABLED"] = False  # the login form's own token is not the point
+    login(client, user)
+    app.config["WTF_CSRF_ENABLED"] = True
+    client.get("/aide")  # shows the login's message once: the pages that follow have none
+    return client, user
+
+
+def _queries(client, url):
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return response, len(statements)
+
+
+def test_a_reader_second_view_is_served_from_the_cache(cached, app, make_user, proposal):
+    reader, _ = _reader(app, make_user)
+    url = f"/propositions/{proposal.id}"
+    first, rendered = _queries(reader, url)
+    second, served = _queries(reader, url)
+    assert first.headers["X-Page-Cache"] == "miss"
+    assert second.headers["X-Page-Cache"] == "hit"
+    assert served < rendered
+    for page in (first, second):
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200
+        assert page.headers["Cache-Control"] == "no-store"  # a person's page: no proxy keeps it
+        assert "ETag" not in page.headers
+        assert MARKER in text and "lectrice-connectee" in text
+    list_first, list_second = reader.get("/propositions"), reader.get("/propositions")
+    assert (list_first.headers["X-Page-Cache"], list_second.headers["X-Page-Cache"]) == (
+        "miss",
+        "hit",
+    )
+    assert "Ouvrir des bains-douches gratuits" in list_second.get_data(as_text=True)
+
+
+def test_each_view_draws_its_own_one_time_key_and_a_working_token(
+    cached, app, make_user, proposal, monkeypatch
+):
+    reader, user = _reader(app, make_user)
+    url = f"/propositions/{proposal.id}"
+    keys = []
+    monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", 1)  # a kept token would expire
+    for outcome in ("miss", "hit", "hit"):
+        time.sleep(1.1 if outcome == "hit" else 0)
+        page = reader.get(url)
+        assert page.headers["X-Page-Cache"] == outcome
+        text = page.get_data(as_text=True)
+        keys += ONE_TIME_KEY.findall(text)
+        tokens = set(CSRF_TOKEN.findall(text)) | set(
+            re.findall(r'name="csrf_token" value="([^"]+)"', text)
+        )
+        assert len(tokens) == 1 and "-csrf" not in tokens.pop()
+    assert len(keys) == 3 and len(set(keys)) == 3  # two tabs never share a key
+    assert not any(key.endswith("-once") for key in keys)
+
+    # The token of a page served from the cache is accepted: the comment is published.
+    token = CSRF_TOKEN.search(text).group(1)
+    posted = reader.post(
+        f"/propositions/{proposal.id}/commentaires",
+        data={
+            "csrf_token": token,
+            "idempotency_key": keys[-1],
+            "body": "Un commentaire envoyé depuis une page gardée.",
+            "display_mode": "pseudonym",
+        },
+    )
+    assert posted.status_code == 302, posted.get_data(as_text=True)
+    authored = sa.select(Contribution).filter_by(author_id=user.id)
+    assert db.session.scalar(authored).idempotency_key == keys[-1]
+
+
+def test_a_reader_page_is_never_shown_to_another_reader(cached, app, make_user, proposal):
+    first, _ = _reader(app, make_user, "premiere-lectrice")
+    second, _ = _reader(app, make_user, "second-lecteur")
+    url = f"/propositions/{proposal.id}"
+    assert first.get(url).headers["X-Page-Cache"] == "miss"
+    assert first.get(url).headers["X-Page-Cache"] == "hit"
+    other = second.get(url)
+    assert other.headers["X-Page-Cache"] == "miss"
+    assert "second-lecteur" in other.get_data(as_text=True)
+    assert "premiere-lectrice" not in other.get_data(as_text=True)
+    visitor = app.test_client().get(url).get_data(as_text=True)
+    assert "premiere-lectrice" not in visitor and "second-lecteur" not in visitor
+
+
+def test_following_and_notifications_show_at_once(cached, app, make_user, proposal):
+    reader, user = _reader(app, make_user)
+    url = f"/propositions/{proposal.id}"
+    reader.get(url)
+    assert "Ne plus suivre" not in reader.get(url).get_data(as_text=True)
+
+    db.session.add(Follow(user_id=user.id, proposal_id=proposal.id))  # a private table
+    db.session.commit()
+    page = reader.get(url)
+    assert page.headers["X-Page-Cache"] == "miss"
+    assert "Ne plus suivre" in page.get_data(as_text=True)
+
+    assert "non lues" not in page.get_data(as_text=True)
+    db.session.add(Notification(user_id=user.id, kind="new_response", proposal_id=proposal.id))
+    db.session.commit()
+    page = reader.get(url)
+    assert page.headers["X-Page-Cache"] == "miss"
+    assert "non lues" in page.get_data(as_text=True)
+
+
+def test_a_hidden_testimony_disappears_for_readers_at_once(cached, app, make_user, proposal):
+    reader, _ = _reader(app, make_user)
+    url = f"/propositions/{proposal.id}"
+    reader.get(url)
+    assert MARKER in reader.get(url).get_data(as_text=True)
+    testimony = db.session.scalar(sa.select(Contribution))
+    testimony.state = ContributionState.HIDDEN
+    db.session.commit()
+    page = reader.get(url)
+    assert page.headers["X-Page-Cache"] == "miss"
+    assert MARKER not in page.get_data(as_text=True)
+
+
+def test_the_edit_link_goes_when_its_window_closes(cached, app, make_user, proposal):
+    reader, user = _reader(app, make_user)
+    window = app.config["CONTRIBUTION_EDIT_MINUTES"] * 60
+    mine = db.session.scalar(sa.select(Contribution))
+    mine.author_id = user.id
+    mine.created_at = utcnow() - timedelta(seconds=window - 1)
+    db.session.commit()
+    url = f"/propositions/{proposal.id}"
+    assert f"/contributions/{mine.id}/modifier" in reader.get(url).get_data(as_text=True)
+    time.sleep(1.2)
+    page = reader.get(url)
+    assert page.headers["X-Page-Cache"] == "miss"  # kept no longer than the link was valid
+    assert f"/contributions/{mine.id}/modifier" not in page.get_data(as_text=True)
+
+
+def test_a_message_shown_once_is_not_kept_for_a_reader(cached, app, make_user, proposal):
+    reader, _ = _reader(app, make_user)
+    url = f"/propositions/{proposal.id}"
+    reader.get(url)
+    followed = reader.post(
+        f"/propositions/{proposal.id}/suivre",
+        data={"csrf_token": CSRF_TOKEN.search(reader.get(url).get_data(as_text=True)).group(1)},
+    )
+    assert followed.status_code == 302
+    flashed = reader.get(url)
+    # Once in the message, once beside the button.
+    assert flashed.get_data(as_text=True).count("Vous suivez cette proposition.") == 2
+    again = reader.get(url)
+    assert again.headers["X-Page-Cache"] == "miss"
+    assert again.get_data(as_text=True).count("Vous suivez cette proposition.") == 1
+
+
+def test_an_error_page_gets_a_real_token(cached, app, make_user):
+    reader, _ = _reader(app, make_user)
+    missing = reader.get("/propositions/999999")
+    assert missing.status_code == 404
+    assert "X-Page-Cache" not in missing.headers
+    token = re.search(r'name="csrf_token" value="([^"]+)"', missing.get_data(as_text=True))
+    assert not token.group(1).endswith("-csrf")
+    assert (
+        reader.post("/compte/deconnexion", data={"csrf_token": token.group(1)}).status_code == 302
+    )
