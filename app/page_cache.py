@@ -37,8 +37,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app.extensions import db, page_cache
-from app.models import ContentVersion, Follow, paris_today, utcnow
-from app.services.notifications import unread_count
+from app.models import ContentVersion, Follow, Notification, paris_today, utcnow
 
 # Pages a visitor may read, the same for every visitor (but for language and reading mode).
 CACHED_ENDPOINTS = frozenset(
@@ -169,8 +168,11 @@ def change_version() -> None:
     db.session.commit()
 
 
+_VERSION_QUERY = sa.select(ContentVersion.version).where(ContentVersion.id == 1)  # built once
+
+
 def current_version() -> int | None:
-    return db.session.execute(sa.select(ContentVersion.version).filter_by(id=1)).scalar()
+    return db.session.execute(_VERSION_QUERY).scalar()
 
 
 # Serving and storing pages
@@ -199,17 +201,25 @@ def _key(version: int, mode: str) -> str:
     return f"page:{version}:{digest}"
 
 
+# A reader's private state, in one query built once: unread notifications, and whether
+# they follow the proposal of the page (none on the list).
+_READER_STATE = sa.select(
+    sa.select(sa.func.count(Notification.id))
+    .where(Notification.user_id == sa.bindparam("user"), Notification.read_at.is_(None))
+    .scalar_subquery(),
+    sa.exists().where(
+        Follow.user_id == sa.bindparam("user"), Follow.proposal_id == sa.bindparam("proposal")
+    ),
+)
+
+
 def _personal_state() -> tuple:
     """What a reader's page shows of their own beyond the content version: who they are, and
     what lives in private tables (their unread notifications, whether they follow the
     proposal). Each is part of the key, so a change in any of them renders afresh."""
-    user_id = current_user.id
-    state: tuple = (user_id, unread_count(current_user))
     proposal_id = (request.view_args or {}).get("proposal_id")
-    if proposal_id is not None:
-        follows = sa.select(Follow.id).filter_by(user_id=user_id, proposal_id=proposal_id)
-        state += (db.session.scalar(follows) is not None,)
-    return state
+    params = {"user": current_user.id, "proposal": proposal_id}
+    return (current_user.id, *db.session.execute(_READER_STATE, params).one())
 
 
 def _cache_call(method: str, *args):

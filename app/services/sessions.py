@@ -79,14 +79,20 @@ def is_live(row: UserSession, now: datetime | None = None) -> bool:
     return row.remember or now - row.last_seen_at <= idle
 
 
+# Built once: every logged-in request runs it.
+_ACCOUNT_AND_SESSION = (
+    sa.select(User, UserSession)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(UserSession.token_hash == sa.bindparam("token_hash"), User.id == sa.bindparam("id"))
+)
+
+
 def load(token: str | None, user_id: int) -> tuple[User, UserSession] | None:
     """The account and its live session for this cookie's token, in one query, or None."""
     if not token:
         return None
     found = db.session.execute(
-        sa.select(User, UserSession)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.token_hash == token_hash(token), User.id == user_id)
+        _ACCOUNT_AND_SESSION, {"token_hash": token_hash(token), "id": user_id}
     ).first()
     if found is None or not is_live(found[1]):
         return None
