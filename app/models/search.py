@@ -29,7 +29,11 @@ class SearchDocument(db.Model):
     """The public text of one object, indexed for the site-wide search."""
 
     __tablename__ = "search_document"
-    __table_args__ = (sa.UniqueConstraint("kind", "object_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("kind", "object_id"),
+        # The counts by kind read it instead of each matching row, text and all.
+        sa.Index("ix_search_document_id_kind", "id", "kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind))

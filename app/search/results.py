@@ -65,9 +65,7 @@ def counts_by_kind(text: str) -> dict[DocumentKind, int]:
     Every match is counted: one pass over the matches costs less than one capped count per
     kind (measured at 100,000 contributions, on SQLite and PostgreSQL alike), and ranking
     the page reads every match anyway."""
-    backend = backend_for(db.engine.dialect.name)
-    select = sa.select(SearchDocument.kind, sa.func.count()).select_from(SearchDocument)
-    rows = db.session.execute(backend.matching(select, text).group_by(SearchDocument.kind))
+    rows = db.session.execute(backend_for(db.engine.dialect.name).counts(text))
     found = {DocumentKind(kind): n for kind, n in rows}
     return {kind: found.get(kind, 0) for kind in DocumentKind}
 
