@@ -46,6 +46,11 @@ class SearchBackend:
         to it by `score, id`."""
         raise NotImplementedError
 
+    def ranked_and_counted(self, text: str, kind: DocumentKind | None = None):
+        """`ranked()`, and a column of the counts by kind as a JSON object computed in the
+        same pass over the matches; or None where two passes cost less."""
+        return None
+
     @staticmethod
     def searchable(text: str) -> bool:
         """Whether the text has any word left to look for (not only stop words)."""
@@ -111,12 +116,33 @@ class PostgreSQLBackend(SearchBackend):
         return select.where(VECTOR.op("@@")(_tsquery(text)))
 
     def ranked(self, text: str, kind: DocumentKind | None = None):
-        weights = sa.literal_column("'{0.1, 0.2, 0.4, 1.0}'::float4[]")
-        score = (-sa.func.ts_rank(weights, VECTOR, _tsquery(text))).label("score")
+        score = _rank(text).label("score")
         select = self.matching(sa.select(DOCUMENTS.c.id, score), text)
         if kind is not None:
             select = select.where(DOCUMENTS.c.kind == kind)
         return select.order_by(score, DOCUMENTS.c.id)
+
+    def ranked_and_counted(self, text: str, kind: DocumentKind | None = None):
+        # Each match's row is read from the heap (the index cannot give its kind): the
+        # matches are read once, ranked and counted from there (a third less time).
+        columns = (DOCUMENTS.c.id, DOCUMENTS.c.kind, _rank(text).label("score"))
+        matches = self.matching(sa.select(*columns), text).cte("matches")
+        matches = matches.prefix_with("MATERIALIZED")
+        select = sa.select(matches.c.id, matches.c.score)
+        if kind is not None:
+            select = select.where(matches.c.kind == kind)
+        by_kind = (
+            sa.select(matches.c.kind, sa.func.count().label("n"))
+            .group_by(matches.c.kind)
+            .subquery("by_kind")
+        )
+        counts = sa.select(sa.func.json_object_agg(by_kind.c.kind, by_kind.c.n))
+        return select.order_by(matches.c.score, matches.c.id), counts.scalar_subquery()
+
+
+def _rank(text: str):
+    weights = sa.literal_column("'{0.1, 0.2, 0.4, 1.0}'::float4[]")
+    return -sa.func.ts_rank(weights, VECTOR, _tsquery(text))
 
 
 def backend_for(dialect_name: str) -> SearchBackend:

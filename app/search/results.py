@@ -70,13 +70,12 @@ def counts_by_kind(text: str) -> dict[DocumentKind, int]:
     return {kind: found.get(kind, 0) for kind in DocumentKind}
 
 
-def _hits_query(text: str, kind: DocumentKind | None, limit: int, offset: int):
+def _hits_query(best, counts=None):
     """The page's hits: the backend ranks and cuts the matches, the rest joins to them."""
-    backend = backend_for(db.engine.dialect.name)
-    best = backend.ranked(text, kind).limit(limit).offset(offset).subquery()
     doc = SearchDocument
+    columns = [doc, Proposal.title, Organisation.slug, Meeting.starts_at, Meeting.cancelled_at]
     return (
-        sa.select(doc, Proposal.title, Organisation.slug, Meeting.starts_at, Meeting.cancelled_at)
+        sa.select(*columns, *([counts] if counts is not None else []))
         .select_from(best)
         .join(doc, doc.id == best.c.id)
         .outerjoin(Proposal, doc.proposal_id == Proposal.id)
@@ -89,20 +88,36 @@ def _hits_query(text: str, kind: DocumentKind | None, limit: int, offset: int):
     )
 
 
+def _counts_and_rows(text: str, kind: DocumentKind | None, limit: int, offset: int):
+    """The counts by kind and the page's rows: in one query where the backend counts while
+    it ranks (a second one only if the page is empty), in two otherwise."""
+    backend = backend_for(db.engine.dialect.name)
+    both = backend.ranked_and_counted(text, kind)
+    if both is None:
+        counts = counts_by_kind(text)
+        best = backend.ranked(text, kind).limit(limit).offset(offset).subquery()
+        return counts, db.session.execute(_hits_query(best)).all()
+    ranked, counts_column = both
+    best = ranked.limit(limit).offset(offset).subquery()
+    rows = db.session.execute(_hits_query(best, counts_column)).all()
+    if not rows:
+        return counts_by_kind(text), rows
+    found = {DocumentKind(kind): n for kind, n in (rows[0][-1] or {}).items()}
+    return {kind: found.get(kind, 0) for kind in DocumentKind}, [row[:-1] for row in rows]
+
+
 def search(text: str, kind: DocumentKind | None, page: int, per_page: int, limit: int):
-    """The counts by kind and one page of hits, best first (two queries).
+    """The counts by kind and one page of hits, best first (one or two queries).
 
     Only the `limit` best matches are offered: past them the counts say "more than" and the
     pages stop."""
-    counts = counts_by_kind(text)
-    found = counts[kind] if kind is not None else sum(counts.values())
-    total = min(found, limit)
     offset = min((page - 1) * per_page, limit)
-    # Run even when the counts found nothing: the same two queries whatever the results.
-    rows = db.session.execute(_hits_query(text, kind, min(per_page, limit - offset), offset))
+    # Run even when nothing matches: the same queries whatever the results.
+    counts, rows = _counts_and_rows(text, kind, min(per_page, limit - offset), offset)
+    found = counts[kind] if kind is not None else sum(counts.values())
     hits = [
         Hit(document, title, slug, starts_at, cancelled_at is not None)
         for document, title, slug, starts_at, cancelled_at in rows
     ]
-    results = ResultPage(hits, page, per_page, total, more=found > limit)
+    results = ResultPage(hits, page, per_page, min(found, limit), more=found > limit)
     return results, counts
