@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -342,30 +343,43 @@ def drain(server: "Server") -> None:
         server.request("GET", "/bench/hello", timeout=600)
 
 
-def measure(scale: int, env: dict, cookie: str) -> dict:
-    results = {}
-    with Server(env, DATA / f"gunicorn-{scale}x.log") as server:
-        server.check_login(cookie)
+def measure(envs: dict[int, dict], cookies: dict[int, str]) -> dict[int, dict]:
+    """Every page at every scale, one server per scale, all started at once: a page is
+    measured at 1× then straight away at 10×, so the two figures compared share the
+    machine's moment (on a shared machine, throughput drifts over minutes)."""
+    results: dict[int, dict] = {scale: {} for scale in envs}
+    with ExitStack() as stack:
+        servers = {
+            scale: stack.enter_context(Server(env, DATA / f"gunicorn-{scale}x.log"))
+            for scale, env in envs.items()
+        }
+        for scale, server in servers.items():
+            server.check_login(cookies[scale])
         for n, (key, label, path, auth) in enumerate(PAGES, 1):
-            headers = {"Cookie": cookie} if auth else {}
-            status, _set, body = server.request("GET", path, headers=headers)
-            if status != 200:
-                raise SystemExit(f"{path} answered {status}")
-            sys.stdout.write(f"    [{n}/{len(PAGES)}] {label:<32} warm-up {WARMUP} s, ")
-            sys.stdout.write(f"{DURATION} s …")
-            sys.stdout.flush()
-            if WARMUP:
-                wrk(server.port, path, WARMUP, cookie if auth else None)
-                drain(server)
-            figures = wrk(server.port, path, DURATION, cookie if auth else None)
-            drain(server)
-            figures["page_bytes"] = len(body)
-            results[key] = figures
-            say(
-                f" {figures['rps']:8.1f} req/s  p95 {ms(figures['p95'])} ms"
-                + (f"  non-2xx {figures['status_errors']}" if figures["status_errors"] else "")
-            )
+            for scale, server in servers.items():
+                cookie = cookies[scale] if auth else None
+                sys.stdout.write(f"    [{n}/{len(PAGES)}] {label:<32} {scale:>2}× ")
+                results[scale][key] = measure_page(server, path, cookie)
     return results
+
+
+def measure_page(server: "Server", path: str, cookie: str | None) -> dict:
+    status, _set, body = server.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    if status != 200:
+        raise SystemExit(f"{path} answered {status}")
+    sys.stdout.write(f"warm-up {WARMUP} s, {DURATION} s …")
+    sys.stdout.flush()
+    if WARMUP:
+        wrk(server.port, path, WARMUP, cookie)
+        drain(server)
+    figures = wrk(server.port, path, DURATION, cookie)
+    drain(server)
+    figures["page_bytes"] = len(body)
+    say(
+        f" {figures['rps']:8.1f} req/s  p95 {ms(figures['p95'])} ms"
+        + (f"  non-2xx {figures['status_errors']}" if figures["status_errors"] else "")
+    )
+    return figures
 
 
 # The report
@@ -424,7 +438,9 @@ def markdown(kind: str, data: dict) -> str:
         f"gunicorn {WORKERS} workers (sync), production config (gunicorn.conf.py), no worker "
         f"recycling, rate limits off; wrk {THREADS} threads, {CONNECTIONS} connections, "
         f"{DURATION} s per page after a "
-        f"{WARMUP} s warm-up. Machine: {data['machine']}. Ceiling: `/bench/hello`, a route "
+        f"{WARMUP} s warm-up; one server per size, each page measured at every size in turn "
+        "(the sizes compared share the machine's moment). "
+        f"Machine: {data['machine']}. Ceiling: `/bench/hello`, a route "
         "of the same Flask app (same hooks, no database, no template). Bytes: raw (the app "
         "does not compress). wrk measures pages as served: anonymous pages come from the page "
         f"cache ({data.get('page_cache', 'memory')}), which costs 1 SQL query (the content "
@@ -560,38 +576,45 @@ def main() -> None:
         "scales": {},
     }
     try:
+        envs, cookies = {}, {}
         for scale in SCALES:
-            say(f"== {scale}× data on {kind}")
-            env = app_env(urls[scale])
-            data["page_cache"] = "Redis" if "REDIS_URL" in env else "memory of each worker"
-            t0 = time.monotonic()
-            say(f"  flask db upgrade ({scale}×)")
-            flask(env, "db", "upgrade")
-            say(f"  seeding {scale}× …")
-            counts = seed_in_process(scale, env)
-            t1 = time.monotonic()
-            say("  flask search reindex …")
-            flask(env, "search", "reindex")
-            analyze(kind, urls[scale])
-            t2 = time.monotonic()
-            say("  counting SQL queries per page (in-process) …")
-            queries, renders, cookie = count_queries(urls[scale])
-            say(f"  measuring with wrk ({len(PAGES)} pages) …")
-            pages = measure(scale, env, cookie)
-            data["scales"][str(scale)] = {
-                "counts": counts,
-                "seed_s": t1 - t0,
-                "reindex_s": t2 - t1,
-                "queries": queries,
-                "renders": renders,
-                "pages": pages,
-            }
+            envs[scale], cookies[scale], data["scales"][str(scale)] = prepare(kind, scale, urls)
+            data["page_cache"] = "Redis" if "REDIS_URL" in envs[scale] else "memory of each worker"
+        say(f"  measuring with wrk ({len(PAGES)} pages × {len(SCALES)} sizes) …")
+        for scale, pages in measure(envs, cookies).items():
+            data["scales"][str(scale)]["pages"] = pages
     finally:
         drop_databases(kind, urls)
     analyse(kind, data)
     data["total_s"] = time.monotonic() - started
     path = write_results(kind, data)
     say(f"Written: {path} (and .json, .svg, latest-{kind}.*) in {data['total_s']:.0f} s")
+
+
+def prepare(kind: str, scale: int, urls: dict[int, str]) -> tuple[dict, str, dict]:
+    """One size's database, seeded and indexed; its environment, login cookie and figures."""
+    say(f"== {scale}× data on {kind}")
+    env = app_env(urls[scale])
+    t0 = time.monotonic()
+    say(f"  flask db upgrade ({scale}×)")
+    flask(env, "db", "upgrade")
+    say(f"  seeding {scale}× …")
+    counts = seed_in_process(scale, env)
+    t1 = time.monotonic()
+    say("  flask search reindex …")
+    flask(env, "search", "reindex")
+    analyze(kind, urls[scale])
+    t2 = time.monotonic()
+    say("  counting SQL queries per page (in-process) …")
+    queries, renders, cookie = count_queries(urls[scale])
+    figures = {
+        "counts": counts,
+        "seed_s": t1 - t0,
+        "reindex_s": t2 - t1,
+        "queries": queries,
+        "renders": renders,
+    }
+    return env, cookie, figures
 
 
 def seed_in_process(scale: int, env: dict) -> dict:
