@@ -344,9 +344,11 @@ def drain(server: "Server") -> None:
 
 
 def measure(envs: dict[int, dict], cookies: dict[int, str]) -> dict[int, dict]:
-    """Every page at every scale, one server per scale, all started at once: a page is
-    measured at 1× then straight away at 10×, so the two figures compared share the
-    machine's moment (on a shared machine, throughput drifts over minutes)."""
+    """Every page at every size, one server per size, all started at once.
+
+    A page is measured in two halves per size, in the order 1×, 10×, 10×, 1×: the sizes
+    compared share the machine's moment (on a shared machine the speed drifts over
+    minutes), and neither always comes first."""
     results: dict[int, dict] = {scale: {} for scale in envs}
     with ExitStack() as stack:
         servers = {
@@ -355,24 +357,31 @@ def measure(envs: dict[int, dict], cookies: dict[int, str]) -> dict[int, dict]:
         }
         for scale, server in servers.items():
             server.check_login(cookies[scale])
+        order = list(servers) + list(reversed(servers))
         for n, (key, label, path, auth) in enumerate(PAGES, 1):
-            for scale, server in servers.items():
+            halves: dict[int, list[dict]] = {scale: [] for scale in servers}
+            for scale in order:
                 cookie = cookies[scale] if auth else None
+                warm = not halves[scale]
                 sys.stdout.write(f"    [{n}/{len(PAGES)}] {label:<32} {scale:>2}× ")
-                results[scale][key] = measure_page(server, path, cookie)
+                halves[scale].append(measure_page(servers[scale], path, cookie, warm))
+            for scale, (first, second) in halves.items():
+                results[scale][key] = combine(first, second)
     return results
 
 
-def measure_page(server: "Server", path: str, cookie: str | None) -> dict:
+def measure_page(server: "Server", path: str, cookie: str | None, warm: bool) -> dict:
+    """Half of a page's measurement (after a warm-up when `warm`)."""
     status, _set, body = server.request("GET", path, headers={"Cookie": cookie} if cookie else {})
     if status != 200:
         raise SystemExit(f"{path} answered {status}")
-    sys.stdout.write(f"warm-up {WARMUP} s, {DURATION} s …")
+    seconds = max(DURATION // 2, 1)
+    sys.stdout.write(f"{f'warm-up {WARMUP} s, ' if warm else ''}{seconds:g} s …")
     sys.stdout.flush()
-    if WARMUP:
+    if warm and WARMUP:
         wrk(server.port, path, WARMUP, cookie)
         drain(server)
-    figures = wrk(server.port, path, DURATION, cookie)
+    figures = wrk(server.port, path, seconds, cookie)
     drain(server)
     figures["page_bytes"] = len(body)
     say(
@@ -380,6 +389,27 @@ def measure_page(server: "Server", path: str, cookie: str | None) -> dict:
         + (f"  non-2xx {figures['status_errors']}" if figures["status_errors"] else "")
     )
     return figures
+
+
+def combine(first: dict, second: dict) -> dict:
+    """A page's two halves as one measurement: counts added, throughput over both, and
+    each latency percentile the mean of the two halves' (wrk gives no histogram to merge)."""
+    both = {key: first[key] + second[key] for key in first if key.endswith(("errors", "timeouts"))}
+    both.update(
+        requests=first["requests"] + second["requests"],
+        duration_us=first["duration_us"] + second["duration_us"],
+        bytes=first["bytes"] + second["bytes"],
+        max=max(first["max"], second["max"]),
+        page_bytes=second["page_bytes"],
+    )
+    both["rps"] = both["requests"] / (both["duration_us"] / 1e6)
+    both["mean"] = (first["mean"] * first["requests"] + second["mean"] * second["requests"]) / (
+        both["requests"] or 1
+    )
+    for key in ("p50", "p95", "p99"):
+        known = [half[key] for half in (first, second) if half[key] is not None]
+        both[key] = round(sum(known) / len(known)) if known else None
+    return both
 
 
 # The report
@@ -438,8 +468,9 @@ def markdown(kind: str, data: dict) -> str:
         f"gunicorn {WORKERS} workers (sync), production config (gunicorn.conf.py), no worker "
         f"recycling, rate limits off; wrk {THREADS} threads, {CONNECTIONS} connections, "
         f"{DURATION} s per page after a "
-        f"{WARMUP} s warm-up; one server per size, each page measured at every size in turn "
-        "(the sizes compared share the machine's moment). "
+        f"{WARMUP} s warm-up; one server per size, each page measured in two halves per size "
+        "in the order 1×, 10×, 10×, 1× (the sizes compared share the machine's moment; "
+        "percentiles: the mean of the halves'). "
         f"Machine: {data['machine']}. Ceiling: `/bench/hello`, a route "
         "of the same Flask app (same hooks, no database, no template). Bytes: raw (the app "
         "does not compress). wrk measures pages as served: anonymous pages come from the page "
