@@ -30,6 +30,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, has_request_context, request, session
+from flask.globals import request_ctx
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -193,10 +194,9 @@ def _session_variant() -> str:
     return repr(sorted((k, repr(v)) for k, v in session.items() if k not in _SESSION_NOISE))
 
 
-def _key(version: int, mode: str) -> str:
+def _key(version: int, personal: tuple = ()) -> str:
     parts = (request.host, request.full_path, str(get_locale()), _session_variant(), paris_today())
-    if mode == "personal":
-        parts += _personal_state()
+    parts += personal
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
     return f"page:{version}:{digest}"
 
@@ -239,12 +239,13 @@ def _serve_cached():
     version = current_version()
     if version is None:
         return None
-    key = _key(version, mode)
+    personal = _personal_state() if mode == "personal" else ()
+    key = _key(version, personal)
     entry = _cache_call("get", key)
     if entry is None:
         g.page_cache_key = key  # rendered by the view, then kept by _store
         if mode == "personal":
-            _start_capture()
+            _start_capture(personal)
         return None
     if mode == "personal":
         return _personal_response(entry, "hit")
@@ -283,11 +284,16 @@ def _store(response: Response) -> Response:
 # placeholders made of a random nonce; each view, the first included, fills them in afresh.
 
 
-def _start_capture() -> None:
+def _start_capture(personal: tuple) -> None:
     nonce = secrets.token_hex(12)
-    g.page_capture = {"nonce": nonce, "variant": _session_variant(), "until": None}
+    g.page_capture = {
+        "nonce": nonce,
+        "variant": _session_variant(),
+        "personal": personal,
+        "until": None,
+    }
     # Flask-WTF hands out the token kept in g: every form of the page gets the placeholder.
-    g.setdefault(_csrf_field(), f"{nonce}-csrf")
+    setattr(g, _csrf_field(), f"{nonce}-csrf")
 
 
 def _csrf_field() -> str:
@@ -315,22 +321,34 @@ def valid_until(moment: datetime) -> None:
 
 def _store_personal(key: str, response: Response) -> Response:
     capture = g.pop("page_capture")
-    if response.is_streamed:  # neither page streams; nothing to fill in or keep
+    if response.is_streamed:  # neither page streams: nothing to fill in or keep
+        g.pop(_csrf_field(), None)
         return response
     entry = {
         "body": response.get_data(as_text=True),
         "content_type": response.content_type,
         "nonce": capture["nonce"],
     }
+    if response.status_code != 200:  # an error page: filled in, not kept
+        return _personal_response(entry, None, response)
     seconds = current_app.config["PAGE_CACHE_READER_SECONDS"]
     if capture["until"] is not None:
         seconds = min(seconds, int((capture["until"] - utcnow()).total_seconds()))
-    # A flash, a language choice, a login made during the view: the page is not the key's.
-    if response.status_code != 200:  # an error page: filled in, not kept
-        return _personal_response(entry, None, response)
-    if seconds > 0 and "_flashes" not in session and _session_variant() == capture["variant"]:
+    kept = seconds > 0 and _same_page_as_key(capture)
+    if kept:
         _cache_call("set", key, entry, seconds)
-    return _personal_response(entry, "miss", response)
+    return _personal_response(entry, "miss" if kept else None, response)
+
+
+def _same_page_as_key(capture: dict) -> bool:
+    """Whether the page shows what its key says. Not when the view flashed a message (shown
+    or still to show), changed the session (a language, a login), or when a notification or a
+    follow was written while the page was rendered (the key read them before)."""
+    if "_flashes" in session or getattr(request_ctx, "flashes", None):
+        return False
+    if _session_variant() != capture["variant"]:
+        return False
+    return _personal_state() == capture["personal"]
 
 
 def _personal_response(entry: dict, outcome: str | None, response: Response | None = None):

@@ -185,14 +185,40 @@ def test_the_edit_link_goes_when_its_window_closes(cached, app, make_user, propo
     window = app.config["CONTRIBUTION_EDIT_MINUTES"] * 60
     mine = db.session.scalar(sa.select(Contribution))
     mine.author_id = user.id
-    mine.created_at = utcnow() - timedelta(seconds=window - 1)
+    mine.created_at = utcnow() - timedelta(seconds=window - 2.5)  # closes in 2.5 s
     db.session.commit()
-    url = f"/propositions/{proposal.id}"
-    assert f"/contributions/{mine.id}/modifier" in reader.get(url).get_data(as_text=True)
-    time.sleep(1.2)
+    url, edit = f"/propositions/{proposal.id}", f"/contributions/{mine.id}/modifier"
+    assert edit in reader.get(url).get_data(as_text=True)
+    kept = reader.get(url)
+    assert kept.headers["X-Page-Cache"] == "hit" and edit in kept.get_data(as_text=True)
+    time.sleep(2.6)
     page = reader.get(url)
     assert page.headers["X-Page-Cache"] == "miss"  # kept no longer than the link was valid
-    assert f"/contributions/{mine.id}/modifier" not in page.get_data(as_text=True)
+    assert edit not in page.get_data(as_text=True)
+
+
+def test_a_notification_written_during_the_render_is_not_kept_stale(
+    cached, app, make_user, proposal, monkeypatch
+):
+    """The key reads the unread count before the view; the page, during it. A notification
+    arriving in between must not leave a page kept under a count it does not show."""
+    reader, user = _reader(app, make_user)
+    url = f"/propositions/{proposal.id}"
+    shown = app.jinja_env.globals["unread_notifications"]
+
+    def arriving_now():
+        db.session.add(Notification(user_id=user.id, kind="new_response", proposal_id=proposal.id))
+        db.session.commit()
+        return shown()
+
+    monkeypatch.setitem(app.jinja_env.globals, "unread_notifications", arriving_now)
+    assert "non lues" in reader.get(url).get_data(as_text=True)
+    monkeypatch.setitem(app.jinja_env.globals, "unread_notifications", shown)
+    db.session.execute(sa.delete(Notification))
+    db.session.commit()
+    again = reader.get(url)
+    assert again.headers["X-Page-Cache"] == "miss"
+    assert "non lues" not in again.get_data(as_text=True)
 
 
 def test_a_message_shown_once_is_not_kept_for_a_reader(cached, app, make_user, proposal):

@@ -112,7 +112,8 @@ def search(text: str, kind: DocumentKind | None, page: int, per_page: int, limit
     Only the `limit` best matches are offered: past them the counts say "more than" and the
     pages stop."""
     offset = min((page - 1) * per_page, limit)
-    # Run even when nothing matches: the same queries whatever the results.
+    # Run even when nothing matches: the same queries whatever the results (on PostgreSQL,
+    # one more for a page past the end, which counts apart).
     counts, rows = _counts_and_rows(text, kind, min(per_page, limit - offset), offset)
     found = counts[kind] if kind is not None else sum(counts.values())
     hits = [
