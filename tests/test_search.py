@@ -333,7 +333,7 @@ def test_results_are_paginated(client, make_proposal, make_theme):
     assert 'rel="prev"' in second
     beyond = _search(client, "hébergement", page=9)
     assert _results(beyond) == ""
-    assert _count(beyond) == 23  # an empty page still counts (a query of its own)
+    assert _count(beyond) == 23  # an empty page still counts
     assert client.get("/recherche?q=x&page=zero").status_code == 400
 
 

@@ -71,14 +71,23 @@ def counts_by_kind(text: str) -> dict[DocumentKind, int]:
 
 
 def _hits_query(best, counts=None):
-    """The page's hits: the backend ranks and cuts the matches, the rest joins to them."""
+    """The page's hits: the backend ranks and cuts the matches, the rest joins to them.
+
+    With `counts` (a one-row subquery), the hits hang from its row by outer joins: an empty
+    page still gives one row, its counts, and no more queries than a full one."""
     doc = SearchDocument
     columns = [doc, Proposal.title, Organisation.slug, Meeting.starts_at, Meeting.cancelled_at]
+    if counts is None:
+        select = sa.select(*columns).select_from(best).join(doc, doc.id == best.c.id)
+    else:
+        select = (
+            sa.select(*columns, counts.c.counts)
+            .select_from(counts)
+            .outerjoin(best, sa.true())
+            .outerjoin(doc, doc.id == best.c.id)
+        )
     return (
-        sa.select(*columns, *([counts] if counts is not None else []))
-        .select_from(best)
-        .join(doc, doc.id == best.c.id)
-        .outerjoin(Proposal, doc.proposal_id == Proposal.id)
+        select.outerjoin(Proposal, doc.proposal_id == Proposal.id)
         .outerjoin(
             Organisation,
             sa.and_(doc.kind == DocumentKind.ORGANISATION, doc.object_id == Organisation.id),
@@ -90,7 +99,7 @@ def _hits_query(best, counts=None):
 
 def _counts_and_rows(text: str, kind: DocumentKind | None, limit: int, offset: int):
     """The counts by kind and the page's rows: in one query where the backend counts while
-    it ranks (a second one only if the page is empty), in two otherwise."""
+    it ranks, in two otherwise."""
     backend = backend_for(db.engine.dialect.name)
     both = backend.ranked_and_counted(text, kind)
     if both is None:
@@ -99,11 +108,11 @@ def _counts_and_rows(text: str, kind: DocumentKind | None, limit: int, offset: i
         return counts, db.session.execute(_hits_query(best)).all()
     ranked, counts_column = both
     best = ranked.limit(limit).offset(offset).subquery()
-    rows = db.session.execute(_hits_query(best, counts_column)).all()
-    if not rows:
-        return counts_by_kind(text), rows
+    counts = sa.select(counts_column.label("counts")).subquery("counts")
+    rows = db.session.execute(_hits_query(best, counts)).all()
     found = {DocumentKind(kind): n for kind, n in (rows[0][-1] or {}).items()}
-    return {kind: found.get(kind, 0) for kind in DocumentKind}, [row[:-1] for row in rows]
+    hits = [row[:-1] for row in rows if row[0] is not None]
+    return {kind: found.get(kind, 0) for kind in DocumentKind}, hits
 
 
 def search(text: str, kind: DocumentKind | None, page: int, per_page: int, limit: int):
@@ -112,8 +121,7 @@ def search(text: str, kind: DocumentKind | None, page: int, per_page: int, limit
     Only the `limit` best matches are offered: past them the counts say "more than" and the
     pages stop."""
     offset = min((page - 1) * per_page, limit)
-    # Run even when nothing matches: the same queries whatever the results (on PostgreSQL,
-    # one more for a page past the end, which counts apart).
+    # Run even when nothing matches: the same queries whatever the results.
     counts, rows = _counts_and_rows(text, kind, min(per_page, limit - offset), offset)
     found = counts[kind] if kind is not None else sum(counts.values())
     hits = [
