@@ -66,6 +66,7 @@ def say(message: str) -> None:
 
 def database_urls() -> tuple[str, dict[int, str]]:
     """The kind of database and one URL per scale (fresh, empty)."""
+    DATA.mkdir(parents=True, exist_ok=True)  # SQLite files, gunicorn logs
     base = os.environ.get("DATABASE_URL", "")
     if base.startswith("postgresql"):
         import sqlalchemy as sa
@@ -86,7 +87,6 @@ def database_urls() -> tuple[str, dict[int, str]]:
                 urls[scale] = parsed.set(database=name).render_as_string(hide_password=False)
         admin.dispose()
         return "postgresql", urls
-    DATA.mkdir(parents=True, exist_ok=True)
     urls = {}
     for scale in SCALES:
         path = DATA / f"bench_{scale}x.sqlite"
