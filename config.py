@@ -145,6 +145,8 @@ class Config:
     PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "donnees-personnelles@voix-solidaires.fr")
     GUEST_CONTACT_RETENTION_DAYS = int(os.environ.get("GUEST_CONTACT_RETENTION_DAYS", "365"))
     IP_RETENTION_DAYS = int(os.environ.get("IP_RETENTION_DAYS", "30"))
+    # Sent e-mails, ended login sessions, expired reset links: deleted after this many days.
+    RECORD_RETENTION_DAYS = int(os.environ.get("RECORD_RETENTION_DAYS", "30"))
 
     # How many proxies (nginx…) stand in front of the app: their X-Forwarded-For, -Proto and
     # -Host are trusted for that many hops (werkzeug's ProxyFix). 0: the headers are ignored,

@@ -132,13 +132,17 @@ def load_demo_command() -> None:
 
 @privacy_cli.command("purge")
 def purge_command() -> None:
-    """Forget guests' contacts and IP addresses past their retention period (run it daily)."""
+    """Forget guests' contacts, IP addresses, sent e-mails, ended sessions and expired reset
+    links past their retention period (run it daily)."""
     from app.services.privacy import purge_personal_data
 
     counts = purge_personal_data()
     click.echo(
         f"{counts['guest_contacts']} contact(s) d’invité effacé(s), "
-        f"{counts['ip_addresses']} adresse(s) IP effacée(s)."
+        f"{counts['ip_addresses']} adresse(s) IP effacée(s), "
+        f"{counts['emails']} e-mail(s) envoyé(s) supprimé(s), "
+        f"{counts['sessions']} session(s) terminée(s) supprimée(s), "
+        f"{counts['reset_links']} lien(s) de réinitialisation expiré(s) supprimé(s)."
     )
 
 

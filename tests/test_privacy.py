@@ -459,13 +459,84 @@ def test_the_purge_forgets_old_guest_contacts_only(app, make_proposal, monkeypat
     with caplog.at_level("INFO"):
         result = app.test_cli_runner().invoke(args=["privacy", "purge"])
     assert result.exit_code == 0, result.output
-    assert "1 contact(s) d’invité effacé(s), 0 adresse(s) IP effacée(s)." in result.output
+    assert "1 contact(s) d’invité effacé(s), 0 adresse(s) IP effacée(s), 0 e-mail(s)" in (
+        result.output
+    )
     db.session.expire_all()
     assert db.session.get(Contribution, old.id).guest_contact == ""
     assert db.session.get(Contribution, old.id).guest_name == "Ali"  # shown with the text
     assert db.session.get(Contribution, recent.id).guest_contact == "06 12 34 56 78"
-    assert "1 guest contact(s), 0 IP address(es) erased" in caplog.text
+    assert "privacy purge: guest_contacts=1, ip_addresses=0, emails=0" in caplog.text
     assert "ali@example.org" not in caplog.text
+
+
+def _session(user, days_ago, remember=False, revoked=False, idle_days=0):
+    started = utcnow() - timedelta(days=days_ago)
+    row = UserSession(
+        user=user,
+        token_hash=f"{days_ago}-{remember}-{revoked}-{idle_days}".ljust(64, "0"),
+        remember=remember,
+        created_at=started,
+        last_seen_at=utcnow() - timedelta(days=idle_days),
+        revoked_at=started if revoked else None,
+    )
+    db.session.add(row)
+    return row
+
+
+def _email(days_ago, sent=False, failed=False):
+    at = utcnow() - timedelta(days=days_ago)
+    row = OutboxEmail(
+        to_address="lea@example.org",
+        subject="Sujet",
+        body="Texte",
+        created_at=at,
+        sent_at=at if sent else None,
+        failed_at=at if failed else None,
+    )
+    db.session.add(row)
+    return row
+
+
+def test_the_purge_deletes_old_mails_ended_sessions_and_dead_reset_links(
+    app, make_user, monkeypatch
+):
+    """What only served a while goes RECORD_RETENTION_DAYS after it ended; nothing live goes."""
+    monkeypatch.setitem(app.config, "RECORD_RETENTION_DAYS", 30)
+    user = make_user()
+    kept = {
+        "live remembered": _session(user, days_ago=5, remember=True),
+        "live": _session(user, days_ago=0),
+        "revoked lately": _session(user, days_ago=20, revoked=True),
+        "idle lately": _session(user, days_ago=29, idle_days=29),
+        "sent lately": _email(days_ago=29, sent=True),
+        "waiting for long": _email(days_ago=90),
+    }
+    gone = {
+        "revoked long ago": _session(user, days_ago=40, revoked=True),
+        "idle long ago": _session(user, days_ago=31, idle_days=31),
+        "remembered long ago": _session(user, days_ago=31 + 14, remember=True),
+        "sent long ago": _email(days_ago=31, sent=True),
+        "given up long ago": _email(days_ago=31, failed=True),
+    }
+    for days_ago, name in ((29, "expired lately"), (31, "expired long ago")):
+        expiry = utcnow() - timedelta(days=days_ago)
+        row = PasswordResetToken(user=user, token_hash=name.ljust(64, "0"), expires_at=expiry)
+        db.session.add(row)
+        (kept if days_ago < 30 else gone)[name] = row
+    db.session.commit()
+    ids = {name: (type(row), row.id) for name, row in (kept | gone).items()}
+
+    result = app.test_cli_runner().invoke(args=["privacy", "purge"])
+
+    assert result.exit_code == 0, result.output
+    assert "2 e-mail(s) envoyé(s) supprimé(s), 3 session(s) terminée(s) supprimée(s)" in (
+        result.output
+    )
+    assert "1 lien(s) de réinitialisation expiré(s) supprimé(s)" in result.output
+    db.session.expire_all()
+    left = {name for name, (model, id_) in ids.items() if db.session.get(model, id_)}
+    assert left == set(kept)
 
 
 def test_the_purge_forgets_old_ip_addresses(app, monkeypatch):

@@ -3,7 +3,7 @@
 import hashlib
 import logging
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -127,6 +127,13 @@ def valid_reset_token(token: str) -> PasswordResetToken | None:
     if row is None or row.used_at is not None or row.expires_at < utcnow():
         return None
     return row
+
+
+def delete_expired_reset_tokens(before: datetime) -> int:
+    """Delete the reset links that expired before this time (a dead link reads the same
+    whether its row is there or not)."""
+    statement = sa.delete(PasswordResetToken).where(PasswordResetToken.expires_at < before)
+    return db.session.execute(statement).rowcount
 
 
 def reset_password(token: str, new_password: str) -> User | None:

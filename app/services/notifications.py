@@ -92,6 +92,13 @@ def queue_email(to_address: str, subject: str, body: str, user: User | None = No
     g.outbox_pending = True
 
 
+def delete_old_emails(before: datetime) -> int:
+    """Delete the e-mails sent, or given up, before this time (addresses and texts are not
+    kept longer than they are needed); those still waiting stay."""
+    done = sa.or_(OutboxEmail.sent_at < before, OutboxEmail.failed_at < before)
+    return db.session.execute(sa.delete(OutboxEmail).where(done)).rowcount
+
+
 def iso_date_label(value: str | None) -> str:
     """A stored ISO date ("2026-03-01") as a long date in the current language."""
     return format_date(date.fromisoformat(value), "long") if value else ""

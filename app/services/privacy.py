@@ -31,6 +31,9 @@ from app.models import (
 )
 from app.passwords import verify_password
 from app.services import PermissionDenied, ServiceError
+from app.services.accounts import delete_expired_reset_tokens
+from app.services.notifications import delete_old_emails
+from app.services.sessions import delete_ended
 
 # Never exported: secrets, and internals that say nothing about the person.
 _HIDDEN_COLUMN = re.compile(r"(_hash$|token|secret|^pseudonym_key$|^claimed_by$)")
@@ -184,28 +187,38 @@ def ip_columns() -> list[tuple[sa.Table, sa.Column]]:
 
 
 def purge_personal_data(now: datetime | None = None, ip_tables=None) -> dict[str, int]:
-    """Forget guests' contact details and IP addresses older than their retention period."""
+    """Forget guests' contact details and IP addresses older than their retention period, and
+    the records that only served a while: e-mails sent, login sessions ended and reset links
+    expired more than RECORD_RETENTION_DAYS ago."""
     now = now or utcnow()
     config = current_app.config
     contact_limit = now - timedelta(days=config["GUEST_CONTACT_RETENTION_DAYS"])
-    guest_contacts = db.session.execute(
-        sa.update(Contribution)
-        .where(Contribution.guest_contact != "", Contribution.created_at < contact_limit)
-        .values(guest_contact="")
-    ).rowcount
-    ip_limit = now - timedelta(days=config["IP_RETENTION_DAYS"])
-    ip_addresses = 0
-    for table, column in ip_columns() if ip_tables is None else ip_tables:
-        # Emptied to NULL, or to "" when the column cannot be NULL.
-        kept, emptied = (column.is_not(None), None) if column.nullable else (column != "", "")
-        ip_addresses += db.session.execute(
-            sa.update(table)
-            .where(kept, table.c.created_at < ip_limit)
-            .values({column.name: emptied})
-        ).rowcount
+    counts = {
+        "guest_contacts": db.session.execute(
+            sa.update(Contribution)
+            .where(Contribution.guest_contact != "", Contribution.created_at < contact_limit)
+            .values(guest_contact="")
+        ).rowcount,
+        "ip_addresses": _purge_ip_addresses(now, ip_columns() if ip_tables is None else ip_tables),
+    }
+    records_limit = now - timedelta(days=config["RECORD_RETENTION_DAYS"])
+    counts["emails"] = delete_old_emails(records_limit)
+    counts["sessions"] = delete_ended(records_limit)
+    counts["reset_links"] = delete_expired_reset_tokens(records_limit)
     db.session.commit()
-    counts = {"guest_contacts": guest_contacts, "ip_addresses": ip_addresses}
     current_app.logger.info(
-        "privacy purge: %d guest contact(s), %d IP address(es) erased", guest_contacts, ip_addresses
+        "privacy purge: %s", ", ".join(f"{name}={number}" for name, number in counts.items())
     )
     return counts
+
+
+def _purge_ip_addresses(now: datetime, columns) -> int:
+    limit = now - timedelta(days=current_app.config["IP_RETENTION_DAYS"])
+    erased = 0
+    for table, column in columns:
+        # Emptied to NULL, or to "" when the column cannot be NULL.
+        kept, emptied = (column.is_not(None), None) if column.nullable else (column != "", "")
+        erased += db.session.execute(
+            sa.update(table).where(kept, table.c.created_at < limit).values({column.name: emptied})
+        ).rowcount
+    return erased

@@ -79,6 +79,22 @@ def is_live(row: UserSession, now: datetime | None = None) -> bool:
     return row.remember or now - row.last_seen_at <= idle
 
 
+def delete_ended(before: datetime) -> int:
+    """Delete the sessions that ended before this time (revoked, past their lifetime or idle
+    too long): nothing shows them, and an ended session never comes back."""
+    config = current_app.config
+    remembered_until = timedelta(hours=config["SESSION_REMEMBER_HOURS"])
+    absolute = timedelta(hours=config["SESSION_ABSOLUTE_HOURS"])
+    idle = timedelta(minutes=config["SESSION_IDLE_MINUTES"])
+    ended = sa.or_(
+        UserSession.revoked_at < before,
+        sa.and_(UserSession.remember, UserSession.created_at < before - remembered_until),
+        sa.and_(sa.not_(UserSession.remember), UserSession.created_at < before - absolute),
+        sa.and_(sa.not_(UserSession.remember), UserSession.last_seen_at < before - idle),
+    )
+    return db.session.execute(sa.delete(UserSession).where(ended)).rowcount
+
+
 # Built once: every logged-in request runs it.
 _ACCOUNT_AND_SESSION = (
     sa.select(User, UserSession)
