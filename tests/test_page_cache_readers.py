@@ -13,15 +13,16 @@ from sqlalchemy import event
 from app.extensions import db, page_cache
 from app.models import (
     Contribution,
-    ContributionKind,
     ContributionState,
     Follow,
     Notification,
     utcnow,
 )
+from tests import test_page_cache
 from tests.conftest import login
 
-MARKER = "Un-témoignage-à-reconnaître"
+MARKER = test_page_cache.MARKER
+proposal = test_page_cache.proposal  # the same fixture: a proposal with one testimony
 ONE_TIME_KEY = re.compile(r'name="idempotency_key" type="hidden" value="([^"]+)"')
 CSRF_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
@@ -34,21 +35,6 @@ def cached(app):
         page_cache.clear()
     yield app
     app.config.update(PAGE_CACHE_ENABLED=False, WTF_CSRF_ENABLED=False)
-
-
-@pytest.fixture
-def proposal(make_proposal):
-    proposal = make_proposal(title="Ouvrir des bains-douches gratuits")
-    db.session.add(
-        Contribution(
-            proposal=proposal,
-            kind=ContributionKind.TESTIMONY,
-            body=f"{MARKER} : j’attends depuis des mois.",
-            state=ContributionState.PUBLISHED,
-        )
-    )
-    db.session.commit()
-    return proposal
 
 
 def _reader(app, make_user, pseudonym="lectrice-connectee", role="participant"):
