@@ -46,6 +46,7 @@ from app.models import (
     UserSession,
     utcnow,
 )
+from app.page_cache import current_version
 from app.services.privacy import IP_COLUMN, ip_columns, purge_personal_data, tables_about_people
 from tests.conftest import PASSWORD, login
 
@@ -147,12 +148,14 @@ def test_the_notice_says_who_what_why_how_long_and_the_rights(client, app, monke
     monkeypatch.setitem(app.config, "PRIVACY_CONTACT", "dpo@reseau.example")
     monkeypatch.setitem(app.config, "GUEST_CONTACT_RETENTION_DAYS", 180)
     monkeypatch.setitem(app.config, "IP_RETENTION_DAYS", 7)
+    monkeypatch.setitem(app.config, "RECORD_RETENTION_DAYS", 45)
     response = client.get("/confidentialite")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert 'href="mailto:dpo@reseau.example"' in html
     assert "180 jours" in html
     assert "7 jours" in html
+    assert "vos connexions terminées : effacés 45 jours après." in html
     for heading in ("Qui est responsable ?", "Pourquoi ?", "Qui voit quoi ?", "Vos droits"):
         assert heading in html
     assert "https://www.cnil.fr/fr/plaintes" in html
@@ -470,15 +473,16 @@ def test_the_purge_forgets_old_guest_contacts_only(app, make_proposal, monkeypat
     assert "ali@example.org" not in caplog.text
 
 
-def _session(user, days_ago, remember=False, revoked=False, idle_days=0):
-    started = utcnow() - timedelta(days=days_ago)
+def _session(user, name, started, seen=0, revoked=None, remember=False):
+    """A login session; times in hours ago."""
+    now = utcnow()
     row = UserSession(
         user=user,
-        token_hash=f"{days_ago}-{remember}-{revoked}-{idle_days}".ljust(64, "0"),
+        token_hash=name.ljust(64, "0"),
         remember=remember,
-        created_at=started,
-        last_seen_at=utcnow() - timedelta(days=idle_days),
-        revoked_at=started if revoked else None,
+        created_at=now - timedelta(hours=started),
+        last_seen_at=now - timedelta(hours=seen),
+        revoked_at=None if revoked is None else now - timedelta(hours=revoked),
     )
     db.session.add(row)
     return row
@@ -504,18 +508,28 @@ def test_the_purge_deletes_old_mails_ended_sessions_and_dead_reset_links(
     """What only served a while goes RECORD_RETENTION_DAYS after it ended; nothing live goes."""
     monkeypatch.setitem(app.config, "RECORD_RETENTION_DAYS", 30)
     user = make_user()
-    kept = {
-        "live remembered": _session(user, days_ago=5, remember=True),
-        "live": _session(user, days_ago=0),
-        "revoked lately": _session(user, days_ago=20, revoked=True),
-        "idle lately": _session(user, days_ago=29, idle_days=29),
-        "sent lately": _email(days_ago=29, sent=True),
-        "waiting for long": _email(days_ago=90),
+    # Sessions: 12 hours at most, 2 idle hours, 14 days when remembered (336 hours). The
+    # limit is 30 days ago (720 hours): each one gone matches one rule only.
+    sessions = {
+        "live": {"started": 0},
+        "live remembered": {"started": 120, "seen": 100, "remember": True},
+        "remembered 40 days ago, so ended 26 days ago": {
+            "started": 960,
+            "revoked": 480,
+            "remember": True,
+        },
+        "idle 30 days ago, 1 hour after the limit": {"started": 726, "seen": 721},
     }
-    gone = {
-        "revoked long ago": _session(user, days_ago=40, revoked=True),
-        "idle long ago": _session(user, days_ago=31, idle_days=31),
-        "remembered long ago": _session(user, days_ago=31 + 14, remember=True),
+    gone_sessions = {
+        "revoked 35 days ago": {"started": 960, "revoked": 840, "remember": True},
+        "idle 30 days ago, 1 hour before the limit": {"started": 726, "seen": 723},
+        "past its 12 hours 30 days ago": {"started": 740, "seen": 721},
+        "past its 14 days 31 days ago": {"started": 1080, "remember": True},
+    }
+    kept = {name: _session(user, name, **times) for name, times in sessions.items()}
+    gone = {name: _session(user, name, **times) for name, times in gone_sessions.items()}
+    kept |= {"sent lately": _email(days_ago=29, sent=True), "waiting": _email(days_ago=90)}
+    gone |= {
         "sent long ago": _email(days_ago=31, sent=True),
         "given up long ago": _email(days_ago=31, failed=True),
     }
@@ -530,13 +544,29 @@ def test_the_purge_deletes_old_mails_ended_sessions_and_dead_reset_links(
     result = app.test_cli_runner().invoke(args=["privacy", "purge"])
 
     assert result.exit_code == 0, result.output
-    assert "2 e-mail(s) envoyé(s) supprimé(s), 3 session(s) terminée(s) supprimée(s)" in (
+    assert "2 e-mail(s) envoyé(s) supprimé(s), 4 session(s) terminée(s) supprimée(s)" in (
         result.output
     )
     assert "1 lien(s) de réinitialisation expiré(s) supprimé(s)" in result.output
     db.session.expire_all()
     left = {name for name, (model, id_) in ids.items() if db.session.get(model, id_)}
     assert left == set(kept)
+
+
+def test_a_purge_that_forgets_no_contact_keeps_the_cached_pages(app, make_proposal, make_user):
+    """Deleting old sessions and e-mails, or finding no contact to erase, changes nothing a
+    page shows: the content version (the page cache's key) stays."""
+    _guest(make_proposal(), "", days_ago=400)  # no contact left to erase
+    _session(make_user(), "revoked long ago", started=2000, revoked=2000)
+    _email(days_ago=400, sent=True)
+    db.session.commit()
+    before = current_version()
+    assert before is not None
+
+    counts = purge_personal_data()
+
+    assert (counts["guest_contacts"], counts["sessions"], counts["emails"]) == (0, 1, 1)
+    assert current_version() == before
 
 
 def test_the_purge_forgets_old_ip_addresses(app, monkeypatch):
