@@ -70,11 +70,13 @@ def _day(arg: str) -> date | None:
         abort(400)
 
 
-def _period() -> service.Period:
-    period = service.Period(_day("du"), _day("au"))
-    if period.start and period.end and period.start > period.end:
-        abort(400)
-    return period
+def _period() -> tuple[service.Period, bool]:
+    """The period asked for, and whether its dates came the wrong way round (then swapped:
+    the review of those days is what was meant)."""
+    start, end = _day("du"), _day("au")
+    if start and end and start > end:
+        return service.Period(end, start), True
+    return service.Period(start, end), False
 
 
 def _board(theme: Theme | None, institution: Organisation | None) -> dict:
@@ -246,7 +248,7 @@ def _synthesis_links(theme: Theme | None) -> dict[str, list]:
 def synthesis():
     """The review of a workshop or of the whole network over a period, from live data:
     the first items of each list, with how many more and where they are."""
-    theme, period = _theme_filter(), _period()
+    theme, (period, swapped) = _theme_filter(), _period()
     today = service.paris_today()
     themes = queries.themes_with_counts()
     summary = review.workshop_summary(theme, period, [t for t, _n in themes])
@@ -270,6 +272,7 @@ def synthesis():
         "board/synthesis.html",
         theme=theme,
         period=period,
+        period_swapped=swapped,
         period_args=_period_args(period),
         today=today,
         themes=themes,
