@@ -150,3 +150,28 @@ def test_guest_testimony_to_reply_without_javascript(new_context, people):
     replies = guest.locator("#reponses .response-replies").inner_text()
     assert REPLY in replies and "Camille" in replies
     journey.shoot(guest, "public-sees-reply")
+
+
+def _top_in_view(page, locator) -> bool:
+    box = locator.bounding_box()
+    return box is not None and 0 <= box["y"] < page.viewport_size["height"]
+
+
+def test_the_message_after_an_action_stays_in_view_on_a_phone(new_context, people):
+    """Publishing leads to the response, far down the page: its confirmation stays at the top
+    of the screen, and the response starts below it, not under it."""
+    rep = new_context(javascript=False, viewport=PHONE).new_page()
+    log_in(rep, people["rep"])
+    rep.goto(people["proposal_url"])
+    rep.get_by_role("link", name="Répondre au nom de Ville de Metz").click()
+    rep.locator("input[name=position][value=favourable]").check()
+    rep.fill("textarea[name=body]", RESPONSE)
+    rep.get_by_role("button", name="Publier la réponse").click()
+    assert "#reponse-" in rep.url
+    message = rep.locator(".flashes")
+    assert "La réponse de Ville de Metz est publiée." in message.inner_text()
+    assert _top_in_view(rep, message)
+    response = rep.locator(":target")
+    assert RESPONSE in response.inner_text()
+    assert _top_in_view(rep, response)
+    assert response.bounding_box()["y"] >= message.bounding_box()["height"]
