@@ -39,11 +39,19 @@ def test_guest_testimony_is_held_and_receipted(client, proposal):
     assert response.headers["Location"].endswith(f"/propositions/{proposal.id}/temoignage-envoye")
     receipt = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Merci, votre témoignage est bien reçu" in receipt
+    assert "Si vous avez laissé un téléphone, l’association peut vous appeler." in receipt
     contribution = db.session.scalar(sa.select(Contribution))
     assert contribution.state is ContributionState.PENDING
     assert (contribution.guest_name, contribution.guest_contact) == ("Amina", "amina@example.org")
     page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
     assert "J’ai dormi trois mois" not in page
+
+
+def test_the_guest_form_says_what_each_contact_is_for(client, proposal):
+    """Only an e-mail is written to; a phone number is for the association to call."""
+    form = client.get(f"/propositions/{proposal.id}/temoigner").get_data(as_text=True)
+    assert "Un e-mail : nous vous écrivons quand votre témoignage est relu." in form
+    assert "Ou un téléphone : l’association peut vous appeler." in form
 
 
 def test_guest_honeypot_saves_nothing(client, proposal):

@@ -259,22 +259,26 @@ def test_author_is_notified_and_emailed(client, outbox, proposal, make_user):
 
 
 @pytest.mark.parametrize(
-    ("contact", "recipients"),
+    ("contact", "recipients", "told"),
     [
-        ("amina@example.org", ["amina@example.org"]),
-        ("  amina@example.org ", ["amina@example.org"]),
-        ("06 12 34 56 78", []),
-        ("", []),
+        ("amina@example.org", ["amina@example.org"], "La personne en est informée par e-mail."),
+        ("  amina@example.org ", ["amina@example.org"], "informée par e-mail"),
+        ("06 12 34 56 78", [], "elle ne sera prévenue que si votre association l’appelle."),
+        ("", [], "La personne n’a pas laissé de contact : elle ne sera pas prévenue."),
     ],
 )
 def test_guest_is_emailed_only_at_an_address(
-    client, outbox, proposal, make_user, contact, recipients
+    client, outbox, proposal, make_user, contact, recipients, told
 ):
+    """And the moderator is told how the person will hear of it (or that they will not)."""
     guest = _make(
         proposal, kind=ContributionKind.TESTIMONY, guest_name="Amina", guest_contact=contact
     )
     login(client, make_user("moderator"))
-    _decide(client, guest, "approve", "compliant")
+    page = _decide(client, guest, "approve", "compliant", follow_redirects=True)
+    html = page.get_data(as_text=True)
+    assert told in html
+    assert "L’auteur en est informé" not in html
     assert _reload(guest).state is S.PUBLISHED
     deliver_outbox()
     assert [email["To"] for email in outbox] == recipients

@@ -139,8 +139,9 @@ class GuestTestimonyForm(OnceForm, BodyForm):
         _l("Un moyen de vous joindre (facultatif)"),
         validators=[Optional(), Length(max=200, message=_l("200 caractères au plus."))],
         description=_l(
-            "E-mail ou téléphone. Il n’est jamais publié : seule l’équipe de "
-            "modération le voit, pour vous dire si votre témoignage est publié."
+            "Un e-mail : nous vous écrivons quand votre témoignage est relu. Ou un téléphone : "
+            "l’association peut vous appeler. Ce contact n’est jamais publié : seule l’équipe "
+            "de modération le voit."
         ),
     )
     # Honeypot: hidden from people, filled by robots.

@@ -88,8 +88,24 @@ def decide(contribution_id: int):
     except service.AlreadyDecided as error:
         flash(str(error), "info")
     else:
-        flash(_("Décision enregistrée. L’auteur en est informé."), "success")
+        flash(_decided_message(contribution), "success")
     return redirect(safe_next(request.form.get("next_url"), "moderation.queue"))
+
+
+def _decided_message(contribution: Contribution) -> str:
+    """What the moderator is told, with how the author will learn of the decision."""
+    return {
+        "account": _("Décision enregistrée. L’auteur en est informé."),
+        "email": _("Décision enregistrée. La personne en est informée par e-mail."),
+        "phone": _(
+            "Décision enregistrée. La personne a laissé un téléphone, pas un e-mail : elle ne "
+            "sera prévenue que si votre association l’appelle."
+        ),
+        "none": _(
+            "Décision enregistrée. La personne n’a pas laissé de contact : elle ne sera pas "
+            "prévenue."
+        ),
+    }[service.how_author_hears(contribution)]
 
 
 @bp.get("/contributions/<int:contribution_id>")

@@ -156,6 +156,16 @@ def _article(number: int | None) -> str | None:
     return str(number)
 
 
+def how_author_hears(contribution: Contribution) -> str:
+    """How the author learns of a decision: "account" (notifications), "email" (a guest's
+    address), "phone" (a guest's other contact: only a person can use it) or "none"."""
+    if contribution.author is not None:
+        return "account"
+    if _guest_email(contribution):
+        return "email"
+    return "phone" if contribution.guest_contact.strip() else "none"
+
+
 def _guest_email(contribution: Contribution) -> str | None:
     """The guest's contact when it is an e-mail address (it may be a phone number)."""
     try:
