@@ -221,6 +221,36 @@ def test_bad_values_are_400(client, proposal, make_user, data):
     assert _count() == 0
 
 
+def test_a_refusal_without_its_reason_is_fixed_in_place_then_back_to_the_queue(
+    client, proposal, make_user
+):
+    """ "Refuser" with the default reason: the error stands by the reason, the details typed
+    are kept, nothing is decided; once the reason is chosen, back to the queue page."""
+    contribution = _make(proposal, make_user("participant"))
+    login(client, make_user("moderator"))
+    queue = "/moderation/?page=1"
+    form = {"action": "reject", "reason": "compliant", "version": "1", "next_url": queue}
+    response = client.post(
+        f"/moderation/contributions/{contribution.id}/decision",
+        data={**form, "details": "Merci de retirer <le nom>."},
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    reason = html[html.index(f'for="reason-{contribution.id}"') : html.index("</select>")]
+    assert "Choisissez la raison du refus ou du masquage." in reason
+    assert 'aria-invalid="true"' in reason
+    assert "Merci de retirer &lt;le nom&gt;.</textarea>" in html
+    assert f'name="next_url" value="{queue}"' in html
+    assert (_reload(contribution).state, _count()) == (S.PENDING, 0)
+
+    response = client.post(
+        f"/moderation/contributions/{contribution.id}/decision", data={**form, "reason": "spam"}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == queue
+    assert _reload(contribution).state is S.REJECTED
+
+
 # What the author is told
 
 

@@ -72,6 +72,8 @@ def decide(contribution_id: int):
             history=queries.moderation_history(contribution),
             flags=queries.open_flags_for([contribution.id]),
             allowed_actions=service.allowed_actions,
+            # Corrected here, the decision still leads back to where it was taken (the queue).
+            back_to=safe_next(request.form.get("next_url"), "moderation.queue"),
         )
         audit_service.record_identity_views(current_user, [contribution])
         return html, 400
