@@ -175,3 +175,17 @@ def test_the_message_after_an_action_stays_in_view_on_a_phone(new_context, peopl
     assert RESPONSE in response.inner_text()
     assert _top_in_view(rep, response)
     assert response.bounding_box()["y"] >= message.bounding_box()["height"]
+
+
+def test_a_wide_table_keeps_its_caption_on_a_phone_screen(new_context, people):
+    """The board's tables scroll sideways on a phone; their captions wrap within the screen
+    instead of being cut with the table."""
+    page = new_context(javascript=False, viewport=PHONE).new_page()
+    page.goto("/suivi")
+    wraps = page.locator(".table-wrap")
+    assert wraps.count() >= 2
+    for index in range(wraps.count()):
+        wrap = wraps.nth(index)
+        assert wrap.evaluate("e => e.scrollWidth > e.clientWidth"), "the table fits: nothing tested"
+        caption = wrap.locator("caption").bounding_box()
+        assert caption["x"] >= 0 and caption["x"] + caption["width"] <= PHONE["width"]
