@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
+import sqlalchemy as sa
 
 from app import charts
 from app.board.views import _safe_cell
@@ -340,6 +341,7 @@ def small_pages(monkeypatch):
 
     monkeypatch.setattr(views, "ROWS_PER_PAGE", 2)
     monkeypatch.setattr(views, "OVERDUE_PER_PAGE", 1)
+    monkeypatch.setattr(views, "COMMITMENTS_PER_PAGE", 1)
 
 
 def _links(html: str, rel: str) -> list[str]:
@@ -352,7 +354,11 @@ def test_board_pages_institutions_by_name(client, data, small_pages):
     assert "=SOMME(A1:A9)" in rows and "Préfecture de la Moselle" in rows
     assert "Ville de Metz" not in rows
     assert "Page 1 sur 2" in html
-    assert _links(html, "next") == ["/suivi?retards=2#retards", "/suivi?page=2#par-institution"]
+    assert _links(html, "next") == [
+        "/suivi?retards=2#retards",
+        "/suivi?engagements=2#engagements-en-retard",
+        "/suivi?page=2#par-institution",
+    ]
     assert _links(html, "prev") == []
 
     html = client.get("/suivi?page=2").get_data(as_text=True)
@@ -382,6 +388,47 @@ def test_board_pages_overdue_responses(client, data, small_pages):
     assert "Ville de Metz" in rows  # each list keeps its own page
     assert "/suivi?retards=1&page=2#retards" in _links(html, "prev")
     assert "2 réponses attendues ont dépassé leur date." in html
+
+
+def _late_commitments(html: str) -> dict[str, list[str]]:
+    """The overdue commitments' rows (without the header's), keyed by action and state."""
+    section = html[html.index('id="engagements-en-retard"') : html.index('id="par-institution"')]
+    rows = rows_of(section)
+    rows.pop("Engagement", None)
+    return rows
+
+
+def test_board_lists_the_overdue_commitments_oldest_first(client, data):
+    """What the late-commitment counts are made of: open commitments past their date, with
+    their proposal's response, institution and days late; kept or dropped ones are not."""
+    html = client.get("/suivi").get_data(as_text=True)
+    assert "2 engagements prévus ou en cours ont dépassé leur date." in html
+    rows = _late_commitments(html)
+    assert rows == {
+        "Signer la convention En cours": [
+            "Convention PASS et pharmacies", "Ville de Metz", "1 mars 2025", "⚠ 9 jours de retard",
+        ],
+        "Lister les locaux municipaux vides Prévu": [
+            "Mobiliser des locaux vides", "Ville de Metz", "9 mars 2025", "⚠ 1 jour de retard",
+        ],
+    }  # fmt: skip
+    assert list(rows) == sorted(rows, reverse=True)  # "Signer…" first: the longest overdue
+    response = db.session.scalar(sa.select(OfficialResponse).filter_by(proposal_id=data["p2"].id))
+    assert f'href="/propositions/{data["p2"].id}#reponse-{response.id}"' in html
+    # The city's count leads to its own list.
+    assert f'href="/suivi?institution={data["ville"].id}#engagements-en-retard"' in html
+    html = client.get(f"/suivi?institution={data['prefecture'].id}").get_data(as_text=True)
+    assert "Aucun engagement en retard." in html
+    html = client.get("/suivi?atelier=logement").get_data(as_text=True)
+    assert list(_late_commitments(html)) == ["Lister les locaux municipaux vides Prévu"]
+
+
+def test_board_pages_overdue_commitments(client, data, small_pages):
+    html = client.get("/suivi").get_data(as_text=True)
+    assert list(_late_commitments(html)) == ["Signer la convention En cours"]
+    assert "/suivi?engagements=2#engagements-en-retard" in _links(html, "next")
+    html = client.get("/suivi?engagements=2").get_data(as_text=True)
+    assert list(_late_commitments(html)) == ["Lister les locaux municipaux vides Prévu"]
 
 
 def test_board_page_links_keep_the_filters(client, data, small_pages):

@@ -30,6 +30,7 @@ bp = Blueprint("board", __name__)
 # A page a phone shows well: institutions and overdue responses come by twenties.
 ROWS_PER_PAGE = 20
 OVERDUE_PER_PAGE = 20
+COMMITMENTS_PER_PAGE = 20
 _ID = re.compile(r"[0-9]{1,9}")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Spreadsheets run a cell starting with one of these as a formula.
@@ -115,6 +116,12 @@ def index():
         arg="retards",
         total=totals["overdue"],  # the same rows, already counted
     )
+    late_commitments = paginate(
+        service.overdue_commitments_query(theme, institution, today),
+        COMMITMENTS_PER_PAGE,
+        arg="engagements",
+        total=totals["commitments_overdue"],  # the same rows, already counted
+    )
     themes = queries.themes_with_counts()
     return render_template(
         "board/index.html",
@@ -129,6 +136,7 @@ def index():
         totals=totals,
         overdue=overdue,
         overdue_items=[service.overdue_item(item, today) for item in overdue.items],
+        late_commitments=late_commitments,
         workshops=service.workshop_rows(theme, institution, [t for t, _n in themes]),
     )
 
@@ -232,14 +240,14 @@ def _synthesis_links(theme: Theme | None) -> dict[str, list]:
             for status in statuses
         ]
 
-    board = [(_("Tableau de suivi"), url_for("board.index", **workshop))]
+    board = url_for("board.index", **workshop)
     by_workshop = [] if theme is not None else [(_("Par atelier"), "#par-atelier")]
     return {
         "responses": proposals(ProposalStatus.ANSWERED) + by_workshop,
         "status_changes": proposals(ProposalStatus.IN_PROGRESS, ProposalStatus.DONE) + by_workshop,
         "abandoned": proposals(ProposalStatus.ABANDONED) + by_workshop,
-        "overdue": [(_("Tableau de suivi"), url_for("board.index", **workshop) + "#retards")],
-        "commitments": board + by_workshop,
+        "overdue": [(_("Tableau de suivi"), f"{board}#retards")],
+        "commitments": [(_("Tableau de suivi"), f"{board}#engagements-en-retard"), *by_workshop],
         "proposals": [(_("Propositions"), url_for("proposals.index", **workshop))],
     }
 

@@ -359,6 +359,32 @@ def overdue_query(
     )
 
 
+def overdue_commitments_query(
+    theme: Theme | None = None,
+    institution: Organisation | None = None,
+    today: date | None = None,
+):
+    """Commitments still planned or under way past their date, the longest overdue first (a
+    select to paginate), with their response's proposal and institution."""
+    today = today or paris_today()
+    return (
+        sa.select(Commitment)
+        .join(Commitment.response)
+        .join(OfficialResponse.proposal)
+        .join(OfficialResponse.institution)
+        .where(
+            Commitment.state.in_(OPEN_COMMITMENT_STATES),
+            Commitment.due_on < today,
+            *_scope(theme and theme.id, institution and [institution.id], Organisation.id),
+        )
+        .options(
+            contains_eager(Commitment.response).contains_eager(OfficialResponse.proposal),
+            contains_eager(Commitment.response).contains_eager(OfficialResponse.institution),
+        )
+        .order_by(Commitment.due_on, Commitment.id)
+    )
+
+
 def overdue_item(item: AddressedInstitution, today: date) -> dict:
     """What the board shows of an overdue response."""
     return {
