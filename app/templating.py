@@ -111,6 +111,17 @@ def _datetime_filter(value) -> str:
     return _date_and_time(value, str(get_locale()), str(get_timezone())) if value else ""
 
 
+def _text_direction() -> str:
+    return "rtl" if str(get_locale()) in current_app.config["RTL_LANGUAGES"] else "ltr"
+
+
+def _arrow(way: str) -> str:
+    """An arrow pointing "back" or "forward" in the reading direction (right to left in
+    Arabic: back is →)."""
+    rtl = _text_direction() == "rtl"
+    return ("→" if rtl else "←") if way == "back" else ("←" if rtl else "→")
+
+
 def init_app(app: Flask) -> None:
     app.before_request(_remember_language_choice)
     app.context_processor(_page_helpers)
@@ -122,9 +133,8 @@ def init_app(app: Flask) -> None:
         url_with_lang=_url_with_lang,
         language_names=LANGUAGE_NAMES,
         current_locale=lambda: str(get_locale()),
-        text_direction=lambda: (
-            "rtl" if str(get_locale()) in current_app.config["RTL_LANGUAGES"] else "ltr"
-        ),
+        text_direction=_text_direction,
+        arrow=_arrow,
         contribution_state_label=labels.contribution_state_label,
         flag_reason_label=labels.flag_reason_label,
         moderation_action_label=labels.moderation_action_label,

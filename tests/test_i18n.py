@@ -91,3 +91,15 @@ def test_dates_and_counts_follow_each_page_language(client, db, make_proposal):
     assert "14 mars 2025" in french and "14 mars 2025" in french_again
     assert "March 14, 2025" in english and "mars" not in english
     assert "0 témoignage" in french and "0 testimonies" in english
+
+
+@pytest.mark.parametrize(("language", "back"), [("fr", "←"), ("ar", "→")])
+def test_back_arrows_point_back_in_the_reading_direction(client, make_proposal, language, back):
+    """Right to left, "back" points right: the arrow follows the page's direction."""
+    proposal = make_proposal()
+    html = client.get(f"/propositions/{proposal.id}/temoigner?lang={language}").get_data(
+        as_text=True
+    )
+    link = html[html.index('class="breadcrumb"') : html.index("</p>", html.index("breadcrumb"))]
+    assert f"{back} " in link
+    assert ({"←", "→"} - {back}).pop() not in link
