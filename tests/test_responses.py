@@ -25,6 +25,7 @@ from app.models import (
     utcnow,
 )
 from app.services import responses as service
+from app.services.accountability import paris_today
 from tests.conftest import login
 
 
@@ -155,6 +156,25 @@ def test_commitments_on_the_timeline(client, sent, ddcs, make_user):
     assert "Recenser les locaux vides" in page
     assert "12 recensés." in page
     assert _count(ProgressUpdate) == 2
+
+
+def test_a_new_commitment_already_past_its_date_is_refused(client, sent, ddcs, make_user):
+    """It would show as late the moment it is made: the date is refused, the text kept."""
+    answer = _response(sent, ddcs)
+    login(client, make_user("institution_rep", organisation=ddcs))
+    yesterday = (paris_today() - timedelta(days=1)).isoformat()
+    response = client.post(
+        f"/reponses/{answer.id}/engagements",
+        data={"action": "Recenser les <locaux> vides", "due_on": yesterday},
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Cette date est passée : choisissez aujourd’hui ou une date à venir." in html
+    assert 'value="Recenser les &lt;locaux&gt; vides"' in html
+    assert _count(Commitment) == 0
+    today = paris_today().isoformat()
+    client.post(f"/reponses/{answer.id}/engagements", data={"action": "Agir", "due_on": today})
+    assert _count(Commitment) == 1
 
 
 def test_commitment_of_another_institution_is_refused(

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from app.labels import COMMITMENT_STATE_LABELS, POSITION_LABELS, STATUS_LABELS
 from app.models import CommitmentState, Position
+from app.services import accountability
 
 
 class ResponseForm(FlaskForm):
@@ -48,6 +49,13 @@ class CommitmentForm(FlaskForm):
         _l("À réaliser avant le"),
         validators=[InputRequired(_l("Indiquez une date (jj/mm/aaaa)."))],
     )
+
+    def validate_due_on(self, field):
+        # A new commitment already past its date would be shown late the moment it is made.
+        if field.data is not None and field.data < accountability.paris_today():
+            raise ValidationError(
+                _l("Cette date est passée : choisissez aujourd’hui ou une date à venir.")
+            )
 
 
 class CommitmentUpdateForm(FlaskForm):
