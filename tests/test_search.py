@@ -84,6 +84,24 @@ def test_every_word_must_match(client, make_proposal):
     assert _count(_search(client, "santé")) == 2
 
 
+def test_a_workshop_named_by_the_words_is_offered(client, make_proposal, make_theme):
+    """Most housing proposals never say "logement": their workshop does. Its link comes first,
+    with how many proposals it holds; it needs every word, like the results."""
+    housing = make_theme("Hébergement – logement")
+    other = make_theme("Accès à la santé")
+    make_proposal(title="Mobiliser des bâtiments vides", theme=housing)
+    make_proposal(title="Ouvrir des places en foyer", theme=housing)
+    make_proposal(title="Un logement d’abord", theme=other)
+
+    html = _search(client, "Logements")
+    found = html[html.index('id="ateliers-trouves"') : html.index("</section>")]
+    assert f'href="/ateliers/{housing.slug}">Hébergement – logement</a> — 2 propositions' in found
+    assert other.name not in found
+    assert _count(html) == 1  # the results themselves are unchanged
+    assert 'id="ateliers-trouves"' not in _search(client, "logement santé")
+    assert 'id="ateliers-trouves"' not in _search(client, "foyer")
+
+
 @pytest.mark.parametrize("state", [PENDING, HIDDEN, REJECTED])
 def test_unpublished_contributions_are_not_found(client, make_proposal, state):
     proposal = make_proposal(title="Bains-douches")

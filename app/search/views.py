@@ -7,12 +7,14 @@ from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app import queries
 from app.extensions import limiter
 from app.models import DocumentKind
 from app.pagination import page_number
 from app.search.backends import SearchBackend
 from app.search.highlight import highlight, snippet
 from app.search.results import search
+from app.search.terms import terms
 
 bp = Blueprint("search", __name__)
 
@@ -62,6 +64,17 @@ def _parse_kind(value: str | None) -> DocumentKind | None:
         abort(400)
 
 
+def matching_workshops(text: str) -> list:
+    """The workshops (with their number of proposals) whose name holds every word searched:
+    "logement" finds "Hébergement – logement", where most of its proposals are (one query)."""
+    wanted = set(terms(text))
+    return [
+        (theme, count)
+        for theme, count in queries.themes_with_counts()
+        if wanted <= set(terms(theme.name))
+    ]
+
+
 @bp.get("/recherche")
 @limiter.limit(lambda: current_app.config["SEARCH_RATE_LIMIT"])
 def index():
@@ -78,6 +91,7 @@ def index():
         "results": None,
         "counts": {},
         "count_limit": current_app.config["SEARCH_COUNT_LIMIT"],
+        "workshops": [],
     }
     if len(text) > QUERY_MAX_LENGTH:
         context["error"] = _(
@@ -88,6 +102,7 @@ def index():
         per_page = current_app.config["SEARCH_RESULTS_PER_PAGE"]
         limit = context["count_limit"]
         context["results"], context["counts"] = search(text, kind, page, per_page, limit)
+        context["workshops"] = matching_workshops(text)
     return render_template(
         "search/index.html",
         highlight=highlight,
