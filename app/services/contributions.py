@@ -51,46 +51,51 @@ def _check_lang(lang: str) -> str:
     return lang
 
 
-def _already_sent(key: str | None, author: User | None, proposal: Proposal):
-    """The contribution an earlier sending of the same form created, if any."""
+def _holder(key: str | None) -> Contribution | None:
+    """The contribution that already holds this form's key, whoever wrote it."""
     if key is None:
         return None
-    return db.session.scalar(
-        sa.select(Contribution).where(
-            Contribution.idempotency_key == key,
-            Contribution.author_id.is_(None)
-            if author is None
-            else (Contribution.author_id == author.id),
-            Contribution.proposal_id == proposal.id,
-        )
+    return db.session.scalar(sa.select(Contribution).where(Contribution.idempotency_key == key))
+
+
+def _same_form(earlier: Contribution | None, author: User | None, proposal: Proposal) -> bool:
+    """Whether `earlier` came from this person's sending of this very form."""
+    return (
+        earlier is not None
+        and earlier.author_id == (author.id if author else None)
+        and earlier.proposal_id == proposal.id
     )
 
 
 def _once(key: str | None, author: User | None, proposal: Proposal):
     """(the earlier contribution of this form, the key to store on a new one).
 
+    One read decides, so a sending that commits in between cannot make this one keyless.
     A key already used by someone else (forged or reused) is not stored again, and never
     shows anyone another person's contribution.
     """
-    if key is None:
-        return None, None
-    if earlier := _already_sent(key, author, proposal):
+    earlier = _holder(key)
+    if earlier is None:
+        return None, key
+    if _same_form(earlier, author, proposal):
         return earlier, None
-    taken = db.session.scalar(sa.select(Contribution.id).where(Contribution.idempotency_key == key))
-    return None, (None if taken else key)
+    return None, None
 
 
 def _save(contribution: Contribution) -> Contribution:
-    """Commit the new contribution; the same form sent twice at once gives the first."""
+    """Commit the new contribution; the same form sent twice at once gives the first.
+
+    The key is unique in the database: a conflict means the other sending committed first,
+    so this one is rolled back whole (its notifications too) and answers with that row.
+    """
+    author, proposal = contribution.author, contribution.proposal
     db.session.add(contribution)
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        earlier = _already_sent(
-            contribution.idempotency_key, contribution.author, contribution.proposal
-        )
-        if earlier is None:
+        earlier = _holder(contribution.idempotency_key)
+        if not _same_form(earlier, author, proposal):
             raise
         return earlier
     return contribution
