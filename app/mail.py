@@ -10,15 +10,26 @@ from urllib.parse import urlsplit
 from flask import current_app, url_for
 
 
-def _build(to: str, subject: str, body: str, headers: dict[str, str] | None) -> EmailMessage:
+def _build(
+    to: str,
+    subject: str,
+    body: str,
+    headers: dict[str, str] | None,
+    message_id: str | None = None,
+) -> EmailMessage:
+    """The message; `message_id` (the part before "@") makes its Message-ID stable."""
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    # The sender's domain, so make_msgid does not ask DNS for this host's name.
+    domain = parseaddr(sender)[1].rpartition("@")[2] or None
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(usegmt=True)
-    # The sender's domain, so make_msgid does not ask DNS for this host's name.
-    message["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or None)
+    # A message sent again carries the same Message-ID, so mail clients fold the two.
+    message["Message-ID"] = (
+        f"<{message_id}@{domain or 'localhost'}>" if message_id else make_msgid(domain=domain)
+    )
     for name, value in (headers or {}).items():
         message[name] = value
     message.set_content(body)
@@ -58,10 +69,16 @@ def _print(message: EmailMessage) -> None:
 BACKENDS = {"smtp": _send_smtp, "memory": _keep_in_memory, "console": _print}
 
 
-def send_email(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
+def send_email(
+    to: str,
+    subject: str,
+    body: str,
+    headers: dict[str, str] | None = None,
+    message_id: str | None = None,
+) -> None:
     """Send one plain-text e-mail, with optional extra headers, through the configured backend."""
     backend = BACKENDS[current_app.config["MAIL_BACKEND"]]
-    backend(_build(to, subject, body, headers))
+    backend(_build(to, subject, body, headers, message_id))
 
 
 def external_url(endpoint: str, **values) -> str:

@@ -3,7 +3,12 @@
 SIGTERM (systemd's stop, or Ctrl-C's SIGINT) sets a flag: the round under way finishes —
 an e-mail claimed is sent or recorded as failed, never left half-done — and the worker exits
 0 before starting another. Several copies may run on one or several hosts: every e-mail is
-claimed by a conditional UPDATE before it is sent, so none is sent twice.
+claimed by a conditional UPDATE before it is sent, so no two live workers send the same one.
+
+Delivery is at least once: SMTP cannot be exactly once. A worker killed (kill -9, power
+cut) after the server accepted an e-mail but before the row was marked sent leaves that
+e-mail to be sent again when its claim lapses (six times MAIL_TIMEOUT, two minutes by
+default). The copy carries the same Message-ID, so mail clients show it once.
 """
 
 import logging

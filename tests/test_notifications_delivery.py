@@ -407,8 +407,8 @@ def test_one_failure_does_not_stop_the_others(outbox):
     ("fields", "sent"),
     [
         ({}, True),
-        ({"claimed_by": "dead", "claimed_at": NOW - timedelta(minutes=11)}, True),
-        ({"claimed_by": "busy", "claimed_at": NOW - timedelta(minutes=5)}, False),
+        ({"claimed_by": "dead", "claimed_at": NOW - timedelta(minutes=3)}, True),
+        ({"claimed_by": "busy", "claimed_at": NOW - timedelta(minutes=1)}, False),
         ({"next_attempt_at": NOW + timedelta(minutes=1)}, False),
         ({"failed_at": NOW - timedelta(days=1), "attempts": 5}, False),
         ({"sent_at": NOW - timedelta(days=1)}, False),

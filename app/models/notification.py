@@ -57,8 +57,10 @@ class Notification(db.Model):
 class OutboxEmail(db.Model):
     """An e-mail waiting to be sent (or sent), written with the event that causes it.
 
-    A sender claims a row before sending it, so two senders never send the same e-mail;
-    a failure is retried later with backoff, then given up and recorded.
+    A sender claims a row before sending it, so two live senders never send the same e-mail;
+    one that dies between the SMTP accept and its "sent" mark leaves it to be sent again
+    (at least once, under the same Message-ID). A failure is retried later with backoff,
+    then given up and recorded.
     """
 
     __table_args__ = (sa.Index("ix_outbox_email_due", "sent_at", "failed_at", "next_attempt_at"),)

@@ -3,6 +3,9 @@
 `notify()` and `queue_email()` only add rows to the caller's transaction; they never commit,
 so an event that is rolled back leaves neither a notification nor an e-mail behind.
 `deliver_outbox()` sends what is queued, afterwards; any number of senders may run at once.
+Delivery is at least once, not exactly once: a sender that dies between the SMTP server's
+accept and its own "sent" mark leaves the e-mail to be sent again once its claim lapses.
+Every e-mail's Message-ID comes from its outbox row, so such a copy is recognisable.
 `queue_digests()` gathers, once a day, what daily readers have not been e-mailed yet.
 """
 
@@ -42,8 +45,11 @@ SUBJECTS = {
 }
 DIGEST_SUBJECT = _l("Voix solidaires : votre résumé du jour")
 
-# A sender that has not finished with a claimed e-mail after this long is presumed dead.
-CLAIM_TIMEOUT = timedelta(minutes=10)
+# A sender that has not finished with a claimed e-mail after this many MAIL_TIMEOUTs is
+# presumed dead: one SMTP exchange waits at most MAIL_TIMEOUT at each of its steps (connect,
+# greeting, STARTTLS, login, envelope, data). Shorter means a dead sender's e-mail waits
+# less; too short would let a slow but live sender's e-mail be sent twice.
+CLAIM_TIMEOUT_MAIL_TIMEOUTS = 6
 # Wait before the 2nd, 3rd, 4th and 5th attempts; the 5th failure is final.
 BACKOFF = tuple(timedelta(minutes=m) for m in (1, 5, 30, 120))
 MAX_ATTEMPTS = len(BACKOFF) + 1
@@ -124,8 +130,12 @@ def _render(user: User, template: str, notification=None, notifications=()) -> t
 
 
 def deliver_outbox(sender_id: str | None = None, limit: int = 100, *, now=None) -> int:
-    """Send up to `limit` due e-mails, each claimed first so no other sender sends it too;
-    returns how many were sent. `now` fixes the clock (tests)."""
+    """Send up to `limit` due e-mails, each claimed first so no live sender sends it too;
+    returns how many were sent. `now` fixes the clock (tests).
+
+    Each e-mail is marked sent (and committed) the moment the server accepts it, so a sender
+    that dies afterwards leaves at most the one e-mail under way to be sent again.
+    """
     sender_id = sender_id or new_sender_id()
     clock = (lambda: now) if now else utcnow
     sent = 0
@@ -134,7 +144,13 @@ def deliver_outbox(sender_id: str | None = None, limit: int = 100, *, now=None) 
         if email is None:
             break
         try:
-            send_email(email.to_address, email.subject, email.body, _headers(email))
+            send_email(
+                email.to_address,
+                email.subject,
+                email.body,
+                _headers(email),
+                message_id=outbox_message_id(email),
+            )
         except Exception as error:  # one bad e-mail or a server down must not stop the rest
             _record_failure(email, sender_id, error, clock())
         else:
@@ -152,12 +168,23 @@ def new_sender_id() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+def claim_timeout() -> timedelta:
+    """How long a claimed e-mail waits for its sender before another may take it over."""
+    return timedelta(seconds=CLAIM_TIMEOUT_MAIL_TIMEOUTS * current_app.config["MAIL_TIMEOUT"])
+
+
+def outbox_message_id(email: OutboxEmail) -> str:
+    """The Message-ID's left part: the same for every sending of this row, unique to it
+    (the creation time tells apart rows of a database restored or started again)."""
+    return f"outbox-{email.id}-{email.created_at:%Y%m%d%H%M%S%f}"
+
+
 def _due(now: datetime):
     return sa.and_(
         OutboxEmail.sent_at.is_(None),
         OutboxEmail.failed_at.is_(None),
         OutboxEmail.next_attempt_at <= now,
-        sa.or_(OutboxEmail.claimed_by.is_(None), OutboxEmail.claimed_at < now - CLAIM_TIMEOUT),
+        sa.or_(OutboxEmail.claimed_by.is_(None), OutboxEmail.claimed_at < now - claim_timeout()),
     )
 
 
