@@ -67,9 +67,21 @@ class Config:
     RTL_LANGUAGES = ("ar",)
 
     # Rate limits: Redis when several workers share the counters, memory otherwise.
-    # /readyz pings REDIS_URL when it is set.
+    # /readyz pings REDIS_URL when it is set, and says "degraded" when it does not answer.
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Redis is a help, never a dependency: every use of it gives up after this long (a Redis
+    # that accepts and never answers must not hold a request), and the site goes on without
+    # it: counters in each process's memory, pages rendered afresh.
+    REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))
+    _REDIS_TIMEOUTS = {
+        "socket_timeout": REDIS_TIMEOUT_SECONDS,
+        "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+    }
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_STORAGE_OPTIONS = dict(_REDIS_TIMEOUTS) if REDIS_URL else {}
+    # Redis unreachable: Flask-Limiter counts in this process's memory, and tries Redis
+    # again after 1, 2, 4… 32 seconds.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Pages as visitors without an account see them (app/page_cache.py): in Redis, shared by
     # every app server, when REDIS_URL is set; in each process's memory otherwise. A page is
     # dropped at once when content changes; PAGE_CACHE_SECONDS bounds only what the clock
@@ -83,7 +95,9 @@ class Config:
     CACHE_REDIS_URL = REDIS_URL
     CACHE_KEY_PREFIX = "voix:"
     CACHE_THRESHOLD = 2000  # pages kept in a process's memory, at most
-    CACHE_OPTIONS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5} if REDIS_URL else {}
+    CACHE_OPTIONS = dict(_REDIS_TIMEOUTS) if REDIS_URL else {}
+    # After a failure the page cache is left alone this long: pages are rendered meanwhile.
+    PAGE_CACHE_RETRY_SECONDS = int(os.environ.get("PAGE_CACHE_RETRY_SECONDS", "30"))
     # RATELIMIT_ENABLED=false turns every limit off: the load test's own server only.
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")

@@ -26,6 +26,7 @@ page is kept.
 import hashlib
 import re
 import secrets
+import time
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -223,12 +224,28 @@ def _personal_state() -> tuple:
 
 
 def _cache_call(method: str, *args):
-    """The cache, or nothing if it is unreachable: a page is then rendered, never refused."""
-    try:
-        return getattr(page_cache, method)(*args)
-    except Exception as error:  # redis.RedisError, OSError…: any failure of the cache
-        current_app.logger.warning("Page cache unavailable: %s", type(error).__name__)
+    """The cache, or nothing while it is unreachable: a failed read is a miss, a failed
+    write is skipped, a page is rendered, never refused.
+
+    After a failure the cache is left alone for PAGE_CACHE_RETRY_SECONDS (per process), so a
+    Redis that accepts and never answers costs one timeout per period, not one (or two) per
+    request; the outage is logged once, and the recovery too.
+    """
+    outage = current_app.extensions["page_cache_outage"]
+    if time.monotonic() < outage["until"]:
         return None
+    try:
+        result = getattr(page_cache, method)(*args)
+    except Exception as error:  # redis.RedisError, OSError…: any failure of the cache
+        outage["until"] = time.monotonic() + current_app.config["PAGE_CACHE_RETRY_SECONDS"]
+        if not outage["logged"]:
+            current_app.logger.warning("Page cache unavailable: %s", type(error).__name__)
+            outage["logged"] = True
+        return None
+    if outage["logged"]:
+        current_app.logger.info("Page cache available again")
+        outage["logged"] = False
+    return result
 
 
 def _serve_cached():
@@ -368,6 +385,7 @@ def _personal_response(entry: dict, outcome: str | None, response: Response | No
 def init_app(app: Flask) -> None:
     """Registered last: every other before-request hook (language, limits) has run."""
     page_cache.init_app(app)
+    app.extensions["page_cache_outage"] = {"until": 0.0, "logged": False}
     with app.app_context():
         watch(db.engine)
     app.before_request(_serve_cached)

@@ -1,7 +1,8 @@
 """Readiness checks for /readyz: the database always, Redis when REDIS_URL is set.
 
 Each check returns "ok" or a short reason; no exception text (it may hold a URL with a
-password) goes into the answer.
+password) goes into the answer. Without the database nothing works; without Redis the site
+works on (counters in each process's memory, pages rendered afresh): it is degraded.
 """
 
 import sqlalchemy as sa
@@ -10,7 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 
-REDIS_TIMEOUT_SECONDS = 1.0
+# Checks whose failure leaves the site working, only less well.
+OPTIONAL = frozenset({"redis"})
 
 
 def check_database() -> str:
@@ -27,9 +29,8 @@ def check_redis(url: str) -> str:
     """A PING with a short timeout, on a connection of its own."""
     import redis
 
-    client = redis.Redis.from_url(
-        url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
-    )
+    timeout = current_app.config["REDIS_TIMEOUT_SECONDS"]
+    client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
     try:
         client.ping()
     except (redis.RedisError, OSError):
@@ -46,3 +47,14 @@ def run_checks() -> dict[str, str]:
     if url:
         checks["redis"] = check_redis(url)
     return checks
+
+
+def report() -> tuple[dict, int]:
+    """The /readyz answer: ok (200), degraded (200: Redis down), unavailable (503)."""
+    checks = run_checks()
+    failing = [name for name, result in checks.items() if result != "ok"]
+    if set(failing) - OPTIONAL:
+        return {"status": "unavailable", "checks": checks, "failing": failing}, 503
+    if failing:
+        return {"status": "degraded", "checks": checks, "degraded": failing}, 200
+    return {"status": "ok", "checks": checks}, 200

@@ -53,13 +53,15 @@ def test_readyz_503_when_the_database_is_down(tmp_path):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_readyz_503_when_redis_is_configured_but_unreachable(app, client, monkeypatch):
+def test_readyz_degraded_when_redis_is_configured_but_unreachable(app, client, monkeypatch):
+    """The site works without Redis (tests/test_redis_down.py): degraded, still ready."""
     monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")
     response = client.get("/readyz")
-    assert response.status_code == 503
+    assert response.status_code == 200
     body = response.get_json()
+    assert body["status"] == "degraded"
     assert body["checks"] == {"database": "ok", "redis": "unavailable"}
-    assert body["failing"] == ["redis"]
+    assert body["degraded"] == ["redis"]
     assert "127.0.0.1:1" not in response.get_data(as_text=True)
 
 

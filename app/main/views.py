@@ -104,15 +104,12 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    """Ready for traffic: each check (database, Redis when configured) and its result."""
-    from app.readiness import run_checks
+    """Ready for traffic: each check (database, Redis when configured) and its result;
+    Redis down is "degraded" (still 200: the site works without it), the database 503."""
+    from app.readiness import report
 
-    checks = run_checks()
-    ready = all(result == "ok" for result in checks.values())
-    body = {"status": "ok" if ready else "unavailable", "checks": checks}
-    if not ready:
-        body["failing"] = [name for name, result in checks.items() if result != "ok"]
+    body, status = report()
     response = jsonify(body)
-    response.status_code = 200 if ready else 503
+    response.status_code = status
     response.headers["Cache-Control"] = "no-store"
     return response
