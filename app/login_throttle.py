@@ -24,7 +24,9 @@ import time
 
 from flask import current_app, request
 from limits import parse
-from werkzeug.exceptions import HTTPException, TooManyRequests
+from limits.errors import StorageError
+from redis.exceptions import RedisError
+from werkzeug.exceptions import TooManyRequests
 
 from app.extensions import limiter
 from app.security_log import email_hash, security_event
@@ -63,9 +65,7 @@ def _degrades(function):
     def guarded(email: str) -> None:
         try:
             function(email)
-        except HTTPException:
-            raise
-        except Exception as error:  # redis.RedisError, OSError: the storage, not the login
+        except (RedisError, StorageError, OSError) as error:  # the storage, not the login
             current_app.logger.warning("Login throttle skipped: %s", type(error).__name__)
 
     return guarded

@@ -19,8 +19,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import redis
 import sqlalchemy as sa
 
+from app import login_throttle
 from app.extensions import db
 from app.models import Contribution
 from tests.conftest import PASSWORD
@@ -162,3 +164,21 @@ def test_readyz_says_degraded_without_redis(server):
     assert '"status":"degraded"' in text.replace(" ", "")
     assert '"redis":"unavailable"' in text.replace(" ", "")
     assert "127.0.0.1" not in text  # no address (or password) of the Redis in the answer
+
+
+def test_the_login_throttle_steps_aside_when_redis_fails_mid_request(
+    client, make_user, monkeypatch
+):
+    """Redis failing after Flask-Limiter's own check passed: the login goes on, no 500."""
+
+    class Down:
+        def __getattr__(self, _name):
+            raise redis.ConnectionError("Redis went away")
+
+    monkeypatch.setattr(login_throttle, "_counters", lambda: (Down(), Down()))
+    user = make_user("participant")
+    wrong = client.post("/compte/connexion", data={"email": user.email, "password": "non"})
+    assert wrong.status_code == 200
+    assert "Adresse e-mail ou mot de passe incorrect." in wrong.get_data(as_text=True)
+    right = client.post("/compte/connexion", data={"email": user.email, "password": PASSWORD})
+    assert right.status_code == 302
