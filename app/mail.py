@@ -7,7 +7,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app
 
 
 def _build(to: str, subject: str, body: str, headers: dict[str, str] | None) -> EmailMessage:
@@ -65,11 +65,11 @@ def send_email(to: str, subject: str, body: str, headers: dict[str, str] | None 
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for an e-mail: under MAIL_SITE_URL when it is set (a command has no
-    request to take the address from), else from the request or SERVER_NAME."""
+    """An absolute link for an e-mail, always under MAIL_SITE_URL: never from the request,
+    whose Host (or X-Forwarded-Host) anyone can forge to point the link at their own site."""
     site = current_app.config.get("MAIL_SITE_URL")
     if not site:
-        return url_for(endpoint, _external=True, **values)
+        raise RuntimeError("MAIL_SITE_URL is not set: e-mails cannot link to the site")
     parts = urlsplit(site)
     adapter = current_app.url_map.bind(
         parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "https"
@@ -78,5 +78,5 @@ def external_url(endpoint: str, **values) -> str:
 
 
 def links_configured() -> bool:
-    """Whether e-mails built outside a request can link to the site."""
-    return bool(current_app.config.get("MAIL_SITE_URL") or current_app.config.get("SERVER_NAME"))
+    """Whether e-mails can link to the site (MAIL_SITE_URL is set)."""
+    return bool(current_app.config.get("MAIL_SITE_URL"))

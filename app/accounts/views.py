@@ -86,10 +86,7 @@ def forgot_password():
     """Ask for a reset link by e-mail; the answer never says whether the account exists."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        accounts.request_password_reset(
-            form.email.data,
-            lambda token: url_for("accounts.reset_password", token=token, _external=True),
-        )
+        accounts.request_password_reset(form.email.data)
         return render_template("accounts/reset_sent.html", email=form.email.data)
     return render_template("accounts/forgot_password.html", form=form)
 

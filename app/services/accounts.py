@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 
 from app.extensions import db
-from app.mail import send_email
+from app.mail import external_url, send_email
 from app.models import AuditAction, EmailFrequency, PasswordResetToken, Role, User, utcnow
 from app.models.user import pseudonym_key
 from app.passwords import dummy_verify, hash_password, needs_rehash, verify_password
@@ -90,7 +90,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def request_password_reset(email: str, reset_url_for) -> None:
+def request_password_reset(email: str) -> None:
     """E-mail a single-use link if the account exists; say nothing either way."""
     user = find_user_by_email(email)
     security_event(
@@ -113,7 +113,7 @@ def request_password_reset(email: str, reset_url_for) -> None:
     body = render_template(
         "accounts/email/reset_password.txt",
         user=user,
-        url=reset_url_for(token),
+        url=external_url("accounts.reset_password", token=token),
         minutes=max_age // 60,
     )
     send_email(user.email, "Voix solidaires : réinitialiser votre mot de passe", body)

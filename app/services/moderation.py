@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from app import policy
 from app.extensions import db
 from app.labels import moderation_action_label, moderation_reason_label
+from app.mail import external_url
 from app.models import (
     Contribution,
     ContributionState,
@@ -141,6 +142,7 @@ def _tell_author(contribution: Contribution, decision: ModerationDecision) -> No
             reason=moderation_reason_label(decision.reason),
             details=decision.details,
             charter_article=_article(decision.charter_article),
+            link=external_url,
         )
     queue_email(address, subject, body)
 
