@@ -177,8 +177,8 @@ class DevelopmentConfig(Config):
 
     DEBUG = False
     # `make run` serves on 127.0.0.1:$PORT.
-    MAIL_SITE_URL = os.environ.get(
-        "MAIL_SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+    MAIL_SITE_URL = (
+        os.environ.get("MAIL_SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
     )
 
 

@@ -8,6 +8,7 @@ from email.utils import formatdate, make_msgid, parseaddr
 from urllib.parse import urlsplit
 
 from flask import current_app
+from werkzeug.routing import MapAdapter
 
 
 def _build(to: str, subject: str, body: str, headers: dict[str, str] | None) -> EmailMessage:
@@ -64,17 +65,21 @@ def send_email(to: str, subject: str, body: str, headers: dict[str, str] | None 
     backend(_build(to, subject, body, headers))
 
 
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for an e-mail, always under MAIL_SITE_URL: never from the request,
-    whose Host (or X-Forwarded-Host) anyone can forge to point the link at their own site."""
+def site_url_adapter() -> MapAdapter:
+    """URLs bound to the site's public address (MAIL_SITE_URL), whatever the request says."""
     site = current_app.config.get("MAIL_SITE_URL")
     if not site:
         raise RuntimeError("MAIL_SITE_URL is not set: e-mails cannot link to the site")
     parts = urlsplit(site)
-    adapter = current_app.url_map.bind(
+    return current_app.url_map.bind(
         parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "https"
     )
-    return adapter.build(endpoint, values, force_external=True)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for an e-mail, always under MAIL_SITE_URL: never from the request,
+    whose Host (or X-Forwarded-Host) anyone can forge to point the link at their own site."""
+    return site_url_adapter().build(endpoint, values, force_external=True)
 
 
 def links_configured() -> bool:
