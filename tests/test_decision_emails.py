@@ -3,9 +3,16 @@ account and for a guest; the moderator is told the person *will be* informed, si
 e-mail leaves after the response."""
 
 import pytest
+import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Contribution, ContributionKind, ContributionState, ModerationAction
+from app.models import (
+    Contribution,
+    ContributionKind,
+    ContributionState,
+    ModerationAction,
+    OutboxEmail,
+)
 from app.services.moderation import auto_hide
 from app.services.notifications import deliver_outbox
 from tests.conftest import login
@@ -120,3 +127,48 @@ def test_decision_email_in_the_readers_language(client, outbox, make_user, make_
     deliver_outbox()
     [message] = outbox
     assert message["Subject"] == "Your testimony has been published"
+
+
+def test_a_real_server_sends_the_email_after_the_response(
+    app, monkeypatch, make_user, make_proposal
+):
+    """Under `make run` (Werkzeug's server) the outbox is drained once the response is sent:
+    nothing waits for a worker."""
+    import threading
+    import time
+
+    import requests
+    from werkzeug.serving import make_server
+
+    monkeypatch.setitem(app.config, "OUTBOX_DELIVER_AFTER_REQUEST", True)
+    monkeypatch.setitem(app.config, "SERVER_NAME", None)
+    moderator = make_user("moderator")
+    guest = _contribution(
+        make_proposal(), K.TESTIMONY, S.PENDING, guest_name="Amina", guest_contact="a@example.org"
+    )
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.port}"
+    try:
+        browser = requests.Session()
+        login = {"email": moderator.email, "password": "correct horse battery"}
+        assert browser.post(f"{base}/compte/connexion", data=login).status_code == 200
+        data = {"action": "approve", "reason": "compliant", "version": guest.version}
+        page = browser.post(f"{base}/moderation/contributions/{guest.id}/decision", data=data)
+        assert "en sera informée par e-mail" in page.text
+        deadline = time.monotonic() + 5
+        while not app.extensions["mail_outbox"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        server.shutdown()
+        thread.join(5)
+    [message] = app.extensions["mail_outbox"]
+    assert message["Subject"] == "Votre témoignage a été publié"
+    db.session.expire_all()
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(OutboxEmail).where(OutboxEmail.sent_at.is_(None))
+        )
+        == 0
+    )
