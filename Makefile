@@ -25,11 +25,15 @@ extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs ".*" -k _l -k lazy_gettext -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 
+# E-mails leave right after the response that queued them; the worker alongside sends the
+# rest (retries, digests) and stops with the server. Links in e-mails use this PORT.
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
 	@echo "Voix solidaires : http://127.0.0.1:$(PORT)"
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	@PORT=$(PORT) $(BIN)/flask notifications worker --interval 5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	PORT=$(PORT) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # Production: `flask db upgrade`, then gunicorn (gunicorn.conf.py) with VOIX_CONFIG=production;
 # SECRET_KEY and DATABASE_URL must be set. See docs/deployment.md.

@@ -6,6 +6,7 @@ Choose one with ``VOIX_CONFIG`` (development, testing, production); development 
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -123,10 +124,16 @@ class Config:
         "MAIL_DEFAULT_SENDER", "Voix solidaires <ne-pas-repondre@voix-solidaires.fr>"
     )
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "20"))
-    # The site's public address, for links in e-mails built without a request (the
-    # `flask notifications` commands); without it, links use the request's or SERVER_NAME.
+    # The site's public address: every link in every e-mail is built from it, never from
+    # the request (a forged Host or X-Forwarded-Host would otherwise choose where a password
+    # reset link points). Required in production.
     MAIL_SITE_URL = os.environ.get("MAIL_SITE_URL")
+    # Host names the site answers to (production: the host of MAIL_SITE_URL unless
+    # TRUSTED_HOSTS lists them, comma-separated); any other Host header gets a 400 page.
+    TRUSTED_HOSTS: list[str] | None = None
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", str(60 * 60)))
+    # How long the link that creates a new account works (it carries the account's details).
+    REGISTRATION_MAX_AGE = int(os.environ.get("REGISTRATION_MAX_AGE", str(24 * 60 * 60)))
 
     # Argon2id at OWASP's minimum (19 MiB, 2 iterations, 1 lane).
     ARGON2_TIME_COST = 2
@@ -185,7 +192,10 @@ class DevelopmentConfig(Config):
     """Local development: embedded SQLite, e-mails on the console."""
 
     DEBUG = False
-    MAIL_SITE_URL = os.environ.get("MAIL_SITE_URL", "http://127.0.0.1:5000")
+    # `make run` serves on 127.0.0.1:$PORT.
+    MAIL_SITE_URL = (
+        os.environ.get("MAIL_SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+    )
 
 
 class TestingConfig(Config):
@@ -200,7 +210,8 @@ class TestingConfig(Config):
     # E-mails stay in memory; a test switches to "smtp" (plain, no TLS) with its own server.
     MAIL_BACKEND = "memory"
     MAIL_USE_TLS = False
-    MAIL_SITE_URL = None
+    # Deliberately not SERVER_NAME: a link built from the request would show in the tests.
+    MAIL_SITE_URL = "http://voix.test"
     # The suite sees every page rendered; tests/test_page_cache.py turns the cache on.
     PAGE_CACHE_ENABLED = False
     CACHE_TYPE = "SimpleCache"
@@ -231,12 +242,21 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls) -> None:
-        """Refuse to start without the secrets production needs."""
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        """Refuse to start without the secrets and the public address production needs."""
+        required = ("SECRET_KEY", "DATABASE_URL", "MAIL_SITE_URL")
+        missing = [name for name in required if not os.environ.get(name)]
         if missing:
             raise RuntimeError(f"Missing environment variables for production: {missing}")
         cls.SECRET_KEY = os.environ["SECRET_KEY"]
         cls.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
+        cls.MAIL_SITE_URL = os.environ["MAIL_SITE_URL"]
+        cls.TRUSTED_HOSTS = trusted_hosts(os.environ.get("TRUSTED_HOSTS"), cls.MAIL_SITE_URL)
+
+
+def trusted_hosts(names: str | None, site_url: str) -> list[str]:
+    """The host names listed (comma-separated), else the one of the site's public address."""
+    listed = [name.strip().lower() for name in (names or "").split(",") if name.strip()]
+    return listed or [(urlsplit(site_url).hostname or "").lower()]
 
 
 CONFIGS = {

@@ -4,13 +4,15 @@ import math
 import time
 
 from flask import Flask, jsonify, make_response, render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, TooManyRequests
+from werkzeug.exceptions import HTTPException, SecurityError, TooManyRequests
 
 from app.extensions import db, limiter
+from app.mail import site_url_adapter
 from app.security_log import security_event
 from app.services import PermissionDenied, ServiceError
 
@@ -103,6 +105,15 @@ def init_app(app: Flask) -> None:
         return _render(403)
 
     app.register_error_handler(TooManyRequests, _too_many_requests)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error):
+        # A Host outside TRUSTED_HOSTS: Flask refused it before binding URLs to it, so the
+        # page's links are bound to the site's own address (never to the forged one).
+        if request_ctx.url_adapter is None:
+            request_ctx.url_adapter = site_url_adapter()
+        security_event("untrusted_host", status=400, method=request.method)
+        return _render(400)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

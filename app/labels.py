@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from app.models import (
     AuditAction,
     CommitmentState,
+    ContributionKind,
     ContributionState,
     FlagReason,
     ModerationAction,
@@ -85,6 +86,32 @@ MODERATION_REASON_LABELS = {
     ModerationReason.FLAGS: _l("Plusieurs signalements"),
     ModerationReason.OTHER: _l("Autre raison (précisée)"),
 }
+
+
+# What a decision did, as its author reads it in the e-mail's subject and first line.
+A, CK = ModerationAction, ContributionKind
+DECISION_OUTCOMES = {
+    (A.APPROVE, CK.TESTIMONY): _l("Votre témoignage a été publié"),
+    (A.APPROVE, CK.COMMENT): _l("Votre commentaire a été publié"),
+    (A.APPROVE, CK.REPLY): _l("Votre réponse a été publiée"),
+    (A.REJECT, CK.TESTIMONY): _l("Votre témoignage n’a pas été publié"),
+    (A.REJECT, CK.COMMENT): _l("Votre commentaire n’a pas été publié"),
+    (A.REJECT, CK.REPLY): _l("Votre réponse n’a pas été publiée"),
+    (A.HIDE, CK.TESTIMONY): _l("Votre témoignage a été masqué"),
+    (A.HIDE, CK.COMMENT): _l("Votre commentaire a été masqué"),
+    (A.HIDE, CK.REPLY): _l("Votre réponse a été masquée"),
+    (A.RESTORE, CK.TESTIMONY): _l("Votre témoignage est de nouveau visible"),
+    (A.RESTORE, CK.COMMENT): _l("Votre commentaire est de nouveau visible"),
+    (A.RESTORE, CK.REPLY): _l("Votre réponse est de nouveau visible"),
+    (A.AUTO_HIDE, CK.TESTIMONY): _l("Votre témoignage est masqué après plusieurs signalements"),
+    (A.AUTO_HIDE, CK.COMMENT): _l("Votre commentaire est masqué après plusieurs signalements"),
+    (A.AUTO_HIDE, CK.REPLY): _l("Votre réponse est masquée après plusieurs signalements"),
+}
+
+
+def decision_outcome(action, kind) -> str:
+    """What a moderation decision did to the author's contribution, in one sentence."""
+    return str(DECISION_OUTCOMES[ModerationAction(action), ContributionKind(kind)])
 
 
 def contribution_state_label(state) -> str:

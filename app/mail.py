@@ -7,7 +7,8 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app
+from werkzeug.routing import MapAdapter
 
 
 def _build(
@@ -81,19 +82,23 @@ def send_email(
     backend(_build(to, subject, body, headers, message_id))
 
 
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for an e-mail: under MAIL_SITE_URL when it is set (a command has no
-    request to take the address from), else from the request or SERVER_NAME."""
+def site_url_adapter() -> MapAdapter:
+    """URLs bound to the site's public address (MAIL_SITE_URL), whatever the request says."""
     site = current_app.config.get("MAIL_SITE_URL")
     if not site:
-        return url_for(endpoint, _external=True, **values)
+        raise RuntimeError("MAIL_SITE_URL is not set: e-mails cannot link to the site")
     parts = urlsplit(site)
-    adapter = current_app.url_map.bind(
+    return current_app.url_map.bind(
         parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "https"
     )
-    return adapter.build(endpoint, values, force_external=True)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for an e-mail, always under MAIL_SITE_URL: never from the request,
+    whose Host (or X-Forwarded-Host) anyone can forge to point the link at their own site."""
+    return site_url_adapter().build(endpoint, values, force_external=True)
 
 
 def links_configured() -> bool:
-    """Whether e-mails built outside a request can link to the site."""
-    return bool(current_app.config.get("MAIL_SITE_URL") or current_app.config.get("SERVER_NAME"))
+    """Whether e-mails can link to the site (MAIL_SITE_URL is set)."""
+    return bool(current_app.config.get("MAIL_SITE_URL"))

@@ -138,6 +138,7 @@ def init_app(app: Flask) -> None:
         contribution_state_label=labels.contribution_state_label,
         flag_reason_label=labels.flag_reason_label,
         moderation_action_label=labels.moderation_action_label,
+        decision_outcome=labels.decision_outcome,
         moderation_reason_label=labels.moderation_reason_label,
         audit_action_label=labels.audit_action_label,
         author_label=labels.author_label,

@@ -140,6 +140,9 @@ def app_env(url: str) -> dict[str, str]:
         SECRET_KEY=env.get("BENCH_SECRET_KEY") or secrets.token_hex(32),
         RATELIMIT_ENABLED="false",
         MAIL_BACKEND="console",
+        # Production needs its public address; the bench reaches it by these two names.
+        MAIL_SITE_URL="https://localhost",
+        TRUSTED_HOSTS="localhost,127.0.0.1",
         FLASK_APP="app",
         # Steady state: no worker recycled mid-measurement (gunicorn.conf.py recycles one
         # after 50,000 requests, which the bench reaches; a restart stalls a second).

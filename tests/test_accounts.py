@@ -12,6 +12,7 @@ from markupsafe import escape
 from app.extensions import db
 from app.models import PasswordResetToken, User, utcnow
 from app.services.accounts import CHARTER_VERSION
+from app.services.notifications import deliver_outbox
 from tests.conftest import PASSWORD, login
 
 NEW_PASSWORD = "Zq8wX une phrase neuve"
@@ -51,9 +52,24 @@ def register_data(**changes) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
-def test_register_creates_the_account(client):
+CONFIRM_LINK = re.compile(r"http://voix\.test(/compte/inscription/confirmer/[\w.-]+)")
+
+
+def confirm_registration(client, outbox, to: str = "alice@example.org"):
+    """Open the e-mailed registration link and press its button, as its recipient would."""
+    deliver_outbox()
+    [message] = [m for m in outbox if m["To"] == to]
+    path = CONFIRM_LINK.search(message.get_content()).group(1)
+    assert client.get(path).status_code == 200
+    return client.post(path)
+
+
+def test_register_creates_the_account_once_the_link_is_opened(client, outbox):
     response = client.post("/compte/inscription", data=register_data())
     assert response.status_code == 302
+    assert path_of(response.location) == "/compte/inscription/verifiez-vos-emails"
+    assert find_user("alice@example.org") is None  # nothing before the address is confirmed
+    assert path_of(confirm_registration(client, outbox).location) == "/"
     user = find_user("alice@example.org")
     assert user.pseudonym == "Alice"
     assert user.charter_version == CHARTER_VERSION
@@ -61,11 +77,82 @@ def test_register_creates_the_account(client):
     assert NEW_PASSWORD not in user.password_hash
 
 
-def test_register_logs_the_new_user_in(client):
+def test_register_logs_the_new_user_in(client, outbox):
     client.post("/compte/inscription", data=register_data())
+    confirm_registration(client, outbox)
     response = client.get("/compte/preferences")
     assert response.status_code == 200
     assert "alice@example.org" in response.get_data(as_text=True)
+
+
+def _visible_text(response) -> str:
+    """The page as a person reads it: text only, without the per-session CSRF token."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r'name="csrf_token"[^>]*', "", html)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def test_a_known_address_gets_the_same_answer_and_its_owner_a_warning(client, outbox, make_user):
+    owner = make_user(email="alice@example.org", pseudonym="Alicia")
+    answers = []
+    for email, pseudonym in (("Alice@Example.org", "Alice"), ("nouvelle@example.org", "Nouvelle")):
+        fresh = client.application.test_client()
+        data = register_data(email=email, pseudonym=pseudonym)
+        response = fresh.post("/compte/inscription", data=data)
+        page = fresh.get(response.location)
+        answers.append(
+            (response.status_code, response.location, page.status_code, _visible_text(page))
+        )
+    assert answers[0] == answers[1]
+    assert answers[0][:3] == (302, "/compte/inscription/verifiez-vos-emails", 200)
+    assert "Vérifiez vos e-mails" in answers[0][3]
+    assert user_count() == 1
+    deliver_outbox()
+    warning = next(m for m in outbox if m["To"] == "alice@example.org")
+    body = warning.get_content()
+    assert "a voulu créer un compte" in body
+    assert "http://voix.test/compte/mot-de-passe-oublie" in body
+    assert "confirmer" not in body  # no link that would create a second account
+    assert find_user("alice@example.org").password_hash == owner.password_hash
+    assert user_count() == 1
+
+
+def test_the_link_of_a_taken_address_creates_nothing(client, outbox, make_user):
+    client.post("/compte/inscription", data=register_data())
+    make_user(email="alice@example.org")  # registered meanwhile, by another link
+    response = confirm_registration(client, outbox)
+    assert path_of(response.location) == "/compte/connexion"
+    assert user_count() == 1
+
+
+def test_the_link_works_once(client, outbox):
+    client.post("/compte/inscription", data=register_data())
+    confirm_registration(client, outbox)
+    client.post("/compte/deconnexion")
+    again = confirm_registration(client, outbox)
+    assert path_of(again.location) == "/compte/connexion"
+    assert user_count() == 1
+
+
+def test_a_forged_or_expired_link_creates_nothing(app, client, outbox, monkeypatch):
+    client.post("/compte/inscription", data=register_data())
+    deliver_outbox()
+    path = CONFIRM_LINK.search(outbox[0].get_content()).group(1)
+    forged = path[:-3] + ("abc" if not path.endswith("abc") else "xyz")
+    assert client.post(forged).status_code == 400
+    monkeypatch.setitem(app.config, "REGISTRATION_MAX_AGE", -1)
+    response = client.post(path)
+    assert response.status_code == 400
+    assert "Ce lien ne fonctionne plus" in response.get_data(as_text=True)
+    assert user_count() == 0
+
+
+def test_a_pseudonym_taken_meanwhile_sends_back_to_the_form(client, outbox, make_user):
+    client.post("/compte/inscription", data=register_data())
+    make_user(pseudonym="alice")
+    response = confirm_registration(client, outbox)
+    assert path_of(response.location) == "/compte/inscription"
+    assert find_user("alice@example.org") is None
 
 
 BAD_REGISTRATIONS = {
@@ -82,10 +169,6 @@ BAD_REGISTRATIONS = {
     "charter not accepted": (
         {"accept_charter": None},
         "Vous devez accepter la charte pour créer un compte.",
-    ),
-    "email taken, other case": (
-        {"email": "TAKEN@Example.org"},
-        "Un compte existe déjà avec cette adresse.",
     ),
     "pseudonym taken, other case": (
         {"pseudonym": "DÉJÀ-PRIS"},
@@ -403,3 +486,13 @@ def test_lang_choice_survives_login(client, make_user):
     client.get("/?lang=en")
     login(client, make_user())
     assert html_lang(client.get("/")) == "en"
+
+
+def test_a_registration_link_opened_while_logged_in_creates_nothing(client, outbox, make_user):
+    client.post("/compte/inscription", data=register_data())
+    deliver_outbox()
+    path = CONFIRM_LINK.search(outbox[0].get_content()).group(1)
+    login(client, make_user())
+    assert path_of(client.get(path).location) == "/"
+    assert path_of(client.post(path).location) == "/"
+    assert find_user("alice@example.org") is None

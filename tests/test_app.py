@@ -93,6 +93,7 @@ def test_production_requires_secrets(monkeypatch):
 def test_production_refuses_demo_data(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "s" * 32)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/prod.sqlite")
+    monkeypatch.setenv("MAIL_SITE_URL", "https://voix-solidaires.fr")
     prod = create_app("production")
     assert prod.config["SESSION_COOKIE_SECURE"] is True
     with prod.app_context():  # the test app's context is already pushed

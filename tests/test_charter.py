@@ -16,6 +16,7 @@ from app.models import (
     User,
 )
 from tests.conftest import login
+from tests.test_accounts import confirm_registration
 
 ARTICLES = "## Le respect\nPas d’insulte.\n\n## La protection de chacun\nPas d’adresse."
 
@@ -40,7 +41,7 @@ def test_charter_page_shows_the_version_in_force(client, charter_2015):
     assert client.get("/charte/versions/1999-9").status_code == 404
 
 
-def test_registration_accepts_the_version_in_force(client, charter_2015):
+def test_registration_accepts_the_version_in_force(client, outbox, charter_2015):
     client.post(
         "/compte/inscription",
         data={
@@ -51,6 +52,7 @@ def test_registration_accepts_the_version_in_force(client, charter_2015):
             "accept_charter": "y",
         },
     )
+    confirm_registration(client, outbox, to="a@example.org")
     assert db.session.scalar(sa.select(User.charter_version)) == "2015-1"
 
 

@@ -147,7 +147,7 @@ def test_draft_amend_accept_decline_validate(app, make_meeting, make_user):
     }
     email = db.session.scalar(sa.select(OutboxEmail).where(OutboxEmail.user_id == alice.id))
     assert "est accepté" in email.body
-    assert f"http://localhost/reunions/{meeting.id}/compte-rendu" in email.body
+    assert f"http://voix.test/reunions/{meeting.id}/compte-rendu" in email.body
     assert "est accepté" in _page(a, "/notifications/")
 
     # Bruno proposes; declining needs a reason, which he is told.

@@ -10,7 +10,13 @@ from app.extensions import db
 from app.models import User
 from app.password_policy import common_passwords, password_problem
 from app.passwords import needs_rehash, verify_password
-from tests.test_accounts import can_log_in, new_password_data, register_data, reset_token
+from tests.test_accounts import (
+    can_log_in,
+    confirm_registration,
+    new_password_data,
+    register_data,
+    reset_token,
+)
 
 LONG_UNICODE = "Ünïcødé 🙂 مرحبا " * 8  # 128 characters, emoji and Arabic included
 
@@ -49,10 +55,11 @@ def test_password_problem(app, password, expected):
         assert expected in problem
 
 
-def test_registration_accepts_128_unicode_characters_whole(app, client):
+def test_registration_accepts_128_unicode_characters_whole(app, client, outbox):
     password = LONG_UNICODE[:128]
     data = register_data(password=password, password_confirm=password)
     assert client.post("/compte/inscription", data=data).status_code == 302
+    confirm_registration(client, outbox)
     stored = _user("alice@example.org").password_hash
     assert verify_password(stored, password)
     assert not verify_password(stored, password[:127])  # no silent truncation

@@ -49,6 +49,7 @@ from app.models import (
 from app.page_cache import current_version
 from app.services.privacy import IP_COLUMN, ip_columns, purge_personal_data, tables_about_people
 from tests.conftest import PASSWORD, login
+from tests.test_accounts import confirm_registration
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -372,7 +373,7 @@ def test_a_deleted_account_is_told_nothing_more(client, deleted_world):
     assert db.session.scalar(sa.select(sa.func.count(OutboxEmail.id))) == 0
 
 
-def test_the_email_of_a_deleted_account_is_free_again(client, deleted_world):
+def test_the_email_of_a_deleted_account_is_free_again(client, outbox, deleted_world):
     me = deleted_world["me"]
     login(client, me)
     assert _delete(client).status_code == 302
@@ -389,6 +390,7 @@ def test_the_email_of_a_deleted_account_is_free_again(client, deleted_world):
         },
     )
     assert response.status_code == 302, response.get_data(as_text=True)
+    assert confirm_registration(client, outbox, to="partir@example.org").status_code == 302
     count = sa.select(sa.func.count(User.id)).where(User.email == "partir@example.org")
     assert db.session.scalar(count) == 1
 

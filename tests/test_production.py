@@ -87,10 +87,12 @@ def production_env(tmp_path, monkeypatch):
     """The environment production needs, on a temporary SQLite file; root logging restored."""
     monkeypatch.setenv("SECRET_KEY", "a-production-secret-for-tests")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/prod.sqlite")
+    monkeypatch.setenv("MAIL_SITE_URL", "https://voix-solidaires.fr")
+    monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
     from config import ProductionConfig
 
     # check() copies the environment onto the class: put the values back afterwards.
-    for name in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI"):
+    for name in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "MAIL_SITE_URL", "TRUSTED_HOSTS"):
         monkeypatch.setattr(ProductionConfig, name, getattr(ProductionConfig, name))
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
@@ -98,7 +100,7 @@ def production_env(tmp_path, monkeypatch):
     root.handlers, root.level = handlers, level
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "MAIL_SITE_URL"])
 def test_production_refuses_to_start_without_its_secrets(production_env, monkeypatch, missing):
     monkeypatch.delenv(missing)
     with pytest.raises(RuntimeError, match=missing):
@@ -112,13 +114,54 @@ def test_production_uses_the_environments_secret_and_database(production_env, tm
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
+@pytest.mark.parametrize("host", ["evil.example", "voix-solidaires.fr.evil.example", "127.0.0.1"])
+def test_production_refuses_an_unknown_host(production_env, host):
+    """A forged Host gets a 400 page in French, not a page (nor a stack trace)."""
+    client = create_app("production").test_client()
+    for path in ("/", "/compte/connexion", "/healthz", "/propositions/1"):
+        response = client.get(path, headers={"Host": host}, base_url="https://voix-solidaires.fr")
+        assert response.status_code == 400
+        html = response.get_data(as_text=True)
+        assert "Requête invalide" in html
+        assert "Traceback" not in html
+
+
+def test_production_answers_its_own_name(production_env):
+    client = create_app("production").test_client()
+    response = client.get("/healthz", base_url="https://voix-solidaires.fr")
+    assert response.status_code == 200
+    assert client.get("/healthz", base_url="https://voix-solidaires.fr:443").status_code == 200
+
+
+def test_production_trusted_hosts_list_several_names(production_env, monkeypatch):
+    monkeypatch.setenv("TRUSTED_HOSTS", "voix-solidaires.fr, www.voix-solidaires.fr ")
+    client = create_app("production").test_client()
+    for name in ("voix-solidaires.fr", "www.voix-solidaires.fr"):
+        assert client.get("/healthz", base_url=f"https://{name}").status_code == 200
+    assert client.get("/healthz", base_url="https://evil.example").status_code == 400
+
+
+def test_production_behind_a_proxy_refuses_a_forged_forwarded_host(production_env, monkeypatch):
+    monkeypatch.setenv("TRUSTED_PROXIES", "1")
+    app = create_app("production", {"TRUSTED_PROXIES": 1})
+    client = app.test_client()
+    good = {"X-Forwarded-Host": "voix-solidaires.fr", "X-Forwarded-Proto": "https"}
+    assert client.get("/healthz", headers=good).status_code == 200
+    forged = {"X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https"}
+    response = client.get("/compte/connexion", headers=forged)
+    assert response.status_code == 400
+    assert "Requête invalide" in response.get_data(as_text=True)
+
+
 def _json_lines(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 def test_production_logs_one_json_object_per_request(production_env, capsys):
     app = create_app("production")
-    response = app.test_client().get("/healthz", headers={"X-Request-ID": "abc12345-req"})
+    response = app.test_client().get(
+        "/healthz", headers={"X-Request-ID": "abc12345-req"}, base_url="https://voix-solidaires.fr"
+    )
     assert response.status_code == 200
     assert response.headers["X-Request-ID"] == "abc12345-req"
     lines = _json_lines(capsys.readouterr().out)
@@ -240,6 +283,7 @@ def test_bin_serve_migrates_then_serves_and_stops_on_sigterm(tmp_path):
         "SECRET_KEY": "serve-test-secret",
         "DATABASE_URL": f"sqlite:///{database}",
         "PORT": str(port),
+        "MAIL_SITE_URL": f"http://127.0.0.1:{port}",
         "WEB_CONCURRENCY": "1",
         "VENV_BIN": str(Path(sys.executable).parent),
     }

@@ -118,6 +118,8 @@ def test_production_config_hardens_the_cookies():
 def production_app(app, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "s" * 32)
     monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    monkeypatch.setenv("MAIL_SITE_URL", "https://localhost")  # the test client's host
+    monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
     prod = create_app("production", {"WTF_CSRF_ENABLED": False})
     yield prod
     with prod.app_context():

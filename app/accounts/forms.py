@@ -24,7 +24,7 @@ from wtforms.validators import (
 from app.models import EmailFrequency
 from app.password_policy import MAX_LENGTH, MIN_LENGTH, password_problem
 from app.passwords import verify_password
-from app.services.accounts import find_user_by_email, pseudonym_taken
+from app.services.accounts import pseudonym_taken
 
 PASSWORD_HINT = _l(
     "Entre %(min)d et %(max)d caractères, tous les caractères sont permis. "
@@ -94,9 +94,8 @@ class RegistrationForm(FlaskForm):
         validators=[InputRequired(_l("Vous devez accepter la charte pour créer un compte."))],
     )
 
-    def validate_email(self, field):
-        if find_user_by_email(field.data):
-            raise ValidationError(_l("Un compte existe déjà avec cette adresse."))
+    # No "this address has an account" here: the answer would tell anyone whose address it is
+    # (the owner is e-mailed instead, see app/services/accounts.py).
 
     def validate_pseudonym(self, field):
         if pseudonym_taken(field.data):
@@ -104,6 +103,11 @@ class RegistrationForm(FlaskForm):
 
     def validate_password(self, field):
         _check_password(field, self.email.data, self.pseudonym.data)
+
+
+class ConfirmRegistrationForm(FlaskForm):
+    """The button that creates the account of a registration link (a POST, never a GET that
+    a mail scanner following links would set off)."""
 
 
 class LoginForm(FlaskForm):

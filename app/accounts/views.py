@@ -17,6 +17,7 @@ from flask_login import current_user, login_required, logout_user
 from app import login_throttle
 from app.accounts.forms import (
     ChangePasswordForm,
+    ConfirmRegistrationForm,
     ForgotPasswordForm,
     LoginForm,
     PreferencesForm,
@@ -38,16 +39,48 @@ def _start_session(user, remember: bool = False) -> None:
 @bp.route("/inscription", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
 def register():
-    """Create an account (e-mail, password, pseudonym, charter)."""
+    """Ask for an account (e-mail, password, pseudonym, charter); the e-mailed link creates it.
+
+    A known address gets the very same answer: its owner is warned by e-mail instead.
+    """
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = RegistrationForm()
     if form.validate_on_submit():
-        user = accounts.register_user(form.email.data, form.password.data, form.pseudonym.data)
+        accounts.request_registration(form.email.data, form.password.data, form.pseudonym.data)
+        return redirect(url_for("accounts.registration_sent"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.get("/inscription/verifiez-vos-emails")
+def registration_sent():
+    """The same page for every address: the rest is in the e-mail."""
+    return render_template("accounts/registration_sent.html")
+
+
+@bp.route("/inscription/confirmer/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
+def confirm_registration(token: str):
+    """Create the account of an e-mailed registration link, and log its owner in."""
+    pending = accounts.pending_registration(token)
+    if pending is None:
+        return render_template("accounts/registration_invalid.html"), 400
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = ConfirmRegistrationForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.confirm_registration(token)
+        except accounts.AlreadyRegistered as error:
+            flash(str(error), "info")
+            return redirect(url_for("accounts.login"))
+        except accounts.PseudonymTaken as error:
+            flash(str(error), "error")
+            return redirect(url_for("accounts.register"))
         _start_session(user)
         flash(_("Bienvenue %(name)s ! Votre compte est créé.", name=user.pseudonym), "success")
         return redirect(url_for("main.index"))
-    return render_template("accounts/register.html", form=form)
+    return render_template("accounts/confirm_registration.html", form=form, pseudonym=pending["p"])
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -86,10 +119,7 @@ def forgot_password():
     """Ask for a reset link by e-mail; the answer never says whether the account exists."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        accounts.request_password_reset(
-            form.email.data,
-            lambda token: url_for("accounts.reset_password", token=token, _external=True),
-        )
+        accounts.request_password_reset(form.email.data)
         return render_template("accounts/reset_sent.html", email=form.email.data)
     return render_template("accounts/forgot_password.html", form=form)
 

@@ -98,7 +98,7 @@ def _decided_message(contribution: Contribution) -> str:
     """What the moderator is told, with how the author will learn of the decision."""
     return {
         "account": _("Décision enregistrée. L’auteur en est informé."),
-        "email": _("Décision enregistrée. La personne en est informée par e-mail."),
+        "email": _("Décision enregistrée. La personne en sera informée par e-mail."),
         "phone": _(
             "Décision enregistrée. La personne a laissé un téléphone, pas un e-mail : elle ne "
             "sera prévenue que si votre association l’appelle."

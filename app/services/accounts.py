@@ -1,4 +1,9 @@
-"""Accounts: registration, login, password reset, first admin."""
+"""Accounts: registration, login, password reset, first admin.
+
+Registration answers every address alike, so that it never tells whether an address has an
+account: a new address gets a link that creates the account (its details travel signed in
+the link, nothing is stored before), a known one a warning to its owner.
+"""
 
 import hashlib
 import logging
@@ -7,18 +12,32 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from itsdangerous import BadData, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.mail import send_email
+from app.mail import external_url, send_email
 from app.models import AuditAction, EmailFrequency, PasswordResetToken, Role, User, utcnow
 from app.models.user import pseudonym_key
 from app.passwords import dummy_verify, hash_password, needs_rehash, verify_password
 from app.security_log import email_hash, security_event
-from app.services import audit
+from app.services import ServiceError, audit
 from app.services.charter import current_label
+from app.services.notifications import queue_email
 from app.services.sessions import revoke_sessions
 
 CHARTER_VERSION = "2015-1"  # the first version, created by the migrations
+REGISTRATION_SALT = "registration"
+
+
+class AlreadyRegistered(ServiceError):
+    """The address of a registration link has an account already (the link served)."""
+
+
+class PseudonymTaken(ServiceError):
+    """Someone took the pseudonym between the registration and its confirmation."""
 
 
 def normalise_email(email: str) -> str:
@@ -36,16 +55,93 @@ def pseudonym_taken(pseudonym: str) -> bool:
 
 def register_user(email: str, password: str, pseudonym: str, role: Role = Role.PARTICIPANT) -> User:
     """Create an account that has accepted the current participation charter."""
+    user = _new_user(email, pseudonym, hash_password(password), current_label(), role)
+    db.session.commit()
+    return user
+
+
+def _new_user(email, pseudonym, password_hash, charter_version, role=Role.PARTICIPANT) -> User:
     user = User(
         email=normalise_email(email),
         pseudonym=pseudonym.strip(),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         role=role,
-        charter_version=current_label() or CHARTER_VERSION,
+        charter_version=charter_version or CHARTER_VERSION,
         charter_accepted_at=utcnow(),
     )
     db.session.add(user)
+    return user
+
+
+def _registration_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=REGISTRATION_SALT)
+
+
+def request_registration(email: str, password: str, pseudonym: str) -> None:
+    """E-mail a new address the link that creates its account, and a known address's owner a
+    warning; the same work and the same answer either way."""
+    email = normalise_email(email)
+    password_hash = hash_password(password)  # for a known address too: the same time spent
+    owner = find_user_by_email(email)
+    if owner is None:
+        details = {"e": email, "p": pseudonym.strip(), "h": password_hash, "c": current_label()}
+        link = external_url(
+            "accounts.confirm_registration", token=_registration_serializer().dumps(details)
+        )
+        body = render_template("accounts/email/confirm_registration.txt", url=link, hours=_hours())
+        queue_email(email, _("Voix solidaires : confirmez votre inscription"), body)
+    elif owner.active:
+        _warn_owner(owner)
+    security_event("registration_requested", account=email_hash(email))
     db.session.commit()
+
+
+def _hours() -> int:
+    return current_app.config["REGISTRATION_MAX_AGE"] // 3600
+
+
+def _warn_owner(owner: User) -> None:
+    """Someone tried to register with this person's address: tell them, in their language."""
+    with force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = _("Voix solidaires : quelqu’un a voulu s’inscrire avec votre adresse")
+        body = render_template(
+            "accounts/email/registration_attempt.txt",
+            user=owner,
+            reset_url=external_url("accounts.forgot_password"),
+            login_url=external_url("accounts.login"),
+        )
+    queue_email(owner.email, subject, body)
+
+
+def pending_registration(token: str) -> dict | None:
+    """The details signed in a genuine, unexpired registration link; None otherwise."""
+    max_age = current_app.config["REGISTRATION_MAX_AGE"]
+    try:
+        details = _registration_serializer().loads(token, max_age=max_age)
+    except BadData:
+        return None
+    if not isinstance(details, dict) or not all(
+        isinstance(details.get(key), str) for key in ("e", "p", "h")
+    ):
+        return None
+    return details
+
+
+def confirm_registration(token: str) -> User:
+    """Create the account of a registration link (its owner opened it: the address is theirs)."""
+    details = pending_registration(token)
+    if details is None:
+        raise ServiceError(_("Ce lien d’inscription n’est pas valide ou a expiré."))
+    if find_user_by_email(details["e"]) is not None:
+        raise AlreadyRegistered(_("Ce compte existe déjà : connectez-vous."))
+    if pseudonym_taken(details["p"]):
+        raise PseudonymTaken(_("Ce pseudonyme vient d’être pris. Inscrivez-vous avec un autre."))
+    user = _new_user(details["e"], details["p"], details["h"], details.get("c"))
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # the same link opened twice at once
+        db.session.rollback()
+        raise AlreadyRegistered(_("Ce compte existe déjà : connectez-vous.")) from error
     return user
 
 
@@ -90,7 +186,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def request_password_reset(email: str, reset_url_for) -> None:
+def request_password_reset(email: str) -> None:
     """E-mail a single-use link if the account exists; say nothing either way."""
     user = find_user_by_email(email)
     security_event(
@@ -113,7 +209,7 @@ def request_password_reset(email: str, reset_url_for) -> None:
     body = render_template(
         "accounts/email/reset_password.txt",
         user=user,
-        url=reset_url_for(token),
+        url=external_url("accounts.reset_password", token=token),
         minutes=max_age // 60,
     )
     send_email(user.email, "Voix solidaires : réinitialiser votre mot de passe", body)

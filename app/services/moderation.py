@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 
 from app import policy
 from app.extensions import db
-from app.labels import moderation_action_label, moderation_reason_label
+from app.labels import decision_outcome, moderation_reason_label
+from app.mail import external_url
 from app.models import (
     Contribution,
     ContributionState,
@@ -133,14 +134,15 @@ def _tell_author(contribution: Contribution, decision: ModerationDecision) -> No
     if not address:
         return
     with force_locale("fr"):  # a guest chose no language; the site speaks French first
-        subject = _("Voix solidaires : décision sur votre contribution")
+        subject = decision_outcome(decision.action, contribution.kind)
         body = render_template(
             "moderation/email/decision.txt",
             contribution=contribution,
-            action=moderation_action_label(decision.action),
+            outcome=subject,
             reason=moderation_reason_label(decision.reason),
             details=decision.details,
             charter_article=_article(decision.charter_article),
+            link=external_url,
         )
     queue_email(address, subject, body)
 

@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeSerializer
 
 from app.extensions import db
+from app.labels import decision_outcome
 from app.mail import external_url, send_email
 from app.models import (
     EmailFrequency,
@@ -113,7 +114,7 @@ def iso_date_label(value: str | None) -> str:
 def _render(user: User, template: str, notification=None, notifications=()) -> tuple[str, str]:
     """Subject and body of a notification or digest e-mail, in the recipient's language."""
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        subject = str(SUBJECTS[notification.kind] if notification else DIGEST_SUBJECT)
+        subject = _subject(notification)
         body = render_template(
             template,
             user=user,
@@ -124,6 +125,16 @@ def _render(user: User, template: str, notification=None, notifications=()) -> t
             unsubscribe_url=unsubscribe_url(user.id),
         )
     return subject, body
+
+
+def _subject(notification: Notification | None) -> str:
+    """A decision's e-mail says what happened ("Votre témoignage a été publié")."""
+    if notification is None:
+        return str(DIGEST_SUBJECT)
+    decided = notification.kind is K.MODERATION_DECISION and notification.contribution
+    if decided and notification.data.get("action"):
+        return decision_outcome(notification.data["action"], notification.contribution.kind)
+    return str(SUBJECTS[notification.kind])
 
 
 # Delivery

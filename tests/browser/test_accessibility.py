@@ -88,6 +88,8 @@ PAGES = [
     Page("main.accept_charter", "/charte/accepter", LOGGED_IN, invalid=EMPTY),
     Page("accounts.login", "/compte/connexion", GUESTS_ONLY, invalid=EMPTY),
     Page("accounts.register", "/compte/inscription", GUESTS_ONLY, invalid=EMPTY),
+    Page("accounts.registration_sent", "/compte/inscription/verifiez-vos-emails"),
+    Page("accounts.confirm_registration", "/compte/inscription/confirmer/inconnu", status=400),
     Page("accounts.forgot_password", "/compte/mot-de-passe-oublie", invalid={"email": "x"}),
     Page("accounts.reset_password", "/compte/reinitialiser/inconnu", status=400),
     Page("accounts.preferences", "/compte/preferences", LOGGED_IN),
