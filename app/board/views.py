@@ -31,6 +31,8 @@ bp = Blueprint("board", __name__)
 ROWS_PER_PAGE = 20
 OVERDUE_PER_PAGE = 20
 COMMITMENTS_PER_PAGE = 20
+# What the board's page links carry: its filters and the page of each of its three lists.
+PAGE_ARGS = ("atelier", "institution", "page", "retards", "engagements")
 _ID = re.compile(r"[0-9]{1,9}")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Spreadsheets run a cell starting with one of these as a formula.
@@ -138,6 +140,7 @@ def index():
         overdue_items=[service.overdue_item(item, today) for item in overdue.items],
         late_commitments=late_commitments,
         workshops=service.workshop_rows(theme, institution, [t for t, _n in themes]),
+        board_page_args=PAGE_ARGS,
     )
 
 

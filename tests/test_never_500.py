@@ -1,0 +1,137 @@
+"""Never a 500: query strings that are url_for's own arguments, ids beyond a 64-bit integer,
+dates out of any calendar's range, and files sent in text fields each get a clear 4xx page
+or a normal one."""
+
+import re
+
+import pytest
+
+from app import admin, board, meetings, moderation, notifications
+from app.extensions import db
+from app.models import (
+    AuditAction,
+    AuditEvent,
+    Contribution,
+    ContributionKind,
+    ContributionState,
+    ModerationAction,
+    ModerationDecision,
+    ModerationReason,
+    Notification,
+    NotificationKind,
+    OrganisationKind,
+)
+from app.services import audit as audit_service
+from tests.test_permissions import _act_as, _send, add_minutes, build_world
+
+# url_for's own keyword arguments, and a name every view function takes.
+FORGED = {"endpoint": "x", "_method": "POST", "_scheme": "x", "_external": "", "_anchor": "evil"}
+HREF = re.compile(r'<a rel="(?:prev|next)" href="([^"]+)"')
+
+
+@pytest.fixture
+def world(make_organisation, make_theme, make_proposal, make_user):
+    """The permission matrix's world, with two of everything a paginated list shows."""
+    built = build_world(make_organisation, make_theme, make_proposal, make_user)
+    add_minutes(built)
+    proposal, other = built["proposal"], built["other"]
+    second = make_organisation(OrganisationKind.INSTITUTION, name="Préfecture")
+    _send(built["answered"], second)
+    for kind, state in [
+        (ContributionKind.COMMENT, ContributionState.PUBLISHED),
+        (ContributionKind.TESTIMONY, ContributionState.PUBLISHED),
+        (ContributionKind.TESTIMONY, ContributionState.PUBLISHED),
+        (ContributionKind.COMMENT, ContributionState.PENDING),
+    ]:
+        body = "Les douches du centre sont fermées le dimanche."
+        db.session.add(
+            Contribution(proposal=proposal, kind=kind, author=other, body=body, state=state)
+        )
+    db.session.flush()
+    for _ in range(2):
+        db.session.add(
+            ModerationDecision(
+                contribution=built["comment"],
+                moderator=other,
+                action=ModerationAction.APPROVE,
+                reason=ModerationReason.COMPLIANT,
+                from_state=ContributionState.PENDING,
+                to_state=ContributionState.PUBLISHED,
+            )
+        )
+        db.session.add(
+            AuditEvent(action=AuditAction.THEME_UPDATED, target_type="theme", target_id=1)
+        )
+    db.session.commit()
+    return built
+
+
+@pytest.fixture
+def one_per_page(app, monkeypatch):
+    """Every list one row a page, so that each shows its previous / next links."""
+    for key in (
+        "PROPOSALS_PER_PAGE",
+        "CONTRIBUTIONS_PER_PAGE",
+        "SEARCH_RESULTS_PER_PAGE",
+        "ORGANISATIONS_PER_PAGE",
+        "ORGANISATION_LISTS_PER_PAGE",
+        "MODERATION_QUEUE_PER_PAGE",
+    ):
+        monkeypatch.setitem(app.config, key, 1)
+    for module, name in [
+        (board.views, "ROWS_PER_PAGE"),
+        (board.views, "OVERDUE_PER_PAGE"),
+        (meetings.views, "PAST_PER_PAGE"),
+        (moderation.views, "LOG_PER_PAGE"),
+        (admin.views, "ROWS_PER_PAGE"),
+        (notifications.views, "PER_PAGE"),
+        (audit_service, "AUDIT_PER_PAGE"),
+    ]:
+        monkeypatch.setattr(module, name, 1)
+
+
+PAGINATED = [
+    ("/propositions", {"atelier": "{theme.slug}"}),
+    ("/ateliers/{theme.slug}", {}),
+    ("/propositions/{proposal.id}", {}),
+    ("/organisations/", {}),
+    ("/organisations/{association.slug}", {}),
+    ("/reunions/", {}),
+    ("/suivi", {}),
+    ("/recherche", {"q": "douches"}),
+    ("/moderation/", {}),
+    ("/moderation/journal", {}),
+    ("/admin/organisations", {}),
+    ("/admin/utilisateurs", {}),
+    ("/admin/journal", {"action": "theme_updated"}),
+    ("/notifications/", {}),
+]
+
+
+def _filled(world, text: str) -> str:
+    return text.format(**world)
+
+
+@pytest.mark.parametrize(("path", "filters"), PAGINATED, ids=[p for p, _ in PAGINATED])
+def test_pagination_links_ignore_url_for_arguments(
+    client, world, make_user, one_per_page, path, filters
+):
+    _act_as(client, "admin", world, make_user)
+    db.session.add(
+        Notification(user=world["me"], kind=NotificationKind.REPLY, proposal=world["proposal"])
+    )
+    db.session.add(
+        Notification(user=world["me"], kind=NotificationKind.REPLY, proposal=world["proposal"])
+    )
+    db.session.commit()
+    query = {name: _filled(world, value) for name, value in filters.items()}
+    response = client.get(_filled(world, path), query_string={**query, **FORGED})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html[:500]
+    links = HREF.findall(html)
+    assert links, "the list shows no page links: the test proves nothing"
+    for link in links:
+        assert "endpoint" not in link and "_method" not in link and "evil" not in link, link
+        assert link.startswith("/"), link  # never an absolute link to another scheme
+        for name, value in query.items():
+            assert f"{name}={value}" in link.replace("%20", " "), link  # the filters are kept
