@@ -5,6 +5,7 @@ or a normal one."""
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from app import admin, board, meetings, moderation, notifications
 from app.extensions import db
@@ -14,6 +15,7 @@ from app.models import (
     Contribution,
     ContributionKind,
     ContributionState,
+    Cosignature,
     ModerationAction,
     ModerationDecision,
     ModerationReason,
@@ -135,3 +137,60 @@ def test_pagination_links_ignore_url_for_arguments(
         assert link.startswith("/"), link  # never an absolute link to another scheme
         for name, value in query.items():
             assert f"{name}={value}" in link.replace("%20", " "), link  # the filters are kept
+
+
+# Ids beyond the database's integers
+
+HUGE = "99999999999999999999"  # above 2**63 - 1
+# Just beyond PostgreSQL's INTEGER (the ids' type), the largest 64-bit integer, and beyond it.
+BEYOND = [str(2**31), str(2**63 - 1), HUGE]
+
+
+def _int_rules() -> list:
+    from werkzeug.routing import IntegerConverter
+
+    from app import create_app
+
+    rules = create_app("testing").url_map.iter_rules()
+    return sorted(
+        (rule.rule, method)
+        for rule in rules
+        if any(isinstance(c, IntegerConverter) for c in rule._converters.values())
+        for method in sorted(rule.methods & {"GET", "POST"})
+    )
+
+
+INT_RULES = _int_rules()
+
+
+@pytest.mark.parametrize(("rule", "method"), INT_RULES, ids=[f"{m} {r}" for r, m in INT_RULES])
+def test_an_id_beyond_any_integer_is_not_found(client, make_user, rule, method, world):
+    """Every `<int:…>` route, for an admin (the one role no policy refuses first)."""
+    _act_as(client, "admin", world, make_user)
+    for number in BEYOND:
+        url = re.sub(r"<int:\w+>", number, rule)
+        response = client.open(url, method=method, data={"organisation_id": "1"})
+        assert response.status_code == 404, (url, response.get_data(as_text=True)[:500])
+
+
+@pytest.mark.parametrize("value", [*BEYOND, "-1", "0", "1" * 5000])
+def test_an_organisation_id_beyond_any_integer_is_refused(client, make_user, world, value):
+    """The co-signature withdrawal's hidden organisation id."""
+    _act_as(client, "admin", world, make_user)
+    url = f"/propositions/{world['other_proposal'].id}/retirer-cosignature"
+    response = client.post(url, data={"organisation_id": value})
+    assert response.status_code in (400, 404), response.get_data(as_text=True)[:500]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Cosignature)) == 1
+
+
+@pytest.mark.parametrize("ident", [2**31, 2**63, -(2**63) - 1])
+def test_an_api_cursor_beyond_any_integer_is_a_bad_request(client, world, ident):
+    from app.api.cursors import encode_cursor
+
+    for path, key in [
+        ("/api/v1/proposals", "2026-01-01T00:00:00"),
+        ("/api/v1/meetings", "2026-01-01T00:00:00"),
+        ("/api/v1/organisations", "Association"),
+    ]:
+        response = client.get(path, query_string={"cursor": encode_cursor(key, ident)})
+        assert response.status_code == 400, (path, response.get_data(as_text=True)[:300])
