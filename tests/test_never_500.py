@@ -24,7 +24,15 @@ from app.models import (
     OrganisationKind,
 )
 from app.services import audit as audit_service
-from tests.test_permissions import _act_as, _send, add_minutes, build_world
+from tests.test_bad_input import _role_for
+from tests.test_permissions import (
+    CASES,
+    MEETING_FORM,
+    _act_as,
+    _send,
+    add_minutes,
+    build_world,
+)
 
 # url_for's own keyword arguments, and a name every view function takes.
 FORGED = {"endpoint": "x", "_method": "POST", "_scheme": "x", "_external": "", "_anchor": "evil"}
@@ -194,3 +202,71 @@ def test_an_api_cursor_beyond_any_integer_is_a_bad_request(client, world, ident)
     ]:
         response = client.get(path, query_string={"cursor": encode_cursor(key, ident)})
         assert response.status_code == 400, (path, response.get_data(as_text=True)[:300])
+
+
+# Dates out of the calendar's range
+
+FAR_DAYS = ["0001-01-01", "1899-12-31", "2201-01-01", "9999-12-31"]
+DATE_FIELDS = ("day", "due_on", "amendments_until")
+DATE_CASES = [
+    (endpoint, url, form, expected)
+    for method, endpoint, url, form, expected in CASES
+    if method == "POST" and isinstance(form, dict) and set(form) & set(DATE_FIELDS)
+]
+
+
+def _dated_rows() -> list:
+    """What a dated form writes: meetings, commitments, minutes."""
+    db.session.expire_all()
+    return [
+        db.session.execute(sa.text(f'SELECT * FROM "{table}" ORDER BY id')).all()
+        for table in ("meeting", "commitment", "minutes", "minutes_version")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "url", "form", "expected"), DATE_CASES, ids=[c[0] for c in DATE_CASES]
+)
+def test_a_date_out_of_range_is_refused_by_its_field(
+    client, world, make_user, endpoint, url, form, expected
+):
+    """Every form with a date: the form comes back with a message by the field, the typed
+    date kept, nothing saved."""
+    _act_as(client, _role_for(expected), world, make_user)
+    url = url.format(**world)
+    field = next(name for name in DATE_FIELDS if name in form)
+    before = _dated_rows()
+    for day in FAR_DAYS:
+        data = {**form, field: day, "starts": "00:01"} if field == "day" else {**form, field: day}
+        response = client.post(url, data=data)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200, (day, html[:500])
+        assert "Indiquez une date entre 1900 et 2200." in html, day
+        assert f'value="{day}"' in html, day  # the text typed is kept
+        assert _dated_rows() == before, day
+
+
+def test_a_date_at_the_edges_of_the_range_is_accepted(client, world, make_user):
+    _act_as(client, "admin", world, make_user)
+    form = {**MEETING_FORM, "day": "2200-12-31", "starts": "23:00", "ends": "23:30"}
+    assert client.post("/reunions/nouvelle", data=form).status_code == 302
+    assert client.get("/reunions/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "ignored"),
+    [
+        ({"du": "0001-01-01"}, ["0001-01-01"]),
+        ({"au": "9999-12-31"}, ["9999-12-31"]),
+        ({"du": "0001-01-01", "au": "9999-12-31"}, ["0001-01-01", "9999-12-31"]),
+        ({"du": "9999-12-31", "au": "0001-01-01"}, ["9999-12-31", "0001-01-01"]),
+        ({"du": "1900-01-01", "au": "2200-12-31"}, []),
+    ],
+)
+def test_the_review_ignores_a_date_out_of_range_and_says_so(client, world, query, ignored):
+    response = client.get("/bilan", query_string={**query, "atelier": world["theme"].slug})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html[:500]
+    for day in ignored:
+        assert f"La date {day} est hors des dates possibles (de 1900 à 2200)" in html
+    assert html.count("hors des dates possibles") == len(ignored)

@@ -19,6 +19,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from app import charts, labels, queries
+from app.calendar import EARLIEST_DAY, LATEST_DAY, in_calendar
 from app.extensions import db
 from app.models import Organisation, ProposalStatus, Theme
 from app.pagination import paginate
@@ -73,13 +74,15 @@ def _day(arg: str) -> date | None:
         abort(400)
 
 
-def _period() -> tuple[service.Period, bool]:
-    """The period asked for, and whether its dates came the wrong way round (then swapped:
-    the review of those days is what was meant)."""
+def _period() -> tuple[service.Period, bool, list[date]]:
+    """The period asked for; whether its dates came the wrong way round (then swapped: the
+    review of those days is what was meant); the dates ignored, outside the site's window."""
     start, end = _day("du"), _day("au")
+    ignored = [day for day in (start, end) if day is not None and not in_calendar(day)]
+    start, end = (day if day not in ignored else None for day in (start, end))
     if start and end and start > end:
-        return service.Period(end, start), True
-    return service.Period(start, end), False
+        return service.Period(end, start), True, ignored
+    return service.Period(start, end), False, ignored
 
 
 def _board(theme: Theme | None, institution: Organisation | None) -> dict:
@@ -259,7 +262,7 @@ def _synthesis_links(theme: Theme | None) -> dict[str, list]:
 def synthesis():
     """The review of a workshop or of the whole network over a period, from live data:
     the first items of each list, with how many more and where they are."""
-    theme, (period, swapped) = _theme_filter(), _period()
+    theme, (period, swapped, ignored) = _theme_filter(), _period()
     today = service.paris_today()
     themes = queries.themes_with_counts()
     summary = review.workshop_summary(theme, period, [t for t, _n in themes])
@@ -284,6 +287,8 @@ def synthesis():
         theme=theme,
         period=period,
         period_swapped=swapped,
+        ignored_days=ignored,
+        calendar_window=(EARLIEST_DAY.year, LATEST_DAY.year),
         period_args=_period_args(period),
         today=today,
         themes=themes,
