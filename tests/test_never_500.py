@@ -2,6 +2,7 @@
 dates out of any calendar's range, and files sent in text fields each get a clear 4xx page
 or a normal one."""
 
+import io
 import re
 
 import pytest
@@ -30,6 +31,7 @@ from tests.test_permissions import (
     MEETING_FORM,
     _act_as,
     _send,
+    _snapshot,
     add_minutes,
     build_world,
 )
@@ -270,3 +272,51 @@ def test_the_review_ignores_a_date_out_of_range_and_says_so(client, world, query
     for day in ignored:
         assert f"La date {day} est hors des dates possibles (de 1900 à 2200)" in html
     assert html.count("hors des dates possibles") == len(ignored)
+
+
+# A file sent in a text field
+
+FILE_REFUSED = "Ce formulaire n’accepte pas de fichier"
+
+
+def _file() -> tuple:
+    return (io.BytesIO(b"%PDF-1.4 pas du texte"), "temoignage.pdf")
+
+
+@pytest.mark.parametrize(
+    ("role", "url", "form", "field"),
+    [
+        ("visitor", "/propositions/{proposal.id}/temoigner", {"name": "Amina"}, "body"),
+        ("participant", "/propositions/{proposal.id}/commentaires", {}, "body"),
+        ("visitor", "/compte/connexion", {"password": "correct horse battery"}, "email"),
+    ],
+    ids=["guest testimony", "comment", "login"],
+)
+def test_a_file_in_a_text_field_is_refused(client, world, make_user, role, url, form, field):
+    _act_as(client, role, world, make_user)
+    before = _snapshot()
+    response = client.post(url.format(**world), data={**form, field: _file()})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400, html[:500]
+    assert FILE_REFUSED in html
+    assert _snapshot() == before
+
+
+POST_FORMS = [case for case in CASES if case[0] == "POST" and isinstance(case[3], dict)]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "url", "form", "expected"),
+    [case[1:] for case in POST_FORMS],
+    ids=[f"{case[1]} {n}" for n, case in enumerate(POST_FORMS)],
+)
+def test_every_form_refuses_a_file_in_each_field(
+    client, world, make_user, endpoint, url, form, expected
+):
+    _act_as(client, _role_for(expected), world, make_user)
+    url = url.format(**world)
+    before = _snapshot()
+    for field in form:
+        response = client.post(url, data={**form, field: _file()})
+        assert response.status_code == 400, (field, response.get_data(as_text=True)[:500])
+    assert _snapshot() == before
