@@ -37,9 +37,9 @@ def link_values(keep: Iterable[str], **values) -> dict:
     ``_scheme`` or ``_external`` there are ``url_for``'s own arguments and break it.
     """
     args = dict(request.view_args or {})
-    for name in keep:
-        value = request.args.get(name)
-        if value and name not in args:
+    kept = set(keep)
+    for name, value in request.args.items():  # in the query string's order
+        if name in kept and value and name not in args:
             args[name] = value
     args.update(values)
     return args
