@@ -149,6 +149,16 @@ def test_pagination_links_ignore_url_for_arguments(
             assert f"{name}={value}" in link.replace("%20", " "), link  # the filters are kept
 
 
+def test_the_language_links_keep_the_filters_not_url_for_arguments(client, world):
+    slug = world["theme"].slug
+    response = client.get("/propositions", query_string={"atelier": slug, **FORGED})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    links = re.findall(r'<a href="([^"]+)" lang="en" hreflang="en"', html)
+    assert links and all(f"atelier={slug}" in link and "lang=en" in link for link in links)
+    assert not any("endpoint" in link or "_method" in link or "evil" in link for link in links)
+
+
 # Ids beyond the database's integers
 
 HUGE = "99999999999999999999"  # above 2**63 - 1
