@@ -15,8 +15,8 @@ ID_MAX = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
-    """``<int:…>`` in every route: a positive number up to ``ID_MAX``, else the URL matches
-    no route (404)."""
+    """``<int:…>`` in every route: digits only, up to ``ID_MAX``, else the URL matches no
+    route (404)."""
 
     def __init__(self, map, fixed_digits=0, min=None, max=ID_MAX, signed=False):
         super().__init__(map, fixed_digits, min, max, signed)
