@@ -6,6 +6,7 @@ from flask import Flask, has_request_context, request, session
 from flask_babel import gettext
 from flask_login import current_user
 
+from app import ids
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from config import CONFIGS, INSTANCE_DIR
 
@@ -63,6 +64,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
+    ids.init_app(app)  # before the blueprints: their `<int:…>` rules use its converter
     _register_blueprints(app)
     from app import (
         charter_gate,

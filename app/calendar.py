@@ -23,6 +23,18 @@ PRODID = "-//Reseau de solidarite des associations messines//Voix solidaires//FR
 SEQUENCE_EPOCH = datetime(2015, 1, 1)
 
 
+# The days a person may type (a meeting, a due date, a period): far enough either way for
+# any real use, and clear of Python's date arithmetic limits (year 1 minus a time zone,
+# 9999-12-31 plus a day overflow) and of what PostgreSQL's date type accepts.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2200, 12, 31)
+
+
+def in_calendar(day: date) -> bool:
+    """Whether a typed day lies in the window the site works with."""
+    return EARLIEST_DAY <= day <= LATEST_DAY
+
+
 def to_paris(moment: datetime) -> datetime:
     """A stored naive UTC datetime as a Paris wall-clock time (aware)."""
     return moment.replace(tzinfo=UTC).astimezone(PARIS)

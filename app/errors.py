@@ -86,6 +86,11 @@ def _too_many_requests(error: TooManyRequests):
     return response
 
 
+def _page_message(error: HTTPException) -> str | None:
+    message = getattr(error, "page_message", None)
+    return str(message) if message is not None else None
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
@@ -119,7 +124,8 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code == 403:
             security_event("authorization_failed", status=403, method=request.method)
-        return _render(error.code or 500)
+        # An error raised with its own French message (``page_message``) shows it.
+        return _render(error.code or 500, _page_message(error))
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

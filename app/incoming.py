@@ -1,13 +1,18 @@
-"""What arrives from outside, before anyone reads it: no NUL character.
+"""What arrives from outside, before anyone reads it: no NUL character, no file.
 
 Nobody types a NUL, and PostgreSQL refuses one in a text value (an error, not a saved
 row), so NUL characters are dropped from form fields and query arguments, and a URL path
 carrying one is a bad request.
+
+No form of the site takes a file; one sent anyway would reach a text field as a file
+object (Flask-WTF reads files and fields together) where its checks expect text.
 """
 
 from flask import Flask, abort, request
 from flask import Request as FlaskRequest
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest
 from werkzeug.utils import cached_property
 
 NUL = "\x00"
@@ -33,11 +38,25 @@ class Request(FlaskRequest):
         self.__dict__["form"] = _without_nul(self.__dict__["form"])
 
 
+class FileRefused(BadRequest):
+    """A file sent to a site whose forms take only text."""
+
+    page_message = _l(
+        "Ce formulaire n’accepte pas de fichier : écrivez votre texte dans la case prévue."
+    )
+
+
 def _refuse_nul_in_path():
     if NUL in request.path:
         abort(400)
 
 
+def _refuse_files():
+    if request.files:
+        raise FileRefused()
+
+
 def init_app(app: Flask) -> None:
     app.request_class = Request
     app.before_request(_refuse_nul_in_path)
+    app.before_request(_refuse_files)

@@ -1,4 +1,6 @@
-"""Page-number parsing shared by every paginated page."""
+"""Page-number parsing and page links shared by every paginated page."""
+
+from collections.abc import Iterable
 
 from flask import abort, request
 
@@ -25,3 +27,19 @@ def paginate(query, per_page: int, arg: str = "page", total: int | None = None):
     if total is not None:
         page.total = total
     return page
+
+
+def link_values(keep: Iterable[str], **values) -> dict:
+    """The ``url_for`` values of a link to another page of the current list.
+
+    The route's own values, then only the list's known filters (``keep``) found in the query
+    string, then ``values``. Never the query string as a whole: ``endpoint``, ``_method``,
+    ``_scheme`` or ``_external`` there are ``url_for``'s own arguments and break it.
+    """
+    args = dict(request.view_args or {})
+    kept = set(keep)
+    for name, value in request.args.items():  # in the query string's order
+        if name in kept and value and name not in args:
+            args[name] = value
+    args.update(values)
+    return args

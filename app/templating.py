@@ -9,16 +9,22 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from app import N_, labels, policy, queries, text
+from app.pagination import link_values
 from app.services.notifications import unread_count
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية"}
 
 
 def _url_with_lang(lang: str) -> str:
-    args = request.args.to_dict()
+    view_args = request.view_args or {}
+    # Every filter is kept, but not url_for's own arguments (`endpoint`, `_external`…).
+    args = {
+        name: value
+        for name, value in request.args.items()
+        if name != "endpoint" and not name.startswith("_") and name not in view_args
+    }
     args["lang"] = lang
     endpoint = request.endpoint or "main.index"
-    view_args = request.view_args or {}
     try:
         return url_for(endpoint, **view_args, **args)
     except Exception:  # an error page without a routable endpoint
@@ -131,6 +137,7 @@ def init_app(app: Flask) -> None:
         role_label=labels.role_label,
         kind_label=labels.kind_label,
         url_with_lang=_url_with_lang,
+        link_values=link_values,
         language_names=LANGUAGE_NAMES,
         current_locale=lambda: str(get_locale()),
         text_direction=_text_direction,

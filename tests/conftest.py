@@ -1,15 +1,21 @@
 """Shared fixtures: an app on a migrated database (SQLite, or PostgreSQL through
-TEST_DATABASE_URL), emptied after each test, and one logged-in client per role."""
+TEST_DATABASE_URL), emptied after each test, and one logged-in client per role; the
+Hypothesis profiles of the fuzz tests."""
 
+import contextlib
 import os
 import tempfile
+import unittest
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask import g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.database import DirectoryBasedExampleDatabase, ReadOnlyDatabase
 
 from app import create_app
 from app.extensions import db as _db
@@ -29,6 +35,53 @@ from app.services.accounts import CHARTER_VERSION
 
 PASSWORD = "correct horse battery"
 ROLES = ("visitor", *[role.value for role in Role])
+
+# Hypothesis (tests/test_bad_input.py). "ci", the default: the same inputs on every run, so
+# that the suite passes or fails by the code, not by chance. "fuzz" (`make fuzz`): many
+# random inputs, and any that fails is saved in tests/.hypothesis-examples, to commit with
+# the fix. HYPOTHESIS_EXAMPLES sets the number of inputs per test in either profile.
+EXAMPLES_DIR = Path(__file__).parent / ".hypothesis-examples"
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+_examples = DirectoryBasedExampleDatabase(EXAMPLES_DIR)
+_hypothesis_common = {
+    "deadline": None,
+    "print_blob": True,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+settings.register_profile(
+    "ci",
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "5")),
+    derandomize=True,
+    **_hypothesis_common,
+)
+settings.register_profile(
+    "fuzz",
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "200")),
+    database=_examples,
+    **_hypothesis_common,
+)
+settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def run_hypothesis(test, **strategies) -> None:
+    """Run ``test`` on inputs drawn from ``strategies``, as the profile says.
+
+    Under "ci", Hypothesis cannot both draw from a fixed seed and replay its example
+    database (either of ``derandomize`` and ``seed`` turns the database off), so there are
+    two passes: the explicit examples and the failing ones kept in the repository (read
+    only), then the derandomised inputs.
+    """
+    if HYPOTHESIS_PROFILE != "ci":
+        given(**strategies)(test)()
+        return
+    replay = settings(
+        derandomize=False,
+        database=ReadOnlyDatabase(_examples),
+        phases=[Phase.explicit, Phase.reuse],
+    )
+    with contextlib.suppress(unittest.SkipTest):  # nothing kept, no explicit example
+        replay(given(**strategies)(test))()
+    settings(phases=[Phase.generate, Phase.shrink])(given(**strategies)(test))()
 
 
 def _database_url(tmp_dir: str) -> str:

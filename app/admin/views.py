@@ -18,6 +18,8 @@ from app.services import charter as charter_service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
+ROWS_PER_PAGE = 50  # organisations, accounts
+
 
 @bp.before_request
 @login_required
@@ -52,7 +54,7 @@ def index():
 def organisations():
     """Every organisation, unverified institutions first."""
     query = sa.select(Organisation).order_by(Organisation.verified, Organisation.name)
-    return render_template("admin/organisations.html", page=paginate(query, per_page=50))
+    return render_template("admin/organisations.html", page=paginate(query, per_page=ROWS_PER_PAGE))
 
 
 @bp.route("/organisations/nouvelle", methods=["GET", "POST"])
@@ -83,7 +85,9 @@ def users():
         query = query.where(
             sa.or_(sa.func.lower(User.pseudonym).like(like), sa.func.lower(User.email).like(like))
         )
-    return render_template("admin/users.html", page=paginate(query, per_page=50), search=search)
+    return render_template(
+        "admin/users.html", page=paginate(query, per_page=ROWS_PER_PAGE), search=search
+    )
 
 
 @bp.route("/utilisateurs/<int:user_id>", methods=["GET", "POST"])

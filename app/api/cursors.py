@@ -7,6 +7,8 @@ from datetime import datetime
 
 from flask import abort
 
+from app.ids import ID_MAX
+
 
 def encode_cursor(key: str, ident: int) -> str:
     """The token a client sends back to get the next page, after the row (key, ident)."""
@@ -22,6 +24,8 @@ def decode_cursor(cursor: str) -> tuple[str, int]:
     except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
         abort(400)
     if not isinstance(key, str) or not isinstance(ident, int) or isinstance(ident, bool):
+        abort(400)
+    if not 0 <= ident <= ID_MAX:  # beyond the id column: PostgreSQL would refuse the query
         abort(400)
     return key, ident
 

@@ -19,6 +19,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from app import charts, labels, queries
+from app.calendar import EARLIEST_DAY, LATEST_DAY, in_calendar
 from app.extensions import db
 from app.models import Organisation, ProposalStatus, Theme
 from app.pagination import paginate
@@ -31,6 +32,8 @@ bp = Blueprint("board", __name__)
 ROWS_PER_PAGE = 20
 OVERDUE_PER_PAGE = 20
 COMMITMENTS_PER_PAGE = 20
+# What the board's page links carry: its filters and the page of each of its three lists.
+PAGE_ARGS = ("atelier", "institution", "page", "retards", "engagements")
 _ID = re.compile(r"[0-9]{1,9}")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Spreadsheets run a cell starting with one of these as a formula.
@@ -71,13 +74,15 @@ def _day(arg: str) -> date | None:
         abort(400)
 
 
-def _period() -> tuple[service.Period, bool]:
-    """The period asked for, and whether its dates came the wrong way round (then swapped:
-    the review of those days is what was meant)."""
+def _period() -> tuple[service.Period, bool, list[date]]:
+    """The period asked for; whether its dates came the wrong way round (then swapped: the
+    review of those days is what was meant); the dates ignored, outside the site's window."""
     start, end = _day("du"), _day("au")
+    ignored = [day for day in (start, end) if day is not None and not in_calendar(day)]
+    start, end = (day if day not in ignored else None for day in (start, end))
     if start and end and start > end:
-        return service.Period(end, start), True
-    return service.Period(start, end), False
+        return service.Period(end, start), True, ignored
+    return service.Period(start, end), False, ignored
 
 
 def _board(theme: Theme | None, institution: Organisation | None) -> dict:
@@ -138,6 +143,7 @@ def index():
         overdue_items=[service.overdue_item(item, today) for item in overdue.items],
         late_commitments=late_commitments,
         workshops=service.workshop_rows(theme, institution, [t for t, _n in themes]),
+        board_page_args=PAGE_ARGS,
     )
 
 
@@ -256,7 +262,7 @@ def _synthesis_links(theme: Theme | None) -> dict[str, list]:
 def synthesis():
     """The review of a workshop or of the whole network over a period, from live data:
     the first items of each list, with how many more and where they are."""
-    theme, (period, swapped) = _theme_filter(), _period()
+    theme, (period, swapped, ignored) = _theme_filter(), _period()
     today = service.paris_today()
     themes = queries.themes_with_counts()
     summary = review.workshop_summary(theme, period, [t for t, _n in themes])
@@ -281,6 +287,8 @@ def synthesis():
         theme=theme,
         period=period,
         period_swapped=swapped,
+        ignored_days=ignored,
+        calendar_window=(EARLIEST_DAY.year, LATEST_DAY.year),
         period_args=_period_args(period),
         today=today,
         themes=themes,

@@ -14,6 +14,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.ids import valid_id
 from app.proposals.forms import MultiCheckboxField
 from app.services.directory import PAGE_FIELDS, safe_website
 
@@ -94,4 +95,4 @@ class CosignForm(FlaskForm):
 
 
 class WithdrawCosignatureForm(FlaskForm):
-    organisation_id = IntegerField(validators=[InputRequired()])
+    organisation_id = IntegerField(validators=[InputRequired(), valid_id()])

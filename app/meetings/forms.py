@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     RadioField,
     SelectField,
@@ -22,6 +21,7 @@ from wtforms.validators import (
 )
 
 from app.calendar import from_paris, to_paris
+from app.fields import CalendarDateField
 from app.models import Meeting, MeetingKind
 from app.proposals.forms import MultiCheckboxField
 
@@ -52,7 +52,7 @@ class _BlankIsEmpty:
             raise ValueError(str(self.invalid_message)) from None
 
 
-class DayField(_BlankIsEmpty, DateField):
+class DayField(_BlankIsEmpty, CalendarDateField):
     invalid_message = _l("Indiquez une date valide (jj/mm/aaaa).")
 
 

@@ -2,9 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from app.fields import CalendarDateField
 from app.models import paris_today
 
 MINUTES_MAX_LENGTH = 50_000
@@ -40,7 +41,7 @@ class PublishForm(FlaskForm):
         _l("Texte du compte rendu"),
         _l("Qui était là, ce qui a été dit, ce qui a été décidé, qui fait quoi ensuite."),
     )
-    amendments_until = DateField(
+    amendments_until = CalendarDateField(
         _l("Amendements possibles jusqu’au"),
         validators=[InputRequired(_l("Indiquez une date (jj/mm/aaaa)."))],
         description=_l(

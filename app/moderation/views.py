@@ -1,7 +1,7 @@
 """The moderation queue, decisions, and the audit log (moderators and admins)."""
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, g, redirect, render_template, request
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,6 +16,8 @@ from app.services import charter as charter_service
 from app.services import moderation as service
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+
+LOG_PER_PAGE = 50
 
 
 @bp.before_request
@@ -42,7 +44,9 @@ def _decision_form(**kwargs) -> DecisionForm:
 def queue():
     """Pending and flagged contributions, oldest first, filterable by workshop."""
     theme = _theme_filter()
-    page = paginate(queries.moderation_queue(theme), per_page=25)
+    page = paginate(
+        queries.moderation_queue(theme), current_app.config["MODERATION_QUEUE_PER_PAGE"]
+    )
     flags = queries.open_flags_for([c.id for c in page.items])
     html = render_template(
         "moderation/queue.html",
@@ -129,4 +133,6 @@ def contribution(contribution_id: int):
 @bp.get("/journal")
 def log():
     """The audit log of every decision, newest first; never deleted."""
-    return render_template("moderation/log.html", page=paginate(queries.decision_log(), 50))
+    return render_template(
+        "moderation/log.html", page=paginate(queries.decision_log(), LOG_PER_PAGE)
+    )

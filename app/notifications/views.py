@@ -14,6 +14,8 @@ from app.services import notifications as service
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
+PER_PAGE = 30
+
 
 @bp.get("/")
 @login_required
@@ -27,7 +29,7 @@ def index():
     )
     return render_template(
         "notifications/index.html",
-        page=paginate(query, per_page=30),
+        page=paginate(query, per_page=PER_PAGE),
         form=ConfirmForm(),
         date_label=service.iso_date_label,
     )

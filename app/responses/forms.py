@@ -2,9 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from app.fields import CalendarDateField
 from app.labels import COMMITMENT_STATE_LABELS, POSITION_LABELS, STATUS_LABELS
 from app.models import CommitmentState, Position
 from app.services import accountability
@@ -45,7 +46,7 @@ class CommitmentForm(FlaskForm):
         ],
         description=_l("Une action précise : qui fait quoi."),
     )
-    due_on = DateField(
+    due_on = CalendarDateField(
         _l("À réaliser avant le"),
         validators=[InputRequired(_l("Indiquez une date (jj/mm/aaaa)."))],
     )
@@ -63,7 +64,7 @@ class CommitmentUpdateForm(FlaskForm):
         _l("Où en est-il ?"),
         choices=[(s.value, label) for s, label in COMMITMENT_STATE_LABELS.items()],
     )
-    due_on = DateField(
+    due_on = CalendarDateField(
         _l("À réaliser avant le"),
         validators=[InputRequired(_l("Indiquez une date (jj/mm/aaaa)."))],
     )

@@ -1,0 +1,20 @@
+"""Form fields shared by several areas' forms."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField
+
+from app.calendar import EARLIEST_DAY, LATEST_DAY, in_calendar
+
+OUT_OF_CALENDAR = _l("Indiquez une date entre %(first)d et %(last)d.")
+
+
+class CalendarDateField(DateField):
+    """A date inside the site's window (``app.calendar``): a day outside it is an error by
+    the field, the text typed kept, and no date for the form's other checks to compute on."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not in_calendar(self.data):
+            self.data = None
+            message = OUT_OF_CALENDAR % {"first": EARLIEST_DAY.year, "last": LATEST_DAY.year}
+            self.process_errors.append(message)
