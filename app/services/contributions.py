@@ -25,6 +25,7 @@ from app.models import (
 from app.services import PermissionDenied, ServiceError
 from app.services.moderation import auto_hide
 from app.services.notifications import notify_reply
+from app.text import too_long_message
 
 
 def _initial_state(author: User | None, proposal: Proposal) -> ContributionState:
@@ -34,14 +35,14 @@ def _initial_state(author: User | None, proposal: Proposal) -> ContributionState
 
 
 def _check_length(kind: ContributionKind, body: str) -> str:
-    body = body.strip()
+    body = body.replace("\r\n", "\n").strip()
     limit_key = (
         "TESTIMONY_MAX_LENGTH" if kind is ContributionKind.TESTIMONY else "COMMENT_MAX_LENGTH"
     )
     if not body:
         raise ServiceError(_("Écrivez votre texte."))
     if len(body) > current_app.config[limit_key]:
-        raise ServiceError(_("Le texte est trop long."))
+        raise ServiceError(too_long_message(len(body), current_app.config[limit_key]))
     return body
 
 
