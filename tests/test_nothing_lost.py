@@ -2,13 +2,24 @@
 gate keeps what was sent, the guest form's limit counts only stored testimonies, and a
 hidden contribution can be reworded."""
 
+import html
 import re
+from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
-from app.models import Contribution
+from app.models import (
+    CharterArticle,
+    CharterVersion,
+    Contribution,
+    ContributionKind,
+    ContributionState,
+    DisplayMode,
+)
+from tests.conftest import login
 
 NNBSP = "\u202f"  # the French thousands separator
 
@@ -41,10 +52,10 @@ def test_a_long_testimony_is_refused_with_its_length_and_kept(client, proposal, 
         f"/propositions/{proposal.id}/temoigner",
         data={"body": body, "display_mode": "pseudonym"},
     )
-    html = response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert _too_long(5312, 5000) in html
-    assert body.strip() in html
+    assert _too_long(5312, 5000) in page
+    assert body.strip() in page
     assert _count() == 0
 
 
@@ -55,9 +66,9 @@ def test_a_long_comment_is_refused_with_its_length_and_kept(client, proposal, lo
         f"/propositions/{proposal.id}/commentaires",
         data={"body": body, "display_mode": "pseudonym"},
     )
-    html = response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert _too_long(2345, 2000) in html and body in html
+    assert _too_long(2345, 2000) in page and body in page
     assert _count() == 0
 
 
@@ -78,7 +89,116 @@ def test_no_text_area_cuts_a_pasted_text(client, proposal, login_as):
     guest_form = client.get(f"/propositions/{proposal.id}/temoigner").get_data(as_text=True)
     login_as("participant")
     page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
-    for html, limit in ((guest_form, "5000"), (page, "2000")):
-        areas = re.findall(r"<textarea[^>]*>", html)
+    for form_page, limit in ((guest_form, "5000"), (page, "2000")):
+        areas = re.findall(r"<textarea[^>]*>", form_page)
         assert areas and not [area for area in areas if "maxlength" in area]
-        assert f'data-max="{limit}"' in html
+        assert f'data-max="{limit}"' in form_page
+
+
+# The charter gate keeps what was sent
+
+
+class _FormReader(HTMLParser):
+    """The acceptance form as a browser sends it: its action and its hidden fields."""
+
+    def __init__(self):
+        super().__init__()
+        self.action, self.fields, self._in_form = None, [], False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and "/charte/accepter" in (attrs.get("action") or ""):
+            self.action, self._in_form = html.unescape(attrs.get("action") or ""), True
+        elif tag == "input" and self._in_form and attrs.get("type") == "hidden":
+            self.fields.append((attrs["name"], attrs.get("value") or ""))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+
+
+def _acceptance_form(page: str) -> tuple[str, list]:
+    reader = _FormReader()
+    reader.feed(page)
+    return reader.action, reader.fields
+
+
+@pytest.fixture
+def new_charter(db):
+    """The version in force is newer than the one every test account accepted."""
+    db.session.add(
+        CharterVersion(
+            label="2026-9",
+            articles=[CharterArticle(number=1, title="Le respect", body="Toujours.")],
+        )
+    )
+    db.session.commit()
+
+
+def _gated_post_is_kept_then_sent(client, url, body, back_to):
+    before = _count()
+    sent = client.post(url, data={"body": body, "display_mode": "anonymous", "lang": "fr"})
+    page = sent.get_data(as_text=True)
+    assert sent.status_code == 200
+    assert "Ce que vous avez écrit est gardé" in page
+    assert html.escape(body, quote=False) in page
+    assert _count() == before
+    action, fields = _acceptance_form(page)
+    assert ("body", body) in fields and ("resend", "1") in fields
+    refused = client.post(action, data=MultiDict(fields))  # the box left unticked: still kept
+    assert "Cochez la case pour accepter la charte." in refused.get_data(as_text=True)
+    assert _acceptance_form(refused.get_data(as_text=True)) == (action, fields)
+    assert _count() == before
+    accepted = MultiDict([*fields, ("accept", "y")])
+    resend = client.post(action, data=accepted)
+    assert resend.status_code == 307 and resend.headers["Location"] == url
+    # A browser sends the same body again on a 307 (Werkzeug's client loses it: done by hand).
+    done = client.post(resend.headers["Location"], data=accepted, follow_redirects=True)
+    assert done.status_code == 200 and done.request.path == back_to
+    stored = db.session.scalar(sa.select(Contribution).order_by(Contribution.id.desc()))
+    assert stored.body == body and stored.display_mode is DisplayMode.ANONYMOUS
+    assert html.escape(body, quote=False) in done.get_data(as_text=True)
+    return stored
+
+
+def test_a_comment_sent_before_accepting_the_charter_is_posted_after(
+    client, proposal, make_user, new_charter
+):
+    login(client, make_user("participant"))
+    body = "Les douches <du> centre ferment à 10 h, trop tôt pour nous."
+    stored = _gated_post_is_kept_then_sent(
+        client, f"/propositions/{proposal.id}/commentaires", body, f"/propositions/{proposal.id}"
+    )
+    assert stored.kind is ContributionKind.COMMENT
+
+
+def test_a_reply_sent_before_accepting_the_charter_is_posted_after(
+    client, proposal, make_user, new_charter
+):
+    parent = Contribution(
+        proposal=proposal,
+        kind=ContributionKind.COMMENT,
+        author=make_user("participant"),
+        body="Un commentaire.",
+        state=ContributionState.PUBLISHED,
+    )
+    db.session.add(parent)
+    db.session.commit()
+    login(client, make_user("participant"))
+    body = "Je suis d’accord : le dimanche surtout."
+    stored = _gated_post_is_kept_then_sent(
+        client, f"/contributions/{parent.id}/repondre", body, f"/propositions/{proposal.id}"
+    )
+    assert stored.kind is ContributionKind.REPLY and stored.parent_id == parent.id
+
+
+def test_the_comment_form_says_the_charter_must_be_accepted_first(
+    client, proposal, make_user, new_charter
+):
+    login(client, make_user("participant"))
+    page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
+    assert "La charte de participation a changé : acceptez-la avant de publier." in page
+    assert "/charte/accepter?next=" in page
+    client.post("/charte/accepter", data={"accept": "y"})
+    page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
+    assert "acceptez-la avant de publier" not in page
