@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, TooManyRequests
 
 from app.extensions import db, limiter
+from app.kept_input import kept_fields, typed_texts
 from app.security_log import security_event
 from app.services import PermissionDenied, ServiceError
 
@@ -69,6 +70,13 @@ def _retry_after(error: TooManyRequests) -> int:
     return 60
 
 
+def _kept_texts() -> list[str]:
+    """What the refused form held, given back to copy; account forms' fields never are."""
+    if request.method != "POST" or request.blueprint == "accounts":
+        return []
+    return typed_texts(kept_fields(request.form))
+
+
 def _too_many_requests(error: TooManyRequests):
     """429 with ``Retry-After``: a page in French, or JSON under /api."""
     seconds = _retry_after(error)
@@ -77,7 +85,14 @@ def _too_many_requests(error: TooManyRequests):
     if request.path.startswith("/api/"):
         response = _render(429)
     else:
-        html = render_template("errors/too_many_requests.html", minutes=max(1, round(seconds / 60)))
+        html = render_template(
+            "errors/too_many_requests.html",
+            minutes=max(1, round(seconds / 60)),
+            about_accounts=request.blueprint == "accounts",
+            sent=request.method == "POST",
+            guest_testimony=request.endpoint == "contributions.testify",
+            kept_texts=_kept_texts(),
+        )
         response = (html, 429)
     response = make_response(response)
     response.headers["Retry-After"] = str(seconds)

@@ -202,3 +202,102 @@ def test_the_comment_form_says_the_charter_must_be_accepted_first(
     client.post("/charte/accepter", data={"accept": "y"})
     page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
     assert "acceptez-la avant de publier" not in page
+
+
+# The guest form's limit: only stored testimonies count; premises get more
+
+
+GUEST_TEXT = "On attend dehors, même l’hiver.\nUn abri devant la porte aiderait."
+
+
+def _guest_post(client, proposal, body=GUEST_TEXT, address="192.0.2.10"):
+    return client.post(
+        f"/propositions/{proposal.id}/temoigner",
+        data={"body": body, "name": "Amina"},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_mistakes_in_the_guest_form_do_not_count(client, proposal):
+    for _ in range(10):
+        assert _guest_post(client, proposal, body="").status_code == 200
+    for _ in range(5):
+        assert _guest_post(client, proposal).status_code == 302
+    assert _count() == 5
+
+
+def test_the_sixth_testimony_from_one_address_is_refused_with_the_text_given_back(client, proposal):
+    for _ in range(5):
+        assert _guest_post(client, proposal).status_code == 302
+    body = "Mon sixième <texte>, à ne pas perdre."
+    response = _guest_post(client, proposal, body=body)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 429
+    assert '<textarea id="kept-text-1" rows="6" readonly>' in page
+    assert html.escape(body, quote=False) in page
+    assert "demander à l’association qui vous accueille" in page
+    assert "mot de passe" not in page.split("<main")[-1]
+    assert _count() == 5
+
+
+def test_the_429_page_speaks_the_page_language(client, proposal):
+    for _ in range(5):
+        _guest_post(client, proposal)
+    response = client.post(
+        f"/propositions/{proposal.id}/temoigner?lang=en",
+        data={"body": GUEST_TEXT},
+        environ_base={"REMOTE_ADDR": "192.0.2.10"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 429
+    assert "Your text is not lost" in page and "On attend dehors" in page
+
+
+def test_an_association_s_premises_can_send_more(client, proposal, make_organisation):
+    make_organisation(premises_networks="198.51.100.0/24\n2001:db8:1::/48")
+    for _ in range(12):
+        assert _guest_post(client, proposal, address="198.51.100.7").status_code == 302
+    assert _guest_post(client, proposal, address="2001:db8:1::9").status_code == 302
+    for _ in range(5):
+        _guest_post(client, proposal, address="192.0.2.99")
+    assert _guest_post(client, proposal, address="192.0.2.99").status_code == 429
+    assert _count() == 18
+
+
+@pytest.fixture
+def admin(client, login_as):
+    return login_as("admin")
+
+
+def test_an_admin_declares_the_premises_addresses(client, admin, make_organisation):
+    org = make_organisation(name="Accueil de jour")
+    response = client.post(
+        f"/admin/organisations/{org.id}",
+        data={
+            "name": "Accueil de jour",
+            "kind": "association",
+            "premises_networks": " 203.0.113.5/24 \r\n\r\n2001:db8::1",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert org.premises_networks == "203.0.113.0/24\n2001:db8::1/128"
+    form = client.get(f"/admin/organisations/{org.id}").get_data(as_text=True)
+    assert "Adresses IP des locaux" in form and "203.0.113.0/24" in form
+    assert "203.0.113.0/24" not in client.get(f"/organisations/{org.slug}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("line", ["203.0.113.300", "le local", "0.0.0.0/0", "10.0.0.0/8"])
+def test_bad_premises_addresses_save_nothing(client, admin, make_organisation, line):
+    org = make_organisation(name="Accueil de jour")
+    text = f"198.51.100.0/24\n{line}"
+    response = client.post(
+        f"/admin/organisations/{org.id}",
+        data={"name": "Accueil de jour", "kind": "association", "premises_networks": text},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f"Ligne 2 : « {line} » n’est pas une adresse IP ou une plage" in page
+    assert html.escape(text, quote=False) in page
+    db.session.expire_all()
+    assert org.premises_networks == ""

@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import policy
+from app import policy, premises
 from app.contributions.forms import (
     AssistedTestimonyForm,
     CommentForm,
@@ -68,9 +68,11 @@ def _flash_posted(contribution: Contribution) -> None:
 
 @bp.route("/propositions/<int:proposal_id>/temoigner", methods=["GET", "POST"])
 @limiter.limit(
-    _rate("GUEST_TESTIMONY_RATE_LIMIT"),
+    premises.guest_testimony_limit,
     methods=["POST"],
     exempt_when=lambda: current_user.is_authenticated,
+    # Only a stored testimony counts: a mistake in the form never locks a day centre out.
+    deduct_when=lambda response: response.status_code == 302,
 )
 @limiter.limit(
     _rate("CONTRIBUTION_RATE_LIMIT"),
