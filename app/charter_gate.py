@@ -23,6 +23,7 @@ POSTING_ENDPOINTS = frozenset(
         "contributions.comment",
         "contributions.reply",
         "contributions.edit",
+        "contributions.reword",
         "responses.respond",
         "responses.add_commitment",
         "responses.update_commitment",

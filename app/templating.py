@@ -37,6 +37,7 @@ def _remember_language_choice() -> None:
 CONTRIBUTION_ACTIONS = (
     (policy.can_reply, "contributions.reply", N_("Répondre")),
     (policy.can_edit_contribution, "contributions.edit", N_("Modifier")),
+    (policy.can_reword_hidden, "contributions.reword", N_("Reformuler")),
     (policy.can_withdraw_contribution, "contributions.withdraw", N_("Retirer")),
     (policy.can_flag, "contributions.flag", N_("Signaler")),
     (lambda user, _: policy.is_moderator(user), "moderation.contribution", N_("Modération")),
@@ -141,6 +142,7 @@ def init_app(app: Flask) -> None:
         moderation_reason_label=labels.moderation_reason_label,
         audit_action_label=labels.audit_action_label,
         author_label=labels.author_label,
+        hiding_decision=queries.hiding_decision,
         position_label=labels.position_label,
         commitment_state_label=labels.commitment_state_label,
         device_label=labels.device_label,

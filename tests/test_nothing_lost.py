@@ -12,13 +12,18 @@ from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.models import (
+    AuditAction,
+    AuditEvent,
     CharterArticle,
     CharterVersion,
     Contribution,
     ContributionKind,
     ContributionState,
     DisplayMode,
+    ModerationAction,
+    ModerationReason,
 )
+from app.services import moderation
 from tests.conftest import login
 
 NNBSP = "\u202f"  # the French thousands separator
@@ -301,3 +306,92 @@ def test_bad_premises_addresses_save_nothing(client, admin, make_organisation, l
     assert html.escape(text, quote=False) in page
     db.session.expire_all()
     assert org.premises_networks == ""
+
+
+# A hidden contribution can be reworded by its author, and goes back to the moderators
+
+ADVICE = "Votre numéro de téléphone est visible : reformulez sans lui, merci."
+
+
+@pytest.fixture
+def hidden_comment(proposal, make_user):
+    """A participant's comment, hidden by a moderator who asks for a rewording."""
+    author, moderator = make_user("participant"), make_user("moderator")
+    comment = Contribution(
+        proposal=proposal,
+        kind=ContributionKind.COMMENT,
+        author=author,
+        body="Appelez-moi, je connais un local.",
+        state=ContributionState.PUBLISHED,
+    )
+    db.session.add(comment)
+    db.session.commit()
+    moderation.decide(
+        moderator,
+        comment,
+        ModerationAction.HIDE,
+        ModerationReason.PERSONAL_DATA,
+        ADVICE,
+        comment.version,
+    )
+    return comment
+
+
+def test_the_author_sees_why_it_was_hidden_and_may_reword_it(
+    client, proposal, hidden_comment, make_user
+):
+    login(client, hidden_comment.author)
+    page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
+    assert "Masquée par l’équipe de modération." in page
+    assert "Données personnelles exposées" in page and html.escape(ADVICE, quote=False) in page
+    url = f"/contributions/{hidden_comment.id}/reformuler"
+    assert url in page
+    form = client.get(url).get_data(as_text=True)
+    assert html.escape(ADVICE, quote=False) in form and "Appelez-moi, je connais un local." in form
+    version = hidden_comment.version
+    response = client.post(
+        url, data={"body": "Je connais un local libre rue des Jardins.", "lang": "fr"}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    comment = db.session.get(Contribution, hidden_comment.id)
+    assert comment.state is ContributionState.PENDING
+    assert comment.body.startswith("Je connais un local libre")
+    assert comment.version == version + 1 and comment.edited_at is not None
+    event = db.session.scalar(sa.select(AuditEvent))
+    assert event.action is AuditAction.CONTRIBUTION_REWORDED and event.actor_id is None
+    assert event.target_id == comment.id
+    client.post("/compte/deconnexion")
+    login(client, make_user("moderator"))
+    queue = client.get("/moderation/").get_data(as_text=True)
+    assert "Je connais un local libre" in queue and "modifié par son auteur le" in queue
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [("", "Écrivez votre texte."), ("z" * 2001, "Votre texte fait 2")],
+)
+def test_a_bad_rewording_saves_nothing(client, hidden_comment, body, message):
+    login(client, hidden_comment.author)
+    response = client.post(
+        f"/contributions/{hidden_comment.id}/reformuler", data={"body": body, "lang": "fr"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and message in page and body in page
+    db.session.expire_all()
+    comment = db.session.get(Contribution, hidden_comment.id)
+    assert comment.state is ContributionState.HIDDEN
+    assert comment.body == "Appelez-moi, je connais un local."
+    assert _count(AuditEvent) == 0
+
+
+@pytest.mark.parametrize("state", [ContributionState.REJECTED, ContributionState.PUBLISHED])
+def test_only_a_hidden_contribution_is_reworded(client, hidden_comment, state):
+    hidden_comment.state = state
+    db.session.commit()
+    login(client, hidden_comment.author)
+    url = f"/contributions/{hidden_comment.id}/reformuler"
+    assert client.get(url).status_code == 403
+    assert client.post(url, data={"body": "Autre chose.", "lang": "fr"}).status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Contribution, hidden_comment.id).state is state

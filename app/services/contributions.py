@@ -10,6 +10,7 @@ from app import policy
 from app.extensions import db
 from app.labels import WRITING_LANGUAGES
 from app.models import (
+    AuditAction,
     Contribution,
     ContributionKind,
     ContributionState,
@@ -22,7 +23,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import PermissionDenied, ServiceError
+from app.services import PermissionDenied, ServiceError, audit
 from app.services.moderation import auto_hide
 from app.services.notifications import notify_reply
 from app.text import too_long_message
@@ -235,6 +236,39 @@ def edit_contribution(
     ):
         contribution.state = ContributionState.PENDING
     db.session.commit()
+    return contribution
+
+
+def reword_hidden_contribution(
+    author: User, contribution: Contribution, body: str, lang: str | None = None
+) -> Contribution:
+    """Its author rewords a hidden contribution: held again until a moderator decides."""
+    if not policy.can_reword_hidden(author, contribution):
+        raise PermissionDenied
+    # Only from "hidden", as a moderator's decision compares-and-sets: one of the two wins.
+    updated = db.session.execute(
+        sa.update(Contribution)
+        .where(
+            Contribution.id == contribution.id,
+            Contribution.state == ContributionState.HIDDEN,
+            Contribution.version == contribution.version,
+        )
+        .values(
+            body=_check_length(contribution.kind, body),
+            lang=_check_lang(lang or contribution.lang),
+            edited_at=utcnow(),
+            state=ContributionState.PENDING,
+            version=Contribution.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if updated.rowcount != 1:
+        db.session.rollback()
+        raise ServiceError(_("Cette contribution vient d’être traitée par la modération."))
+    # No actor: the audit log must not tie an anonymous contribution to its account.
+    audit.record(None, AuditAction.CONTRIBUTION_REWORDED, "contribution", contribution.id)
+    db.session.commit()
+    db.session.refresh(contribution)
     return contribution
 
 
