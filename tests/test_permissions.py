@@ -614,8 +614,9 @@ def _act_as(client, role, world, make_user):
         organisation = world["institution"]
     user = make_user(role, organisation=organisation)
     login(client, user)
-    world["me"], world["mine"] = user, _contribution(user, world["proposal"])
+    # "mine" is made last: some tests take it as the newest contribution.
     world["mine_hidden"] = _contribution(user, world["proposal"], ContributionState.HIDDEN)
+    world["me"], world["mine"] = user, _contribution(user, world["proposal"])
     return user
 
 
