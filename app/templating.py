@@ -37,7 +37,6 @@ def _remember_language_choice() -> None:
 CONTRIBUTION_ACTIONS = (
     (policy.can_reply, "contributions.reply", N_("Répondre")),
     (policy.can_edit_contribution, "contributions.edit", N_("Modifier")),
-    (policy.can_reword_hidden, "contributions.reword", N_("Reformuler")),
     (policy.can_withdraw_contribution, "contributions.withdraw", N_("Retirer")),
     (policy.can_flag, "contributions.flag", N_("Signaler")),
     (lambda user, _: policy.is_moderator(user), "moderation.contribution", N_("Modération")),
