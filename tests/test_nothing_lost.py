@@ -396,3 +396,32 @@ def test_only_a_hidden_contribution_is_reworded(client, hidden_comment, state):
     assert client.post(url, data={"body": "Autre chose.", "lang": "fr"}).status_code == 403
     db.session.expire_all()
     assert db.session.get(Contribution, hidden_comment.id).state is state
+
+
+def test_the_kept_form_passes_its_csrf_check_when_sent_again(
+    app, client, proposal, make_user, new_charter
+):
+    """With tokens on, as in production: a forged post is refused before the gate keeps
+    anything, and the acceptance form's own token carries the kept comment through."""
+    login(client, make_user("participant"))
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        url = f"/propositions/{proposal.id}/commentaires"
+        forged = client.post(url, data={"body": "Forgé", "display_mode": "pseudonym"})
+        assert forged.status_code == 400 and "Forgé" not in forged.get_data(as_text=True)
+        page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        body = "Un vrai commentaire, envoyé avec son jeton."
+        sent = client.post(
+            url, data={"csrf_token": token, "body": body, "display_mode": "pseudonym"}
+        )
+        action, fields = _acceptance_form(sent.get_data(as_text=True))
+        assert [name for name, _value in fields].count("csrf_token") == 1
+        accepted = MultiDict([*fields, ("accept", "y")])
+        resend = client.post(action, data=accepted)
+        assert resend.status_code == 307
+        done = client.post(resend.headers["Location"], data=accepted)
+        assert done.status_code == 302
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert db.session.scalar(sa.select(Contribution.body)) == body
