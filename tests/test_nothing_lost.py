@@ -425,3 +425,33 @@ def test_the_kept_form_passes_its_csrf_check_when_sent_again(
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert db.session.scalar(sa.select(Contribution.body)) == body
+
+
+def test_any_form_refused_by_a_limit_gives_its_text_back(
+    app, client, proposal, login_as, monkeypatch
+):
+    monkeypatch.setitem(app.config, "CONTRIBUTION_RATE_LIMIT", "1 per hour")
+    login_as("participant")
+    url = f"/propositions/{proposal.id}/commentaires"
+    assert (
+        client.post(url, data={"body": "Premier.", "display_mode": "pseudonym"}).status_code == 302
+    )
+    body = "Un deuxième commentaire qu’il ne faut pas perdre."
+    response = client.post(url, data={"body": body, "display_mode": "pseudonym"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 429
+    assert "Votre texte n’est pas perdu" in page and body in page
+    assert "pseudonym" not in page.split("<main")[-1]  # a choice, not a text
+
+
+def test_an_account_form_refused_by_a_limit_never_shows_what_was_typed(
+    app, client, make_user, monkeypatch
+):
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "1 per hour")
+    user = make_user("participant")
+    data = {"email": user.email, "password": "une phrase de passe secrète"}
+    client.post("/compte/connexion", data=data)
+    response = client.post("/compte/connexion", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 429
+    assert "une phrase de passe secrète" not in page and user.email not in page
