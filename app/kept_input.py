@@ -5,9 +5,9 @@ import re
 
 from werkzeug.datastructures import MultiDict
 
-# Fields no person types: the CSRF token (a fresh one goes with any new form) and the
-# guest form's honeypot.
-NOT_KEPT = frozenset({"csrf_token", "website"})
+# No person types the CSRF token: a fresh one goes with any new form. (Not the guest form's
+# honeypot either, but its name, "website", is a real field of an organisation's form.)
+NOT_KEPT = frozenset({"csrf_token"})
 # A value with no space and only these characters is a choice or a token, not a text.
 CHOICE = re.compile(r"[\w-]{0,64}")
 

@@ -455,3 +455,21 @@ def test_an_account_form_refused_by_a_limit_never_shows_what_was_typed(
     page = response.get_data(as_text=True)
     assert response.status_code == 429
     assert "une phrase de passe secrète" not in page and user.email not in page
+
+
+def test_every_field_of_a_gated_form_is_kept_but_the_token(client, make_user, new_charter):
+    """An organisation's own form has a "website" field (the guest form's honeypot name)."""
+    member = make_user("association_member")
+    login(client, member)
+    organisation = member.organisations[0]
+    data = {
+        "csrf_token": "old",
+        "name": organisation.name,
+        "website": "https://accueil.example.org",
+        "description": "Un accueil de jour.",
+    }
+    page = client.post(f"/organisations/{organisation.slug}/modifier", data=data)
+    _action, fields = _acceptance_form(page.get_data(as_text=True))
+    assert ("website", "https://accueil.example.org") in fields
+    assert ("description", "Un accueil de jour.") in fields
+    assert "csrf_token" not in dict(fields) or dict(fields)["csrf_token"] != "old"
