@@ -149,6 +149,11 @@ class Config:
     GUEST_TESTIMONY_RATE_LIMIT = os.environ.get(
         "GUEST_TESTIMONY_RATE_LIMIT", "5 per hour;20 per day"
     )
+    # From an address an organisation declared as its premises (a day centre's Wi-Fi, shared
+    # by everyone it welcomes): Administration → Organisations → "Adresses IP des locaux".
+    GUEST_TESTIMONY_PREMISES_RATE_LIMIT = os.environ.get(
+        "GUEST_TESTIMONY_PREMISES_RATE_LIMIT", "200 per hour;1000 per day"
+    )
     CONTRIBUTION_RATE_LIMIT = os.environ.get("CONTRIBUTION_RATE_LIMIT", "30 per hour")
     FLAG_RATE_LIMIT = os.environ.get("FLAG_RATE_LIMIT", "30 per hour")
     MODERATION_QUEUE_PER_PAGE = 25

@@ -1,12 +1,19 @@
-"""After a new charter version, logged-in people accept it before posting again."""
+"""After a new charter version, logged-in people accept it before posting again; what they
+had just sent is kept and sent again once they accept."""
 
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, redirect, request, url_for
+from flask import Flask, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.kept_input import kept_fields, typed_texts
+from app.main.forms import AcceptCharterForm
+from app.services import charter as charter_service
 from app.services.charter import has_accepted_current
+
+# The acceptance form's own fields, never taken for the kept form's.
+ACCEPT_FIELDS = frozenset({"accept", "resend"})
 
 # Endpoints where a person writes something public, or acts in the name of others.
 POSTING_ENDPOINTS = frozenset(
@@ -16,6 +23,7 @@ POSTING_ENDPOINTS = frozenset(
         "contributions.comment",
         "contributions.reply",
         "contributions.edit",
+        "contributions.reword",
         "responses.respond",
         "responses.add_commitment",
         "responses.update_commitment",
@@ -48,8 +56,33 @@ def init_app(app: Flask) -> None:
             return None
         if has_accepted_current(current_user):
             return None
+        if request.method == "POST":
+            # CSRF was checked before this hook: what is kept is what this person sent.
+            return accept_then_resend(
+                request.full_path.rstrip("?"), AcceptCharterForm(formdata=None)
+            )
         flash(_("La charte a changé : acceptez-la avant de publier."), "info")
         return redirect(url_for("main.accept_charter", next=_back_to()))
+
+    app.jinja_env.globals["must_accept_charter"] = must_accept_charter
+
+
+def must_accept_charter(user) -> bool:
+    """Whether this reader must accept the charter in force before posting (said by forms)."""
+    return user.is_authenticated and not has_accepted_current(user)
+
+
+def accept_then_resend(target: str, form: AcceptCharterForm):
+    """The acceptance page carrying the sent form: accepting sends it on to ``target``."""
+    kept = kept_fields(request.form, skip=ACCEPT_FIELDS)
+    return render_template(
+        "main/accept_charter.html",
+        charter=charter_service.current_charter(),
+        form=form,
+        action=url_for("main.accept_charter", next=target),
+        kept=kept,
+        kept_texts=typed_texts(kept),
+    )
 
 
 def _back_to() -> str:

@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError, TooManyRequests
 
 from app.extensions import db, limiter
+from app.kept_input import kept_fields, typed_texts
 from app.mail import site_url_adapter
 from app.security_log import security_event
 from app.services import PermissionDenied, ServiceError
@@ -71,6 +72,13 @@ def _retry_after(error: TooManyRequests) -> int:
     return 60
 
 
+def _kept_texts() -> list[str]:
+    """What the refused form held, given back to copy; account forms' fields never are."""
+    if request.method != "POST" or request.blueprint == "accounts":
+        return []
+    return typed_texts(kept_fields(request.form))
+
+
 def _too_many_requests(error: TooManyRequests):
     """429 with ``Retry-After``: a page in French, or JSON under /api."""
     seconds = _retry_after(error)
@@ -79,7 +87,14 @@ def _too_many_requests(error: TooManyRequests):
     if request.path.startswith("/api/"):
         response = _render(429)
     else:
-        html = render_template("errors/too_many_requests.html", minutes=max(1, round(seconds / 60)))
+        html = render_template(
+            "errors/too_many_requests.html",
+            minutes=max(1, round(seconds / 60)),
+            about_accounts=request.blueprint == "accounts",
+            sent=request.method == "POST",
+            guest_testimony=request.endpoint == "contributions.testify",
+            kept_texts=_kept_texts(),
+        )
         response = (html, 429)
     response = make_response(response)
     response.headers["Retry-After"] = str(seconds)

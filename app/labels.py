@@ -216,6 +216,7 @@ AUDIT_ACTION_LABELS = {
     AuditAction.THEME_UPDATED: _l("Atelier modifié"),
     AuditAction.CHARTER_PUBLISHED: _l("Charte publiée"),
     AuditAction.IDENTITY_VIEWED: _l("Identité d’une contribution protégée consultée"),
+    AuditAction.CONTRIBUTION_REWORDED: _l("Contribution masquée reformulée par son auteur"),
 }
 
 

@@ -294,6 +294,19 @@ def moderation_history(contribution: Contribution) -> list[ModerationDecision]:
     )
 
 
+def hiding_decision(contribution: Contribution) -> ModerationDecision | None:
+    """The decision that hid this contribution (the latest one that led to "hidden")."""
+    return db.session.scalar(
+        sa.select(ModerationDecision)
+        .where(
+            ModerationDecision.contribution_id == contribution.id,
+            ModerationDecision.to_state == ContributionState.HIDDEN,
+        )
+        .order_by(ModerationDecision.created_at.desc(), ModerationDecision.id.desc())
+        .limit(1)
+    )
+
+
 def decision_log():
     """Every moderation decision, newest first (a select to paginate)."""
     return (

@@ -149,6 +149,7 @@ def init_app(app: Flask) -> None:
         moderation_reason_label=labels.moderation_reason_label,
         audit_action_label=labels.audit_action_label,
         author_label=labels.author_label,
+        hiding_decision=queries.hiding_decision,
         position_label=labels.position_label,
         commitment_state_label=labels.commitment_state_label,
         device_label=labels.device_label,

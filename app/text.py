@@ -5,6 +5,8 @@ import re
 from functools import lru_cache
 
 import nh3
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 URL = re.compile(r"\bhttps?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]", re.IGNORECASE)
@@ -48,3 +50,17 @@ def personal_data_found(text: str) -> list[str]:
     if STREET.search(text):
         found.append("address")
     return found
+
+
+def char_count(text: str) -> int:
+    """Characters as the writer sees them: a line break counts once, whatever the browser sent."""
+    return len(text.replace("\r\n", "\n"))
+
+
+def too_long_message(count: int, maximum: int) -> str:
+    """Refuse a long text with its length, never cut it: the writer decides what to remove."""
+    return _(
+        "Votre texte fait %(count)s caractères ; %(max)s au plus.",
+        count=format_decimal(count),
+        max=format_decimal(maximum),
+    )

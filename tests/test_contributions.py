@@ -76,7 +76,7 @@ def test_guest_rate_limit(client, proposal):
     ("data", "message"),
     [
         ({"body": ""}, "Écrivez votre témoignage."),
-        ({"body": "x" * 5001}, "Le texte est trop long"),
+        ({"body": "x" * 5001}, "Votre texte fait 5\u202f001 caractères ; 5\u202f000 au plus."),
         ({"body": "Appelez-moi au 06 12 34 56 78 svp"}, "semble contenir un numéro"),
         ({"body": "Écrivez à moi@example.org"}, "semble contenir un numéro"),
         ({"body": "J’habite au 12 rue Clovis"}, "semble contenir un numéro"),

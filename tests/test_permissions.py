@@ -60,6 +60,9 @@ EDIT_POST = by_role(REDIRECT, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, REDIREC
 # Assisted testimonies need an association: the admin has none.
 ASSISTED = by_role(REDIRECT, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN)
 ASSISTED_POST = by_role(REDIRECT, FORBIDDEN, REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN)
+# Rewording someone else's hidden contribution: unseen (404), or seen by moderators but refused.
+HIDDEN_OTHERS = by_role(REDIRECT, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, FORBIDDEN)
+REWORD_MINE_URL = "/contributions/{mine_hidden.id}/reformuler"
 NOT_OWNER = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
 MODERATORS = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK)
 MODERATORS_DO = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, REDIRECT)
@@ -355,6 +358,10 @@ CASES = [
     ("GET", "contributions.edit", "/contributions/{mine.id}/modifier", None, LOGGED_IN),
     ("POST", "contributions.edit", "/contributions/{mine.id}/modifier", TEXT, REDIRECTS),
     ("POST", "contributions.edit", "/contributions/{comment.id}/modifier", TEXT, NOT_OWNER),
+    ("GET", "contributions.reword", REWORD_MINE_URL, None, LOGGED_IN),
+    ("POST", "contributions.reword", REWORD_MINE_URL, TEXT, REDIRECTS),
+    ("POST", "contributions.reword", "/contributions/{mine.id}/reformuler", TEXT, NOT_OWNER),
+    ("POST", "contributions.reword", "/contributions/{hidden.id}/reformuler", TEXT, HIDDEN_OTHERS),
     ("GET", "contributions.withdraw", "/contributions/{mine.id}/retirer", None, LOGGED_IN),
     ("POST", "contributions.withdraw", "/contributions/{mine.id}/retirer", None, REDIRECTS),
     ("POST", "contributions.withdraw", "/contributions/{comment.id}/retirer", None, NOT_OWNER),
@@ -575,6 +582,7 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
         "pending": _contribution(other, proposal, ContributionState.PENDING),
         "hidden": hidden,
         "hidden_reply": _contribution(other, proposal, parent=hidden),
+        "mine_hidden": hidden,  # for whoever acts, their own: see _act_as
     }
 
 
@@ -611,7 +619,7 @@ def world(make_organisation, make_theme, make_proposal, make_user):
 def _act_as(client, role, world, make_user):
     """Log in as a new user of this role. world["me"] is that user and world["mine"] a
     published comment of theirs (for a visitor: None, and the other participant's comment)."""
-    world["me"], world["mine"] = None, world["comment"]
+    world["me"], world["mine"], world["mine_hidden"] = None, world["comment"], world["hidden"]
     if role == "visitor":
         return None
     organisation = None
@@ -621,6 +629,8 @@ def _act_as(client, role, world, make_user):
         organisation = world["institution"]
     user = make_user(role, organisation=organisation)
     login(client, user)
+    # "mine" is made last: some tests take it as the newest contribution.
+    world["mine_hidden"] = _contribution(user, world["proposal"], ContributionState.HIDDEN)
     world["me"], world["mine"] = user, _contribution(user, world["proposal"])
     return user
 

@@ -332,7 +332,7 @@ def test_one_megabyte_text_is_refused_with_the_text_kept(client, proposal):
     response = client.post(f"/propositions/{proposal.id}/temoigner", data={"body": body})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "Le texte est trop long" in html and body in html
+    assert "Votre texte fait" in html and body in html
     assert _count(Contribution) == 0
 
 

@@ -1,5 +1,6 @@
 """Administration forms: organisations, users, themes."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -22,6 +23,7 @@ from wtforms.validators import (
 )
 
 from app.labels import KIND_LABELS, ROLE_LABELS
+from app.premises import parse_networks
 from app.proposals.forms import MultiCheckboxField
 from app.services.directory import safe_website
 
@@ -71,6 +73,29 @@ class OrganisationForm(FlaskForm):
         _l("Institution vérifiée par le réseau"),
         description=_l("Seules les institutions vérifiées peuvent répondre officiellement."),
     )
+    premises_networks = TextAreaField(
+        _l("Adresses IP des locaux"),
+        description=_l(
+            "Une adresse ou une plage par ligne (exemple : 203.0.113.0/24). Depuis ces adresses, "
+            "où beaucoup de personnes partagent la même connexion, le formulaire de témoignage "
+            "sans compte accepte bien plus d’envois. Visible des seuls administrateurs."
+        ),
+    )
+
+    def validate_premises_networks(self, field):
+        try:
+            networks = parse_networks(field.data or "")
+        except ValueError as error:
+            number, line = error.args
+            raise ValidationError(
+                _(
+                    "Ligne %(number)d : « %(line)s » n’est pas une adresse IP ou une plage "
+                    "(exemple : 203.0.113.0/24 ; /16 au plus large en IPv4, /48 en IPv6).",
+                    number=number,
+                    line=line,
+                )
+            ) from error
+        field.data = "\n".join(str(network) for network in networks)
 
 
 class UserForm(FlaskForm):

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from app import page_cache
 from app.labels import FLAG_REASON_LABELS, WRITING_LANGUAGES
-from app.text import personal_data_found
+from app.text import char_count, personal_data_found, too_long_message
 
 PERSONAL_DATA_WARNING = _l(
     "Votre texte semble contenir un numéro de téléphone, une adresse e-mail ou une adresse "
@@ -66,10 +66,9 @@ class BodyForm(FlaskForm):
         return current_app.config[self.max_length_key]
 
     def validate_body(self, field):
-        if len(field.data or "") > self.max_length:
-            raise ValidationError(
-                _l("Le texte est trop long : %(max)d caractères au plus.", max=self.max_length)
-            )
+        count = char_count(field.data or "")
+        if count > self.max_length:
+            raise ValidationError(too_long_message(count, self.max_length))
         if personal_data_found(field.data or "") and not self.confirm_personal_data.data:
             self.warn_personal_data = True
             raise ValidationError(PERSONAL_DATA_WARNING)

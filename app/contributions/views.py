@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import policy
+from app import policy, premises, queries
 from app.contributions.forms import (
     AssistedTestimonyForm,
     CommentForm,
@@ -68,9 +68,11 @@ def _flash_posted(contribution: Contribution) -> None:
 
 @bp.route("/propositions/<int:proposal_id>/temoigner", methods=["GET", "POST"])
 @limiter.limit(
-    _rate("GUEST_TESTIMONY_RATE_LIMIT"),
+    premises.guest_testimony_limit,
     methods=["POST"],
     exempt_when=lambda: current_user.is_authenticated,
+    # Only a stored testimony counts: a mistake in the form never locks a day centre out.
+    deduct_when=lambda response: response.status_code == 302,
 )
 @limiter.limit(
     _rate("CONTRIBUTION_RATE_LIMIT"),
@@ -215,6 +217,35 @@ def edit(contribution_id: int):
         _flash_posted(contribution)
         return redirect(_anchor(contribution))
     return render_template("contributions/edit.html", contribution=contribution, form=form)
+
+
+@bp.route("/contributions/<int:contribution_id>/reformuler", methods=["GET", "POST"])
+@login_required
+def reword(contribution_id: int):
+    """Its author rewords a hidden contribution, which goes back to the moderators."""
+    contribution = _contribution_or_404(contribution_id)
+    policy.require(policy.can_reword_hidden(current_user, contribution))
+    form = EditForm(body=contribution.body, lang=contribution.lang)
+    if contribution.kind is ContributionKind.TESTIMONY:
+        form.max_length_key = "TESTIMONY_MAX_LENGTH"
+    if form.validate_on_submit():
+        service.reword_hidden_contribution(
+            current_user, contribution, form.body.data, form.lang.data
+        )
+        flash(
+            _(
+                "Merci ! Votre texte reformulé sera relu par l’équipe de modération "
+                "avant d’être publié à nouveau."
+            ),
+            "success",
+        )
+        return redirect(_anchor(contribution))
+    return render_template(
+        "contributions/reword.html",
+        contribution=contribution,
+        form=form,
+        decision=queries.hiding_decision(contribution),
+    )
 
 
 @bp.route("/contributions/<int:contribution_id>/retirer", methods=["GET", "POST"])

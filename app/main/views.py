@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
-from app import queries
+from app import charter_gate, queries
 from app.extensions import db
 from app.main.forms import AcceptCharterForm
 from app.navigation import safe_next
@@ -60,10 +60,14 @@ def charter_version(label: str):
 def accept_charter():
     """A new version is in force: read it and accept it before posting again."""
     form = AcceptCharterForm()
+    resending = request.form.get("resend") == "1"
     if form.validate_on_submit():
         charter_service.accept_current(current_user)
         flash(_("Merci, vous avez accepté la charte en vigueur."), "success")
-        return redirect(safe_next(request.args.get("next")))
+        # 307: the browser sends the kept form (carried along as hidden fields) again.
+        return redirect(safe_next(request.args.get("next")), code=307 if resending else 302)
+    if resending:
+        return charter_gate.accept_then_resend(safe_next(request.args.get("next")), form)
     return render_template(
         "main/accept_charter.html", charter=charter_service.current_charter(), form=form
     )

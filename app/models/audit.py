@@ -26,6 +26,8 @@ class AuditAction(enum.StrEnum):
     CHARTER_PUBLISHED = "charter_published"
     # A moderator or admin was shown who is behind an anonymous, guest or assisted testimony.
     IDENTITY_VIEWED = "identity_viewed"
+    # A hidden contribution reworded by its author, back in the moderation queue.
+    CONTRIBUTION_REWORDED = "contribution_reworded"
 
 
 class AuditEvent(db.Model):

@@ -55,6 +55,9 @@ class Organisation(db.Model):
     website: Mapped[str] = mapped_column(sa.String(300), default="")
     contact_phone: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
     opening_hours: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # Address ranges (CIDR, one a line) of its premises, where many share one connection:
+    # guest testimonies from there get a higher limit. Seen by admins only.
+    premises_networks: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     verified: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

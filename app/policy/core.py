@@ -162,6 +162,16 @@ def can_withdraw_contribution(user, contribution: Contribution) -> bool:
     return _is_author(user, contribution) and not contribution.is_withdrawn
 
 
+def can_reword_hidden(user, contribution: Contribution) -> bool:
+    """Its author, once moderators hid it: rewording sends it back to them. A rejection
+    (a held text refused before it was ever public) is final: a new text is the way."""
+    return (
+        _is_author(user, contribution)
+        and not contribution.is_withdrawn
+        and contribution.state is ContributionState.HIDDEN
+    )
+
+
 def can_flag(user, contribution: Contribution) -> bool:
     """Anyone logged in, on someone else's published contribution."""
     return (
@@ -251,6 +261,7 @@ CORE_PREDICATES = {
     "can_reply": can_reply,
     "can_edit_contribution": can_edit_contribution,
     "can_withdraw_contribution": can_withdraw_contribution,
+    "can_reword_hidden": can_reword_hidden,
     "can_flag": can_flag,
     "is_moderator": is_moderator,
     "can_moderate": can_moderate,

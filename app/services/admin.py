@@ -20,6 +20,7 @@ ORGANISATION_FIELDS = (
     "address",
     "contact_email",
     "website",
+    "premises_networks",
 )
 THEME_FIELDS = (
     "name",

@@ -25,8 +25,12 @@ def current_charter() -> CharterVersion | None:
 
 
 def current_label() -> str | None:
-    charter = current_charter()
-    return charter.label if charter else None
+    """The label of the version in force, in one light query."""
+    return db.session.scalar(
+        sa.select(CharterVersion.label)
+        .order_by(CharterVersion.published_at.desc(), CharterVersion.id.desc())
+        .limit(1)
+    )
 
 
 def has_accepted_current(user: User) -> bool:

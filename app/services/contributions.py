@@ -10,6 +10,7 @@ from app import policy
 from app.extensions import db
 from app.labels import WRITING_LANGUAGES
 from app.models import (
+    AuditAction,
     Contribution,
     ContributionKind,
     ContributionState,
@@ -22,9 +23,10 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import PermissionDenied, ServiceError
+from app.services import PermissionDenied, ServiceError, audit
 from app.services.moderation import auto_hide
 from app.services.notifications import notify_reply
+from app.text import too_long_message
 
 
 def _initial_state(author: User | None, proposal: Proposal) -> ContributionState:
@@ -34,14 +36,14 @@ def _initial_state(author: User | None, proposal: Proposal) -> ContributionState
 
 
 def _check_length(kind: ContributionKind, body: str) -> str:
-    body = body.strip()
+    body = body.replace("\r\n", "\n").strip()
     limit_key = (
         "TESTIMONY_MAX_LENGTH" if kind is ContributionKind.TESTIMONY else "COMMENT_MAX_LENGTH"
     )
     if not body:
         raise ServiceError(_("Écrivez votre texte."))
     if len(body) > current_app.config[limit_key]:
-        raise ServiceError(_("Le texte est trop long."))
+        raise ServiceError(too_long_message(len(body), current_app.config[limit_key]))
     return body
 
 
@@ -239,6 +241,39 @@ def edit_contribution(
     ):
         contribution.state = ContributionState.PENDING
     db.session.commit()
+    return contribution
+
+
+def reword_hidden_contribution(
+    author: User, contribution: Contribution, body: str, lang: str | None = None
+) -> Contribution:
+    """Its author rewords a hidden contribution: held again until a moderator decides."""
+    if not policy.can_reword_hidden(author, contribution):
+        raise PermissionDenied
+    # Only from "hidden", as a moderator's decision compares-and-sets: one of the two wins.
+    updated = db.session.execute(
+        sa.update(Contribution)
+        .where(
+            Contribution.id == contribution.id,
+            Contribution.state == ContributionState.HIDDEN,
+            Contribution.version == contribution.version,
+        )
+        .values(
+            body=_check_length(contribution.kind, body),
+            lang=_check_lang(lang or contribution.lang),
+            edited_at=utcnow(),
+            state=ContributionState.PENDING,
+            version=Contribution.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if updated.rowcount != 1:
+        db.session.rollback()
+        raise ServiceError(_("Cette contribution vient d’être traitée par la modération."))
+    # No actor: the audit log must not tie an anonymous contribution to its account.
+    audit.record(None, AuditAction.CONTRIBUTION_REWORDED, "contribution", contribution.id)
+    db.session.commit()
+    db.session.refresh(contribution)
     return contribution
 
 
