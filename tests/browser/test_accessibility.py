@@ -24,7 +24,7 @@ from typing import NamedTuple
 import pytest
 
 from app.extensions import db
-from app.models import AddressedInstitution, utcnow
+from app.models import AddressedInstitution, ContributionState, utcnow
 from tests.browser.conftest import DESKTOP, NARROW, Axe, PlaywrightError, log_in
 from tests.conftest import ROLES
 from tests.test_permissions import (
@@ -118,6 +118,12 @@ PAGES = [
     Page("contributions.reply", "/contributions/{comment.id}/repondre", LOGGED_IN, invalid=EMPTY),
     Page("contributions.edit", "/contributions/{mine.id}/modifier", LOGGED_IN, invalid=EMPTY),
     Page("contributions.withdraw", "/contributions/{mine.id}/retirer", LOGGED_IN),
+    Page(
+        "contributions.reword",
+        "/contributions/{mine_hidden.id}/reformuler",
+        LOGGED_IN,
+        invalid=EMPTY,
+    ),
     Page("contributions.flag", "/contributions/{comment.id}/signaler", LOGGED_IN, invalid=EMPTY),
     Page("moderation.queue", "/moderation/", MODERATORS),
     Page("moderation.contribution", "/moderation/contributions/{pending.id}", MODERATORS),
@@ -223,9 +229,9 @@ def world(make_organisation, make_theme, make_proposal, make_user):
 
 
 def _acting_user(role, world, make_user):
-    """A new user of this role (the association's member, the institution's rep) and a
-    published comment of theirs, as in tests/test_permissions.py."""
-    world["me"], world["mine"] = None, world["comment"]
+    """A new user of this role (the association's member, the institution's rep), a
+    published comment of theirs and a hidden one, as in tests/test_permissions.py."""
+    world["me"], world["mine"], world["mine_hidden"] = None, world["comment"], world["hidden"]
     if role == "visitor":
         return None
     organisation = {"association_member": world["association"]}.get(role)
@@ -233,6 +239,7 @@ def _acting_user(role, world, make_user):
         organisation = world["institution"]
     user = make_user(role, organisation=organisation)
     world["me"], world["mine"] = user, _contribution(user, world["proposal"])
+    world["mine_hidden"] = _contribution(user, world["proposal"], ContributionState.HIDDEN)
     return user
 
 
