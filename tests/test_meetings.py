@@ -7,6 +7,7 @@ import icalendar
 import pytest
 import sqlalchemy as sa
 
+from app.calendar import meetings_calendar
 from app.extensions import db
 from app.models import (
     Meeting,
@@ -726,6 +727,73 @@ def test_a_title_cannot_forge_calendar_lines(client, make_meeting):
     meeting = make_meeting(title="Réunion\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Faux")
     calendar = _calendar(client, f"/reunions/{meeting.id}.ics")
     assert len(calendar.walk("VEVENT")) == 1
+
+
+# PostgreSQL refuses NUL in text: that case is built without the database (the next test).
+CONTROL_CHARACTERS = [
+    "\r",
+    "\rBEGIN:VEVENT\rSUMMARY:Faux",
+    "\rEND:VEVENT\rBEGIN:VEVENT\rUID:forged@example.org",
+    "\x1b[31m",
+    "\x0b\x0c\x7f\x85",
+]
+
+
+def _assert_one_clean_event(body: bytes) -> icalendar.Event:
+    assert b"\r" not in body.replace(b"\r\n", b"")  # no bare CR
+    lines = body.split(b"\r\n")
+    assert all(not any((c < 32 and c != 9) or c == 127 for c in line) for line in lines)
+    assert "\x85".encode() not in body and "\x9b".encode() not in body
+    names = [line.split(b":")[0].split(b";")[0] for line in lines if line[:1] != b" "]
+    assert names.count(b"BEGIN") == names.count(b"END") == 5  # calendar, zone, 2 rules, event
+    assert names.count(b"UID") == names.count(b"SUMMARY") == 1  # no line of its own
+    assert b"\nSUMMARY:Faux" not in body and b"\nUID:forged" not in body
+    [event] = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert str(event["summary"]).startswith("Annulée : Réunion")
+    assert str(event["summary"]).endswith("fin")
+    return event
+
+
+@pytest.mark.parametrize("bad", CONTROL_CHARACTERS)
+def test_control_characters_cannot_forge_calendar_lines(
+    client, make_meeting, make_proposal, make_theme, bad
+):
+    theme = make_theme(name=f"Santé{bad}")
+    proposal = make_proposal(title=f"Des douches{bad}", theme=theme)
+    meeting = make_meeting(
+        title=f"Réunion{bad}fin",
+        theme=theme,
+        place_name=f"Lieu{bad}",
+        address=f"Adresse{bad}",
+        agenda=f"1. Point{bad}\n2. Autre",
+        proposals=[proposal],
+        cancelled_at=utcnow(),
+        cancel_reason=f"Salle{bad}",
+    )
+    for url in (
+        f"/reunions/{meeting.id}.ics",
+        "/reunions.ics",
+        f"/ateliers/{theme.slug}/reunions.ics",
+    ):
+        _assert_one_clean_event(client.get(url).data)
+
+
+def test_every_control_character_is_dropped_from_calendars(app):
+    every = "".join(map(chr, (*range(0x20), *range(0x7F, 0xA0))))  # NUL, CR, ESC, DEL, C1...
+    meeting = Meeting(
+        id=1,
+        title=f"Réunion{every}fin",
+        place_name=f"Lieu{every}",
+        agenda=f"Point{every}",
+        starts_at=datetime(2026, 6, 3, 7),
+        updated_at=datetime(2026, 6, 1),
+        cancelled_at=datetime(2026, 6, 2),
+        cancel_reason=f"Salle\rBEGIN:VEVENT{every}",
+    )
+    with app.test_request_context():
+        event = _assert_one_clean_event(meetings_calendar([meeting], f"Nom{every}"))
+    for text in (event["summary"], event["location"], event["description"]):
+        assert {c for c in str(text) if ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0} == {"\t", "\n"}
 
 
 def _seed_meetings(n, make_meeting, make_theme, make_organisation, make_user, make_proposal):
