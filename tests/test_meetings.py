@@ -258,8 +258,8 @@ def test_bad_meeting_saves_nothing_and_keeps_the_text(
 
 def _world(make_meeting, make_user, make_organisation):
     host = make_organisation(name="Fondation Abbé Pierre")
-    creator = make_user("association_member")
-    meeting = make_meeting(host=host, created_by_id=creator.id)
+    creator = make_user("association_member", organisation=host)
+    meeting = make_meeting(host=host, created_by_id=creator.id, secretary=creator)
     return meeting, creator, host
 
 
