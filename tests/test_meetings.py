@@ -1,6 +1,7 @@
 """Meetings: lists, organising, changing and cancelling, registration with places, the
 people registered told of changes, iCalendar files, the API; escaped text, fixed query counts."""
 
+import re
 from datetime import date, datetime, timedelta
 
 import icalendar
@@ -24,6 +25,8 @@ from app.models import (
     meeting_proposal,
     utcnow,
 )
+from app.services import PermissionDenied, ServiceError
+from app.services import meetings as service
 from app.services.demo import load_demo
 from tests.conftest import login
 from tests.test_contribution_safety import assert_inert
@@ -254,6 +257,165 @@ def test_bad_meeting_saves_nothing_and_keeps_the_text(
     if form.get("title"):
         assert "Groupe &lt;santé&gt; du réseau" in html
     assert _count(Meeting) == 0
+
+
+# The host and the secretary
+
+
+def test_the_form_names_the_secretary_among_the_host_members(client, make_user, make_organisation):
+    host = make_organisation(name="Médecins du Monde")
+    organiser = make_user("association_member", organisation=host, pseudonym="Nadia")
+    colleague = make_user("association_member", organisation=host, pseudonym="Bruno")
+    make_user("participant", organisation=host, pseudonym="Ancien membre")  # demoted
+    make_user("association_member", organisation=host, pseudonym="Bloqué", active=False)
+    make_user("association_member", pseudonym="Ailleurs")  # another association
+    login(client, organiser)
+    html = client.get("/reunions/nouvelle").get_data(as_text=True)
+    secretary_select = html.split('name="secretary_id"')[1].split("</select>")[0]
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", secretary_select)
+    assert options == ["Bruno", "Nadia"]
+    assert f'<option selected value="{organiser.id}">Nadia' in secretary_select  # the creator
+    form = _form(host_id=str(host.id), secretary_id=str(colleague.id))
+    assert client.post("/reunions/nouvelle", data=form).status_code == 302
+    meeting = db.session.scalar(sa.select(Meeting))
+    assert (meeting.host_id, meeting.secretary_id, meeting.created_by_id) == (
+        host.id,
+        colleague.id,
+        organiser.id,
+    )
+
+
+def test_the_creator_is_secretary_unless_another_is_named(client, make_organisation, make_user):
+    host = make_organisation()
+    organiser = make_user("association_member", organisation=host)
+    login(client, organiser)
+    assert client.post("/reunions/nouvelle", data=_form(host_id=str(host.id))).status_code == 302
+    assert client.post("/reunions/nouvelle", data=_form(title="Sans hôte")).status_code == 302
+    meetings = db.session.scalars(sa.select(Meeting).order_by(Meeting.id)).all()
+    assert [m.secretary_id for m in meetings] == [organiser.id, organiser.id]
+
+
+@pytest.mark.parametrize("who", ["outsider", "participant", "blocked", "unknown", "huge"])
+def test_a_secretary_from_outside_the_host_is_refused(client, make_organisation, make_user, who):
+    host = make_organisation()
+    organiser = make_user("association_member", organisation=host)
+    secretary_id = {
+        "outsider": lambda: make_user("association_member").id,
+        "participant": lambda: make_user("participant", organisation=host).id,
+        "blocked": lambda: make_user("association_member", organisation=host, active=False).id,
+        "unknown": lambda: 999999,
+        "huge": lambda: 99999999999999999999,
+    }[who]()
+    login(client, organiser)
+    form = _form(host_id=str(host.id), secretary_id=str(secretary_id), agenda="Un ordre à garder")
+    response = client.post("/reunions/nouvelle", data=form)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Choisissez comme secrétaire un membre de l’association qui accueille." in html
+    assert "Un ordre à garder" in html
+    assert _count(Meeting) == 0
+    without_host = _form(secretary_id=str(secretary_id))
+    response = client.post("/reunions/nouvelle", data=without_host)
+    assert "la personne qui organise est secrétaire" in response.get_data(as_text=True)
+    assert _count(Meeting) == 0
+
+
+def test_the_host_members_change_the_secretary(client, make_meeting, make_user, make_organisation):
+    meeting, creator, host = _world(make_meeting, make_user, make_organisation)
+    member = make_user("association_member", organisation=host)
+    login(client, member)
+    html = client.get(f"/reunions/{meeting.id}/modifier").get_data(as_text=True)
+    assert f'<option selected value="{creator.id}">' in html
+    form = _form(host_id=str(host.id), secretary_id=str(member.id))
+    assert client.post(f"/reunions/{meeting.id}/modifier", data=form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).secretary_id == member.id
+    outsider = make_user("association_member")
+    form = _form(host_id=str(host.id), secretary_id=str(outsider.id), title="Changée")
+    response = client.post(f"/reunions/{meeting.id}/modifier", data=form)
+    assert "Choisissez comme secrétaire un membre" in response.get_data(as_text=True)
+    db.session.expire_all()
+    changed = db.session.get(Meeting, meeting.id)
+    assert (changed.secretary_id, changed.title) == (member.id, "Groupe accès à la santé")
+
+
+def test_a_meeting_is_hosted_by_one_of_ones_associations(client, make_organisation, make_user):
+    mine, theirs = make_organisation(name="Mon association"), make_organisation(name="Autre")
+    institution = make_organisation(OrganisationKind.INSTITUTION, name="Préfecture")
+    organiser = make_user("association_member", organisation=mine)
+    login(client, organiser)
+    html = client.get("/reunions/nouvelle").get_data(as_text=True)
+    assert "Mon association" in html and "Autre" not in html and "Préfecture" not in html
+    for host in (theirs, institution):
+        form = _form(host_id=str(host.id), title="Chez les autres")
+        response = client.post("/reunions/nouvelle", data=form)
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        assert "Choisissez une association dont vous êtes membre." in html
+        assert "Chez les autres" in html
+    assert _count(Meeting) == 0
+
+
+def test_an_admin_names_any_association_as_host(client, make_organisation, make_user):
+    host = make_organisation(name="Fondation Abbé Pierre")
+    secretary = make_user("association_member", organisation=host)
+    login(client, make_user("admin"))
+    html = client.get("/reunions/nouvelle").get_data(as_text=True)
+    assert "Fondation Abbé Pierre" in html
+    form = _form(host_id=str(host.id), secretary_id=str(secretary.id))
+    assert client.post("/reunions/nouvelle", data=form).status_code == 302
+    meeting = db.session.scalar(sa.select(Meeting))
+    assert (meeting.host_id, meeting.secretary_id) == (host.id, secretary.id)
+
+
+def test_an_edit_cannot_move_the_meeting_to_another_association(
+    client, make_meeting, make_user, make_organisation
+):
+    meeting, creator, host = _world(make_meeting, make_user, make_organisation)
+    theirs = make_organisation(name="Autre")
+    login(client, creator)
+    form = _form(host_id=str(theirs.id), secretary_id=str(creator.id))
+    response = client.post(f"/reunions/{meeting.id}/modifier", data=form)
+    assert "Choisissez une association dont vous êtes membre." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).host_id == host.id
+
+
+def test_the_service_refuses_a_foreign_host_and_an_outside_secretary(
+    app, make_organisation, make_user
+):
+    mine, theirs = make_organisation(), make_organisation()
+    organiser = make_user("association_member", organisation=mine)
+    outsider = make_user("association_member", organisation=theirs)
+    starts_at = utcnow() + timedelta(days=3)
+
+    def details(host, secretary):
+        return service.MeetingDetails(
+            kind=MeetingKind.WORKING_GROUP,
+            title="Réunion",
+            theme=None,
+            host=host,
+            secretary=secretary,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            place_name="Salle",
+            address="",
+            agenda="",
+            description="",
+            is_public=True,
+            capacity=None,
+            proposals=[],
+        )
+
+    with pytest.raises(PermissionDenied):
+        service.create_meeting(organiser, details(theirs, outsider))
+    for host, secretary in ((mine, outsider), (None, outsider), (mine, None)):
+        with pytest.raises(ServiceError):
+            service.create_meeting(organiser, details(host, secretary))
+    db.session.rollback()
+    assert _count(Meeting) == 0
+    service.create_meeting(make_user("admin"), details(theirs, outsider))
+    assert _count(Meeting) == 1
 
 
 def _world(make_meeting, make_user, make_organisation):
