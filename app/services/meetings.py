@@ -67,13 +67,14 @@ def meetings_query(upcoming: bool, theme: Theme | None = None, kind: MeetingKind
 
 
 def meeting_detail(meeting_id: int) -> Meeting | None:
-    """A meeting with its workshop, host and proposals (two queries)."""
+    """A meeting with its workshop, host, secretary and proposals (two queries)."""
     return db.session.scalar(
         sa.select(Meeting)
         .where(Meeting.id == meeting_id)
         .options(
             joinedload(Meeting.theme),
             joinedload(Meeting.host),
+            joinedload(Meeting.secretary),
             selectinload(Meeting.proposals),
         )
     )
