@@ -137,15 +137,22 @@ def show(meeting_id: int):
 
 
 def _hosts(meeting: Meeting | None) -> dict[int, Organisation]:
-    """The associations one may name as host: one's own (any for admins), and the one the
-    meeting already has."""
-    if policy.is_admin(current_user):
-        hosts = queries.associations()
-    else:
-        hosts = policy.association_memberships(current_user)
+    """The associations one may name as host, and the one the meeting already has."""
+    hosts = [org for org in queries.associations() if policy.can_host_meeting(current_user, org)]
     if meeting is not None and meeting.host is not None and meeting.host not in hosts:
-        hosts = [meeting.host, *hosts]
+        hosts.insert(0, meeting.host)
     return {org.id: org for org in hosts}
+
+
+def _fill_secretaries(form: MeetingForm, host: Organisation | None, meeting: Meeting | None):
+    """The host's members (without a host, the organiser); the creator unless one is sent."""
+    organiser = current_user
+    if meeting is not None and meeting.created_by_id is not None:
+        organiser = db.session.get(User, meeting.created_by_id) or current_user
+    if form.secretary_id.data is None:
+        form.secretary_id.data = (meeting and meeting.secretary_id) or organiser.id
+    candidates = service.secretary_candidates(host, organiser)
+    form.secretary_id.choices = [(person.id, person.public_name) for person in candidates]
 
 
 def _fill_choices(form: MeetingForm, meeting: Meeting | None = None) -> None:
@@ -155,16 +162,10 @@ def _fill_choices(form: MeetingForm, meeting: Meeting | None = None) -> None:
     form.theme_id.choices = [(NONE, _("Aucun atelier"))] + [
         (theme.id, theme.name) for theme in themes.values()
     ]
+    # Only a listed host or person: whatever number was posted never reaches the database.
     hosts = _hosts(meeting)
     form.host_id.choices = [(NONE, _("Aucune"))] + [(org.id, org.name) for org in hosts.values()]
-    # Only a listed host: whatever number was posted never reaches the database.
-    organiser = current_user
-    if meeting is not None and meeting.created_by_id is not None:
-        organiser = db.session.get(User, meeting.created_by_id) or current_user
-    if form.secretary_id.data is None:  # not sent: the creator, as the form proposes
-        form.secretary_id.data = (meeting and meeting.secretary_id) or organiser.id
-    candidates = service.secretary_candidates(hosts.get(form.host_id.data), organiser)
-    form.secretary_id.choices = [(person.id, person.public_name) for person in candidates]
+    _fill_secretaries(form, hosts.get(form.host_id.data), meeting)
     # Only a listed workshop: whatever number was posted never reaches the database.
     theme = themes.get(form.theme_id.data)
     form.proposal_ids.choices = [
