@@ -4,6 +4,7 @@ Times are stored as naive UTC; people read and type them in Paris time, and cale
 get them with ``TZID=Europe/Paris`` and a VTIMEZONE that describes that zone.
 """
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -21,6 +22,13 @@ PRODID = "-//Reseau de solidarite des associations messines//Voix solidaires//FR
 # SEQUENCE is derived from updated_at (seconds since this date): it grows with every change
 # without a column of its own, and stays below 2**31 until 2083.
 SEQUENCE_EPOCH = datetime(2015, 1, 1)
+# icalendar escapes a newline but lets a bare CR through, which some readers take for the end
+# of a line: a title could then add lines (even events) of its own. Every control character
+# goes, except the newline (escaped as \n) and the tab (allowed in iCalendar text).
+LINE_BREAKS = re.compile(r"\r\n?|[\u0085\u2028\u2029]")
+CONTROLS = dict.fromkeys(  # Unicode's category Cc: C0, DEL and C1
+    code for code in (*range(0x20), *range(0x7F, 0xA0)) if code not in (0x09, 0x0A)
+)
 
 
 # The days a person may type (a meeting, a due date, a period): far enough either way for
@@ -82,6 +90,15 @@ def _local(moment: datetime) -> tuple[datetime, dict]:
     return to_paris(moment).replace(tzinfo=None), {"TZID": TZID}
 
 
+def calendar_text(value: str) -> str:
+    """Text safe for any iCalendar reader: line breaks as \n, no other control character."""
+    return LINE_BREAKS.sub("\n", value or "").translate(CONTROLS)
+
+
+def _add_text(component, name: str, value: str) -> None:
+    component.add(name, calendar_text(value))
+
+
 def _description(meeting: Meeting, url: str) -> str:
     parts = []
     if meeting.is_cancelled:
@@ -116,12 +133,12 @@ def _event(meeting: Meeting) -> icalendar.Event:
     if meeting.is_cancelled:
         # Not every app shows STATUS:CANCELLED; the title says it everywhere.
         summary = _("Annulée : %(title)s", title=meeting.title)
-    event.add("summary", summary)
+    _add_text(event, "summary", summary)
     location = ", ".join(part for part in (meeting.place_name, meeting.address) if part)
     if location:
-        event.add("location", location)
-    event.add("description", _description(meeting, url))
-    event.add("url", url)
+        _add_text(event, "location", location)
+    _add_text(event, "description", _description(meeting, url))
+    _add_text(event, "url", url)
     event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
     event.add("transp", "TRANSPARENT" if meeting.is_cancelled else "OPAQUE")
     return event
@@ -133,7 +150,7 @@ def meetings_calendar(meetings: Iterable[Meeting], name: str) -> bytes:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    _add_text(calendar, "x-wr-calname", name)
     calendar.add("x-wr-timezone", TZID)
     calendar.add("x-published-ttl", "PT1H")
     calendar.add_component(_paris_timezone())

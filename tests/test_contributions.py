@@ -1,6 +1,7 @@
 """Contributing: guests, participants (named or anonymous), assisted testimonies, comments,
 replies, editing, withdrawing, flagging."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -199,6 +200,44 @@ def test_assisted_testimony_requires_consent(client, proposal, login_as, make_or
     assert "sans l’accord de la personne" in html
     assert "J’ai dormi trois mois" in html
     assert _count() == 0
+
+
+@pytest.mark.parametrize("consent", ["false", "0", "off", "no", "", "n", "yes", None])
+def test_assisted_testimony_consent_is_only_the_checked_box(
+    client, proposal, login_as, make_organisation, consent
+):
+    association = make_organisation(OrganisationKind.ASSOCIATION)
+    login_as("association_member", organisation=association)
+    data = {"body": TESTIMONY, "first_name": "Youssef", "organisation_id": association.id}
+    if consent is not None:
+        data["consent"] = consent
+    response = client.post(f"/propositions/{proposal.id}/temoignage-recueilli", data=data)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "sans l’accord de la personne" in html
+    assert "J’ai dormi trois mois" in html and 'value="Youssef"' in html
+    box = re.search(r'<input[^>]*name="consent"[^>]*>', html).group(0)
+    assert 'value="y"' in box and "checked" not in box  # the box comes back unticked
+    assert _count() == 0
+
+
+def test_assisted_testimony_service_refuses_without_consent(proposal, make_user):
+    from app.services import contributions as service
+
+    member = make_user("association_member")
+    for consent in (False, None, "false", "y"):  # only True itself is a consent
+        with pytest.raises(service.ConsentRequired):
+            service.post_assisted_testimony(
+                member, proposal, member.organisations[0], TESTIMONY, "", consent=consent
+            )
+    with pytest.raises(service.ConsentRequired):
+        service.post_assisted_testimony(member, proposal, member.organisations[0], TESTIMONY, "")
+    db.session.rollback()
+    assert _count() == 0
+    service.post_assisted_testimony(
+        member, proposal, member.organisations[0], TESTIMONY, "", consent=True
+    )
+    assert db.session.scalar(sa.select(Contribution)).consent_confirmed_at is not None
 
 
 def _published(proposal, author, kind=ContributionKind.COMMENT, parent=None, body="Bonjour"):

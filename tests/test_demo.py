@@ -197,3 +197,19 @@ def test_directory_lists_organisations_by_workshop(app, client):
     load_demo()  # still idempotent
     org = db.session.scalar(sa.select(Organisation).where(Organisation.slug == "ddcs-moselle"))
     assert [t.slug for t in org.themes] == ["hebergement-logement"]
+
+
+def test_demo_meetings_name_a_secretary_from_their_host(app):
+    load_demo()
+    meetings = db.session.scalars(sa.select(Meeting).order_by(Meeting.starts_at)).all()
+    assert [(m.host.slug, m.secretary.email) for m in meetings] == [
+        ("maison-diocesaine-de-la-solidarite", "association@demo.voix-solidaires.fr"),
+        ("medecins-du-monde", "moderation@demo.voix-solidaires.fr"),
+        ("fondation-abbe-pierre", "association@demo.voix-solidaires.fr"),
+    ]
+    assert all(m.host in m.secretary.organisations for m in meetings)
+    for meeting in meetings:  # an older demo load named nobody: a new run names them
+        meeting.secretary = None
+    db.session.commit()
+    assert load_demo()["memberships"] == 0
+    assert all(m.secretary is not None for m in meetings)

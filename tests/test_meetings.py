@@ -1,12 +1,14 @@
 """Meetings: lists, organising, changing and cancelling, registration with places, the
 people registered told of changes, iCalendar files, the API; escaped text, fixed query counts."""
 
+import re
 from datetime import date, datetime, timedelta
 
 import icalendar
 import pytest
 import sqlalchemy as sa
 
+from app.calendar import meetings_calendar
 from app.extensions import db
 from app.models import (
     Meeting,
@@ -23,6 +25,8 @@ from app.models import (
     meeting_proposal,
     utcnow,
 )
+from app.services import PermissionDenied, ServiceError
+from app.services import meetings as service
 from app.services.demo import load_demo
 from tests.conftest import login
 from tests.test_contribution_safety import assert_inert
@@ -255,10 +259,169 @@ def test_bad_meeting_saves_nothing_and_keeps_the_text(
     assert _count(Meeting) == 0
 
 
+# The host and the secretary
+
+
+def test_the_form_names_the_secretary_among_the_host_members(client, make_user, make_organisation):
+    host = make_organisation(name="Médecins du Monde")
+    organiser = make_user("association_member", organisation=host, pseudonym="Nadia")
+    colleague = make_user("association_member", organisation=host, pseudonym="Bruno")
+    make_user("participant", organisation=host, pseudonym="Ancien membre")  # demoted
+    make_user("association_member", organisation=host, pseudonym="Bloqué", active=False)
+    make_user("association_member", pseudonym="Ailleurs")  # another association
+    login(client, organiser)
+    html = client.get("/reunions/nouvelle").get_data(as_text=True)
+    secretary_select = html.split('name="secretary_id"')[1].split("</select>")[0]
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", secretary_select)
+    assert options == ["Bruno", "Nadia"]
+    assert f'<option selected value="{organiser.id}">Nadia' in secretary_select  # the creator
+    form = _form(host_id=str(host.id), secretary_id=str(colleague.id))
+    assert client.post("/reunions/nouvelle", data=form).status_code == 302
+    meeting = db.session.scalar(sa.select(Meeting))
+    assert (meeting.host_id, meeting.secretary_id, meeting.created_by_id) == (
+        host.id,
+        colleague.id,
+        organiser.id,
+    )
+
+
+def test_the_creator_is_secretary_unless_another_is_named(client, make_organisation, make_user):
+    host = make_organisation()
+    organiser = make_user("association_member", organisation=host)
+    login(client, organiser)
+    assert client.post("/reunions/nouvelle", data=_form(host_id=str(host.id))).status_code == 302
+    assert client.post("/reunions/nouvelle", data=_form(title="Sans hôte")).status_code == 302
+    meetings = db.session.scalars(sa.select(Meeting).order_by(Meeting.id)).all()
+    assert [m.secretary_id for m in meetings] == [organiser.id, organiser.id]
+
+
+@pytest.mark.parametrize("who", ["outsider", "participant", "blocked", "unknown", "huge"])
+def test_a_secretary_from_outside_the_host_is_refused(client, make_organisation, make_user, who):
+    host = make_organisation()
+    organiser = make_user("association_member", organisation=host)
+    secretary_id = {
+        "outsider": lambda: make_user("association_member").id,
+        "participant": lambda: make_user("participant", organisation=host).id,
+        "blocked": lambda: make_user("association_member", organisation=host, active=False).id,
+        "unknown": lambda: 999999,
+        "huge": lambda: 99999999999999999999,
+    }[who]()
+    login(client, organiser)
+    form = _form(host_id=str(host.id), secretary_id=str(secretary_id), agenda="Un ordre à garder")
+    response = client.post("/reunions/nouvelle", data=form)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Choisissez comme secrétaire un membre de l’association qui accueille." in html
+    assert "Un ordre à garder" in html
+    assert _count(Meeting) == 0
+    without_host = _form(secretary_id=str(secretary_id))
+    response = client.post("/reunions/nouvelle", data=without_host)
+    assert "la personne qui organise est secrétaire" in response.get_data(as_text=True)
+    assert _count(Meeting) == 0
+
+
+def test_the_host_members_change_the_secretary(client, make_meeting, make_user, make_organisation):
+    meeting, creator, host = _world(make_meeting, make_user, make_organisation)
+    member = make_user("association_member", organisation=host)
+    login(client, member)
+    html = client.get(f"/reunions/{meeting.id}/modifier").get_data(as_text=True)
+    assert f'<option selected value="{creator.id}">' in html
+    form = _form(host_id=str(host.id), secretary_id=str(member.id))
+    assert client.post(f"/reunions/{meeting.id}/modifier", data=form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).secretary_id == member.id
+    outsider = make_user("association_member")
+    form = _form(host_id=str(host.id), secretary_id=str(outsider.id), title="Changée")
+    response = client.post(f"/reunions/{meeting.id}/modifier", data=form)
+    assert "Choisissez comme secrétaire un membre" in response.get_data(as_text=True)
+    db.session.expire_all()
+    changed = db.session.get(Meeting, meeting.id)
+    assert (changed.secretary_id, changed.title) == (member.id, "Groupe accès à la santé")
+
+
+def test_a_meeting_is_hosted_by_one_of_ones_associations(client, make_organisation, make_user):
+    mine, theirs = make_organisation(name="Mon association"), make_organisation(name="Autre")
+    institution = make_organisation(OrganisationKind.INSTITUTION, name="Préfecture")
+    organiser = make_user("association_member", organisation=mine)
+    login(client, organiser)
+    html = client.get("/reunions/nouvelle").get_data(as_text=True)
+    assert "Mon association" in html and "Autre" not in html and "Préfecture" not in html
+    for host in (theirs, institution):
+        form = _form(host_id=str(host.id), title="Chez les autres")
+        response = client.post("/reunions/nouvelle", data=form)
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        assert "Choisissez une association dont vous êtes membre." in html
+        assert "Chez les autres" in html
+    assert _count(Meeting) == 0
+
+
+def test_an_admin_names_any_association_as_host(client, make_organisation, make_user):
+    host = make_organisation(name="Fondation Abbé Pierre")
+    secretary = make_user("association_member", organisation=host)
+    login(client, make_user("admin"))
+    html = client.get("/reunions/nouvelle").get_data(as_text=True)
+    assert "Fondation Abbé Pierre" in html
+    form = _form(host_id=str(host.id), secretary_id=str(secretary.id))
+    assert client.post("/reunions/nouvelle", data=form).status_code == 302
+    meeting = db.session.scalar(sa.select(Meeting))
+    assert (meeting.host_id, meeting.secretary_id) == (host.id, secretary.id)
+
+
+def test_an_edit_cannot_move_the_meeting_to_another_association(
+    client, make_meeting, make_user, make_organisation
+):
+    meeting, creator, host = _world(make_meeting, make_user, make_organisation)
+    theirs = make_organisation(name="Autre")
+    login(client, creator)
+    form = _form(host_id=str(theirs.id), secretary_id=str(creator.id))
+    response = client.post(f"/reunions/{meeting.id}/modifier", data=form)
+    assert "Choisissez une association dont vous êtes membre." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).host_id == host.id
+
+
+def test_the_service_refuses_a_foreign_host_and_an_outside_secretary(
+    app, make_organisation, make_user
+):
+    mine, theirs = make_organisation(), make_organisation()
+    organiser = make_user("association_member", organisation=mine)
+    outsider = make_user("association_member", organisation=theirs)
+    starts_at = utcnow() + timedelta(days=3)
+
+    def details(host, secretary):
+        return service.MeetingDetails(
+            kind=MeetingKind.WORKING_GROUP,
+            title="Réunion",
+            theme=None,
+            host=host,
+            secretary=secretary,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            place_name="Salle",
+            address="",
+            agenda="",
+            description="",
+            is_public=True,
+            capacity=None,
+            proposals=[],
+        )
+
+    with pytest.raises(PermissionDenied):
+        service.create_meeting(organiser, details(theirs, outsider))
+    for host, secretary in ((mine, outsider), (None, outsider), (mine, None)):
+        with pytest.raises(ServiceError):
+            service.create_meeting(organiser, details(host, secretary))
+    db.session.rollback()
+    assert _count(Meeting) == 0
+    service.create_meeting(make_user("admin"), details(theirs, outsider))
+    assert _count(Meeting) == 1
+
+
 def _world(make_meeting, make_user, make_organisation):
     host = make_organisation(name="Fondation Abbé Pierre")
-    creator = make_user("association_member")
-    meeting = make_meeting(host=host, created_by_id=creator.id)
+    creator = make_user("association_member", organisation=host)
+    meeting = make_meeting(host=host, created_by_id=creator.id, secretary=creator)
     return meeting, creator, host
 
 
@@ -726,6 +889,73 @@ def test_a_title_cannot_forge_calendar_lines(client, make_meeting):
     meeting = make_meeting(title="Réunion\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Faux")
     calendar = _calendar(client, f"/reunions/{meeting.id}.ics")
     assert len(calendar.walk("VEVENT")) == 1
+
+
+# PostgreSQL refuses NUL in text: that case is built without the database (the next test).
+CONTROL_CHARACTERS = [
+    "\r",
+    "\rBEGIN:VEVENT\rSUMMARY:Faux",
+    "\rEND:VEVENT\rBEGIN:VEVENT\rUID:forged@example.org",
+    "\x1b[31m",
+    "\x0b\x0c\x7f\x85",
+]
+
+
+def _assert_one_clean_event(body: bytes) -> icalendar.Event:
+    assert b"\r" not in body.replace(b"\r\n", b"")  # no bare CR
+    lines = body.split(b"\r\n")
+    assert all(not any((c < 32 and c != 9) or c == 127 for c in line) for line in lines)
+    assert "\x85".encode() not in body and "\x9b".encode() not in body
+    names = [line.split(b":")[0].split(b";")[0] for line in lines if line[:1] != b" "]
+    assert names.count(b"BEGIN") == names.count(b"END") == 5  # calendar, zone, 2 rules, event
+    assert names.count(b"UID") == names.count(b"SUMMARY") == 1  # no line of its own
+    assert b"\nSUMMARY:Faux" not in body and b"\nUID:forged" not in body
+    [event] = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert str(event["summary"]).startswith("Annulée : Réunion")
+    assert str(event["summary"]).endswith("fin")
+    return event
+
+
+@pytest.mark.parametrize("bad", CONTROL_CHARACTERS)
+def test_control_characters_cannot_forge_calendar_lines(
+    client, make_meeting, make_proposal, make_theme, bad
+):
+    theme = make_theme(name=f"Santé{bad}")
+    proposal = make_proposal(title=f"Des douches{bad}", theme=theme)
+    meeting = make_meeting(
+        title=f"Réunion{bad}fin",
+        theme=theme,
+        place_name=f"Lieu{bad}",
+        address=f"Adresse{bad}",
+        agenda=f"1. Point{bad}\n2. Autre",
+        proposals=[proposal],
+        cancelled_at=utcnow(),
+        cancel_reason=f"Salle{bad}",
+    )
+    for url in (
+        f"/reunions/{meeting.id}.ics",
+        "/reunions.ics",
+        f"/ateliers/{theme.slug}/reunions.ics",
+    ):
+        _assert_one_clean_event(client.get(url).data)
+
+
+def test_every_control_character_is_dropped_from_calendars(app):
+    every = "".join(map(chr, (*range(0x20), *range(0x7F, 0xA0))))  # NUL, CR, ESC, DEL, C1...
+    meeting = Meeting(
+        id=1,
+        title=f"Réunion{every}fin",
+        place_name=f"Lieu{every}",
+        agenda=f"Point{every}",
+        starts_at=datetime(2026, 6, 3, 7),
+        updated_at=datetime(2026, 6, 1),
+        cancelled_at=datetime(2026, 6, 2),
+        cancel_reason=f"Salle\rBEGIN:VEVENT{every}",
+    )
+    with app.test_request_context():
+        event = _assert_one_clean_event(meetings_calendar([meeting], f"Nom{every}"))
+    for text in (event["summary"], event["location"], event["description"]):
+        assert {c for c in str(text) if ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0} == {"\t", "\n"}
 
 
 def _seed_meetings(n, make_meeting, make_theme, make_organisation, make_user, make_proposal):

@@ -43,12 +43,21 @@ def _iso(days: int = 0) -> str:
 
 @pytest.fixture
 def make_meeting(make_theme):
-    def make(secretary=None, starts_in=timedelta(hours=-3), cancelled=False, proposals=()):
+    def make(
+        secretary=None,
+        starts_in=timedelta(hours=-3),
+        cancelled=False,
+        proposals=(),
+        host=None,
+        created_by=None,
+    ):
         meeting = Meeting(
             title="Groupe santé",
             starts_at=utcnow() + starts_in,
             theme=make_theme(),
             secretary=secretary,
+            host=host,
+            created_by_id=created_by.id if created_by else None,
             cancelled_at=utcnow() if cancelled else None,
         )
         meeting.proposals.extend(proposals)
@@ -107,7 +116,7 @@ def test_draft_amend_accept_decline_validate(app, make_meeting, make_user):
     secretary = make_user("association_member", pseudonym="Nadia")
     alice = make_user("participant", pseudonym="Alice")
     bruno = make_user("participant", pseudonym="Bruno")
-    meeting = make_meeting()
+    meeting = make_meeting(secretary=secretary)
     base = f"/reunions/{meeting.id}/compte-rendu"
     sec = _client_for(app, secretary)
 
@@ -321,13 +330,13 @@ def test_secretary_publishes_a_correction(client, make_meeting, make_user):
 def test_publishing_needs_a_started_meeting_and_once_only(client, make_meeting, make_user):
     secretary = make_user("association_member")
     login(client, secretary)
-    later = make_meeting(starts_in=timedelta(days=2))
+    later = make_meeting(secretary, starts_in=timedelta(days=2))
     assert client.get(f"/reunions/{later.id}/compte-rendu/publier").status_code == 403
     assert "une fois la réunion commencée" in _page(client, f"/reunions/{later.id}/compte-rendu")
-    cancelled = make_meeting(cancelled=True)
+    cancelled = make_meeting(secretary, cancelled=True)
     assert client.get(f"/reunions/{cancelled.id}/compte-rendu").status_code == 404
     assert client.get(f"/reunions/{cancelled.id}/compte-rendu/publier").status_code == 404
-    meeting = make_meeting()
+    meeting = make_meeting(secretary)
     data = {"body": TEXT, "amendments_until": _iso()}
     assert client.post(f"/reunions/{meeting.id}/compte-rendu/publier", data=data).status_code == 302
     again = client.post(f"/reunions/{meeting.id}/compte-rendu/publier", data=data)
@@ -440,21 +449,23 @@ def test_bad_input_saves_nothing(client, bad_input_world, form, data, message):
 
 # Who may do what: each route × each role, nothing changed when refused
 
-# The association member and the moderator (another association) are secretaries only when
-# the meeting names nobody; "secretary" is the one it names.
-ALL_ROLES = (*ROLES, "secretary")
+# "secretary" is the one the meeting names (a member of its host association), or, for a
+# meeting that names nobody (made before meetings named one), its creator. "host_member" is
+# another member of the host association: neither they, nor the association member, nor the
+# moderator (other associations) handle the minutes; admins do.
+ALL_ROLES = (*ROLES, "secretary", "host_member")
 
 
 def _secretary_rule(named: bool, ok: int) -> dict:
-    member = FORBIDDEN if named else ok
     return {
         "visitor": REDIRECT,
         "participant": FORBIDDEN,
-        "association_member": member,
-        "moderator": member,
+        "association_member": FORBIDDEN,
+        "moderator": FORBIDDEN,
         "institution_rep": FORBIDDEN,
         "admin": ok,
         "secretary": ok,
+        "host_member": FORBIDDEN,
     }
 
 
@@ -537,29 +548,33 @@ def _snapshot():
     )
 
 
-CASES = [(False, role) for role in ROLES] + [(True, role) for role in ALL_ROLES]
+CASES = [(named, role) for named in (False, True) for role in ALL_ROLES]
 
 
 @pytest.mark.parametrize(
     ("named", "role"), CASES, ids=[f"{'named' if n else 'unnamed'}-{r}" for n, r in CASES]
 )
 @pytest.mark.parametrize("route", range(len(ROUTES)))
-def test_permissions(client, make_meeting, make_user, named, role, route):
+def test_permissions(client, make_meeting, make_user, make_organisation, named, role, route):
     method, url, data, expected = ROUTES[route]
-    secretary = make_user("association_member")
-    writer = make_user("association_member")
-    meeting = make_meeting(secretary=secretary if named else None)
+    host = make_organisation()
+    secretary = make_user("association_member", organisation=host)
+    writer = make_user("association_member", organisation=host)
+    people = {"host": host, "secretary" if named else "created_by": secretary}
+    meeting = make_meeting(**people)
     minutes = _minutes(meeting, writer)
     db.session.add(MinutesVersion(minutes=minutes, number=2, body=TEXT + "\nSuite.", author=writer))
     db.session.commit()
     w = {
         "base": f"/reunions/{meeting.id}/compte-rendu",
-        "empty": make_meeting(secretary=secretary if named else None),
+        "empty": make_meeting(**people),
         "minutes": minutes,
         "author": make_user("participant"),
     }
     if role == "secretary":
         login(client, secretary)
+    elif role == "host_member":
+        login(client, writer)
     elif role != "visitor":
         login(client, make_user(role))
     target = url(w)

@@ -147,6 +147,20 @@ class GuestTestimonyForm(OnceForm, BodyForm):
     website = StringField(_l("Ne remplissez pas ce champ"))
 
 
+class CheckedBox(BooleanField):
+    """A checkbox that is ticked only when its own value comes back: a browser sends nothing
+    for an unticked box, so "false", "0", "off", "no" or anything else is not a yes (WTForms'
+    BooleanField would read them as yes)."""
+
+    checked_value = "y"
+
+    def process_formdata(self, valuelist):
+        self.data = bool(valuelist) and valuelist[0] == self.checked_value
+
+    def _value(self):
+        return self.checked_value
+
+
 class AssistedTestimonyForm(OnceForm, BodyForm):
     max_length_key = "TESTIMONY_MAX_LENGTH"
     body = TextAreaField(
@@ -159,10 +173,10 @@ class AssistedTestimonyForm(OnceForm, BodyForm):
         description=_l("Seulement si la personne le souhaite. Sinon, le témoignage est anonyme."),
     )
     organisation_id = SelectField(_l("Recueilli par"), coerce=int)
-    consent = BooleanField(
+    consent = CheckedBox(
         _l("La personne a donné son accord pour que ce témoignage soit publié"),
         validators=[
-            InputRequired(_l("Le témoignage ne peut être publié sans l’accord de la personne."))
+            DataRequired(_l("Le témoignage ne peut être publié sans l’accord de la personne."))
         ],
     )
 

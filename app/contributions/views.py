@@ -137,17 +137,22 @@ def record_assisted(proposal_id: int):
         (org.id, org.name) for org in policy.association_memberships(current_user)
     ]
     if form.validate_on_submit():
-        contribution = service.post_assisted_testimony(
-            current_user,
-            proposal,
-            db.session.get(Organisation, form.organisation_id.data),
-            form.body.data,
-            form.first_name.data or "",
-            lang=form.lang.data,
-            idempotency_key=form.once_key,
-        )
-        _flash_posted(contribution)
-        return redirect(_anchor(contribution))
+        try:
+            contribution = service.post_assisted_testimony(
+                current_user,
+                proposal,
+                db.session.get(Organisation, form.organisation_id.data),
+                form.body.data,
+                form.first_name.data or "",
+                lang=form.lang.data,
+                idempotency_key=form.once_key,
+                consent=form.consent.data,
+            )
+        except service.ConsentRequired as error:
+            form.consent.errors.append(str(error))
+        else:
+            _flash_posted(contribution)
+            return redirect(_anchor(contribution))
     return render_template("contributions/assisted.html", proposal=proposal, form=form)
 
 

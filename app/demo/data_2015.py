@@ -573,6 +573,7 @@ PROPOSALS = [
 # Working-group meetings announced in « IV – Suite à donner »
 # ---------------------------------------------------------------------------
 
+# Each meeting names its secretary, a demo account (made a member of the host if it is not).
 MEETINGS = [
     {
         "title": "Réunion du groupe annuaire",
@@ -582,6 +583,7 @@ MEETINGS = [
         "place_name": "Maison diocésaine de la solidarité",
         "address": "6 bd Paixhans, 57000 Metz",
         "host": "maison-diocesaine-de-la-solidarite",
+        "secretary": "association@demo.voix-solidaires.fr",
         "description": (
             "Le groupe annuaire prolonge l’une des avancées des assises : une meilleure "
             "connaissance de l’existant, qui permet de bien identifier qui fait quoi parmi "
@@ -605,6 +607,7 @@ MEETINGS = [
         "place_name": "Médecins du Monde",
         "address": "12 b rue d’Annecy, 57070 Metz Bellecroix",
         "host": "medecins-du-monde",
+        "secretary": "moderation@demo.voix-solidaires.fr",
         "description": (
             "Le groupe reprend toutes les propositions de l’atelier Accès à la santé pour les "
             "affiner, prendre les contacts et engager les démarches pour les mettre en "
@@ -647,6 +650,7 @@ MEETINGS = [
         "place_name": "Fondation Abbé Pierre",
         "address": "7 rue Clovis, 57000 Metz",
         "host": "fondation-abbe-pierre",
+        "secretary": "association@demo.voix-solidaires.fr",
         "description": (
             "Le groupe reprend toutes les propositions de l’atelier Accès à la culture et "
             "insertion pour les affiner, prendre les contacts et engager les démarches pour "

@@ -108,7 +108,21 @@ class MeetingForm(FlaskForm):
     address = StringField(
         _l("Adresse"), validators=[Length(max=300, message=_l("300 caractères au plus."))]
     )
-    host_id = SelectField(_l("Association qui accueille"), coerce=int)
+    host_id = SelectField(
+        _l("Association qui accueille"),
+        coerce=int,
+        validate_choice=False,  # checked below, with a message that says what to do
+    )
+    secretary_id = SelectField(
+        _l("Secrétaire de séance"),
+        coerce=int,
+        validate_choice=False,  # checked below: the host's members change with the host
+        description=_l(
+            "Un membre de l’association qui accueille : il ou elle publie le compte rendu, "
+            "décide des amendements et le valide. Si vous changez d’association, choisissez "
+            "ensuite le ou la secrétaire parmi ses membres."
+        ),
+    )
     agenda = TextAreaField(
         _l("Ordre du jour"),
         validators=[Length(max=10000, message=_l("10 000 caractères au plus."))],
@@ -155,6 +169,21 @@ class MeetingForm(FlaskForm):
         if self.day.data and field.data and from_paris(self.day.data, field.data) is None:
             raise ValidationError(_l("Cette heure n’existe pas ce jour-là (changement d’heure)."))
 
+    def validate_host_id(self, field):
+        if field.data not in {value for value, _label in field.choices or []}:
+            raise ValidationError(_l("Choisissez une association dont vous êtes membre."))
+
+    def validate_secretary_id(self, field):
+        if field.data in {value for value, _label in field.choices or []}:
+            return
+        if self.host_id.data == NONE:
+            raise ValidationError(
+                _l("Sans association qui accueille, la personne qui organise est secrétaire.")
+            )
+        raise ValidationError(
+            _l("Choisissez comme secrétaire un membre de l’association qui accueille.")
+        )
+
     def validate_proposal_ids(self, field):
         allowed = {value for value, _label in self.proposal_ids.choices or []}
         if any(value not in allowed for value in field.data or []):
@@ -177,6 +206,7 @@ class MeetingForm(FlaskForm):
         self.ends.data = to_paris(meeting.ends_at).time() if meeting.ends_at else None
         self.theme_id.data = meeting.theme_id or NONE
         self.host_id.data = meeting.host_id or NONE
+        self.secretary_id.data = meeting.secretary_id or meeting.created_by_id
         self.proposal_ids.data = [p.id for p in meeting.proposals]
 
     def times(self):

@@ -21,7 +21,7 @@ from flask_login import current_user, login_required
 from app import calendar, policy, queries
 from app.extensions import db
 from app.meetings.forms import NONE, CancelForm, MeetingForm, meeting_kind_label
-from app.models import Meeting, MeetingKind, Organisation, Theme
+from app.models import Meeting, MeetingKind, Organisation, Theme, User
 from app.pagination import paginate
 from app.services import ServiceError
 from app.services import meetings as service
@@ -136,15 +136,36 @@ def show(meeting_id: int):
     )
 
 
-def _fill_choices(form: MeetingForm) -> None:
-    """Workshops, hosts, and the chosen workshop's proposals (every one without a workshop)."""
+def _hosts(meeting: Meeting | None) -> dict[int, Organisation]:
+    """The associations one may name as host, and the one the meeting already has."""
+    hosts = [org for org in queries.associations() if policy.can_host_meeting(current_user, org)]
+    if meeting is not None and meeting.host is not None and meeting.host not in hosts:
+        hosts.insert(0, meeting.host)
+    return {org.id: org for org in hosts}
+
+
+def _fill_secretaries(form: MeetingForm, host: Organisation | None, meeting: Meeting | None):
+    """The host's members (without a host, the organiser); the creator unless one is sent."""
+    organiser = current_user
+    if meeting is not None and meeting.created_by_id is not None:
+        organiser = db.session.get(User, meeting.created_by_id) or current_user
+    if form.secretary_id.data is None:
+        form.secretary_id.data = (meeting and meeting.secretary_id) or organiser.id
+    candidates = service.secretary_candidates(host, organiser)
+    form.secretary_id.choices = [(person.id, person.public_name) for person in candidates]
+
+
+def _fill_choices(form: MeetingForm, meeting: Meeting | None = None) -> None:
+    """Workshops, hosts, the chosen host's members as secretaries, and the chosen workshop's
+    proposals (every one without a workshop)."""
     themes = {theme.id: theme for theme, _count in queries.themes_with_counts()}
     form.theme_id.choices = [(NONE, _("Aucun atelier"))] + [
         (theme.id, theme.name) for theme in themes.values()
     ]
-    form.host_id.choices = [(NONE, _("Aucune"))] + [
-        (org.id, org.name) for org in queries.associations()
-    ]
+    # Only a listed host or person: whatever number was posted never reaches the database.
+    hosts = _hosts(meeting)
+    form.host_id.choices = [(NONE, _("Aucune"))] + [(org.id, org.name) for org in hosts.values()]
+    _fill_secretaries(form, hosts.get(form.host_id.data), meeting)
     # Only a listed workshop: whatever number was posted never reaches the database.
     theme = themes.get(form.theme_id.data)
     form.proposal_ids.choices = [
@@ -162,6 +183,7 @@ def _details(form: MeetingForm) -> MeetingDetails:
         title=form.title.data,
         theme=theme,
         host=db.session.get(Organisation, form.host_id.data) if form.host_id.data else None,
+        secretary=db.session.get(User, form.secretary_id.data),
         starts_at=starts_at,
         ends_at=ends_at,
         place_name=form.place_name.data or "",
@@ -202,7 +224,7 @@ def edit(meeting_id: int):
     form = MeetingForm(obj=meeting, registered=service.registration_count(meeting))
     if request.method == "GET":
         form.fill_from(meeting)
-    _fill_choices(form)
+    _fill_choices(form, meeting)
     if form.validate_on_submit():
         changes = service.update_meeting(current_user, meeting, _details(form))
         if changes:

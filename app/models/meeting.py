@@ -52,7 +52,7 @@ class Meeting(db.Model):
     agenda: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     is_public: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     capacity: Mapped[int | None]
-    # Writes the minutes; any association member may, when nobody was named.
+    # Writes the minutes: a member of the host association; older rows without one: the creator.
     secretary_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     cancelled_at: Mapped[datetime | None]

@@ -5,13 +5,30 @@ the open: what is discussed, when and where); only association members and admin
 register for it.
 """
 
-from app.models import Meeting, utcnow
+from app.models import Meeting, Organisation, utcnow
 from app.policy.core import _is_user, association_memberships, is_admin
 
 
 def can_organise_meeting(user) -> bool:
     """Members of any association of the network, and admins."""
     return is_admin(user) or bool(association_memberships(user))
+
+
+def can_host_meeting(user, organisation: Organisation) -> bool:
+    """A meeting is announced as hosted by one of the organiser's own associations; admins
+    name any association."""
+    if not organisation.is_association:
+        return False
+    return is_admin(user) or organisation in association_memberships(user)
+
+
+def may_be_secretary(person, host: Organisation | None, organiser_id: int | None) -> bool:
+    """The secretary is a member of the host association; without a host, the organiser."""
+    if not _is_user(person):
+        return False
+    if host is None:
+        return organiser_id is not None and person.id == organiser_id
+    return host in association_memberships(person)
 
 
 def _organises(user, meeting: Meeting) -> bool:
@@ -73,6 +90,7 @@ def can_unregister_from_meeting(user, meeting: Meeting) -> bool:
 
 MEETINGS_PREDICATES = {
     "can_organise_meeting": can_organise_meeting,
+    "can_host_meeting": can_host_meeting,
     "can_edit_meeting": can_edit_meeting,
     "can_cancel_meeting": can_cancel_meeting,
     "can_see_meeting_registrations": can_see_meeting_registrations,

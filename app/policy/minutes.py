@@ -13,19 +13,18 @@ from app.models import (
     paris_today,
     utcnow,
 )
-from app.policy.core import association_memberships, can_contribute, is_admin
+from app.policy.core import can_contribute, is_admin
 
 
 def is_minutes_secretary(user, meeting: Meeting) -> bool:
-    """The meeting's named secretary; when nobody was named, any association member.
-    Admins too."""
+    """The meeting's named secretary, and admins. A meeting that names nobody (made before
+    meetings named one) has its creator as secretary: never every association member."""
     if is_admin(user):
         return True
     if not can_contribute(user):  # an active account
         return False
-    if meeting.secretary_id is not None:
-        return meeting.secretary_id == user.id
-    return bool(association_memberships(user))
+    secretary_id = meeting.secretary_id or meeting.created_by_id
+    return secretary_id is not None and secretary_id == user.id
 
 
 def can_view_minutes(user, meeting: Meeting) -> bool:

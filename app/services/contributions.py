@@ -29,6 +29,10 @@ from app.services.notifications import notify_reply
 from app.text import too_long_message
 
 
+class ConsentRequired(ServiceError):
+    """An assisted testimony without the person's explicit consent: nothing is stored."""
+
+
 def _initial_state(author: User | None, proposal: Proposal) -> ContributionState:
     if policy.is_premoderated(author, proposal.theme):
         return ContributionState.PENDING
@@ -202,10 +206,13 @@ def post_assisted_testimony(
     first_name: str,
     lang: str = "fr",
     idempotency_key: str | None = None,
+    consent: bool = False,
 ) -> Contribution:
     """A testimony recorded by an association member for a beneficiary who consented."""
     if organisation not in policy.association_memberships(recorder):
         raise PermissionDenied
+    if consent is not True:  # never stored on a maybe: only an explicit yes is a consent
+        raise ConsentRequired(_("Le témoignage ne peut être publié sans l’accord de la personne."))
     earlier, idempotency_key = _once(idempotency_key, recorder, proposal)
     if earlier:
         return earlier

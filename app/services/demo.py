@@ -216,12 +216,24 @@ def _load_meetings(
             )
             db.session.add(meeting)
             counts["meetings"] += 1
+        if meeting.secretary_id is None:
+            meeting.secretary = _secretary(counts, row["secretary"], meeting.host)
         if not meeting.agenda:
             meeting.agenda = row["agenda"]
         linked = {p.title for p in meeting.proposals}
         for title in row["proposals"]:
             if title not in linked:
                 meeting.proposals.append(_proposal_titled(title, theme))
+
+
+def _secretary(counts: dict, email: str, host: Organisation | None) -> User:
+    """The demo account that writes a meeting's minutes, a member of its host association
+    (the rule the meeting form follows)."""
+    user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    if host is not None and host not in user.organisations:
+        user.organisations.append(host)
+        counts["memberships"] += 1
+    return user
 
 
 def _proposal_titled(title: str, theme: Theme | None) -> Proposal:

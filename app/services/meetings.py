@@ -18,8 +18,10 @@ from app.models import (
     NotificationKind,
     Organisation,
     Proposal,
+    Role,
     Theme,
     User,
+    membership,
     utcnow,
 )
 from app.services import PermissionDenied, ServiceError
@@ -39,6 +41,7 @@ class MeetingDetails:
     title: str
     theme: Theme | None
     host: Organisation | None
+    secretary: User | None  # writes the minutes: a member of the host association
     starts_at: datetime
     ends_at: datetime
     place_name: str
@@ -64,13 +67,14 @@ def meetings_query(upcoming: bool, theme: Theme | None = None, kind: MeetingKind
 
 
 def meeting_detail(meeting_id: int) -> Meeting | None:
-    """A meeting with its workshop, host and proposals (two queries)."""
+    """A meeting with its workshop, host, secretary and proposals (two queries)."""
     return db.session.scalar(
         sa.select(Meeting)
         .where(Meeting.id == meeting_id)
         .options(
             joinedload(Meeting.theme),
             joinedload(Meeting.host),
+            joinedload(Meeting.secretary),
             selectinload(Meeting.proposals),
         )
     )
@@ -129,6 +133,22 @@ def registered_people(meeting: Meeting, active_only: bool = False) -> list[User]
     return list(db.session.scalars(query))
 
 
+def secretary_candidates(host: Organisation | None, organiser: User) -> list[User]:
+    """Who may be named secretary (one query): the active members of the host association,
+    by name, as ``policy.may_be_secretary`` decides; without a host, the organiser."""
+    if host is None:
+        return [organiser]
+    roles = (Role.ASSOCIATION_MEMBER, Role.MODERATOR, Role.ADMIN)
+    query = (
+        sa.select(User)
+        .join(membership, membership.c.user_id == User.id)
+        .where(membership.c.organisation_id == host.id, User.active.is_(True))
+        .where(User.deleted_at.is_(None), User.role.in_(roles))
+        .order_by(User.pseudonym, User.id)
+    )
+    return list(db.session.scalars(query)) if host.is_association else []
+
+
 def proposals_to_choose(theme: Theme | None) -> list[Proposal]:
     """The proposals a meeting may discuss: its workshop's, or every one without a workshop."""
     query = sa.select(Proposal).options(joinedload(Proposal.theme)).order_by(Proposal.title)
@@ -150,8 +170,10 @@ def proposals_by_id(ids: list[int]) -> list[Proposal]:
 # Organising
 
 
-def _check(details: MeetingDetails) -> None:
-    """The rules the form checks first, again (a safety net: never a half-saved meeting)."""
+def _check(actor: User, details: MeetingDetails, meeting: Meeting | None = None) -> None:
+    """The rules the form checks first, again (a safety net: never a half-saved meeting).
+    The host is one of the actor's associations (a meeting keeps the host it has); the
+    secretary a member of the host, or without a host the meeting's organiser."""
     if details.ends_at <= details.starts_at:
         raise ServiceError(_("La fin doit être après le début."))
     if details.capacity is not None and details.capacity < 1:
@@ -160,6 +182,20 @@ def _check(details: MeetingDetails) -> None:
         raise ServiceError(_("Une réunion est accueillie par une association."))
     if details.theme is not None and any(p.theme_id != details.theme.id for p in details.proposals):
         raise ServiceError(_("Choisissez des propositions de l’atelier de la réunion."))
+    host = details.host
+    kept = meeting is not None and host is not None and host.id == meeting.host_id
+    if host is not None and not kept and not policy.can_host_meeting(actor, host):
+        raise PermissionDenied
+    organiser_id = (meeting.created_by_id if meeting else None) or actor.id
+    if not policy.may_be_secretary(details.secretary, host, organiser_id):
+        raise ServiceError(secretary_refusal(host))
+
+
+def secretary_refusal(host: Organisation | None) -> str:
+    """What to say of a secretary who may not be one."""
+    if host is None:
+        return _("Sans association qui accueille, la personne qui organise est secrétaire.")
+    return _("Choisissez comme secrétaire un membre de l’association qui accueille.")
 
 
 def _apply(meeting: Meeting, details: MeetingDetails) -> None:
@@ -167,6 +203,7 @@ def _apply(meeting: Meeting, details: MeetingDetails) -> None:
     meeting.title = details.title.strip()
     meeting.theme = details.theme
     meeting.host = details.host
+    meeting.secretary = details.secretary
     meeting.starts_at = details.starts_at
     meeting.ends_at = details.ends_at
     meeting.place_name = details.place_name.strip()
@@ -182,7 +219,7 @@ def create_meeting(organiser: User, details: MeetingDetails) -> Meeting:
     """A new working-group meeting or thematic day."""
     if not policy.can_organise_meeting(organiser):
         raise PermissionDenied
-    _check(details)
+    _check(organiser, details)
     meeting = Meeting(created_by_id=organiser.id, updated_at=utcnow())
     _apply(meeting, details)
     db.session.add(meeting)
@@ -212,7 +249,7 @@ def update_meeting(editor: User, meeting: Meeting, details: MeetingDetails) -> l
     changes (``{"field", "before", "after"}``, datetimes in ISO naive UTC)."""
     if not policy.can_edit_meeting(editor, meeting):
         raise PermissionDenied
-    _check(details)
+    _check(editor, details, meeting)
     if details.capacity is not None and details.capacity < registration_count(meeting):
         raise ServiceError(_("Il y a déjà plus d’inscrits que de places."))
     before = _snapshot(meeting)
