@@ -11,6 +11,7 @@ from markupsafe import escape
 
 from app.extensions import db
 from app.models import OutboxEmail, PasswordResetToken, PendingRegistration, User, utcnow
+from app.page_cache import current_version
 from app.services.accounts import CHARTER_VERSION
 from app.services.notifications import deliver_outbox
 from tests.conftest import PASSWORD, login
@@ -153,6 +154,14 @@ def test_the_link_carries_neither_the_address_nor_the_password_hash(client, outb
     assert not any(part in stored_body for part in hash_parts)
 
 
+def test_a_registration_request_leaves_the_cached_pages(client):
+    """No page shows a registration waiting for its link: the content version stays."""
+    before = current_version()
+    client.post("/compte/inscription", data=register_data())
+    assert len(pending_rows()) == 1
+    assert current_version() == before
+
+
 def test_the_link_works_once(client, outbox):
     client.post("/compte/inscription", data=register_data())
     confirm_registration(client, outbox)
@@ -161,7 +170,9 @@ def test_the_link_works_once(client, outbox):
     [path] = registration_links(outbox)
     again = client.post(path)
     assert again.status_code == 400
-    assert "Ce lien ne fonctionne plus" in again.get_data(as_text=True)
+    html = again.get_data(as_text=True)
+    assert "Ce lien ne fonctionne plus" in html
+    assert 'Déjà un compte ? <a href="/compte/connexion">Se connecter</a>' in html
     assert user_count() == 1
 
 
