@@ -135,6 +135,7 @@ def test_the_link_of_a_taken_address_creates_nothing(client, outbox, make_user):
     response = confirm_registration(client, outbox)
     assert path_of(response.location) == "/compte/connexion"
     assert user_count() == 1
+    assert pending_rows() == []  # it can never serve: its address and hash go
 
 
 def test_the_link_carries_neither_the_address_nor_the_password_hash(client, outbox):
