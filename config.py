@@ -132,7 +132,8 @@ class Config:
     # TRUSTED_HOSTS lists them, comma-separated); any other Host header gets a 400 page.
     TRUSTED_HOSTS: list[str] | None = None
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", str(60 * 60)))
-    # How long the link that creates a new account works (it carries the account's details).
+    # How long the link that creates a new account works; an unconfirmed registration is
+    # deleted by `flask privacy purge` once it has expired.
     REGISTRATION_MAX_AGE = int(os.environ.get("REGISTRATION_MAX_AGE", str(24 * 60 * 60)))
 
     # Argon2id at OWASP's minimum (19 MiB, 2 iterations, 1 lane).

@@ -85,6 +85,7 @@ PRIVATE_TABLES = frozenset(
         "notification",
         "outbox_email",
         "password_reset_token",
+        "pending_registration",  # a registration not confirmed yet: no page shows it
         "follow",  # who follows what: shown to that person only, never counted in public
         "content_version",
     }

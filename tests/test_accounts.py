@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from markupsafe import escape
 
 from app.extensions import db
-from app.models import PasswordResetToken, User, utcnow
+from app.models import OutboxEmail, PasswordResetToken, PendingRegistration, User, utcnow
+from app.page_cache import current_version
 from app.services.accounts import CHARTER_VERSION
 from app.services.notifications import deliver_outbox
 from tests.conftest import PASSWORD, login
@@ -22,6 +23,11 @@ RESET_LINK = re.compile(r"/compte/reinitialiser/([A-Za-z0-9_-]+)")
 
 def user_count() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(User))
+
+
+def pending_rows() -> list[PendingRegistration]:
+    db.session.expire_all()
+    return db.session.scalars(sa.select(PendingRegistration).order_by("id")).all()
 
 
 def find_user(email: str) -> User | None:
@@ -55,11 +61,16 @@ def register_data(**changes) -> dict:
 CONFIRM_LINK = re.compile(r"http://voix\.test(/compte/inscription/confirmer/[\w.-]+)")
 
 
+def registration_links(outbox, to: str = "alice@example.org") -> list[str]:
+    """The paths of the registration links e-mailed to this address, oldest first."""
+    deliver_outbox()
+    messages = [m for m in outbox if m["To"] == to]
+    return [CONFIRM_LINK.search(message.get_content()).group(1) for message in messages]
+
+
 def confirm_registration(client, outbox, to: str = "alice@example.org"):
     """Open the e-mailed registration link and press its button, as its recipient would."""
-    deliver_outbox()
-    [message] = [m for m in outbox if m["To"] == to]
-    path = CONFIRM_LINK.search(message.get_content()).group(1)
+    [path] = registration_links(outbox, to)
     assert client.get(path).status_code == 200
     return client.post(path)
 
@@ -115,6 +126,7 @@ def test_a_known_address_gets_the_same_answer_and_its_owner_a_warning(client, ou
     assert "confirmer" not in body  # no link that would create a second account
     assert find_user("alice@example.org").password_hash == owner.password_hash
     assert user_count() == 1
+    assert [row.email for row in pending_rows()] == ["nouvelle@example.org"]
 
 
 def test_the_link_of_a_taken_address_creates_nothing(client, outbox, make_user):
@@ -123,14 +135,74 @@ def test_the_link_of_a_taken_address_creates_nothing(client, outbox, make_user):
     response = confirm_registration(client, outbox)
     assert path_of(response.location) == "/compte/connexion"
     assert user_count() == 1
+    assert pending_rows() == []  # it can never serve: its address and hash go
+
+
+def test_the_link_carries_neither_the_address_nor_the_password_hash(client, outbox):
+    """Links end up in browser histories and access logs: only a random token travels."""
+    client.post("/compte/inscription", data=register_data())
+    [row] = pending_rows()
+    assert (row.email, row.pseudonym) == ("alice@example.org", "Alice")
+    assert row.password_hash.startswith("$argon2id$")
+    [path] = registration_links(outbox)
+    token = path.rsplit("/", 1)[1]
+    assert len(token) <= 50
+    assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    hash_parts = [part for part in row.password_hash.split("$") if len(part) > 4]
+    for secret in ("alice", "example.org", "Alice", *hash_parts):
+        assert secret not in path
+    stored_body = db.session.scalar(sa.select(OutboxEmail.body))
+    assert not any(part in stored_body for part in hash_parts)
+
+
+def test_a_registration_request_leaves_the_cached_pages(client):
+    """No page shows a registration waiting for its link: the content version stays."""
+    before = current_version()
+    client.post("/compte/inscription", data=register_data())
+    assert len(pending_rows()) == 1
+    assert current_version() == before
 
 
 def test_the_link_works_once(client, outbox):
     client.post("/compte/inscription", data=register_data())
     confirm_registration(client, outbox)
+    assert pending_rows() == []  # the address and the hash are kept by the account only
     client.post("/compte/deconnexion")
-    again = confirm_registration(client, outbox)
-    assert path_of(again.location) == "/compte/connexion"
+    [path] = registration_links(outbox)
+    again = client.post(path)
+    assert again.status_code == 400
+    html = again.get_data(as_text=True)
+    assert "Ce lien ne fonctionne plus" in html
+    assert 'Déjà un compte ? <a href="/compte/connexion">Se connecter</a>' in html
+    assert user_count() == 1
+
+
+def test_the_link_expires_after_registration_max_age(app, client, outbox):
+    client.post("/compte/inscription", data=register_data())
+    [row] = pending_rows()
+    max_age = app.config["REGISTRATION_MAX_AGE"]
+    row.created_at = utcnow() - timedelta(seconds=max_age + 60)
+    db.session.commit()
+    [path] = registration_links(outbox)
+    assert client.get(path).status_code == 400
+    response = client.post(path)
+    assert response.status_code == 400
+    assert "Ce lien ne fonctionne plus" in response.get_data(as_text=True)
+    assert user_count() == 0
+
+
+def test_each_registration_of_an_address_has_its_own_link(client, outbox):
+    """Asking twice sends two links, either creates the account, then neither works again."""
+    client.post("/compte/inscription", data=register_data(pseudonym="Alice"))
+    client.post("/compte/inscription", data=register_data(pseudonym="Alice B"))
+    assert len(pending_rows()) == 2
+    first, second = registration_links(outbox)
+    assert first != second
+    assert path_of(client.post(second).location) == "/"
+    assert find_user("alice@example.org").pseudonym == "Alice B"
+    assert pending_rows() == []
+    client.post("/compte/deconnexion")
+    assert client.post(first).status_code == 400
     assert user_count() == 1
 
 

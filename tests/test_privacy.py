@@ -38,6 +38,7 @@ from app.models import (
     OrganisationKind,
     OutboxEmail,
     PasswordResetToken,
+    PendingRegistration,
     Position,
     ProgressUpdate,
     ResponseVersion,
@@ -150,6 +151,7 @@ def test_the_notice_says_who_what_why_how_long_and_the_rights(client, app, monke
     monkeypatch.setitem(app.config, "GUEST_CONTACT_RETENTION_DAYS", 180)
     monkeypatch.setitem(app.config, "IP_RETENTION_DAYS", 7)
     monkeypatch.setitem(app.config, "RECORD_RETENTION_DAYS", 45)
+    monkeypatch.setitem(app.config, "REGISTRATION_MAX_AGE", 48 * 3600)
     response = client.get("/confidentialite")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -157,6 +159,9 @@ def test_the_notice_says_who_what_why_how_long_and_the_rights(client, app, monke
     assert "180 jours" in html
     assert "7 jours" in html
     assert "vos connexions terminées : effacés 45 jours après." in html
+    assert "Une inscription que vous n’avez pas confirmée : 48 heures, puis elle est effacée." in (
+        html
+    )
     for heading in ("Qui est responsable ?", "Pourquoi ?", "Qui voit quoi ?", "Vos droits"):
         assert heading in html
     assert "https://www.cnil.fr/fr/plaintes" in html
@@ -507,8 +512,10 @@ def _email(days_ago, sent=False, failed=False):
 def test_the_purge_deletes_old_mails_ended_sessions_and_dead_reset_links(
     app, make_user, monkeypatch
 ):
-    """What only served a while goes RECORD_RETENTION_DAYS after it ended; nothing live goes."""
+    """What only served a while goes RECORD_RETENTION_DAYS after it ended; nothing live goes.
+    An unconfirmed registration goes as soon as its link has expired."""
     monkeypatch.setitem(app.config, "RECORD_RETENTION_DAYS", 30)
+    monkeypatch.setitem(app.config, "REGISTRATION_MAX_AGE", 24 * 3600)
     user = make_user()
     # Sessions: 12 hours at most, 2 idle hours, 14 days when remembered (336 hours). The
     # limit is 30 days ago (720 hours): each one gone matches one rule only.
@@ -540,6 +547,17 @@ def test_the_purge_deletes_old_mails_ended_sessions_and_dead_reset_links(
         row = PasswordResetToken(user=user, token_hash=name.ljust(64, "0"), expires_at=expiry)
         db.session.add(row)
         (kept if days_ago < 30 else gone)[name] = row
+    for hours_ago, name in ((23, "registered 23 hours ago"), (25, "registered 25 hours ago")):
+        row = PendingRegistration(
+            email="nouvelle@example.org",
+            pseudonym=name[:40],
+            password_hash="$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA",
+            charter_version="2015-1",
+            token_hash=name.ljust(64, "0"),
+            created_at=utcnow() - timedelta(hours=hours_ago),
+        )
+        db.session.add(row)
+        (kept if hours_ago < 24 else gone)[name] = row
     db.session.commit()
     ids = {name: (type(row), row.id) for name, row in (kept | gone).items()}
 
@@ -550,6 +568,7 @@ def test_the_purge_deletes_old_mails_ended_sessions_and_dead_reset_links(
         result.output
     )
     assert "1 lien(s) de réinitialisation expiré(s) supprimé(s)" in result.output
+    assert "1 inscription(s) non confirmée(s) supprimée(s)" in result.output
     db.session.expire_all()
     left = {name for name, (model, id_) in ids.items() if db.session.get(model, id_)}
     assert left == set(kept)

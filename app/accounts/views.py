@@ -70,7 +70,7 @@ def confirm_registration(token: str):
     form = ConfirmRegistrationForm()
     if form.validate_on_submit():
         try:
-            user = accounts.confirm_registration(token)
+            user = accounts.confirm_registration(pending)
         except accounts.AlreadyRegistered as error:
             flash(str(error), "info")
             return redirect(url_for("accounts.login"))
@@ -80,7 +80,9 @@ def confirm_registration(token: str):
         _start_session(user)
         flash(_("Bienvenue %(name)s ! Votre compte est créé.", name=user.pseudonym), "success")
         return redirect(url_for("main.index"))
-    return render_template("accounts/confirm_registration.html", form=form, pseudonym=pending["p"])
+    return render_template(
+        "accounts/confirm_registration.html", form=form, pseudonym=pending.pseudonym
+    )
 
 
 @bp.route("/connexion", methods=["GET", "POST"])

@@ -39,6 +39,7 @@ from app.models.proposal import (
     ProposalStatus,
     StatusChange,
 )
+from app.models.registration import PendingRegistration
 from app.models.response import (
     OPEN_COMMITMENT_STATES,
     Commitment,
@@ -90,6 +91,7 @@ __all__ = [
     "OrganisationKind",
     "OutboxEmail",
     "PasswordResetToken",
+    "PendingRegistration",
     "Position",
     "ProgressUpdate",
     "Proposal",

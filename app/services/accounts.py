@@ -1,8 +1,9 @@
 """Accounts: registration, login, password reset, first admin.
 
 Registration answers every address alike, so that it never tells whether an address has an
-account: a new address gets a link that creates the account (its details travel signed in
-the link, nothing is stored before), a known one a warning to its owner.
+account: a new address gets a link that creates the account, a known one a warning to its
+owner. The details wait on the server (PendingRegistration); the link carries only a random
+token, as links end up in browser histories, proxy logs and the outbox.
 """
 
 import hashlib
@@ -14,12 +15,19 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.mail import external_url, send_email
-from app.models import AuditAction, EmailFrequency, PasswordResetToken, Role, User, utcnow
+from app.models import (
+    AuditAction,
+    EmailFrequency,
+    PasswordResetToken,
+    PendingRegistration,
+    Role,
+    User,
+    utcnow,
+)
 from app.models.user import pseudonym_key
 from app.passwords import dummy_verify, hash_password, needs_rehash, verify_password
 from app.security_log import email_hash, security_event
@@ -29,7 +37,6 @@ from app.services.notifications import queue_email
 from app.services.sessions import revoke_sessions
 
 CHARTER_VERSION = "2015-1"  # the first version, created by the migrations
-REGISTRATION_SALT = "registration"
 
 
 class AlreadyRegistered(ServiceError):
@@ -73,21 +80,28 @@ def _new_user(email, pseudonym, password_hash, charter_version, role=Role.PARTIC
     return user
 
 
-def _registration_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=REGISTRATION_SALT)
-
-
 def request_registration(email: str, password: str, pseudonym: str) -> None:
     """E-mail a new address the link that creates its account, and a known address's owner a
-    warning; the same work and the same answer either way."""
+    warning; the same work and the same answer either way.
+
+    Each request has its own link (someone who asks twice may open either e-mail); the first
+    one opened creates the account and spends the others.
+    """
     email = normalise_email(email)
     password_hash = hash_password(password)  # for a known address too: the same time spent
+    token = secrets.token_urlsafe(32)
     owner = find_user_by_email(email)
     if owner is None:
-        details = {"e": email, "p": pseudonym.strip(), "h": password_hash, "c": current_label()}
-        link = external_url(
-            "accounts.confirm_registration", token=_registration_serializer().dumps(details)
+        db.session.add(
+            PendingRegistration(
+                email=email,
+                pseudonym=pseudonym.strip(),
+                password_hash=password_hash,
+                charter_version=current_label() or CHARTER_VERSION,
+                token_hash=_token_hash(token),
+            )
         )
+        link = external_url("accounts.confirm_registration", token=token)
         body = render_template("accounts/email/confirm_registration.txt", url=link, hours=_hours())
         queue_email(email, _("Voix solidaires : confirmez votre inscription"), body)
     elif owner.active:
@@ -113,36 +127,53 @@ def _warn_owner(owner: User) -> None:
     queue_email(owner.email, subject, body)
 
 
-def pending_registration(token: str) -> dict | None:
-    """The details signed in a genuine, unexpired registration link; None otherwise."""
-    max_age = current_app.config["REGISTRATION_MAX_AGE"]
-    try:
-        details = _registration_serializer().loads(token, max_age=max_age)
-    except BadData:
+def pending_registration(token: str) -> PendingRegistration | None:
+    """The registration waiting for this link, if the link is genuine and unexpired."""
+    row = db.session.scalar(
+        sa.select(PendingRegistration).where(PendingRegistration.token_hash == _token_hash(token))
+    )
+    if row is None or row.created_at < _registration_limit(utcnow()):
         return None
-    if not isinstance(details, dict) or not all(
-        isinstance(details.get(key), str) for key in ("e", "p", "h")
-    ):
-        return None
-    return details
+    return row
 
 
-def confirm_registration(token: str) -> User:
-    """Create the account of a registration link (its owner opened it: the address is theirs)."""
-    details = pending_registration(token)
-    if details is None:
-        raise ServiceError(_("Ce lien d’inscription n’est pas valide ou a expiré."))
-    if find_user_by_email(details["e"]) is not None:
+def _registration_limit(now: datetime) -> datetime:
+    """Registrations made before this time have expired."""
+    return now - timedelta(seconds=current_app.config["REGISTRATION_MAX_AGE"])
+
+
+def confirm_registration(pending: PendingRegistration) -> User:
+    """Create the account of a registration link (its owner opened it: the address is theirs);
+    every pending registration of the address goes, this one with it."""
+    if find_user_by_email(pending.email) is not None:
+        _forget_pending_registrations(pending.email)
+        db.session.commit()
         raise AlreadyRegistered(_("Ce compte existe déjà : connectez-vous."))
-    if pseudonym_taken(details["p"]):
+    if pseudonym_taken(pending.pseudonym):
         raise PseudonymTaken(_("Ce pseudonyme vient d’être pris. Inscrivez-vous avec un autre."))
-    user = _new_user(details["e"], details["p"], details["h"], details.get("c"))
+    user = _new_user(
+        pending.email, pending.pseudonym, pending.password_hash, pending.charter_version
+    )
+    _forget_pending_registrations(pending.email)
     try:
         db.session.commit()
     except IntegrityError as error:  # the same link opened twice at once
         db.session.rollback()
         raise AlreadyRegistered(_("Ce compte existe déjà : connectez-vous.")) from error
     return user
+
+
+def _forget_pending_registrations(email: str) -> None:
+    db.session.execute(sa.delete(PendingRegistration).where(PendingRegistration.email == email))
+
+
+def delete_expired_registrations(now: datetime) -> int:
+    """Delete the registrations whose link has expired: they hold an address and a password
+    hash that nobody confirmed."""
+    statement = sa.delete(PendingRegistration).where(
+        PendingRegistration.created_at < _registration_limit(now)
+    )
+    return db.session.execute(statement).rowcount
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -31,7 +31,7 @@ from app.models import (
 )
 from app.passwords import verify_password
 from app.services import PermissionDenied, ServiceError
-from app.services.accounts import delete_expired_reset_tokens
+from app.services.accounts import delete_expired_registrations, delete_expired_reset_tokens
 from app.services.notifications import delete_old_emails
 from app.services.sessions import delete_ended
 
@@ -187,9 +187,10 @@ def ip_columns() -> list[tuple[sa.Table, sa.Column]]:
 
 
 def purge_personal_data(now: datetime | None = None, ip_tables=None) -> dict[str, int]:
-    """Forget guests' contact details and IP addresses older than their retention period, and
-    the records that only served a while: e-mails sent, login sessions ended and reset links
-    expired more than RECORD_RETENTION_DAYS ago."""
+    """Forget guests' contact details and IP addresses older than their retention period,
+    registrations whose link has expired (REGISTRATION_MAX_AGE), and the records that only
+    served a while: e-mails sent, login sessions ended and reset links expired more than
+    RECORD_RETENTION_DAYS ago."""
     now = now or utcnow()
     counts = {
         "guest_contacts": _forget_guest_contacts(now),
@@ -199,6 +200,7 @@ def purge_personal_data(now: datetime | None = None, ip_tables=None) -> dict[str
     counts["emails"] = delete_old_emails(records_limit)
     counts["sessions"] = delete_ended(records_limit)
     counts["reset_links"] = delete_expired_reset_tokens(records_limit)
+    counts["registrations"] = delete_expired_registrations(now)
     db.session.commit()
     current_app.logger.info(
         "privacy purge: %s", ", ".join(f"{name}={number}" for name, number in counts.items())

@@ -1,0 +1,28 @@
+"""Registrations waiting for their owner to open the e-mailed link."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.base import utcnow
+
+
+class PendingRegistration(db.Model):
+    """An account asked for but not created yet: the link carries a random token, only its
+    hash is stored; the row goes when the account is created or the link has expired."""
+
+    __tablename__ = "pending_registration"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Not unique: each request gets its own link, and anyone may type any address.
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    pseudonym: Mapped[str] = mapped_column(sa.String(40))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    charter_version: Mapped[str] = mapped_column(sa.String(20))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    def __repr__(self) -> str:
+        return f"<PendingRegistration {self.id}>"
