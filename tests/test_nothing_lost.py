@@ -238,7 +238,8 @@ def test_the_sixth_testimony_from_one_address_is_refused_with_the_text_given_bac
     response = _guest_post(client, proposal, body=body)
     page = response.get_data(as_text=True)
     assert response.status_code == 429
-    assert '<textarea id="kept-text-1" rows="6" readonly>' in page
+    # dir="auto": a French text given back on an Arabic page keeps its own direction
+    assert '<textarea id="kept-text-1" rows="6" dir="auto" readonly>' in page
     assert html.escape(body, quote=False) in page
     assert "demander à l’association qui vous accueille" in page
     assert "mot de passe" not in page.split("<main")[-1]
