@@ -2,8 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField
+from wtforms.validators import ValidationError
 
 from app.calendar import EARLIEST_DAY, LATEST_DAY, in_calendar
+from app.text import too_long_message
 
 OUT_OF_CALENDAR = _l("Indiquez une date entre %(first)d et %(last)d.")
 
@@ -18,3 +20,17 @@ class CalendarDateField(DateField):
             self.data = None
             message = OUT_OF_CALENDAR % {"first": EARLIEST_DAY.year, "last": LATEST_DAY.year}
             self.process_errors.append(message)
+
+
+class MaxChars:
+    """A text of at most `maximum` characters: a longer one is refused with its length (never
+    cut, neither here nor by a maxlength in the page), and the form shows it back."""
+
+    def __init__(self, maximum: int):
+        self.maximum = maximum
+        self.field_flags = {"maxchars": maximum}
+
+    def __call__(self, form, field):
+        count = len(field.data or "")
+        if count > self.maximum:
+            raise ValidationError(too_long_message(count, self.maximum))

@@ -201,7 +201,7 @@ def test_too_long_easy_read_summary_is_refused_text_kept(
     response = client.post("/propositions/nouvelle", data=data)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Le résumé facile à lire fait 1 500 caractères au plus." in html
+    assert "caractères ; 1\u202f500 au plus." in html
     assert "Des bains-douches et des toilettes publiques" in html
     assert _count(Proposal) == 0
 

@@ -25,6 +25,8 @@ from app.models import (
 )
 from app.services import moderation
 from tests.conftest import login
+from tests.test_bad_input import _role_for
+from tests.test_permissions import CASES, _act_as, add_minutes, build_world
 
 NNBSP = "\u202f"  # the French thousands separator
 
@@ -474,3 +476,58 @@ def test_every_field_of_a_gated_form_is_kept_but_the_token(client, make_user, ne
     assert ("website", "https://accueil.example.org") in fields
     assert ("description", "Un accueil de jour.") in fields
     assert "csrf_token" not in dict(fields) or dict(fields)["csrf_token"] != "old"
+
+
+# No form cuts what is pasted into it
+
+
+@pytest.fixture
+def world(make_organisation, make_theme, make_proposal, make_user):
+    """The permission matrix's world: a page of every kind to look at."""
+    built = build_world(make_organisation, make_theme, make_proposal, make_user)
+    add_minutes(built)
+    return built
+
+
+FORM_PAGES = [
+    case[1:]
+    for case in CASES
+    if case[0] == "GET" and not case[2].endswith((".ics", ".csv")) and "api" not in case[1]
+]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "url", "form", "expected"),
+    FORM_PAGES,
+    ids=[f"{case[0]} {n}" for n, case in enumerate(FORM_PAGES)],
+)
+def test_no_field_of_any_page_cuts_a_pasted_text(
+    client, world, make_user, endpoint, url, form, expected
+):
+    """A maxlength makes the browser drop the end of a paste without a word; the server refuses
+    a long text with its length instead (the search boxes keep theirs: a query, not a text)."""
+    _act_as(client, _role_for(expected), world, make_user)
+    page = client.get(url.format(**world)).get_data(as_text=True)
+    fields = re.findall(r"<(?:textarea|input)\b[^>]*>", page)
+    cut = [field for field in fields if "maxlength" in field and 'type="search"' not in field]
+    assert cut == []
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "limit"),
+    [
+        ("/reunions/{meeting.id}/compte-rendu/amendements/nouveau", "proposed_text", 5000),
+        ("/reunions/nouvelle", "title", 200),
+    ],
+)
+def test_a_long_text_in_any_form_is_refused_with_its_length(
+    client, world, make_user, url, field, limit
+):
+    _act_as(client, "admin", world, make_user)
+    text = "é" * (limit + 12)
+    response = client.post(url.format(**world), data={field: text})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    count = f"{limit + 12:,}".replace(",", NNBSP)
+    assert f"Votre texte fait {count} caractères" in page
+    assert text in page

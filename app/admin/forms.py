@@ -22,6 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.fields import MaxChars
 from app.labels import KIND_LABELS, ROLE_LABELS
 from app.premises import parse_networks
 from app.proposals.forms import MultiCheckboxField
@@ -33,22 +34,18 @@ class OrganisationForm(FlaskForm):
         _l("Nom"),
         validators=[
             DataRequired(_l("Indiquez le nom.")),
-            Length(max=200, message=_l("200 caractères au plus.")),
+            MaxChars(200),
         ],
     )
-    short_name = StringField(
-        _l("Sigle"), validators=[Optional(), Length(max=40, message=_l("40 caractères au plus."))]
-    )
+    short_name = StringField(_l("Sigle"), validators=[Optional(), MaxChars(40)])
     kind = SelectField(
         _l("Type"), choices=[(kind.value, label) for kind, label in KIND_LABELS.items()]
     )
     description = TextAreaField(
         _l("Ce que fait l’organisation"),
-        validators=[Length(max=5000, message=_l("5 000 caractères au plus."))],
+        validators=[MaxChars(5000)],
     )
-    address = StringField(
-        _l("Adresse"), validators=[Length(max=300, message=_l("300 caractères au plus."))]
-    )
+    address = StringField(_l("Adresse"), validators=[MaxChars(300)])
     contact_email = EmailField(
         _l("E-mail de contact de l’organisation"),
         validators=[
@@ -113,12 +110,10 @@ class ThemeForm(FlaskForm):
         _l("Nom de l’atelier"),
         validators=[
             DataRequired(_l("Indiquez le nom.")),
-            Length(max=120, message=_l("120 caractères au plus.")),
+            MaxChars(120),
         ],
     )
-    description = TextAreaField(
-        _l("Description"), validators=[Length(max=5000, message=_l("5 000 caractères au plus."))]
-    )
+    description = TextAreaField(_l("Description"), validators=[MaxChars(5000)])
     position = IntegerField(
         _l("Ordre d’affichage"),
         default=0,
@@ -140,13 +135,13 @@ class ThemeForm(FlaskForm):
 class CharterForm(FlaskForm):
     introduction = TextAreaField(
         _l("Introduction"),
-        validators=[Length(max=5000, message=_l("5 000 caractères au plus."))],
+        validators=[MaxChars(5000)],
     )
     articles = TextAreaField(
         _l("Articles"),
         validators=[
             DataRequired(_l("Écrivez au moins un article.")),
-            Length(max=30000, message=_l("30 000 caractères au plus.")),
+            MaxChars(30000),
         ],
         description=_l(
             "Chaque article commence par une ligne « ## Titre de l’article », suivie de son "

@@ -14,9 +14,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from app import page_cache
+from app.fields import MaxChars
 from app.labels import FLAG_REASON_LABELS, WRITING_LANGUAGES
 from app.text import char_count, personal_data_found, too_long_message
 
@@ -131,12 +132,12 @@ class GuestTestimonyForm(OnceForm, BodyForm):
     )
     name = StringField(
         _l("Votre prénom ou un surnom (facultatif)"),
-        validators=[Optional(), Length(max=60, message=_l("60 caractères au plus."))],
+        validators=[Optional(), MaxChars(60)],
         description=_l("Il sera affiché avec votre témoignage. Laissez vide pour rester anonyme."),
     )
     contact = StringField(
         _l("Un moyen de vous joindre (facultatif)"),
-        validators=[Optional(), Length(max=200, message=_l("200 caractères au plus."))],
+        validators=[Optional(), MaxChars(200)],
         description=_l(
             "Un e-mail : nous vous écrivons quand votre témoignage est relu. Ou un téléphone : "
             "l’association peut vous appeler. Ce contact n’est jamais publié : seule l’équipe "
@@ -169,7 +170,7 @@ class AssistedTestimonyForm(OnceForm, BodyForm):
     )
     first_name = StringField(
         _l("Prénom ou surnom de la personne (facultatif)"),
-        validators=[Optional(), Length(max=60, message=_l("60 caractères au plus."))],
+        validators=[Optional(), MaxChars(60)],
         description=_l("Seulement si la personne le souhaite. Sinon, le témoignage est anonyme."),
     )
     organisation_id = SelectField(_l("Recueilli par"), coerce=int)
@@ -189,7 +190,7 @@ class FlagForm(FlaskForm):
     )
     details = TextAreaField(
         _l("Précisions (facultatif)"),
-        validators=[Optional(), Length(max=1000, message=_l("1 000 caractères au plus."))],
+        validators=[Optional(), MaxChars(1000)],
     )
 
 

@@ -208,15 +208,21 @@ def show(contribution_id: int):
     return redirect(_anchor(_contribution_or_404(contribution_id)))
 
 
+def _edit_form(contribution) -> EditForm:
+    """The form to change a contribution's text, with its kind's length limit."""
+    form = EditForm(body=contribution.body, lang=contribution.lang)
+    if contribution.kind is ContributionKind.TESTIMONY:
+        form.max_length_key = "TESTIMONY_MAX_LENGTH"
+    return form
+
+
 @bp.route("/contributions/<int:contribution_id>/modifier", methods=["GET", "POST"])
 @login_required
 def edit(contribution_id: int):
     """Its author corrects it within the edit window."""
     contribution = _contribution_or_404(contribution_id)
     policy.require(policy.can_edit_contribution(current_user, contribution))
-    form = EditForm(body=contribution.body, lang=contribution.lang)
-    if contribution.kind is ContributionKind.TESTIMONY:
-        form.max_length_key = "TESTIMONY_MAX_LENGTH"
+    form = _edit_form(contribution)
     if form.validate_on_submit():
         service.edit_contribution(current_user, contribution, form.body.data, form.lang.data)
         _flash_posted(contribution)
@@ -230,9 +236,7 @@ def reword(contribution_id: int):
     """Its author rewords a hidden contribution, which goes back to the moderators."""
     contribution = _contribution_or_404(contribution_id)
     policy.require(policy.can_reword_hidden(current_user, contribution))
-    form = EditForm(body=contribution.body, lang=contribution.lang)
-    if contribution.kind is ContributionKind.TESTIMONY:
-        form.max_length_key = "TESTIMONY_MAX_LENGTH"
+    form = _edit_form(contribution)
     if form.validate_on_submit():
         service.reword_hidden_contribution(
             current_user, contribution, form.body.data, form.lang.data

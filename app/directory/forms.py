@@ -8,12 +8,12 @@ from wtforms.validators import (
     DataRequired,
     Email,
     InputRequired,
-    Length,
     Optional,
     Regexp,
     ValidationError,
 )
 
+from app.fields import MaxChars
 from app.ids import valid_id
 from app.proposals.forms import MultiCheckboxField
 from app.services.directory import PAGE_FIELDS, safe_website
@@ -30,18 +30,18 @@ class OrganisationPageForm(FlaskForm):
     description = TextAreaField(
         _l("Ce que fait l’organisation"),
         filters=[_strip],
-        validators=[Length(max=5000, message=_l("5 000 caractères au plus."))],
+        validators=[MaxChars(5000)],
         description=_l("Ses missions, ses actions, pour qui."),
     )
     address = StringField(
         _l("Adresse"),
         filters=[_strip],
-        validators=[Length(max=300, message=_l("300 caractères au plus."))],
+        validators=[MaxChars(300)],
     )
     opening_hours = TextAreaField(
         _l("Horaires d’ouverture"),
         filters=[_strip],
-        validators=[Length(max=1000, message=_l("1 000 caractères au plus."))],
+        validators=[MaxChars(1000)],
         description=_l("Par exemple : du lundi au vendredi, de 9 h à 12 h."),
     )
     contact_email = EmailField(
@@ -49,7 +49,7 @@ class OrganisationPageForm(FlaskForm):
         filters=[_strip],
         validators=[
             Optional(),
-            Length(max=254, message=_l("254 caractères au plus.")),
+            MaxChars(254),
             Email(_l("Cette adresse e-mail n’est pas valide."), check_deliverability=False),
         ],
         description=_l("Une adresse de l’organisation, publiée : jamais celle d’une personne."),
@@ -59,7 +59,7 @@ class OrganisationPageForm(FlaskForm):
         filters=[_strip],
         validators=[
             Optional(),
-            Length(max=40, message=_l("40 caractères au plus.")),
+            MaxChars(40),
             Regexp(
                 r"^\+?[0-9][0-9 .()-]{3,}$",
                 message=_l("Indiquez un numéro de téléphone : chiffres, espaces, points, + ou -."),
@@ -71,7 +71,7 @@ class OrganisationPageForm(FlaskForm):
         filters=[_strip],
         validators=[
             Optional(),
-            Length(max=300, message=_l("300 caractères au plus.")),
+            MaxChars(300),
             URL(message=_l("Indiquez une adresse web complète (https://…).")),
         ],
     )

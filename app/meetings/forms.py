@@ -14,14 +14,13 @@ from wtforms import (
 from wtforms.validators import (
     DataRequired,
     InputRequired,
-    Length,
     NumberRange,
     Optional,
     ValidationError,
 )
 
 from app.calendar import from_paris, to_paris
-from app.fields import CalendarDateField
+from app.fields import CalendarDateField, MaxChars
 from app.models import Meeting, MeetingKind
 from app.proposals.forms import MultiCheckboxField
 
@@ -75,7 +74,7 @@ class MeetingForm(FlaskForm):
         _l("Titre"),
         validators=[
             DataRequired(_l("Donnez un titre à la réunion.")),
-            Length(max=200, message=_l("200 caractères au plus.")),
+            MaxChars(200),
         ],
     )
     theme_id = SelectField(
@@ -101,13 +100,11 @@ class MeetingForm(FlaskForm):
         _l("Lieu"),
         validators=[
             DataRequired(_l("Indiquez le lieu.")),
-            Length(max=200, message=_l("200 caractères au plus.")),
+            MaxChars(200),
         ],
         description=_l("Par exemple : les locaux de l’association qui accueille."),
     )
-    address = StringField(
-        _l("Adresse"), validators=[Length(max=300, message=_l("300 caractères au plus."))]
-    )
+    address = StringField(_l("Adresse"), validators=[MaxChars(300)])
     host_id = SelectField(
         _l("Association qui accueille"),
         coerce=int,
@@ -125,7 +122,7 @@ class MeetingForm(FlaskForm):
     )
     agenda = TextAreaField(
         _l("Ordre du jour"),
-        validators=[Length(max=10000, message=_l("10 000 caractères au plus."))],
+        validators=[MaxChars(10000)],
         description=_l("Un point par ligne."),
     )
     proposal_ids = MultiCheckboxField(
@@ -136,7 +133,7 @@ class MeetingForm(FlaskForm):
     )
     description = TextAreaField(
         _l("Présentation"),
-        validators=[Length(max=10000, message=_l("10 000 caractères au plus."))],
+        validators=[MaxChars(10000)],
     )
     is_public = BooleanField(
         _l("Ouverte au public"),
@@ -221,7 +218,7 @@ class CancelForm(FlaskForm):
         _l("Pourquoi la réunion est-elle annulée ?"),
         validators=[
             DataRequired(_l("Indiquez pourquoi la réunion est annulée.")),
-            Length(max=2000, message=_l("2 000 caractères au plus.")),
+            MaxChars(2000),
         ],
         description=_l("La raison est publiée et envoyée aux personnes inscrites."),
     )

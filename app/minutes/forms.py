@@ -3,9 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, ValidationError
 
-from app.fields import CalendarDateField
+from app.fields import CalendarDateField, MaxChars
 from app.models import paris_today
 
 MINUTES_MAX_LENGTH = 50_000
@@ -20,7 +20,7 @@ def _minutes_body(label, description=None):
         label,
         validators=[
             DataRequired(_l("Écrivez le texte du compte rendu.")),
-            Length(max=MINUTES_MAX_LENGTH, message=_l("50 000 caractères au plus.")),
+            MaxChars(MINUTES_MAX_LENGTH),
         ],
         description=description,
     )
@@ -59,7 +59,7 @@ class AmendmentForm(FlaskForm):
         _l("Le passage à corriger"),
         validators=[
             DataRequired(_l("Recopiez le passage à corriger.")),
-            Length(max=PASSAGE_MAX_LENGTH, message=_l("5 000 caractères au plus.")),
+            MaxChars(PASSAGE_MAX_LENGTH),
         ],
         description=_l("Recopiez-le tel qu’il est écrit dans le compte rendu."),
     )
@@ -67,14 +67,14 @@ class AmendmentForm(FlaskForm):
         _l("Ce que vous proposez d’écrire à la place"),
         validators=[
             DataRequired(_l("Écrivez la formulation que vous proposez.")),
-            Length(max=PASSAGE_MAX_LENGTH, message=_l("5 000 caractères au plus.")),
+            MaxChars(PASSAGE_MAX_LENGTH),
         ],
     )
     reason = TextAreaField(
         _l("Pourquoi ?"),
         validators=[
             DataRequired(_l("Expliquez pourquoi ce passage doit changer.")),
-            Length(max=REASON_MAX_LENGTH, message=_l("2 000 caractères au plus.")),
+            MaxChars(REASON_MAX_LENGTH),
         ],
         description=_l("Par exemple : ce n’est pas ce qui a été dit, un oubli, une erreur."),
     )
@@ -95,12 +95,12 @@ class DecisionForm(FlaskForm):
     )
     body = TextAreaField(
         _l("Nouveau texte du compte rendu (si vous acceptez)"),
-        validators=[Length(max=MINUTES_MAX_LENGTH, message=_l("50 000 caractères au plus."))],
+        validators=[MaxChars(MINUTES_MAX_LENGTH)],
         description=_l("Le texte entier, tel qu’il sera publié dans la nouvelle version."),
     )
     reason = TextAreaField(
         _l("Votre réponse à l’auteur de l’amendement"),
-        validators=[Length(max=REASON_MAX_LENGTH, message=_l("2 000 caractères au plus."))],
+        validators=[MaxChars(REASON_MAX_LENGTH)],
         description=_l("Obligatoire si vous refusez. Elle est publique."),
     )
     based_on = BasedOnField()
@@ -120,7 +120,7 @@ class CorrectionForm(FlaskForm):
         _l("Ce que vous corrigez"),
         validators=[
             DataRequired(_l("Dites en quelques mots ce que vous corrigez.")),
-            Length(max=300, message=_l("300 caractères au plus.")),
+            MaxChars(300),
         ],
         description=_l("Affiché dans l’historique des versions."),
     )

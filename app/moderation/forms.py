@@ -3,8 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, Regexp, ValidationError
 
+from app.fields import MaxChars
 from app.labels import MODERATION_ACTION_LABELS, MODERATION_REASON_LABELS
 from app.models import ModerationAction, ModerationReason
 
@@ -39,7 +40,7 @@ class DecisionForm(FlaskForm):
     )
     details = TextAreaField(
         _l("Précisions pour l’auteur (facultatif)"),
-        validators=[Length(max=1000, message=_l("1 000 caractères au plus."))],
+        validators=[MaxChars(1000)],
     )
     version = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
 

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Length
 
+from app.fields import MaxChars
 from app.labels import STATUS_LABELS
 
 
@@ -36,9 +37,7 @@ class ProposalForm(FlaskForm):
     )
     easy_read = TextAreaField(
         _l("Résumé facile à lire (facultatif)"),
-        validators=[
-            Length(max=1500, message=_l("Le résumé facile à lire fait 1 500 caractères au plus."))
-        ],
+        validators=[MaxChars(1500)],
         description=_l(
             "Quelques phrases courtes, avec des mots simples : une idée par phrase. "
             "Il est affiché avant le texte complet."

@@ -3,9 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
-from app.fields import CalendarDateField
+from app.fields import CalendarDateField, MaxChars
 from app.labels import COMMITMENT_STATE_LABELS, POSITION_LABELS, STATUS_LABELS
 from app.models import CommitmentState, Position
 from app.services import accountability
@@ -19,13 +19,13 @@ class ResponseForm(FlaskForm):
     )
     competent_body = StringField(
         _l("Si vous n’êtes pas compétents : qui l’est ?"),
-        validators=[Length(max=200, message=_l("200 caractères au plus."))],
+        validators=[MaxChars(200)],
     )
     body = TextAreaField(
         _l("Réponse"),
         validators=[
             DataRequired(_l("Écrivez la réponse.")),
-            Length(max=10000, message=_l("10 000 caractères au plus.")),
+            MaxChars(10000),
         ],
         description=_l(
             "Répondez à la proposition elle-même : ce que vous allez faire, ou pourquoi pas."
@@ -42,7 +42,7 @@ class CommitmentForm(FlaskForm):
         _l("Engagement"),
         validators=[
             DataRequired(_l("Décrivez l’engagement.")),
-            Length(max=300, message=_l("300 caractères au plus.")),
+            MaxChars(300),
         ],
         description=_l("Une action précise : qui fait quoi."),
     )
@@ -70,11 +70,11 @@ class CommitmentUpdateForm(FlaskForm):
     )
     note = TextAreaField(
         _l("Ce qui a été fait (publié sur le suivi)"),
-        validators=[Optional(), Length(max=2000, message=_l("2 000 caractères au plus."))],
+        validators=[Optional(), MaxChars(2000)],
     )
     drop_reason = TextAreaField(
         _l("Si l’engagement est abandonné : pourquoi ?"),
-        validators=[Length(max=2000, message=_l("2 000 caractères au plus."))],
+        validators=[MaxChars(2000)],
     )
 
     def validate_drop_reason(self, field):
@@ -87,7 +87,7 @@ class UpdateForm(FlaskForm):
         _l("Nouvelles de la proposition"),
         validators=[
             DataRequired(_l("Écrivez les nouvelles.")),
-            Length(max=5000, message=_l("5 000 caractères au plus.")),
+            MaxChars(5000),
         ],
         description=_l("Ce qui a avancé, ce qui bloque, la prochaine étape."),
     )
