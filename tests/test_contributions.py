@@ -81,7 +81,10 @@ def test_guest_rate_limit(client, proposal):
         ({"body": "Appelez-moi au 06 12 34 56 78 svp"}, "semble contenir un numéro"),
         ({"body": "Écrivez à moi@example.org"}, "semble contenir un numéro"),
         ({"body": "J’habite au 12 rue Clovis"}, "semble contenir un numéro"),
-        ({"body": "Un texte correct", "name": "n" * 61}, "Votre texte fait 61 caractères ; 60 au plus."),
+        (
+            {"body": "Un texte correct", "name": "n" * 61},
+            "Votre texte fait 61 caractères ; 60 au plus.",
+        ),
     ],
 )
 def test_guest_bad_input_keeps_text(client, proposal, data, message):

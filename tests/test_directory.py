@@ -312,7 +312,11 @@ def test_edit_form_is_prefilled(app, w):
         ("contact_phone", "0" * 41, "Votre texte fait 41 caractères ; 40 au plus."),
         ("description", "x" * 5001, "Votre texte fait 5\u202f001 caractères ; 5\u202f000 au plus."),
         ("address", "x" * 301, "Votre texte fait 301 caractères ; 300 au plus."),
-        ("opening_hours", "x" * 1001, "Votre texte fait 1\u202f001 caractères ; 1\u202f000 au plus."),
+        (
+            "opening_hours",
+            "x" * 1001,
+            "Votre texte fait 1\u202f001 caractères ; 1\u202f000 au plus.",
+        ),
         ("theme_ids", "999999", "pas un choix valide"),
     ],
 )

@@ -410,7 +410,11 @@ BAD_INPUTS = [
     ("correct", {"body": KEPT, "note": ""}, "Dites en quelques mots ce que vous corrigez."),
     ("correct", {"body": "", "note": KEPT}, "Écrivez le texte du compte rendu."),
     ("correct", {"body": TEXT, "note": KEPT}, "identique à la version"),
-    ("correct", {"body": KEPT, "note": "x" * 301}, "Votre texte fait 301 caractères ; 300 au plus."),
+    (
+        "correct",
+        {"body": KEPT, "note": "x" * 301},
+        "Votre texte fait 301 caractères ; 300 au plus.",
+    ),
     ("validate", {}, "Cochez la case pour confirmer."),
 ]
 
