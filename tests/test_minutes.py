@@ -686,3 +686,20 @@ def test_minutes_page_query_count(client, make_meeting, make_user, who):
     few = _queries(client, f"/reunions/{small.id}/compte-rendu")
     many = _queries(client, f"/reunions/{large.id}/compte-rendu")
     assert few == many
+
+
+def test_a_secretary_who_left_the_host_no_longer_handles_the_minutes(
+    client, make_meeting, make_user, make_organisation
+):
+    host = make_organisation()
+    secretary = make_user("association_member", organisation=host)
+    meeting = make_meeting(secretary=secretary, host=host)
+    _minutes(meeting, secretary)
+    login(client, secretary)
+    url = f"/reunions/{meeting.id}/compte-rendu/corriger"
+    assert client.get(url).status_code == 200
+    secretary.organisations.remove(host)
+    db.session.commit()
+    response = client.post(url, data={"body": TEXT + " Ajout.", "note": "Oubli", "based_on": "1"})
+    assert response.status_code == 403
+    assert _count(MinutesVersion) == 1

@@ -14,17 +14,22 @@ from app.models import (
     utcnow,
 )
 from app.policy.core import can_contribute, is_admin
+from app.policy.meetings import may_be_secretary
 
 
 def is_minutes_secretary(user, meeting: Meeting) -> bool:
-    """The meeting's named secretary, and admins. A meeting that names nobody (made before
-    meetings named one) has its creator as secretary: never every association member."""
+    """The meeting's named secretary while a member of the host, and admins. A meeting that
+    names nobody (made before meetings named one) has its creator as secretary: never every
+    association member."""
     if is_admin(user):
         return True
     if not can_contribute(user):  # an active account
         return False
     secretary_id = meeting.secretary_id or meeting.created_by_id
-    return secretary_id is not None and secretary_id == user.id
+    if secretary_id is None or secretary_id != user.id:
+        return False
+    # A secretary who has left the host association hands over: the members name another.
+    return meeting.host is None or may_be_secretary(user, meeting.host, meeting.created_by_id)
 
 
 def can_view_minutes(user, meeting: Meeting) -> bool:
