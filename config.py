@@ -124,9 +124,10 @@ class Config:
         "MAIL_DEFAULT_SENDER", "Voix solidaires <ne-pas-repondre@voix-solidaires.fr>"
     )
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "20"))
-    # The site's public address: every link in every e-mail is built from it, never from
-    # the request (a forged Host or X-Forwarded-Host would otherwise choose where a password
-    # reset link points). Required in production.
+    # The site's public address: every absolute link kept elsewhere (e-mails, calendar files,
+    # the API) is built from it (app/links.py), never from the request (a forged Host or
+    # X-Forwarded-Host would otherwise choose where a password reset link points). Required
+    # in production.
     MAIL_SITE_URL = os.environ.get("MAIL_SITE_URL")
     # Host names the site answers to (production: the host of MAIL_SITE_URL unless
     # TRUSTED_HOSTS lists them, comma-separated); any other Host header gets a 400 page.

@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
-from flask import url_for
 from flask_babel import gettext as _
 
+from app.links import public_url
 from app.models import Meeting
 
 TZID = "Europe/Paris"
@@ -117,7 +117,7 @@ def _description(meeting: Meeting, url: str) -> str:
 
 
 def _event(meeting: Meeting) -> icalendar.Event:
-    url = url_for("meetings.show", meeting_id=meeting.id, _external=True)
+    url = public_url("meetings.show", meeting_id=meeting.id)
     event = icalendar.Event()
     event.add("uid", meeting_uid(meeting))
     stamp = meeting.updated_at.replace(tzinfo=UTC)

@@ -10,7 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from app.mail import links_configured
+from app.links import links_configured
 from app.password_policy import password_problem
 from app.services import ServiceError
 from app.services.accounts import create_admin, find_user_by_email, pseudonym_taken

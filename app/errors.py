@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException, SecurityError, TooManyRequests
 
 from app.extensions import db, limiter
 from app.kept_input import kept_fields, typed_texts
-from app.mail import site_url_adapter
+from app.links import site_url_adapter
 from app.security_log import security_event
 from app.services import PermissionDenied, ServiceError
 

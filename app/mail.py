@@ -5,10 +5,8 @@ import smtplib
 import sys
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
-from urllib.parse import urlsplit
 
 from flask import current_app
-from werkzeug.routing import MapAdapter
 
 
 def _build(
@@ -80,25 +78,3 @@ def send_email(
     """Send one plain-text e-mail, with optional extra headers, through the configured backend."""
     backend = BACKENDS[current_app.config["MAIL_BACKEND"]]
     backend(_build(to, subject, body, headers, message_id))
-
-
-def site_url_adapter() -> MapAdapter:
-    """URLs bound to the site's public address (MAIL_SITE_URL), whatever the request says."""
-    site = current_app.config.get("MAIL_SITE_URL")
-    if not site:
-        raise RuntimeError("MAIL_SITE_URL is not set: e-mails cannot link to the site")
-    parts = urlsplit(site)
-    return current_app.url_map.bind(
-        parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "https"
-    )
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for an e-mail, always under MAIL_SITE_URL: never from the request,
-    whose Host (or X-Forwarded-Host) anyone can forge to point the link at their own site."""
-    return site_url_adapter().build(endpoint, values, force_external=True)
-
-
-def links_configured() -> bool:
-    """Whether e-mails can link to the site (MAIL_SITE_URL is set)."""
-    return bool(current_app.config.get("MAIL_SITE_URL"))

@@ -2,7 +2,7 @@
 
 from flask import Flask, g
 
-from app.mail import links_configured
+from app.links import links_configured
 from app.services.notifications import deliver_outbox
 
 

@@ -497,7 +497,7 @@ def test_api_list_shape_and_filters(client, w):
         "kind": "association",
         "verified": False,
         "themes": [w["food"].slug],
-        "url": f"http://localhost/organisations/{w['coeur'].slug}",
+        "url": f"http://voix.test/organisations/{w['coeur'].slug}",
     }
     assert data["next_cursor"] is None
 
@@ -545,7 +545,7 @@ def test_api_detail(client, w):
         {
             "id": w["theirs"].id,
             "title": "Domiciliation simplifiée",
-            "url": f"http://localhost/propositions/{w['theirs'].id}",
+            "url": f"http://voix.test/propositions/{w['theirs'].id}",
         }
     ]
     assert data["responses"] == [] and data["awaiting_responses"] == []

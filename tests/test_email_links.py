@@ -9,7 +9,7 @@ import pytest
 
 from app import create_app
 from app.extensions import db
-from app.models import Contribution, ContributionKind, ContributionState, utcnow
+from app.models import Contribution, ContributionKind, ContributionState, Meeting, utcnow
 from app.services.notifications import deliver_outbox
 from tests.conftest import PASSWORD
 
@@ -160,9 +160,37 @@ def test_guest_decision_email_ignores_a_forged_host(client, outbox, make_user, m
 
 @pytest.mark.parametrize("missing", [None, ""])
 def test_no_site_address_no_link_from_the_request(app, monkeypatch, missing):
-    from app.mail import external_url
+    from app.links import public_url
 
     monkeypatch.setitem(app.config, "MAIL_SITE_URL", missing)
     request = app.test_request_context("/", base_url=f"http://{EVIL}")
     with request, pytest.raises(RuntimeError, match="MAIL_SITE_URL"):
-        external_url("main.index")
+        public_url("main.index")
+
+
+# Links that are kept elsewhere (calendar apps, API clients) follow the same rule
+
+
+def test_calendar_and_api_links_ignore_a_forged_host(client, make_proposal, make_organisation):
+    proposal = make_proposal()
+    organisation = make_organisation()
+    meeting = Meeting(
+        title="Groupe santé", starts_at=utcnow() + timedelta(days=3), place_name="Local"
+    )
+    meeting.proposals.append(proposal)
+    db.session.add(meeting)
+    db.session.commit()
+    forged = {"Host": EVIL, "X-Forwarded-Host": EVIL}
+    kept = [
+        client.get(f"/reunions/{meeting.id}.ics", headers=forged).get_data(as_text=True),
+        client.get("/reunions.ics", headers=forged).get_data(as_text=True),
+        client.get(f"/reunions/{meeting.id}", headers=forged).get_data(as_text=True),
+        client.get(f"/api/v1/meetings/{meeting.id}", headers=forged).get_data(as_text=True),
+        client.get(f"/api/v1/proposals/{proposal.id}", headers=forged).get_data(as_text=True),
+        client.get("/api/v1/organisations", headers=forged).get_data(as_text=True),
+    ]
+    assert f"{SITE}/reunions/{meeting.id}" in kept[0].replace("\r\n ", "")
+    assert f'href="webcal://voix.test/reunions/{meeting.id}.ics"' in kept[2]
+    assert f"{SITE}/propositions/{proposal.id}" in kept[3]
+    assert f"{SITE}/organisations/{organisation.slug}" in kept[5]
+    assert not [text for text in kept if EVIL in text]

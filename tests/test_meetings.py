@@ -748,7 +748,7 @@ def test_pages_link_to_the_calendars(client, make_meeting, make_theme):
     assert f'href="/ateliers/{theme.slug}/reunions.ics"' in html
     html = client.get(f"/reunions/{meeting.id}").get_data(as_text=True)
     assert "Ajouter à mon agenda" in html
-    assert f'href="webcal://localhost/reunions/{meeting.id}.ics"' in html
+    assert f'href="webcal://voix.test/reunions/{meeting.id}.ics"' in html
 
 
 # API
@@ -829,7 +829,7 @@ def test_api_meeting_detail_and_minutes(client, make_meeting, make_proposal, mak
             "id": proposal.id,
             "title": "Un comité de pilotage de la PASS",
             "status": "submitted",
-            "url": f"http://localhost/propositions/{proposal.id}",
+            "url": f"http://voix.test/propositions/{proposal.id}",
         }
     ]
     assert (data["registered_count"], data["places_left"], data["minutes"]) == (1, 2, None)

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from app.extensions import db
-from app.mail import external_url, send_email
+from app.links import public_url
+from app.mail import send_email
 from app.models import (
     Contribution,
     ContributionKind,
@@ -481,7 +482,7 @@ def test_links_use_the_configured_site_address(app, monkeypatch, reader):
     assert unsubscribe_url(user.id).startswith(
         "https://voix.example.org/site/notifications/desabonnement/"
     )
-    assert external_url("notifications.index") == "https://voix.example.org/site/notifications/"
+    assert public_url("notifications.index") == "https://voix.example.org/site/notifications/"
 
 
 # The daily digest

@@ -2,11 +2,12 @@
 proposals, registrations and validated minutes."""
 
 import sqlalchemy as sa
-from flask import abort, current_app, jsonify, request, url_for
+from flask import abort, current_app, jsonify, request
 
 from app.api.cursors import decode_moment_cursor, encode_cursor
 from app.api.views import _iso, bp
 from app.extensions import db
+from app.links import public_url
 from app.models import Meeting, MeetingKind, Minutes, MinutesState, MinutesVersion, Theme
 from app.services import meetings as service
 
@@ -28,8 +29,8 @@ def _summary(meeting: Meeting) -> dict:
         "cancelled": meeting.is_cancelled,
         "cancelled_at": _iso(meeting.cancelled_at),
         "cancel_reason": meeting.cancel_reason or None,
-        "url": url_for("meetings.show", meeting_id=meeting.id, _external=True),
-        "ics_url": url_for("meetings.meeting_calendar", meeting_id=meeting.id, _external=True),
+        "url": public_url("meetings.show", meeting_id=meeting.id),
+        "ics_url": public_url("meetings.meeting_calendar", meeting_id=meeting.id),
     }
 
 
@@ -101,7 +102,7 @@ def meeting(meeting_id: int):
                     "id": p.id,
                     "title": p.title,
                     "status": p.status.value,
-                    "url": url_for("proposals.show", proposal_id=p.id, _external=True),
+                    "url": public_url("proposals.show", proposal_id=p.id),
                 }
                 for p in meeting.proposals
             ],

@@ -1,11 +1,12 @@
 """The directory in the JSON API: organisations' public fields, never a person's e-mail."""
 
 import sqlalchemy as sa
-from flask import abort, current_app, jsonify, request, url_for
+from flask import abort, current_app, jsonify, request
 
 from app.api.cursors import decode_cursor, encode_cursor
 from app.api.views import _iso, bp
 from app.extensions import db
+from app.links import public_url
 from app.models import Organisation, OrganisationKind, Proposal, Theme, paris_today
 from app.services import directory
 
@@ -33,7 +34,7 @@ def _summary(organisation: Organisation) -> dict:
         "kind": organisation.kind.value,
         "verified": organisation.verified,
         "themes": [theme.slug for theme in organisation.themes],
-        "url": url_for("directory.show", slug=organisation.slug, _external=True),
+        "url": public_url("directory.show", slug=organisation.slug),
     }
 
 
@@ -41,7 +42,7 @@ def _proposal_ref(proposal: Proposal) -> dict:
     return {
         "id": proposal.id,
         "title": proposal.title,
-        "url": url_for("proposals.show", proposal_id=proposal.id, _external=True),
+        "url": public_url("proposals.show", proposal_id=proposal.id),
     }
 
 

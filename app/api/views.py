@@ -3,12 +3,13 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, request
 
 from app import queries
 from app.api.cursors import decode_moment_cursor, encode_cursor
 from app.extensions import csrf, db, limiter
 from app.labels import author_label
+from app.links import public_url
 from app.models import (
     Contribution,
     ContributionKind,
@@ -33,7 +34,7 @@ def _summary(proposal: Proposal) -> dict:
         "theme": proposal.theme.slug,
         "status": proposal.status.value,
         "created_at": proposal.created_at.isoformat() + "Z",
-        "url": url_for("proposals.show", proposal_id=proposal.id, _external=True),
+        "url": public_url("proposals.show", proposal_id=proposal.id),
     }
 
 

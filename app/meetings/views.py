@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 
 from app import calendar, policy, queries
 from app.extensions import db
+from app.links import public_url
 from app.meetings.forms import NONE, CancelForm, MeetingForm, meeting_kind_label
 from app.models import Meeting, MeetingKind, Organisation, Theme, User
 from app.pagination import paginate
@@ -78,8 +79,9 @@ def meeting_when(meeting: Meeting) -> str:
 
 @bp.app_template_global()
 def webcal_url(endpoint: str, **values) -> str:
-    """A calendar feed's address for subscribing (webcal://), rather than downloading."""
-    url = url_for(endpoint, _external=True, **values)
+    """A calendar feed's address for subscribing (webcal://), rather than downloading: kept
+    by the calendar app, so under the site's public address, never the request's Host."""
+    url = public_url(endpoint, **values)
     return "webcal://" + url.split("://", 1)[1]
 
 

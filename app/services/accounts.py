@@ -18,7 +18,8 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.mail import external_url, send_email
+from app.links import public_url
+from app.mail import send_email
 from app.models import (
     AuditAction,
     EmailFrequency,
@@ -101,7 +102,7 @@ def request_registration(email: str, password: str, pseudonym: str) -> None:
                 token_hash=_token_hash(token),
             )
         )
-        link = external_url("accounts.confirm_registration", token=token)
+        link = public_url("accounts.confirm_registration", token=token)
         body = render_template("accounts/email/confirm_registration.txt", url=link, hours=_hours())
         queue_email(email, _("Voix solidaires : confirmez votre inscription"), body)
     elif owner.active:
@@ -121,8 +122,8 @@ def _warn_owner(owner: User) -> None:
         body = render_template(
             "accounts/email/registration_attempt.txt",
             user=owner,
-            reset_url=external_url("accounts.forgot_password"),
-            login_url=external_url("accounts.login"),
+            reset_url=public_url("accounts.forgot_password"),
+            login_url=public_url("accounts.login"),
         )
     queue_email(owner.email, subject, body)
 
@@ -240,7 +241,7 @@ def request_password_reset(email: str) -> None:
     body = render_template(
         "accounts/email/reset_password.txt",
         user=user,
-        url=external_url("accounts.reset_password", token=token),
+        url=public_url("accounts.reset_password", token=token),
         minutes=max_age // 60,
     )
     send_email(user.email, "Voix solidaires : réinitialiser votre mot de passe", body)

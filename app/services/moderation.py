@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from app import policy
 from app.extensions import db
 from app.labels import decision_outcome, moderation_reason_label
-from app.mail import external_url
+from app.links import public_url
 from app.models import (
     Contribution,
     ContributionState,
@@ -142,7 +142,7 @@ def _tell_author(contribution: Contribution, decision: ModerationDecision) -> No
             reason=moderation_reason_label(decision.reason),
             details=decision.details,
             charter_article=_article(decision.charter_article),
-            link=external_url,
+            link=public_url,
         )
     queue_email(address, subject, body)
 

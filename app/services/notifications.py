@@ -22,7 +22,8 @@ from itsdangerous import BadData, URLSafeSerializer
 
 from app.extensions import db
 from app.labels import decision_outcome
-from app.mail import external_url, send_email
+from app.links import public_url
+from app.mail import send_email
 from app.models import (
     EmailFrequency,
     Notification,
@@ -120,7 +121,7 @@ def _render(user: User, template: str, notification=None, notifications=()) -> t
             user=user,
             notification=notification,
             notifications=notifications,
-            link=external_url,
+            link=public_url,
             date_label=iso_date_label,
             unsubscribe_url=unsubscribe_url(user.id),
         )
@@ -321,7 +322,7 @@ def _serializer() -> URLSafeSerializer:
 def unsubscribe_url(user_id: int) -> str:
     """The one-click link that stops e-mails to this person, signed for them alone."""
     token = _serializer().dumps(user_id)
-    return external_url("notifications.unsubscribe", token=token)
+    return public_url("notifications.unsubscribe", token=token)
 
 
 def user_for_unsubscribe_token(token: str) -> User | None:
