@@ -389,6 +389,34 @@ def test_a_bad_rewording_saves_nothing(client, hidden_comment, body, message):
     assert _count(AuditEvent) == 0
 
 
+def test_a_rewording_that_crosses_a_decision_keeps_its_text(client, hidden_comment, monkeypatch):
+    """A moderator decides between the page's load and the author's save: the text stays."""
+    from app.services import contributions as service
+
+    reword = service.reword_hidden_contribution
+
+    def after_a_decision(author, contribution, *args):
+        db.session.execute(
+            sa.update(Contribution)
+            .where(Contribution.id == contribution.id)
+            .values(version=Contribution.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        return reword(author, contribution, *args)
+
+    monkeypatch.setattr(service, "reword_hidden_contribution", after_a_decision)
+    login(client, hidden_comment.author)
+    body = "Je connais un local libre rue des Jardins."
+    response = client.post(
+        f"/contributions/{hidden_comment.id}/reformuler", data={"body": body, "lang": "fr"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "vient d’être traitée par la modération" in page and body in page
+    db.session.expire_all()
+    assert db.session.get(Contribution, hidden_comment.id).state is ContributionState.HIDDEN
+
+
 @pytest.mark.parametrize("state", [ContributionState.REJECTED, ContributionState.PUBLISHED])
 def test_only_a_hidden_contribution_is_reworded(client, hidden_comment, state):
     hidden_comment.state = state

@@ -238,9 +238,13 @@ def reword(contribution_id: int):
     policy.require(policy.can_reword_hidden(current_user, contribution))
     form = _edit_form(contribution)
     if form.validate_on_submit():
-        service.reword_hidden_contribution(
-            current_user, contribution, form.body.data, form.lang.data
-        )
+        try:
+            service.reword_hidden_contribution(
+                current_user, contribution, form.body.data, form.lang.data
+            )
+        except ServiceError as error:  # a moderator decided meanwhile: the text stays here
+            form.body.errors.append(str(error))
+            return _reword_page(contribution, form)
         flash(
             _(
                 "Merci ! Votre texte reformulé sera relu par l’équipe de modération "
@@ -249,6 +253,10 @@ def reword(contribution_id: int):
             "success",
         )
         return redirect(_anchor(contribution))
+    return _reword_page(contribution, form)
+
+
+def _reword_page(contribution: Contribution, form: EditForm):
     return render_template(
         "contributions/reword.html",
         contribution=contribution,
