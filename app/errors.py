@@ -54,9 +54,16 @@ def _render(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
     if request.path.startswith("/api/"):
         return jsonify({"error": {"code": code, "message": str(title)}}), code
+    # A refused form (expired, with a file, forbidden…) gives its text back to copy; a body
+    # too large (413) was never read.
+    kept = _kept_texts() if 400 <= code < 500 and code != 413 else []
     return (
         render_template(
-            "errors/error.html", code=code, title=str(title), message=detail or str(message)
+            "errors/error.html",
+            code=code,
+            title=str(title),
+            message=detail or str(message),
+            kept_texts=kept,
         ),
         code,
     )
@@ -76,7 +83,10 @@ def _kept_texts() -> list[str]:
     """What the refused form held, given back to copy; account forms' fields never are."""
     if request.method != "POST" or request.blueprint == "accounts":
         return []
-    return typed_texts(kept_fields(request.form))
+    try:
+        return typed_texts(kept_fields(request.form))
+    except Exception:  # a body that could not be read (the error being shown, maybe)
+        return []
 
 
 def _too_many_requests(error: TooManyRequests):

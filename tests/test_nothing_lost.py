@@ -3,6 +3,7 @@ gate keeps what was sent, the guest form's limit counts only stored testimonies,
 hidden contribution can be reworded."""
 
 import html
+import io
 import re
 from html.parser import HTMLParser
 
@@ -559,3 +560,26 @@ def test_a_long_text_in_any_form_is_refused_with_its_length(
     count = f"{limit + 12:,}".replace(",", NNBSP)
     assert f"Votre texte fait {count} caractères" in page
     assert text in page
+
+
+def test_an_expired_or_refused_form_gives_its_text_back(app, client, proposal, login_as):
+    """A form refused with a 400 (expired token, a file sent with it) shows the text typed."""
+    login_as("participant")
+    body = "Il faudrait des bains-douches ouverts le dimanche."
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        expired = client.post(
+            f"/propositions/{proposal.id}/commentaires",
+            data={"body": body, "display_mode": "pseudonym", "csrf_token": "périmé"},
+        )
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    with_file = client.post(
+        f"/propositions/{proposal.id}/commentaires",
+        data={"body": body, "lang": (io.BytesIO(b"%PDF"), "piece.pdf")},
+    )
+    for response in (expired, with_file):
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert "Votre texte n’est pas perdu" in page and body in page
+    assert _count() == 0
