@@ -29,7 +29,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    # Flask-Login's remember cookie is never set (see app/sessions.py); configured anyway.
+    # Flask-Login's remember cookie is never set (app/accounts/login_sessions.py); set anyway.
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
 
@@ -44,7 +44,7 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_REMEMBER_HOURS)
     SESSION_TOUCH_SECONDS = 60  # last activity is written at most once a minute
 
-    # Response headers (app/security.py). No inline script or style anywhere: templates
+    # Response headers (app/web/headers.py). No inline script or style anywhere: templates
     # use static files and classes only (tests/test_security_headers.py checks them).
     CONTENT_SECURITY_POLICY = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -83,7 +83,7 @@ class Config:
     # Redis unreachable: Flask-Limiter counts in this process's memory, and tries Redis
     # again after 1, 2, 4… 32 seconds.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
-    # Pages as visitors without an account see them (app/page_cache.py): in Redis, shared by
+    # Pages as visitors without an account see them (app/web/page_cache.py): in Redis, shared by
     # every app server, when REDIS_URL is set; in each process's memory otherwise. A page is
     # dropped at once when content changes; PAGE_CACHE_SECONDS bounds only what the clock
     # changes ("il y a 3 minutes", meetings to come).
@@ -104,7 +104,7 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "20 per hour")
     RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per 15 minutes")
-    # Failed logins per account (see app/login_throttle.py): strictly per account and
+    # Failed logins per account (see app/accounts/login_throttle.py): strictly per account and
     # address, loosely per account alone except from an address its owner logged in from.
     LOGIN_ACCOUNT_IP_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_IP_RATE_LIMIT", "5 per 15 minutes")
     LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "30 per hour")
@@ -125,7 +125,7 @@ class Config:
     )
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "20"))
     # The site's public address: every absolute link kept elsewhere (e-mails, calendar files,
-    # the API) is built from it (app/links.py), never from the request (a forged Host or
+    # the API) is built from it (app/web/links.py), never from the request (a forged Host or
     # X-Forwarded-Host would otherwise choose where a password reset link points). Required
     # in production.
     MAIL_SITE_URL = os.environ.get("MAIL_SITE_URL")
@@ -180,7 +180,7 @@ class Config:
     # -Host are trusted for that many hops (werkzeug's ProxyFix). 0: the headers are ignored,
     # as they must be when clients reach the app directly (anyone could forge them).
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
-    # One JSON object per log line on stdout (production only; see app/logs.py).
+    # One JSON object per log line on stdout (production only; see app/ops/logs.py).
     JSON_LOGS = False
 
     PROPOSALS_PER_PAGE = 20

@@ -7,7 +7,7 @@ Every value comes from the environment, with defaults fit for one small machine:
 - GUNICORN_TIMEOUT, GUNICORN_GRACEFUL_TIMEOUT: seconds before a stuck worker is killed, and
   given to workers to finish their requests on SIGTERM or a reload;
 - GUNICORN_ACCESS_LOG: "1" to add gunicorn's own access log; off by default, since the
-  application writes one JSON line per request itself (app/logs.py).
+  application writes one JSON line per request itself (app/ops/logs.py).
 """
 
 import multiprocessing

@@ -6,8 +6,8 @@ from flask import Flask, has_request_context, request, session
 from flask_babel import gettext
 from flask_login import current_user
 
-from app import ids
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.web import ids
 from config import CONFIGS, INSTANCE_DIR
 
 
@@ -52,7 +52,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
     if app.config.get("JSON_LOGS"):
-        from app import logs
+        from app.ops import logs
 
         logs.init_app(app)
     if app.config.get("TRUSTED_PROXIES"):
@@ -66,34 +66,9 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     _init_extensions(app)
     ids.init_app(app)  # before the blueprints: their `<int:…>` rules use its converter
     _register_blueprints(app)
-    from app import (
-        charter_gate,
-        cli,
-        database,
-        errors,
-        incoming,
-        outbox,
-        page_cache,
-        security,
-        security_log,
-        sessions,
-        templating,
-    )
-    from app.search import index as search_index
+    from app.web import pipeline
 
-    database.wrap_views(app)
-    incoming.init_app(app)
-
-    errors.init_app(app)
-    outbox.init_app(app)
-    security.init_app(app)
-    sessions.init_app(app)
-    security_log.init_app(app)
-    charter_gate.init_app(app)
-    templating.init_app(app)
-    cli.init_app(app)
-    search_index.init_app(app)
-    page_cache.init_app(app)  # last: its before-request hook may answer for the view
+    pipeline.install(app)
     return app
 
 

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 from flask_babel import gettext as _
 
-from app.links import public_url
 from app.models import Meeting
+from app.web.links import public_url
 
 TZID = "Europe/Paris"
 PARIS = ZoneInfo(TZID)

@@ -10,11 +10,11 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from app.links import links_configured
-from app.password_policy import password_problem
+from app.accounts.password_rules import password_problem
 from app.services import ServiceError
 from app.services.accounts import create_admin, find_user_by_email, pseudonym_taken
 from app.services.notifications import deliver_outbox, new_sender_id, queue_digests
+from app.web.links import links_configured
 
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demo data of the 2015 assises.")
@@ -22,7 +22,7 @@ notifications_cli = AppGroup("notifications", help="Notification e-mails.")
 privacy_cli = AppGroup("privacy", help="Personal data.")
 backup_cli = AppGroup("backup", help="Back up and restore the whole database.")
 search_cli = AppGroup("search", help="The site-wide search index.")
-cache_cli = AppGroup("cache", help="Public pages kept ready for visitors (app/page_cache.py).")
+cache_cli = AppGroup("cache", help="Public pages kept ready for visitors (app/web/page_cache.py).")
 
 
 def _require_links() -> None:
@@ -57,7 +57,7 @@ def worker_command(interval: int, limit: int) -> None:
 
 
 def _run_worker(interval: int, limit: int) -> None:
-    from app.worker import OutboxWorker
+    from app.ops.worker import OutboxWorker
 
     # Rounds are logged: JSON lines in production, plain lines elsewhere (when nothing
     # configured logging yet; basicConfig leaves an existing setup alone).
@@ -155,7 +155,7 @@ def purge_command() -> None:
 )
 def backup_create_command(output: Path | None) -> None:
     """Copy the whole database to a file (SQLite backup API, or pg_dump -Fc)."""
-    from app.backup import BackupError, create_backup, default_path
+    from app.ops.backup import BackupError, create_backup, default_path
 
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     output = output or default_path(url, Path(current_app.instance_path) / "backups")
@@ -171,8 +171,8 @@ def backup_create_command(output: Path | None) -> None:
 @click.option("--yes", is_flag=True, help="Replace a database that already holds data.")
 def backup_restore_command(path: Path, yes: bool) -> None:
     """Replace the database with a backup; refused over existing data without --yes."""
-    from app.backup import BackupError, restore_backup
     from app.extensions import db
+    from app.ops.backup import BackupError, restore_backup
 
     db.engine.dispose()  # no pooled connection keeps the old database open
     try:
@@ -188,7 +188,7 @@ def cache_clear_command() -> None:
 
     A restored backup needs nothing: it brings back the version its pages were kept under.
     """
-    from app.page_cache import change_version
+    from app.web.page_cache import change_version
 
     change_version()
     click.echo("Pages en cache oubliées.")

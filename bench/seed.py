@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from app.accounts.password_hashing import hash_password
 from app.extensions import db
 from app.models import (
     AddressedInstitution,
@@ -30,7 +31,6 @@ from app.models import (
 from app.models.meeting import meeting_proposal
 from app.models.organisation import membership, organisation_theme
 from app.models.user import pseudonym_key
-from app.passwords import hash_password
 
 BENCH_EMAIL = "banc@example.org"
 BENCH_PASSWORD = "banc-d-essai-mot-de-passe"

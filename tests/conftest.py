@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.database import DirectoryBasedExampleDatabase, ReadOnlyDatabase
 
 from app import create_app
+from app.accounts.password_hashing import hash_password
 from app.extensions import db as _db
 from app.extensions import limiter
 from app.models import (
@@ -30,7 +31,6 @@ from app.models import (
     Theme,
     User,
 )
-from app.passwords import hash_password
 from app.services.accounts import CHARTER_VERSION
 
 PASSWORD = "correct horse battery"

@@ -11,9 +11,9 @@ from markupsafe import escape
 
 from app.extensions import db
 from app.models import OutboxEmail, PasswordResetToken, PendingRegistration, User, utcnow
-from app.page_cache import current_version
 from app.services.accounts import CHARTER_VERSION
 from app.services.notifications import deliver_outbox
+from app.web.page_cache import current_version
 from tests.conftest import PASSWORD, login
 
 NEW_PASSWORD = "Zq8wX une phrase neuve"

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 import sqlalchemy as sa
 
-from app import charts
+from app.board import charts
 from app.board.views import _safe_cell
 from app.extensions import db
 from app.models import (

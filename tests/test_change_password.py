@@ -6,9 +6,9 @@ import logging
 import pytest
 import sqlalchemy as sa
 
+from app.accounts.password_hashing import verify_password
 from app.extensions import db
 from app.models import User, UserSession
-from app.passwords import verify_password
 from tests.conftest import PASSWORD, login
 
 URL = "/compte/mot-de-passe"

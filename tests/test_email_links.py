@@ -160,7 +160,7 @@ def test_guest_decision_email_ignores_a_forged_host(client, outbox, make_user, m
 
 @pytest.mark.parametrize("missing", [None, ""])
 def test_no_site_address_no_link_from_the_request(app, monkeypatch, missing):
-    from app.links import public_url
+    from app.web.links import public_url
 
     monkeypatch.setitem(app.config, "MAIL_SITE_URL", missing)
     request = app.test_request_context("/", base_url=f"http://{EVIL}")

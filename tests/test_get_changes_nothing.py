@@ -9,7 +9,7 @@ from app.extensions import db
 from tests.test_permissions import CASES, _act_as, _fill
 
 GET_CASES = [case for case in CASES if case[0] == "GET"]
-# Written at most once a minute by any request of a logged-in person: app/sessions.py.
+# Written at most once a minute by a logged-in person's request: app/accounts/login_sessions.py.
 MAY_CHANGE = {("user_session", "last_seen_at")}
 
 

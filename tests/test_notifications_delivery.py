@@ -13,8 +13,6 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from app.extensions import db
-from app.links import public_url
-from app.mail import send_email
 from app.models import (
     Contribution,
     ContributionKind,
@@ -28,6 +26,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.ops.mail import send_email
 from app.services.moderation import decide
 from app.services.notifications import (
     BACKOFF,
@@ -37,6 +36,7 @@ from app.services.notifications import (
     queue_email,
     unsubscribe_url,
 )
+from app.web.links import public_url
 from tests.conftest import login
 
 K = NotificationKind

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app import mail
 from app.extensions import db
 from app.models import OutboxEmail, utcnow
+from app.ops import mail
 from app.services.notifications import deliver_outbox, queue_email
 
 NOW = utcnow().replace(microsecond=0) + timedelta(hours=1)

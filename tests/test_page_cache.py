@@ -1,4 +1,4 @@
-"""The page cache (app/page_cache.py): visitors are served a kept copy of a public page, but
+"""The page cache (app/web/page_cache.py): visitors are served a kept copy of a public page, but
 never one that shows a moderated item or an official response that has since changed."""
 
 import pytest
@@ -7,7 +7,6 @@ from flask import make_response, render_template_string, session
 from sqlalchemy import event
 
 from app import create_app
-from app import page_cache as page_cache_module
 from app.extensions import db, page_cache
 from app.models import (
     AuditAction,
@@ -19,8 +18,9 @@ from app.models import (
     OrganisationKind,
     Position,
 )
-from app.page_cache import CACHED_ENDPOINTS, current_version
 from app.services.responses import publish_response
+from app.web import page_cache as page_cache_module
+from app.web.page_cache import CACHED_ENDPOINTS, current_version
 from tests.conftest import FreshRequestClient, login
 
 MARKER = "Un-témoignage-à-reconnaître"

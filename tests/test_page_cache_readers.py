@@ -1,4 +1,4 @@
-"""A reader's page (app/page_cache.py): the proposal list and a proposal page, kept for the
+"""A reader's page (app/web/page_cache.py): the proposal list and a proposal page, kept for the
 logged-in person who reads them, never shown to anyone else, never stale, and with a fresh
 CSRF token and one-time key at each view."""
 

@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from werkzeug.security import generate_password_hash
 
+from app.accounts.password_hashing import needs_rehash, verify_password
+from app.accounts.password_rules import common_passwords, password_problem
 from app.extensions import db
 from app.models import User
-from app.password_policy import common_passwords, password_problem
-from app.passwords import needs_rehash, verify_password
 from tests.test_accounts import (
     can_log_in,
     confirm_registration,

@@ -47,8 +47,8 @@ from app.models import (
     UserSession,
     utcnow,
 )
-from app.page_cache import current_version
 from app.services.privacy import IP_COLUMN, ip_columns, purge_personal_data, tables_about_people
+from app.web.page_cache import current_version
 from tests.conftest import PASSWORD, login
 from tests.test_accounts import confirm_registration
 

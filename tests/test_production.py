@@ -187,7 +187,7 @@ def test_a_forged_request_id_is_replaced(production_env, capsys):
 
 
 def test_production_security_events_are_json_lines(production_env, capsys):
-    from app.security_log import security_event
+    from app.accounts.security_log import security_event
 
     app = create_app("production")
     with app.test_request_context("/compte/connexion", method="POST"):

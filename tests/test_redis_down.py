@@ -22,7 +22,7 @@ import pytest
 import redis
 import sqlalchemy as sa
 
-from app import login_throttle
+from app.accounts import login_throttle
 from app.extensions import db
 from app.models import Contribution
 from tests.conftest import PASSWORD

@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from app.security_log import clean, email_hash, security_event
+from app.accounts.security_log import clean, email_hash, security_event
 from tests.conftest import PASSWORD, login
 from tests.test_accounts import ask_reset, new_password_data, reset_token
 

@@ -21,9 +21,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.accounts.password_hashing import verify_password
+from app.accounts.password_rules import MAX_LENGTH, MIN_LENGTH, password_problem
 from app.models import EmailFrequency
-from app.password_policy import MAX_LENGTH, MIN_LENGTH, password_problem
-from app.passwords import verify_password
 from app.services.accounts import pseudonym_taken
 
 PASSWORD_HINT = _l(

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 
-from app import login_throttle
+from app.accounts import login_throttle
 from app.accounts.forms import (
     ChangePasswordForm,
     ConfirmRegistrationForm,
@@ -24,10 +24,10 @@ from app.accounts.forms import (
     RegistrationForm,
     ResetPasswordForm,
 )
+from app.accounts.login_sessions import current_session, start_session
 from app.extensions import limiter
-from app.navigation import safe_next
 from app.services import accounts, sessions
-from app.sessions import current_session, start_session
+from app.web.navigation import safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/compte")
 

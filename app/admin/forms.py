@@ -22,9 +22,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.contributions.premises import parse_networks
 from app.fields import MaxChars
 from app.labels import KIND_LABELS, ROLE_LABELS
-from app.premises import parse_networks
 from app.proposals.forms import MultiCheckboxField
 from app.services.directory import safe_website
 

@@ -10,11 +10,11 @@ from app.admin.forms import CharterForm, OrganisationForm, ThemeForm, UserForm
 from app.extensions import db
 from app.labels import AUDIT_ACTION_LABELS
 from app.models import AuditAction, Organisation, OrganisationKind, Role, Theme, User
-from app.pagination import paginate
 from app.services import PermissionDenied, ServiceError
 from app.services import admin as service
 from app.services import audit as audit_service
 from app.services import charter as charter_service
+from app.web.pagination import paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import abort
 
-from app.ids import ID_MAX
+from app.web.ids import ID_MAX
 
 
 def encode_cursor(key: str, ident: int) -> str:

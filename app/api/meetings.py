@@ -7,9 +7,9 @@ from flask import abort, current_app, jsonify, request
 from app.api.cursors import decode_moment_cursor, encode_cursor
 from app.api.views import _iso, bp
 from app.extensions import db
-from app.links import public_url
 from app.models import Meeting, MeetingKind, Minutes, MinutesState, MinutesVersion, Theme
 from app.services import meetings as service
+from app.web.links import public_url
 
 WHEN = ("upcoming", "past")
 

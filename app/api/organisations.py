@@ -6,9 +6,9 @@ from flask import abort, current_app, jsonify, request
 from app.api.cursors import decode_cursor, encode_cursor
 from app.api.views import _iso, bp
 from app.extensions import db
-from app.links import public_url
 from app.models import Organisation, OrganisationKind, Proposal, Theme, paris_today
 from app.services import directory
+from app.web.links import public_url
 
 SEARCH_MAX_LENGTH = 100
 

@@ -9,7 +9,6 @@ from app import queries
 from app.api.cursors import decode_moment_cursor, encode_cursor
 from app.extensions import csrf, db, limiter
 from app.labels import author_label
-from app.links import public_url
 from app.models import (
     Contribution,
     ContributionKind,
@@ -20,10 +19,11 @@ from app.models import (
     Theme,
 )
 from app.services import accountability
+from app.web.links import public_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
-# Every API route, per address; a refusal is a JSON 429 with Retry-After (app/errors.py).
+# Every API route, per address; a refusal is a JSON 429 with Retry-After (app/web/errors.py).
 limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])(bp)
 
 

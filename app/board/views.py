@@ -18,13 +18,14 @@ from flask import (
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
-from app import charts, labels, queries
+from app import labels, queries
+from app.board import charts
 from app.calendar import EARLIEST_DAY, LATEST_DAY, in_calendar
 from app.extensions import db
 from app.models import Organisation, ProposalStatus, Theme
-from app.pagination import paginate
 from app.services import accountability as service
 from app.services import synthesis as review
+from app.web.pagination import paginate
 
 bp = Blueprint("board", __name__)
 

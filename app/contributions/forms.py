@@ -16,10 +16,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
-from app import page_cache
 from app.fields import MaxChars
 from app.labels import FLAG_REASON_LABELS, WRITING_LANGUAGES
 from app.text import char_count, personal_data_found, too_long_message
+from app.web import page_cache
 
 PERSONAL_DATA_WARNING = _l(
     "Votre texte semble contenir un numéro de téléphone, une adresse e-mail ou une adresse "

@@ -5,7 +5,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import policy, premises, queries
+from app import policy, queries
+from app.contributions import premises
 from app.contributions.forms import (
     AssistedTestimonyForm,
     CommentForm,

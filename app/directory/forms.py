@@ -14,9 +14,9 @@ from wtforms.validators import (
 )
 
 from app.fields import MaxChars
-from app.ids import valid_id
 from app.proposals.forms import MultiCheckboxField
 from app.services.directory import PAGE_FIELDS, safe_website
+from app.web.ids import valid_id
 
 
 def _strip(value):

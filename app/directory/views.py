@@ -9,8 +9,8 @@ from app import policy
 from app.directory.forms import CosignForm, OrganisationPageForm, WithdrawCosignatureForm
 from app.extensions import db
 from app.models import OrganisationKind, Proposal, Theme, paris_today
-from app.pagination import page_number, paginate
 from app.services import directory as service
+from app.web.pagination import page_number, paginate
 
 bp = Blueprint("directory", __name__)
 

@@ -15,11 +15,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
-from app import charter_gate, queries
+from app import queries
 from app.extensions import db
 from app.main.forms import AcceptCharterForm
-from app.navigation import safe_next
 from app.services import charter as charter_service
+from app.web import charter_gate
+from app.web.navigation import safe_next
 
 bp = Blueprint("main", __name__)
 
@@ -110,7 +111,7 @@ def healthz():
 def readyz():
     """Ready for traffic: each check (database, Redis when configured) and its result;
     Redis down is "degraded" (still 200: the site works without it), the database 503."""
-    from app.readiness import report
+    from app.ops.readiness import report
 
     body, status = report()
     response = jsonify(body)

@@ -20,14 +20,14 @@ from flask_login import current_user, login_required
 
 from app import calendar, policy, queries
 from app.extensions import db
-from app.links import public_url
 from app.meetings.forms import NONE, CancelForm, MeetingForm, meeting_kind_label
 from app.models import Meeting, MeetingKind, Organisation, Theme, User
-from app.pagination import paginate
 from app.services import ServiceError
 from app.services import meetings as service
 from app.services import minutes as minutes_service
 from app.services.meetings import MeetingDetails
+from app.web.links import public_url
+from app.web.pagination import paginate
 
 bp = Blueprint("meetings", __name__)
 

@@ -7,7 +7,7 @@ from app.extensions import db
 
 
 class ContentVersion(db.Model):
-    """The page cache's key (app/page_cache.py): a new random value at every commit that
+    """The page cache's key (app/web/page_cache.py): a new random value at every commit that
     wrote content, in the same transaction as the content. Several app servers share it
     through the database, so a page cached by one is dropped by all when anything changes.
     """

@@ -9,11 +9,11 @@ from app import policy, queries
 from app.extensions import db
 from app.models import Contribution, ModerationAction, ModerationReason, Theme
 from app.moderation.forms import DecisionForm, charter_article_choices
-from app.navigation import safe_next
-from app.pagination import paginate
 from app.services import audit as audit_service
 from app.services import charter as charter_service
 from app.services import moderation as service
+from app.web.navigation import safe_next
+from app.web.pagination import paginate
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 

@@ -9,8 +9,8 @@ from sqlalchemy.orm import joinedload
 from app.contributions.forms import ConfirmForm
 from app.extensions import csrf
 from app.models import Notification
-from app.pagination import paginate
 from app.services import notifications as service
+from app.web.pagination import paginate
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from flask import abort, current_app, request
 
-from app import page_cache
+from app.accounts.security_log import security_event
 from app.models import (
     Contribution,
     ContributionKind,
@@ -16,7 +16,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.security_log import security_event
+from app.web import page_cache
 
 ASSOCIATION_ROLES = frozenset({Role.ASSOCIATION_MEMBER, Role.MODERATOR})
 MODERATION_ROLES = frozenset({Role.MODERATOR, Role.ADMIN})

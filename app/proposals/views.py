@@ -16,13 +16,13 @@ from app.models import (
     Theme,
     paris_today,
 )
-from app.pagination import page_number, paginate
 from app.proposals.forms import ProposalEditForm, ProposalForm, StatusForm
 from app.responses.forms import UpdateForm
 from app.services import ServiceError
 from app.services import directory as directory_service
 from app.services import proposals as service
 from app.services import responses as response_service
+from app.web.pagination import page_number, paginate
 
 bp = Blueprint("proposals", __name__)
 TESTIMONY, COMMENT = ContributionKind.TESTIMONY, ContributionKind.COMMENT

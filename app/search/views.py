@@ -10,11 +10,11 @@ from flask_babel import lazy_gettext as _l
 from app import queries
 from app.extensions import limiter
 from app.models import DocumentKind
-from app.pagination import page_number
 from app.search.backends import SearchBackend
 from app.search.highlight import highlight, snippet
 from app.search.results import search
 from app.search.terms import terms
+from app.web.pagination import page_number
 
 bp = Blueprint("search", __name__)
 

@@ -17,9 +17,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from app.accounts.password_hashing import dummy_verify, hash_password, needs_rehash, verify_password
+from app.accounts.security_log import email_hash, security_event
 from app.extensions import db
-from app.links import public_url
-from app.mail import send_email
 from app.models import (
     AuditAction,
     EmailFrequency,
@@ -30,12 +30,12 @@ from app.models import (
     utcnow,
 )
 from app.models.user import pseudonym_key
-from app.passwords import dummy_verify, hash_password, needs_rehash, verify_password
-from app.security_log import email_hash, security_event
+from app.ops.mail import send_email
 from app.services import ServiceError, audit
 from app.services.charter import current_label
 from app.services.notifications import queue_email
 from app.services.sessions import revoke_sessions
+from app.web.links import public_url
 
 CHARTER_VERSION = "2015-1"  # the first version, created by the migrations
 

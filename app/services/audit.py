@@ -7,9 +7,9 @@ event to the security log. Details hold ids, codes and field names only.
 
 import sqlalchemy as sa
 
+from app.accounts.security_log import security_event
 from app.extensions import db
 from app.models import AuditAction, AuditEvent, Contribution, User, utcnow
-from app.security_log import security_event
 
 AUDIT_PER_PAGE = 50
 

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 
+from app.accounts.password_hashing import hash_password
 from app.demo import data_2015 as data
 from app.extensions import db
 from app.models import (
@@ -22,7 +23,6 @@ from app.models import (
     Theme,
     User,
 )
-from app.passwords import hash_password
 from app.services import ServiceError
 from app.services.accounts import CHARTER_VERSION, normalise_email, pseudonym_taken
 

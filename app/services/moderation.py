@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from app import policy
 from app.extensions import db
 from app.labels import decision_outcome, moderation_reason_label
-from app.links import public_url
 from app.models import (
     Contribution,
     ContributionState,
@@ -25,6 +24,7 @@ from app.models import (
 from app.services import PermissionDenied, ServiceError
 from app.services.charter import current_charter
 from app.services.notifications import notify, notify_reply, queue_email
+from app.web.links import public_url
 
 S = ContributionState
 # Which states each action applies to, and the state it leads to.

@@ -22,8 +22,6 @@ from itsdangerous import BadData, URLSafeSerializer
 
 from app.extensions import db
 from app.labels import decision_outcome
-from app.links import public_url
-from app.mail import send_email
 from app.models import (
     EmailFrequency,
     Notification,
@@ -32,6 +30,8 @@ from app.models import (
     User,
     utcnow,
 )
+from app.ops.mail import send_email
+from app.web.links import public_url
 
 K = NotificationKind
 SUBJECTS = {

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from app import policy
+from app.accounts.password_hashing import verify_password
 from app.extensions import db
 from app.models import (
     Contribution,
@@ -29,7 +30,6 @@ from app.models import (
     UserSession,
     utcnow,
 )
-from app.passwords import verify_password
 from app.services import PermissionDenied, ServiceError
 from app.services.accounts import delete_expired_registrations, delete_expired_reset_tokens
 from app.services.notifications import delete_old_emails
@@ -212,7 +212,7 @@ def _forget_guest_contacts(now: datetime) -> int:
     limit = now - timedelta(days=current_app.config["GUEST_CONTACT_RETENTION_DAYS"])
     old = sa.and_(Contribution.guest_contact != "", Contribution.created_at < limit)
     # Looked for first: an UPDATE of contributions, even of no row, renews the content version
-    # (app/page_cache.py), and every cached page with it, each day.
+    # (app/web/page_cache.py), and every cached page with it, each day.
     if not db.session.scalar(sa.select(sa.exists().where(old))):
         return 0
     return db.session.execute(sa.update(Contribution).where(old).values(guest_contact="")).rowcount

@@ -28,8 +28,8 @@ from limits.errors import StorageError
 from redis.exceptions import RedisError
 from werkzeug.exceptions import TooManyRequests
 
+from app.accounts.security_log import email_hash, security_event
 from app.extensions import limiter
-from app.security_log import email_hash, security_event
 
 
 def _identity(email: str) -> tuple[str, str]:

@@ -7,10 +7,10 @@ from flask import Flask, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.kept_input import kept_fields, typed_texts
 from app.main.forms import AcceptCharterForm
 from app.services import charter as charter_service
 from app.services.charter import has_accepted_current
+from app.web.kept_input import kept_fields, typed_texts
 
 # The acceptance form's own fields, never taken for the kept form's.
 ACCEPT_FIELDS = frozenset({"accept", "resend"})

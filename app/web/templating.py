@@ -9,8 +9,8 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from app import N_, labels, policy, queries, text
-from app.pagination import link_values
 from app.services.notifications import unread_count
+from app.web.pagination import link_values
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية"}
 

@@ -11,11 +11,11 @@ from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError, TooManyRequests
 
+from app.accounts.security_log import security_event
 from app.extensions import db, limiter
-from app.kept_input import kept_fields, typed_texts
-from app.links import site_url_adapter
-from app.security_log import security_event
 from app.services import PermissionDenied, ServiceError
+from app.web.kept_input import kept_fields, typed_texts
+from app.web.links import site_url_adapter
 
 MESSAGES = {
     400: (

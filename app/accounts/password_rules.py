@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 MIN_LENGTH = 8
 MAX_LENGTH = 128
 # Django's list of 20,000 common passwords (BSD licence, see the notice next to it).
-COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common-passwords.txt.gz"
+COMMON_PASSWORDS_FILE = Path(__file__).parent.parent / "data" / "common-passwords.txt.gz"
 
 TOO_SHORT = _l("Le mot de passe doit faire au moins %(min)d caractères.", min=MIN_LENGTH)
 TOO_LONG = _l("Le mot de passe ne doit pas dépasser %(max)d caractères.", max=MAX_LENGTH)

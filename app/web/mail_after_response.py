@@ -2,8 +2,8 @@
 
 from flask import Flask, g
 
-from app.links import links_configured
 from app.services.notifications import deliver_outbox
+from app.web.links import links_configured
 
 
 def init_app(app: Flask) -> None:

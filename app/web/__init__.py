@@ -1,0 +1,1 @@
+"""The request pipeline and what every page shares: hooks, headers, errors, links."""
