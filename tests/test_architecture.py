@@ -1,0 +1,48 @@
+"""The house stays tidy: few loose modules, no two modules a reader could confuse, and the
+map (docs/architecture.md) names every package."""
+
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent.parent / "app"
+DOCS = APP.parent / "docs" / "architecture.md"
+# Folders holding one module per area, side by side: services/proposals.py next to
+# queries/proposals.py is the point, not a confusion.
+LAYERS = {"models", "services", "policy", "queries", "api"}
+# The names every blueprint package repeats.
+BLUEPRINT_FILES = {"__init__", "views", "forms"}
+MAX_TOP_LEVEL = 10
+
+
+def _modules() -> list[Path]:
+    return [p for p in APP.rglob("*.py") if "translations" not in p.parts]
+
+
+def _stem(path: Path) -> str:
+    return path.stem.rstrip("s")  # "session" and "sessions" read as the same name
+
+
+def test_few_modules_are_left_at_the_top_level():
+    top = sorted(p.name for p in APP.glob("*.py"))
+    assert len(top) <= MAX_TOP_LEVEL, top
+
+
+def test_no_module_shares_its_name_outside_the_layers():
+    modules = _modules()
+    clashes = []
+    for path in modules:
+        folder = path.parent.name
+        if folder in LAYERS or path.stem in BLUEPRINT_FILES:
+            continue
+        same = [other for other in modules if other != path and _stem(other) == _stem(path)]
+        if same:
+            clashes.append((str(path.relative_to(APP)), [str(o.relative_to(APP)) for o in same]))
+    assert not clashes
+
+
+def test_the_map_names_every_package():
+    text = DOCS.read_text()
+    areas = next(line for line in text.splitlines() if "areas:" in line)
+    areas = areas.split("areas:")[1].replace(",", " ").split()
+    packages = sorted(p.parent.name for p in APP.glob("*/__init__.py"))
+    missing = [name for name in packages if f"`app/{name}/`" not in text and name not in areas]
+    assert not missing, missing
