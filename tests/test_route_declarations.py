@@ -33,8 +33,9 @@ def test_the_reader_pages_are_public_pages(app):
 
 
 @pytest.fixture
-def trial(client):
+def trial(client, make_proposal):
     """An app with one throwaway route of each kind, the page cache on."""
+    make_proposal()  # some content, so there is a content version to keep pages under
     other = create_app(
         "testing",
         {
