@@ -25,6 +25,18 @@ def test_every_route_declares_what_it_is(app):
     assert silent == [], f"Declare @public_page, @public or @private on: {silent}"
 
 
+def test_a_public_page_is_only_read(app):
+    """A kept page is only read: a route that takes a form is declared @public or @private."""
+    posted = sorted(
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if routes.declared_kind(app.view_functions[rule.endpoint])
+        in (routes.PUBLIC_PAGE, routes.READER_PAGE)
+        and rule.methods - {"GET", "HEAD", "OPTIONS"}
+    )
+    assert posted == []
+
+
 def test_the_reader_pages_are_public_pages(app):
     with app.test_request_context():
         kept = sorted(e for e in app.view_functions if routes.kept_per_reader(e))

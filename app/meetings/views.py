@@ -308,7 +308,6 @@ def _calendar_response(meetings: list[Meeting], name: str, filename: str):
 
 @bp.get("/reunions/<int:meeting_id>.ics")
 @public
-@requires_charter(methods=("POST",))
 def meeting_calendar(meeting_id: int):
     """One meeting, to add to one's calendar."""
     meeting = _load(meeting_id)
@@ -317,7 +316,6 @@ def meeting_calendar(meeting_id: int):
 
 @bp.get("/reunions.ics")
 @public
-@requires_charter(methods=("POST",))
 def network_calendar():
     """Every meeting of the network, for calendar apps to subscribe to."""
     name = _("Voix solidaires : réunions du réseau")
@@ -326,7 +324,6 @@ def network_calendar():
 
 @bp.get("/ateliers/<slug>/reunions.ics")
 @public
-@requires_charter(methods=("POST",))
 def theme_calendar(slug: str):
     """A workshop's meetings, for calendar apps to subscribe to."""
     theme = db.first_or_404(sa.select(Theme).filter_by(slug=slug))
