@@ -11,8 +11,6 @@ from app.web import routes
 from app.web.routes import private, public, public_page, requires_charter
 from tests.conftest import FreshRequestClient, login
 
-DECLARATIONS = (routes.PUBLIC_PAGE, routes.READER_PAGE, routes.PUBLIC, routes.PRIVATE)
-
 
 def test_every_route_declares_what_it_is(app):
     """A new route that says nothing would silently be private: say it at the route."""
@@ -20,7 +18,7 @@ def test_every_route_declares_what_it_is(app):
         rule.endpoint
         for rule in app.url_map.iter_rules()
         if rule.endpoint != "static"
-        and routes.declared_kind(app.view_functions[rule.endpoint]) not in DECLARATIONS
+        and routes.declared_kind(app.view_functions[rule.endpoint]) not in routes.KINDS
     )
     assert silent == [], f"Declare @public_page, @public or @private on: {silent}"
 

@@ -40,6 +40,7 @@ KINDS = frozenset({PUBLIC_PAGE, READER_PAGE, PUBLIC, PRIVATE})
 
 _KIND = "voix_route_kind"
 _CHARTER = "voix_route_charter_methods"
+_EVERY_METHOD = "*"
 
 
 def _declare(view: Callable, kind: str) -> Callable:
@@ -69,7 +70,7 @@ def private(view: Callable) -> Callable:
 def requires_charter(view: Callable | None = None, *, methods: Iterable[str] | None = None):
     """A logged-in person accepts the charter in force before using this route (for these
     methods only, when given)."""
-    allowed = frozenset(m.upper() for m in methods) if methods else "*"
+    allowed = frozenset(m.upper() for m in methods) if methods else _EVERY_METHOD
 
     def declare(view: Callable) -> Callable:
         setattr(view, _CHARTER, allowed)
@@ -111,4 +112,4 @@ def is_private(endpoint: str | None) -> bool:
 
 def requires_charter_for(endpoint: str | None, method: str) -> bool:
     methods = getattr(_view(endpoint), _CHARTER, ())
-    return methods == "*" or method in methods
+    return methods == _EVERY_METHOD or method in methods
