@@ -19,7 +19,8 @@ def _busy() -> OperationalError:
 @pytest.fixture
 def busy_once_per_call(monkeypatch):
     """The commit of a new contribution finds the database busy at every other call: each
-    request fails once, then succeeds when tried again."""
+    request fails once, then succeeds when tried again. The failure is raised where a real
+    one is, at the commit (`_save`), beneath the use case that retries."""
     original = service._save
     calls = {"n": 0}
 
