@@ -8,6 +8,7 @@ from sqlalchemy.exc import OperationalError
 from app.extensions import db
 from app.models import Contribution
 from app.services import contributions as service
+from app.services import retry_when_busy
 
 TEXT = "Le dimanche, aucun accueil de jour n’est ouvert dans le quartier."
 
@@ -85,3 +86,35 @@ def test_a_busy_database_outside_a_use_case_is_a_503_too(app, client, monkeypatc
     response = client.get("/")
     assert response.status_code == 503
     assert "Site très occupé" in response.get_data(as_text=True)
+
+
+def test_a_use_case_inside_another_is_retried_with_it(app):
+    """Rolled back, the inner use case would lose the outer one's changes: the outer retries."""
+    calls = []
+
+    @retry_when_busy
+    def inner():
+        calls.append("inner")
+        if calls.count("inner") == 1:
+            raise _busy()
+
+    @retry_when_busy
+    def outer():
+        calls.append("outer")
+        inner()
+
+    outer()
+    assert calls == ["outer", "inner", "outer", "inner"]
+
+
+def test_a_use_case_still_busy_gives_up_after_two_tries(app):
+    calls = []
+
+    @retry_when_busy
+    def busy():
+        calls.append(1)
+        raise _busy()
+
+    with pytest.raises(OperationalError):
+        busy()
+    assert len(calls) == 2
