@@ -1,16 +1,13 @@
-"""Database connection settings and the one retry a busy database deserves.
+"""Database connection settings, and what a busy database looks like.
 
 SQLite runs in WAL mode (readers never wait for the writer) with a busy timeout, so a
 writer waits its turn instead of failing at once. If the database is still busy (SQLite
-"database is locked", a PostgreSQL deadlock or serialization failure), the request's
-transaction is rolled back and the view runs once more; a second failure is a French 503
-page asking to try again, with nothing half-written.
+"database is locked", a PostgreSQL deadlock or serialization failure), the use case that
+met it is rolled back and run once more (``retry_when_busy`` in app/services/__init__.py);
+a request that still fails gets a French 503 page (app/web/errors.py).
 """
 
-import functools
-import time
-
-from flask import Flask, abort, current_app
+from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
@@ -42,34 +39,8 @@ def is_busy(error: BaseException) -> bool:
     return sqlstate in BUSY_SQLSTATES or any(m in str(error.orig) for m in BUSY_MESSAGES)
 
 
-def retry_when_busy(view):
-    """Run the view again, once, when the database was busy; then a 503 page."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        for attempt in (1, 2):
-            try:
-                return view(*args, **kwargs)
-            except OperationalError as error:
-                if not is_busy(error):
-                    raise
-                db.session.rollback()
-                current_app.logger.warning("Database busy (attempt %d): %s", attempt, error.orig)
-            time.sleep(0.05)
-        abort(503)
-
-    return wrapper
-
-
 def init_app(app: Flask) -> None:
     with app.app_context():
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _configure_sqlite)
-
-
-def wrap_views(app: Flask) -> None:
-    """Give every view its retry (called once the blueprints are registered)."""
-    for endpoint, view in app.view_functions.items():
-        if endpoint != "static":
-            app.view_functions[endpoint] = retry_when_busy(view)

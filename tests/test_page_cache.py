@@ -19,8 +19,8 @@ from app.models import (
     Position,
 )
 from app.services.responses import publish_response
-from app.web import page_cache as page_cache_module
-from app.web.page_cache import CACHED_ENDPOINTS, current_version
+from app.web.page_cache import current_version
+from app.web.routes import public_page
 from tests.conftest import FreshRequestClient, login
 
 MARKER = "Un-témoignage-à-reconnaître"
@@ -198,7 +198,7 @@ def test_a_message_shown_once_is_not_kept(cached, client, app, make_user):
 
 
 @pytest.fixture
-def made_for_one(client, monkeypatch):
+def made_for_one(client):
     """An app whose cached endpoints include pages made for one visitor alone."""
     other = create_app(
         "testing",
@@ -209,27 +209,29 @@ def made_for_one(client, monkeypatch):
     )
 
     @other.get("/essai/formulaire")
+    @public_page
     def form_page():
         return render_template_string("<input value='{{ csrf_token() }}'>")
 
     @other.get("/essai/cookie")
+    @public_page
     def cookie_page():
         response = make_response("un cookie")
         response.set_cookie("essai", "1")
         return response
 
     @other.get("/essai/session")
+    @public_page
     def session_page():
         session["vu"] = True
         return "noté"
 
     @other.get("/essai/public")
-    def public_page():
+    @public_page
+    def for_everyone():
         return "pour tout le monde"
 
     other.test_client_class = FreshRequestClient  # a new `g` per request, as in production
-    names = {"form_page", "cookie_page", "session_page", "public_page"}
-    monkeypatch.setattr(page_cache_module, "CACHED_ENDPOINTS", CACHED_ENDPOINTS | names)
     with other.app_context():
         yield other.test_client()
         db.session.remove()

@@ -28,6 +28,7 @@ from app.accounts.login_sessions import current_session, start_session
 from app.extensions import limiter
 from app.services import accounts, sessions
 from app.web.navigation import safe_next
+from app.web.routes import private
 
 bp = Blueprint("accounts", __name__, url_prefix="/compte")
 
@@ -37,6 +38,7 @@ def _start_session(user, remember: bool = False) -> None:
 
 
 @bp.route("/inscription", methods=["GET", "POST"])
+@private
 @limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
 def register():
     """Ask for an account (e-mail, password, pseudonym, charter); the e-mailed link creates it.
@@ -53,12 +55,14 @@ def register():
 
 
 @bp.get("/inscription/verifiez-vos-emails")
+@private
 def registration_sent():
     """The same page for every address: the rest is in the e-mail."""
     return render_template("accounts/registration_sent.html")
 
 
 @bp.route("/inscription/confirmer/<token>", methods=["GET", "POST"])
+@private
 @limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
 def confirm_registration(token: str):
     """Create the account of an e-mailed registration link, and log its owner in."""
@@ -86,6 +90,7 @@ def confirm_registration(token: str):
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
+@private
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     """Log in with e-mail and password."""
@@ -106,6 +111,7 @@ def login():
 
 
 @bp.post("/deconnexion")
+@private
 def logout():
     """Log out (POST only, with the CSRF token): the session ends on the server too."""
     sessions.revoke(current_session())
@@ -116,6 +122,7 @@ def logout():
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+@private
 @limiter.limit(lambda: current_app.config["RESET_RATE_LIMIT"], methods=["POST"])
 def forgot_password():
     """Ask for a reset link by e-mail; the answer never says whether the account exists."""
@@ -127,6 +134,7 @@ def forgot_password():
 
 
 @bp.route("/reinitialiser/<token>", methods=["GET", "POST"])
+@private
 @limiter.limit(lambda: current_app.config["RESET_RATE_LIMIT"], methods=["POST"])
 def reset_password(token: str):
     """Choose a new password through the e-mailed link."""
@@ -142,6 +150,7 @@ def reset_password(token: str):
 
 
 @bp.route("/preferences", methods=["GET", "POST"])
+@private
 @login_required
 def preferences():
     """The account's page: language, notification e-mails and memberships."""
@@ -162,6 +171,7 @@ def preferences():
 
 
 @bp.route("/mot-de-passe", methods=["GET", "POST"])
+@private
 @login_required
 @limiter.limit(lambda: current_app.config["RESET_RATE_LIMIT"], methods=["POST"])
 def change_password():
@@ -182,6 +192,7 @@ def change_password():
 
 
 @bp.post("/sessions/deconnecter-les-autres")
+@private
 @login_required
 def end_other_sessions():
     """Log out every other device of this account (POST, with the CSRF token)."""

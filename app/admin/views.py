@@ -15,6 +15,7 @@ from app.services import admin as service
 from app.services import audit as audit_service
 from app.services import charter as charter_service
 from app.web.pagination import paginate
+from app.web.routes import private
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -35,6 +36,7 @@ def _name_taken(model, name: str, exclude_id: int | None) -> bool:
 
 
 @bp.get("/")
+@private
 def index():
     """Counts and links to each administration page."""
     counts = {
@@ -51,6 +53,7 @@ def index():
 
 
 @bp.get("/organisations")
+@private
 def organisations():
     """Every organisation, unverified institutions first."""
     query = sa.select(Organisation).order_by(Organisation.verified, Organisation.name)
@@ -59,6 +62,7 @@ def organisations():
 
 @bp.route("/organisations/nouvelle", methods=["GET", "POST"])
 @bp.route("/organisations/<int:organisation_id>", methods=["GET", "POST"])
+@private
 def organisation(organisation_id: int | None = None):
     """Create or edit an organisation, and verify an institution."""
     organisation = db.get_or_404(Organisation, organisation_id) if organisation_id else None
@@ -75,6 +79,7 @@ def organisation(organisation_id: int | None = None):
 
 
 @bp.route("/utilisateurs", methods=["GET", "POST"])
+@private
 def users():
     """Accounts, searchable by pseudonym or e-mail; the search is posted, so that no
     e-mail address ends up in a URL (server logs, browser history)."""
@@ -91,6 +96,7 @@ def users():
 
 
 @bp.route("/utilisateurs/<int:user_id>", methods=["GET", "POST"])
+@private
 def user(user_id: int):
     """Give a role and memberships, or block an account."""
     user = db.get_or_404(User, user_id)
@@ -122,6 +128,7 @@ def user(user_id: int):
 
 
 @bp.get("/ateliers")
+@private
 def themes():
     """The workshops, in display order."""
     themes = db.session.scalars(sa.select(Theme).order_by(Theme.position, Theme.name)).all()
@@ -130,6 +137,7 @@ def themes():
 
 @bp.route("/ateliers/nouveau", methods=["GET", "POST"])
 @bp.route("/ateliers/<int:theme_id>", methods=["GET", "POST"])
+@private
 def theme(theme_id: int | None = None):
     """Create or edit a workshop."""
     theme = db.get_or_404(Theme, theme_id) if theme_id else None
@@ -145,6 +153,7 @@ def theme(theme_id: int | None = None):
 
 
 @bp.route("/charte", methods=["GET", "POST"])
+@private
 def charter():
     """Publish a new version of the participation charter (everyone accepts it again)."""
     current = charter_service.current_charter()
@@ -171,6 +180,7 @@ def charter():
 
 
 @bp.get("/journal")
+@private
 def audit_log():
     """The audit trail of administration and identity views, newest first, by action."""
     try:

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Meeting, MeetingKind, Minutes, MinutesState, MinutesVersion, Theme
 from app.services import meetings as service
 from app.web.links import public_url
+from app.web.routes import public_page
 
 WHEN = ("upcoming", "past")
 
@@ -50,6 +51,7 @@ def _filters() -> tuple[bool, Theme | None, MeetingKind | None]:
 
 
 @bp.get("/meetings")
+@public_page
 def meetings():
     """Upcoming meetings soonest first (``?when=upcoming``, the default) or past ones latest
     first (``?when=past``), by ``theme`` and ``kind``, in keyset pages."""
@@ -87,6 +89,7 @@ def _validated_minutes(meeting: Meeting) -> dict | None:
 
 
 @bp.get("/meetings/<int:meeting_id>")
+@public_page
 def meeting(meeting_id: int):
     """One meeting: agenda, proposals to discuss, people registered, validated minutes."""
     meeting = service.meeting_detail(meeting_id) or abort(404)

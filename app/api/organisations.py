@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import Organisation, OrganisationKind, Proposal, Theme, paris_today
 from app.services import directory
 from app.web.links import public_url
+from app.web.routes import public_page
 
 SEARCH_MAX_LENGTH = 100
 
@@ -47,6 +48,7 @@ def _proposal_ref(proposal: Proposal) -> dict:
 
 
 @bp.get("/organisations")
+@public_page
 def organisations():
     """Organisations by name, by keyset pages: ``{"items": [...], "next_cursor": ...}``."""
     search, theme, kind = _filters()
@@ -97,6 +99,7 @@ def _awaiting(institution: Organisation) -> list[dict]:
 
 
 @bp.get("/organisations/<int:organisation_id>")
+@public_page
 def organisation(organisation_id: int):
     """One organisation: public fields, workshops, proposals, co-signatures, responses."""
     org = db.session.get(Organisation, organisation_id) or abort(404)

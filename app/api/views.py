@@ -20,6 +20,7 @@ from app.models import (
 )
 from app.services import accountability
 from app.web.links import public_url
+from app.web.routes import public_page
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -135,6 +136,7 @@ def _follow_up(proposal: Proposal) -> dict:
 
 
 @bp.get("/themes")
+@public_page
 def themes():
     """Every workshop with its number of proposals."""
     return jsonify(
@@ -160,6 +162,7 @@ def _filters() -> tuple[Theme | None, ProposalStatus | None]:
 
 
 @bp.get("/proposals")
+@public_page
 def proposals():
     """Proposals newest first, by keyset pages: ``{"items": [...], "next_cursor": ...}``."""
     theme, status = _filters()
@@ -181,6 +184,7 @@ def proposals():
 
 
 @bp.get("/proposals/<int:proposal_id>")
+@public_page
 def proposal(proposal_id: int):
     """One proposal with its text, organisation, addressed institutions and timeline."""
     proposal = queries.proposal_detail(proposal_id) or abort(404)
@@ -210,6 +214,7 @@ def proposal(proposal_id: int):
 
 
 @bp.get("/institutions/<int:institution_id>/accountability")
+@public_page
 def institution_accountability(institution_id: int):
     """How an institution answers: addressed, answered, awaiting, overdue, commitments."""
     institution = db.session.get(Organisation, institution_id)

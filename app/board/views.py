@@ -26,6 +26,7 @@ from app.models import Organisation, ProposalStatus, Theme
 from app.services import accountability as service
 from app.services import synthesis as review
 from app.web.pagination import paginate
+from app.web.routes import public, public_page
 
 bp = Blueprint("board", __name__)
 
@@ -107,6 +108,7 @@ def _filter_args(theme: Theme | None, institution: Organisation | None) -> dict:
 
 
 @bp.get("/suivi")
+@public_page
 def index():
     """Per institution: addressed, answered, awaiting, late; per workshop: by status.
 
@@ -200,6 +202,7 @@ def _csv_rows(board: dict):
 
 
 @bp.get("/suivi.csv", endpoint="csv")
+@public
 def export_csv():
     """The whole board as a spreadsheet (UTF-8 with a BOM and semicolons, as Excel expects),
     written out as it is read."""
@@ -260,6 +263,7 @@ def _synthesis_links(theme: Theme | None) -> dict[str, list]:
 
 
 @bp.get("/bilan")
+@public_page
 def synthesis():
     """The review of a workshop or of the whole network over a period, from live data:
     the first items of each list, with how many more and where they are."""

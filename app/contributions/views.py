@@ -29,6 +29,7 @@ from app.models import (
 )
 from app.services import ServiceError
 from app.services import contributions as service
+from app.web.routes import private, public_page, requires_charter
 
 bp = Blueprint("contributions", __name__)
 
@@ -68,6 +69,8 @@ def _flash_posted(contribution: Contribution) -> None:
 
 
 @bp.route("/propositions/<int:proposal_id>/temoigner", methods=["GET", "POST"])
+@private
+@requires_charter
 @limiter.limit(
     premises.guest_testimony_limit,
     methods=["POST"],
@@ -122,12 +125,15 @@ def _guest_testimony(proposal: Proposal):
 
 
 @bp.get("/propositions/<int:proposal_id>/temoignage-envoye")
+@private
 def receipt(proposal_id: int):
     """What happens next, for a guest who just left a testimony."""
     return render_template("contributions/receipt.html", proposal=_proposal_or_404(proposal_id))
 
 
 @bp.route("/propositions/<int:proposal_id>/temoignage-recueilli", methods=["GET", "POST"])
+@private
+@requires_charter
 @login_required
 def record_assisted(proposal_id: int):
     """An association member records a beneficiary's testimony, with their consent."""
@@ -158,6 +164,8 @@ def record_assisted(proposal_id: int):
 
 
 @bp.post("/propositions/<int:proposal_id>/commentaires")
+@private
+@requires_charter
 @login_required
 @limiter.limit(_rate("CONTRIBUTION_RATE_LIMIT"))
 def comment(proposal_id: int):
@@ -180,6 +188,8 @@ def comment(proposal_id: int):
 
 
 @bp.route("/contributions/<int:contribution_id>/repondre", methods=["GET", "POST"])
+@private
+@requires_charter
 @login_required
 @limiter.limit(_rate("CONTRIBUTION_RATE_LIMIT"), methods=["POST"])
 def reply(contribution_id: int):
@@ -204,6 +214,7 @@ def reply(contribution_id: int):
 
 
 @bp.get("/contributions/<int:contribution_id>")
+@public_page
 def show(contribution_id: int):
     """A contribution's permanent link: its place on the proposal's page."""
     return redirect(_anchor(_contribution_or_404(contribution_id)))
@@ -218,6 +229,8 @@ def _edit_form(contribution) -> EditForm:
 
 
 @bp.route("/contributions/<int:contribution_id>/modifier", methods=["GET", "POST"])
+@private
+@requires_charter
 @login_required
 def edit(contribution_id: int):
     """Its author corrects it within the edit window."""
@@ -232,6 +245,8 @@ def edit(contribution_id: int):
 
 
 @bp.route("/contributions/<int:contribution_id>/reformuler", methods=["GET", "POST"])
+@private
+@requires_charter
 @login_required
 def reword(contribution_id: int):
     """Its author rewords a hidden contribution, which goes back to the moderators."""
@@ -267,6 +282,7 @@ def _reword_page(contribution: Contribution, form: EditForm):
 
 
 @bp.route("/contributions/<int:contribution_id>/retirer", methods=["GET", "POST"])
+@private
 @login_required
 def withdraw(contribution_id: int):
     """Its author takes it back, after confirming."""
@@ -281,6 +297,7 @@ def withdraw(contribution_id: int):
 
 
 @bp.route("/contributions/<int:contribution_id>/signaler", methods=["GET", "POST"])
+@private
 @login_required
 @limiter.limit(_rate("FLAG_RATE_LIMIT"), methods=["POST"])
 def flag(contribution_id: int):

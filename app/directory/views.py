@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import OrganisationKind, Proposal, Theme, paris_today
 from app.services import directory as service
 from app.web.pagination import page_number, paginate
+from app.web.routes import private, public_page, requires_charter
 
 bp = Blueprint("directory", __name__)
 
@@ -48,6 +49,7 @@ def _load(slug: str):
 
 
 @bp.get("/organisations/")
+@public_page
 def index():
     """Every organisation by name: searched by name, filtered by workshop and kind."""
     search = (request.args.get("q") or "").strip()[:SEARCH_MAX_LENGTH]
@@ -82,6 +84,7 @@ def _sections(organisation) -> dict:
 
 
 @bp.get("/organisations/<slug>")
+@public_page
 def show(slug: str):
     """An organisation: what it does, where and when, its proposals, co-signatures,
     official responses and commitments, and what it has still to answer."""
@@ -96,6 +99,8 @@ def show(slug: str):
 
 
 @bp.route("/organisations/<slug>/modifier", methods=["GET", "POST"])
+@private
+@requires_charter
 @login_required
 def edit(slug: str):
     """Its members and admins edit what an organisation's page says."""
@@ -119,6 +124,8 @@ def _back_to(proposal: Proposal):
 
 
 @bp.post("/propositions/<int:proposal_id>/cosigner")
+@private
+@requires_charter
 @login_required
 def cosign(proposal_id: int):
     """Co-sign a proposal in the name of one of one's associations."""
@@ -139,6 +146,7 @@ def cosign(proposal_id: int):
 
 
 @bp.post("/propositions/<int:proposal_id>/retirer-cosignature")
+@private
 @login_required
 def withdraw_cosignature(proposal_id: int):
     """Withdraw one's association's co-signature."""

@@ -21,11 +21,13 @@ from app.main.forms import AcceptCharterForm
 from app.services import charter as charter_service
 from app.web import charter_gate
 from app.web.navigation import safe_next
+from app.web.routes import private, public, public_page
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
+@public_page
 def index():
     """Workshops, latest proposals and next meetings."""
     latest = db.session.scalars(queries.proposal_list_query().limit(6)).unique().all()
@@ -38,6 +40,7 @@ def index():
 
 
 @bp.get("/charte")
+@public_page
 def charter():
     """The participation charter in force, and its earlier versions."""
     return render_template(
@@ -48,6 +51,7 @@ def charter():
 
 
 @bp.get("/charte/versions/<label>")
+@public_page
 def charter_version(label: str):
     """An earlier version of the charter, as it was."""
     version = charter_service.version_by_label(label) or abort(404)
@@ -57,6 +61,7 @@ def charter_version(label: str):
 
 
 @bp.route("/charte/accepter", methods=["GET", "POST"])
+@private
 @login_required
 def accept_charter():
     """A new version is in force: read it and accept it before posting again."""
@@ -90,6 +95,7 @@ def _easy_read_chosen() -> bool:
 
 @bp.get("/aide", defaults={"slug": "comment-ca-marche"})
 @bp.get("/aide/<slug>")
+@public_page
 def help_page(slug: str):
     """How the site works, and how to leave a testimony, in plain or easy-read French."""
     template = HELP_PAGES.get(slug) or abort(404)
@@ -97,6 +103,7 @@ def help_page(slug: str):
 
 
 @bp.get("/healthz")
+@public
 def healthz():
     """200 when the database answers, 503 otherwise."""
     try:
@@ -108,6 +115,7 @@ def healthz():
 
 
 @bp.get("/readyz")
+@public
 def readyz():
     """Ready for traffic: each check (database, Redis when configured) and its result;
     Redis down is "degraded" (still 200: the site works without it), the database 503."""

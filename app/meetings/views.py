@@ -28,6 +28,7 @@ from app.services import minutes as minutes_service
 from app.services.meetings import MeetingDetails
 from app.web.links import public_url
 from app.web.pagination import paginate
+from app.web.routes import private, public, public_page, requires_charter
 
 bp = Blueprint("meetings", __name__)
 
@@ -105,6 +106,7 @@ def _kind_filter() -> MeetingKind | None:
 
 
 @bp.get("/reunions/")
+@public_page
 def index():
     """Upcoming meetings, then past ones (paginated), by workshop and kind."""
     theme, kind = _theme_filter(), _kind_filter()
@@ -122,6 +124,7 @@ def index():
 
 
 @bp.get("/reunions/<int:meeting_id>")
+@public_page
 def show(meeting_id: int):
     """A meeting: when, where, its agenda and proposals, registration."""
     meeting = _load(meeting_id)
@@ -199,6 +202,8 @@ def _details(form: MeetingForm) -> MeetingDetails:
 
 
 @bp.route("/reunions/nouvelle", methods=["GET", "POST"])
+@private
+@requires_charter(methods=("POST",))
 @login_required
 def create():
     """Organise a working-group meeting or a thematic day."""
@@ -218,6 +223,8 @@ def create():
 
 
 @bp.route("/reunions/<int:meeting_id>/modifier", methods=["GET", "POST"])
+@private
+@requires_charter(methods=("POST",))
 @login_required
 def edit(meeting_id: int):
     """Change a meeting; people registered hear of a new date, time or place."""
@@ -238,6 +245,8 @@ def edit(meeting_id: int):
 
 
 @bp.route("/reunions/<int:meeting_id>/annuler", methods=["GET", "POST"])
+@private
+@requires_charter(methods=("POST",))
 @login_required
 def cancel(meeting_id: int):
     """Cancel a meeting, with a reason published and sent to the people registered."""
@@ -252,6 +261,8 @@ def cancel(meeting_id: int):
 
 
 @bp.post("/reunions/<int:meeting_id>/inscription")
+@private
+@requires_charter(methods=("POST",))
 @login_required
 def register(meeting_id: int):
     """Register for a meeting."""
@@ -267,6 +278,8 @@ def register(meeting_id: int):
 
 
 @bp.post("/reunions/<int:meeting_id>/desinscription")
+@private
+@requires_charter(methods=("POST",))
 @login_required
 def unregister(meeting_id: int):
     """Withdraw one's registration."""
@@ -294,6 +307,7 @@ def _calendar_response(meetings: list[Meeting], name: str, filename: str):
 
 
 @bp.get("/reunions/<int:meeting_id>.ics")
+@public
 def meeting_calendar(meeting_id: int):
     """One meeting, to add to one's calendar."""
     meeting = _load(meeting_id)
@@ -301,6 +315,7 @@ def meeting_calendar(meeting_id: int):
 
 
 @bp.get("/reunions.ics")
+@public
 def network_calendar():
     """Every meeting of the network, for calendar apps to subscribe to."""
     name = _("Voix solidaires : réunions du réseau")
@@ -308,6 +323,7 @@ def network_calendar():
 
 
 @bp.get("/ateliers/<slug>/reunions.ics")
+@public
 def theme_calendar(slug: str):
     """A workshop's meetings, for calendar apps to subscribe to."""
     theme = db.first_or_404(sa.select(Theme).filter_by(slug=slug))

@@ -22,6 +22,7 @@ from app.policy import require
 from app.services import ServiceError
 from app.services import minutes as service
 from app.services.minutes import MinutesChanged
+from app.web.routes import private, public_page, requires_charter
 
 bp = Blueprint("minutes", __name__)
 
@@ -55,6 +56,7 @@ def _to_minutes(meeting_id: int, anchor: str = ""):
 
 
 @bp.get("/reunions/<int:meeting_id>/compte-rendu")
+@public_page
 def show(meeting_id: int):
     """The current text, its state and deadline, the amendments and every version."""
     meeting = _meeting_or_404(
@@ -70,6 +72,8 @@ def show(meeting_id: int):
 
 
 @bp.route("/reunions/<int:meeting_id>/compte-rendu/publier", methods=["GET", "POST"])
+@private
+@requires_charter(methods=("POST",))
 @login_required
 def publish(meeting_id: int):
     """The secretary publishes the first draft, open for amendments until a date."""
@@ -97,6 +101,8 @@ def publish(meeting_id: int):
 
 
 @bp.route("/reunions/<int:meeting_id>/compte-rendu/amendements/nouveau", methods=["GET", "POST"])
+@private
+@requires_charter(methods=("POST",))
 @login_required
 @limiter.limit(lambda: current_app.config["CONTRIBUTION_RATE_LIMIT"], methods=["POST"])
 def propose_amendment(meeting_id: int):
@@ -127,6 +133,8 @@ def propose_amendment(meeting_id: int):
 
 
 @bp.route("/amendements/<int:amendment_id>/decision", methods=["GET", "POST"])
+@private
+@requires_charter(methods=("POST",))
 @login_required
 def decide(amendment_id: int):
     """The secretary accepts an amendment (with the new full text) or declines it."""
@@ -188,6 +196,8 @@ def _apply_decision(form: DecisionForm, amendment: MinutesAmendment) -> None:
 
 
 @bp.route("/reunions/<int:meeting_id>/compte-rendu/corriger", methods=["GET", "POST"])
+@private
+@requires_charter(methods=("POST",))
 @login_required
 def correct(meeting_id: int):
     """The secretary publishes a corrected version directly, saying what changed."""
@@ -222,6 +232,8 @@ def correct(meeting_id: int):
 
 
 @bp.route("/reunions/<int:meeting_id>/compte-rendu/valider", methods=["GET", "POST"])
+@private
+@requires_charter(methods=("POST",))
 @login_required
 def validate(meeting_id: int):
     """The secretary validates the minutes, once no amendment waits; then they are final."""
@@ -250,6 +262,7 @@ def validate(meeting_id: int):
 
 
 @bp.get("/reunions/<int:meeting_id>/compte-rendu/versions/<int:number>")
+@public_page
 def version(meeting_id: int, number: int):
     """One version as it was published, who wrote it and why."""
     minutes = _minutes_or_404(meeting_id)
@@ -262,6 +275,7 @@ def version(meeting_id: int, number: int):
 
 
 @bp.get("/reunions/<int:meeting_id>/compte-rendu/diff")
+@public_page
 def diff(meeting_id: int):
     """What changed between two versions (?de=1&a=2; by default, the last change)."""
     minutes = _minutes_or_404(meeting_id)

@@ -14,6 +14,7 @@ from app.services import charter as charter_service
 from app.services import moderation as service
 from app.web.navigation import safe_next
 from app.web.pagination import paginate
+from app.web.routes import private
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
@@ -41,6 +42,7 @@ def _decision_form(**kwargs) -> DecisionForm:
 
 
 @bp.get("/")
+@private
 def queue():
     """Pending and flagged contributions, oldest first, filterable by workshop."""
     theme = _theme_filter()
@@ -63,6 +65,7 @@ def queue():
 
 
 @bp.post("/contributions/<int:contribution_id>/decision")
+@private
 def decide(contribution_id: int):
     """Approve, reject, hide or restore one contribution, with a reason."""
     contribution = db.get_or_404(Contribution, contribution_id)
@@ -115,6 +118,7 @@ def _decided_message(contribution: Contribution) -> str:
 
 
 @bp.get("/contributions/<int:contribution_id>")
+@private
 def contribution(contribution_id: int):
     """One contribution as moderators see it: account behind it, flags, decision history."""
     contribution = db.get_or_404(Contribution, contribution_id)
@@ -131,6 +135,7 @@ def contribution(contribution_id: int):
 
 
 @bp.get("/journal")
+@private
 def log():
     """The audit log of every decision, newest first; never deleted."""
     return render_template(

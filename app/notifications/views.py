@@ -11,6 +11,7 @@ from app.extensions import csrf
 from app.models import Notification
 from app.services import notifications as service
 from app.web.pagination import paginate
+from app.web.routes import private
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -18,6 +19,7 @@ PER_PAGE = 30
 
 
 @bp.get("/")
+@private
 @login_required
 def index():
     """My notifications, newest first, unread ones marked."""
@@ -36,6 +38,7 @@ def index():
 
 
 @bp.post("/lues")
+@private
 @login_required
 def mark_read():
     """Mark every notification as read."""
@@ -46,6 +49,7 @@ def mark_read():
 
 
 @bp.route("/desabonnement/<token>", methods=["GET", "POST"])
+@private
 @csrf.exempt  # the signed token is the proof; mail clients POST it too (RFC 8058)
 def unsubscribe(token: str):
     """Stop e-mails from the link in an e-mail: a page with one button, which POSTs."""

@@ -11,6 +11,7 @@ from app import policy
 from app.privacy.forms import DeleteAccountForm
 from app.services import ServiceError
 from app.services import privacy as service
+from app.web.routes import private, public_page
 
 bp = Blueprint("privacy", __name__)
 
@@ -42,12 +43,14 @@ TABLE_LABELS = {
 
 
 @bp.get("/confidentialite")
+@public_page
 def notice():
     """Who keeps which personal data, why, how long, who sees it, and one's rights."""
     return render_template("privacy/notice.html")
 
 
 @bp.get("/compte/mes-donnees")
+@private
 @login_required
 def my_data():
     """What the site holds about me, with the download and the deletion links."""
@@ -57,6 +60,7 @@ def my_data():
 
 
 @bp.get("/compte/mes-donnees.json")
+@private
 @login_required
 def export():
     """Everything the site holds about me, as a JSON file to download."""
@@ -74,6 +78,7 @@ def export():
 
 
 @bp.route("/compte/supprimer", methods=["GET", "POST"])
+@private
 @login_required
 def delete_account():
     """Delete my account, after my password; my contributions stay unless I withdraw them."""

@@ -23,6 +23,7 @@ from app.services import directory as directory_service
 from app.services import proposals as service
 from app.services import responses as response_service
 from app.web.pagination import page_number, paginate
+from app.web.routes import private, public_page, requires_charter
 
 bp = Blueprint("proposals", __name__)
 TESTIMONY, COMMENT = ContributionKind.TESTIMONY, ContributionKind.COMMENT
@@ -46,6 +47,7 @@ def _load_proposal(proposal_id: int) -> Proposal:
 
 
 @bp.get("/propositions")
+@public_page(reader_copy=True)
 def index():
     """All proposals, filtered by workshop and status, paginated."""
     theme_slug = request.args.get("atelier") or None
@@ -62,12 +64,14 @@ def index():
 
 
 @bp.get("/ateliers")
+@public_page
 def themes():
     """The workshops, with their number of proposals."""
     return render_template("proposals/themes.html", themes=queries.themes_with_counts())
 
 
 @bp.get("/ateliers/<slug>")
+@public_page
 def theme(slug: str):
     """A workshop: its description, proposals and meetings."""
     theme = db.first_or_404(sa.select(Theme).filter_by(slug=slug))
@@ -84,6 +88,7 @@ def theme(slug: str):
 
 
 @bp.get("/propositions/<int:proposal_id>")
+@public_page(reader_copy=True)
 def show(proposal_id: int):
     """A proposal: text, workshop, organisations, institutions, status and timeline."""
     proposal = queries.proposal_detail(proposal_id) or abort(404)
@@ -135,6 +140,8 @@ def _render_show(proposal: Proposal, status_form: StatusForm | None):
 
 
 @bp.route("/propositions/<int:proposal_id>/suivi/nouveau", methods=["GET", "POST"])
+@private
+@requires_charter
 @login_required
 def post_update(proposal_id: int):
     """Follow-up news on a proposal, optionally with a status change."""
@@ -174,6 +181,7 @@ def _acting_organisation(proposal: Proposal) -> Organisation | None:
 
 
 @bp.post("/propositions/<int:proposal_id>/suivre")
+@private
 @login_required
 def follow(proposal_id: int):
     """Follow a proposal: be told of responses, status changes and news."""
@@ -184,6 +192,7 @@ def follow(proposal_id: int):
 
 
 @bp.post("/propositions/<int:proposal_id>/ne-plus-suivre")
+@private
 @login_required
 def unfollow(proposal_id: int):
     """Stop following a proposal."""
@@ -194,6 +203,7 @@ def unfollow(proposal_id: int):
 
 
 @bp.post("/ateliers/<slug>/suivre")
+@private
 @login_required
 def follow_theme(slug: str):
     """Follow a whole workshop."""
@@ -204,6 +214,7 @@ def follow_theme(slug: str):
 
 
 @bp.post("/ateliers/<slug>/ne-plus-suivre")
+@private
 @login_required
 def unfollow_theme(slug: str):
     """Stop following a workshop."""
@@ -241,6 +252,8 @@ def _form_values(form: ProposalForm) -> dict:
 
 
 @bp.route("/propositions/nouvelle", methods=["GET", "POST"])
+@private
+@requires_charter
 @login_required
 def create():
     """File a proposal in the name of one's association."""
@@ -258,6 +271,8 @@ def create():
 
 
 @bp.route("/propositions/<int:proposal_id>/modifier", methods=["GET", "POST"])
+@private
+@requires_charter
 @login_required
 def edit(proposal_id: int):
     """Edit a proposal's text, workshop and addressed institutions."""
@@ -275,6 +290,7 @@ def edit(proposal_id: int):
 
 
 @bp.post("/propositions/<int:proposal_id>/statut")
+@private
 @login_required
 def change_status(proposal_id: int):
     """Move a proposal to another status, with a reason shown on its timeline."""

@@ -19,6 +19,7 @@ from app.models import (
 from app.responses.forms import CommitmentForm, CommitmentUpdateForm, ResponseForm
 from app.services import contributions as contribution_service
 from app.services import responses as service
+from app.web.routes import private, public_page, requires_charter
 
 bp = Blueprint("responses", __name__)
 
@@ -28,6 +29,8 @@ def _anchor(response: OfficialResponse) -> str:
 
 
 @bp.route("/propositions/<int:proposal_id>/reponses/<int:institution_id>", methods=["GET", "POST"])
+@private
+@requires_charter
 @login_required
 def respond(proposal_id: int, institution_id: int):
     """Write, or edit, the institution's official response (the earlier text is kept)."""
@@ -59,6 +62,7 @@ def respond(proposal_id: int, institution_id: int):
 
 
 @bp.get("/reponses/<int:response_id>/historique")
+@public_page
 def history(response_id: int):
     """Every version of a response, newest first: what was said, when, by whom."""
     response = db.get_or_404(OfficialResponse, response_id)
@@ -68,6 +72,8 @@ def history(response_id: int):
 
 
 @bp.route("/reponses/<int:response_id>/engagements", methods=["GET", "POST"])
+@private
+@requires_charter
 @login_required
 def add_commitment(response_id: int):
     """Add a dated commitment under the institution's response."""
@@ -84,6 +90,8 @@ def add_commitment(response_id: int):
 
 
 @bp.route("/engagements/<int:commitment_id>", methods=["GET", "POST"])
+@private
+@requires_charter
 @login_required
 def update_commitment(commitment_id: int):
     """Say where a commitment stands: in progress, done, or dropped (with a reason)."""
@@ -113,6 +121,8 @@ def update_commitment(commitment_id: int):
 
 
 @bp.route("/reponses/<int:response_id>/repondre", methods=["GET", "POST"])
+@private
+@requires_charter
 @login_required
 @limiter.limit(lambda: current_app.config["CONTRIBUTION_RATE_LIMIT"], methods=["POST"])
 def reply(response_id: int):

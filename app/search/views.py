@@ -15,6 +15,7 @@ from app.search.highlight import highlight, snippet
 from app.search.results import search
 from app.search.terms import terms
 from app.web.pagination import page_number
+from app.web.routes import public_page
 
 bp = Blueprint("search", __name__)
 
@@ -76,6 +77,7 @@ def matching_workshops(text: str) -> list:
 
 
 @bp.get("/recherche")
+@public_page
 @limiter.limit(lambda: current_app.config["SEARCH_RATE_LIMIT"])
 def index():
     """Search proposals, testimonies, comments, responses, organisations and meetings."""

@@ -31,7 +31,7 @@ from app.models import (
 )
 from app.models.user import pseudonym_key
 from app.ops.mail import send_email
-from app.services import ServiceError, audit
+from app.services import ServiceError, audit, retry_when_busy
 from app.services.charter import current_label
 from app.services.notifications import queue_email
 from app.services.sessions import revoke_sessions
@@ -81,6 +81,7 @@ def _new_user(email, pseudonym, password_hash, charter_version, role=Role.PARTIC
     return user
 
 
+@retry_when_busy
 def request_registration(email: str, password: str, pseudonym: str) -> None:
     """E-mail a new address the link that creates its account, and a known address's owner a
     warning; the same work and the same answer either way.
@@ -143,6 +144,7 @@ def _registration_limit(now: datetime) -> datetime:
     return now - timedelta(seconds=current_app.config["REGISTRATION_MAX_AGE"])
 
 
+@retry_when_busy
 def confirm_registration(pending: PendingRegistration) -> User:
     """Create the account of a registration link (its owner opened it: the address is theirs);
     every pending registration of the address goes, this one with it."""
@@ -177,6 +179,7 @@ def delete_expired_registrations(now: datetime) -> int:
     return db.session.execute(statement).rowcount
 
 
+@retry_when_busy
 def authenticate(email: str, password: str) -> User | None:
     """The account for these credentials, or None; upgrades an outdated hash."""
     user = find_user_by_email(email)
@@ -207,6 +210,7 @@ def _login_failed(email: str, reason: str, user_id: int | None = None) -> None:
     )
 
 
+@retry_when_busy
 def save_preferences(user: User, locale: str | None, email_frequency: EmailFrequency) -> None:
     """The account's language (or the browser's) and how often it gets e-mails."""
     user.locale = locale or None
@@ -218,6 +222,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@retry_when_busy
 def request_password_reset(email: str) -> None:
     """E-mail a single-use link if the account exists; say nothing either way."""
     user = find_user_by_email(email)
@@ -264,6 +269,7 @@ def delete_expired_reset_tokens(before: datetime) -> int:
     return db.session.execute(statement).rowcount
 
 
+@retry_when_busy
 def reset_password(token: str, new_password: str) -> User | None:
     """Set a new password with a reset link, which is then spent (with every other one).
 
@@ -286,6 +292,7 @@ def reset_password(token: str, new_password: str) -> User | None:
     return user
 
 
+@retry_when_busy
 def change_password(user: User, keep, new_password: str) -> int:
     """A new password chosen by its owner (the old one checked by the form); every other
     session of the account ends, this one (`keep`) stays. Returns how many ended."""

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app import policy
 from app.extensions import db
 from app.models import AuditAction, Organisation, OrganisationKind, Role, Theme, User
-from app.services import PermissionDenied
+from app.services import PermissionDenied, retry_when_busy
 from app.services.audit import record
 from app.services.sessions import revoke_sessions
 
@@ -54,6 +54,7 @@ def _require_admin(actor: User) -> None:
         raise PermissionDenied
 
 
+@retry_when_busy
 def save_organisation(actor: User, organisation: Organisation | None, data: dict) -> Organisation:
     """Create an organisation, or update one; only institutions can be verified."""
     _require_admin(actor)
@@ -91,6 +92,7 @@ def _assign(obj, fields: tuple[str, ...], data: dict) -> list[str]:
     return changed
 
 
+@retry_when_busy
 def update_user(
     actor: User, user: User, *, role: Role, organisation_ids: list[int], active: bool
 ) -> User:
@@ -120,6 +122,7 @@ def update_user(
     return user
 
 
+@retry_when_busy
 def save_theme(actor: User, theme: Theme | None, data: dict) -> Theme:
     """Create or update a workshop."""
     _require_admin(actor)

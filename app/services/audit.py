@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from app.accounts.security_log import security_event
 from app.extensions import db
 from app.models import AuditAction, AuditEvent, Contribution, User, utcnow
+from app.services import retry_when_busy
 
 AUDIT_PER_PAGE = 50
 
@@ -56,6 +57,7 @@ def _protection(contribution: Contribution) -> str:
     return "guest" if contribution.is_guest else "anonymous"
 
 
+@retry_when_busy
 def record_identity_views(viewer: User, contributions: list[Contribution]) -> int:
     """One ``identity_viewed`` row per shown contribution whose author is protected; commits.
 

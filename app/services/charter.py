@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from app import policy
 from app.extensions import db
 from app.models import AuditAction, CharterArticle, CharterVersion, User, utcnow
-from app.services import PermissionDenied, ServiceError, audit
+from app.services import PermissionDenied, ServiceError, audit, retry_when_busy
 
 ARTICLE_HEADING = re.compile(r"^##\s*(.+?)\s*$", re.MULTILINE)
 
@@ -39,6 +39,7 @@ def has_accepted_current(user: User) -> bool:
     return label is None or user.charter_version == label
 
 
+@retry_when_busy
 def accept_current(user: User) -> None:
     """Record that the person accepted the version in force, now."""
     user.charter_version = current_label() or user.charter_version
@@ -84,6 +85,7 @@ def _next_label() -> str:
     return f"{prefix}{max(numbers, default=0) + 1}"
 
 
+@retry_when_busy
 def publish_charter(admin: User, introduction: str, articles_text: str) -> CharterVersion:
     """A new version, in force at once: everyone accepts it before posting again."""
     if not policy.can_administer(admin):

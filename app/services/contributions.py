@@ -23,7 +23,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import PermissionDenied, ServiceError, audit
+from app.services import PermissionDenied, ServiceError, audit, retry_when_busy
 from app.services.moderation import auto_hide
 from app.services.notifications import notify_reply
 from app.text import too_long_message
@@ -107,6 +107,7 @@ def _save(contribution: Contribution) -> Contribution:
     return contribution
 
 
+@retry_when_busy
 def post_contribution(
     author: User,
     proposal: Proposal,
@@ -142,6 +143,7 @@ def post_contribution(
     return _save(contribution)
 
 
+@retry_when_busy
 def post_response_reply(
     author: User,
     response: OfficialResponse,
@@ -171,6 +173,7 @@ def post_response_reply(
     )
 
 
+@retry_when_busy
 def post_guest_testimony(
     proposal: Proposal,
     body: str,
@@ -198,6 +201,7 @@ def post_guest_testimony(
     )
 
 
+@retry_when_busy
 def post_assisted_testimony(
     recorder: User,
     proposal: Proposal,
@@ -233,6 +237,7 @@ def post_assisted_testimony(
     )
 
 
+@retry_when_busy
 def edit_contribution(
     editor: User, contribution: Contribution, body: str, lang: str | None = None
 ) -> Contribution:
@@ -251,6 +256,7 @@ def edit_contribution(
     return contribution
 
 
+@retry_when_busy
 def reword_hidden_contribution(
     author: User, contribution: Contribution, body: str, lang: str | None = None
 ) -> Contribution:
@@ -284,6 +290,7 @@ def reword_hidden_contribution(
     return contribution
 
 
+@retry_when_busy
 def withdraw_contribution(author: User, contribution: Contribution) -> None:
     """Its author takes it back; it shows as withdrawn and its replies stay."""
     if not policy.can_withdraw_contribution(author, contribution):
@@ -292,6 +299,7 @@ def withdraw_contribution(author: User, contribution: Contribution) -> None:
     db.session.commit()
 
 
+@retry_when_busy
 def flag_contribution(user: User, contribution: Contribution, reason: FlagReason, details: str):
     """Report a contribution; enough distinct reports hide it until a moderator decides."""
     if not policy.can_flag(user, contribution):

@@ -26,7 +26,7 @@ from app.models import (
     Theme,
     User,
 )
-from app.services import PermissionDenied, ServiceError
+from app.services import PermissionDenied, ServiceError, retry_when_busy
 
 PAGE_FIELDS = (
     "description",
@@ -194,6 +194,7 @@ def phone_link(phone: str | None) -> str | None:
     return f"tel:{digits}" if len(digits) >= 4 else None
 
 
+@retry_when_busy
 def update_organisation_page(
     actor: User, organisation: Organisation, data: dict, theme_ids: list[int]
 ) -> Organisation:
@@ -211,6 +212,7 @@ def update_organisation_page(
     return organisation
 
 
+@retry_when_busy
 def cosign(actor: User, proposal: Proposal, organisation: Organisation) -> Cosignature:
     """Sign a proposal in the name of one's association, once per association."""
     choices = policy.cosigning_organisations(actor, proposal, cosignatures_for(proposal))
@@ -232,6 +234,7 @@ def find_cosignature(proposal: Proposal, organisation_id: int) -> Cosignature | 
     )
 
 
+@retry_when_busy
 def withdraw_cosignature(actor: User, cosignature: Cosignature) -> None:
     """Withdraw an association's co-signature; only its members may."""
     if not policy.can_withdraw_cosignature(actor, cosignature):

@@ -24,7 +24,7 @@ from app.models import (
     membership,
     utcnow,
 )
-from app.services import PermissionDenied, ServiceError
+from app.services import PermissionDenied, ServiceError, retry_when_busy
 from app.services.notifications import notify
 
 # A change to these is worth telling the people who registered.
@@ -215,6 +215,7 @@ def _apply(meeting: Meeting, details: MeetingDetails) -> None:
     meeting.proposals = sorted(set(details.proposals), key=lambda p: p.id)
 
 
+@retry_when_busy
 def create_meeting(organiser: User, details: MeetingDetails) -> Meeting:
     """A new working-group meeting or thematic day."""
     if not policy.can_organise_meeting(organiser):
@@ -244,6 +245,7 @@ def _touch(meeting: Meeting) -> None:
     meeting.updated_at = max(utcnow(), meeting.updated_at + timedelta(seconds=1))
 
 
+@retry_when_busy
 def update_meeting(editor: User, meeting: Meeting, details: MeetingDetails) -> list[dict]:
     """Change a meeting; people registered hear of a new date, time or place. Returns those
     changes (``{"field", "before", "after"}``, datetimes in ISO naive UTC)."""
@@ -275,6 +277,7 @@ def update_meeting(editor: User, meeting: Meeting, details: MeetingDetails) -> l
     return changes
 
 
+@retry_when_busy
 def cancel_meeting(actor: User, meeting: Meeting, reason: str) -> None:
     """Cancel a meeting with a reason; it stays listed, marked cancelled, and people
     registered are told."""
@@ -334,6 +337,7 @@ def _refusal(meeting: Meeting) -> str | None:
     return None
 
 
+@retry_when_busy
 def register(user: User, meeting: Meeting) -> MeetingRegistration:
     """Register for a meeting (registering twice changes nothing); refused when it is
     cancelled, has started or is full."""
@@ -361,6 +365,7 @@ def register(user: User, meeting: Meeting) -> MeetingRegistration:
     return registration
 
 
+@retry_when_busy
 def unregister(user: User, meeting: Meeting) -> bool:
     """Withdraw one's registration before the meeting starts; False if there was none."""
     if not policy.can_contribute(user):

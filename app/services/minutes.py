@@ -30,7 +30,7 @@ from app.models import (
     paris_today,
     utcnow,
 )
-from app.services import PermissionDenied, ServiceError
+from app.services import PermissionDenied, ServiceError, retry_when_busy
 from app.services.notifications import notify
 
 
@@ -151,6 +151,7 @@ def _merge(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
 # Use cases
 
 
+@retry_when_busy
 def publish_minutes(
     secretary: User, meeting: Meeting, body: str, amendments_until: date
 ) -> Minutes:
@@ -173,6 +174,7 @@ def publish_minutes(
     return minutes
 
 
+@retry_when_busy
 def propose_amendment(
     author: User, minutes: Minutes, passage: str, proposed_text: str, reason: str
 ) -> MinutesAmendment:
@@ -196,6 +198,7 @@ def propose_amendment(
     return amendment
 
 
+@retry_when_busy
 def accept_amendment(
     secretary: User, amendment: MinutesAmendment, body: str, based_on: int, reason: str = ""
 ) -> MinutesVersion:
@@ -228,6 +231,7 @@ def accept_amendment(
     return version
 
 
+@retry_when_busy
 def decline_amendment(secretary: User, amendment: MinutesAmendment, reason: str) -> None:
     """Decline, with a reason the author is told."""
     if not policy.can_decide_amendment(secretary, amendment):
@@ -240,6 +244,7 @@ def decline_amendment(secretary: User, amendment: MinutesAmendment, reason: str)
     db.session.commit()
 
 
+@retry_when_busy
 def publish_correction(
     secretary: User, minutes: Minutes, body: str, note: str, based_on: int
 ) -> MinutesVersion:
@@ -259,6 +264,7 @@ def publish_correction(
     return version
 
 
+@retry_when_busy
 def validate_minutes(secretary: User, minutes: Minutes) -> None:
     """Validate the minutes once no amendment waits for a decision; they are final after."""
     if not policy.can_validate_minutes(secretary, minutes):

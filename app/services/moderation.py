@@ -21,7 +21,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import PermissionDenied, ServiceError
+from app.services import PermissionDenied, ServiceError, retry_when_busy
 from app.services.charter import current_charter
 from app.services.notifications import notify, notify_reply, queue_email
 from app.web.links import public_url
@@ -44,6 +44,7 @@ def allowed_actions(contribution: Contribution) -> list[ModerationAction]:
     return [a for a, (sources, _t) in TRANSITIONS.items() if contribution.state in sources]
 
 
+@retry_when_busy
 def decide(
     moderator: User,
     contribution: Contribution,

@@ -31,6 +31,7 @@ from app.models import (
     utcnow,
 )
 from app.ops.mail import send_email
+from app.services import retry_when_busy
 from app.web.links import public_url
 
 K = NotificationKind
@@ -336,6 +337,7 @@ def user_for_unsubscribe_token(token: str) -> User | None:
     return db.session.get(User, user_id)
 
 
+@retry_when_busy
 def set_email_frequency(user: User, frequency: EmailFrequency) -> None:
     """How often this person gets e-mails: each notification, a daily digest, or never."""
     user.email_frequency = EmailFrequency(frequency)
@@ -355,6 +357,7 @@ def unread_count(user: User) -> int:
     )
 
 
+@retry_when_busy
 def mark_all_read(user: User) -> None:
     db.session.execute(
         sa.update(Notification)

@@ -30,7 +30,7 @@ from app.models import (
     UserSession,
     utcnow,
 )
-from app.services import PermissionDenied, ServiceError
+from app.services import PermissionDenied, ServiceError, retry_when_busy
 from app.services.accounts import delete_expired_registrations, delete_expired_reset_tokens
 from app.services.notifications import delete_old_emails
 from app.services.sessions import delete_ended
@@ -123,6 +123,7 @@ def data_summary(user: User) -> dict[str, int]:
     return {table.name: count for table, count in zip(tables, row, strict=True)}
 
 
+@retry_when_busy
 def delete_account(user: User, password: str, withdraw_contributions: bool) -> None:
     """The person deletes their account: the row is emptied of everything personal and
     kept, so their public contributions stay (shown as "Compte supprimé") unless withdrawn."""

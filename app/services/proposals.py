@@ -21,7 +21,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import PermissionDenied, ServiceError
+from app.services import PermissionDenied, ServiceError, retry_when_busy
 from app.services.events import notify_followers
 
 
@@ -49,6 +49,7 @@ def _set_addressed(proposal: Proposal, institution_ids: list[int]) -> None:
         mark_sent(added)  # already with the institutions: the newcomers' clock starts now
 
 
+@retry_when_busy
 def create_proposal(
     author: User,
     *,
@@ -83,6 +84,7 @@ def create_proposal(
     return proposal
 
 
+@retry_when_busy
 def update_proposal(
     editor: User,
     proposal: Proposal,
@@ -105,6 +107,7 @@ def update_proposal(
     return proposal
 
 
+@retry_when_busy
 def change_status(
     actor: User, proposal: Proposal, new_status: ProposalStatus, reason: str
 ) -> StatusChange:
@@ -155,6 +158,7 @@ def mark_sent(addressed: list[AddressedInstitution], when=None) -> None:
             item.response_due_on = (when + timedelta(days=days)).date()
 
 
+@retry_when_busy
 def follow(user: User, *, proposal: Proposal | None = None, theme: Theme | None = None) -> None:
     """Follow a proposal or a workshop (following twice changes nothing)."""
     if not policy.can_follow(user):
@@ -164,6 +168,7 @@ def follow(user: User, *, proposal: Proposal | None = None, theme: Theme | None 
         db.session.commit()
 
 
+@retry_when_busy
 def unfollow(user: User, *, proposal: Proposal | None = None, theme: Theme | None = None) -> None:
     """Stop following a proposal or a workshop."""
     db.session.execute(sa.delete(Follow).where(_follows(user, proposal, theme)))

@@ -23,7 +23,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import PermissionDenied, ServiceError
+from app.services import PermissionDenied, ServiceError, retry_when_busy
 from app.services.events import notify_followers
 from app.services.notifications import notify
 from app.services.proposals import apply_status_change
@@ -38,6 +38,7 @@ def current_response(proposal: Proposal, institution: Organisation) -> OfficialR
     )
 
 
+@retry_when_busy
 def publish_response(
     rep: User,
     proposal: Proposal,
@@ -98,6 +99,7 @@ def _first_response_moves_proposal(rep: User, proposal: Proposal, institution: O
         apply_status_change(rep, proposal, ProposalStatus.ANSWERED, reason)
 
 
+@retry_when_busy
 def add_commitment(rep: User, response: OfficialResponse, action: str, due_on: date):
     """A dated commitment under the institution's response."""
     if not policy.can_respond(rep, response.proposal, response.institution):
@@ -109,6 +111,7 @@ def add_commitment(rep: User, response: OfficialResponse, action: str, due_on: d
     return commitment
 
 
+@retry_when_busy
 def update_commitment(
     rep: User,
     commitment: Commitment,
@@ -155,6 +158,7 @@ def _progress(rep: User, response: OfficialResponse, commitment: Commitment, bod
     notify_followers(response.proposal, NotificationKind.PROGRESS_UPDATE, rep, excerpt=body[:200])
 
 
+@retry_when_busy
 def post_update(
     author: User,
     proposal: Proposal,

@@ -16,6 +16,7 @@ from flask import current_app
 
 from app.extensions import db
 from app.models import User, UserSession, utcnow
+from app.services import retry_when_busy
 
 # Names as people know them; anything else is shown as "navigateur inconnu".
 BROWSERS = {
@@ -49,6 +50,7 @@ def device_names(user_agent: str) -> tuple[str | None, str | None]:
     return BROWSERS.get(browser), PLATFORMS.get(platform)
 
 
+@retry_when_busy
 def open_session(user: User, *, remember: bool, user_agent: str) -> str:
     """A new session row for this login; returns the token the cookie will carry."""
     token = secrets.token_urlsafe(32)
@@ -126,6 +128,7 @@ def touch(row: UserSession) -> None:
     db.session.commit()
 
 
+@retry_when_busy
 def revoke(row: UserSession | None) -> None:
     """End one session (logging out)."""
     if row is None or row.revoked_at is not None:
@@ -134,6 +137,7 @@ def revoke(row: UserSession | None) -> None:
     db.session.commit()
 
 
+@retry_when_busy
 def revoke_sessions(user: User, keep: UserSession | None = None, commit: bool = True) -> int:
     """End every session of this account but `keep`; returns how many were still open.
 

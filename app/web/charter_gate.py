@@ -1,5 +1,6 @@
 """After a new charter version, logged-in people accept it before posting again; what they
-had just sent is kept and sent again once they accept."""
+had just sent is kept and sent again once they accept. The routes where one posts say so
+with ``@requires_charter`` (app/web/routes.py)."""
 
 from urllib.parse import urlsplit
 
@@ -10,49 +11,19 @@ from flask_login import current_user
 from app.main.forms import AcceptCharterForm
 from app.services import charter as charter_service
 from app.services.charter import has_accepted_current
+from app.web import routes
 from app.web.kept_input import kept_fields, typed_texts
 
 # The acceptance form's own fields, never taken for the kept form's.
 ACCEPT_FIELDS = frozenset({"accept", "resend"})
 
-# Endpoints where a person writes something public, or acts in the name of others.
-POSTING_ENDPOINTS = frozenset(
-    {
-        "contributions.testify",
-        "contributions.record_assisted",
-        "contributions.comment",
-        "contributions.reply",
-        "contributions.edit",
-        "contributions.reword",
-        "responses.respond",
-        "responses.add_commitment",
-        "responses.update_commitment",
-        "responses.reply",
-        "proposals.create",
-        "proposals.edit",
-        "proposals.post_update",
-        "directory.edit",
-        "directory.cosign",
-    }
-)
-POSTING_PREFIXES = ("minutes.", "meetings.")
-READ_ONLY_ENDPOINTS = frozenset(
-    {"minutes.show", "minutes.version", "minutes.diff", "meetings.index", "meetings.show"}
-)
-
-
-def _is_posting(endpoint: str | None) -> bool:
-    if not endpoint or endpoint in READ_ONLY_ENDPOINTS or endpoint.endswith("_ics"):
-        return False
-    return endpoint in POSTING_ENDPOINTS or (
-        request.method == "POST" and endpoint.startswith(POSTING_PREFIXES)
-    )
-
 
 def init_app(app: Flask) -> None:
     @app.before_request
     def _require_current_charter():
-        if not current_user.is_authenticated or not _is_posting(request.endpoint):
+        if not current_user.is_authenticated or not routes.requires_charter_for(
+            request.endpoint, request.method
+        ):
             return None
         if has_accepted_current(current_user):
             return None

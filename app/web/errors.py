@@ -9,9 +9,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError, TooManyRequests
 
 from app.accounts.security_log import security_event
+from app.database import is_busy
 from app.extensions import db, limiter
 from app.services import PermissionDenied, ServiceError
 from app.web.kept_input import kept_fields, typed_texts
@@ -54,9 +56,9 @@ def _render(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
     if request.path.startswith("/api/"):
         return jsonify({"error": {"code": code, "message": str(title)}}), code
-    # A refused form (expired, with a file, forbidden…) gives its text back to copy; a body
-    # too large (413) was never read.
-    kept = _kept_texts() if 400 <= code < 500 and code != 413 else []
+    # A refused form (expired, with a file, forbidden, a database too busy) gives its text
+    # back to copy; a body too large (413) was never read.
+    kept = _kept_texts() if (400 <= code < 500 and code != 413) or code == 503 else []
     return (
         render_template(
             "errors/error.html",
@@ -151,6 +153,16 @@ def init_app(app: Flask) -> None:
             security_event("authorization_failed", status=403, method=request.method)
         # An error raised with its own French message (``page_message``) shows it.
         return _render(error.code or 500, _page_message(error))
+
+    @app.errorhandler(OperationalError)
+    def database_error(error: OperationalError):
+        if not is_busy(error):
+            return unexpected_error(error)
+        # Still busy after the use case was tried again (app/services/__init__.py), or
+        # busy outside one: nothing was saved, the person tries again in a moment.
+        db.session.rollback()
+        app.logger.warning("Database busy, request refused: %s", error.orig)
+        return _render(503)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

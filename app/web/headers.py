@@ -7,24 +7,15 @@ HSTS); HSTS is sent by the production configuration only.
 from flask import Flask, current_app, request
 from flask_login import current_user
 
-# Pages with a form to fill in or personal data, even for a visitor: never stored by a cache
-# (a shared computer's browser, a proxy). Pages for a logged-in person are never stored either.
-NO_STORE_ENDPOINTS = frozenset(
-    {
-        "contributions.testify",
-        "contributions.receipt",
-        "notifications.unsubscribe",
-    }
-)
-NO_STORE_BLUEPRINTS = frozenset({"accounts"})
+from app.web import routes
 
 
 def _is_private() -> bool:
+    """No-store for a private route (app/web/routes.py), and for anything a logged-in person
+    is shown."""
     if request.endpoint == "static":
         return False
-    if request.endpoint in NO_STORE_ENDPOINTS or request.blueprint in NO_STORE_BLUEPRINTS:
-        return True
-    return current_user.is_authenticated
+    return routes.is_private(request.endpoint) or current_user.is_authenticated
 
 
 def init_app(app: Flask) -> None:

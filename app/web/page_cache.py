@@ -40,43 +40,8 @@ from sqlalchemy.engine import Engine
 
 from app.extensions import db, page_cache
 from app.models import ContentVersion, Follow, Notification, paris_today, utcnow
+from app.web import routes
 
-# Pages a visitor may read, the same for every visitor (but for language and reading mode).
-CACHED_ENDPOINTS = frozenset(
-    {
-        "main.index",
-        "main.help_page",
-        "main.charter",
-        "main.charter_version",
-        "privacy.notice",
-        "proposals.index",
-        "proposals.show",
-        "proposals.theme",
-        "proposals.themes",
-        "contributions.show",
-        "responses.history",
-        "board.index",
-        "board.synthesis",
-        "directory.index",
-        "directory.show",
-        "meetings.index",
-        "meetings.show",
-        "minutes.show",
-        "minutes.diff",
-        "minutes.version",
-        "search.index",
-        "api.themes",
-        "api.proposals",
-        "api.proposal",
-        "api.organisations",
-        "api.organisation",
-        "api.meetings",
-        "api.meeting",
-        "api.institution_accountability",
-    }
-)
-# Pages a logged-in person reads most, kept for that person (see "A reader's page" below).
-PERSONAL_ENDPOINTS = frozenset({"proposals.index", "proposals.show"})
 # Tables no cached page shows: writing them leaves the cached pages as they are.
 PRIVATE_TABLES = frozenset(
     {
@@ -188,8 +153,8 @@ def _mode() -> str | None:
     if session.modified or "_flashes" in session:
         return None
     if not current_user.is_authenticated:
-        return "public" if request.endpoint in CACHED_ENDPOINTS else None
-    return "personal" if request.endpoint in PERSONAL_ENDPOINTS else None
+        return "public" if routes.cached_for_visitors(request.endpoint) else None
+    return "personal" if routes.kept_per_reader(request.endpoint) else None
 
 
 def _session_variant() -> str:

@@ -27,15 +27,20 @@ After the view (each sees the response of the step below it):
 3. outbox        e-mails queued by the request leave once the response has gone
                  (app/web/mail_after_response.py)
 
-Around every view: the one retry a busy database deserves (app/database.py). Errors become
-French pages that give back what was typed (app/web/errors.py). Signals: the security log
-listens to logins and logouts (app/accounts/security_log.py); the search index follows
-every flush (app/search/index.py).
+What a route is (kept in the page cache, never stored, behind the charter) is declared at
+the route (app/web/routes.py) and read by the charter gate, the page cache and the headers.
+
+Beneath every view, in the use case that meets it: the one retry a busy database deserves
+(``retry_when_busy``, app/services/__init__.py); never the whole view, which would count its
+rate limit twice. Errors become French pages that give back what was typed, a database still
+busy included (503) (app/web/errors.py). Signals: the security log listens to logins and
+logouts (app/accounts/security_log.py); the search index follows every flush
+(app/search/index.py).
 """
 
 from flask import Flask
 
-from app import cli, database
+from app import cli
 from app.accounts import login_sessions, security_log
 from app.search import index as search_index
 from app.web import (
@@ -51,7 +56,6 @@ from app.web import (
 
 def install(app: Flask) -> None:
     """Register the hooks in the order above (called once the blueprints are registered)."""
-    database.wrap_views(app)  # around each view: the retry of a busy database
     errors.init_app(app)  # error handlers: French pages, typed text given back
     incoming.init_app(app)  # before 1: NUL and files refused
     mail_after_response.init_app(app)  # after 3: queued e-mails leave after the response
