@@ -28,12 +28,12 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 def index():
     """Workshops, latest proposals and next meetings."""
-    latest = db.session.scalars(queries.proposal_list_query().limit(6)).unique().all()
+    latest = db.session.scalars(queries.proposals.proposal_list_query().limit(6)).unique().all()
     return render_template(
         "main/index.html",
-        themes=queries.themes_with_counts(),
+        themes=queries.proposals.themes_with_counts(),
         latest=latest,
-        meetings=queries.upcoming_meetings(),
+        meetings=queries.meetings.upcoming_meetings(),
     )
 
 

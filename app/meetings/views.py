@@ -115,7 +115,7 @@ def index():
         upcoming=upcoming,
         past=paginate(service.meetings_query(False, theme, kind), PAST_PER_PAGE),
         registration_counts=service.registration_counts([m.id for m in upcoming]),
-        themes=queries.themes_with_counts(),
+        themes=queries.proposals.themes_with_counts(),
         theme=theme,
         kind=kind,
     )
@@ -140,7 +140,11 @@ def show(meeting_id: int):
 
 def _hosts(meeting: Meeting | None) -> dict[int, Organisation]:
     """The associations one may name as host, and the one the meeting already has."""
-    hosts = [org for org in queries.associations() if policy.can_host_meeting(current_user, org)]
+    hosts = [
+        org
+        for org in queries.directory.associations()
+        if policy.can_host_meeting(current_user, org)
+    ]
     if meeting is not None and meeting.host is not None and meeting.host not in hosts:
         hosts.insert(0, meeting.host)
     return {org.id: org for org in hosts}
@@ -160,7 +164,7 @@ def _fill_secretaries(form: MeetingForm, host: Organisation | None, meeting: Mee
 def _fill_choices(form: MeetingForm, meeting: Meeting | None = None) -> None:
     """Workshops, hosts, the chosen host's members as secretaries, and the chosen workshop's
     proposals (every one without a workshop)."""
-    themes = {theme.id: theme for theme, _count in queries.themes_with_counts()}
+    themes = {theme.id: theme for theme, _count in queries.proposals.themes_with_counts()}
     form.theme_id.choices = [(NONE, _("Aucun atelier"))] + [
         (theme.id, theme.name) for theme in themes.values()
     ]

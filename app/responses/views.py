@@ -63,7 +63,9 @@ def history(response_id: int):
     """Every version of a response, newest first: what was said, when, by whom."""
     response = db.get_or_404(OfficialResponse, response_id)
     return render_template(
-        "responses/history.html", response=response, versions=queries.response_versions(response)
+        "responses/history.html",
+        response=response,
+        versions=queries.responses.response_versions(response),
     )
 
 

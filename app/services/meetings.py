@@ -58,7 +58,7 @@ class MeetingDetails:
 
 def meetings_query(upcoming: bool, theme: Theme | None = None, kind: MeetingKind | None = None):
     """Upcoming meetings soonest first, or past ones latest first, filtered (a select)."""
-    query = queries.meetings_page(upcoming)
+    query = queries.meetings.meetings_page(upcoming)
     if theme is not None:
         query = query.where(Meeting.theme_id == theme.id)
     if kind is not None:

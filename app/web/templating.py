@@ -149,11 +149,11 @@ def init_app(app: Flask) -> None:
         moderation_reason_label=labels.moderation_reason_label,
         audit_action_label=labels.audit_action_label,
         author_label=labels.author_label,
-        hiding_decision=queries.hiding_decision,
+        hiding_decision=queries.moderation.hiding_decision,
         position_label=labels.position_label,
         commitment_state_label=labels.commitment_state_label,
         device_label=labels.device_label,
-        moderation_queue_count=queries.moderation_queue_count,
+        moderation_queue_count=queries.moderation.moderation_queue_count,
         unread_notifications=lambda: unread_count(current_user),
     )
     app.jinja_env.filters["contribution_text"] = text.render
