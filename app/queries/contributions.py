@@ -7,14 +7,43 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models import Contribution, ContributionKind, ContributionState, Proposal
 
+# Who may read a contribution, said once here for pages, the API, search and exports.
+# Anyone: a published one, and for a reply, under a published comment (a reply goes away
+# with its hidden comment). Its author: all of theirs as well, held or moderated.
+# Moderators: everything (policy.can_view_contribution). A withdrawn one stays in place,
+# shown as withdrawn without its text, so search leaves it out (has_public_text).
+PUBLIC_STATE = ContributionState.PUBLISHED
 
-def _visible_to(user_id: int | None):
-    """Published contributions, plus the viewer's own ones still held or moderated."""
-    if user_id is None:
-        return Contribution.state == ContributionState.PUBLISHED
-    return sa.or_(
-        Contribution.state == ContributionState.PUBLISHED, Contribution.author_id == user_id
+
+def visible_to_public(parent=None, state=Contribution.state):
+    """The SQL condition for what anyone may read. ``parent``: an alias of Contribution
+    outer-joined on ``parent_id``, when replies are selected apart from their comment (pages
+    look replies up under the comments already shown, and need none). ``state``: the column
+    to test, ``Contribution.state`` or ``_unindexed(Contribution.state)``."""
+    published = state == PUBLIC_STATE
+    if parent is None:
+        return published
+    return sa.and_(published, sa.or_(parent.id.is_(None), parent.state == PUBLIC_STATE))
+
+
+def is_visible_to_public(contribution: Contribution) -> bool:
+    """``visible_to_public`` for one loaded contribution (its parent loaded only if a reply)."""
+    return contribution.state is PUBLIC_STATE and (
+        contribution.parent_id is None or contribution.parent.state is PUBLIC_STATE
     )
+
+
+def visible_to(user_id: int | None, state=Contribution.state):
+    """What a viewer reads in a list: what anyone may, plus their own ones still held or
+    moderated (``user_id`` None: a visitor)."""
+    if user_id is None:
+        return visible_to_public(state=state)
+    return sa.or_(visible_to_public(state=state), Contribution.author_id == user_id)
+
+
+def has_public_text(parent):
+    """What search may index: visible to anyone and not withdrawn."""
+    return sa.and_(visible_to_public(parent), Contribution.withdrawn_at.is_(None))
 
 
 def contributions_of(proposal: Proposal, kind: ContributionKind, user_id: int | None):
@@ -24,7 +53,7 @@ def contributions_of(proposal: Proposal, kind: ContributionKind, user_id: int | 
         .where(
             Contribution.proposal_id == proposal.id,
             Contribution.kind == kind,
-            _visible_to(user_id),
+            visible_to(user_id),
         )
         .options(joinedload(Contribution.author), joinedload(Contribution.recorded_for))
         .order_by(Contribution.created_at, Contribution.id)
@@ -39,7 +68,7 @@ def contribution_totals(proposal: Proposal, user_id: int | None) -> dict[Contrib
         .where(
             Contribution.proposal_id == proposal.id,
             Contribution.kind.in_((ContributionKind.TESTIMONY, ContributionKind.COMMENT)),
-            _visible_to(user_id),
+            visible_to(user_id),
         )
         .group_by(Contribution.kind)
     )
@@ -72,11 +101,8 @@ def _unindexed_sqlite(element, compiler, **kw):
 
 
 def _visible_reply(user_id: int | None):
-    """_visible_to, for replies looked up by their parent or response."""
-    state = _unindexed(Contribution.state)
-    if user_id is None:
-        return state == ContributionState.PUBLISHED
-    return sa.or_(state == ContributionState.PUBLISHED, Contribution.author_id == user_id)
+    """visible_to, for replies looked up by their parent or response."""
+    return visible_to(user_id, state=_unindexed(Contribution.state))
 
 
 def replies_to(comment_ids: list[int], user_id: int | None) -> dict[int, list[Contribution]]:
@@ -112,17 +138,13 @@ def response_replies(response_ids: list[int], user_id: int | None) -> dict[int, 
 
 
 def published_contributions(proposal_id: int) -> list[Contribution]:
-    """Every published contribution of a proposal under a published parent (for the API)."""
+    """Every contribution of a proposal that anyone may read, replies included (for the API)."""
     parent = sa.orm.aliased(Contribution)
     return list(
         db.session.scalars(
             sa.select(Contribution)
             .outerjoin(parent, Contribution.parent_id == parent.id)
-            .where(
-                Contribution.proposal_id == proposal_id,
-                Contribution.state == ContributionState.PUBLISHED,
-                sa.or_(parent.id.is_(None), parent.state == ContributionState.PUBLISHED),
-            )
+            .where(Contribution.proposal_id == proposal_id, visible_to_public(parent))
             .options(joinedload(Contribution.author), joinedload(Contribution.recorded_for))
             .order_by(Contribution.created_at, Contribution.id)
         )
