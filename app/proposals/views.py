@@ -19,7 +19,6 @@ from app.models import (
 from app.proposals.forms import ProposalEditForm, ProposalForm, StatusForm
 from app.responses.forms import UpdateForm
 from app.services import ServiceError
-from app.services import directory as directory_service
 from app.services import proposals as service
 from app.services import responses as response_service
 from app.web.pagination import page_number, paginate
@@ -129,7 +128,7 @@ def _render_show(proposal: Proposal, status_form: StatusForm | None):
         ),
         timeline=queries.proposals.timeline(proposal, responses.values(), updates),
         following=service.is_following(current_user, proposal=proposal),
-        cosignatures=directory_service.cosignatures_for(proposal),
+        cosignatures=queries.directory.cosignatures_for(proposal),
         # Built only for who sees it: a form makes a CSRF token, and a token makes a session.
         comment_form=CommentForm(formdata=None) if policy.can_contribute(current_user) else None,
         today=paris_today(),

@@ -7,11 +7,13 @@ Views call ``queries.<area>.<function>``; writes belong to ``app.services``.
 """
 
 from app.queries import (  # noqa: F401  (each area, reachable as queries.<area>)
+    admin,
     board,
     contributions,
     directory,
     meetings,
     moderation,
+    notifications,
     proposals,
     responses,
     synthesis,

@@ -32,6 +32,11 @@ def themes_with_counts() -> list[tuple[Theme, int]]:
     return [(theme, n) for theme, n in rows]
 
 
+def all_themes() -> list[Theme]:
+    """The workshops in display order."""
+    return list(db.session.scalars(sa.select(Theme).order_by(Theme.position, Theme.name)))
+
+
 def proposal_filters(theme: Theme | None, status: ProposalStatus | None) -> list:
     clauses = []
     if theme is not None:
