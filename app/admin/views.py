@@ -124,7 +124,7 @@ def theme(theme_id: int | None = None):
 @bp.route("/charte", methods=["GET", "POST"])
 def charter():
     """Publish a new version of the participation charter (everyone accepts it again)."""
-    current = charter_service.current_charter()
+    current = queries.charter.current_charter()
     form = CharterForm()
     if not form.is_submitted() and current is not None:
         form.introduction.data = current.introduction
@@ -143,7 +143,7 @@ def charter():
             )
             return redirect(url_for("main.charter"))
     return render_template(
-        "admin/charter.html", form=form, current=current, versions=charter_service.versions()
+        "admin/charter.html", form=form, current=current, versions=queries.charter.versions()
     )
 
 
@@ -154,7 +154,7 @@ def audit_log():
         action = AuditAction(request.args["action"]) if request.args.get("action") else None
     except ValueError:
         abort(400)
-    page = paginate(audit_service.audit_log(action), per_page=audit_service.AUDIT_PER_PAGE)
+    page = paginate(queries.admin.audit_log(action), per_page=audit_service.AUDIT_PER_PAGE)
     return render_template(
         "admin/audit_log.html", page=page, action=action, actions=AUDIT_ACTION_LABELS
     )

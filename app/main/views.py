@@ -42,17 +42,17 @@ def charter():
     """The participation charter in force, and its earlier versions."""
     return render_template(
         "main/charter.html",
-        charter=charter_service.current_charter(),
-        versions=charter_service.versions(),
+        charter=queries.charter.current_charter(),
+        versions=queries.charter.versions(),
     )
 
 
 @bp.get("/charte/versions/<label>")
 def charter_version(label: str):
     """An earlier version of the charter, as it was."""
-    version = charter_service.version_by_label(label) or abort(404)
+    version = queries.charter.version_by_label(label) or abort(404)
     return render_template(
-        "main/charter.html", charter=version, versions=charter_service.versions()
+        "main/charter.html", charter=version, versions=queries.charter.versions()
     )
 
 
@@ -70,7 +70,7 @@ def accept_charter():
     if resending:
         return charter_gate.accept_then_resend(safe_next(request.args.get("next")), form)
     return render_template(
-        "main/accept_charter.html", charter=charter_service.current_charter(), form=form
+        "main/accept_charter.html", charter=queries.charter.current_charter(), form=form
     )
 
 

@@ -24,7 +24,6 @@ from app.meetings.forms import NONE, CancelForm, MeetingForm, meeting_kind_label
 from app.models import Meeting, MeetingKind, Organisation, Theme, User
 from app.services import ServiceError
 from app.services import meetings as service
-from app.services import minutes as minutes_service
 from app.services.meetings import MeetingDetails
 from app.web.links import public_url
 from app.web.pagination import paginate
@@ -134,7 +133,7 @@ def show(meeting_id: int):
         registered_count=queries.meetings.registration_count(meeting),
         registered=queries.meetings.is_registered(current_user, meeting),
         people=people,
-        minutes=minutes_service.minutes_for(meeting),
+        minutes=queries.minutes.minutes_for(meeting),
     )
 
 

@@ -10,7 +10,6 @@ from app.extensions import db
 from app.models import Contribution, ModerationAction, ModerationReason, Theme
 from app.moderation.forms import DecisionForm, charter_article_choices
 from app.services import audit as audit_service
-from app.services import charter as charter_service
 from app.services import moderation as service
 from app.web.navigation import safe_next
 from app.web.pagination import paginate
@@ -34,7 +33,7 @@ def _theme_filter() -> Theme | None:
 def _decision_form(**kwargs) -> DecisionForm:
     """The decision form, with the articles of the charter in force to refer to."""
     if "charter" not in g:
-        g.charter = charter_service.current_charter()
+        g.charter = queries.charter.current_charter()
     form = DecisionForm(**kwargs)
     form.charter_article.choices = charter_article_choices(g.charter)
     return form

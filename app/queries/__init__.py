@@ -9,9 +9,11 @@ Views call ``queries.<area>.<function>``; writes belong to ``app.services``.
 from app.queries import (  # noqa: F401  (each area, reachable as queries.<area>)
     admin,
     board,
+    charter,
     contributions,
     directory,
     meetings,
+    minutes,
     moderation,
     notifications,
     proposals,

@@ -1,10 +1,10 @@
 """What the administration pages list and count."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import Organisation, OrganisationKind, Theme, User
+from app.models import AuditAction, AuditEvent, Organisation, OrganisationKind, Theme, User
 
 
 def name_taken(model, name: str, exclude_id: int | None) -> bool:
@@ -48,4 +48,16 @@ def users_query(search: str = ""):
         query = query.where(
             sa.or_(sa.func.lower(User.pseudonym).like(like), sa.func.lower(User.email).like(like))
         )
+    return query
+
+
+def audit_log(action: AuditAction | None = None):
+    """Audit rows, newest first, optionally of one action (a select for ``paginate``)."""
+    query = (
+        sa.select(AuditEvent)
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    )
+    if action is not None:
+        query = query.where(AuditEvent.action == action)
     return query

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from app.extensions import db
 from app.models import Notification, User
 
 
@@ -13,4 +14,12 @@ def notifications_of(user: User):
         .where(Notification.user_id == user.id)
         .options(joinedload(Notification.proposal), joinedload(Notification.contribution))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
     )

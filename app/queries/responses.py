@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import OfficialResponse, Proposal, ResponseVersion
+from app.models import OfficialResponse, Organisation, Proposal, ResponseVersion
 
 
 def responses_for(proposal: Proposal) -> dict[int, OfficialResponse]:
@@ -26,5 +26,14 @@ def response_versions(response: OfficialResponse) -> list[ResponseVersion]:
             .where(ResponseVersion.response_id == response.id)
             .options(joinedload(ResponseVersion.author))
             .order_by(ResponseVersion.written_at.desc(), ResponseVersion.id.desc())
+        )
+    )
+
+
+def current_response(proposal: Proposal, institution: Organisation) -> OfficialResponse | None:
+    return db.session.scalar(
+        sa.select(OfficialResponse).where(
+            OfficialResponse.proposal_id == proposal.id,
+            OfficialResponse.institution_id == institution.id,
         )
     )

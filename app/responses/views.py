@@ -34,7 +34,7 @@ def respond(proposal_id: int, institution_id: int):
     proposal = db.get_or_404(Proposal, proposal_id)
     institution = db.get_or_404(Organisation, institution_id)
     policy.require(policy.can_respond(current_user, proposal, institution))
-    response = service.current_response(proposal, institution)
+    response = queries.responses.current_response(proposal, institution)
     form = ResponseForm(obj=response)
     if response is not None and not form.is_submitted():
         form.position.data = response.position.value
