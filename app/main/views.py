@@ -28,7 +28,7 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 def index():
     """Workshops, latest proposals and next meetings."""
-    latest = db.session.scalars(queries.proposals.proposal_list_query().limit(6)).unique().all()
+    latest = queries.proposals.latest_proposals(6)
     return render_template(
         "main/index.html",
         themes=queries.proposals.themes_with_counts(),

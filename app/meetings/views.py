@@ -107,8 +107,7 @@ def _kind_filter() -> MeetingKind | None:
 def index():
     """Upcoming meetings, then past ones (paginated), by workshop and kind."""
     theme, kind = _theme_filter(), _kind_filter()
-    upcoming_query = queries.meetings.meetings_query(True, theme, kind).limit(UPCOMING_LIMIT)
-    upcoming = db.session.scalars(upcoming_query).all()
+    upcoming = queries.meetings.upcoming_of(theme, kind, UPCOMING_LIMIT)
     return render_template(
         "meetings/index.html",
         upcoming=upcoming,

@@ -67,6 +67,11 @@ def meetings_query(upcoming: bool, theme: Theme | None = None, kind: MeetingKind
     return query
 
 
+def upcoming_of(theme: Theme | None, kind: MeetingKind | None, limit: int) -> list[Meeting]:
+    """The first upcoming meetings, filtered as ``meetings_query`` filters (one query)."""
+    return list(db.session.scalars(meetings_query(True, theme, kind).limit(limit)))
+
+
 def meeting_detail(meeting_id: int) -> Meeting | None:
     """A meeting with its workshop, host, secretary and proposals (two queries)."""
     return db.session.scalar(

@@ -56,6 +56,11 @@ def proposal_list_query(theme: Theme | None = None, status: ProposalStatus | Non
     )
 
 
+def latest_proposals(limit: int = 6) -> list[Proposal]:
+    """The newest proposals, for the home page (one query)."""
+    return list(db.session.scalars(proposal_list_query().limit(limit)).unique())
+
+
 def proposal_detail(proposal_id: int) -> Proposal | None:
     """A proposal with everything its page shows (a fixed number of queries)."""
     return db.session.scalar(
