@@ -27,6 +27,7 @@ def current_label() -> str | None:
 
 
 def versions() -> list[CharterVersion]:
+    """Every version, the one in force first."""
     return list(
         db.session.scalars(
             sa.select(CharterVersion).order_by(
@@ -37,6 +38,7 @@ def versions() -> list[CharterVersion]:
 
 
 def version_by_label(label: str) -> CharterVersion | None:
+    """One version with its articles, by its label (None: no such version)."""
     return db.session.scalar(
         sa.select(CharterVersion)
         .where(CharterVersion.label == label)

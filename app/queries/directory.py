@@ -24,6 +24,7 @@ from app.models import (
 
 
 def organisations_of_kind(*kinds: OrganisationKind) -> list[Organisation]:
+    """The organisations of these kinds, by name."""
     return list(
         db.session.scalars(
             sa.select(Organisation).where(Organisation.kind.in_(kinds)).order_by(Organisation.name)
@@ -32,10 +33,12 @@ def organisations_of_kind(*kinds: OrganisationKind) -> list[Organisation]:
 
 
 def institutions() -> list[Organisation]:
+    """The institutions, by name (to address a proposal to)."""
     return organisations_of_kind(OrganisationKind.INSTITUTION)
 
 
 def associations() -> list[Organisation]:
+    """Associations and service providers, by name."""
     return organisations_of_kind(OrganisationKind.ASSOCIATION, OrganisationKind.SERVICE_PROVIDER)
 
 
@@ -93,6 +96,7 @@ class Slice:
 
 
 def slice_of(query, page: int, per_page: int) -> Slice:
+    """One page of ``query``, and whether another follows (one query)."""
     rows = list(
         db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)).unique()
     )

@@ -23,6 +23,7 @@ from app.models import (
 
 
 def upcoming_meetings(limit: int = 5) -> list[Meeting]:
+    """The next meetings, soonest first."""
     return list(
         db.session.scalars(
             sa.select(Meeting)
@@ -35,6 +36,7 @@ def upcoming_meetings(limit: int = 5) -> list[Meeting]:
 
 
 def upcoming_meetings_for(theme: Theme, limit: int = 5) -> list[Meeting]:
+    """The next meetings of a workshop, soonest first."""
     return list(
         db.session.scalars(
             sa.select(Meeting)
@@ -114,10 +116,12 @@ def registration_counts(meeting_ids: list[int]) -> dict[int, int]:
 
 
 def registration_count(meeting: Meeting) -> int:
+    """How many people registered for this meeting (one query)."""
     return registration_counts([meeting.id])[meeting.id]
 
 
 def is_registered(user, meeting: Meeting) -> bool:
+    """Whether this person registered for this meeting (never a visitor)."""
     if not getattr(user, "is_authenticated", False):
         return False
     query = sa.select(MeetingRegistration.id).where(

@@ -39,6 +39,7 @@ def amendment_number(amendment: MinutesAmendment) -> int:
 
 
 def pending_count(minutes: Minutes) -> int:
+    """How many amendments still wait for the secretary's decision."""
     return db.session.scalar(
         sa.select(sa.func.count(MinutesAmendment.id)).where(
             MinutesAmendment.minutes_id == minutes.id,

@@ -46,10 +46,12 @@ def moderation_queue(theme: Theme | None = None):
 
 
 def moderation_queue_count() -> int:
+    """How many contributions wait for a moderator (shown in the menu)."""
     return db.session.scalar(sa.select(sa.func.count(Contribution.id)).where(_needs_review()))
 
 
 def open_flags_for(contribution_ids: list[int]) -> dict[int, list[Flag]]:
+    """The unresolved flags on these contributions, by contribution (one query)."""
     flags: dict[int, list[Flag]] = {cid: [] for cid in contribution_ids}
     if not contribution_ids:
         return flags
@@ -64,6 +66,7 @@ def open_flags_for(contribution_ids: list[int]) -> dict[int, list[Flag]]:
 
 
 def moderation_history(contribution: Contribution) -> list[ModerationDecision]:
+    """Every decision on a contribution, newest first, with its moderator."""
     return list(
         db.session.scalars(
             sa.select(ModerationDecision)

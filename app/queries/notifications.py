@@ -18,6 +18,7 @@ def notifications_of(user: User):
 
 
 def unread_count(user: User) -> int:
+    """How many of this person's notifications are unread (shown in the menu)."""
     return db.session.scalar(
         sa.select(sa.func.count(Notification.id)).where(
             Notification.user_id == user.id, Notification.read_at.is_(None)

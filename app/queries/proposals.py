@@ -38,6 +38,7 @@ def all_themes() -> list[Theme]:
 
 
 def proposal_filters(theme: Theme | None, status: ProposalStatus | None) -> list:
+    """The where-clauses of a proposal list filtered by workshop and status."""
     clauses = []
     if theme is not None:
         clauses.append(Proposal.theme_id == theme.id)
@@ -77,6 +78,7 @@ def proposal_detail(proposal_id: int) -> Proposal | None:
 
 
 def progress_updates(proposal: Proposal) -> list[ProgressUpdate]:
+    """The follow-up updates of a proposal, newest first, with their authors."""
     return list(
         db.session.scalars(
             sa.select(ProgressUpdate)

@@ -20,6 +20,7 @@ def responses_for(proposal: Proposal) -> dict[int, OfficialResponse]:
 
 
 def response_versions(response: OfficialResponse) -> list[ResponseVersion]:
+    """Every earlier text of a response, newest first, with who wrote it."""
     return list(
         db.session.scalars(
             sa.select(ResponseVersion)
@@ -31,6 +32,7 @@ def response_versions(response: OfficialResponse) -> list[ResponseVersion]:
 
 
 def current_response(proposal: Proposal, institution: Organisation) -> OfficialResponse | None:
+    """The institution's response to the proposal, if it answered."""
     return db.session.scalar(
         sa.select(OfficialResponse).where(
             OfficialResponse.proposal_id == proposal.id,

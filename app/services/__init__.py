@@ -3,6 +3,7 @@
 A service checks the policy again, changes the models, writes the timeline, and commits
 once at its end: the commit happens here and nowhere else (never in views or models).
 A service refuses a forbidden action by raising ``PermissionDenied``.
+What pages, the API, search and exports read lives in ``app.queries``, by area.
 """
 
 
