@@ -29,7 +29,8 @@ from app.models import (
     Theme,
     utcnow,
 )
-from app.services import accountability, synthesis
+from app.queries import board as board_queries
+from app.queries import synthesis
 from tests.conftest import ROLES
 from tests.test_query_counts import count_queries
 
@@ -168,7 +169,7 @@ def _org(slug, name, kind=OrganisationKind.INSTITUTION) -> Organisation:
 
 @pytest.fixture
 def today(monkeypatch):
-    monkeypatch.setattr(accountability, "paris_today", lambda: TODAY)
+    monkeypatch.setattr(board_queries, "paris_today", lambda: TODAY)
     return TODAY
 
 
@@ -232,26 +233,24 @@ NOTHING = dict.fromkeys(VILLE, 0) | {"median_days_to_answer": None}
 
 
 def test_institution_accountability_matches_hand_computed_figures(data):
-    assert accountability.institution_accountability(data["ville"].id, TODAY) == VILLE
-    assert accountability.institution_accountability(data["prefecture"].id, TODAY) == PREFECTURE
-    assert accountability.institution_accountability(data["formule"].id, TODAY) == NOTHING
+    assert board_queries.institution_accountability(data["ville"].id, TODAY) == VILLE
+    assert board_queries.institution_accountability(data["prefecture"].id, TODAY) == PREFECTURE
+    assert board_queries.institution_accountability(data["formule"].id, TODAY) == NOTHING
 
 
 def test_today_moves_the_overdue_line(data):
     """On 9 March nothing of p3 is late yet; on 11 March the city's answer is."""
     assert (
-        accountability.institution_accountability(data["prefecture"].id, date(2025, 3, 9))[
-            "overdue"
-        ]
+        board_queries.institution_accountability(data["prefecture"].id, date(2025, 3, 9))["overdue"]
         == 1
     )
-    later = accountability.institution_accountability(data["ville"].id, date(2025, 3, 11))
+    later = board_queries.institution_accountability(data["ville"].id, date(2025, 3, 11))
     assert later["overdue"] == 1
     assert later["commitments_overdue"] == 2
 
 
 def test_institution_rows(data):
-    rows = accountability.institution_rows(today=TODAY)
+    rows = board_queries.institution_rows(today=TODAY)
     assert [row["institution"].name for row in rows] == [
         "=SOMME(A1:A9)",
         "Préfecture de la Moselle",
@@ -265,7 +264,7 @@ def test_institution_rows(data):
 
 
 def test_rows_filtered_by_workshop(data):
-    rows = accountability.institution_rows(theme=data["logement"], today=TODAY)
+    rows = board_queries.institution_rows(theme=data["logement"], today=TODAY)
     by_name = {row["institution"].name: row for row in rows}
     ville, prefecture = by_name["Ville de Metz"], by_name["Préfecture de la Moselle"]
     assert (ville["addressed"], ville["answered"], ville["awaiting"], ville["overdue"]) == (
@@ -278,18 +277,18 @@ def test_rows_filtered_by_workshop(data):
 
 
 def test_workshop_rows(data):
-    sante, logement = accountability.workshop_rows()
+    sante, logement = board_queries.workshop_rows()
     assert sante["total"] == 4 and logement["total"] == 3
     assert sante["counts"][ProposalStatus.ANSWERED] == 2
     assert sante["counts"][ProposalStatus.IN_PROGRESS] == 1
     assert sante["counts"][ProposalStatus.SUBMITTED] == 1
     assert [logement["counts"][s] for s in ProposalStatus] == [0, 0, 1, 1, 0, 0, 1]
-    only = accountability.workshop_rows(institution=data["prefecture"])
+    only = board_queries.workshop_rows(institution=data["prefecture"])
     assert [row["total"] for row in only] == [2, 2]  # p1, p6; p3, p4
 
 
 def test_overdue_items(data):
-    items = accountability.overdue_items(today=TODAY)
+    items = board_queries.overdue_items(today=TODAY)
     assert [(i["proposal"].id, i["institution"].name) for i in items] == [
         (data["p1"].id, "Préfecture de la Moselle"),
         (data["p3"].id, "Préfecture de la Moselle"),

@@ -82,7 +82,7 @@ def test_a_busy_database_outside_a_use_case_is_a_503_too(app, client, monkeypatc
     def busy_query(*_args, **_kwargs):
         raise _busy()
 
-    monkeypatch.setattr(views.queries, "proposal_list_query", busy_query)
+    monkeypatch.setattr(views.queries.proposals, "latest_proposals", busy_query)
     response = client.get("/")
     assert response.status_code == 503
     assert "Site très occupé" in response.get_data(as_text=True)

@@ -22,7 +22,7 @@ from app.models import (
     Position,
     utcnow,
 )
-from app.services import directory as service
+from app.queries import directory as directory_queries
 from tests.conftest import login
 
 PRIVATE_EMAIL = "benevole.prive@example.org"
@@ -214,7 +214,7 @@ def test_no_personal_email_anywhere_public(app, client, w):
         html = render_template(
             "proposals/_cosigners.html",
             proposal=w["theirs"],
-            cosignatures=service.cosignatures_for(w["theirs"]),
+            cosignatures=directory_queries.cosignatures_for(w["theirs"]),
         )
     assert "Restos du Cœur" in html and PRIVATE_EMAIL not in html
 
@@ -357,7 +357,7 @@ def _cosign(client, proposal, organisation=None):
 
 def _signers(proposal) -> list[str]:
     db.session.expire_all()
-    return [c.organisation.name for c in service.cosignatures_for(proposal)]
+    return [c.organisation.name for c in directory_queries.cosignatures_for(proposal)]
 
 
 def test_member_cosigns_another_associations_proposal(app, w, make_user):
@@ -366,7 +366,7 @@ def test_member_cosigns_another_associations_proposal(app, w, make_user):
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/propositions/{w['own'].id}#cosignataires")
     assert _signers(w["own"]) == ["Équipe Saint-Vincent"]
-    [cosignature] = service.cosignatures_for(w["own"])
+    [cosignature] = directory_queries.cosignatures_for(w["own"])
     assert cosignature.signed_by_id == signer.id
     page = _html(app.test_client().get(f"/organisations/{w['vincent'].slug}"))
     assert "Ouvrir des bains-douches" in page.split('id="cosignees"')[1]
@@ -452,7 +452,7 @@ def test_cosign_unknown_proposal(app, w):
 
 
 def test_cosigners_partial(app, w, make_user):
-    cosignatures = service.cosignatures_for(w["theirs"])
+    cosignatures = directory_queries.cosignatures_for(w["theirs"])
     with app.test_request_context():
         anonymous = render_template(
             "proposals/_cosigners.html", proposal=w["theirs"], cosignatures=cosignatures
@@ -607,7 +607,7 @@ def test_payloads_in_every_field_are_inert(app, client, w):
         partial = render_template(
             "proposals/_cosigners.html",
             proposal=w["theirs"],
-            cosignatures=service.cosignatures_for(w["theirs"]),
+            cosignatures=directory_queries.cosignatures_for(w["theirs"]),
         )
     for html in [_html(page) for page in pages] + [partial]:
         assert "<script" not in html.split("</header>")[-1]

@@ -24,8 +24,8 @@ from app.models import (
     StatusChange,
     utcnow,
 )
+from app.queries.board import paris_today
 from app.services import responses as service
-from app.services.accountability import paris_today
 from tests.conftest import login
 
 

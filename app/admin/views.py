@@ -1,11 +1,10 @@
 """Administration: organisations and their verification, roles and memberships, workshops."""
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import policy
+from app import policy, queries
 from app.admin.forms import CharterForm, OrganisationForm, ThemeForm, UserForm
 from app.extensions import db
 from app.labels import AUDIT_ACTION_LABELS
@@ -28,35 +27,18 @@ def _admins_only():
     policy.require(policy.can_administer(current_user))
 
 
-def _name_taken(model, name: str, exclude_id: int | None) -> bool:
-    query = sa.select(model.id).where(sa.func.lower(model.name) == name.strip().lower())
-    if exclude_id is not None:
-        query = query.where(model.id != exclude_id)
-    return db.session.scalar(query) is not None
-
-
 @bp.get("/")
 @private
 def index():
     """Counts and links to each administration page."""
-    counts = {
-        "organisations": db.session.scalar(sa.select(sa.func.count(Organisation.id))),
-        "users": db.session.scalar(sa.select(sa.func.count(User.id))),
-        "themes": db.session.scalar(sa.select(sa.func.count(Theme.id))),
-        "unverified": db.session.scalar(
-            sa.select(sa.func.count(Organisation.id)).where(
-                Organisation.kind == OrganisationKind.INSTITUTION, ~Organisation.verified
-            )
-        ),
-    }
-    return render_template("admin/index.html", counts=counts)
+    return render_template("admin/index.html", counts=queries.admin.counts())
 
 
 @bp.get("/organisations")
 @private
 def organisations():
     """Every organisation, unverified institutions first."""
-    query = sa.select(Organisation).order_by(Organisation.verified, Organisation.name)
+    query = queries.admin.organisations_query()
     return render_template("admin/organisations.html", page=paginate(query, per_page=ROWS_PER_PAGE))
 
 
@@ -68,7 +50,7 @@ def organisation(organisation_id: int | None = None):
     organisation = db.get_or_404(Organisation, organisation_id) if organisation_id else None
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
-        if _name_taken(Organisation, form.name.data, organisation_id):
+        if queries.admin.name_taken(Organisation, form.name.data, organisation_id):
             form.name.errors.append(_("Une organisation porte déjà ce nom."))
         else:
             data = {**form.data, "kind": OrganisationKind(form.kind.data)}
@@ -84,12 +66,7 @@ def users():
     """Accounts, searchable by pseudonym or e-mail; the search is posted, so that no
     e-mail address ends up in a URL (server logs, browser history)."""
     search = (request.form.get("q") or "").strip()[:100] if request.method == "POST" else ""
-    query = sa.select(User).options(sa.orm.selectinload(User.organisations)).order_by(User.id)
-    if search:
-        like = f"%{search.lower()}%"
-        query = query.where(
-            sa.or_(sa.func.lower(User.pseudonym).like(like), sa.func.lower(User.email).like(like))
-        )
+    query = queries.admin.users_query(search)
     return render_template(
         "admin/users.html", page=paginate(query, per_page=ROWS_PER_PAGE), search=search
     )
@@ -101,7 +78,7 @@ def user(user_id: int):
     """Give a role and memberships, or block an account."""
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user, role=user.role.value)
-    orgs = db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all()
+    orgs = queries.admin.all_organisations()
     form.organisation_ids.choices = [(o.id, o.name) for o in orgs]
     if request.method == "GET":
         form.organisation_ids.data = [o.id for o in user.organisations]
@@ -131,7 +108,7 @@ def user(user_id: int):
 @private
 def themes():
     """The workshops, in display order."""
-    themes = db.session.scalars(sa.select(Theme).order_by(Theme.position, Theme.name)).all()
+    themes = queries.proposals.all_themes()
     return render_template("admin/themes.html", themes=themes)
 
 
@@ -143,7 +120,7 @@ def theme(theme_id: int | None = None):
     theme = db.get_or_404(Theme, theme_id) if theme_id else None
     form = ThemeForm(obj=theme)
     if form.validate_on_submit():
-        if _name_taken(Theme, form.name.data, theme_id):
+        if queries.admin.name_taken(Theme, form.name.data, theme_id):
             form.name.errors.append(_("Un atelier porte déjà ce nom."))
         else:
             service.save_theme(current_user, theme, form.data)
@@ -156,7 +133,7 @@ def theme(theme_id: int | None = None):
 @private
 def charter():
     """Publish a new version of the participation charter (everyone accepts it again)."""
-    current = charter_service.current_charter()
+    current = queries.charter.current_charter()
     form = CharterForm()
     if not form.is_submitted() and current is not None:
         form.introduction.data = current.introduction
@@ -175,7 +152,7 @@ def charter():
             )
             return redirect(url_for("main.charter"))
     return render_template(
-        "admin/charter.html", form=form, current=current, versions=charter_service.versions()
+        "admin/charter.html", form=form, current=current, versions=queries.charter.versions()
     )
 
 
@@ -187,7 +164,7 @@ def audit_log():
         action = AuditAction(request.args["action"]) if request.args.get("action") else None
     except ValueError:
         abort(400)
-    page = paginate(audit_service.audit_log(action), per_page=audit_service.AUDIT_PER_PAGE)
+    page = paginate(queries.admin.audit_log(action), per_page=audit_service.AUDIT_PER_PAGE)
     return render_template(
         "admin/audit_log.html", page=page, action=action, actions=AUDIT_ACTION_LABELS
     )

@@ -4,11 +4,11 @@ proposals, registrations and validated minutes."""
 import sqlalchemy as sa
 from flask import abort, current_app, jsonify, request
 
+from app import queries
 from app.api.cursors import decode_moment_cursor, encode_cursor
 from app.api.views import _iso, bp
 from app.extensions import db
-from app.models import Meeting, MeetingKind, Minutes, MinutesState, MinutesVersion, Theme
-from app.services import meetings as service
+from app.models import Meeting, MeetingKind, Theme
 from app.web.links import public_url
 from app.web.routes import public_page
 
@@ -57,7 +57,7 @@ def meetings():
     first (``?when=past``), by ``theme`` and ``kind``, in keyset pages."""
     upcoming, theme, kind = _filters()
     size = current_app.config["API_PAGE_SIZE"]
-    query = service.meetings_query(upcoming, theme, kind)
+    query = queries.meetings.meetings_query(upcoming, theme, kind)
     if cursor := request.args.get("cursor"):
         starts, ident = decode_moment_cursor(cursor)
         key = sa.tuple_(Meeting.starts_at, Meeting.id)
@@ -76,13 +76,7 @@ def meetings():
 
 def _validated_minutes(meeting: Meeting) -> dict | None:
     """The latest version of the meeting's minutes once validated; None before (one query)."""
-    row = db.session.execute(
-        sa.select(Minutes.validated_at, MinutesVersion.number, MinutesVersion.body)
-        .join(MinutesVersion, MinutesVersion.minutes_id == Minutes.id)
-        .where(Minutes.meeting_id == meeting.id, Minutes.state == MinutesState.VALIDATED)
-        .order_by(MinutesVersion.number.desc())
-        .limit(1)
-    ).first()
+    row = queries.meetings.validated_minutes(meeting)
     if row is None:
         return None
     return {"validated_at": _iso(row.validated_at), "version": row.number, "text": row.body}
@@ -92,8 +86,8 @@ def _validated_minutes(meeting: Meeting) -> dict | None:
 @public_page
 def meeting(meeting_id: int):
     """One meeting: agenda, proposals to discuss, people registered, validated minutes."""
-    meeting = service.meeting_detail(meeting_id) or abort(404)
-    registered = service.registration_count(meeting)
+    meeting = queries.meetings.meeting_detail(meeting_id) or abort(404)
+    registered = queries.meetings.registration_count(meeting)
     places_left = None if meeting.capacity is None else max(0, meeting.capacity - registered)
     return jsonify(
         {

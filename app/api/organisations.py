@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import abort, current_app, jsonify, request
 
+from app import queries
 from app.api.cursors import decode_cursor, encode_cursor
 from app.api.views import _iso, bp
 from app.extensions import db
@@ -53,7 +54,7 @@ def organisations():
     """Organisations by name, by keyset pages: ``{"items": [...], "next_cursor": ...}``."""
     search, theme, kind = _filters()
     size = current_app.config["API_PAGE_SIZE"]
-    query = directory.search_query(search, theme, kind)
+    query = queries.directory.search_query(search, theme, kind)
     if cursor := request.args.get("cursor"):
         name, ident = decode_cursor(cursor)
         query = query.where(sa.tuple_(Organisation.name, Organisation.id) > (name, ident))
@@ -87,14 +88,14 @@ def _responses(institution: Organisation) -> list[dict]:
                 for c in response.commitments
             ],
         }
-        for response in db.session.scalars(directory.responses_of(institution))
+        for response in db.session.scalars(queries.directory.responses_of(institution))
     ]
 
 
 def _awaiting(institution: Organisation) -> list[dict]:
     return [
         {**_proposal_ref(item.proposal), "response_due_on": _iso(item.response_due_on)}
-        for item in db.session.scalars(directory.awaiting_answer(institution)).unique()
+        for item in db.session.scalars(queries.directory.awaiting_answer(institution)).unique()
     ]
 
 
@@ -115,10 +116,10 @@ def organisation(organisation_id: int):
             "contact_phone": org.contact_phone or None,
             "website": directory.safe_website(org.website),
             "proposals": [
-                _proposal_ref(p) for p in db.session.scalars(directory.proposals_of(org))
+                _proposal_ref(p) for p in db.session.scalars(queries.directory.proposals_of(org))
             ],
             "cosigned_proposals": [
-                _proposal_ref(p) for p in db.session.scalars(directory.cosigned_by(org))
+                _proposal_ref(p) for p in db.session.scalars(queries.directory.cosigned_by(org))
             ],
             "responses": _responses(org) if institution else [],
             "awaiting_responses": _awaiting(org) if institution else [],

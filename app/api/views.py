@@ -18,7 +18,6 @@ from app.models import (
     ProposalStatus,
     Theme,
 )
-from app.services import accountability
 from app.web.links import public_url
 from app.web.routes import public_page
 
@@ -72,7 +71,7 @@ def _contribution(contribution: Contribution) -> dict:
 def _contributions(proposal: Proposal) -> dict:
     """Published testimonies and comments (with their replies) and their counts."""
     testimonies, comments, replies = [], [], {}
-    for contribution in queries.published_contributions(proposal.id):
+    for contribution in queries.contributions.published_contributions(proposal.id):
         if contribution.kind is ContributionKind.TESTIMONY:
             testimonies.append(_contribution(contribution))
         elif contribution.kind is ContributionKind.COMMENT:
@@ -117,9 +116,9 @@ def _response(response: OfficialResponse, replies: list[Contribution]) -> dict:
 
 
 def _follow_up(proposal: Proposal) -> dict:
-    responses = queries.responses_for(proposal)
-    replies = queries.response_replies([r.id for r in responses.values()], None)
-    updates = queries.progress_updates(proposal)
+    responses = queries.responses.responses_for(proposal)
+    replies = queries.contributions.response_replies([r.id for r in responses.values()], None)
+    updates = queries.proposals.progress_updates(proposal)
     return {
         "responses": [_response(r, replies[r.id]) for r in responses.values()],
         "updates": [
@@ -143,7 +142,7 @@ def themes():
         {
             "items": [
                 {"slug": theme.slug, "name": theme.name, "proposal_count": count}
-                for theme, count in queries.themes_with_counts()
+                for theme, count in queries.proposals.themes_with_counts()
             ]
         }
     )
@@ -167,7 +166,7 @@ def proposals():
     """Proposals newest first, by keyset pages: ``{"items": [...], "next_cursor": ...}``."""
     theme, status = _filters()
     size = current_app.config["API_PAGE_SIZE"]
-    query = queries.proposal_list_query(theme, status)
+    query = queries.proposals.proposal_list_query(theme, status)
     if cursor := request.args.get("cursor"):
         created, ident = decode_moment_cursor(cursor)
         query = query.where(sa.tuple_(Proposal.created_at, Proposal.id) < (created, ident))
@@ -187,7 +186,7 @@ def proposals():
 @public_page
 def proposal(proposal_id: int):
     """One proposal with its text, organisation, addressed institutions and timeline."""
-    proposal = queries.proposal_detail(proposal_id) or abort(404)
+    proposal = queries.proposals.proposal_detail(proposal_id) or abort(404)
     organisation = proposal.organisation
     return jsonify(
         {
@@ -220,5 +219,5 @@ def institution_accountability(institution_id: int):
     institution = db.session.get(Organisation, institution_id)
     if institution is None or not institution.is_institution:
         abort(404)
-    figures = accountability.institution_accountability(institution.id)
+    figures = queries.board.institution_accountability(institution.id)
     return jsonify({"institution": {"id": institution.id, "name": institution.name}, **figures})

@@ -23,8 +23,6 @@ from app.board import charts
 from app.calendar import EARLIEST_DAY, LATEST_DAY, in_calendar
 from app.extensions import db
 from app.models import Organisation, ProposalStatus, Theme
-from app.services import accountability as service
-from app.services import synthesis as review
 from app.web.pagination import paginate
 from app.web.routes import public, public_page
 
@@ -76,25 +74,25 @@ def _day(arg: str) -> date | None:
         abort(400)
 
 
-def _period() -> tuple[service.Period, bool, list[date]]:
+def _period() -> tuple[queries.board.Period, bool, list[date]]:
     """The period asked for; whether its dates came the wrong way round (then swapped: the
     review of those days is what was meant); the dates ignored, outside the site's window."""
     start, end = _day("du"), _day("au")
     ignored = [day for day in (start, end) if day is not None and not in_calendar(day)]
     start, end = (day if day not in ignored else None for day in (start, end))
     if start and end and start > end:
-        return service.Period(end, start), True, ignored
-    return service.Period(start, end), False, ignored
+        return queries.board.Period(end, start), True, ignored
+    return queries.board.Period(start, end), False, ignored
 
 
 def _board(theme: Theme | None, institution: Organisation | None) -> dict:
     """Everything, for the export."""
-    today = service.paris_today()
+    today = queries.board.paris_today()
     return {
         "today": today,
-        "rows": service.institution_rows(theme, institution, today),
-        "workshops": service.workshop_rows(theme, institution),
-        "overdue": service.overdue_items(theme, institution, today),
+        "rows": queries.board.institution_rows(theme, institution, today),
+        "workshops": queries.board.workshop_rows(theme, institution),
+        "overdue": queries.board.overdue_items(theme, institution, today),
     }
 
 
@@ -115,22 +113,22 @@ def index():
     Institutions and overdue responses come a page at a time; the totals count everything.
     """
     theme, institution = _theme_filter(), _institution_filter()
-    today = service.paris_today()
-    institutions = paginate(service.institutions_query(institution), ROWS_PER_PAGE)
-    totals = service.totals(theme, institution, today)
+    today = queries.board.paris_today()
+    institutions = paginate(queries.board.institutions_query(institution), ROWS_PER_PAGE)
+    totals = queries.board.totals(theme, institution, today)
     overdue = paginate(
-        service.overdue_query(theme, institution, today),
+        queries.board.overdue_query(theme, institution, today),
         OVERDUE_PER_PAGE,
         arg="retards",
         total=totals["overdue"],  # the same rows, already counted
     )
     late_commitments = paginate(
-        service.overdue_commitments_query(theme, institution, today),
+        queries.board.overdue_commitments_query(theme, institution, today),
         COMMITMENTS_PER_PAGE,
         arg="engagements",
         total=totals["commitments_overdue"],  # the same rows, already counted
     )
-    themes = queries.themes_with_counts()
+    themes = queries.proposals.themes_with_counts()
     return render_template(
         "board/index.html",
         theme=theme,
@@ -140,12 +138,12 @@ def index():
         statuses=list(ProposalStatus),
         today=today,
         institutions=institutions,
-        rows=service.institution_rows(theme, institution, today, institutions.items),
+        rows=queries.board.institution_rows(theme, institution, today, institutions.items),
         totals=totals,
         overdue=overdue,
-        overdue_items=[service.overdue_item(item, today) for item in overdue.items],
+        overdue_items=[queries.board.overdue_item(item, today) for item in overdue.items],
         late_commitments=late_commitments,
-        workshops=service.workshop_rows(theme, institution, [t for t, _n in themes]),
+        workshops=queries.board.workshop_rows(theme, institution, [t for t, _n in themes]),
         board_page_args=PAGE_ARGS,
     )
 
@@ -268,14 +266,14 @@ def synthesis():
     """The review of a workshop or of the whole network over a period, from live data:
     the first items of each list, with how many more and where they are."""
     theme, (period, swapped, ignored) = _theme_filter(), _period()
-    today = service.paris_today()
-    themes = queries.themes_with_counts()
-    summary = review.workshop_summary(theme, period, [t for t, _n in themes])
-    totals = review.list_totals(theme, period, today)
+    today = queries.board.paris_today()
+    themes = queries.proposals.themes_with_counts()
+    summary = queries.synthesis.workshop_summary(theme, period, [t for t, _n in themes])
+    totals = queries.synthesis.list_totals(theme, period, today)
     status_chart = _chart(
         "graphique-statuts",
         _("Propositions par statut"),
-        review.status_counts(summary),
+        queries.synthesis.status_counts(summary),
         labels.status_label,
     )
     position_chart = _chart(
@@ -286,7 +284,7 @@ def synthesis():
     )
     proposals = None
     if theme is not None:
-        proposals = review.workshop_proposals(theme, period, today, summary[0]["total"])
+        proposals = queries.synthesis.workshop_proposals(theme, period, today, summary[0]["total"])
     return render_template(
         "board/synthesis.html",
         theme=theme,
@@ -298,17 +296,17 @@ def synthesis():
         today=today,
         themes=themes,
         statuses=list(ProposalStatus),
-        advances=review.advances(theme, period, totals),
-        obstacles=review.obstacles(theme, period, today, totals),
+        advances=queries.synthesis.advances(theme, period, totals),
+        obstacles=queries.synthesis.obstacles(theme, period, today, totals),
         summary=summary,
         proposals=proposals,
-        next_steps=review.next_steps(theme, today, totals),
+        next_steps=queries.synthesis.next_steps(theme, today, totals),
         charts=[status_chart, position_chart],
         links=_synthesis_links(theme),
     )
 
 
-def _period_args(period: service.Period) -> dict:
+def _period_args(period: queries.board.Period) -> dict:
     """The period as the synthesis's query arguments, to keep it in links."""
     args = {}
     if period.start is not None:

@@ -277,7 +277,7 @@ def _reword_page(contribution: Contribution, form: EditForm):
         "contributions/reword.html",
         contribution=contribution,
         form=form,
-        decision=queries.hiding_decision(contribution),
+        decision=queries.moderation.hiding_decision(contribution),
     )
 
 

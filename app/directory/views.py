@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import policy
+from app import policy, queries
 from app.directory.forms import CosignForm, OrganisationPageForm, WithdrawCosignatureForm
 from app.extensions import db
 from app.models import OrganisationKind, Proposal, Theme, paris_today
@@ -45,7 +45,7 @@ def _parse_kind(value: str | None) -> OrganisationKind | None:
 
 
 def _load(slug: str):
-    return service.organisation_page(slug) or abort(404)
+    return queries.directory.organisation_page(slug) or abort(404)
 
 
 @bp.get("/organisations/")
@@ -57,29 +57,29 @@ def index():
     theme_slug = request.args.get("theme") or None
     theme = db.first_or_404(sa.select(Theme).filter_by(slug=theme_slug)) if theme_slug else None
     per_page = current_app.config.get("ORGANISATIONS_PER_PAGE", 20)
-    page = paginate(service.search_query(search, theme, kind), per_page)
+    page = paginate(queries.directory.search_query(search, theme, kind), per_page)
     return render_template(
         "directory/index.html",
         page=page,
         search=search,
         kind=kind,
         theme=theme,
-        themes=service.all_themes(),
+        themes=queries.proposals.all_themes(),
     )
 
 
 def _sections(organisation) -> dict:
     """The lists of its page, each one page long (one query each), by what it can hold."""
     per_page = current_app.config.get("ORGANISATION_LISTS_PER_PAGE", 10)
-    queries = {"own": service.proposals_of(organisation)}
+    lists = {"own": queries.directory.proposals_of(organisation)}
     if organisation.is_association:
-        queries["cosigned"] = service.cosigned_by(organisation)
+        lists["cosigned"] = queries.directory.cosigned_by(organisation)
     if organisation.is_institution:
-        queries["responses"] = service.responses_of(organisation)
-        queries["awaiting"] = service.awaiting_answer(organisation)
+        lists["responses"] = queries.directory.responses_of(organisation)
+        lists["awaiting"] = queries.directory.awaiting_answer(organisation)
     return {
-        name: service.slice_of(query, page_number(SECTION_ARGS[name]), per_page)
-        for name, query in queries.items()
+        name: queries.directory.slice_of(query, page_number(SECTION_ARGS[name]), per_page)
+        for name, query in lists.items()
     }
 
 
@@ -107,7 +107,7 @@ def edit(slug: str):
     organisation = _load(slug)
     policy.require(policy.can_edit_organisation(current_user, organisation))
     form = OrganisationPageForm(obj=organisation)
-    form.theme_ids.choices = [(theme.id, theme.name) for theme in service.all_themes()]
+    form.theme_ids.choices = [(theme.id, theme.name) for theme in queries.proposals.all_themes()]
     if request.method == "GET":
         form.theme_ids.data = [theme.id for theme in organisation.themes]
     if form.validate_on_submit():
@@ -131,7 +131,7 @@ def cosign(proposal_id: int):
     """Co-sign a proposal in the name of one of one's associations."""
     proposal = db.get_or_404(Proposal, proposal_id)
     choices = policy.cosigning_organisations(
-        current_user, proposal, service.cosignatures_for(proposal)
+        current_user, proposal, queries.directory.cosignatures_for(proposal)
     )
     policy.require(bool(choices))
     form = CosignForm()

@@ -30,12 +30,12 @@ bp = Blueprint("main", __name__)
 @public_page
 def index():
     """Workshops, latest proposals and next meetings."""
-    latest = db.session.scalars(queries.proposal_list_query().limit(6)).unique().all()
+    latest = queries.proposals.latest_proposals(6)
     return render_template(
         "main/index.html",
-        themes=queries.themes_with_counts(),
+        themes=queries.proposals.themes_with_counts(),
         latest=latest,
-        meetings=queries.upcoming_meetings(),
+        meetings=queries.meetings.upcoming_meetings(),
     )
 
 
@@ -45,8 +45,8 @@ def charter():
     """The participation charter in force, and its earlier versions."""
     return render_template(
         "main/charter.html",
-        charter=charter_service.current_charter(),
-        versions=charter_service.versions(),
+        charter=queries.charter.current_charter(),
+        versions=queries.charter.versions(),
     )
 
 
@@ -54,9 +54,9 @@ def charter():
 @public_page
 def charter_version(label: str):
     """An earlier version of the charter, as it was."""
-    version = charter_service.version_by_label(label) or abort(404)
+    version = queries.charter.version_by_label(label) or abort(404)
     return render_template(
-        "main/charter.html", charter=version, versions=charter_service.versions()
+        "main/charter.html", charter=version, versions=queries.charter.versions()
     )
 
 
@@ -75,7 +75,7 @@ def accept_charter():
     if resending:
         return charter_gate.accept_then_resend(safe_next(request.args.get("next")), form)
     return render_template(
-        "main/accept_charter.html", charter=charter_service.current_charter(), form=form
+        "main/accept_charter.html", charter=queries.charter.current_charter(), form=form
     )
 
 

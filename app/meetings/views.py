@@ -24,7 +24,6 @@ from app.meetings.forms import NONE, CancelForm, MeetingForm, meeting_kind_label
 from app.models import Meeting, MeetingKind, Organisation, Theme, User
 from app.services import ServiceError
 from app.services import meetings as service
-from app.services import minutes as minutes_service
 from app.services.meetings import MeetingDetails
 from app.web.links import public_url
 from app.web.pagination import paginate
@@ -87,7 +86,7 @@ def webcal_url(endpoint: str, **values) -> str:
 
 
 def _load(meeting_id: int) -> Meeting:
-    return service.meeting_detail(meeting_id) or abort(404)
+    return queries.meetings.meeting_detail(meeting_id) or abort(404)
 
 
 def _theme_filter() -> Theme | None:
@@ -110,14 +109,13 @@ def _kind_filter() -> MeetingKind | None:
 def index():
     """Upcoming meetings, then past ones (paginated), by workshop and kind."""
     theme, kind = _theme_filter(), _kind_filter()
-    upcoming_query = service.meetings_query(True, theme, kind).limit(UPCOMING_LIMIT)
-    upcoming = db.session.scalars(upcoming_query).all()
+    upcoming = queries.meetings.upcoming_of(theme, kind, UPCOMING_LIMIT)
     return render_template(
         "meetings/index.html",
         upcoming=upcoming,
-        past=paginate(service.meetings_query(False, theme, kind), PAST_PER_PAGE),
-        registration_counts=service.registration_counts([m.id for m in upcoming]),
-        themes=queries.themes_with_counts(),
+        past=paginate(queries.meetings.meetings_query(False, theme, kind), PAST_PER_PAGE),
+        registration_counts=queries.meetings.registration_counts([m.id for m in upcoming]),
+        themes=queries.proposals.themes_with_counts(),
         theme=theme,
         kind=kind,
     )
@@ -130,20 +128,24 @@ def show(meeting_id: int):
     meeting = _load(meeting_id)
     people = []
     if policy.can_see_meeting_registrations(current_user, meeting):
-        people = service.registered_people(meeting)
+        people = queries.meetings.registered_people(meeting)
     return render_template(
         "meetings/show.html",
         meeting=meeting,
-        registered_count=service.registration_count(meeting),
-        registered=service.is_registered(current_user, meeting),
+        registered_count=queries.meetings.registration_count(meeting),
+        registered=queries.meetings.is_registered(current_user, meeting),
         people=people,
-        minutes=minutes_service.minutes_for(meeting),
+        minutes=queries.minutes.minutes_for(meeting),
     )
 
 
 def _hosts(meeting: Meeting | None) -> dict[int, Organisation]:
     """The associations one may name as host, and the one the meeting already has."""
-    hosts = [org for org in queries.associations() if policy.can_host_meeting(current_user, org)]
+    hosts = [
+        org
+        for org in queries.directory.associations()
+        if policy.can_host_meeting(current_user, org)
+    ]
     if meeting is not None and meeting.host is not None and meeting.host not in hosts:
         hosts.insert(0, meeting.host)
     return {org.id: org for org in hosts}
@@ -156,14 +158,14 @@ def _fill_secretaries(form: MeetingForm, host: Organisation | None, meeting: Mee
         organiser = db.session.get(User, meeting.created_by_id) or current_user
     if form.secretary_id.data is None:
         form.secretary_id.data = (meeting and meeting.secretary_id) or organiser.id
-    candidates = service.secretary_candidates(host, organiser)
+    candidates = queries.meetings.secretary_candidates(host, organiser)
     form.secretary_id.choices = [(person.id, person.public_name) for person in candidates]
 
 
 def _fill_choices(form: MeetingForm, meeting: Meeting | None = None) -> None:
     """Workshops, hosts, the chosen host's members as secretaries, and the chosen workshop's
     proposals (every one without a workshop)."""
-    themes = {theme.id: theme for theme, _count in queries.themes_with_counts()}
+    themes = {theme.id: theme for theme, _count in queries.proposals.themes_with_counts()}
     form.theme_id.choices = [(NONE, _("Aucun atelier"))] + [
         (theme.id, theme.name) for theme in themes.values()
     ]
@@ -175,7 +177,7 @@ def _fill_choices(form: MeetingForm, meeting: Meeting | None = None) -> None:
     theme = themes.get(form.theme_id.data)
     form.proposal_ids.choices = [
         (p.id, p.title if theme else f"{p.theme.name} — {p.title}")
-        for p in service.proposals_to_choose(theme)
+        for p in queries.meetings.proposals_to_choose(theme)
     ]
 
 
@@ -230,7 +232,7 @@ def edit(meeting_id: int):
     """Change a meeting; people registered hear of a new date, time or place."""
     meeting = _load(meeting_id)
     policy.require(policy.can_edit_meeting(current_user, meeting))
-    form = MeetingForm(obj=meeting, registered=service.registration_count(meeting))
+    form = MeetingForm(obj=meeting, registered=queries.meetings.registration_count(meeting))
     if request.method == "GET":
         form.fill_from(meeting)
     _fill_choices(form, meeting)
@@ -319,7 +321,7 @@ def meeting_calendar(meeting_id: int):
 def network_calendar():
     """Every meeting of the network, for calendar apps to subscribe to."""
     name = _("Voix solidaires : réunions du réseau")
-    return _calendar_response(service.calendar_meetings(), name, "reunions.ics")
+    return _calendar_response(queries.meetings.calendar_meetings(), name, "reunions.ics")
 
 
 @bp.get("/ateliers/<slug>/reunions.ics")
@@ -328,4 +330,6 @@ def theme_calendar(slug: str):
     """A workshop's meetings, for calendar apps to subscribe to."""
     theme = db.first_or_404(sa.select(Theme).filter_by(slug=slug))
     name = _("Voix solidaires : %(name)s", name=theme.name)
-    return _calendar_response(service.calendar_meetings(theme), name, f"reunions-{theme.slug}.ics")
+    return _calendar_response(
+        queries.meetings.calendar_meetings(theme), name, f"reunions-{theme.slug}.ics"
+    )

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
-from app import policy
+from app import policy, queries
 from app.extensions import db, limiter
 from app.minutes.forms import (
     ACCEPT,
@@ -39,7 +39,7 @@ def _meeting_or_404(meeting_id: int, *options) -> Meeting:
 
 
 def _minutes_or_404(meeting_id: int) -> Minutes:
-    minutes = service.minutes_for(_meeting_or_404(meeting_id))
+    minutes = queries.minutes.minutes_for(_meeting_or_404(meeting_id))
     if minutes is None:
         abort(404)
     return minutes
@@ -62,12 +62,12 @@ def show(meeting_id: int):
     meeting = _meeting_or_404(
         meeting_id, joinedload(Meeting.secretary), selectinload(Meeting.proposals)
     )
-    minutes = service.minutes_for(meeting)
+    minutes = queries.minutes.minutes_for(meeting)
     return render_template(
         "minutes/show.html",
         meeting=meeting,
         minutes=minutes,
-        amendments=service.amendments_of(minutes) if minutes else [],
+        amendments=queries.minutes.amendments_of(minutes) if minutes else [],
     )
 
 
@@ -79,7 +79,7 @@ def publish(meeting_id: int):
     """The secretary publishes the first draft, open for amendments until a date."""
     meeting = _meeting_or_404(meeting_id)
     require(policy.is_minutes_secretary(current_user, meeting))
-    minutes = service.minutes_for(meeting)
+    minutes = queries.minutes.minutes_for(meeting)
     if minutes is not None:
         flash(_("Le compte rendu est déjà publié."), "info")
         return _to_minutes(meeting.id)
@@ -162,7 +162,7 @@ def decide(amendment_id: int):
         "minutes/decide.html",
         meeting=minutes.meeting,
         amendment=amendment,
-        number=service.amendment_number(amendment),
+        number=queries.minutes.amendment_number(amendment),
         current=current,
         found=service.apply_amendment(current.body, amendment)[1],
         form=form,
@@ -251,7 +251,9 @@ def validate(meeting_id: int):
         else:
             flash(_("Le compte rendu est validé. Il ne changera plus."), "success")
             return _to_minutes(meeting_id)
-    pending = [a for a in service.amendments_of(minutes) if a.state is AmendmentState.PENDING]
+    pending = [
+        a for a in queries.minutes.amendments_of(minutes) if a.state is AmendmentState.PENDING
+    ]
     return render_template(
         "minutes/validate.html",
         meeting=minutes.meeting,

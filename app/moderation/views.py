@@ -10,7 +10,6 @@ from app.extensions import db
 from app.models import Contribution, ModerationAction, ModerationReason, Theme
 from app.moderation.forms import DecisionForm, charter_article_choices
 from app.services import audit as audit_service
-from app.services import charter as charter_service
 from app.services import moderation as service
 from app.web.navigation import safe_next
 from app.web.pagination import paginate
@@ -35,7 +34,7 @@ def _theme_filter() -> Theme | None:
 def _decision_form(**kwargs) -> DecisionForm:
     """The decision form, with the articles of the charter in force to refer to."""
     if "charter" not in g:
-        g.charter = charter_service.current_charter()
+        g.charter = queries.charter.current_charter()
     form = DecisionForm(**kwargs)
     form.charter_article.choices = charter_article_choices(g.charter)
     return form
@@ -47,14 +46,14 @@ def queue():
     """Pending and flagged contributions, oldest first, filterable by workshop."""
     theme = _theme_filter()
     page = paginate(
-        queries.moderation_queue(theme), current_app.config["MODERATION_QUEUE_PER_PAGE"]
+        queries.moderation.moderation_queue(theme), current_app.config["MODERATION_QUEUE_PER_PAGE"]
     )
-    flags = queries.open_flags_for([c.id for c in page.items])
+    flags = queries.moderation.open_flags_for([c.id for c in page.items])
     html = render_template(
         "moderation/queue.html",
         page=page,
         theme=theme,
-        themes=queries.themes_with_counts(),
+        themes=queries.proposals.themes_with_counts(),
         flags=flags,
         form_for=lambda c: _decision_form(formdata=None, version=str(c.version)),
         allowed_actions=service.allowed_actions,
@@ -76,8 +75,8 @@ def decide(contribution_id: int):
             "moderation/contribution.html",
             contribution=contribution,
             form=form,
-            history=queries.moderation_history(contribution),
-            flags=queries.open_flags_for([contribution.id]),
+            history=queries.moderation.moderation_history(contribution),
+            flags=queries.moderation.open_flags_for([contribution.id]),
             allowed_actions=service.allowed_actions,
             # Corrected here, the decision still leads back to where it was taken (the queue).
             back_to=safe_next(request.form.get("next_url"), "moderation.queue"),
@@ -126,8 +125,8 @@ def contribution(contribution_id: int):
         "moderation/contribution.html",
         contribution=contribution,
         form=_decision_form(formdata=None, version=str(contribution.version)),
-        history=queries.moderation_history(contribution),
-        flags=queries.open_flags_for([contribution.id]),
+        history=queries.moderation.moderation_history(contribution),
+        flags=queries.moderation.open_flags_for([contribution.id]),
         allowed_actions=service.allowed_actions,
     )
     audit_service.record_identity_views(current_user, [contribution])
@@ -139,5 +138,5 @@ def contribution(contribution_id: int):
 def log():
     """The audit log of every decision, newest first; never deleted."""
     return render_template(
-        "moderation/log.html", page=paginate(queries.decision_log(), LOG_PER_PAGE)
+        "moderation/log.html", page=paginate(queries.moderation.decision_log(), LOG_PER_PAGE)
     )

@@ -1,14 +1,12 @@
 """A person's notifications, and the one-click unsubscribe link of the e-mails."""
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload
 
+from app import queries
 from app.contributions.forms import ConfirmForm
 from app.extensions import csrf
-from app.models import Notification
 from app.services import notifications as service
 from app.web.pagination import paginate
 from app.web.routes import private
@@ -23,12 +21,7 @@ PER_PAGE = 30
 @login_required
 def index():
     """My notifications, newest first, unread ones marked."""
-    query = (
-        sa.select(Notification)
-        .where(Notification.user_id == current_user.id)
-        .options(joinedload(Notification.proposal), joinedload(Notification.contribution))
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-    )
+    query = queries.notifications.notifications_of(current_user)
     return render_template(
         "notifications/index.html",
         page=paginate(query, per_page=PER_PAGE),

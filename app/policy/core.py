@@ -16,6 +16,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.queries.contributions import PUBLIC_STATE, is_visible_to_public
 from app.web import page_cache
 
 ASSOCIATION_ROLES = frozenset({Role.ASSOCIATION_MEMBER, Role.MODERATOR})
@@ -116,16 +117,18 @@ def is_premoderated(user, theme: Theme) -> bool:
 
 
 def can_view_contribution(user, contribution: Contribution) -> bool:
-    """Published ones for everyone (under a published parent); the rest for the author and
-    moderators. Authors always reach their own, e.g. to withdraw a reply under a hidden
-    comment."""
-    if _is_author(user, contribution):
+    """What anyone may read (``queries.contributions.is_visible_to_public``); the rest for
+    the author and moderators. Authors always reach their own, e.g. to withdraw a reply under
+    a hidden comment, and the published replies under their own held comment."""
+    if _is_author(user, contribution) or is_moderator(user):
         return True
-    if contribution.parent is not None and not can_view_contribution(user, contribution.parent):
-        return False
-    if contribution.state is ContributionState.PUBLISHED:
+    if is_visible_to_public(contribution):
         return True
-    return is_moderator(user) or _is_author(user, contribution)
+    return (
+        contribution.state is PUBLIC_STATE
+        and contribution.parent is not None
+        and _is_author(user, contribution.parent)
+    )
 
 
 def _is_author(user, contribution: Contribution) -> bool:

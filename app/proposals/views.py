@@ -19,7 +19,6 @@ from app.models import (
 from app.proposals.forms import ProposalEditForm, ProposalForm, StatusForm
 from app.responses.forms import UpdateForm
 from app.services import ServiceError
-from app.services import directory as directory_service
 from app.services import proposals as service
 from app.services import responses as response_service
 from app.web.pagination import page_number, paginate
@@ -53,11 +52,11 @@ def index():
     theme_slug = request.args.get("atelier") or None
     theme = db.first_or_404(sa.select(Theme).filter_by(slug=theme_slug)) if theme_slug else None
     status = _parse_status(request.args.get("statut"))
-    page = _paginate(queries.proposal_list_query(theme, status))
+    page = _paginate(queries.proposals.proposal_list_query(theme, status))
     return render_template(
         "proposals/index.html",
         page=page,
-        themes=queries.themes_with_counts(),
+        themes=queries.proposals.themes_with_counts(),
         theme=theme,
         status=status,
     )
@@ -67,7 +66,7 @@ def index():
 @public_page
 def themes():
     """The workshops, with their number of proposals."""
-    return render_template("proposals/themes.html", themes=queries.themes_with_counts())
+    return render_template("proposals/themes.html", themes=queries.proposals.themes_with_counts())
 
 
 @bp.get("/ateliers/<slug>")
@@ -76,13 +75,13 @@ def theme(slug: str):
     """A workshop: its description, proposals and meetings."""
     theme = db.first_or_404(sa.select(Theme).filter_by(slug=slug))
     status = _parse_status(request.args.get("statut"))
-    page = _paginate(queries.proposal_list_query(theme, status))
+    page = _paginate(queries.proposals.proposal_list_query(theme, status))
     return render_template(
         "proposals/theme.html",
         theme=theme,
         page=page,
         status=status,
-        meetings=queries.upcoming_meetings_for(theme),
+        meetings=queries.meetings.upcoming_meetings_for(theme),
         following=service.is_following(current_user, theme=theme),
     )
 
@@ -91,7 +90,7 @@ def theme(slug: str):
 @public_page(reader_copy=True)
 def show(proposal_id: int):
     """A proposal: text, workshop, organisations, institutions, status and timeline."""
-    proposal = queries.proposal_detail(proposal_id) or abort(404)
+    proposal = queries.proposals.proposal_detail(proposal_id) or abort(404)
     status_form = None
     if policy.can_change_status(current_user, proposal):  # a form makes a CSRF token
         status_form = StatusForm(status=proposal.status.value)
@@ -103,7 +102,7 @@ def _contributions_page(
 ):
     """One page of a proposal's testimonies or comments; both totals come from one query."""
     page = db.paginate(
-        queries.contributions_of(proposal, kind, viewer),
+        queries.contributions.contributions_of(proposal, kind, viewer),
         page=page_number(arg),
         per_page=current_app.config["CONTRIBUTIONS_PER_PAGE"],
         error_out=False,
@@ -116,23 +115,25 @@ def _contributions_page(
 def _render_show(proposal: Proposal, status_form: StatusForm | None):
     """The proposal page: text, institutions, timeline, testimonies, comments and replies."""
     viewer = current_user.id if current_user.is_authenticated else None
-    totals = queries.contribution_totals(proposal, viewer)
+    totals = queries.contributions.contribution_totals(proposal, viewer)
     testimonies = _contributions_page(proposal, TESTIMONY, "temoignages", viewer, totals)
     comments = _contributions_page(proposal, COMMENT, "commentaires", viewer, totals)
-    responses = queries.responses_for(proposal)
-    updates = queries.progress_updates(proposal)
+    responses = queries.responses.responses_for(proposal)
+    updates = queries.proposals.progress_updates(proposal)
     return render_template(
         "proposals/show.html",
         proposal=proposal,
         status_form=status_form,
         testimonies=testimonies,
         comments=comments,
-        replies=queries.replies_to([c.id for c in comments.items], viewer),
+        replies=queries.contributions.replies_to([c.id for c in comments.items], viewer),
         responses=responses,
-        response_replies=queries.response_replies([r.id for r in responses.values()], viewer),
-        timeline=queries.timeline(proposal, responses.values(), updates),
+        response_replies=queries.contributions.response_replies(
+            [r.id for r in responses.values()], viewer
+        ),
+        timeline=queries.proposals.timeline(proposal, responses.values(), updates),
         following=service.is_following(current_user, proposal=proposal),
-        cosignatures=directory_service.cosignatures_for(proposal),
+        cosignatures=queries.directory.cosignatures_for(proposal),
         # Built only for who sees it: a form makes a CSRF token, and a token makes a session.
         comment_form=CommentForm(formdata=None) if policy.can_contribute(current_user) else None,
         today=paris_today(),
@@ -225,8 +226,8 @@ def unfollow_theme(slug: str):
 
 
 def _fill_choices(form: ProposalForm) -> None:
-    form.theme_id.choices = [(t.id, t.name) for t, _n in queries.themes_with_counts()]
-    form.institution_ids.choices = [(o.id, o.name) for o in queries.institutions()]
+    form.theme_id.choices = [(t.id, t.name) for t, _n in queries.proposals.themes_with_counts()]
+    form.institution_ids.choices = [(o.id, o.name) for o in queries.directory.institutions()]
     if form.organisation_id is not None:
         form.organisation_id.choices = [(o.id, o.name) for o in _filing_organisations()]
 
@@ -235,7 +236,7 @@ def _filing_organisations():
     """Who a proposal may be filed for: one's association or institution; any association
     for an admin."""
     if policy.is_admin(current_user):
-        return queries.associations()
+        return queries.directory.associations()
     return policy.association_memberships(current_user) + policy.institution_memberships(
         current_user
     )
@@ -307,4 +308,4 @@ def change_status(proposal_id: int):
         else:
             flash(_("Le statut est changé."), "success")
             return redirect(url_for("proposals.show", proposal_id=proposal.id) + "#suivi")
-    return _render_show(queries.proposal_detail(proposal_id), form)
+    return _render_show(queries.proposals.proposal_detail(proposal_id), form)

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Optional, Validation
 from app.fields import CalendarDateField, MaxChars
 from app.labels import COMMITMENT_STATE_LABELS, POSITION_LABELS, STATUS_LABELS
 from app.models import CommitmentState, Position
-from app.services import accountability
+from app.queries import board
 
 
 class ResponseForm(FlaskForm):
@@ -53,7 +53,7 @@ class CommitmentForm(FlaskForm):
 
     def validate_due_on(self, field):
         # A new commitment already past its date would be shown late the moment it is made.
-        if field.data is not None and field.data < accountability.paris_today():
+        if field.data is not None and field.data < board.paris_today():
             raise ValidationError(
                 _l("Cette date est passée : choisissez aujourd’hui ou une date à venir.")
             )

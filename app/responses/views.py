@@ -37,7 +37,7 @@ def respond(proposal_id: int, institution_id: int):
     proposal = db.get_or_404(Proposal, proposal_id)
     institution = db.get_or_404(Organisation, institution_id)
     policy.require(policy.can_respond(current_user, proposal, institution))
-    response = service.current_response(proposal, institution)
+    response = queries.responses.current_response(proposal, institution)
     form = ResponseForm(obj=response)
     if response is not None and not form.is_submitted():
         form.position.data = response.position.value
@@ -67,7 +67,9 @@ def history(response_id: int):
     """Every version of a response, newest first: what was said, when, by whom."""
     response = db.get_or_404(OfficialResponse, response_id)
     return render_template(
-        "responses/history.html", response=response, versions=queries.response_versions(response)
+        "responses/history.html",
+        response=response,
+        versions=queries.responses.response_versions(response),
     )
 
 

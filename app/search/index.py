@@ -22,7 +22,6 @@ from app.models import (
     Commitment,
     Contribution,
     ContributionKind,
-    ContributionState,
     DocumentKind,
     Meeting,
     ModerationDecision,
@@ -32,6 +31,7 @@ from app.models import (
     ResponseVersion,
     SearchDocument,
 )
+from app.queries.contributions import has_public_text
 from app.search.backends import FTS, backend_for
 
 DOCUMENTS = SearchDocument.__table__
@@ -77,12 +77,7 @@ def contribution_documents(connection, ids):
     rows = connection.execute(
         sa.select(c.id, c.kind, c.proposal_id, c.body, c.lang, c.created_at, c.edited_at)
         .outerjoin(parent, c.parent_id == parent.id)
-        .where(
-            _where_ids(c.id, ids),
-            c.state == ContributionState.PUBLISHED,
-            c.withdrawn_at.is_(None),
-            sa.or_(parent.id.is_(None), parent.state == ContributionState.PUBLISHED),
-        )
+        .where(_where_ids(c.id, ids), has_public_text(parent))
     )
     documents = {kind: [] for kind in CONTRIBUTION_KINDS}
     for r in rows:

@@ -71,7 +71,7 @@ def matching_workshops(text: str) -> list:
     wanted = set(terms(text))
     return [
         (theme, count)
-        for theme, count in queries.themes_with_counts()
+        for theme, count in queries.proposals.themes_with_counts()
         if wanted <= set(terms(theme.name))
     ]
 

@@ -10,6 +10,8 @@ again, a view would count its rate limit twice and redo whatever came before its
 (another use case already committed, a log line). Inside another use case, a service is
 part of that one, and that one retries. A second failure reaches the error page (a French
 503 that gives a form's text back, app/web/errors.py).
+
+What pages, the API, search and exports read lives in ``app.queries``, by area.
 """
 
 import functools

@@ -31,8 +31,8 @@ from app.models import (
 )
 from app.models.user import pseudonym_key
 from app.ops.mail import send_email
+from app.queries.charter import current_label
 from app.services import ServiceError, audit, retry_when_busy
-from app.services.charter import current_label
 from app.services.notifications import queue_email
 from app.services.sessions import revoke_sessions
 from app.web.links import public_url

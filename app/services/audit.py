@@ -85,15 +85,3 @@ def record_identity_views(viewer: User, contributions: list[Contribution]) -> in
             "identity_viewed", actor_id=viewer_id, target=f"contribution:{contribution_id}"
         )
     return len(shown)
-
-
-def audit_log(action: AuditAction | None = None):
-    """Audit rows, newest first, optionally of one action (a select for ``paginate``)."""
-    query = (
-        sa.select(AuditEvent)
-        .options(sa.orm.joinedload(AuditEvent.actor))
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-    )
-    if action is not None:
-        query = query.where(AuditEvent.action == action)
-    return query

@@ -4,33 +4,14 @@ import re
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
 
 from app import policy
 from app.extensions import db
 from app.models import AuditAction, CharterArticle, CharterVersion, User, utcnow
+from app.queries.charter import current_label
 from app.services import PermissionDenied, ServiceError, audit, retry_when_busy
 
 ARTICLE_HEADING = re.compile(r"^##\s*(.+?)\s*$", re.MULTILINE)
-
-
-def current_charter() -> CharterVersion | None:
-    """The version in force: the latest published (one query, articles included)."""
-    return db.session.scalar(
-        sa.select(CharterVersion)
-        .options(selectinload(CharterVersion.articles))
-        .order_by(CharterVersion.published_at.desc(), CharterVersion.id.desc())
-        .limit(1)
-    )
-
-
-def current_label() -> str | None:
-    """The label of the version in force, in one light query."""
-    return db.session.scalar(
-        sa.select(CharterVersion.label)
-        .order_by(CharterVersion.published_at.desc(), CharterVersion.id.desc())
-        .limit(1)
-    )
 
 
 def has_accepted_current(user: User) -> bool:
@@ -106,21 +87,3 @@ def publish_charter(admin: User, introduction: str, articles_text: str) -> Chart
     )
     db.session.commit()
     return version
-
-
-def versions() -> list[CharterVersion]:
-    return list(
-        db.session.scalars(
-            sa.select(CharterVersion).order_by(
-                CharterVersion.published_at.desc(), CharterVersion.id.desc()
-            )
-        )
-    )
-
-
-def version_by_label(label: str) -> CharterVersion | None:
-    return db.session.scalar(
-        sa.select(CharterVersion)
-        .where(CharterVersion.label == label)
-        .options(selectinload(CharterVersion.articles))
-    )

@@ -7,9 +7,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
 
-from app import policy, queries
+from app import policy
 from app.extensions import db
 from app.models import (
     Meeting,
@@ -18,12 +17,11 @@ from app.models import (
     NotificationKind,
     Organisation,
     Proposal,
-    Role,
     Theme,
     User,
-    membership,
     utcnow,
 )
+from app.queries.meetings import registered_people, registration_count
 from app.services import PermissionDenied, ServiceError, retry_when_busy
 from app.services.notifications import notify
 
@@ -53,108 +51,7 @@ class MeetingDetails:
     proposals: list[Proposal]
 
 
-# Reading
-
-
-def meetings_query(upcoming: bool, theme: Theme | None = None, kind: MeetingKind | None = None):
-    """Upcoming meetings soonest first, or past ones latest first, filtered (a select)."""
-    query = queries.meetings_page(upcoming)
-    if theme is not None:
-        query = query.where(Meeting.theme_id == theme.id)
-    if kind is not None:
-        query = query.where(Meeting.kind == kind)
-    return query
-
-
-def meeting_detail(meeting_id: int) -> Meeting | None:
-    """A meeting with its workshop, host, secretary and proposals (two queries)."""
-    return db.session.scalar(
-        sa.select(Meeting)
-        .where(Meeting.id == meeting_id)
-        .options(
-            joinedload(Meeting.theme),
-            joinedload(Meeting.host),
-            joinedload(Meeting.secretary),
-            selectinload(Meeting.proposals),
-        )
-    )
-
-
-def calendar_meetings(theme: Theme | None = None, limit: int = 1000) -> list[Meeting]:
-    """The meetings a calendar feed carries: the latest `limit`, cancelled ones included so
-    subscribed apps learn of the cancellation."""
-    query = (
-        sa.select(Meeting)
-        .options(selectinload(Meeting.proposals))
-        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-        .limit(limit)
-    )
-    if theme is not None:
-        query = query.where(Meeting.theme_id == theme.id)
-    return list(reversed(db.session.scalars(query).all()))
-
-
-def registration_counts(meeting_ids: list[int]) -> dict[int, int]:
-    """How many people registered for each of these meetings (one query)."""
-    counts = dict.fromkeys(meeting_ids, 0)
-    if meeting_ids:
-        rows = db.session.execute(
-            sa.select(MeetingRegistration.meeting_id, sa.func.count(MeetingRegistration.id))
-            .where(MeetingRegistration.meeting_id.in_(meeting_ids))
-            .group_by(MeetingRegistration.meeting_id)
-        )
-        counts.update(dict(rows.all()))
-    return counts
-
-
-def registration_count(meeting: Meeting) -> int:
-    return registration_counts([meeting.id])[meeting.id]
-
-
-def is_registered(user, meeting: Meeting) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    query = sa.select(MeetingRegistration.id).where(
-        MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.user_id == user.id
-    )
-    return db.session.scalar(query) is not None
-
-
-def registered_people(meeting: Meeting, active_only: bool = False) -> list[User]:
-    """The people registered, in the order they registered (one query)."""
-    query = (
-        sa.select(User)
-        .join(MeetingRegistration, MeetingRegistration.user_id == User.id)
-        .where(MeetingRegistration.meeting_id == meeting.id)
-        .order_by(MeetingRegistration.created_at, MeetingRegistration.id)
-    )
-    if active_only:
-        query = query.where(User.active.is_(True))
-    return list(db.session.scalars(query))
-
-
-def secretary_candidates(host: Organisation | None, organiser: User) -> list[User]:
-    """Who may be named secretary (one query): the active members of the host association,
-    by name, as ``policy.may_be_secretary`` decides; without a host, the organiser."""
-    if host is None:
-        return [organiser]
-    roles = (Role.ASSOCIATION_MEMBER, Role.MODERATOR, Role.ADMIN)
-    query = (
-        sa.select(User)
-        .join(membership, membership.c.user_id == User.id)
-        .where(membership.c.organisation_id == host.id, User.active.is_(True))
-        .where(User.deleted_at.is_(None), User.role.in_(roles))
-        .order_by(User.pseudonym, User.id)
-    )
-    return list(db.session.scalars(query)) if host.is_association else []
-
-
-def proposals_to_choose(theme: Theme | None) -> list[Proposal]:
-    """The proposals a meeting may discuss: its workshop's, or every one without a workshop."""
-    query = sa.select(Proposal).options(joinedload(Proposal.theme)).order_by(Proposal.title)
-    if theme is not None:
-        query = query.where(Proposal.theme_id == theme.id)
-    return list(db.session.scalars(query))
+# Checking the form's choices
 
 
 def proposals_by_id(ids: list[int]) -> list[Proposal]:

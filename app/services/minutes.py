@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
 
 from app import policy
 from app.extensions import db
@@ -30,6 +29,7 @@ from app.models import (
     paris_today,
     utcnow,
 )
+from app.queries.minutes import amendment_number, minutes_for, pending_count
 from app.services import PermissionDenied, ServiceError, retry_when_busy
 from app.services.notifications import notify
 
@@ -40,49 +40,6 @@ class MinutesChanged(ServiceError):
     def __init__(self, message: str, current: MinutesVersion):
         super().__init__(message)
         self.current = current
-
-
-# Reading
-
-
-def minutes_for(meeting: Meeting) -> Minutes | None:
-    """The meeting's minutes with every version and its author (a fixed number of queries)."""
-    return db.session.scalar(
-        sa.select(Minutes)
-        .where(Minutes.meeting_id == meeting.id)
-        .options(selectinload(Minutes.versions).joinedload(MinutesVersion.author))
-    )
-
-
-def amendments_of(minutes: Minutes) -> list[MinutesAmendment]:
-    """Every amendment, oldest first, with its author and who decided (one query)."""
-    return list(
-        db.session.scalars(
-            sa.select(MinutesAmendment)
-            .where(MinutesAmendment.minutes_id == minutes.id)
-            .options(joinedload(MinutesAmendment.author), joinedload(MinutesAmendment.decided_by))
-            .order_by(MinutesAmendment.id)
-        )
-    )
-
-
-def amendment_number(amendment: MinutesAmendment) -> int:
-    """Its rank among the amendments to the same minutes (1 for the first one)."""
-    return db.session.scalar(
-        sa.select(sa.func.count(MinutesAmendment.id)).where(
-            MinutesAmendment.minutes_id == amendment.minutes_id,
-            MinutesAmendment.id <= amendment.id,
-        )
-    )
-
-
-def pending_count(minutes: Minutes) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(MinutesAmendment.id)).where(
-            MinutesAmendment.minutes_id == minutes.id,
-            MinutesAmendment.state == AmendmentState.PENDING,
-        )
-    )
 
 
 def current_version(minutes: Minutes) -> MinutesVersion:

@@ -21,8 +21,8 @@ from app.models import (
     User,
     utcnow,
 )
+from app.queries.charter import current_charter
 from app.services import PermissionDenied, ServiceError, retry_when_busy
-from app.services.charter import current_charter
 from app.services.notifications import notify, notify_reply, queue_email
 from app.web.links import public_url
 

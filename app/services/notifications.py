@@ -349,14 +349,6 @@ def unsubscribe(user: User) -> None:
     set_email_frequency(user, EmailFrequency.NEVER)
 
 
-def unread_count(user: User) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(Notification.id)).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
-        )
-    )
-
-
 @retry_when_busy
 def mark_all_read(user: User) -> None:
     db.session.execute(

@@ -23,19 +23,11 @@ from app.models import (
     User,
     utcnow,
 )
+from app.queries.responses import current_response
 from app.services import PermissionDenied, ServiceError, retry_when_busy
 from app.services.events import notify_followers
 from app.services.notifications import notify
 from app.services.proposals import apply_status_change
-
-
-def current_response(proposal: Proposal, institution: Organisation) -> OfficialResponse | None:
-    return db.session.scalar(
-        sa.select(OfficialResponse).where(
-            OfficialResponse.proposal_id == proposal.id,
-            OfficialResponse.institution_id == institution.id,
-        )
-    )
 
 
 @retry_when_busy

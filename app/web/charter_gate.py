@@ -8,8 +8,8 @@ from flask import Flask, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import queries
 from app.main.forms import AcceptCharterForm
-from app.services import charter as charter_service
 from app.services.charter import has_accepted_current
 from app.web import routes
 from app.web.kept_input import kept_fields, typed_texts
@@ -48,7 +48,7 @@ def accept_then_resend(target: str, form: AcceptCharterForm):
     kept = kept_fields(request.form, skip=ACCEPT_FIELDS)
     return render_template(
         "main/accept_charter.html",
-        charter=charter_service.current_charter(),
+        charter=queries.charter.current_charter(),
         form=form,
         action=url_for("main.accept_charter", next=target),
         kept=kept,

@@ -9,7 +9,6 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from app import N_, labels, policy, queries, text
-from app.services.notifications import unread_count
 from app.web.pagination import link_values
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية"}
@@ -149,12 +148,12 @@ def init_app(app: Flask) -> None:
         moderation_reason_label=labels.moderation_reason_label,
         audit_action_label=labels.audit_action_label,
         author_label=labels.author_label,
-        hiding_decision=queries.hiding_decision,
+        hiding_decision=queries.moderation.hiding_decision,
         position_label=labels.position_label,
         commitment_state_label=labels.commitment_state_label,
         device_label=labels.device_label,
-        moderation_queue_count=queries.moderation_queue_count,
-        unread_notifications=lambda: unread_count(current_user),
+        moderation_queue_count=queries.moderation.moderation_queue_count,
+        unread_notifications=lambda: queries.notifications.unread_count(current_user),
     )
     app.jinja_env.filters["contribution_text"] = text.render
     app.jinja_env.filters["date"] = _date_filter

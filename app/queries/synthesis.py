@@ -14,7 +14,6 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
-from app import queries
 from app.extensions import db
 from app.models import (
     OPEN_COMMITMENT_STATES,
@@ -30,7 +29,7 @@ from app.models import (
     StatusChange,
     Theme,
 )
-from app.services.accountability import (
+from app.queries.board import (
     Period,
     _addressed,
     _answer,
@@ -39,6 +38,7 @@ from app.services.accountability import (
     overdue_item,
     overdue_query,
 )
+from app.queries.meetings import upcoming_meetings, upcoming_meetings_for
 
 ALL_TIME = Period()
 # Enough to prepare a meeting from, few enough for a phone or two printed pages.
@@ -143,7 +143,7 @@ def _overdue(theme: Theme | None, period: Period, today: date) -> Excerpt:
     """Responses awaited after their due date (in the period), the most overdue first: the
     order of an index, so the first rows are read alone (two queries).
 
-    The count asks the same as ``accountability._awaiting`` without joining the proposals:
+    The count asks the same as ``board._awaiting`` without joining the proposals:
     reading their wide rows would cost more than the index of the abandoned ones.
     """
     abandoned = sa.select(Proposal.id).where(Proposal.status == ProposalStatus.ABANDONED)
@@ -374,7 +374,7 @@ def next_steps(theme: Theme | None, today: date, totals: dict) -> dict:
     come first, the soonest due first; the late ones after them, as section II lists them
     already (two queries)."""
     meetings: list[Meeting] = (
-        queries.upcoming_meetings_for(theme) if theme is not None else queries.upcoming_meetings()
+        upcoming_meetings_for(theme) if theme is not None else upcoming_meetings()
     )
     late_last = sa.case((Commitment.due_on < today, 1), else_=0)
     return {

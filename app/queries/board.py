@@ -1,4 +1,4 @@
-"""Accountability: who was asked what, who answered, who is late (read-only, no commit).
+"""Accountability (the board): who was asked what, who answered, who is late.
 
 Every function here is a pure read with a fixed number of SQL queries whatever the data size;
 counts are aggregated in SQL, grouped by institution or workshop. The words mean:
@@ -22,7 +22,6 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, load_only
 
-from app import queries
 from app.extensions import db
 from app.models import (
     OPEN_COMMITMENT_STATES,
@@ -36,6 +35,7 @@ from app.models import (
     Theme,
     paris_today,
 )
+from app.queries.proposals import themes_with_counts
 
 PARIS = ZoneInfo("Europe/Paris")
 ACCOUNTABILITY_KEYS = (
@@ -318,7 +318,7 @@ def workshop_rows(
     if theme is not None:
         themes = [theme]
     elif themes is None:
-        themes = [t for t, _n in queries.themes_with_counts()]
+        themes = [t for t, _n in themes_with_counts()]
     return [
         {"theme": t, "counts": counts[t.id], "total": sum(counts[t.id].values())} for t in themes
     ]

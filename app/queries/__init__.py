@@ -1,0 +1,22 @@
+"""What the pages, the API, search and exports read: one module per area, no commit.
+
+Each function runs a fixed number of SQL statements whatever the data size, or returns a
+select that the caller paginates. Who may see a contribution is decided once, in
+``contributions.py`` (``visible_to_public``, ``visible_to``), and used everywhere.
+Views call ``queries.<area>.<function>``; writes belong to ``app.services``.
+"""
+
+from app.queries import (  # noqa: F401  (each area, reachable as queries.<area>)
+    admin,
+    board,
+    charter,
+    contributions,
+    directory,
+    meetings,
+    minutes,
+    moderation,
+    notifications,
+    proposals,
+    responses,
+    synthesis,
+)

@@ -1,0 +1,151 @@
+"""Testimonies, comments and replies as pages, the API and search show them."""
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import Contribution, ContributionKind, ContributionState, Proposal
+
+# Who may read a contribution, said once here for pages, the API, search and exports.
+# Anyone: a published one, and for a reply, under a published comment (a reply goes away
+# with its hidden comment). Its author: all of theirs as well, held or moderated.
+# Moderators: everything (policy.can_view_contribution). A withdrawn one stays in place,
+# shown as withdrawn without its text, so search leaves it out (has_public_text).
+PUBLIC_STATE = ContributionState.PUBLISHED
+
+
+def visible_to_public(parent=None, state=Contribution.state):
+    """The SQL condition for what anyone may read. ``parent``: an alias of Contribution
+    outer-joined on ``parent_id``, when replies are selected apart from their comment (pages
+    look replies up under the comments already shown, and need none). ``state``: the column
+    to test, ``Contribution.state`` or ``_unindexed(Contribution.state)``."""
+    published = state == PUBLIC_STATE
+    if parent is None:
+        return published
+    return sa.and_(published, sa.or_(parent.id.is_(None), parent.state == PUBLIC_STATE))
+
+
+def is_visible_to_public(contribution: Contribution) -> bool:
+    """``visible_to_public`` for one loaded contribution (its parent loaded only if a reply)."""
+    return contribution.state is PUBLIC_STATE and (
+        contribution.parent_id is None or contribution.parent.state is PUBLIC_STATE
+    )
+
+
+def visible_to(user_id: int | None, state=Contribution.state):
+    """What a viewer reads in a list: what anyone may, plus their own ones still held or
+    moderated (``user_id`` None: a visitor)."""
+    if user_id is None:
+        return visible_to_public(state=state)
+    return sa.or_(visible_to_public(state=state), Contribution.author_id == user_id)
+
+
+def has_public_text(parent):
+    """What search may index: visible to anyone and not withdrawn."""
+    return sa.and_(visible_to_public(parent), Contribution.withdrawn_at.is_(None))
+
+
+def contributions_of(proposal: Proposal, kind: ContributionKind, user_id: int | None):
+    """Top-level testimonies or comments of a proposal, oldest first (a select to paginate)."""
+    return (
+        sa.select(Contribution)
+        .where(
+            Contribution.proposal_id == proposal.id,
+            Contribution.kind == kind,
+            visible_to(user_id),
+        )
+        .options(joinedload(Contribution.author), joinedload(Contribution.recorded_for))
+        .order_by(Contribution.created_at, Contribution.id)
+    )
+
+
+def contribution_totals(proposal: Proposal, user_id: int | None) -> dict[ContributionKind, int]:
+    """How many top-level testimonies and comments of a proposal a viewer sees, as
+    contributions_of selects them (one query for both kinds)."""
+    rows = db.session.execute(
+        sa.select(Contribution.kind, sa.func.count())
+        .where(
+            Contribution.proposal_id == proposal.id,
+            Contribution.kind.in_((ContributionKind.TESTIMONY, ContributionKind.COMMENT)),
+            visible_to(user_id),
+        )
+        .group_by(Contribution.kind)
+    )
+    totals = {ContributionKind.TESTIMONY: 0, ContributionKind.COMMENT: 0}
+    totals.update(rows.all())
+    return totals
+
+
+class _unindexed(sa.sql.functions.FunctionElement):
+    """A column SQLite may not use an index for: `+column` (a no-op there). Without
+    statistics, SQLite's planner walks ix_contribution_state_created for `state = ?` to spare
+    a sort, a scan of every published contribution, instead of looking up the few replies by
+    parent or response. PostgreSQL plans on statistics and gets the plain column."""
+
+    inherit_cache = True
+
+    def __init__(self, column):
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(_unindexed)
+def _unindexed_default(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(_unindexed, "sqlite")
+def _unindexed_sqlite(element, compiler, **kw):
+    return "+" + compiler.process(element.clauses, **kw)
+
+
+def _visible_reply(user_id: int | None):
+    """visible_to, for replies looked up by their parent or response."""
+    return visible_to(user_id, state=_unindexed(Contribution.state))
+
+
+def replies_to(comment_ids: list[int], user_id: int | None) -> dict[int, list[Contribution]]:
+    """The replies under these comments, grouped by comment (one query)."""
+    replies: dict[int, list[Contribution]] = {cid: [] for cid in comment_ids}
+    if not comment_ids:
+        return replies
+    rows = db.session.scalars(
+        sa.select(Contribution)
+        .where(Contribution.parent_id.in_(comment_ids), _visible_reply(user_id))
+        .options(joinedload(Contribution.author))
+        .order_by(Contribution.created_at, Contribution.id)
+    )
+    for reply in rows:
+        replies[reply.parent_id].append(reply)
+    return replies
+
+
+def response_replies(response_ids: list[int], user_id: int | None) -> dict[int, list]:
+    """The right-of-reply contributions under these responses, by response (one query)."""
+    replies: dict[int, list[Contribution]] = {rid: [] for rid in response_ids}
+    if not response_ids:
+        return replies
+    rows = db.session.scalars(
+        sa.select(Contribution)
+        .where(Contribution.response_id.in_(response_ids), _visible_reply(user_id))
+        .options(joinedload(Contribution.author), joinedload(Contribution.recorded_for))
+        .order_by(Contribution.created_at, Contribution.id)
+    )
+    for reply in rows:
+        replies[reply.response_id].append(reply)
+    return replies
+
+
+def published_contributions(proposal_id: int) -> list[Contribution]:
+    """Every contribution of a proposal that anyone may read, replies included (for the API)."""
+    parent = sa.orm.aliased(Contribution)
+    return list(
+        db.session.scalars(
+            sa.select(Contribution)
+            .outerjoin(parent, Contribution.parent_id == parent.id)
+            .where(Contribution.proposal_id == proposal_id, visible_to_public(parent))
+            .options(joinedload(Contribution.author), joinedload(Contribution.recorded_for))
+            .order_by(Contribution.created_at, Contribution.id)
+        )
+    )

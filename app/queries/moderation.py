@@ -1,0 +1,102 @@
+"""The moderation queue, its flags and the decisions taken."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import (
+    Contribution,
+    ContributionState,
+    Flag,
+    ModerationDecision,
+    Proposal,
+    Theme,
+)
+
+
+def _has_open_flag():
+    return sa.exists().where(Flag.contribution_id == Contribution.id, Flag.resolved_at.is_(None))
+
+
+def _needs_review():
+    """Held or flagged, and not withdrawn by its author meanwhile."""
+    return sa.and_(
+        sa.or_(Contribution.state == ContributionState.PENDING, _has_open_flag()),
+        Contribution.withdrawn_at.is_(None),
+    )
+
+
+def moderation_queue(theme: Theme | None = None):
+    """Pending and flagged contributions, oldest first (a select to paginate)."""
+    query = (
+        sa.select(Contribution)
+        .join(Contribution.proposal)
+        .where(_needs_review())
+        .options(
+            joinedload(Contribution.author),
+            joinedload(Contribution.recorded_for),
+            joinedload(Contribution.proposal).joinedload(Proposal.theme),
+            joinedload(Contribution.parent),
+        )
+        .order_by(Contribution.created_at, Contribution.id)
+    )
+    if theme is not None:
+        query = query.where(Proposal.theme_id == theme.id)
+    return query
+
+
+def moderation_queue_count() -> int:
+    """How many contributions wait for a moderator (shown in the menu)."""
+    return db.session.scalar(sa.select(sa.func.count(Contribution.id)).where(_needs_review()))
+
+
+def open_flags_for(contribution_ids: list[int]) -> dict[int, list[Flag]]:
+    """The unresolved flags on these contributions, by contribution (one query)."""
+    flags: dict[int, list[Flag]] = {cid: [] for cid in contribution_ids}
+    if not contribution_ids:
+        return flags
+    rows = db.session.scalars(
+        sa.select(Flag)
+        .where(Flag.contribution_id.in_(contribution_ids), Flag.resolved_at.is_(None))
+        .order_by(Flag.created_at)
+    )
+    for flag in rows:
+        flags[flag.contribution_id].append(flag)
+    return flags
+
+
+def moderation_history(contribution: Contribution) -> list[ModerationDecision]:
+    """Every decision on a contribution, newest first, with its moderator."""
+    return list(
+        db.session.scalars(
+            sa.select(ModerationDecision)
+            .where(ModerationDecision.contribution_id == contribution.id)
+            .options(joinedload(ModerationDecision.moderator))
+            .order_by(ModerationDecision.created_at.desc(), ModerationDecision.id.desc())
+        )
+    )
+
+
+def hiding_decision(contribution: Contribution) -> ModerationDecision | None:
+    """The decision that hid this contribution (the latest one that led to "hidden")."""
+    return db.session.scalar(
+        sa.select(ModerationDecision)
+        .where(
+            ModerationDecision.contribution_id == contribution.id,
+            ModerationDecision.to_state == ContributionState.HIDDEN,
+        )
+        .order_by(ModerationDecision.created_at.desc(), ModerationDecision.id.desc())
+        .limit(1)
+    )
+
+
+def decision_log():
+    """Every moderation decision, newest first (a select to paginate)."""
+    return (
+        sa.select(ModerationDecision)
+        .options(
+            joinedload(ModerationDecision.moderator),
+            joinedload(ModerationDecision.contribution).joinedload(Contribution.proposal),
+        )
+        .order_by(ModerationDecision.created_at.desc(), ModerationDecision.id.desc())
+    )
