@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Meeting, MeetingKind, Minutes, MinutesState, MinutesVersion, Theme
 from app.services import meetings as service
 from app.web.links import public_url
+from app.web.loading import theme_filter
 
 WHEN = ("upcoming", "past")
 
@@ -38,9 +39,7 @@ def _filters() -> tuple[bool, Theme | None, MeetingKind | None]:
     when = request.args.get("when", "upcoming")
     if when not in WHEN:
         abort(400)
-    theme = kind = None
-    if slug := request.args.get("theme"):
-        theme = db.session.scalar(sa.select(Theme).filter_by(slug=slug)) or abort(404)
+    theme, kind = theme_filter("theme"), None
     if value := request.args.get("kind"):
         try:
             kind = MeetingKind(value)

@@ -9,14 +9,13 @@ from app.extensions import db
 from app.models import Organisation, OrganisationKind, Proposal, Theme, paris_today
 from app.services import directory
 from app.web.links import public_url
+from app.web.loading import theme_filter
 
 SEARCH_MAX_LENGTH = 100
 
 
 def _filters() -> tuple[str, Theme | None, OrganisationKind | None]:
-    theme = kind = None
-    if slug := request.args.get("theme"):
-        theme = db.session.scalar(sa.select(Theme).filter_by(slug=slug)) or abort(404)
+    theme, kind = theme_filter("theme"), None
     if value := request.args.get("kind"):
         try:
             kind = OrganisationKind(value)

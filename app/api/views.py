@@ -20,6 +20,7 @@ from app.models import (
 )
 from app.services import accountability
 from app.web.links import public_url
+from app.web.loading import theme_filter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -148,9 +149,7 @@ def themes():
 
 
 def _filters() -> tuple[Theme | None, ProposalStatus | None]:
-    theme = status = None
-    if slug := request.args.get("theme"):
-        theme = db.session.scalar(sa.select(Theme).filter_by(slug=slug)) or abort(404)
+    theme, status = theme_filter("theme"), None
     if value := request.args.get("status"):
         try:
             status = ProposalStatus(value)

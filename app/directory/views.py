@@ -1,6 +1,5 @@
 """Directory of the organisations (who does what), their pages, and co-signatures."""
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -8,8 +7,9 @@ from flask_login import current_user, login_required
 from app import policy
 from app.directory.forms import CosignForm, OrganisationPageForm, WithdrawCosignatureForm
 from app.extensions import db
-from app.models import OrganisationKind, Proposal, Theme, paris_today
+from app.models import OrganisationKind, Proposal, paris_today
 from app.services import directory as service
+from app.web.loading import theme_filter
 from app.web.pagination import page_number, paginate
 
 bp = Blueprint("directory", __name__)
@@ -52,8 +52,7 @@ def index():
     """Every organisation by name: searched by name, filtered by workshop and kind."""
     search = (request.args.get("q") or "").strip()[:SEARCH_MAX_LENGTH]
     kind = _parse_kind(request.args.get("type"))
-    theme_slug = request.args.get("theme") or None
-    theme = db.first_or_404(sa.select(Theme).filter_by(slug=theme_slug)) if theme_slug else None
+    theme = theme_filter("theme")
     per_page = current_app.config.get("ORGANISATIONS_PER_PAGE", 20)
     page = paginate(service.search_query(search, theme, kind), per_page)
     return render_template(

@@ -3,7 +3,6 @@ registering, and iCalendar files for calendar apps."""
 
 from datetime import datetime
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -27,6 +26,7 @@ from app.services import meetings as service
 from app.services import minutes as minutes_service
 from app.services.meetings import MeetingDetails
 from app.web.links import public_url
+from app.web.loading import theme_filter, theme_or_404
 from app.web.pagination import paginate
 
 bp = Blueprint("meetings", __name__)
@@ -89,11 +89,6 @@ def _load(meeting_id: int) -> Meeting:
     return service.meeting_detail(meeting_id) or abort(404)
 
 
-def _theme_filter() -> Theme | None:
-    slug = request.args.get("atelier") or None
-    return db.first_or_404(sa.select(Theme).filter_by(slug=slug)) if slug else None
-
-
 def _kind_filter() -> MeetingKind | None:
     value = request.args.get("type") or None
     if value is None:
@@ -107,7 +102,7 @@ def _kind_filter() -> MeetingKind | None:
 @bp.get("/reunions/")
 def index():
     """Upcoming meetings, then past ones (paginated), by workshop and kind."""
-    theme, kind = _theme_filter(), _kind_filter()
+    theme, kind = theme_filter("atelier"), _kind_filter()
     upcoming_query = service.meetings_query(True, theme, kind).limit(UPCOMING_LIMIT)
     upcoming = db.session.scalars(upcoming_query).all()
     return render_template(
@@ -205,7 +200,7 @@ def create():
     policy.require(policy.can_organise_meeting(current_user))
     form = MeetingForm()
     if request.method == "GET":
-        theme = _theme_filter()
+        theme = theme_filter("atelier")
         form.theme_id.data = theme.id if theme else NONE
         mine = policy.association_memberships(current_user)
         form.host_id.data = mine[0].id if mine else NONE
@@ -310,6 +305,6 @@ def network_calendar():
 @bp.get("/ateliers/<slug>/reunions.ics")
 def theme_calendar(slug: str):
     """A workshop's meetings, for calendar apps to subscribe to."""
-    theme = db.first_or_404(sa.select(Theme).filter_by(slug=slug))
+    theme = theme_or_404(slug)
     name = _("Voix solidaires : %(name)s", name=theme.name)
     return _calendar_response(service.calendar_meetings(theme), name, f"reunions-{theme.slug}.ics")

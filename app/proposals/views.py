@@ -1,6 +1,5 @@
 """Proposals: the list, a proposal's page, filing, editing, status changes; workshop pages."""
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -22,6 +21,7 @@ from app.services import ServiceError
 from app.services import directory as directory_service
 from app.services import proposals as service
 from app.services import responses as response_service
+from app.web.loading import theme_filter, theme_or_404
 from app.web.pagination import page_number, paginate
 
 bp = Blueprint("proposals", __name__)
@@ -48,8 +48,7 @@ def _load_proposal(proposal_id: int) -> Proposal:
 @bp.get("/propositions")
 def index():
     """All proposals, filtered by workshop and status, paginated."""
-    theme_slug = request.args.get("atelier") or None
-    theme = db.first_or_404(sa.select(Theme).filter_by(slug=theme_slug)) if theme_slug else None
+    theme = theme_filter("atelier")
     status = _parse_status(request.args.get("statut"))
     page = _paginate(queries.proposal_list_query(theme, status))
     return render_template(
@@ -70,7 +69,7 @@ def themes():
 @bp.get("/ateliers/<slug>")
 def theme(slug: str):
     """A workshop: its description, proposals and meetings."""
-    theme = db.first_or_404(sa.select(Theme).filter_by(slug=slug))
+    theme = theme_or_404(slug)
     status = _parse_status(request.args.get("statut"))
     page = _paginate(queries.proposal_list_query(theme, status))
     return render_template(
@@ -197,7 +196,7 @@ def unfollow(proposal_id: int):
 @login_required
 def follow_theme(slug: str):
     """Follow a whole workshop."""
-    theme = db.first_or_404(sa.select(Theme).filter_by(slug=slug))
+    theme = theme_or_404(slug)
     service.follow(current_user, theme=theme)
     flash(_("Vous suivez cet atelier."), "success")
     return redirect(url_for("proposals.theme", slug=theme.slug))
@@ -207,7 +206,7 @@ def follow_theme(slug: str):
 @login_required
 def unfollow_theme(slug: str):
     """Stop following a workshop."""
-    theme = db.first_or_404(sa.select(Theme).filter_by(slug=slug))
+    theme = theme_or_404(slug)
     service.unfollow(current_user, theme=theme)
     flash(_("Vous ne suivez plus cet atelier."), "success")
     return redirect(url_for("proposals.theme", slug=theme.slug))
