@@ -2,9 +2,9 @@
 proposals, registrations and validated minutes."""
 
 import sqlalchemy as sa
-from flask import abort, current_app, jsonify, request
+from flask import abort, jsonify, request
 
-from app.api.cursors import decode_moment_cursor, encode_cursor
+from app.api.cursors import keyset_page
 from app.api.views import _iso, bp
 from app.extensions import db
 from app.models import Meeting, MeetingKind, Minutes, MinutesState, MinutesVersion, Theme
@@ -53,22 +53,9 @@ def meetings():
     """Upcoming meetings soonest first (``?when=upcoming``, the default) or past ones latest
     first (``?when=past``), by ``theme`` and ``kind``, in keyset pages."""
     upcoming, theme, kind = _filters()
-    size = current_app.config["API_PAGE_SIZE"]
     query = service.meetings_query(upcoming, theme, kind)
-    if cursor := request.args.get("cursor"):
-        starts, ident = decode_moment_cursor(cursor)
-        key = sa.tuple_(Meeting.starts_at, Meeting.id)
-        query = query.where(key > (starts, ident) if upcoming else key < (starts, ident))
-    rows = db.session.scalars(query.limit(size + 1)).all()
-    items, more = rows[:size], len(rows) > size
-    return jsonify(
-        {
-            "items": [_summary(m) for m in items],
-            "next_cursor": encode_cursor(items[-1].starts_at.isoformat(), items[-1].id)
-            if more
-            else None,
-        }
-    )
+    page = keyset_page(query, Meeting.starts_at, Meeting.id, ascending=upcoming, summary=_summary)
+    return jsonify(page)
 
 
 def _validated_minutes(meeting: Meeting) -> dict | None:
