@@ -99,7 +99,7 @@ def testify(proposal_id: int):
                 idempotency_key=form.once_key,
             )
         except ServiceError as error:
-            form.body.errors.append(str(error))
+            refuse(form.body, error)
         else:
             _flash_posted(contribution)
             return redirect(_anchor(contribution))
@@ -263,7 +263,7 @@ def reword(contribution_id: int):
                 current_user, contribution, form.body.data, form.lang.data
             )
         except ServiceError as error:  # a moderator decided meanwhile: the text stays here
-            form.body.errors.append(str(error))
+            refuse(form.body, error)
             return _reword_page(contribution, form)
         flash(
             _(

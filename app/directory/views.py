@@ -8,9 +8,11 @@ from app import policy
 from app.directory.forms import CosignForm, OrganisationPageForm, WithdrawCosignatureForm
 from app.extensions import db
 from app.models import OrganisationKind, Proposal, paris_today
+from app.services import ServiceError
 from app.services import directory as service
 from app.web.loading import theme_filter
 from app.web.pagination import page_number, paginate
+from app.web.refusals import refuse
 
 bp = Blueprint("directory", __name__)
 
@@ -105,11 +107,15 @@ def edit(slug: str):
     if request.method == "GET":
         form.theme_ids.data = [theme.id for theme in organisation.themes]
     if form.validate_on_submit():
-        service.update_organisation_page(
-            current_user, organisation, form.page_data(), form.theme_ids.data or []
-        )
-        flash(_("La page de l’organisation est enregistrée."), "success")
-        return redirect(url_for("directory.show", slug=organisation.slug))
+        try:
+            service.update_organisation_page(
+                current_user, organisation, form.page_data(), form.theme_ids.data or []
+            )
+        except ServiceError as error:
+            refuse(form.theme_ids, error)
+        else:
+            flash(_("La page de l’organisation est enregistrée."), "success")
+            return redirect(url_for("directory.show", slug=organisation.slug))
     return render_template("directory/edit.html", form=form, organisation=organisation)
 
 
@@ -132,8 +138,13 @@ def cosign(proposal_id: int):
         flash(_("Choisissez une de vos associations qui n’a pas encore cosigné."), "error")
         return _back_to(proposal)
     organisation = next(org for org in choices if org.id == form.organisation_id.data)
-    service.cosign(current_user, proposal, organisation)
-    flash(_("%(name)s cosigne la proposition.", name=organisation.name), "success")
+    try:
+        service.cosign(current_user, proposal, organisation)
+    except ServiceError as error:  # a button on the proposal's page: nothing typed to keep
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(_("%(name)s cosigne la proposition.", name=organisation.name), "success")
     return _back_to(proposal)
 
 

@@ -28,6 +28,7 @@ from app.services.meetings import MeetingDetails
 from app.web.links import public_url
 from app.web.loading import theme_filter, theme_or_404
 from app.web.pagination import paginate
+from app.web.refusals import refuse
 
 bp = Blueprint("meetings", __name__)
 
@@ -206,9 +207,13 @@ def create():
         form.host_id.data = mine[0].id if mine else NONE
     _fill_choices(form)
     if form.validate_on_submit():
-        meeting = service.create_meeting(current_user, _details(form))
-        flash(_("La réunion est annoncée."), "success")
-        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+        try:
+            meeting = service.create_meeting(current_user, _details(form))
+        except ServiceError as error:
+            refuse(form.secretary_id, error)  # what the form could not see: a host left meanwhile
+        else:
+            flash(_("La réunion est annoncée."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=None)
 
 
@@ -223,12 +228,19 @@ def edit(meeting_id: int):
         form.fill_from(meeting)
     _fill_choices(form, meeting)
     if form.validate_on_submit():
-        changes = service.update_meeting(current_user, meeting, _details(form))
-        if changes:
-            flash(_("La réunion est modifiée ; les personnes inscrites sont prévenues."), "success")
+        try:
+            changes = service.update_meeting(current_user, meeting, _details(form))
+        except ServiceError as error:
+            refuse(form.secretary_id, error)  # what the form could not see: a host left meanwhile
         else:
-            flash(_("La réunion est modifiée."), "success")
-        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+            if changes:
+                flash(
+                    _("La réunion est modifiée ; les personnes inscrites sont prévenues."),
+                    "success",
+                )
+            else:
+                flash(_("La réunion est modifiée."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=meeting)
 
 
@@ -240,9 +252,13 @@ def cancel(meeting_id: int):
     policy.require(policy.can_cancel_meeting(current_user, meeting))
     form = CancelForm()
     if form.validate_on_submit():
-        service.cancel_meeting(current_user, meeting, form.reason.data)
-        flash(_("La réunion est annulée ; les personnes inscrites sont prévenues."), "success")
-        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+        try:
+            service.cancel_meeting(current_user, meeting, form.reason.data)
+        except ServiceError as error:
+            refuse(form.reason, error)
+        else:
+            flash(_("La réunion est annulée ; les personnes inscrites sont prévenues."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return render_template("meetings/cancel.html", form=form, meeting=meeting)
 
 

@@ -23,6 +23,7 @@ from app.services import proposals as service
 from app.services import responses as response_service
 from app.web.loading import theme_filter, theme_or_404
 from app.web.pagination import page_number, paginate
+from app.web.refusals import refuse
 
 bp = Blueprint("proposals", __name__)
 TESTIMONY, COMMENT = ContributionKind.TESTIMONY, ContributionKind.COMMENT
@@ -153,7 +154,7 @@ def post_update(proposal_id: int):
                 ProposalStatus(status) if status else None,
             )
         except ServiceError as error:
-            form.body.errors.append(str(error))
+            refuse(form.body, error)
         else:
             flash(_("Les nouvelles sont publiées sur le suivi."), "success")
             return redirect(url_for("proposals.show", proposal_id=proposal.id) + "#suivi")
@@ -248,11 +249,15 @@ def create():
     _fill_choices(form)
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data)
-        proposal = service.create_proposal(
-            current_user, organisation=organisation, **_form_values(form)
-        )
-        flash(_("La proposition est publiée."), "success")
-        return redirect(url_for("proposals.show", proposal_id=proposal.id))
+        try:
+            proposal = service.create_proposal(
+                current_user, organisation=organisation, **_form_values(form)
+            )
+        except ServiceError as error:
+            refuse(form.institution_ids, error)
+        else:
+            flash(_("La proposition est publiée."), "success")
+            return redirect(url_for("proposals.show", proposal_id=proposal.id))
     return render_template("proposals/form.html", form=form, proposal=None)
 
 
@@ -267,9 +272,13 @@ def edit(proposal_id: int):
     if request.method == "GET":
         form.institution_ids.data = [a.institution_id for a in proposal.addressed]
     if form.validate_on_submit():
-        service.update_proposal(current_user, proposal, **_form_values(form))
-        flash(_("La proposition est modifiée."), "success")
-        return redirect(url_for("proposals.show", proposal_id=proposal.id))
+        try:
+            service.update_proposal(current_user, proposal, **_form_values(form))
+        except ServiceError as error:
+            refuse(form.institution_ids, error)
+        else:
+            flash(_("La proposition est modifiée."), "success")
+            return redirect(url_for("proposals.show", proposal_id=proposal.id))
     return render_template("proposals/form.html", form=form, proposal=proposal)
 
 
@@ -286,7 +295,7 @@ def change_status(proposal_id: int):
                 current_user, proposal, ProposalStatus(form.status.data), form.reason.data
             )
         except ServiceError as error:
-            form.status.errors.append(str(error))
+            refuse(form.status, error)
         else:
             flash(_("Le statut est changé."), "success")
             return redirect(url_for("proposals.show", proposal_id=proposal.id) + "#suivi")
