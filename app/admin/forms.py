@@ -46,7 +46,7 @@ class OrganisationForm(FlaskForm):
     )
     description = TextAreaField(
         _l("Ce que fait l’organisation"),
-        validators=[MaxChars(5000)],
+        validators=[MaxChars(Organisation.DESCRIPTION_MAX)],
     )
     address = StringField(_l("Adresse"), validators=[MaxChars(Organisation.ADDRESS_MAX)])
     contact_email = EmailField(

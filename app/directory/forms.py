@@ -31,7 +31,7 @@ class OrganisationPageForm(FlaskForm):
     description = TextAreaField(
         _l("Ce que fait l’organisation"),
         filters=[_strip],
-        validators=[MaxChars(5000)],
+        validators=[MaxChars(Organisation.DESCRIPTION_MAX)],
         description=_l("Ses missions, ses actions, pour qui."),
     )
     address = StringField(

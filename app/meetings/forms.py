@@ -218,7 +218,7 @@ class CancelForm(FlaskForm):
         _l("Pourquoi la réunion est-elle annulée ?"),
         validators=[
             DataRequired(_l("Indiquez pourquoi la réunion est annulée.")),
-            MaxChars(2000),
+            MaxChars(Meeting.CANCEL_REASON_MAX),
         ],
         description=_l("La raison est publiée et envoyée aux personnes inscrites."),
     )

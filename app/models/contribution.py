@@ -39,7 +39,7 @@ class Contribution(db.Model):
         sa.Index("ix_contribution_state_created", "state", "created_at"),
     )
 
-    # Longest texts, in characters: the column's size and the form's limit.
+    # Longest texts, in characters, said once: the column's size, the forms' limit.
     GUEST_NAME_MAX = 60
     GUEST_CONTACT_MAX = 200
 

@@ -35,10 +35,11 @@ meeting_proposal = sa.Table(
 class Meeting(db.Model):
     """A meeting of a working group, or a network-wide thematic day (times stored in UTC)."""
 
-    # Longest texts, in characters: the column's size and the form's limit.
+    # Longest texts, in characters, said once: the column's size, the forms' limit.
     TITLE_MAX = 200
     PLACE_NAME_MAX = 200
     ADDRESS_MAX = 300
+    CANCEL_REASON_MAX = 2000  # text (no size in the database)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[MeetingKind] = mapped_column(
@@ -121,7 +122,7 @@ class MinutesVersion(db.Model):
 
     __table_args__ = (sa.UniqueConstraint("minutes_id", "number"),)
 
-    # Longest texts, in characters: the column's size and the form's limit.
+    # Longest texts, in characters, said once: the column's size, the forms' limit.
     NOTE_MAX = 300
 
     id: Mapped[int] = mapped_column(primary_key=True)

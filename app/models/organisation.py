@@ -44,13 +44,14 @@ organisation_theme = sa.Table(
 class Organisation(db.Model):
     """A member of the network or an institution it talks to."""
 
-    # Longest texts, in characters: the column's size and the form's limit.
+    # Longest texts, in characters, said once: the column's size, the forms' limit.
     NAME_MAX = 200
     SHORT_NAME_MAX = 40
     ADDRESS_MAX = 300
     CONTACT_EMAIL_MAX = 254
     WEBSITE_MAX = 300
     CONTACT_PHONE_MAX = 40
+    DESCRIPTION_MAX = 5000  # text (no size in the database)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)

@@ -31,7 +31,7 @@ class Proposal(db.Model):
         sa.Index("ix_proposal_theme_status", "theme_id", "status"),
     )
 
-    # Longest texts, in characters: the column's size and the form's limit.
+    # Longest texts, in characters, said once: the column's size, the forms' limit.
     TITLE_MAX = 200
 
     id: Mapped[int] = mapped_column(primary_key=True)

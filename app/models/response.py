@@ -27,7 +27,7 @@ class OfficialResponse(db.Model):
 
     __table_args__ = (sa.UniqueConstraint("proposal_id", "institution_id"),)
 
-    # Longest texts, in characters: the column's size and the form's limit.
+    # Longest texts, in characters, said once: the column's size, the forms' limit.
     COMPETENT_BODY_MAX = 200
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,7 +91,7 @@ OPEN_COMMITMENT_STATES = (CommitmentState.PLANNED, CommitmentState.IN_PROGRESS)
 class Commitment(db.Model):
     """Something an institution commits to do, by a date, and how far it has got."""
 
-    # Longest texts, in characters: the column's size and the form's limit.
+    # Longest texts, in characters, said once: the column's size, the forms' limit.
     ACTION_MAX = 300
 
     id: Mapped[int] = mapped_column(primary_key=True)

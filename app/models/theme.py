@@ -9,7 +9,7 @@ from app.extensions import db
 class Theme(db.Model):
     """A workshop of the network, such as housing or access to health care."""
 
-    # Longest texts, in characters: the column's size and the form's limit.
+    # Longest texts, in characters, said once: the column's size, the forms' limit.
     NAME_MAX = 120
 
     id: Mapped[int] = mapped_column(primary_key=True)

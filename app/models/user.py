@@ -36,7 +36,7 @@ class EmailFrequency(enum.StrEnum):
 class User(UserMixin, db.Model):
     """A registered person; the e-mail is private, the pseudonym is public."""
 
-    # Longest texts, in characters: the column's size and the form's limit.
+    # Longest texts, in characters, said once: the column's size, the forms' limit.
     EMAIL_MAX = 254
     PSEUDONYM_MAX = 40
 
