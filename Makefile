@@ -1,21 +1,34 @@
 # Voix solidaires — everything a newcomer needs: `make run` and `make test`.
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: install run serve test test-load fuzz audit bench lint format translations extract-messages clean
+.PHONY: install lock run serve test test-load fuzz audit bench lint format translations extract-messages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+# Exactly the versions in requirements.lock, each file checked against its hash; then the
+# project itself, without letting pip pick any other version.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed translations
+
+# Refresh requirements.lock (runtime and dev extras, with hashes) from pyproject.toml's
+# ranges, with pip-tools in a venv of its own. Current pins are kept unless
+# LOCK_ARGS=--upgrade (or --upgrade-package NAME); commit the lock with the change.
+LOCK_VENV := .venv-lock
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || \
+		{ $(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install --quiet 'pip-tools>=7.4,<8'; }
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes \
+		--extra dev --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
+		$(LOCK_ARGS) -o requirements.lock pyproject.toml
 
 # Compiled catalogues are build output (.mo files are not committed).
 translations: $(VENV)/.installed
@@ -82,4 +95,4 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache

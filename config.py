@@ -10,6 +10,9 @@ from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
+# Where the network is: days (due dates, periods) are counted and times shown there. Named
+# once; app/models/base.py makes it the PARIS zone the code uses.
+SITE_TIMEZONE = "Europe/Paris"
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -63,7 +66,7 @@ class Config:
     MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
 
     BABEL_DEFAULT_LOCALE = "fr"
-    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    BABEL_DEFAULT_TIMEZONE = SITE_TIMEZONE
     LANGUAGES = ("fr", "en", "ar")
     RTL_LANGUAGES = ("ar",)
 

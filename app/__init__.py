@@ -17,7 +17,7 @@ def N_(message: str) -> str:  # gettext_noop: marked for the catalogues, not tra
 
 BLUEPRINTS = (
     "app.main",
-    "app.accounts",
+    "app.accounts.views",
     "app.proposals",
     "app.contributions",
     "app.responses",

@@ -7,16 +7,15 @@ get them with ``TZID=Europe/Paris`` and a VTIMEZONE that describes that zone.
 import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import icalendar
 from flask_babel import gettext as _
 
 from app.models import Meeting
+from app.models.base import PARIS
 from app.web.links import public_url
 
-TZID = "Europe/Paris"
-PARIS = ZoneInfo(TZID)
+TZID = PARIS.key
 UID_DOMAIN = "voix-solidaires.fr"
 PRODID = "-//Reseau de solidarite des associations messines//Voix solidaires//FR"
 # SEQUENCE is derived from updated_at (seconds since this date): it grows with every change

@@ -1,5 +1,9 @@
 """The application as a whole: schema, health, errors, CSRF, cookies, configuration, CLI."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -9,6 +13,15 @@ from app import create_app
 from app.extensions import db
 from app.models import Proposal, Role, User
 from app.search.backends import include_object
+
+
+def test_the_app_starts_in_a_fresh_interpreter():
+    """`flask run` and gunicorn build the app with nothing imported before: an import cycle
+    that the test session's earlier imports hide must not stop the site."""
+    code = "from app import create_app; create_app('testing')"
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_models_match_migrations(app):

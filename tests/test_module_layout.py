@@ -8,10 +8,8 @@ from pathlib import Path
 APP = Path(__file__).resolve().parent.parent / "app"
 
 # A select a view may keep, with why. Matched against the stripped line.
-ALLOWED_VIEW_SELECTS = {
-    # A workshop looked up by its slug, or 404: one line; item 6 of issue 18 gives it a helper.
-    "sa.select(Theme).filter_by(slug=": "theme from its slug or 404",
-}
+# (none today: a workshop named in a URL is loaded by app/web/loading.py)
+ALLOWED_VIEW_SELECTS: dict[str, str] = {}
 
 
 def _views() -> list[Path]:

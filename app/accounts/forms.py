@@ -23,7 +23,7 @@ from wtforms.validators import (
 
 from app.accounts.password_hashing import verify_password
 from app.accounts.password_rules import MAX_LENGTH, MIN_LENGTH, password_problem
-from app.models import EmailFrequency
+from app.models import EmailFrequency, User
 from app.services.accounts import pseudonym_taken
 
 PASSWORD_HINT = _l(
@@ -65,7 +65,7 @@ class RegistrationForm(FlaskForm):
         validators=[
             DataRequired(_l("Indiquez votre adresse e-mail.")),
             Email(_l("Cette adresse e-mail n’est pas valide."), check_deliverability=False),
-            Length(max=254),
+            Length(max=User.EMAIL_MAX),
         ],
         description=_l("Elle reste privée : elle ne sert qu’à vous connecter."),
     )
@@ -73,7 +73,12 @@ class RegistrationForm(FlaskForm):
         _l("Pseudonyme public"),
         validators=[
             DataRequired(_l("Choisissez un pseudonyme.")),
-            Length(min=2, max=40, message=_l("Le pseudonyme doit faire entre 2 et 40 caractères.")),
+            Length(
+                min=2,
+                max=User.PSEUDONYM_MAX,
+                # Length fills in %(min)d and %(max)d.
+                message=_l("Le pseudonyme doit faire entre %(min)d et %(max)d caractères."),
+            ),
             Regexp(
                 r"^[\w .’'-]+$",
                 message=_l("Lettres, chiffres, espaces, points, tirets et apostrophes seulement."),

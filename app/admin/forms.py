@@ -25,6 +25,7 @@ from wtforms.validators import (
 from app.contributions.premises import parse_networks
 from app.fields import MaxChars
 from app.labels import KIND_LABELS, ROLE_LABELS
+from app.models import Organisation, Theme
 from app.proposals.forms import MultiCheckboxField
 from app.services.directory import safe_website
 
@@ -34,18 +35,20 @@ class OrganisationForm(FlaskForm):
         _l("Nom"),
         validators=[
             DataRequired(_l("Indiquez le nom.")),
-            MaxChars(200),
+            MaxChars(Organisation.NAME_MAX),
         ],
     )
-    short_name = StringField(_l("Sigle"), validators=[Optional(), MaxChars(40)])
+    short_name = StringField(
+        _l("Sigle"), validators=[Optional(), MaxChars(Organisation.SHORT_NAME_MAX)]
+    )
     kind = SelectField(
         _l("Type"), choices=[(kind.value, label) for kind, label in KIND_LABELS.items()]
     )
     description = TextAreaField(
         _l("Ce que fait l’organisation"),
-        validators=[MaxChars(5000)],
+        validators=[MaxChars(Organisation.DESCRIPTION_MAX)],
     )
-    address = StringField(_l("Adresse"), validators=[MaxChars(300)])
+    address = StringField(_l("Adresse"), validators=[MaxChars(Organisation.ADDRESS_MAX)])
     contact_email = EmailField(
         _l("E-mail de contact de l’organisation"),
         validators=[
@@ -58,7 +61,7 @@ class OrganisationForm(FlaskForm):
         validators=[
             Optional(),
             URL(message=_l("Indiquez une adresse web complète (https://…).")),
-            Length(max=300),
+            Length(max=Organisation.WEBSITE_MAX),
         ],
     )
 
@@ -110,7 +113,7 @@ class ThemeForm(FlaskForm):
         _l("Nom de l’atelier"),
         validators=[
             DataRequired(_l("Indiquez le nom.")),
-            MaxChars(120),
+            MaxChars(Theme.NAME_MAX),
         ],
     )
     description = TextAreaField(_l("Description"), validators=[MaxChars(5000)])

@@ -14,6 +14,7 @@ from app.services import admin as service
 from app.services import audit as audit_service
 from app.services import charter as charter_service
 from app.web.pagination import paginate
+from app.web.refusals import refuse
 from app.web.routes import private
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -144,7 +145,7 @@ def charter():
                 current_user, form.introduction.data or "", form.articles.data
             )
         except ServiceError as error:
-            form.articles.errors.append(str(error))
+            refuse(form.articles, error)
         else:
             flash(
                 _("La version %(label)s de la charte est en vigueur.", label=version.label),

@@ -1,12 +1,14 @@
-"""Keyset-pagination cursors shared by the API's lists: an opaque token of (sort key, id)."""
+"""Keyset pagination for the API's lists: an opaque cursor of (sort key, id), and the page loop."""
 
 import base64
 import binascii
 import json
 from datetime import datetime
 
-from flask import abort
+import sqlalchemy as sa
+from flask import abort, current_app, request
 
+from app.extensions import db
 from app.web.ids import ID_MAX
 
 
@@ -37,3 +39,24 @@ def decode_moment_cursor(cursor: str) -> tuple[datetime, int]:
         return datetime.fromisoformat(key), ident
     except ValueError:
         abort(400)
+
+
+def keyset_page(query, sort_key, ident, *, ascending: bool, summary) -> dict:
+    """One page of ``query`` (ordered by ``sort_key`` then ``ident``, ascending or not) after
+    the request's ``?cursor=``: ``{"items": [...], "next_cursor": ...}``.
+
+    One row more than the page is read to know whether another page follows; a timestamp
+    sort key travels in the cursor as ISO 8601.
+    """
+    size = current_app.config["API_PAGE_SIZE"]
+    moment = isinstance(sort_key.type, sa.DateTime)
+    if cursor := request.args.get("cursor"):
+        after = decode_moment_cursor(cursor) if moment else decode_cursor(cursor)
+        key = sa.tuple_(sort_key, ident)
+        query = query.where(key > after if ascending else key < after)
+    rows = db.session.scalars(query.limit(size + 1)).unique().all()
+    items, next_cursor = rows[:size], None
+    if len(rows) > size:
+        last = getattr(items[-1], sort_key.key)
+        next_cursor = encode_cursor(last.isoformat() if moment else last, items[-1].id)
+    return {"items": [summary(item) for item in items], "next_cursor": next_cursor}

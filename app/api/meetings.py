@@ -1,15 +1,14 @@
 """Meetings in the JSON API: upcoming or past, by workshop, and one meeting with its
 proposals, registrations and validated minutes."""
 
-import sqlalchemy as sa
-from flask import abort, current_app, jsonify, request
+from flask import abort, jsonify, request
 
 from app import queries
-from app.api.cursors import decode_moment_cursor, encode_cursor
+from app.api.cursors import keyset_page
 from app.api.views import _iso, bp
-from app.extensions import db
 from app.models import Meeting, MeetingKind, Theme
 from app.web.links import public_url
+from app.web.loading import theme_filter
 from app.web.routes import public_page
 
 WHEN = ("upcoming", "past")
@@ -39,9 +38,7 @@ def _filters() -> tuple[bool, Theme | None, MeetingKind | None]:
     when = request.args.get("when", "upcoming")
     if when not in WHEN:
         abort(400)
-    theme = kind = None
-    if slug := request.args.get("theme"):
-        theme = db.session.scalar(sa.select(Theme).filter_by(slug=slug)) or abort(404)
+    theme, kind = theme_filter("theme"), None
     if value := request.args.get("kind"):
         try:
             kind = MeetingKind(value)
@@ -56,22 +53,9 @@ def meetings():
     """Upcoming meetings soonest first (``?when=upcoming``, the default) or past ones latest
     first (``?when=past``), by ``theme`` and ``kind``, in keyset pages."""
     upcoming, theme, kind = _filters()
-    size = current_app.config["API_PAGE_SIZE"]
     query = queries.meetings.meetings_query(upcoming, theme, kind)
-    if cursor := request.args.get("cursor"):
-        starts, ident = decode_moment_cursor(cursor)
-        key = sa.tuple_(Meeting.starts_at, Meeting.id)
-        query = query.where(key > (starts, ident) if upcoming else key < (starts, ident))
-    rows = db.session.scalars(query.limit(size + 1)).all()
-    items, more = rows[:size], len(rows) > size
-    return jsonify(
-        {
-            "items": [_summary(m) for m in items],
-            "next_cursor": encode_cursor(items[-1].starts_at.isoformat(), items[-1].id)
-            if more
-            else None,
-        }
-    )
+    page = keyset_page(query, Meeting.starts_at, Meeting.id, ascending=upcoming, summary=_summary)
+    return jsonify(page)
 
 
 def _validated_minutes(meeting: Meeting) -> dict | None:

@@ -1,24 +1,22 @@
 """The directory in the JSON API: organisations' public fields, never a person's e-mail."""
 
-import sqlalchemy as sa
-from flask import abort, current_app, jsonify, request
+from flask import abort, jsonify, request
 
 from app import queries
-from app.api.cursors import decode_cursor, encode_cursor
+from app.api.cursors import keyset_page
 from app.api.views import _iso, bp
 from app.extensions import db
 from app.models import Organisation, OrganisationKind, Proposal, Theme, paris_today
 from app.services import directory
 from app.web.links import public_url
+from app.web.loading import theme_filter
 from app.web.routes import public_page
 
 SEARCH_MAX_LENGTH = 100
 
 
 def _filters() -> tuple[str, Theme | None, OrganisationKind | None]:
-    theme = kind = None
-    if slug := request.args.get("theme"):
-        theme = db.session.scalar(sa.select(Theme).filter_by(slug=slug)) or abort(404)
+    theme, kind = theme_filter("theme"), None
     if value := request.args.get("kind"):
         try:
             kind = OrganisationKind(value)
@@ -53,19 +51,9 @@ def _proposal_ref(proposal: Proposal) -> dict:
 def organisations():
     """Organisations by name, by keyset pages: ``{"items": [...], "next_cursor": ...}``."""
     search, theme, kind = _filters()
-    size = current_app.config["API_PAGE_SIZE"]
     query = queries.directory.search_query(search, theme, kind)
-    if cursor := request.args.get("cursor"):
-        name, ident = decode_cursor(cursor)
-        query = query.where(sa.tuple_(Organisation.name, Organisation.id) > (name, ident))
-    rows = db.session.scalars(query.limit(size + 1)).all()
-    items, more = rows[:size], len(rows) > size
-    return jsonify(
-        {
-            "items": [_summary(org) for org in items],
-            "next_cursor": encode_cursor(items[-1].name, items[-1].id) if more else None,
-        }
-    )
+    page = keyset_page(query, Organisation.name, Organisation.id, ascending=True, summary=_summary)
+    return jsonify(page)
 
 
 def _responses(institution: Organisation) -> list[dict]:

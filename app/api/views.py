@@ -2,11 +2,10 @@
 
 from datetime import datetime
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from app import queries
-from app.api.cursors import decode_moment_cursor, encode_cursor
+from app.api.cursors import keyset_page
 from app.extensions import csrf, db, limiter
 from app.labels import author_label
 from app.models import (
@@ -19,6 +18,7 @@ from app.models import (
     Theme,
 )
 from app.web.links import public_url
+from app.web.loading import theme_filter
 from app.web.routes import public_page
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -149,9 +149,7 @@ def themes():
 
 
 def _filters() -> tuple[Theme | None, ProposalStatus | None]:
-    theme = status = None
-    if slug := request.args.get("theme"):
-        theme = db.session.scalar(sa.select(Theme).filter_by(slug=slug)) or abort(404)
+    theme, status = theme_filter("theme"), None
     if value := request.args.get("status"):
         try:
             status = ProposalStatus(value)
@@ -165,21 +163,9 @@ def _filters() -> tuple[Theme | None, ProposalStatus | None]:
 def proposals():
     """Proposals newest first, by keyset pages: ``{"items": [...], "next_cursor": ...}``."""
     theme, status = _filters()
-    size = current_app.config["API_PAGE_SIZE"]
     query = queries.proposals.proposal_list_query(theme, status)
-    if cursor := request.args.get("cursor"):
-        created, ident = decode_moment_cursor(cursor)
-        query = query.where(sa.tuple_(Proposal.created_at, Proposal.id) < (created, ident))
-    rows = db.session.scalars(query.limit(size + 1)).unique().all()
-    items, more = rows[:size], len(rows) > size
-    return jsonify(
-        {
-            "items": [_summary(p) for p in items],
-            "next_cursor": encode_cursor(items[-1].created_at.isoformat(), items[-1].id)
-            if more
-            else None,
-        }
-    )
+    page = keyset_page(query, Proposal.created_at, Proposal.id, ascending=False, summary=_summary)
+    return jsonify(page)
 
 
 @bp.get("/proposals/<int:proposal_id>")

@@ -5,7 +5,6 @@ import io
 import re
 from datetime import date
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -23,6 +22,7 @@ from app.board import charts
 from app.calendar import EARLIEST_DAY, LATEST_DAY, in_calendar
 from app.extensions import db
 from app.models import Organisation, ProposalStatus, Theme
+from app.web.loading import theme_filter
 from app.web.pagination import paginate
 from app.web.routes import public, public_page
 
@@ -43,11 +43,6 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 @bp.context_processor
 def _helpers() -> dict:
     return {"format_decimal": format_decimal}
-
-
-def _theme_filter() -> Theme | None:
-    slug = request.args.get("atelier") or None
-    return db.first_or_404(sa.select(Theme).filter_by(slug=slug)) if slug else None
 
 
 def _institution_filter() -> Organisation | None:
@@ -112,7 +107,7 @@ def index():
 
     Institutions and overdue responses come a page at a time; the totals count everything.
     """
-    theme, institution = _theme_filter(), _institution_filter()
+    theme, institution = theme_filter("atelier"), _institution_filter()
     today = queries.board.paris_today()
     institutions = paginate(queries.board.institutions_query(institution), ROWS_PER_PAGE)
     totals = queries.board.totals(theme, institution, today)
@@ -204,7 +199,7 @@ def _csv_rows(board: dict):
 def export_csv():
     """The whole board as a spreadsheet (UTF-8 with a BOM and semicolons, as Excel expects),
     written out as it is read."""
-    theme, institution = _theme_filter(), _institution_filter()
+    theme, institution = theme_filter("atelier"), _institution_filter()
     board = _board(theme, institution)
 
     def lines():
@@ -265,7 +260,7 @@ def _synthesis_links(theme: Theme | None) -> dict[str, list]:
 def synthesis():
     """The review of a workshop or of the whole network over a period, from live data:
     the first items of each list, with how many more and where they are."""
-    theme, (period, swapped, ignored) = _theme_filter(), _period()
+    theme, (period, swapped, ignored) = theme_filter("atelier"), _period()
     today = queries.board.paris_today()
     themes = queries.proposals.themes_with_counts()
     summary = queries.synthesis.workshop_summary(theme, period, [t for t, _n in themes])

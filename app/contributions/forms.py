@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Optional, Validation
 
 from app.fields import MaxChars
 from app.labels import FLAG_REASON_LABELS, WRITING_LANGUAGES
+from app.models import Contribution
 from app.text import char_count, personal_data_found, too_long_message
 from app.web import page_cache
 
@@ -132,12 +133,12 @@ class GuestTestimonyForm(OnceForm, BodyForm):
     )
     name = StringField(
         _l("Votre prénom ou un surnom (facultatif)"),
-        validators=[Optional(), MaxChars(60)],
+        validators=[Optional(), MaxChars(Contribution.GUEST_NAME_MAX)],
         description=_l("Il sera affiché avec votre témoignage. Laissez vide pour rester anonyme."),
     )
     contact = StringField(
         _l("Un moyen de vous joindre (facultatif)"),
-        validators=[Optional(), MaxChars(200)],
+        validators=[Optional(), MaxChars(Contribution.GUEST_CONTACT_MAX)],
         description=_l(
             "Un e-mail : nous vous écrivons quand votre témoignage est relu. Ou un téléphone : "
             "l’association peut vous appeler. Ce contact n’est jamais publié : seule l’équipe "
@@ -170,7 +171,7 @@ class AssistedTestimonyForm(OnceForm, BodyForm):
     )
     first_name = StringField(
         _l("Prénom ou surnom de la personne (facultatif)"),
-        validators=[Optional(), MaxChars(60)],
+        validators=[Optional(), MaxChars(Contribution.GUEST_NAME_MAX)],
         description=_l("Seulement si la personne le souhaite. Sinon, le témoignage est anonyme."),
     )
     organisation_id = SelectField(_l("Recueilli par"), coerce=int)

@@ -29,6 +29,7 @@ from app.models import (
 )
 from app.services import ServiceError
 from app.services import contributions as service
+from app.web.refusals import refuse
 from app.web.routes import private, public_page, requires_charter
 
 bp = Blueprint("contributions", __name__)
@@ -101,7 +102,7 @@ def testify(proposal_id: int):
                 idempotency_key=form.once_key,
             )
         except ServiceError as error:
-            form.body.errors.append(str(error))
+            refuse(form.body, error)
         else:
             _flash_posted(contribution)
             return redirect(_anchor(contribution))
@@ -111,16 +112,20 @@ def testify(proposal_id: int):
 def _guest_testimony(proposal: Proposal):
     form = GuestTestimonyForm()
     if form.validate_on_submit():
-        if not form.website.data:  # a robot fills the hidden field: it gets the receipt only
-            service.post_guest_testimony(
-                proposal,
-                form.body.data,
-                form.name.data or "",
-                form.contact.data or "",
-                lang=form.lang.data,
-                idempotency_key=form.once_key,
-            )
-        return redirect(url_for("contributions.receipt", proposal_id=proposal.id))
+        try:
+            if not form.website.data:  # a robot fills the hidden field: it gets the receipt only
+                service.post_guest_testimony(
+                    proposal,
+                    form.body.data,
+                    form.name.data or "",
+                    form.contact.data or "",
+                    lang=form.lang.data,
+                    idempotency_key=form.once_key,
+                )
+        except ServiceError as error:
+            refuse(form.body, error)
+        else:
+            return redirect(url_for("contributions.receipt", proposal_id=proposal.id))
     return render_template("contributions/testify_guest.html", proposal=proposal, form=form)
 
 
@@ -156,7 +161,9 @@ def record_assisted(proposal_id: int):
                 consent=form.consent.data,
             )
         except service.ConsentRequired as error:
-            form.consent.errors.append(str(error))
+            refuse(form.consent, error)
+        except ServiceError as error:
+            refuse(form.body, error)
         else:
             _flash_posted(contribution)
             return redirect(_anchor(contribution))
@@ -173,17 +180,21 @@ def comment(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     form = CommentForm()
     if form.validate_on_submit():
-        contribution = service.post_contribution(
-            current_user,
-            proposal,
-            ContributionKind.COMMENT,
-            form.body.data,
-            DisplayMode(form.display_mode.data),
-            lang=form.lang.data,
-            idempotency_key=form.once_key,
-        )
-        _flash_posted(contribution)
-        return redirect(_anchor(contribution))
+        try:
+            contribution = service.post_contribution(
+                current_user,
+                proposal,
+                ContributionKind.COMMENT,
+                form.body.data,
+                DisplayMode(form.display_mode.data),
+                lang=form.lang.data,
+                idempotency_key=form.once_key,
+            )
+        except ServiceError as error:
+            refuse(form.body, error)
+        else:
+            _flash_posted(contribution)
+            return redirect(_anchor(contribution))
     return render_template("contributions/comment.html", proposal=proposal, form=form)
 
 
@@ -198,18 +209,22 @@ def reply(contribution_id: int):
     policy.require(policy.can_reply(current_user, parent))
     form = ReplyForm()
     if form.validate_on_submit():
-        contribution = service.post_contribution(
-            current_user,
-            parent.proposal,
-            ContributionKind.REPLY,
-            form.body.data,
-            DisplayMode(form.display_mode.data),
-            parent=parent,
-            lang=form.lang.data,
-            idempotency_key=form.once_key,
-        )
-        _flash_posted(contribution)
-        return redirect(_anchor(contribution))
+        try:
+            contribution = service.post_contribution(
+                current_user,
+                parent.proposal,
+                ContributionKind.REPLY,
+                form.body.data,
+                DisplayMode(form.display_mode.data),
+                parent=parent,
+                lang=form.lang.data,
+                idempotency_key=form.once_key,
+            )
+        except ServiceError as error:
+            refuse(form.body, error)
+        else:
+            _flash_posted(contribution)
+            return redirect(_anchor(contribution))
     return render_template("contributions/reply.html", parent=parent, form=form)
 
 
@@ -238,9 +253,13 @@ def edit(contribution_id: int):
     policy.require(policy.can_edit_contribution(current_user, contribution))
     form = _edit_form(contribution)
     if form.validate_on_submit():
-        service.edit_contribution(current_user, contribution, form.body.data, form.lang.data)
-        _flash_posted(contribution)
-        return redirect(_anchor(contribution))
+        try:
+            service.edit_contribution(current_user, contribution, form.body.data, form.lang.data)
+        except ServiceError as error:
+            refuse(form.body, error)
+        else:
+            _flash_posted(contribution)
+            return redirect(_anchor(contribution))
     return render_template("contributions/edit.html", contribution=contribution, form=form)
 
 
@@ -259,7 +278,7 @@ def reword(contribution_id: int):
                 current_user, contribution, form.body.data, form.lang.data
             )
         except ServiceError as error:  # a moderator decided meanwhile: the text stays here
-            form.body.errors.append(str(error))
+            refuse(form.body, error)
             return _reword_page(contribution, form)
         flash(
             _(

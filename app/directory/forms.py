@@ -14,6 +14,7 @@ from wtforms.validators import (
 )
 
 from app.fields import MaxChars
+from app.models import Organisation
 from app.proposals.forms import MultiCheckboxField
 from app.services.directory import PAGE_FIELDS, safe_website
 from app.web.ids import valid_id
@@ -30,13 +31,13 @@ class OrganisationPageForm(FlaskForm):
     description = TextAreaField(
         _l("Ce que fait l’organisation"),
         filters=[_strip],
-        validators=[MaxChars(5000)],
+        validators=[MaxChars(Organisation.DESCRIPTION_MAX)],
         description=_l("Ses missions, ses actions, pour qui."),
     )
     address = StringField(
         _l("Adresse"),
         filters=[_strip],
-        validators=[MaxChars(300)],
+        validators=[MaxChars(Organisation.ADDRESS_MAX)],
     )
     opening_hours = TextAreaField(
         _l("Horaires d’ouverture"),
@@ -49,7 +50,7 @@ class OrganisationPageForm(FlaskForm):
         filters=[_strip],
         validators=[
             Optional(),
-            MaxChars(254),
+            MaxChars(Organisation.CONTACT_EMAIL_MAX),
             Email(_l("Cette adresse e-mail n’est pas valide."), check_deliverability=False),
         ],
         description=_l("Une adresse de l’organisation, publiée : jamais celle d’une personne."),
@@ -59,7 +60,7 @@ class OrganisationPageForm(FlaskForm):
         filters=[_strip],
         validators=[
             Optional(),
-            MaxChars(40),
+            MaxChars(Organisation.CONTACT_PHONE_MAX),
             Regexp(
                 r"^\+?[0-9][0-9 .()-]{3,}$",
                 message=_l("Indiquez un numéro de téléphone : chiffres, espaces, points, + ou -."),
@@ -71,7 +72,7 @@ class OrganisationPageForm(FlaskForm):
         filters=[_strip],
         validators=[
             Optional(),
-            MaxChars(300),
+            MaxChars(Organisation.WEBSITE_MAX),
             URL(message=_l("Indiquez une adresse web complète (https://…).")),
         ],
     )

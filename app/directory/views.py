@@ -1,6 +1,5 @@
 """Directory of the organisations (who does what), their pages, and co-signatures."""
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -8,9 +7,12 @@ from flask_login import current_user, login_required
 from app import policy, queries
 from app.directory.forms import CosignForm, OrganisationPageForm, WithdrawCosignatureForm
 from app.extensions import db
-from app.models import OrganisationKind, Proposal, Theme, paris_today
+from app.models import OrganisationKind, Proposal, paris_today
+from app.services import ServiceError
 from app.services import directory as service
+from app.web.loading import theme_filter
 from app.web.pagination import page_number, paginate
+from app.web.refusals import refuse
 from app.web.routes import private, public_page, requires_charter
 
 bp = Blueprint("directory", __name__)
@@ -54,8 +56,7 @@ def index():
     """Every organisation by name: searched by name, filtered by workshop and kind."""
     search = (request.args.get("q") or "").strip()[:SEARCH_MAX_LENGTH]
     kind = _parse_kind(request.args.get("type"))
-    theme_slug = request.args.get("theme") or None
-    theme = db.first_or_404(sa.select(Theme).filter_by(slug=theme_slug)) if theme_slug else None
+    theme = theme_filter("theme")
     per_page = current_app.config.get("ORGANISATIONS_PER_PAGE", 20)
     page = paginate(queries.directory.search_query(search, theme, kind), per_page)
     return render_template(
@@ -111,11 +112,15 @@ def edit(slug: str):
     if request.method == "GET":
         form.theme_ids.data = [theme.id for theme in organisation.themes]
     if form.validate_on_submit():
-        service.update_organisation_page(
-            current_user, organisation, form.page_data(), form.theme_ids.data or []
-        )
-        flash(_("La page de l’organisation est enregistrée."), "success")
-        return redirect(url_for("directory.show", slug=organisation.slug))
+        try:
+            service.update_organisation_page(
+                current_user, organisation, form.page_data(), form.theme_ids.data or []
+            )
+        except ServiceError as error:
+            refuse(form.theme_ids, error)
+        else:
+            flash(_("La page de l’organisation est enregistrée."), "success")
+            return redirect(url_for("directory.show", slug=organisation.slug))
     return render_template("directory/edit.html", form=form, organisation=organisation)
 
 
@@ -140,8 +145,13 @@ def cosign(proposal_id: int):
         flash(_("Choisissez une de vos associations qui n’a pas encore cosigné."), "error")
         return _back_to(proposal)
     organisation = next(org for org in choices if org.id == form.organisation_id.data)
-    service.cosign(current_user, proposal, organisation)
-    flash(_("%(name)s cosigne la proposition.", name=organisation.name), "success")
+    try:
+        service.cosign(current_user, proposal, organisation)
+    except ServiceError as error:  # a button on the proposal's page: nothing typed to keep
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(_("%(name)s cosigne la proposition.", name=organisation.name), "success")
     return _back_to(proposal)
 
 

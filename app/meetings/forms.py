@@ -74,7 +74,7 @@ class MeetingForm(FlaskForm):
         _l("Titre"),
         validators=[
             DataRequired(_l("Donnez un titre à la réunion.")),
-            MaxChars(200),
+            MaxChars(Meeting.TITLE_MAX),
         ],
     )
     theme_id = SelectField(
@@ -100,11 +100,11 @@ class MeetingForm(FlaskForm):
         _l("Lieu"),
         validators=[
             DataRequired(_l("Indiquez le lieu.")),
-            MaxChars(200),
+            MaxChars(Meeting.PLACE_NAME_MAX),
         ],
         description=_l("Par exemple : les locaux de l’association qui accueille."),
     )
-    address = StringField(_l("Adresse"), validators=[MaxChars(300)])
+    address = StringField(_l("Adresse"), validators=[MaxChars(Meeting.ADDRESS_MAX)])
     host_id = SelectField(
         _l("Association qui accueille"),
         coerce=int,
@@ -218,7 +218,7 @@ class CancelForm(FlaskForm):
         _l("Pourquoi la réunion est-elle annulée ?"),
         validators=[
             DataRequired(_l("Indiquez pourquoi la réunion est annulée.")),
-            MaxChars(2000),
+            MaxChars(Meeting.CANCEL_REASON_MAX),
         ],
         description=_l("La raison est publiée et envoyée aux personnes inscrites."),
     )

@@ -3,7 +3,6 @@ registering, and iCalendar files for calendar apps."""
 
 from datetime import datetime
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -26,7 +25,9 @@ from app.services import ServiceError
 from app.services import meetings as service
 from app.services.meetings import MeetingDetails
 from app.web.links import public_url
+from app.web.loading import theme_filter, theme_or_404
 from app.web.pagination import paginate
+from app.web.refusals import refuse
 from app.web.routes import private, public, public_page, requires_charter
 
 bp = Blueprint("meetings", __name__)
@@ -89,11 +90,6 @@ def _load(meeting_id: int) -> Meeting:
     return queries.meetings.meeting_detail(meeting_id) or abort(404)
 
 
-def _theme_filter() -> Theme | None:
-    slug = request.args.get("atelier") or None
-    return db.first_or_404(sa.select(Theme).filter_by(slug=slug)) if slug else None
-
-
 def _kind_filter() -> MeetingKind | None:
     value = request.args.get("type") or None
     if value is None:
@@ -108,7 +104,7 @@ def _kind_filter() -> MeetingKind | None:
 @public_page
 def index():
     """Upcoming meetings, then past ones (paginated), by workshop and kind."""
-    theme, kind = _theme_filter(), _kind_filter()
+    theme, kind = theme_filter("atelier"), _kind_filter()
     upcoming = queries.meetings.upcoming_of(theme, kind, UPCOMING_LIMIT)
     return render_template(
         "meetings/index.html",
@@ -212,15 +208,19 @@ def create():
     policy.require(policy.can_organise_meeting(current_user))
     form = MeetingForm()
     if request.method == "GET":
-        theme = _theme_filter()
+        theme = theme_filter("atelier")
         form.theme_id.data = theme.id if theme else NONE
         mine = policy.association_memberships(current_user)
         form.host_id.data = mine[0].id if mine else NONE
     _fill_choices(form)
     if form.validate_on_submit():
-        meeting = service.create_meeting(current_user, _details(form))
-        flash(_("La réunion est annoncée."), "success")
-        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+        try:
+            meeting = service.create_meeting(current_user, _details(form))
+        except ServiceError as error:
+            refuse(form.secretary_id, error)  # what the form could not see: a host left meanwhile
+        else:
+            flash(_("La réunion est annoncée."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=None)
 
 
@@ -237,12 +237,19 @@ def edit(meeting_id: int):
         form.fill_from(meeting)
     _fill_choices(form, meeting)
     if form.validate_on_submit():
-        changes = service.update_meeting(current_user, meeting, _details(form))
-        if changes:
-            flash(_("La réunion est modifiée ; les personnes inscrites sont prévenues."), "success")
+        try:
+            changes = service.update_meeting(current_user, meeting, _details(form))
+        except ServiceError as error:
+            refuse(form.secretary_id, error)  # what the form could not see: a host left meanwhile
         else:
-            flash(_("La réunion est modifiée."), "success")
-        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+            if changes:
+                flash(
+                    _("La réunion est modifiée ; les personnes inscrites sont prévenues."),
+                    "success",
+                )
+            else:
+                flash(_("La réunion est modifiée."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=meeting)
 
 
@@ -256,9 +263,13 @@ def cancel(meeting_id: int):
     policy.require(policy.can_cancel_meeting(current_user, meeting))
     form = CancelForm()
     if form.validate_on_submit():
-        service.cancel_meeting(current_user, meeting, form.reason.data)
-        flash(_("La réunion est annulée ; les personnes inscrites sont prévenues."), "success")
-        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+        try:
+            service.cancel_meeting(current_user, meeting, form.reason.data)
+        except ServiceError as error:
+            refuse(form.reason, error)
+        else:
+            flash(_("La réunion est annulée ; les personnes inscrites sont prévenues."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return render_template("meetings/cancel.html", form=form, meeting=meeting)
 
 
@@ -328,7 +339,7 @@ def network_calendar():
 @public
 def theme_calendar(slug: str):
     """A workshop's meetings, for calendar apps to subscribe to."""
-    theme = db.first_or_404(sa.select(Theme).filter_by(slug=slug))
+    theme = theme_or_404(slug)
     name = _("Voix solidaires : %(name)s", name=theme.name)
     return _calendar_response(
         queries.meetings.calendar_meetings(theme), name, f"reunions-{theme.slug}.ics"

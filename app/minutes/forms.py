@@ -6,7 +6,7 @@ from wtforms import BooleanField, HiddenField, RadioField, StringField, TextArea
 from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from app.fields import CalendarDateField, MaxChars
-from app.models import paris_today
+from app.models import MinutesVersion, paris_today
 
 MINUTES_MAX_LENGTH = 50_000
 PASSAGE_MAX_LENGTH = 5_000
@@ -120,7 +120,7 @@ class CorrectionForm(FlaskForm):
         _l("Ce que vous corrigez"),
         validators=[
             DataRequired(_l("Dites en quelques mots ce que vous corrigez.")),
-            MaxChars(300),
+            MaxChars(MinutesVersion.NOTE_MAX),
         ],
         description=_l("Affiché dans l’historique des versions."),
     )

@@ -22,6 +22,7 @@ from app.policy import require
 from app.services import ServiceError
 from app.services import minutes as service
 from app.services.minutes import MinutesChanged
+from app.web.refusals import refuse
 from app.web.routes import private, public_page, requires_charter
 
 bp = Blueprint("minutes", __name__)
@@ -92,11 +93,11 @@ def publish(meeting_id: int):
             service.publish_minutes(
                 current_user, meeting, form.body.data, form.amendments_until.data
             )
-        except ServiceError as error:
-            flash(str(error), "error")
+        except ServiceError as error:  # e.g. published by someone else meanwhile: text kept
+            refuse(form.body, error)
         else:
             flash(_("Le compte rendu est publié. Il est ouvert aux amendements."), "success")
-        return _to_minutes(meeting.id)
+            return _to_minutes(meeting.id)
     return render_template("minutes/publish.html", meeting=meeting, form=form)
 
 
@@ -115,14 +116,18 @@ def propose_amendment(meeting_id: int):
             amendment = service.propose_amendment(
                 current_user, minutes, form.passage.data, form.proposed_text.data, form.reason.data
             )
-        except ServiceError as error:
-            flash(str(error), "error")
-            return _to_minutes(meeting_id)
+        except ServiceError as error:  # e.g. validated meanwhile: the wording is kept
+            refuse(form.proposed_text, error)
+            return _propose_page(minutes, form)
         flash(
             _("Merci ! Votre amendement est transmis. Vous serez prévenu·e de la décision."),
             "success",
         )
         return _to_minutes(meeting_id, f"#amendement-{amendment.id}")
+    return _propose_page(minutes, form)
+
+
+def _propose_page(minutes: Minutes, form: AmendmentForm):
     return render_template(
         "minutes/propose.html",
         meeting=minutes.meeting,
@@ -154,7 +159,7 @@ def decide(amendment_id: int):
             if not policy.can_decide_amendment(current_user, amendment):
                 flash(str(error), "info")
                 return _to_minutes(minutes.meeting_id, f"#amendement-{amendment.id}")
-            (form.body if form.decision.data == ACCEPT else form.reason).errors.append(str(error))
+            refuse(form.body if form.decision.data == ACCEPT else form.reason, error)
         else:
             return _to_minutes(minutes.meeting_id, f"#amendement-{amendment.id}")
     current = service.current_version(minutes)
@@ -218,7 +223,7 @@ def correct(meeting_id: int):
             if not policy.can_edit_minutes(current_user, minutes):
                 flash(str(error), "info")
                 return _to_minutes(meeting_id)
-            form.body.errors.append(str(error))
+            refuse(form.body, error)
         else:
             flash(_("La version %(n)d est publiée.", n=version.number), "success")
             return _to_minutes(meeting_id)
@@ -247,7 +252,7 @@ def validate(meeting_id: int):
             if not policy.can_validate_minutes(current_user, minutes):
                 flash(str(error), "info")
                 return _to_minutes(meeting_id)
-            form.confirm.errors.append(str(error))
+            refuse(form.confirm, error)
         else:
             flash(_("Le compte rendu est validé. Il ne changera plus."), "success")
             return _to_minutes(meeting_id)

@@ -6,6 +6,11 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from config import SITE_TIMEZONE
+
+# The site's time zone (Metz): the one ZoneInfo every day count and wall-clock time uses.
+PARIS = ZoneInfo(SITE_TIMEZONE)
+
 
 def utcnow() -> datetime:
     """Current time as a naive UTC datetime, the form every timestamp is stored in."""
@@ -14,7 +19,7 @@ def utcnow() -> datetime:
 
 def paris_today() -> date:
     """Today's date in Metz, which due dates are counted in."""
-    return datetime.now(ZoneInfo("Europe/Paris")).date()
+    return datetime.now(PARIS).date()
 
 
 def enum_column(enum_class: type[enum.Enum], length: int = 32) -> sa.Enum:

@@ -39,6 +39,10 @@ class Contribution(db.Model):
         sa.Index("ix_contribution_state_created", "state", "created_at"),
     )
 
+    # Longest texts, in characters, said once: the column's size, the forms' limit.
+    GUEST_NAME_MAX = 60
+    GUEST_CONTACT_MAX = 200
+
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"))
     kind: Mapped[ContributionKind] = mapped_column(enum_column(ContributionKind))
@@ -60,8 +64,8 @@ class Contribution(db.Model):
     lang: Mapped[str] = mapped_column(sa.String(12), default="fr", server_default="fr")
     state: Mapped[ContributionState] = mapped_column(enum_column(ContributionState))
     # Guest testimonies: an optional first name shown, an optional contact never shown.
-    guest_name: Mapped[str] = mapped_column(sa.String(60), default="")
-    guest_contact: Mapped[str] = mapped_column(sa.String(200), default="")
+    guest_name: Mapped[str] = mapped_column(sa.String(GUEST_NAME_MAX), default="")
+    guest_contact: Mapped[str] = mapped_column(sa.String(GUEST_CONTACT_MAX), default="")
     # Assisted testimonies: recorded by an association member for a beneficiary who agreed.
     recorded_for_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisation.id", ondelete="SET NULL")

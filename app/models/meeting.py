@@ -35,19 +35,25 @@ meeting_proposal = sa.Table(
 class Meeting(db.Model):
     """A meeting of a working group, or a network-wide thematic day (times stored in UTC)."""
 
+    # Longest texts, in characters, said once: the column's size, the forms' limit.
+    TITLE_MAX = 200
+    PLACE_NAME_MAX = 200
+    ADDRESS_MAX = 300
+    CANCEL_REASON_MAX = 2000  # text (no size in the database)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[MeetingKind] = mapped_column(
         enum_column(MeetingKind),
         default=MeetingKind.WORKING_GROUP,
         server_default=MeetingKind.WORKING_GROUP.value,
     )
-    title: Mapped[str] = mapped_column(sa.String(200))
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
     theme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("theme.id"), index=True)
     host_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
     starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime | None]
-    place_name: Mapped[str] = mapped_column(sa.String(200), default="")
-    address: Mapped[str] = mapped_column(sa.String(300), default="")
+    place_name: Mapped[str] = mapped_column(sa.String(PLACE_NAME_MAX), default="")
+    address: Mapped[str] = mapped_column(sa.String(ADDRESS_MAX), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
     agenda: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     is_public: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
@@ -116,6 +122,9 @@ class MinutesVersion(db.Model):
 
     __table_args__ = (sa.UniqueConstraint("minutes_id", "number"),)
 
+    # Longest texts, in characters, said once: the column's size, the forms' limit.
+    NOTE_MAX = 300
+
     id: Mapped[int] = mapped_column(primary_key=True)
     minutes_id: Mapped[int] = mapped_column(sa.ForeignKey("minutes.id", ondelete="CASCADE"))
     number: Mapped[int]
@@ -124,7 +133,7 @@ class MinutesVersion(db.Model):
     amendment_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("minutes_amendment.id", ondelete="SET NULL")
     )
-    note: Mapped[str] = mapped_column(sa.String(300), default="")
+    note: Mapped[str] = mapped_column(sa.String(NOTE_MAX), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     minutes: Mapped[Minutes] = relationship(back_populates="versions")

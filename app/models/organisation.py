@@ -44,16 +44,27 @@ organisation_theme = sa.Table(
 class Organisation(db.Model):
     """A member of the network or an institution it talks to."""
 
+    # Longest texts, in characters, said once: the column's size, the forms' limit.
+    NAME_MAX = 200
+    SHORT_NAME_MAX = 40
+    ADDRESS_MAX = 300
+    CONTACT_EMAIL_MAX = 254
+    WEBSITE_MAX = 300
+    CONTACT_PHONE_MAX = 40
+    DESCRIPTION_MAX = 5000  # text (no size in the database)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
-    short_name: Mapped[str | None] = mapped_column(sa.String(40))
+    name: Mapped[str] = mapped_column(sa.String(NAME_MAX), unique=True)
+    short_name: Mapped[str | None] = mapped_column(sa.String(SHORT_NAME_MAX))
     kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind), index=True)
     description: Mapped[str] = mapped_column(sa.Text, default="")
-    address: Mapped[str] = mapped_column(sa.String(300), default="")
-    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
-    website: Mapped[str] = mapped_column(sa.String(300), default="")
-    contact_phone: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
+    address: Mapped[str] = mapped_column(sa.String(ADDRESS_MAX), default="")
+    contact_email: Mapped[str] = mapped_column(sa.String(CONTACT_EMAIL_MAX), default="")
+    website: Mapped[str] = mapped_column(sa.String(WEBSITE_MAX), default="")
+    contact_phone: Mapped[str] = mapped_column(
+        sa.String(CONTACT_PHONE_MAX), default="", server_default=""
+    )
     opening_hours: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     # Address ranges (CIDR, one a line) of its premises, where many share one connection:
     # guest testimonies from there get a higher limit. Seen by admins only.

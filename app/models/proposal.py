@@ -31,8 +31,11 @@ class Proposal(db.Model):
         sa.Index("ix_proposal_theme_status", "theme_id", "status"),
     )
 
+    # Longest texts, in characters, said once: the column's size, the forms' limit.
+    TITLE_MAX = 200
+
     id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(sa.String(200))
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
     body: Mapped[str] = mapped_column(sa.Text)
     # Easy-read summary (FALC): short sentences, simple words, shown before the full text.
     easy_read: Mapped[str] = mapped_column(sa.Text, default="", server_default="")

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models.base import utcnow
+from app.models.user import User
 
 
 class PendingRegistration(db.Model):
@@ -17,8 +18,8 @@ class PendingRegistration(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Not unique: each request gets its own link, and anyone may type any address.
-    email: Mapped[str] = mapped_column(sa.String(254), index=True)
-    pseudonym: Mapped[str] = mapped_column(sa.String(40))
+    email: Mapped[str] = mapped_column(sa.String(User.EMAIL_MAX), index=True)
+    pseudonym: Mapped[str] = mapped_column(sa.String(User.PSEUDONYM_MAX))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     charter_version: Mapped[str] = mapped_column(sa.String(20))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)

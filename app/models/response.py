@@ -27,6 +27,9 @@ class OfficialResponse(db.Model):
 
     __table_args__ = (sa.UniqueConstraint("proposal_id", "institution_id"),)
 
+    # Longest texts, in characters, said once: the column's size, the forms' limit.
+    COMPETENT_BODY_MAX = 200
+
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(
         sa.ForeignKey("proposal.id", ondelete="CASCADE"), index=True
@@ -36,7 +39,7 @@ class OfficialResponse(db.Model):
     )
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     position: Mapped[Position] = mapped_column(enum_column(Position))
-    competent_body: Mapped[str] = mapped_column(sa.String(200), default="")
+    competent_body: Mapped[str] = mapped_column(sa.String(COMPETENT_BODY_MAX), default="")
     body: Mapped[str] = mapped_column(sa.Text)
     # Where the position was stated, when not on this site (e.g. the 2015 assises).
     origin: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -66,7 +69,9 @@ class ResponseVersion(db.Model):
     )
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     position: Mapped[Position] = mapped_column(enum_column(Position))
-    competent_body: Mapped[str] = mapped_column(sa.String(200), default="")
+    competent_body: Mapped[str] = mapped_column(
+        sa.String(OfficialResponse.COMPETENT_BODY_MAX), default=""
+    )
     body: Mapped[str] = mapped_column(sa.Text)
     written_at: Mapped[datetime]
 
@@ -86,11 +91,14 @@ OPEN_COMMITMENT_STATES = (CommitmentState.PLANNED, CommitmentState.IN_PROGRESS)
 class Commitment(db.Model):
     """Something an institution commits to do, by a date, and how far it has got."""
 
+    # Longest texts, in characters, said once: the column's size, the forms' limit.
+    ACTION_MAX = 300
+
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(
         sa.ForeignKey("official_response.id", ondelete="CASCADE"), index=True
     )
-    action: Mapped[str] = mapped_column(sa.String(300))
+    action: Mapped[str] = mapped_column(sa.String(ACTION_MAX))
     due_on: Mapped[date] = mapped_column(index=True)
     state: Mapped[CommitmentState] = mapped_column(
         enum_column(CommitmentState), default=CommitmentState.PLANNED

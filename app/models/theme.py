@@ -9,9 +9,12 @@ from app.extensions import db
 class Theme(db.Model):
     """A workshop of the network, such as housing or access to health care."""
 
+    # Longest texts, in characters, said once: the column's size, the forms' limit.
+    NAME_MAX = 120
+
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(NAME_MAX), unique=True)
     description: Mapped[str] = mapped_column(sa.Text, default="")
     position: Mapped[int] = mapped_column(default=0)
     # Held for a moderator before publication? Guests are always held.

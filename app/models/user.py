@@ -36,11 +36,15 @@ class EmailFrequency(enum.StrEnum):
 class User(UserMixin, db.Model):
     """A registered person; the e-mail is private, the pseudonym is public."""
 
+    # Longest texts, in characters, said once: the column's size, the forms' limit.
+    EMAIL_MAX = 254
+    PSEUDONYM_MAX = 40
+
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
-    pseudonym: Mapped[str] = mapped_column(sa.String(40))
+    email: Mapped[str] = mapped_column(sa.String(EMAIL_MAX), unique=True)
+    pseudonym: Mapped[str] = mapped_column(sa.String(PSEUDONYM_MAX))
     # Case- and accent-insensitive form, unique, so "Élodie" and "élodie" cannot coexist.
-    pseudonym_key: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    pseudonym_key: Mapped[str] = mapped_column(sa.String(PSEUDONYM_MAX), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.PARTICIPANT)
     locale: Mapped[str | None] = mapped_column(sa.String(8))

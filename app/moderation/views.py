@@ -1,16 +1,16 @@
 """The moderation queue, decisions, and the audit log (moderators and admins)."""
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy, queries
 from app.extensions import db
-from app.models import Contribution, ModerationAction, ModerationReason, Theme
+from app.models import Contribution, ModerationAction, ModerationReason
 from app.moderation.forms import DecisionForm, charter_article_choices
 from app.services import audit as audit_service
 from app.services import moderation as service
+from app.web.loading import theme_filter
 from app.web.navigation import safe_next
 from app.web.pagination import paginate
 from app.web.routes import private
@@ -26,11 +26,6 @@ def _moderators_only():
     policy.require(policy.is_moderator(current_user))
 
 
-def _theme_filter() -> Theme | None:
-    slug = request.args.get("atelier") or None
-    return db.first_or_404(sa.select(Theme).filter_by(slug=slug)) if slug else None
-
-
 def _decision_form(**kwargs) -> DecisionForm:
     """The decision form, with the articles of the charter in force to refer to."""
     if "charter" not in g:
@@ -44,7 +39,7 @@ def _decision_form(**kwargs) -> DecisionForm:
 @private
 def queue():
     """Pending and flagged contributions, oldest first, filterable by workshop."""
-    theme = _theme_filter()
+    theme = theme_filter("atelier")
     page = paginate(
         queries.moderation.moderation_queue(theme), current_app.config["MODERATION_QUEUE_PER_PAGE"]
     )

@@ -11,6 +11,7 @@ from app import policy
 from app.privacy.forms import DeleteAccountForm
 from app.services import ServiceError
 from app.services import privacy as service
+from app.web.refusals import refuse
 from app.web.routes import private, public_page
 
 bp = Blueprint("privacy", __name__)
@@ -90,7 +91,7 @@ def delete_account():
                 current_user, form.password.data, form.withdraw_contributions.data
             )
         except ServiceError as error:
-            form.password.errors.append(str(error))
+            refuse(form.password, error)
         else:
             logout_user()
             session.clear()

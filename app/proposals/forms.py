@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length
 
 from app.fields import MaxChars
 from app.labels import STATUS_LABELS
+from app.models import Proposal
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -21,7 +22,12 @@ class ProposalForm(FlaskForm):
         _l("Titre"),
         validators=[
             DataRequired(_l("Donnez un titre à la proposition.")),
-            Length(min=5, max=200, message=_l("Le titre doit faire entre 5 et 200 caractères.")),
+            Length(
+                min=5,
+                max=Proposal.TITLE_MAX,
+                # Length fills in %(min)d and %(max)d.
+                message=_l("Le titre doit faire entre %(min)d et %(max)d caractères."),
+            ),
         ],
         description=_l("Une phrase courte qui dit ce que vous proposez."),
     )

@@ -1,6 +1,5 @@
 """Proposals: the list, a proposal's page, filing, editing, status changes; workshop pages."""
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -21,7 +20,9 @@ from app.responses.forms import UpdateForm
 from app.services import ServiceError
 from app.services import proposals as service
 from app.services import responses as response_service
+from app.web.loading import theme_filter, theme_or_404
 from app.web.pagination import page_number, paginate
+from app.web.refusals import refuse
 from app.web.routes import private, public_page, requires_charter
 
 bp = Blueprint("proposals", __name__)
@@ -49,8 +50,7 @@ def _load_proposal(proposal_id: int) -> Proposal:
 @public_page(reader_copy=True)
 def index():
     """All proposals, filtered by workshop and status, paginated."""
-    theme_slug = request.args.get("atelier") or None
-    theme = db.first_or_404(sa.select(Theme).filter_by(slug=theme_slug)) if theme_slug else None
+    theme = theme_filter("atelier")
     status = _parse_status(request.args.get("statut"))
     page = _paginate(queries.proposals.proposal_list_query(theme, status))
     return render_template(
@@ -73,7 +73,7 @@ def themes():
 @public_page
 def theme(slug: str):
     """A workshop: its description, proposals and meetings."""
-    theme = db.first_or_404(sa.select(Theme).filter_by(slug=slug))
+    theme = theme_or_404(slug)
     status = _parse_status(request.args.get("statut"))
     page = _paginate(queries.proposals.proposal_list_query(theme, status))
     return render_template(
@@ -162,7 +162,7 @@ def post_update(proposal_id: int):
                 ProposalStatus(status) if status else None,
             )
         except ServiceError as error:
-            form.body.errors.append(str(error))
+            refuse(form.body, error)
         else:
             flash(_("Les nouvelles sont publiées sur le suivi."), "success")
             return redirect(url_for("proposals.show", proposal_id=proposal.id) + "#suivi")
@@ -208,7 +208,7 @@ def unfollow(proposal_id: int):
 @login_required
 def follow_theme(slug: str):
     """Follow a whole workshop."""
-    theme = db.first_or_404(sa.select(Theme).filter_by(slug=slug))
+    theme = theme_or_404(slug)
     service.follow(current_user, theme=theme)
     flash(_("Vous suivez cet atelier."), "success")
     return redirect(url_for("proposals.theme", slug=theme.slug))
@@ -219,7 +219,7 @@ def follow_theme(slug: str):
 @login_required
 def unfollow_theme(slug: str):
     """Stop following a workshop."""
-    theme = db.first_or_404(sa.select(Theme).filter_by(slug=slug))
+    theme = theme_or_404(slug)
     service.unfollow(current_user, theme=theme)
     flash(_("Vous ne suivez plus cet atelier."), "success")
     return redirect(url_for("proposals.theme", slug=theme.slug))
@@ -263,11 +263,15 @@ def create():
     _fill_choices(form)
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data)
-        proposal = service.create_proposal(
-            current_user, organisation=organisation, **_form_values(form)
-        )
-        flash(_("La proposition est publiée."), "success")
-        return redirect(url_for("proposals.show", proposal_id=proposal.id))
+        try:
+            proposal = service.create_proposal(
+                current_user, organisation=organisation, **_form_values(form)
+            )
+        except ServiceError as error:
+            refuse(form.institution_ids, error)
+        else:
+            flash(_("La proposition est publiée."), "success")
+            return redirect(url_for("proposals.show", proposal_id=proposal.id))
     return render_template("proposals/form.html", form=form, proposal=None)
 
 
@@ -284,9 +288,13 @@ def edit(proposal_id: int):
     if request.method == "GET":
         form.institution_ids.data = [a.institution_id for a in proposal.addressed]
     if form.validate_on_submit():
-        service.update_proposal(current_user, proposal, **_form_values(form))
-        flash(_("La proposition est modifiée."), "success")
-        return redirect(url_for("proposals.show", proposal_id=proposal.id))
+        try:
+            service.update_proposal(current_user, proposal, **_form_values(form))
+        except ServiceError as error:
+            refuse(form.institution_ids, error)
+        else:
+            flash(_("La proposition est modifiée."), "success")
+            return redirect(url_for("proposals.show", proposal_id=proposal.id))
     return render_template("proposals/form.html", form=form, proposal=proposal)
 
 
@@ -304,7 +312,7 @@ def change_status(proposal_id: int):
                 current_user, proposal, ProposalStatus(form.status.data), form.reason.data
             )
         except ServiceError as error:
-            form.status.errors.append(str(error))
+            refuse(form.status, error)
         else:
             flash(_("Le statut est changé."), "success")
             return redirect(url_for("proposals.show", proposal_id=proposal.id) + "#suivi")

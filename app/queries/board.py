@@ -17,7 +17,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, load_only
@@ -35,9 +34,9 @@ from app.models import (
     Theme,
     paris_today,
 )
+from app.models.base import PARIS
 from app.queries.proposals import themes_with_counts
 
-PARIS = ZoneInfo("Europe/Paris")
 ACCOUNTABILITY_KEYS = (
     "addressed",
     "answered",

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Optional, Validation
 
 from app.fields import CalendarDateField, MaxChars
 from app.labels import COMMITMENT_STATE_LABELS, POSITION_LABELS, STATUS_LABELS
-from app.models import CommitmentState, Position
+from app.models import Commitment, CommitmentState, OfficialResponse, Position
 from app.queries import board
 
 
@@ -19,7 +19,7 @@ class ResponseForm(FlaskForm):
     )
     competent_body = StringField(
         _l("Si vous n’êtes pas compétents : qui l’est ?"),
-        validators=[MaxChars(200)],
+        validators=[MaxChars(OfficialResponse.COMPETENT_BODY_MAX)],
     )
     body = TextAreaField(
         _l("Réponse"),
@@ -42,7 +42,7 @@ class CommitmentForm(FlaskForm):
         _l("Engagement"),
         validators=[
             DataRequired(_l("Décrivez l’engagement.")),
-            MaxChars(300),
+            MaxChars(Commitment.ACTION_MAX),
         ],
         description=_l("Une action précise : qui fait quoi."),
     )

@@ -17,8 +17,10 @@ from app.models import (
     Proposal,
 )
 from app.responses.forms import CommitmentForm, CommitmentUpdateForm, ResponseForm
+from app.services import ServiceError
 from app.services import contributions as contribution_service
 from app.services import responses as service
+from app.web.refusals import refuse
 from app.web.routes import private, public_page, requires_charter
 
 bp = Blueprint("responses", __name__)
@@ -42,16 +44,20 @@ def respond(proposal_id: int, institution_id: int):
     if response is not None and not form.is_submitted():
         form.position.data = response.position.value
     if form.validate_on_submit():
-        response = service.publish_response(
-            current_user,
-            proposal,
-            institution,
-            position=Position(form.position.data),
-            body=form.body.data,
-            competent_body=form.competent_body.data or "",
-        )
-        flash(_("La réponse de %(name)s est publiée.", name=institution.name), "success")
-        return redirect(_anchor(response))
+        try:
+            published = service.publish_response(
+                current_user,
+                proposal,
+                institution,
+                position=Position(form.position.data),
+                body=form.body.data,
+                competent_body=form.competent_body.data or "",
+            )
+        except ServiceError as error:
+            refuse(form.competent_body, error)
+        else:
+            flash(_("La réponse de %(name)s est publiée.", name=institution.name), "success")
+            return redirect(_anchor(published))
     return render_template(
         "responses/form.html",
         proposal=proposal,
@@ -104,16 +110,20 @@ def update_commitment(commitment_id: int):
         form.state.data = commitment.state.value
         form.note.data = ""
     if form.validate_on_submit():
-        service.update_commitment(
-            current_user,
-            commitment,
-            state=CommitmentState(form.state.data),
-            due_on=form.due_on.data,
-            note=form.note.data or "",
-            drop_reason=form.drop_reason.data or "",
-        )
-        flash(_("L’engagement est mis à jour."), "success")
-        return redirect(_anchor(commitment.response))
+        try:
+            service.update_commitment(
+                current_user,
+                commitment,
+                state=CommitmentState(form.state.data),
+                due_on=form.due_on.data,
+                note=form.note.data or "",
+                drop_reason=form.drop_reason.data or "",
+            )
+        except ServiceError as error:
+            refuse(form.drop_reason, error)
+        else:
+            flash(_("L’engagement est mis à jour."), "success")
+            return redirect(_anchor(commitment.response))
     return render_template(
         "responses/commitment_form.html",
         response=commitment.response,
@@ -133,17 +143,21 @@ def reply(response_id: int):
     policy.require(policy.can_reply_to_response(current_user, response))
     form = ReplyForm()
     if form.validate_on_submit():
-        contribution = contribution_service.post_response_reply(
-            current_user,
-            response,
-            form.body.data,
-            DisplayMode(form.display_mode.data),
-            lang=form.lang.data,
-            idempotency_key=form.once_key,
-        )
-        if contribution.is_public:
-            flash(_("Merci ! Votre réponse est publiée."), "success")
+        try:
+            contribution = contribution_service.post_response_reply(
+                current_user,
+                response,
+                form.body.data,
+                DisplayMode(form.display_mode.data),
+                lang=form.lang.data,
+                idempotency_key=form.once_key,
+            )
+        except ServiceError as error:
+            refuse(form.body, error)
         else:
-            flash(_("Merci ! Votre réponse sera publiée après relecture."), "success")
-        return redirect(_anchor(response))
+            if contribution.is_public:
+                flash(_("Merci ! Votre réponse est publiée."), "success")
+            else:
+                flash(_("Merci ! Votre réponse sera publiée après relecture."), "success")
+            return redirect(_anchor(response))
     return render_template("responses/reply.html", response=response, form=form)

@@ -23,10 +23,10 @@ from app.models import (
     Theme,
     User,
 )
+from app.models.base import PARIS
 from app.services import ServiceError
 from app.services.accounts import CHARTER_VERSION, normalise_email, pseudonym_taken
 
-PARIS = ZoneInfo("Europe/Paris")
 UTC = ZoneInfo("UTC")
 
 SUBMITTED_REASON = "Proposition issue des assises de la solidarité du 30 avril 2015."

@@ -24,11 +24,11 @@ from app.models import (
 from app.queries.meetings import registered_people, registration_count
 from app.services import PermissionDenied, ServiceError, retry_when_busy
 from app.services.notifications import notify
+from app.text import too_long_message
 
 # A change to these is worth telling the people who registered.
 NOTIFIED_FIELDS = ("starts_at", "ends_at", "place_name", "address")
 OTHER_FIELDS = ("kind", "title", "theme", "host", "agenda", "description", "is_public", "capacity")
-CANCEL_REASON_MAX = 2000
 
 
 @dataclass
@@ -183,8 +183,8 @@ def cancel_meeting(actor: User, meeting: Meeting, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("Indiquez pourquoi la réunion est annulée."))
-    if len(reason) > CANCEL_REASON_MAX:
-        raise ServiceError(_("La raison ne doit pas dépasser 2 000 caractères."))
+    if len(reason) > Meeting.CANCEL_REASON_MAX:
+        raise ServiceError(too_long_message(len(reason), Meeting.CANCEL_REASON_MAX))
     meeting.cancelled_at = utcnow()
     meeting.cancel_reason = reason
     _touch(meeting)

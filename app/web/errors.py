@@ -127,7 +127,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
-        # Forms check the same rules first; this is the safety net, never a 500.
+        # Forms check the same rules first, and form views give a refusal back on the form
+        # (app/web/refusals.py); this is the safety net for the rest, never a 500.
         db.session.rollback()
         return _render(400, str(error))
 
