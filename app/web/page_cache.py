@@ -35,11 +35,9 @@ from flask.globals import request_ctx
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from app.extensions import db, page_cache
-from app.models import ContentVersion, Follow, Notification, paris_today, utcnow
+from app.models import ContentVersion, Follow, Notification, content_version, paris_today, utcnow
 
 # Pages a visitor may read, the same for every visitor (but for language and reading mode).
 CACHED_ENDPOINTS = frozenset(
@@ -77,97 +75,13 @@ CACHED_ENDPOINTS = frozenset(
 )
 # Pages a logged-in person reads most, kept for that person (see "A reader's page" below).
 PERSONAL_ENDPOINTS = frozenset({"proposals.index", "proposals.show"})
-# Tables no cached page shows: writing them leaves the cached pages as they are.
-PRIVATE_TABLES = frozenset(
-    {
-        "user_session",
-        "audit_event",
-        "notification",
-        "outbox_email",
-        "password_reset_token",
-        "pending_registration",  # a registration not confirmed yet: no page shows it
-        "follow",  # who follows what: shown to that person only, never counted in public
-        "content_version",
-    }
-)
-MIGRATION_TABLE = "alembic_version"
-_WRITES = ("INSERT", "UPDATE", "DELETE")
-_CHANGED = "voix_content_changed"
-_MIGRATING = "voix_migrating"
 # Session keys that say nothing about what a page shows.
 _SESSION_NOISE = frozenset({"csrf_token", "_permanent", "_fresh", "_id"})
 
 
-# The content version: changed by the database's own writers
-
-
-def _written_table(statement: str) -> str | None:
-    """The table an INSERT, UPDATE or DELETE statement writes, lower case, unquoted."""
-    head = statement.lstrip()[:6].upper()
-    if head not in _WRITES:
-        return None
-    words = statement.split(None, 6)
-    if head == "UPDATE":
-        name = words[1] if len(words) > 1 else ""
-    else:  # INSERT [OR …] INTO name / DELETE FROM name
-        upper = [w.upper() for w in words]
-        marker = "INTO" if head == "INSERT" else "FROM"
-        name = words[upper.index(marker) + 1] if marker in upper[:-1] else ""
-    return name.strip('"`').split("(")[0].lower()
-
-
-def _note_write(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
-    table = _written_table(statement)
-    if table is None or table in PRIVATE_TABLES:
-        return
-    if table == MIGRATION_TABLE:
-        conn.info[_MIGRATING] = True
-    conn.info[_CHANGED] = True
-
-
-def _bump_before_commit(conn) -> None:
-    """The new version goes in with the content, in the same transaction: both or neither.
-
-    Raw DBAPI cursor: this runs inside SQLAlchemy's commit, where no statement may go
-    through the Connection. A migration's transaction is left alone (the table may not exist
-    yet); `bin/serve` changes the version once the upgrade is done.
-    """
-    info = conn.info
-    if info.pop(_MIGRATING, False) or not info.pop(_CHANGED, False):
-        return
-    cursor = conn.connection.dbapi_connection.cursor()
-    try:
-        cursor.execute(_upsert_sql(secrets.randbits(62)))
-    finally:
-        cursor.close()
-
-
-def _forget_writes(conn) -> None:
-    conn.info.pop(_CHANGED, None)
-    conn.info.pop(_MIGRATING, None)
-
-
-def _upsert_sql(version: int) -> str:
-    # An integer literal (no parameter: the DBAPI's placeholder differs), the same SQL on
-    # SQLite and PostgreSQL; the row is created if a test emptied the table.
-    return (
-        f"INSERT INTO content_version (id, version) VALUES (1, {int(version)}) "  # nosec B608
-        "ON CONFLICT (id) DO UPDATE SET version = excluded.version"
-    )
-
-
-def watch(engine: Engine) -> None:
-    """Make every content-writing commit on this engine change the content version."""
-    if event.contains(engine, "before_cursor_execute", _note_write):
-        return
-    event.listen(engine, "before_cursor_execute", _note_write)
-    event.listen(engine, "commit", _bump_before_commit)
-    event.listen(engine, "rollback", _forget_writes)
-
-
 def change_version() -> None:
     """Drop every cached page (after a deployment: the templates may have changed)."""
-    db.session.execute(sa.text(_upsert_sql(secrets.randbits(62))))
+    content_version.mark_changed(db.session)
     db.session.commit()
 
 
@@ -387,7 +301,6 @@ def init_app(app: Flask) -> None:
     """Registered last: every other before-request hook (language, limits) has run."""
     page_cache.init_app(app)
     app.extensions["page_cache_outage"] = {"until": 0.0, "logged": False}
-    with app.app_context():
-        watch(db.engine)
+    content_version.watch(db.session)
     app.before_request(_serve_cached)
     app.after_request(_store)
