@@ -30,11 +30,18 @@ import time
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Flask, Response, current_app, g, has_request_context, request, session
-from flask.globals import request_ctx
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    get_flashed_messages,
+    has_request_context,
+    request,
+    session,
+)
 from flask_babel import get_locale
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 
 from app.extensions import db, page_cache
 from app.models import ContentVersion, Follow, Notification, content_version, paris_today, utcnow
@@ -130,12 +137,14 @@ _READER_STATE = sa.select(
 
 
 def _personal_state() -> tuple:
-    """What a reader's page shows of their own beyond the content version: who they are, and
-    what lives in private tables (their unread notifications, whether they follow the
-    proposal). Each is part of the key, so a change in any of them renders afresh."""
+    """What a reader's page shows of their own beyond the content version: who they are, the
+    CSRF token of this browser's session (its forms carry it), and what lives in private
+    tables (their unread notifications, whether they follow the proposal). Each is part of
+    the key, so a change in any of them renders afresh."""
     proposal_id = (request.view_args or {}).get("proposal_id")
     params = {"user": current_user.id, "proposal": proposal_id}
-    return (current_user.id, *db.session.execute(_READER_STATE, params).one())
+    private = db.session.execute(_READER_STATE, params).one()
+    return (current_user.id, session.get(_csrf_field()), *private)
 
 
 def _cache_call(method: str, *args):
@@ -199,7 +208,7 @@ def _store(response: Response) -> Response:
         return _store_personal(key, response)
     if key is None or response.status_code != 200 or response.is_streamed:
         return response
-    if session.modified or "csrf_token" in g or "Set-Cookie" in response.headers:
+    if session.modified or _shows_csrf_token() or "Set-Cookie" in response.headers:
         return response  # a page made for this visitor alone
     body = response.get_data()
     etag = hashlib.blake2b(body, digest_size=12).hexdigest()
@@ -208,28 +217,33 @@ def _store(response: Response) -> Response:
     return _http_caching(response, etag, "miss")
 
 
-# A reader's page: kept for that person alone, its one-time values drawn at each view
+def _csrf_field() -> str:
+    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+
+
+def _shows_csrf_token() -> bool:
+    """Whether this request handed out a CSRF token: Flask-WTF keeps the signed token it
+    gives in ``g`` under the field's name (as its `generate_csrf` says)."""
+    return _csrf_field() in g
+
+
+# A reader's page: kept for that person's browser session alone
 #
-# A logged-in page holds values that must differ at each view: the CSRF token (signed with
-# the time) and the one-time key of each form that creates something (two tabs must not
-# share one). While a reader's page is rendered for the cache, both are written as
-# placeholders made of a random nonce; each view, the first included, fills them in afresh.
+# Its forms keep the CSRF token they were rendered with: the key holds the session's own
+# raw token (which the signed one is checked against), and a page is kept a few minutes
+# while a token lives far longer (checked at startup, `_check_token_lifetime`). The one-time
+# key of each form that creates something must differ at each view (two tabs must not share
+# one): while a reader's page is rendered for the cache, it is written as a placeholder made
+# of a random nonce, and each view, the first included, fills it in afresh.
 
 
 def _start_capture(personal: tuple) -> None:
-    nonce = secrets.token_hex(12)
     g.page_capture = {
-        "nonce": nonce,
+        "nonce": secrets.token_hex(12),
         "variant": _session_variant(),
         "personal": personal,
         "until": None,
     }
-    # Flask-WTF hands out the token kept in g: every form of the page gets the placeholder.
-    setattr(g, _csrf_field(), f"{nonce}-csrf")
-
-
-def _csrf_field() -> str:
-    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
 
 
 def new_one_time_key() -> str:
@@ -254,7 +268,6 @@ def valid_until(moment: datetime) -> None:
 def _store_personal(key: str, response: Response) -> Response:
     capture = g.pop("page_capture")
     if response.is_streamed:  # neither page streams: nothing to fill in or keep
-        g.pop(_csrf_field(), None)
         return response
     entry = {
         "body": response.get_data(as_text=True),
@@ -274,20 +287,26 @@ def _store_personal(key: str, response: Response) -> Response:
 
 def _same_page_as_key(capture: dict) -> bool:
     """Whether the page shows what its key says. Not when the view flashed a message (shown
-    or still to show), changed the session (a language, a login), or when a notification or a
-    follow was written while the page was rendered (the key read them before)."""
-    if "_flashes" in session or getattr(request_ctx, "flashes", None):
+    or still to show), changed the session (a language, a login, a first CSRF token), or
+    when a notification or a follow was written while the page was rendered (the key read
+    them before)."""
+    if _has_flash():
         return False
     if _session_variant() != capture["variant"]:
         return False
     return _personal_state() == capture["personal"]
 
 
+def _has_flash() -> bool:
+    """A message flashed: still to show (`flask.flash` keeps it in the session under
+    "_flashes") or shown by this page (`get_flashed_messages` then gives it again; with
+    none left in the session it takes nothing from it)."""
+    return "_flashes" in session or bool(get_flashed_messages())
+
+
 def _personal_response(entry: dict, outcome: str | None, response: Response | None = None):
-    g.pop(_csrf_field(), None)  # the placeholder: the real token is drawn now
-    nonce = entry["nonce"]
-    body = entry["body"].replace(f"{nonce}-csrf", generate_csrf())
-    body = re.sub(re.escape(f"{nonce}-once"), lambda _: new_one_time_key(), body)
+    placeholder = re.escape(f"{entry['nonce']}-once")
+    body = re.sub(placeholder, lambda _: new_one_time_key(), entry["body"])
     if response is None:
         response = Response(body, content_type=entry["content_type"])
     else:
@@ -297,8 +316,20 @@ def _personal_response(entry: dict, outcome: str | None, response: Response | No
     return response
 
 
+def _check_token_lifetime(app: Flask) -> None:
+    """A reader's page keeps its CSRF token: the token must live far longer than the page
+    (WTF_CSRF_TIME_LIMIT None: as long as the session; Flask-WTF's default is an hour)."""
+    limit = app.config.get("WTF_CSRF_TIME_LIMIT", 3600)
+    if limit is not None and app.config["PAGE_CACHE_READER_SECONDS"] * 10 > limit:
+        raise RuntimeError(
+            "PAGE_CACHE_READER_SECONDS must stay under a tenth of WTF_CSRF_TIME_LIMIT: "
+            "a reader's kept page carries the CSRF token it was rendered with."
+        )
+
+
 def init_app(app: Flask) -> None:
     """Registered last: every other before-request hook (language, limits) has run."""
+    _check_token_lifetime(app)
     page_cache.init_app(app)
     app.extensions["page_cache_outage"] = {"until": 0.0, "logged": False}
     content_version.watch(db.session)
