@@ -96,7 +96,8 @@ _VERSION_QUERY = sa.select(ContentVersion.version).where(ContentVersion.id == 1)
 
 
 def current_version() -> int | None:
-    return db.session.execute(_VERSION_QUERY).scalar()
+    # On the session's connection: a plain read, with none of the ORM's execute events.
+    return db.session.connection().execute(_VERSION_QUERY).scalar()
 
 
 # Serving and storing pages
@@ -143,7 +144,7 @@ def _personal_state() -> tuple:
     the key, so a change in any of them renders afresh."""
     proposal_id = (request.view_args or {}).get("proposal_id")
     params = {"user": current_user.id, "proposal": proposal_id}
-    private = db.session.execute(_READER_STATE, params).one()
+    private = db.session.connection().execute(_READER_STATE, params).one()
     return (current_user.id, session.get(_csrf_field()), *private)
 
 
