@@ -1,26 +1,28 @@
 """Public pages as a visitor without an account sees them, kept ready to serve.
 
 A visitor's proposal list or proposal page is the same for every visitor who reads it in
-the same language and reading mode: it is rendered once, kept in the cache (Redis when
-REDIS_URL is set, shared by every app server; this process's memory otherwise) and served
-from there until anything changes.
+the same language and reading mode: it is rendered once, kept in the cache (Flask-Caching:
+Redis when REDIS_URL is set, shared by every app server; this process's memory otherwise)
+and served from there until anything changes.
 
-"Anything changes" is decided by the database, never guessed per page: every transaction
-that writes a row of a table holding content gives `content_version` a new random value
-just before it commits, in the same transaction. A cached page's key holds the version it
-was rendered under, so the moment a moderator's decision or an institution's new answer is
-committed, no server serves the old page again — the next request renders afresh. Only the
-tables listed in PRIVATE_TABLES (sessions, audit log, notifications, e-mails), which no
-public page shows, write without changing the version.
+"Anything changes" is the content version (app/models/content_version.py): a random value
+in one row, part of every kept page's key. ORM session events give it a new value in every
+transaction that writes a content model (any model not declared `PrivateRecord`: login
+sessions, audit log, notifications, e-mails and follows are private), just before the
+commit and in the same transaction. So the moment a moderator's decision or an
+institution's new answer is committed, no server serves the old page again: the next
+request renders afresh. Reading the version is the one query a kept page costs.
 
 Never cached for visitors: a page with a form (its CSRF token is the visitor's own), a
 message to show once (flash), anything but a 200, a page that sets a cookie. A cached page
 carries an ETag: a browser that already has it gets a 304 without a body, and
 `Cache-Control: no-cache` makes every browser and proxy ask again each time.
 
-A logged-in reader's proposal list and proposal page are kept for that reader's session
-alone, under the same content version (see "A reader's page" below); no other logged-in
-page is kept.
+A logged-in reader's proposal list and proposal page are kept for that reader's browser
+session alone, under the same content version (see "A reader's page" below); no other
+logged-in page is kept. Such a page is kept no longer than what it shows stays true: the
+view, or the template helper that shows an edit link, calls `valid_until()` with the moment
+the link goes.
 """
 
 import hashlib
