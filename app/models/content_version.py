@@ -72,8 +72,8 @@ def _note_flush(session: Session, _flush_context) -> None:
 def _note_bulk_write(state: ORMExecuteState) -> None:
     """A bulk ``update()``, ``delete()`` or ``insert()`` through the session; reads pass by."""
     statement = state.statement
-    if statement.is_dml and statement.table.name not in _private_tables():
-        mark_changed(state.session)
+    if statement.is_dml and getattr(statement.table, "name", None) not in _private_tables():
+        mark_changed(state.session)  # a join or an alias has no name: content, to be safe
 
 
 def _bump_before_commit(session: Session) -> None:
