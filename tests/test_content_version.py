@@ -151,3 +151,12 @@ def test_the_private_records_are_these():
         "pending_registration",
         "user_session",
     }
+
+
+def test_a_savepoint_leaves_the_version_to_the_outer_commit(proposal):
+    def in_a_savepoint():
+        with db.session.begin_nested():
+            proposal.title = "Un titre écrit dans un point de sauvegarde"
+        db.session.commit()
+
+    assert _changes_the_version(in_a_savepoint)

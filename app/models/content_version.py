@@ -77,14 +77,19 @@ def _note_bulk_write(state: ORMExecuteState) -> None:
 
 
 def _bump_before_commit(session: Session) -> None:
-    """The new version goes in with the content, in the same transaction."""
+    """The new version goes in with the content, in the same transaction, at its very end:
+    the row stays locked (PostgreSQL) only while the commit completes."""
+    if session.in_nested_transaction():
+        return  # a savepoint: the outermost commit writes the version
     session.flush()  # what the commit is about to flush counts too
     if session.info.pop(_CHANGED, False):
         _write_new_version(session)
 
 
-def _forget_on_rollback(session: Session, transaction) -> None:
-    if transaction.parent is None:  # the whole transaction ended: its mark goes with it
+def _forget_at_the_end(session: Session, transaction) -> None:
+    """A rolled-back transaction changed nothing. (A savepoint rolled back keeps the mark: at
+    worst the version changes for nothing.)"""
+    if transaction.parent is None:
         session.info.pop(_CHANGED, None)
 
 
@@ -107,4 +112,4 @@ def watch(session) -> None:
     event.listen(session, "after_flush", _note_flush)
     event.listen(session, "do_orm_execute", _note_bulk_write)
     event.listen(session, "before_commit", _bump_before_commit)
-    event.listen(session, "after_transaction_end", _forget_on_rollback)
+    event.listen(session, "after_transaction_end", _forget_at_the_end)
