@@ -27,6 +27,7 @@ from app.models import (
     StatusChange,
     Theme,
     User,
+    content_version,
 )
 from app.models.meeting import meeting_proposal
 from app.models.organisation import membership, organisation_theme
@@ -367,6 +368,7 @@ def seed(scale: int, seed_value: int = 2015) -> dict[str, int]:
             meeting_links.append({"meeting_id": i, "proposal_id": proposal_id})
 
     connection = db.session.connection()
+    content_version.mark_changed(db.session)  # Core inserts, past the ORM's events
     plan = [
         (Theme.__table__, themes, "ateliers"),
         (Organisation.__table__, orgs, "organisations"),

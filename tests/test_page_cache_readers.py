@@ -1,6 +1,6 @@
 """A reader's page (app/web/page_cache.py): the proposal list and a proposal page, kept for the
-logged-in person who reads them, never shown to anyone else, never stale, and with a fresh
-CSRF token and one-time key at each view."""
+logged-in person who reads them, never shown to anyone else, never stale, with a working
+CSRF token and a fresh one-time key at each view."""
 
 import re
 import time
@@ -8,8 +8,10 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import before_render_template, flash
 from sqlalchemy import event
 
+from app import create_app
 from app.extensions import db, page_cache
 from app.models import (
     Contribution,
@@ -25,6 +27,7 @@ MARKER = test_page_cache.MARKER
 proposal = test_page_cache.proposal  # the same fixture: a proposal with one testimony
 ONE_TIME_KEY = re.compile(r'name="idempotency_key" type="hidden" value="([^"]+)"')
 CSRF_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+BARE_CSRF_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')  # forms written by hand
 
 
 @pytest.fixture
@@ -68,7 +71,7 @@ def test_a_reader_second_view_is_served_from_the_cache(cached, app, make_user, p
     second, served = _queries(reader, url)
     assert first.headers["X-Page-Cache"] == "miss"
     assert second.headers["X-Page-Cache"] == "hit"
-    assert served < rendered
+    assert served == 3 < rendered  # the login session, the content version, the reader's state
     for page in (first, second):
         text = page.get_data(as_text=True)
         assert page.status_code == 200
@@ -83,32 +86,31 @@ def test_a_reader_second_view_is_served_from_the_cache(cached, app, make_user, p
     assert "Ouvrir des bains-douches gratuits" in list_second.get_data(as_text=True)
 
 
-def test_each_view_draws_its_own_one_time_key_and_a_working_token(
-    cached, app, make_user, proposal, monkeypatch
+def _tokens(text: str) -> set[str]:
+    return set(CSRF_TOKEN.findall(text)) | set(BARE_CSRF_TOKEN.findall(text))
+
+
+def test_each_view_draws_its_own_one_time_key_and_keeps_a_working_token(
+    cached, app, make_user, proposal
 ):
     reader, user = _reader(app, make_user)
     url = f"/propositions/{proposal.id}"
-    keys = []
-    monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", 1)  # a kept token would expire
+    keys, tokens = [], set()
     for outcome in ("miss", "hit", "hit"):
-        time.sleep(1.1 if outcome == "hit" else 0)
         page = reader.get(url)
         assert page.headers["X-Page-Cache"] == outcome
         text = page.get_data(as_text=True)
         keys += ONE_TIME_KEY.findall(text)
-        tokens = set(CSRF_TOKEN.findall(text)) | set(
-            re.findall(r'name="csrf_token" value="([^"]+)"', text)
-        )
-        assert len(tokens) == 1 and "-csrf" not in tokens.pop()
+        tokens |= _tokens(text)
     assert len(keys) == 3 and len(set(keys)) == 3  # two tabs never share a key
     assert not any(key.endswith("-once") for key in keys)
+    assert len(tokens) == 1  # the token of this browser's session, kept with the page
 
     # The token of a page served from the cache is accepted: the comment is published.
-    token = CSRF_TOKEN.search(text).group(1)
     posted = reader.post(
         f"/propositions/{proposal.id}/commentaires",
         data={
-            "csrf_token": token,
+            "csrf_token": tokens.pop(),
             "idempotency_key": keys[-1],
             "body": "Un commentaire envoyé depuis une page gardée.",
             "display_mode": "pseudonym",
@@ -117,6 +119,33 @@ def test_each_view_draws_its_own_one_time_key_and_a_working_token(
     assert posted.status_code == 302, posted.get_data(as_text=True)
     authored = sa.select(Contribution).filter_by(author_id=user.id)
     assert db.session.scalar(authored).idempotency_key == keys[-1]
+
+
+def test_a_reader_page_is_kept_for_one_browser_session(cached, app, make_user, proposal):
+    """The same person logged in on a second device: its forms need that session's token."""
+    phone, user = _reader(app, make_user)
+    url = f"/propositions/{proposal.id}"
+    phone.get(url)
+    assert phone.get(url).headers["X-Page-Cache"] == "hit"
+    laptop = app.test_client()
+    app.config["WTF_CSRF_ENABLED"] = False
+    login(laptop, user)
+    app.config["WTF_CSRF_ENABLED"] = True
+    laptop.get("/aide")
+    page = laptop.get(url)
+    assert page.headers["X-Page-Cache"] == "miss"
+    (token,) = _tokens(page.get_data(as_text=True))
+    followed = laptop.post(f"/propositions/{proposal.id}/suivre", data={"csrf_token": token})
+    assert followed.status_code == 302
+
+
+def test_a_reader_page_is_kept_far_shorter_than_its_token_lives(app):
+    """A kept page carries the token it was rendered with: the app refuses to start if the
+    token could expire while the page is still served."""
+    settings = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
+    with pytest.raises(RuntimeError, match="WTF_CSRF_TIME_LIMIT"):
+        create_app("testing", settings | {"WTF_CSRF_TIME_LIMIT": 600})
+    create_app("testing", settings | {"WTF_CSRF_TIME_LIMIT": 3600})  # two minutes of an hour
 
 
 def test_a_reader_page_is_never_shown_to_another_reader(cached, app, make_user, proposal):
@@ -222,6 +251,25 @@ def test_a_message_shown_once_is_not_kept_for_a_reader(cached, app, make_user, p
     again = reader.get(url)
     assert again.headers["X-Page-Cache"] == "miss"
     assert again.get_data(as_text=True).count("Vous suivez cette proposition.") == 1
+
+
+def test_a_message_flashed_and_shown_by_the_same_page_is_not_kept(cached, app, make_user, proposal):
+    """A view may flash and render at once: the message leaves the session as the page shows
+    it, and that page must not be served again."""
+    reader, _ = _reader(app, make_user)
+    url = f"/propositions/{proposal.id}"
+    pending = ["Un message pour cette page seulement."]
+
+    def flash_once(_sender, **_extra):
+        if pending:
+            flash(pending.pop())
+
+    with before_render_template.connected_to(flash_once, app):
+        shown = reader.get(url)
+    assert "Un message pour cette page seulement." in shown.get_data(as_text=True)
+    again = reader.get(url)
+    assert again.headers["X-Page-Cache"] == "miss"
+    assert "Un message pour cette page seulement." not in again.get_data(as_text=True)
 
 
 def test_an_error_page_gets_a_real_token(cached, app, make_user):

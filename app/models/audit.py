@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import enum_column, utcnow
+from app.models.base import PrivateRecord, enum_column, utcnow
 from app.models.user import User
 
 
@@ -30,7 +30,7 @@ class AuditAction(enum.StrEnum):
     CONTRIBUTION_REWORDED = "contribution_reworded"
 
 
-class AuditEvent(db.Model):
+class AuditEvent(PrivateRecord, db.Model):
     """One audited action. Rows are only ever added; ``details`` holds ids, codes and field
     names, never free text a person wrote (no testimony, no e-mail address)."""
 

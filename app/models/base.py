@@ -31,3 +31,12 @@ def enum_column(enum_class: type[enum.Enum], length: int = 32) -> sa.Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+class PrivateRecord:
+    """Marks a model whose rows no public page shows (login sessions, audit log, e-mails…).
+
+    Writing such a row leaves the cached pages as they are. Every other model is content:
+    writing it gives the content version a new value (app/models/content_version.py), so a
+    new model drops the cached pages until it is declared private here.
+    """

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import utcnow
+from app.models.base import PrivateRecord, utcnow
 from app.models.organisation import Organisation
 from app.models.proposal import Proposal, StatusChange
 from app.models.response import Commitment
@@ -41,7 +41,8 @@ class ProgressUpdate(db.Model):
     commitment: Mapped[Commitment | None] = relationship()
 
 
-class Follow(db.Model):
+# Private: who follows what is shown to that person only, never counted in public.
+class Follow(PrivateRecord, db.Model):
     """A person follows a proposal or a whole workshop."""
 
     __table_args__ = (

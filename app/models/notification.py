@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import enum_column, utcnow
+from app.models.base import PrivateRecord, enum_column, utcnow
 from app.models.contribution import Contribution
 from app.models.proposal import Proposal
 from app.models.user import User
@@ -29,7 +29,7 @@ class NotificationKind(enum.StrEnum):
     AMENDMENT_DECISION = "amendment_decision"
 
 
-class Notification(db.Model):
+class Notification(PrivateRecord, db.Model):
     """Something that happened that a person should know about."""
 
     __table_args__ = (sa.Index("ix_notification_user_read", "user_id", "read_at"),)
@@ -54,7 +54,7 @@ class Notification(db.Model):
     contribution: Mapped[Contribution | None] = relationship()
 
 
-class OutboxEmail(db.Model):
+class OutboxEmail(PrivateRecord, db.Model):
     """An e-mail waiting to be sent (or sent), written with the event that causes it.
 
     A sender claims a row before sending it, so two live senders never send the same e-mail;

@@ -6,11 +6,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models.base import utcnow
+from app.models.base import PrivateRecord, utcnow
 from app.models.user import User
 
 
-class PendingRegistration(db.Model):
+# Private: a registration not confirmed yet, no page shows it.
+class PendingRegistration(PrivateRecord, db.Model):
     """An account asked for but not created yet: the link carries a random token, only its
     hash is stored; the row goes when the account is created or the link has expired."""
 

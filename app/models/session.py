@@ -6,11 +6,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import utcnow
+from app.models.base import PrivateRecord, utcnow
 from app.models.user import User
 
 
-class UserSession(db.Model):
+class UserSession(PrivateRecord, db.Model):
     """One login on one device, revocable from the server.
 
     Only what the "Mes sessions" list needs is kept: no IP address, no full user agent,

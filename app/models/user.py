@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.extensions import db
-from app.models.base import enum_column, utcnow
+from app.models.base import PrivateRecord, enum_column, utcnow
 from app.models.organisation import Organisation, membership
 
 
@@ -94,7 +94,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.pseudonym}>"
 
 
-class PasswordResetToken(db.Model):
+class PasswordResetToken(PrivateRecord, db.Model):
     """A single-use, expiring password-reset link; only its hash is stored."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

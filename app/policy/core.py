@@ -1,6 +1,6 @@
 """Core permissions: accounts, proposals, contributions, moderation, responses, follow-up."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import abort, current_app, request
 
@@ -17,7 +17,6 @@ from app.models import (
     utcnow,
 )
 from app.queries.contributions import PUBLIC_STATE, is_visible_to_public
-from app.web import page_cache
 
 ASSOCIATION_ROLES = frozenset({Role.ASSOCIATION_MEMBER, Role.MODERATOR})
 MODERATION_ROLES = frozenset({Role.MODERATOR, Role.ADMIN})
@@ -145,19 +144,19 @@ def can_reply(user, contribution: Contribution) -> bool:
     )
 
 
+def edit_window_closes(contribution: Contribution) -> datetime:
+    """When its author may no longer edit a contribution (naive UTC)."""
+    minutes = current_app.config["CONTRIBUTION_EDIT_MINUTES"]
+    return contribution.created_at + timedelta(minutes=minutes)
+
+
 def can_edit_contribution(user, contribution: Contribution) -> bool:
     """Its author, within the edit window, while it is neither withdrawn nor moderated away."""
     if not _is_author(user, contribution) or contribution.is_withdrawn:
         return False
     if contribution.state in (ContributionState.HIDDEN, ContributionState.REJECTED):
         return False
-    closes = contribution.created_at + timedelta(
-        minutes=current_app.config["CONTRIBUTION_EDIT_MINUTES"]
-    )
-    if utcnow() > closes:
-        return False
-    page_cache.valid_until(closes)  # a kept page loses the edit link when the window closes
-    return True
+    return utcnow() <= edit_window_closes(contribution)
 
 
 def can_withdraw_contribution(user, contribution: Contribution) -> bool:

@@ -30,6 +30,7 @@ from app.models import (
     Proposal,
     ResponseVersion,
     SearchDocument,
+    content_version,
 )
 from app.queries.contributions import has_public_text
 from app.search.backends import FTS, backend_for
@@ -265,6 +266,7 @@ def _after_flush(session, _flush_context) -> None:
 def reindex() -> dict[str, int]:
     """Rebuild the whole index from the data; returns the number of documents by kind."""
     connection = db.session.connection()
+    content_version.mark_changed(db.session)  # search pages are cached; this bypasses the ORM
     connection.execute(sa.delete(DOCUMENTS))
     if connection.dialect.name != "postgresql":
         connection.execute(sa.delete(FTS))  # the trigger did it; leftovers of a crash too

@@ -213,7 +213,7 @@ def _forget_guest_contacts(now: datetime) -> int:
     limit = now - timedelta(days=current_app.config["GUEST_CONTACT_RETENTION_DAYS"])
     old = sa.and_(Contribution.guest_contact != "", Contribution.created_at < limit)
     # Looked for first: an UPDATE of contributions, even of no row, renews the content version
-    # (app/web/page_cache.py), and every cached page with it, each day.
+    # (app/models/content_version.py), and every cached page with it, each day.
     if not db.session.scalar(sa.select(sa.exists().where(old))):
         return 0
     return db.session.execute(sa.update(Contribution).where(old).values(guest_contact="")).rowcount

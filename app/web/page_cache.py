@@ -1,26 +1,28 @@
 """Public pages as a visitor without an account sees them, kept ready to serve.
 
 A visitor's proposal list or proposal page is the same for every visitor who reads it in
-the same language and reading mode: it is rendered once, kept in the cache (Redis when
-REDIS_URL is set, shared by every app server; this process's memory otherwise) and served
-from there until anything changes.
+the same language and reading mode: it is rendered once, kept in the cache (Flask-Caching:
+Redis when REDIS_URL is set, shared by every app server; this process's memory otherwise)
+and served from there until anything changes.
 
-"Anything changes" is decided by the database, never guessed per page: every transaction
-that writes a row of a table holding content gives `content_version` a new random value
-just before it commits, in the same transaction. A cached page's key holds the version it
-was rendered under, so the moment a moderator's decision or an institution's new answer is
-committed, no server serves the old page again — the next request renders afresh. Only the
-tables listed in PRIVATE_TABLES (sessions, audit log, notifications, e-mails), which no
-public page shows, write without changing the version.
+"Anything changes" is the content version (app/models/content_version.py): a random value
+in one row, part of every kept page's key. ORM session events give it a new value in every
+transaction that writes a content model (any model not declared `PrivateRecord`: login
+sessions, audit log, notifications, e-mails and follows are private), just before the
+commit and in the same transaction. So the moment a moderator's decision or an
+institution's new answer is committed, no server serves the old page again: the next
+request renders afresh. Reading the version is the one query a kept page costs.
 
 Never cached for visitors: a page with a form (its CSRF token is the visitor's own), a
 message to show once (flash), anything but a 200, a page that sets a cookie. A cached page
 carries an ETag: a browser that already has it gets a 304 without a body, and
 `Cache-Control: no-cache` makes every browser and proxy ask again each time.
 
-A logged-in reader's proposal list and proposal page are kept for that reader's session
-alone, under the same content version (see "A reader's page" below); no other logged-in
-page is kept.
+A logged-in reader's proposal list and proposal page are kept for that reader's browser
+session alone, under the same content version (see "A reader's page" below); no other
+logged-in page is kept. Such a page is kept no longer than what it shows stays true: the
+view, or the template helper that shows an edit link, calls `valid_until()` with the moment
+the link goes.
 """
 
 import hashlib
@@ -30,109 +32,30 @@ import time
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Flask, Response, current_app, g, has_request_context, request, session
-from flask.globals import request_ctx
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    get_flashed_messages,
+    has_request_context,
+    request,
+    session,
+)
 from flask_babel import get_locale
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from app.extensions import db, page_cache
-from app.models import ContentVersion, Follow, Notification, paris_today, utcnow
+from app.models import ContentVersion, Follow, Notification, content_version, paris_today, utcnow
 from app.web import routes
 
-# Tables no cached page shows: writing them leaves the cached pages as they are.
-PRIVATE_TABLES = frozenset(
-    {
-        "user_session",
-        "audit_event",
-        "notification",
-        "outbox_email",
-        "password_reset_token",
-        "pending_registration",  # a registration not confirmed yet: no page shows it
-        "follow",  # who follows what: shown to that person only, never counted in public
-        "content_version",
-    }
-)
-MIGRATION_TABLE = "alembic_version"
-_WRITES = ("INSERT", "UPDATE", "DELETE")
-_CHANGED = "voix_content_changed"
-_MIGRATING = "voix_migrating"
 # Session keys that say nothing about what a page shows.
 _SESSION_NOISE = frozenset({"csrf_token", "_permanent", "_fresh", "_id"})
 
 
-# The content version: changed by the database's own writers
-
-
-def _written_table(statement: str) -> str | None:
-    """The table an INSERT, UPDATE or DELETE statement writes, lower case, unquoted."""
-    head = statement.lstrip()[:6].upper()
-    if head not in _WRITES:
-        return None
-    words = statement.split(None, 6)
-    if head == "UPDATE":
-        name = words[1] if len(words) > 1 else ""
-    else:  # INSERT [OR …] INTO name / DELETE FROM name
-        upper = [w.upper() for w in words]
-        marker = "INTO" if head == "INSERT" else "FROM"
-        name = words[upper.index(marker) + 1] if marker in upper[:-1] else ""
-    return name.strip('"`').split("(")[0].lower()
-
-
-def _note_write(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
-    table = _written_table(statement)
-    if table is None or table in PRIVATE_TABLES:
-        return
-    if table == MIGRATION_TABLE:
-        conn.info[_MIGRATING] = True
-    conn.info[_CHANGED] = True
-
-
-def _bump_before_commit(conn) -> None:
-    """The new version goes in with the content, in the same transaction: both or neither.
-
-    Raw DBAPI cursor: this runs inside SQLAlchemy's commit, where no statement may go
-    through the Connection. A migration's transaction is left alone (the table may not exist
-    yet); `bin/serve` changes the version once the upgrade is done.
-    """
-    info = conn.info
-    if info.pop(_MIGRATING, False) or not info.pop(_CHANGED, False):
-        return
-    cursor = conn.connection.dbapi_connection.cursor()
-    try:
-        cursor.execute(_upsert_sql(secrets.randbits(62)))
-    finally:
-        cursor.close()
-
-
-def _forget_writes(conn) -> None:
-    conn.info.pop(_CHANGED, None)
-    conn.info.pop(_MIGRATING, None)
-
-
-def _upsert_sql(version: int) -> str:
-    # An integer literal (no parameter: the DBAPI's placeholder differs), the same SQL on
-    # SQLite and PostgreSQL; the row is created if a test emptied the table.
-    return (
-        f"INSERT INTO content_version (id, version) VALUES (1, {int(version)}) "  # nosec B608
-        "ON CONFLICT (id) DO UPDATE SET version = excluded.version"
-    )
-
-
-def watch(engine: Engine) -> None:
-    """Make every content-writing commit on this engine change the content version."""
-    if event.contains(engine, "before_cursor_execute", _note_write):
-        return
-    event.listen(engine, "before_cursor_execute", _note_write)
-    event.listen(engine, "commit", _bump_before_commit)
-    event.listen(engine, "rollback", _forget_writes)
-
-
 def change_version() -> None:
     """Drop every cached page (after a deployment: the templates may have changed)."""
-    db.session.execute(sa.text(_upsert_sql(secrets.randbits(62))))
+    content_version.mark_changed(db.session)
     db.session.commit()
 
 
@@ -140,7 +63,8 @@ _VERSION_QUERY = sa.select(ContentVersion.version).where(ContentVersion.id == 1)
 
 
 def current_version() -> int | None:
-    return db.session.execute(_VERSION_QUERY).scalar()
+    # On the session's connection: a plain read, with none of the ORM's execute events.
+    return db.session.connection().execute(_VERSION_QUERY).scalar()
 
 
 # Serving and storing pages
@@ -181,12 +105,14 @@ _READER_STATE = sa.select(
 
 
 def _personal_state() -> tuple:
-    """What a reader's page shows of their own beyond the content version: who they are, and
-    what lives in private tables (their unread notifications, whether they follow the
-    proposal). Each is part of the key, so a change in any of them renders afresh."""
+    """What a reader's page shows of their own beyond the content version: who they are, the
+    CSRF token of this browser's session (its forms carry it), and what lives in private
+    tables (their unread notifications, whether they follow the proposal). Each is part of
+    the key, so a change in any of them renders afresh."""
     proposal_id = (request.view_args or {}).get("proposal_id")
     params = {"user": current_user.id, "proposal": proposal_id}
-    return (current_user.id, *db.session.execute(_READER_STATE, params).one())
+    private = db.session.connection().execute(_READER_STATE, params).one()
+    return (current_user.id, session.get(_csrf_field()), *private)
 
 
 def _cache_call(method: str, *args):
@@ -250,7 +176,7 @@ def _store(response: Response) -> Response:
         return _store_personal(key, response)
     if key is None or response.status_code != 200 or response.is_streamed:
         return response
-    if session.modified or "csrf_token" in g or "Set-Cookie" in response.headers:
+    if session.modified or _shows_csrf_token() or "Set-Cookie" in response.headers:
         return response  # a page made for this visitor alone
     body = response.get_data()
     etag = hashlib.blake2b(body, digest_size=12).hexdigest()
@@ -259,28 +185,33 @@ def _store(response: Response) -> Response:
     return _http_caching(response, etag, "miss")
 
 
-# A reader's page: kept for that person alone, its one-time values drawn at each view
+def _csrf_field() -> str:
+    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+
+
+def _shows_csrf_token() -> bool:
+    """Whether this request handed out a CSRF token: Flask-WTF keeps the signed token it
+    gives in ``g`` under the field's name (as its `generate_csrf` says)."""
+    return _csrf_field() in g
+
+
+# A reader's page: kept for that person's browser session alone
 #
-# A logged-in page holds values that must differ at each view: the CSRF token (signed with
-# the time) and the one-time key of each form that creates something (two tabs must not
-# share one). While a reader's page is rendered for the cache, both are written as
-# placeholders made of a random nonce; each view, the first included, fills them in afresh.
+# Its forms keep the CSRF token they were rendered with: the key holds the session's own
+# raw token (which the signed one is checked against), and a page is kept a few minutes
+# while a token lives far longer (checked at startup, `_check_token_lifetime`). The one-time
+# key of each form that creates something must differ at each view (two tabs must not share
+# one): while a reader's page is rendered for the cache, it is written as a placeholder made
+# of a random nonce, and each view, the first included, fills it in afresh.
 
 
 def _start_capture(personal: tuple) -> None:
-    nonce = secrets.token_hex(12)
     g.page_capture = {
-        "nonce": nonce,
+        "nonce": secrets.token_hex(12),
         "variant": _session_variant(),
         "personal": personal,
         "until": None,
     }
-    # Flask-WTF hands out the token kept in g: every form of the page gets the placeholder.
-    setattr(g, _csrf_field(), f"{nonce}-csrf")
-
-
-def _csrf_field() -> str:
-    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
 
 
 def new_one_time_key() -> str:
@@ -305,7 +236,6 @@ def valid_until(moment: datetime) -> None:
 def _store_personal(key: str, response: Response) -> Response:
     capture = g.pop("page_capture")
     if response.is_streamed:  # neither page streams: nothing to fill in or keep
-        g.pop(_csrf_field(), None)
         return response
     entry = {
         "body": response.get_data(as_text=True),
@@ -325,20 +255,26 @@ def _store_personal(key: str, response: Response) -> Response:
 
 def _same_page_as_key(capture: dict) -> bool:
     """Whether the page shows what its key says. Not when the view flashed a message (shown
-    or still to show), changed the session (a language, a login), or when a notification or a
-    follow was written while the page was rendered (the key read them before)."""
-    if "_flashes" in session or getattr(request_ctx, "flashes", None):
+    or still to show), changed the session (a language, a login, a first CSRF token), or
+    when a notification or a follow was written while the page was rendered (the key read
+    them before)."""
+    if _has_flash():
         return False
     if _session_variant() != capture["variant"]:
         return False
     return _personal_state() == capture["personal"]
 
 
+def _has_flash() -> bool:
+    """A message flashed: still to show (`flask.flash` keeps it in the session under
+    "_flashes") or shown by this page (`get_flashed_messages` then gives it again; with
+    none left in the session it takes nothing from it)."""
+    return "_flashes" in session or bool(get_flashed_messages())
+
+
 def _personal_response(entry: dict, outcome: str | None, response: Response | None = None):
-    g.pop(_csrf_field(), None)  # the placeholder: the real token is drawn now
-    nonce = entry["nonce"]
-    body = entry["body"].replace(f"{nonce}-csrf", generate_csrf())
-    body = re.sub(re.escape(f"{nonce}-once"), lambda _: new_one_time_key(), body)
+    placeholder = re.escape(f"{entry['nonce']}-once")
+    body = re.sub(placeholder, lambda _: new_one_time_key(), entry["body"])
     if response is None:
         response = Response(body, content_type=entry["content_type"])
     else:
@@ -348,11 +284,22 @@ def _personal_response(entry: dict, outcome: str | None, response: Response | No
     return response
 
 
+def _check_token_lifetime(app: Flask) -> None:
+    """A reader's page keeps its CSRF token: the token must live far longer than the page
+    (WTF_CSRF_TIME_LIMIT None: as long as the session; Flask-WTF's default is an hour)."""
+    limit = app.config.get("WTF_CSRF_TIME_LIMIT", 3600)
+    if limit is not None and app.config["PAGE_CACHE_READER_SECONDS"] * 10 > limit:
+        raise RuntimeError(
+            "PAGE_CACHE_READER_SECONDS must stay under a tenth of WTF_CSRF_TIME_LIMIT: "
+            "a reader's kept page carries the CSRF token it was rendered with."
+        )
+
+
 def init_app(app: Flask) -> None:
     """Registered last: every other before-request hook (language, limits) has run."""
+    _check_token_lifetime(app)
     page_cache.init_app(app)
     app.extensions["page_cache_outage"] = {"until": 0.0, "logged": False}
-    with app.app_context():
-        watch(db.engine)
+    content_version.watch(db.session)
     app.before_request(_serve_cached)
     app.after_request(_store)

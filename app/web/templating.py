@@ -9,6 +9,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from app import N_, labels, policy, queries, text
+from app.web import page_cache
 from app.web.pagination import link_values
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية"}
@@ -46,6 +47,8 @@ CONTRIBUTION_ACTIONS = (
     (policy.can_flag, "contributions.flag", N_("Signaler")),
     (lambda user, _: policy.is_moderator(user), "moderation.contribution", N_("Modération")),
 )
+# Links offered until a known moment: a page kept for a reader must not outlive them.
+LINK_CLOSES = {"contributions.edit": policy.edit_window_closes}
 
 _PLACEHOLDER_ID = 918273645546372819  # appears in no address but as a contribution id
 
@@ -83,15 +86,16 @@ def _page_helpers() -> dict:
     def contribution_actions(user, contribution) -> list[tuple[str, Markup]]:
         """The (address, label) links a person may follow under a contribution: one call per
         contribution instead of five predicates, links and labels in the template."""
-        return [
-            (
-                contribution_url(endpoint, contribution.id),
-                # A label from the catalogue, trusted as any translated string.
-                Markup(translations.ugettext(label)),  # nosec B704
-            )
-            for allowed, endpoint, label in CONTRIBUTION_ACTIONS
-            if allowed(user, contribution)
-        ]
+        links = []
+        for allowed, endpoint, label in CONTRIBUTION_ACTIONS:
+            if not allowed(user, contribution):
+                continue
+            if endpoint in LINK_CLOSES:
+                page_cache.valid_until(LINK_CLOSES[endpoint](contribution))
+            # A label from the catalogue, trusted as any translated string.
+            label = Markup(translations.ugettext(label))  # nosec B704
+            links.append((contribution_url(endpoint, contribution.id), label))
+        return links
 
     return {"gettext": gettext, "ngettext": ngettext, "contribution_actions": contribution_actions}
 
