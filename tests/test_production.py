@@ -124,6 +124,7 @@ def test_production_refuses_an_unknown_host(production_env, host):
         html = response.get_data(as_text=True)
         assert "Requête invalide" in html
         assert "Traceback" not in html
+        assert host.split(":")[0] not in html  # every link on the site's own address
 
 
 def test_production_answers_its_own_name(production_env):

@@ -3,21 +3,20 @@
 import math
 import time
 
-from flask import Flask, jsonify, make_response, render_template, request
-from flask.globals import request_ctx
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError, TooManyRequests
+from werkzeug.test import EnvironBuilder
 
 from app.accounts.security_log import security_event
 from app.database import is_busy
 from app.extensions import db, limiter
 from app.services import PermissionDenied, ServiceError
 from app.web.kept_input import kept_fields, typed_texts
-from app.web.links import site_url_adapter
 
 MESSAGES = {
     400: (
@@ -69,6 +68,11 @@ def _render(code: int, detail: str | None = None):
         ),
         code,
     )
+
+
+def _on_site_address() -> dict:
+    """A request for the home page on the site's public address (MAIL_SITE_URL)."""
+    return EnvironBuilder(path="/", base_url=current_app.config["MAIL_SITE_URL"]).get_environ()
 
 
 def _retry_after(error: TooManyRequests) -> int:
@@ -142,11 +146,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(SecurityError)
     def untrusted_host(_error):
         # A Host outside TRUSTED_HOSTS: Flask refused it before binding URLs to it, so the
-        # page's links are bound to the site's own address (never to the forged one).
-        if request_ctx.url_adapter is None:
-            request_ctx.url_adapter = site_url_adapter()
+        # page is rendered in a request for the site's own address (its links never point
+        # at the forged one, and nobody is logged in there).
         security_event("untrusted_host", status=400, method=request.method)
-        return _render(400)
+        with app.request_context(_on_site_address()):
+            return _render(400)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
