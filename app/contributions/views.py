@@ -89,24 +89,9 @@ def testify(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     if policy.can_testify_as_guest(current_user):
         return _guest_testimony(proposal)
-    form = TestimonyForm()
-    if form.validate_on_submit():
-        try:
-            contribution = service.post_contribution(
-                current_user,
-                proposal,
-                ContributionKind.TESTIMONY,
-                form.body.data,
-                DisplayMode(form.display_mode.data),
-                lang=form.lang.data,
-                idempotency_key=form.once_key,
-            )
-        except ServiceError as error:
-            refuse(form.body, error)
-        else:
-            _flash_posted(contribution)
-            return redirect(_anchor(contribution))
-    return render_template("contributions/testify.html", proposal=proposal, form=form)
+    return _post_with_account(
+        proposal, TestimonyForm(), ContributionKind.TESTIMONY, "contributions/testify.html"
+    )
 
 
 def _guest_testimony(proposal: Proposal):
@@ -178,13 +163,19 @@ def record_assisted(proposal_id: int):
 def comment(proposal_id: int):
     """Comment on a proposal (the form is on the proposal's page)."""
     proposal = _proposal_or_404(proposal_id)
-    form = CommentForm()
+    return _post_with_account(
+        proposal, CommentForm(), ContributionKind.COMMENT, "contributions/comment.html"
+    )
+
+
+def _post_with_account(proposal: Proposal, form, kind: ContributionKind, template: str):
+    """A testimony or a comment by a logged-in person: posted, or the form back with why."""
     if form.validate_on_submit():
         try:
             contribution = service.post_contribution(
                 current_user,
                 proposal,
-                ContributionKind.COMMENT,
+                kind,
                 form.body.data,
                 DisplayMode(form.display_mode.data),
                 lang=form.lang.data,
@@ -195,7 +186,7 @@ def comment(proposal_id: int):
         else:
             _flash_posted(contribution)
             return redirect(_anchor(contribution))
-    return render_template("contributions/comment.html", proposal=proposal, form=form)
+    return render_template(template, proposal=proposal, form=form)
 
 
 @bp.route("/contributions/<int:contribution_id>/repondre", methods=["GET", "POST"])
