@@ -26,7 +26,7 @@ from app.models import (
 )
 from app.services import minutes as service
 from tests.conftest import ROLES, login
-from tests.test_query_counts import count_queries
+from tests.helpers import count_queries
 
 TEXT = "Présents : dix personnes.\n\nLe groupe demande des bains-douches gratuits."
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
