@@ -1,0 +1,128 @@
+"""The test database's rows: which tables have any, emptying them, a copy put back.
+
+A data set that many tests share (the route × role matrix's world) is built once per module
+and copied (`take`); each next test gets the copy back (`restore`) in a few milliseconds
+instead of building it again with dozens of commits.
+
+- SQLite: the whole file, through SQLite's backup API, into an in-memory database and back
+  (the full-text table `search_fts` and the schema come with it).
+- PostgreSQL: the rows of every table of the models, and where each id sequence stands.
+  The search column `search_vector` is generated: the database computes it again.
+"""
+
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from app.extensions import db
+
+
+def _tables() -> list[sa.Table]:
+    return list(db.metadata.sorted_tables)
+
+
+def tables_with_rows() -> list[str]:
+    """The names of the tables holding at least one row, in one query."""
+    checks = [
+        sa.select(sa.literal(table.name)).where(
+            sa.exists(sa.select(sa.literal(1)).select_from(table))
+        )
+        for table in _tables()
+    ]
+    return list(db.session.scalars(sa.union_all(*checks)))
+
+
+# The tables that still hold a row once emptied (the content version, written again by the
+# emptying's own commit on SQLite): set by the first emptying.
+_LEFT_WHEN_EMPTY: list[str] | None = None
+
+
+def is_empty() -> bool:
+    """Whether the database is as `empty_tables` leaves it."""
+    return tables_with_rows() == _LEFT_WHEN_EMPTY
+
+
+def empty_tables() -> None:
+    """Delete every row; PostgreSQL's id sequences start again at 1 (SQLite's ids, without
+    AUTOINCREMENT, start again by themselves)."""
+    global _LEFT_WHEN_EMPTY
+    tables = list(reversed(_tables()))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+    if _LEFT_WHEN_EMPTY is None:
+        _LEFT_WHEN_EMPTY = tables_with_rows()
+
+
+@dataclass
+class _Rows:
+    """PostgreSQL: each table's rows and each sequence's last value."""
+
+    rows: dict[str, list[dict]]
+    sequences: list[tuple[str, int | None]]
+
+
+def take():
+    """A copy of the database as it is now (committed)."""
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        return _take_rows()
+    copy = sqlite3.connect(":memory:", check_same_thread=False)
+    with _sqlite_connection() as connection:
+        connection.backup(copy)
+    return copy
+
+
+def restore(copy) -> None:
+    """Put the database back as it was when `copy` was taken."""
+    db.session.remove()  # no transaction left open on the database being replaced
+    if isinstance(copy, _Rows):
+        _restore_rows(copy)
+        return
+    with _sqlite_connection() as connection:
+        copy.backup(connection)
+
+
+def discard(copy) -> None:
+    if isinstance(copy, sqlite3.Connection):
+        copy.close()
+
+
+@contextmanager
+def _sqlite_connection():
+    connection = db.engine.raw_connection()
+    try:
+        yield connection.driver_connection
+    finally:
+        connection.close()
+
+
+def _take_rows() -> _Rows:
+    session = db.session
+    rows = {t.name: [dict(r) for r in session.execute(sa.select(t)).mappings()] for t in _tables()}
+    sequences = session.execute(
+        sa.text("SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'")
+    ).all()
+    session.commit()
+    return _Rows(rows, [tuple(s) for s in sequences])
+
+
+def _restore_rows(copy: _Rows) -> None:
+    empty_tables()
+    session = db.session
+    for table in _tables():
+        if copy.rows[table.name]:
+            session.execute(table.insert(), copy.rows[table.name])
+    for name, last_value in copy.sequences:
+        if last_value is None:  # never used: the next id is its first
+            session.execute(sa.text("SELECT setval(:name, 1, false)"), {"name": name})
+        else:
+            value = {"name": name, "value": last_value}
+            session.execute(sa.text("SELECT setval(:name, :value)"), value)
+    session.commit()
