@@ -275,7 +275,7 @@ def prebuilt(db, made, _prebuilt_copies):
     """
 
     def get(build):
-        assert snapshots.is_empty(), "prebuilt() expects an empty database"
+        assert snapshots.is_empty(), f"not empty: {snapshots.tables_with_rows()}"
         key = build.__qualname__
         if key in _prebuilt_copies:
             copy, objects, numbers = _prebuilt_copies[key]
