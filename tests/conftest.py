@@ -36,6 +36,7 @@ from app.models import (
 )
 from app.services.accounts import CHARTER_VERSION
 from tests import snapshots
+from tests.helpers import Clock
 
 PASSWORD = "correct horse battery"
 ROLES = ("visitor", *[role.value for role in Role])
@@ -147,6 +148,12 @@ def db(app) -> Iterator:
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """`clock.advance(seconds)`: the app's time and the cache's move on, nobody waits."""
+    return Clock(monkeypatch)
 
 
 @pytest.fixture
