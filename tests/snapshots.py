@@ -23,20 +23,28 @@ def _tables() -> list[sa.Table]:
     return list(db.metadata.sorted_tables)
 
 
+_TABLES_WITH_ROWS = None  # the statement, built once
+
+
 def tables_with_rows() -> list[str]:
     """The names of the tables holding at least one row, in one query."""
-    checks = [
-        sa.select(sa.literal(table.name)).where(
-            sa.exists(sa.select(sa.literal(1)).select_from(table))
-        )
-        for table in _tables()
-    ]
-    return list(db.session.scalars(sa.union_all(*checks)))
+    global _TABLES_WITH_ROWS
+    if _TABLES_WITH_ROWS is None:
+        checks = [
+            sa.select(sa.literal(table.name)).where(
+                sa.exists(sa.select(sa.literal(1)).select_from(table))
+            )
+            for table in _tables()
+        ]
+        _TABLES_WITH_ROWS = sa.union_all(*checks)
+    return list(db.session.scalars(_TABLES_WITH_ROWS))
 
 
 # The tables that may still hold a row once emptied (the content version, written again by
-# the emptying's own commit): set by the first emptying.
+# the emptying's own commit), and on SQLite a copy of the empty database: set by the first
+# emptying.
 _LEFT_WHEN_EMPTY: frozenset[str] = frozenset()
+_EMPTY_COPY = None
 
 
 def is_empty() -> bool:
@@ -48,19 +56,28 @@ def empty_tables() -> None:
     """Delete every row, and PostgreSQL's id sequences start again at 1 (SQLite's ids,
     without AUTOINCREMENT, start again by themselves).
 
-    Only the tables holding rows are emptied, by DELETE: a test writes a few tables, and
-    PostgreSQL's TRUNCATE of every table cost more than the test itself.
+    SQLite: the copy of the empty database taken the first time is put back (a millisecond).
+    PostgreSQL: only the tables holding rows are emptied, by DELETE: a test writes a few
+    tables, and a TRUNCATE of every table cost more than the test itself.
     """
-    global _LEFT_WHEN_EMPTY
+    global _LEFT_WHEN_EMPTY, _EMPTY_COPY
+    if _EMPTY_COPY is not None:
+        restore(_EMPTY_COPY)
+        return
+    _delete_rows()
+    db.session.commit()
+    _LEFT_WHEN_EMPTY = frozenset(tables_with_rows())
+    if db.engine.dialect.name == "sqlite":
+        _EMPTY_COPY = take()
+
+
+def _delete_rows() -> None:
     written = set(tables_with_rows())
     for table in reversed(_tables()):
         if table.name in written:
             db.session.execute(table.delete())
     if db.engine.dialect.name == "postgresql":
         db.session.execute(_RESTART_SEQUENCES)
-    db.session.commit()
-    if not _LEFT_WHEN_EMPTY:
-        _LEFT_WHEN_EMPTY = frozenset(tables_with_rows())
 
 
 _RESTART_SEQUENCES = sa.text(
@@ -123,7 +140,7 @@ def _take_rows() -> _Rows:
 
 
 def _restore_rows(copy: _Rows) -> None:
-    empty_tables()
+    _delete_rows()  # in the same transaction: one content version written, at the end
     session = db.session
     for table in _tables():
         if copy.rows[table.name]:
