@@ -18,6 +18,8 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.database import DirectoryBasedExampleDatabase, ReadOnlyDatabase
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.state import InstanceState
 
 from app import create_app
@@ -320,8 +322,23 @@ def _loaded(value):
     if isinstance(value, list | tuple):
         return type(value)(_loaded(item) for item in value)
     if isinstance(value, _Reference):
-        return _db.session.get(value.model, value.identity)
+        return _attached(value)
     return value
+
+
+def _attached(reference: _Reference):
+    """The object in the session without a query: its columns load when first read, as
+    those of an object expired by a commit do."""
+    mapper = sa.inspect(reference.model)
+    key = mapper.identity_key_from_primary_key(reference.identity)
+    if key in _db.session.identity_map:
+        return _db.session.identity_map[key]
+    obj = mapper.class_manager.new_instance()
+    for column, value in zip(mapper.primary_key, reference.identity, strict=True):
+        set_committed_value(obj, mapper.get_property_by_column(column).key, value)
+    make_transient_to_detached(obj)
+    _db.session.add(obj)
+    return obj
 
 
 def _addressed(institution):
