@@ -1,5 +1,6 @@
 """Shared fixtures: an app on a migrated database (SQLite, or PostgreSQL through
-TEST_DATABASE_URL), emptied after each test, and one logged-in client per role; the
+TEST_DATABASE_URL), emptied after each test (tests/snapshots.py), one logged-in client per
+role, data sets built once per module (`prebuilt`), a clock moved without waiting; the
 Hypothesis profiles of the fuzz tests."""
 
 import contextlib
@@ -278,9 +279,10 @@ def prebuilt(db, made, _prebuilt_copies):
 
     The module's first test runs `build()` (which makes rows with the make_* fixtures and
     returns the objects the tests need, in a dict or a list) and copies the database; each
-    next test gets that copy back, in milliseconds, and the same objects loaded again from
-    it. A test may write: the next one starts from the copy. The database must be empty
-    when `prebuilt` is called (ask for it before any fixture that writes).
+    next test gets that copy back, in milliseconds, and the same objects (by their keys,
+    their columns read from the copy when first used). A test may write: the next one
+    starts from the copy. The database must be empty when `prebuilt` is called (ask for it
+    before any fixture that writes). The make_* numbering goes on after the data set's.
     """
 
     def get(build):

@@ -131,12 +131,18 @@ def _sqlite_connection():
 
 def _take_rows() -> _Rows:
     session = db.session
-    rows = {t.name: [dict(r) for r in session.execute(sa.select(t)).mappings()] for t in _tables()}
+    rows = {t.name: [dict(r) for r in session.execute(_in_order(t)).mappings()] for t in _tables()}
     sequences = session.execute(
         sa.text("SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'")
     ).all()
     session.commit()
     return _Rows(rows, [tuple(s) for s in sequences])
+
+
+def _in_order(table: sa.Table):
+    """A table's rows by key, as they were written: a reply comes after the comment it
+    answers (a row that was updated may come last in a plain SELECT)."""
+    return sa.select(table).order_by(*table.primary_key.columns)
 
 
 def _restore_rows(copy: _Rows) -> None:
