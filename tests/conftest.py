@@ -1,12 +1,15 @@
 """Shared fixtures: an app on a migrated database (SQLite, or PostgreSQL through
-TEST_DATABASE_URL), emptied after each test, and one logged-in client per role; the
+TEST_DATABASE_URL), emptied after each test (tests/snapshots.py), one logged-in client per
+role, data sets built once per module (`prebuilt`), a clock moved without waiting; the
 Hypothesis profiles of the fuzz tests."""
 
 import contextlib
 import os
 import tempfile
 import unittest
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,9 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.database import DirectoryBasedExampleDatabase, ReadOnlyDatabase
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.state import InstanceState
 
 from app import create_app
 from app.accounts.password_hashing import hash_password
@@ -32,6 +38,8 @@ from app.models import (
     User,
 )
 from app.services.accounts import CHARTER_VERSION
+from tests import snapshots
+from tests.helpers import Clock
 
 PASSWORD = "correct horse battery"
 ROLES = ("visitor", *[role.value for role in Role])
@@ -124,19 +132,8 @@ def app():
     app.test_client_class = FreshRequestClient
     with app.app_context():
         upgrade()
-        _empty_tables()  # rows the migrations insert (the first charter) belong to no test
+        snapshots.empty_tables()  # rows the migrations insert (the first charter) belong to no test
     yield app
-
-
-def _empty_tables() -> None:
-    tables = list(reversed(_db.metadata.sorted_tables))
-    if _db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        _db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            _db.session.execute(table.delete())
-    _db.session.commit()
 
 
 @pytest.fixture(autouse=True)
@@ -146,7 +143,7 @@ def db(app) -> Iterator:
         yield _db
         _db.session.rollback()
         _db.session.remove()
-        _empty_tables()
+        snapshots.empty_tables()
     limiter.reset()
     app.extensions["mail_outbox"] = []
 
@@ -157,17 +154,29 @@ def client(app):
 
 
 @pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """`clock.advance(seconds)`: the app's time and the cache's move on, nobody waits."""
+    return Clock(monkeypatch)
+
+
+@pytest.fixture
 def outbox(app):
     app.extensions["mail_outbox"] = []
     return app.extensions["mail_outbox"]
 
 
 @pytest.fixture
-def make_organisation(db):
-    counter = iter(range(1, 10_000))
+def made(db) -> Counter:
+    """How many objects of each kind the make_* fixtures made in this test: the numbers in
+    their names and e-mails (a prebuilt data set gives them back with its rows)."""
+    return Counter()
 
+
+@pytest.fixture
+def make_organisation(db, made):
     def make(kind=OrganisationKind.ASSOCIATION, name=None, verified=None, **fields):
-        n = next(counter)
+        made["organisation"] += 1
+        n = made["organisation"]
         org = Organisation(
             slug=f"org-{n}",
             name=name or f"Organisation {n}",
@@ -183,11 +192,10 @@ def make_organisation(db):
 
 
 @pytest.fixture
-def make_user(db, make_organisation):
-    counter = iter(range(1, 10_000))
-
+def make_user(db, made, make_organisation):
     def make(role="participant", organisation=None, email=None, pseudonym=None, active=True):
-        n = next(counter)
+        made["user"] += 1
+        n = made["user"]
         role = Role(role)
         if organisation is None and role in (Role.ASSOCIATION_MEMBER, Role.MODERATOR):
             organisation = make_organisation(OrganisationKind.ASSOCIATION)
@@ -211,11 +219,10 @@ def make_user(db, make_organisation):
 
 
 @pytest.fixture
-def make_theme(db):
-    counter = iter(range(1, 10_000))
-
+def make_theme(db, made):
     def make(name=None, **fields):
-        n = next(counter)
+        made["theme"] += 1
+        n = made["theme"]
         theme = Theme(slug=f"atelier-{n}", name=name or f"Atelier {n}", position=n, **fields)
         db.session.add(theme)
         db.session.commit()
@@ -255,6 +262,85 @@ def make_proposal(db, make_theme, make_organisation):
         return proposal
 
     return make
+
+
+@pytest.fixture(scope="module")
+def _prebuilt_copies() -> Iterator[dict]:
+    """The copies `prebuilt` took in this module, dropped when the module is done."""
+    copies: dict = {}
+    yield copies
+    for copy, _objects, _made in copies.values():
+        snapshots.discard(copy)
+
+
+@pytest.fixture
+def prebuilt(db, made, _prebuilt_copies):
+    """`prebuilt(build)`: what `build()` returns, built once per module.
+
+    The module's first test runs `build()` (which makes rows with the make_* fixtures and
+    returns the objects the tests need, in a dict or a list) and copies the database; each
+    next test gets that copy back, in milliseconds, and the same objects (by their keys,
+    their columns read from the copy when first used). A test may write: the next one
+    starts from the copy. The database must be empty when `prebuilt` is called (ask for it
+    before any fixture that writes). The make_* numbering goes on after the data set's.
+    """
+
+    def get(build):
+        assert snapshots.is_empty(), f"not empty: {snapshots.tables_with_rows()}"
+        key = build.__qualname__
+        if key in _prebuilt_copies:
+            copy, objects, numbers = _prebuilt_copies[key]
+            snapshots.restore(copy)
+            made.update(numbers)
+            return _loaded(objects)
+        built = build()
+        _prebuilt_copies[key] = (snapshots.take(), _references(built), Counter(made))
+        return built
+
+    return get
+
+
+@dataclass(frozen=True)
+class _Reference:
+    model: type
+    identity: tuple
+
+
+def _references(value):
+    """The value with each model object replaced by its class and primary key."""
+    if isinstance(value, dict):
+        return {key: _references(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_references(item) for item in value)
+    state = sa.inspect(value, raiseerr=False)
+    if isinstance(state, InstanceState):
+        return _Reference(type(value), state.identity)
+    return value
+
+
+def _loaded(value):
+    if isinstance(value, dict):
+        return {key: _loaded(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_loaded(item) for item in value)
+    if isinstance(value, _Reference):
+        return _attached(value)
+    return value
+
+
+def _attached(reference: _Reference):
+    """The object in the session without a query: its columns load when first read, as
+    those of an object expired by a commit do."""
+    mapper = sa.inspect(reference.model)
+    key = mapper.identity_key_from_primary_key(reference.identity)
+    if key in _db.session.identity_map:
+        return _db.session.identity_map[key]
+    obj = mapper.class_manager.new_instance()
+    for column, value in zip(mapper.primary_key, reference.identity, strict=True):
+        set_committed_value(obj, mapper.get_property_by_column(column).key, value)
+    make_transient_to_detached(obj)
+    _db.session.add(obj)
+    return obj
 
 
 def _addressed(institution):

@@ -80,11 +80,14 @@ def _secret_world(world, make_user):
 
 
 @pytest.fixture
-def secret_world(make_organisation, make_theme, make_proposal, make_user):
-    world = build_world(make_organisation, make_theme, make_proposal, make_user)
-    add_minutes(world)
-    _secret_world(world, make_user)
-    return world
+def secret_world(prebuilt, make_organisation, make_theme, make_proposal, make_user):
+    def build():
+        world = build_world(make_organisation, make_theme, make_proposal, make_user)
+        add_minutes(world)
+        _secret_world(world, make_user)
+        return world
+
+    return prebuilt(build)
 
 
 def _readable_gets(role):

@@ -79,11 +79,15 @@ URL_FOR_ARGUMENTS = [
 
 
 @pytest.fixture
-def world(make_organisation, make_theme, make_proposal, make_user):
+def world(prebuilt, make_organisation, make_theme, make_proposal, make_user):
     """The permission matrix's world: its URLs and forms apply as they are."""
-    built = build_world(make_organisation, make_theme, make_proposal, make_user)
-    add_minutes(built)
-    return built
+
+    def build():
+        built = build_world(make_organisation, make_theme, make_proposal, make_user)
+        add_minutes(built)
+        return built
+
+    return prebuilt(build)
 
 
 def _role_for(expected: dict) -> str:

@@ -32,7 +32,7 @@ from app.models import (
 from app.queries import board as board_queries
 from app.queries import synthesis
 from tests.conftest import ROLES
-from tests.test_query_counts import count_queries
+from tests.helpers import count_queries
 
 TODAY = date(2025, 3, 10)
 SVG = "{http://www.w3.org/2000/svg}"

@@ -2,13 +2,11 @@
 proposal page costs the same number of queries whatever the number of contributions."""
 
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from app.extensions import db
 from app.models import (
@@ -23,6 +21,7 @@ from app.models import (
 )
 from app.services.accounts import CHARTER_VERSION
 from tests.conftest import login
+from tests.helpers import count_queries
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -50,20 +49,6 @@ MARKS = {
 # A handler or a javascript: link inside a real tag (escaped text starts with "&lt;").
 RAW_HANDLER = re.compile(r"<[a-z][^<>]*\son[a-z]+\s*=", re.IGNORECASE)
 RAW_JS_LINK = re.compile(r"<[a-z][^<>]*(?:href|src)\s*=\s*[\"']?\s*javascript:", re.IGNORECASE)
-
-
-@contextmanager
-def count_queries():
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 class _Page(HTMLParser):

@@ -2,14 +2,12 @@
 the JSON API, escaping, and constant query counts."""
 
 import re
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 from flask import render_template
 from flask_login import login_user
-from sqlalchemy import event
 
 from app.extensions import db
 from app.models import (
@@ -24,6 +22,7 @@ from app.models import (
 )
 from app.queries import directory as directory_queries
 from tests.conftest import login
+from tests.helpers import count_queries
 
 PRIVATE_EMAIL = "benevole.prive@example.org"
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -633,20 +632,6 @@ def test_payloads_through_the_form_are_saved_as_text(app, client, w):
 
 
 # Query counts
-
-
-@contextmanager
-def count_queries():
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def _count(client, url):

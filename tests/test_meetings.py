@@ -29,8 +29,8 @@ from app.services import PermissionDenied, ServiceError
 from app.services import meetings as service
 from app.services.demo import load_demo
 from tests.conftest import login
+from tests.helpers import count_queries
 from tests.test_contribution_safety import assert_inert
-from tests.test_query_counts import count_queries
 
 YEAR = date.today().year + 2
 SUMMER = date(YEAR, 6, 3)  # Paris is UTC+2

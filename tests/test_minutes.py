@@ -3,7 +3,6 @@ validation; every version readable with its diff; who may do what; bad input; es
 
 import re
 import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -26,7 +25,7 @@ from app.models import (
 )
 from app.services import minutes as service
 from tests.conftest import ROLES, login
-from tests.test_query_counts import count_queries
+from tests.helpers import count_queries, running_in, wait_until
 
 TEXT = "Présents : dix personnes.\n\nLe groupe demande des bains-douches gratuits."
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -305,7 +304,7 @@ def test_simultaneous_acceptances_do_not_build_on_the_same_version(app, make_mee
     db.session.flush()
     other = threading.Thread(target=accept_in_another_request)
     other.start()
-    time.sleep(0.5)
+    assert wait_until(lambda: running_in(other, "_lock_open"))  # waiting for our lock
     db.session.commit()
     other.join(timeout=10)
     assert outcome == [2]

@@ -42,40 +42,44 @@ HREF = re.compile(r'<a rel="(?:prev|next)" href="([^"]+)"')
 
 
 @pytest.fixture
-def world(make_organisation, make_theme, make_proposal, make_user):
+def world(prebuilt, make_organisation, make_theme, make_proposal, make_user):
     """The permission matrix's world, with two of everything a paginated list shows."""
-    built = build_world(make_organisation, make_theme, make_proposal, make_user)
-    add_minutes(built)
-    proposal, other = built["proposal"], built["other"]
-    second = make_organisation(OrganisationKind.INSTITUTION, name="Préfecture")
-    _send(built["answered"], second)
-    for kind, state in [
-        (ContributionKind.COMMENT, ContributionState.PUBLISHED),
-        (ContributionKind.TESTIMONY, ContributionState.PUBLISHED),
-        (ContributionKind.TESTIMONY, ContributionState.PUBLISHED),
-        (ContributionKind.COMMENT, ContributionState.PENDING),
-    ]:
-        body = "Les douches du centre sont fermées le dimanche."
-        db.session.add(
-            Contribution(proposal=proposal, kind=kind, author=other, body=body, state=state)
-        )
-    db.session.flush()
-    for _ in range(2):
-        db.session.add(
-            ModerationDecision(
-                contribution=built["comment"],
-                moderator=other,
-                action=ModerationAction.APPROVE,
-                reason=ModerationReason.COMPLIANT,
-                from_state=ContributionState.PENDING,
-                to_state=ContributionState.PUBLISHED,
+
+    def build():
+        built = build_world(make_organisation, make_theme, make_proposal, make_user)
+        add_minutes(built)
+        proposal, other = built["proposal"], built["other"]
+        second = make_organisation(OrganisationKind.INSTITUTION, name="Préfecture")
+        _send(built["answered"], second)
+        for kind, state in [
+            (ContributionKind.COMMENT, ContributionState.PUBLISHED),
+            (ContributionKind.TESTIMONY, ContributionState.PUBLISHED),
+            (ContributionKind.TESTIMONY, ContributionState.PUBLISHED),
+            (ContributionKind.COMMENT, ContributionState.PENDING),
+        ]:
+            body = "Les douches du centre sont fermées le dimanche."
+            db.session.add(
+                Contribution(proposal=proposal, kind=kind, author=other, body=body, state=state)
             )
-        )
-        db.session.add(
-            AuditEvent(action=AuditAction.THEME_UPDATED, target_type="theme", target_id=1)
-        )
-    db.session.commit()
-    return built
+        db.session.flush()
+        for _ in range(2):
+            db.session.add(
+                ModerationDecision(
+                    contribution=built["comment"],
+                    moderator=other,
+                    action=ModerationAction.APPROVE,
+                    reason=ModerationReason.COMPLIANT,
+                    from_state=ContributionState.PENDING,
+                    to_state=ContributionState.PUBLISHED,
+                )
+            )
+            db.session.add(
+                AuditEvent(action=AuditAction.THEME_UPDATED, target_type="theme", target_id=1)
+            )
+        db.session.commit()
+        return built
+
+    return prebuilt(build)
 
 
 @pytest.fixture

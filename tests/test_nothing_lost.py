@@ -511,11 +511,15 @@ def test_every_field_of_a_gated_form_is_kept_but_the_token(client, make_user, ne
 
 
 @pytest.fixture
-def world(make_organisation, make_theme, make_proposal, make_user):
+def world(prebuilt, make_organisation, make_theme, make_proposal, make_user):
     """The permission matrix's world: a page of every kind to look at."""
-    built = build_world(make_organisation, make_theme, make_proposal, make_user)
-    add_minutes(built)
-    return built
+
+    def build():
+        built = build_world(make_organisation, make_theme, make_proposal, make_user)
+        add_minutes(built)
+        return built
+
+    return prebuilt(build)
 
 
 FORM_PAGES = [

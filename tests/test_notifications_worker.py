@@ -3,6 +3,7 @@ each round is logged, and SIGTERM lets the round under way finish before a clean
 
 import asyncio
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from aiosmtpd.controller import Controller
 from app.extensions import db
 from app.models import OutboxEmail
 from app.services.notifications import queue_email
+from tests.helpers import wait_until
 from tests.test_notifications_delivery import Inbox, _free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,9 +101,13 @@ def _queue(count: int) -> None:
 
 
 def _wait_for(condition, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.1)
+    """Poll: the workers are other processes, whose clock the test cannot move."""
+    wait_until(condition, seconds)
+
+
+def _rounds(worker: Worker) -> int:
+    """How many rounds the worker has logged as done."""
+    return len(re.findall(r"round \d+,", worker.output()))
 
 
 def test_two_worker_processes_send_each_email_once(app, smtp_server, tmp_path):
@@ -117,7 +123,9 @@ def test_two_worker_processes_send_each_email_once(app, smtp_server, tmp_path):
         _wait_for(lambda: all("round 1," in worker.output() for worker in workers))
         _queue(count)
         _wait_for(lambda: len(inbox.messages) >= count)
-        time.sleep(1.5)  # a round more each: nothing else may arrive
+        # A round more each, begun once all had arrived: nothing else may arrive.
+        done = [_rounds(worker) for worker in workers]
+        _wait_for(lambda: all(_rounds(w) > n + 1 for w, n in zip(workers, done, strict=True)))
     finally:
         outputs = [worker.terminate() for worker in workers]
     assert [worker.returncode for worker in workers] == [0, 0], outputs

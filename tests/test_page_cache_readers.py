@@ -195,7 +195,7 @@ def test_a_hidden_testimony_disappears_for_readers_at_once(cached, app, make_use
     assert MARKER not in page.get_data(as_text=True)
 
 
-def test_the_edit_link_goes_when_its_window_closes(cached, app, make_user, proposal):
+def test_the_edit_link_goes_when_its_window_closes(cached, app, make_user, proposal, clock):
     reader, user = _reader(app, make_user)
     window = app.config["CONTRIBUTION_EDIT_MINUTES"] * 60
     mine = db.session.scalar(sa.select(Contribution))
@@ -206,7 +206,7 @@ def test_the_edit_link_goes_when_its_window_closes(cached, app, make_user, propo
     assert edit in reader.get(url).get_data(as_text=True)
     kept = reader.get(url)
     assert kept.headers["X-Page-Cache"] == "hit" and edit in kept.get_data(as_text=True)
-    time.sleep(2.6)
+    clock.advance(2.6)
     page = reader.get(url)
     assert page.headers["X-Page-Cache"] == "miss"  # kept no longer than the link was valid
     assert edit not in page.get_data(as_text=True)

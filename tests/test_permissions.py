@@ -633,10 +633,13 @@ def add_minutes(world):
 
 
 @pytest.fixture
-def world(make_organisation, make_theme, make_proposal, make_user):
-    built = build_world(make_organisation, make_theme, make_proposal, make_user)
-    add_minutes(built)
-    return built
+def world(prebuilt, make_organisation, make_theme, make_proposal, make_user):
+    def build():
+        built = build_world(make_organisation, make_theme, make_proposal, make_user)
+        add_minutes(built)
+        return built
+
+    return prebuilt(build)
 
 
 def _act_as(client, role, world, make_user):

@@ -49,8 +49,8 @@ from tests.test_permissions import (
 
 
 @pytest.fixture
-def world(make_organisation, make_theme, make_proposal, make_user):
-    return build_world(make_organisation, make_theme, make_proposal, make_user)
+def world(prebuilt, make_organisation, make_theme, make_proposal, make_user):
+    return prebuilt(lambda: build_world(make_organisation, make_theme, make_proposal, make_user))
 
 
 @pytest.fixture

@@ -1,27 +1,11 @@
 """Pages run a fixed number of SQL queries whatever the number of rows."""
 
-from contextlib import contextmanager
-
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from app.extensions import db
 from app.models import Follow, OrganisationKind, Proposal, ProposalStatus, StatusChange
-
-
-@contextmanager
-def count_queries():
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+from tests.helpers import count_queries
 
 
 def _seed(n, make_theme, make_organisation, make_proposal, make_user):

@@ -44,7 +44,7 @@ from app.models import (
     utcnow,
 )
 from tests.conftest import CHARTER_VERSION, login
-from tests.test_query_counts import count_queries
+from tests.helpers import count_queries
 
 SMALL, LARGE = 2, 25
 _serial = iter(range(1, 1_000_000))

@@ -26,7 +26,7 @@ from app.models import (
     utcnow,
 )
 from app.services.moderation import decide
-from tests.test_query_counts import count_queries
+from tests.helpers import count_queries
 
 PUBLISHED, PENDING = ContributionState.PUBLISHED, ContributionState.PENDING
 HIDDEN, REJECTED = ContributionState.HIDDEN, ContributionState.REJECTED

@@ -46,12 +46,15 @@ def assert_security_headers(response, hsts=False):
 
 
 @pytest.fixture
-def world(make_organisation, make_theme, make_proposal, make_user):
+def world(prebuilt, make_organisation, make_theme, make_proposal, make_user):
     from tests.test_permissions import add_minutes, build_world
 
-    built = build_world(make_organisation, make_theme, make_proposal, make_user)
-    add_minutes(built)
-    return built
+    def build():
+        built = build_world(make_organisation, make_theme, make_proposal, make_user)
+        add_minutes(built)
+        return built
+
+    return prebuilt(build)
 
 
 @pytest.mark.parametrize("role", ["visitor", "admin", "institution_rep"])
