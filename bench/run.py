@@ -658,7 +658,7 @@ def prepare(kind: str, scale: int, urls: dict[int, str]) -> tuple[dict, str, dic
 
 
 def seed_in_process(scale: int, env: dict) -> dict:
-    for key in ("VOIX_CONFIG", "DATABASE_URL", "SECRET_KEY", "RATELIMIT_ENABLED"):
+    for key in ("VOIX_CONFIG", "DATABASE_URL", "SECRET_KEY", "RATELIMIT_ENABLED", "MAIL_SITE_URL"):
         os.environ[key] = env[key]
     from app import create_app
     from app.extensions import db

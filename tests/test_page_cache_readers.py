@@ -3,7 +3,6 @@ logged-in person who reads them, never shown to anyone else, never stale, with a
 CSRF token and a fresh one-time key at each view."""
 
 import re
-import time
 from datetime import timedelta
 
 import pytest
