@@ -315,12 +315,23 @@ class Server:
         response = connection.getresponse()
         data = response.read()
         connection.close()
-        return response.status, response.getheader("Set-Cookie") or "", data
+        return response.status, response.headers.get_all("Set-Cookie") or [], data
 
-    def check_login(self, cookie: str) -> None:
-        _status, _set, page = self.request("GET", "/propositions", headers={"Cookie": cookie})
-        if b"/compte/deconnexion" not in page:
-            raise SystemExit("login failed: the list page does not show a logged-in visitor")
+    def browse_as_reader(self, cookie: str) -> str:
+        """The logged-in pages once, as a browser reads them: a new session cookie (the first
+        page with a form gives the session its CSRF token, which a reader's kept page is keyed
+        by) replaces the old. The cookie wrk sends is the one the browser ends with."""
+        name = cookie.split("=", 1)[0]
+        for _key, _label, path, auth in PAGES:
+            if not auth:
+                continue
+            _status, set_cookies, page = self.request("GET", path, headers={"Cookie": cookie})
+            if b"/compte/deconnexion" not in page:
+                raise SystemExit(f"login failed: {path} does not show a logged-in visitor")
+            for header in set_cookies:
+                if header.startswith(f"{name}="):
+                    cookie = header.split(";", 1)[0]
+        return cookie
 
 
 def wrk(port: int, path: str, seconds: int, cookie: str | None) -> dict:
@@ -368,8 +379,9 @@ def measure(envs: dict[int, dict], cookies: dict[int, str]) -> dict[int, dict]:
             scale: stack.enter_context(Server(env, DATA / f"gunicorn-{scale}x.log"))
             for scale, env in envs.items()
         }
-        for scale, server in servers.items():
-            server.check_login(cookies[scale])
+        cookies = {s: server.browse_as_reader(cookies[s]) for s, server in servers.items()}
+            scale: server.browse_as_reader(cookies[scale]) for scale, server in servers.items()
+        }
         order = list(servers) + list(reversed(servers))
         for n, (key, label, path, auth) in enumerate(PAGES, 1):
             halves: dict[int, list[dict]] = {scale: [] for scale in servers}
