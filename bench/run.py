@@ -225,13 +225,9 @@ def count_queries(url: str) -> tuple[dict[str, int], dict[str, dict], str]:
             headers={"Referer": f"{base}/compte/connexion"},  # CSRF checks it over HTTPS
         )
         assert answer.status_code == 302, answer.status_code
-        # The next page shows the login's message once and drops it from the cookie; the
-        # first page with a form gives the session its CSRF token, which a reader's kept
-        # page is keyed by. The cookie wrk sends is a browser's after those pages.
+        # The next page shows the login's message once and drops it from the cookie, as a
+        # browser's would (the server's first pages give the cookie wrk sends: measure()).
         logged_in.get(f"{base}/aide")
-        for _key, _label, path, auth in PAGES:
-            if auth:
-                logged_in.get(base + path)
         session_cookie = logged_in.get_cookie(app.config["SESSION_COOKIE_NAME"])
         cookie = f"{session_cookie.key}={session_cookie.value}"
         for key, _label, path, auth in PAGES:
@@ -380,8 +376,6 @@ def measure(envs: dict[int, dict], cookies: dict[int, str]) -> dict[int, dict]:
             for scale, env in envs.items()
         }
         cookies = {s: server.browse_as_reader(cookies[s]) for s, server in servers.items()}
-            scale: server.browse_as_reader(cookies[scale]) for scale, server in servers.items()
-        }
         order = list(servers) + list(reversed(servers))
         for n, (key, label, path, auth) in enumerate(PAGES, 1):
             halves: dict[int, list[dict]] = {scale: [] for scale in servers}
