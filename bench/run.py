@@ -496,7 +496,8 @@ def markdown(kind: str, data: dict) -> str:
         f"cache ({data.get('page_cache', 'memory')}), which costs 1 SQL query (the content "
         "version); the logged-in list and proposal page come from the reader's own kept copy "
         "(app/web/page_cache.py), which costs the session, the version and the reader's private "
-        "state (4 to 6 queries). Queries and render ms: what rendering "
+        "state (3 queries), with the cookie a browser holds after reading both pages once. "
+        "Queries and render ms: what rendering "
         "the page costs, counted and timed in-process with the page cache off, against the "
         f"same database ({RENDERS} renders; the search target is checked on this p95: search "
         "words differ from one person to the next).",
