@@ -53,8 +53,14 @@ run: install
 serve: install
 	bin/serve
 
+# The whole suite: bin/test runs the browser tests beside the rest (two pytest processes,
+# each its own database). With PYTEST_ARGS (a file, -k …), one pytest runs just that.
 test: install
+ifeq ($(strip $(PYTEST_ARGS)),)
+	BIN=$(BIN) bin/test
+else
 	$(BIN)/pytest $(PYTEST_ARGS)
+endif
 
 # The bad-input tests with many random inputs (the "fuzz" Hypothesis profile,
 # tests/conftest.py); `make test` and CI draw the same few every run. A failing input is

@@ -96,10 +96,25 @@ def _database_url(tmp_dir: str) -> str:
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir}/test.sqlite"
 
 
+def _create_database(url: str) -> None:
+    """The PostgreSQL database of this run, created when missing (`bin/test` gives the
+    browser tests their own, next to the one named by TEST_DATABASE_URL)."""
+    target = sa.engine.make_url(url)
+    server = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        exists = conn.execute(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+        ).first()
+        if not exists:
+            conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+    server.dispose()
+
+
 def _reset_schema(url: str) -> None:
     """Start from an empty database so `flask db upgrade` really runs from empty."""
     if not url.startswith("postgresql"):
         return
+    _create_database(url)
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))
