@@ -1,8 +1,8 @@
 """The request pipeline, in the order it runs: one place to read what happens to a request.
 
 Flask runs before-request hooks in the order they are registered and after-request hooks in
-the reverse order; `install` registers them in the order of ``STEPS`` below, which is the
-order a request meets them. The extensions registered earlier by the factory
+the reverse order; `install` registers them so that a request meets them in the order
+listed below. The extensions registered earlier by the factory
 (`app/__init__.py`) come first: production logs (request id, timing), Flask-WTF's CSRF
 check, Flask-Limiter's limits, then Flask-Login's session.
 
@@ -35,7 +35,8 @@ Beneath every view, in the use case that meets it: the one retry a busy database
 rate limit twice. Errors become French pages that give back what was typed, a database still
 busy included (503) (app/web/errors.py). Signals: the security log listens to logins and
 logouts (app/accounts/security_log.py); the search index follows every flush
-(app/search/index.py).
+(app/search/index.py); the content version follows every flush and commit that writes
+content (app/models/content_version.py, installed with the page cache).
 """
 
 from flask import Flask
