@@ -168,43 +168,17 @@ def comment(proposal_id: int):
     )
 
 
-def _post_with_account(proposal: Proposal, form, kind: ContributionKind, template: str):
-    """A testimony or a comment by a logged-in person: posted, or the form back with why."""
+def _post_with_account(
+    proposal: Proposal, form, kind: ContributionKind, template: str, parent=None
+):
+    """A testimony, comment or reply by a logged-in person: posted, or the form back with
+    why and the text kept."""
     if form.validate_on_submit():
         try:
             contribution = service.post_contribution(
                 current_user,
                 proposal,
                 kind,
-                form.body.data,
-                DisplayMode(form.display_mode.data),
-                lang=form.lang.data,
-                idempotency_key=form.once_key,
-            )
-        except ServiceError as error:
-            refuse(form.body, error)
-        else:
-            _flash_posted(contribution)
-            return redirect(_anchor(contribution))
-    return render_template(template, proposal=proposal, form=form)
-
-
-@bp.route("/contributions/<int:contribution_id>/repondre", methods=["GET", "POST"])
-@private
-@requires_charter
-@login_required
-@limiter.limit(_rate("CONTRIBUTION_RATE_LIMIT"), methods=["POST"])
-def reply(contribution_id: int):
-    """Reply to a published comment (one level deep)."""
-    parent = _contribution_or_404(contribution_id)
-    policy.require(policy.can_reply(current_user, parent))
-    form = ReplyForm()
-    if form.validate_on_submit():
-        try:
-            contribution = service.post_contribution(
-                current_user,
-                parent.proposal,
-                ContributionKind.REPLY,
                 form.body.data,
                 DisplayMode(form.display_mode.data),
                 parent=parent,
@@ -216,7 +190,21 @@ def reply(contribution_id: int):
         else:
             _flash_posted(contribution)
             return redirect(_anchor(contribution))
-    return render_template("contributions/reply.html", parent=parent, form=form)
+    return render_template(template, proposal=proposal, parent=parent, form=form)
+
+
+@bp.route("/contributions/<int:contribution_id>/repondre", methods=["GET", "POST"])
+@private
+@requires_charter
+@login_required
+@limiter.limit(_rate("CONTRIBUTION_RATE_LIMIT"), methods=["POST"])
+def reply(contribution_id: int):
+    """Reply to a published comment (one level deep)."""
+    parent = _contribution_or_404(contribution_id)
+    policy.require(policy.can_reply(current_user, parent))
+    return _post_with_account(
+        parent.proposal, ReplyForm(), ContributionKind.REPLY, "contributions/reply.html", parent
+    )
 
 
 @bp.get("/contributions/<int:contribution_id>")
