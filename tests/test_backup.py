@@ -20,6 +20,7 @@ from app.models import (
     ContributionKind,
     ContributionState,
     Cosignature,
+    Event,
     Flag,
     FlagReason,
     Follow,
@@ -36,6 +37,7 @@ from app.models import (
     NotificationKind,
     OfficialResponse,
     Organisation,
+    OrganisationKind,
     OutboxEmail,
     PasswordResetToken,
     PendingRegistration,
@@ -43,6 +45,7 @@ from app.models import (
     ProgressUpdate,
     Proposal,
     ResponseVersion,
+    StatedPosition,
     User,
     UserSession,
     utcnow,
@@ -58,7 +61,19 @@ def _first(model):
 def _fill_every_table() -> None:
     """The demo data, then one row in each table the demo leaves empty."""
     load_demo()
-    user, proposal, response = _first(User), _first(Proposal), _first(OfficialResponse)
+    user, proposal = _first(User), _first(Proposal)
+    institution = db.session.scalars(
+        sa.select(Organisation).where(Organisation.kind == OrganisationKind.INSTITUTION)
+    ).first()
+    response = _first(OfficialResponse) or OfficialResponse(
+        proposal=proposal, institution=institution, position=Position.FAVOURABLE, body="Oui."
+    )
+    db.session.add(response)
+    db.session.flush()
+    if _first(Event) is None:
+        proposal.event = Event(
+            slug="sauvegarde", name="Journée « sauvegardée »", held_on=date(2026, 1, 9)
+        )
     meeting = db.session.scalars(
         sa.select(Meeting).where(~sa.exists().where(Minutes.meeting_id == Meeting.id))
     ).first()
@@ -116,6 +131,7 @@ def _fill_every_table() -> None:
             ),
             Notification(user=user, kind=NotificationKind.REPLY, data={}),
             ProgressUpdate(proposal=proposal, body="Une avancée."),
+            StatedPosition(proposal=proposal, institution=institution, words="« Déjà en place. »"),
             UserSession(user=user, token_hash="1" * 64, browser="Firefox", platform="Android"),
             AuditEvent(actor=user, action=AuditAction.THEME_CREATED, target_type="theme"),
             CharterVersion(

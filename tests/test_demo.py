@@ -9,13 +9,12 @@ from app.extensions import db
 from app.models import (
     AddressedInstitution,
     Meeting,
-    OfficialResponse,
     Organisation,
     OrganisationKind,
-    Position,
     Proposal,
     ProposalStatus,
     Role,
+    StatedPosition,
     StatusChange,
     Theme,
     User,
@@ -45,7 +44,7 @@ def _totals() -> dict:
         "memberships": _count(membership),
         "proposals": _count(Proposal),
         "addressed": _count(AddressedInstitution),
-        "responses": _count(OfficialResponse),
+        "stated_positions": _count(StatedPosition),
         "status_changes": _count(StatusChange),
         "meetings": _count(Meeting),
     }
@@ -57,9 +56,9 @@ def _proposal(title_part: str) -> Proposal:
     return rows[0]
 
 
-def _responses(proposal: Proposal) -> dict[str, OfficialResponse]:
+def _responses(proposal: Proposal) -> dict[str, StatedPosition]:
     rows = db.session.scalars(
-        sa.select(OfficialResponse).where(OfficialResponse.proposal_id == proposal.id)
+        sa.select(StatedPosition).where(StatedPosition.proposal_id == proposal.id)
     )
     return {r.institution.slug: r for r in rows}
 
@@ -127,11 +126,10 @@ def test_bail_glissant_has_both_institutions_positions(app):
         "Aucune volonté politique de le développer."
     )
     responses = _responses(proposal)
-    assert {slug: r.body for slug, r in responses.items()} == {
+    assert {slug: r.words for slug, r in responses.items()} == {
         "conseil-departemental-moselle": text,
         "ccas-de-metz": text,
     }
-    assert {r.position for r in responses.values()} == {Position.UNFAVOURABLE}
     assert proposal.status is ProposalStatus.ANSWERED
 
 
@@ -139,9 +137,8 @@ def test_hcr_camp_has_unfavourable_ddcs_position(app):
     load_demo()
     proposal = _proposal("type HCR")
     response = _responses(proposal)["ddcs-moselle"]
-    assert response.position is Position.UNFAVOURABLE
-    assert "défavorable" in response.body.lower()
-    assert response.origin == "Position exprimée lors des assises du 30 avril 2015"
+    assert "défavorable" in response.words.lower()
+    assert response.source == "Position exprimée lors des assises du 30 avril 2015"
     assert "reste cependant ouverte" in proposal.body
 
 

@@ -680,8 +680,8 @@ def _snapshot():
     roles = _rows('SELECT id, role, active, email_frequency FROM "user"')
     verified = _rows("SELECT id, name, verified, description FROM organisation")
     responses = _rows(
-        "SELECT id, proposal_id, institution_id, author_id, position, body, competent_body,"
-        " origin FROM official_response"
+        "SELECT id, proposal_id, institution_id, author_id, position, body, competent_body"
+        " FROM official_response"
     )
     versions = _rows("SELECT id, response_id, author_id, position, body FROM response_version")
     commitments = _rows("SELECT id, response_id, action, state, due_on FROM commitment")

@@ -98,7 +98,6 @@ def _response(response: OfficialResponse, replies: list[Contribution]) -> dict:
         "position": response.position.value,
         "competent_body": response.competent_body or None,
         "text": response.body,
-        "origin": response.origin or None,
         "created_at": _iso(response.created_at),
         "updated_at": _iso(response.updated_at),
         "commitments": [

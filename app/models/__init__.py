@@ -12,6 +12,7 @@ from app.models.contribution import (
     Flag,
     FlagReason,
 )
+from app.models.event import Event, EventKind
 from app.models.follow import Follow, ProgressUpdate
 from app.models.meeting import (
     AmendmentState,
@@ -50,6 +51,7 @@ from app.models.response import (
 )
 from app.models.search import DocumentKind, SearchDocument
 from app.models.session import UserSession
+from app.models.stated_position import StatedPosition
 from app.models.theme import Theme
 from app.models.user import EmailFrequency, PasswordResetToken, Role, User
 
@@ -71,6 +73,8 @@ __all__ = [
     "DisplayMode",
     "DocumentKind",
     "EmailFrequency",
+    "Event",
+    "EventKind",
     "Flag",
     "FlagReason",
     "Follow",
@@ -99,6 +103,7 @@ __all__ = [
     "ResponseVersion",
     "Role",
     "SearchDocument",
+    "StatedPosition",
     "StatusChange",
     "Theme",
     "User",

@@ -79,9 +79,15 @@ class Contribution(db.Model):
     # The random token of the form it came from: a form sent twice (a double click, a
     # resent page) is stored once.
     idempotency_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # Chosen by a moderator to be quoted in the synthesis ("mettre en avant").
+    featured_at: Mapped[datetime | None] = mapped_column(index=True)
+    featured_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
 
     proposal: Mapped[Proposal] = relationship()
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    featured_by: Mapped[User | None] = relationship(foreign_keys=[featured_by_id])
     recorded_for: Mapped[Organisation | None] = relationship()
     parent: Mapped["Contribution | None"] = relationship(remote_side=[id])
     response: Mapped["OfficialResponse | None"] = relationship()  # noqa: F821

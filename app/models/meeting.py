@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import enum_column, utcnow
+from app.models.event import Event
 from app.models.organisation import Organisation
 from app.models.proposal import Proposal
 from app.models.theme import Theme
@@ -64,8 +65,15 @@ class Meeting(db.Model):
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=sa.func.now())
+    # The event whose follow-up it is (None: a meeting of its own).
+    event_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("event.id", ondelete="SET NULL"), index=True
+    )
+    # Invented for the demonstration: shown "exemple" everywhere, never loaded in production.
+    example: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     theme: Mapped[Theme | None] = relationship()
+    event: Mapped[Event | None] = relationship()
     host: Mapped[Organisation | None] = relationship()
     secretary: Mapped[User | None] = relationship(foreign_keys=[secretary_id])
     proposals: Mapped[list[Proposal]] = relationship(

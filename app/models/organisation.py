@@ -70,6 +70,8 @@ class Organisation(db.Model):
     # guest testimonies from there get a higher limit. Seen by admins only.
     premises_networks: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     verified: Mapped[bool] = mapped_column(default=False)
+    # Invented for the demonstration: shown "exemple" everywhere, never loaded in production.
+    example: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     members: Mapped[list["User"]] = relationship(  # noqa: F821

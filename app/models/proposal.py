@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import enum_column, utcnow
+from app.models.event import Event
 from app.models.organisation import Organisation
 from app.models.theme import Theme
 from app.models.user import User
@@ -29,6 +30,7 @@ class Proposal(db.Model):
     __table_args__ = (
         sa.Index("ix_proposal_created", "created_at", "id"),
         sa.Index("ix_proposal_theme_status", "theme_id", "status"),
+        sa.Index("ix_proposal_event_created", "event_id", "created_at", "id"),
     )
 
     # Longest texts, in characters, said once: the column's size, the forms' limit.
@@ -50,12 +52,17 @@ class Proposal(db.Model):
         enum_column(ProposalStatus), default=ProposalStatus.SUBMITTED, index=True
     )
     origin: Mapped[str] = mapped_column(sa.String(200), default="")
+    # The event it comes from (None: filed later, outside any event).
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event.id", ondelete="SET NULL"))
+    # Invented for the demonstration: shown "exemple" everywhere, never loaded in production.
+    example: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     theme: Mapped[Theme] = relationship()
     author: Mapped[User | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+    event: Mapped[Event | None] = relationship()
     addressed: Mapped[list["AddressedInstitution"]] = relationship(
         back_populates="proposal",
         cascade="all, delete-orphan",

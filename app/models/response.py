@@ -41,8 +41,6 @@ class OfficialResponse(db.Model):
     position: Mapped[Position] = mapped_column(enum_column(Position))
     competent_body: Mapped[str] = mapped_column(sa.String(COMPETENT_BODY_MAX), default="")
     body: Mapped[str] = mapped_column(sa.Text)
-    # Where the position was stated, when not on this site (e.g. the 2015 assises).
-    origin: Mapped[str] = mapped_column(sa.String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -12,13 +12,12 @@ from app.extensions import db
 from app.models import (
     AddressedInstitution,
     Meeting,
-    OfficialResponse,
     Organisation,
     OrganisationKind,
-    Position,
     Proposal,
     ProposalStatus,
     Role,
+    StatedPosition,
     StatusChange,
     Theme,
     User,
@@ -152,9 +151,8 @@ def _load_proposals(
                 )
             )
             if stated and stated != data.NO_ANSWER:
-                position = Position(data.POSITIONS[(row["title"], org_slug)])
-                db.session.add(_stated_response(proposal, institution, position, stated))
-                counts["responses"] += 1
+                db.session.add(_stated_position(proposal, institution, reseau, stated))
+                counts["stated_positions"] += 1
         proposal.status_changes.append(
             StatusChange(
                 from_status=None,
@@ -179,15 +177,14 @@ def _load_proposals(
         counts["addressed"] += len(row["addressed"])
 
 
-def _stated_response(proposal, institution, position, text) -> OfficialResponse:
-    return OfficialResponse(
+def _stated_position(proposal, institution, reseau, text) -> StatedPosition:
+    return StatedPosition(
         proposal=proposal,
         institution=institution,
-        position=position,
-        body=text,
-        origin=data.RESPONSE_ORIGIN,
-        created_at=ASSISES_AT,
-        updated_at=ASSISES_AT,
+        words=text,
+        source=data.RESPONSE_ORIGIN,
+        stated_on=ASSISES_AT.date(),
+        reported_by=reseau,
     )
 
 
@@ -281,7 +278,7 @@ def load_demo() -> dict:
             "memberships",
             "proposals",
             "addressed",
-            "responses",
+            "stated_positions",
             "status_changes",
             "meetings",
         ),
