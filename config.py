@@ -179,6 +179,15 @@ class Config:
     # Sent e-mails, ended login sessions, expired reset links: deleted after this many days.
     RECORD_RETENTION_DAYS = int(os.environ.get("RECORD_RETENTION_DAYS", "30"))
 
+    # Open data (/donnees): the licence every export is published under, named in the page,
+    # in each JSON file and in each download's Link header.
+    OPEN_DATA_LICENCE_NAME = os.environ.get(
+        "OPEN_DATA_LICENCE_NAME", "Licence Ouverte / Open Licence version 2.0 (Etalab)"
+    )
+    OPEN_DATA_LICENCE_URL = os.environ.get(
+        "OPEN_DATA_LICENCE_URL", "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+    )
+
     # How many proxies (nginx…) stand in front of the app: their X-Forwarded-For, -Proto and
     # -Host are trusted for that many hops (werkzeug's ProxyFix). 0: the headers are ignored,
     # as they must be when clients reach the app directly (anyone could forge them).

@@ -444,6 +444,12 @@ CASES = [
     # A genuine link for the other participant: see test_unsubscribe_link_* below.
     ("GET", "notifications.unsubscribe", UNSUBSCRIBE_URL, None, PUBLIC),
     ("POST", "notifications.unsubscribe", UNSUBSCRIBE_URL, None, PUBLIC),
+    # Open data: the page and every dataset, for everyone; an unknown one is not found.
+    ("GET", "opendata.index", "/donnees", None, PUBLIC),
+    ("GET", "opendata.csv", "/donnees/propositions.csv", None, PUBLIC),
+    ("GET", "opendata.json", "/donnees/organisations.json", None, PUBLIC),
+    ("GET", "opendata.csv", "/donnees/inconnu.csv", None, dict.fromkeys(ROLES, NOT_FOUND)),
+    ("GET", "opendata.json", "/donnees/inconnu.json", None, dict.fromkeys(ROLES, NOT_FOUND)),
 ]
 
 

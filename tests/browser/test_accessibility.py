@@ -196,6 +196,7 @@ PAGES = [
     Page("admin.themes", "/admin/ateliers", ADMIN_ONLY),
     Page("admin.audit_log", "/admin/journal", ADMIN_ONLY),
     Page("admin.theme", "/admin/ateliers/{theme.id}", ADMIN_ONLY, invalid={"name": ""}),
+    Page("opendata.index", "/donnees"),
     Page("errors.forbidden", "/admin/", ROLES[1:-1], status=403),
     Page("errors.not_found", "/propositions/999999", ROLES, status=404),
 ]
@@ -373,6 +374,7 @@ def test_every_html_page_of_the_matrix_is_visited():
 
     # contributions.show redirects; privacy.export is a JSON download; health checks are JSON
     not_html = {"main.healthz", "main.readyz", "board.csv", "contributions.show", "privacy.export"}
+    not_html |= {"opendata.csv", "opendata.json"}  # open data downloads
     endpoints = {
         endpoint
         for method, endpoint, url, _form, _expected in CASES
