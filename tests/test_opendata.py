@@ -426,3 +426,14 @@ def test_the_page_runs_the_same_queries_whatever_the_data(client, make_proposal)
     with count_queries() as full:
         assert client.get("/donnees").status_code == 200
     assert len(full) == len(empty)
+
+
+def test_downloads_are_never_served_from_a_kept_copy(client, make_proposal):
+    """Streamed, declared @public: each download reads the database again."""
+    make_proposal(title="Première proposition")
+    first = client.get("/donnees/propositions.json")
+    assert [item["title"] for item in _json(first)["items"]] == ["Première proposition"]
+    assert "ETag" not in first.headers
+    make_proposal(title="Deuxième proposition")
+    titles = [row["title"] for row in _csv(client.get("/donnees/propositions.csv"))]
+    assert titles == ["Première proposition", "Deuxième proposition"]
