@@ -169,7 +169,7 @@ PROPOSALS = [
                 "featured": True,
                 "day": -37,
                 "body": (
-                    "J’ai perdu un rendez-vous de la CAF parce que je n’ai pas eu la lettre à "
+                    "J’ai manqué un rendez-vous important parce que je n’ai pas eu la lettre à "
                     "temps. Un samedi matin, j’aurais pu venir."
                 ),
             },
