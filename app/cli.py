@@ -128,6 +128,32 @@ def load_demo_command() -> None:
     click.echo(f"Comptes de démonstration (mot de passe « {DEMO_PASSWORD} ») :")
     for email, pseudonym, role, _org in DEMO_ACCOUNTS:
         click.echo(f"  {role:<20} {email}  ({pseudonym})")
+    _load_examples()
+
+
+def _load_examples() -> None:
+    """The fictional example edition, after the 2015 record (app/services/examples.py)."""
+    from app.services.examples import load_examples
+
+    try:
+        created = load_examples()
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from error
+    summary = ", ".join(f"{name}: {count}" for name, count in created.items() if count)
+    click.echo(f"Édition d’exemple chargée ({summary or 'rien de nouveau'}).")
+
+
+@demo_cli.command("clear-examples")
+def clear_examples_command() -> None:
+    """Remove the fictional example edition and everything hanging from it (nothing else)."""
+    from app.services.examples import clear_examples
+
+    try:
+        removed = clear_examples()
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from error
+    summary = ", ".join(f"{name}: {count}" for name, count in removed.items())
+    click.echo(f"Exemples supprimés ({summary}).")
 
 
 @privacy_cli.command("purge")

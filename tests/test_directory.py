@@ -497,6 +497,7 @@ def test_api_list_shape_and_filters(client, w):
         "verified": False,
         "themes": [w["food"].slug],
         "url": f"http://voix.test/organisations/{w['coeur'].slug}",
+        "example": False,
     }
     assert data["next_cursor"] is None
 
@@ -545,6 +546,7 @@ def test_api_detail(client, w):
             "id": w["theirs"].id,
             "title": "Domiciliation simplifiée",
             "url": f"http://voix.test/propositions/{w['theirs'].id}",
+            "example": False,
         }
     ]
     assert data["responses"] == [] and data["awaiting_responses"] == []

@@ -31,6 +31,7 @@ def _summary(meeting: Meeting) -> dict:
         "cancel_reason": meeting.cancel_reason or None,
         "url": public_url("meetings.show", meeting_id=meeting.id),
         "ics_url": public_url("meetings.meeting_calendar", meeting_id=meeting.id),
+        "example": meeting.example,
     }
 
 
@@ -84,6 +85,7 @@ def meeting(meeting_id: int):
                     "title": p.title,
                     "status": p.status.value,
                     "url": public_url("proposals.show", proposal_id=p.id),
+                    "example": p.example,
                 }
                 for p in meeting.proposals
             ],

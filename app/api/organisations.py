@@ -35,6 +35,7 @@ def _summary(organisation: Organisation) -> dict:
         "verified": organisation.verified,
         "themes": [theme.slug for theme in organisation.themes],
         "url": public_url("directory.show", slug=organisation.slug),
+        "example": organisation.example,
     }
 
 
@@ -43,6 +44,7 @@ def _proposal_ref(proposal: Proposal) -> dict:
         "id": proposal.id,
         "title": proposal.title,
         "url": public_url("proposals.show", proposal_id=proposal.id),
+        "example": proposal.example,
     }
 
 

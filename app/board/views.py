@@ -161,6 +161,7 @@ def _csv_rows(board: dict):
         _("Délai médian de réponse (jours)"),
         _("Engagements à venir"),
         _("Engagements en retard"),
+        _("Exemple"),
     ]
     for row in board["rows"]:
         median = row["median_days_to_answer"]
@@ -171,6 +172,7 @@ def _csv_rows(board: dict):
             "" if median is None else format_decimal(median),
             row["commitments_due"],
             row["commitments_overdue"],
+            _example_cell(row["institution"]),
         ]
     yield []
     yield [_("Atelier"), *(labels.status_label(s) for s in ProposalStatus), _("Total")]
@@ -183,6 +185,7 @@ def _csv_rows(board: dict):
         _("Transmise le"),
         _("Réponse attendue le"),
         _("Jours de retard"),
+        _("Exemple"),
     ]
     for item in board["overdue"]:
         yield [
@@ -191,7 +194,13 @@ def _csv_rows(board: dict):
             item["sent_on"].isoformat(),
             item["due_on"].isoformat(),
             item["days_overdue"],
+            _example_cell(item["proposal"], item["institution"]),
         ]
+
+
+def _example_cell(*items) -> str:
+    """Yes when the row shows something invented for the demonstration."""
+    return _("oui") if any(item.example for item in items) else ""
 
 
 @bp.get("/suivi.csv", endpoint="csv")

@@ -228,7 +228,9 @@ def institutions_query(institution: Organisation | None = None):
     query = (
         sa.select(Organisation)
         .where(Organisation.kind == OrganisationKind.INSTITUTION)
-        .options(load_only(Organisation.name, Organisation.slug, Organisation.kind))
+        .options(
+            load_only(Organisation.name, Organisation.slug, Organisation.kind, Organisation.example)
+        )
     )
     if institution is not None:
         query = query.where(Organisation.id == institution.id)

@@ -21,6 +21,8 @@ class Hit:
     organisation_slug: str | None
     meeting_starts_at: datetime | None
     meeting_cancelled: bool
+    # Invented for the demonstration (its proposal, organisation or meeting): marked so.
+    example: bool = False
 
     @property
     def kind(self) -> DocumentKind:
@@ -76,7 +78,16 @@ def _hits_query(best, counts=None):
     With `counts` (a one-row subquery), the hits hang from its row by outer joins: an empty
     page still gives one row, its counts, and no more queries than a full one."""
     doc = SearchDocument
-    columns = [doc, Proposal.title, Organisation.slug, Meeting.starts_at, Meeting.cancelled_at]
+    columns = [
+        doc,
+        Proposal.title,
+        Organisation.slug,
+        Meeting.starts_at,
+        Meeting.cancelled_at,
+        Proposal.example,
+        Organisation.example,
+        Meeting.example,
+    ]
     if counts is None:
         select = sa.select(*columns).select_from(best).join(doc, doc.id == best.c.id)
     else:
@@ -125,8 +136,8 @@ def search(text: str, kind: DocumentKind | None, page: int, per_page: int, limit
     counts, rows = _counts_and_rows(text, kind, min(per_page, limit - offset), offset)
     found = counts[kind] if kind is not None else sum(counts.values())
     hits = [
-        Hit(document, title, slug, starts_at, cancelled_at is not None)
-        for document, title, slug, starts_at, cancelled_at in rows
+        Hit(document, title, slug, starts_at, cancelled_at is not None, any(examples))
+        for document, title, slug, starts_at, cancelled_at, *examples in rows
     ]
     results = ResultPage(hits, page, per_page, min(found, limit), more=found > limit)
     return results, counts
