@@ -678,7 +678,9 @@ def test_synthesis_for_one_workshop_over_a_period(client, data):
 
 def test_synthesis_shows_not_yet_sent(client, data):
     html = client.get("/bilan?atelier=sante").get_data(as_text=True)
-    assert "Préfecture de la Moselle : pas encore transmise" in html  # p6
+    assert (
+        "Préfecture de la Moselle : concernée · proposition pas encore envoyée sur le site" in html
+    )  # p6: neither awaited nor late
 
 
 def _favourable_answers(data, n: int, theme_key: str = "logement") -> None:
