@@ -1,5 +1,7 @@
 """The synthesis (bilan) of a workshop or of the whole network over a period, in the
 structure of the network's own 2015 review: advances, obstacles, proposals, next steps.
+``events`` keeps the proposals of one event or of one year's events (the coming meetings
+are the network's, never filtered).
 
 It must stay a readable document at any size: each list shows its first ``LIST_LIMIT``
 items (the most recent, or the most overdue) and counts them all in SQL; the
