@@ -18,6 +18,7 @@ from app.models import (
     AddressedInstitution,
     Commitment,
     CommitmentState,
+    Event,
     Meeting,
     OfficialResponse,
     Organisation,
@@ -147,6 +148,11 @@ def build(suffix: str = "") -> dict:
     address("p7", ville)  # answered, but never formally sent: no delay to measure
     respond("p7", ville, Position.NOT_COMPETENT, at(2025, 2, 5))
 
+    # Four of them come from an event of 2024 (the event filters' query counts).
+    event = Event(slug=f"assises{suffix}", name=f"Assises 2024{suffix}", held_on=date(2024, 11, 9))
+    for key in ("p1", "p2", "p4", "p5"):
+        p[key].event = event
+
     db.session.add_all(
         [
             Meeting(title=f"Groupe accès à la santé{suffix}", theme=sante,
@@ -157,7 +163,7 @@ def build(suffix: str = "") -> dict:
     db.session.commit()
     return {
         "sante": sante, "logement": logement, "ville": ville, "prefecture": prefecture,
-        "formule": formule, "association": association, **p,
+        "formule": formule, "association": association, "event": event, **p,
     }  # fmt: skip
 
 
@@ -679,7 +685,9 @@ def test_synthesis_for_one_workshop_over_a_period(client, data):
 
 def test_synthesis_shows_not_yet_sent(client, data):
     html = client.get("/bilan?atelier=sante").get_data(as_text=True)
-    assert "Préfecture de la Moselle : pas encore transmise" in html  # p6
+    assert (
+        "Préfecture de la Moselle : concernée · proposition pas encore envoyée sur le site" in html
+    )  # p6: neither awaited nor late
 
 
 def _favourable_answers(data, n: int, theme_key: str = "logement") -> None:
@@ -844,6 +852,13 @@ def _count(client, url):
         "/suivi.csv",
         "/bilan",
         "/bilan?atelier=sante",
+        # The event filters: the rows of one event, then of every event of a year.
+        "/suivi?evenement=assises",
+        "/suivi?annee=2024&atelier=sante&page=2&retards=2",
+        "/suivi?evenement=assises&institution={ville}",
+        "/suivi.csv?evenement=assises&annee=2024",
+        "/bilan?evenement=assises",
+        "/bilan?annee=2024&atelier=sante",
     ],
 )
 def test_query_count_does_not_grow(client, db, today, url):

@@ -120,6 +120,7 @@ def _answer_all(proposal, institutions, n_commitments):
         OfficialResponse,
         Position,
         ProgressUpdate,
+        StatedPosition,
     )
 
     for institution in institutions:
@@ -143,6 +144,12 @@ def _answer_all(proposal, institutions, n_commitments):
         )
         db.session.add(
             ProgressUpdate(proposal=proposal, body="Nouvelles", organisation=institution)
+        )
+        # What it said at the assises too, as the network reports it (one query for all).
+        db.session.add(
+            StatedPosition(
+                proposal=proposal, institution=institution, words="À voir.", reported_by=institution
+            )
         )
     db.session.commit()
 

@@ -326,6 +326,16 @@ def test_overdue_notice_goes_once_to_the_association(sent, ddcs, make_user):
     assert (note.user_id, note.kind) == (member.id, NotificationKind.RESPONSE_OVERDUE)
 
 
+def test_no_overdue_notice_for_a_proposal_never_sent(sent, ddcs, make_user):
+    """A due date without a sending on the site (an old record) makes no one late."""
+    make_user("association_member", organisation=sent.organisation)
+    sent.addressed[0].sent_at = None
+    sent.addressed[0].response_due_on = date(2026, 1, 1)
+    db.session.commit()
+    assert service.notify_overdue_responses(date(2026, 1, 2)) == 0
+    assert db.session.scalars(sa.select(Notification)).all() == []
+
+
 def test_sending_sets_due_dates(client, make_proposal, ddcs, make_user, app):
     proposal = make_proposal(institutions=[ddcs])
     login(client, make_user("association_member", organisation=proposal.organisation))

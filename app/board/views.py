@@ -22,7 +22,8 @@ from app.board import charts
 from app.calendar import EARLIEST_DAY, LATEST_DAY, in_calendar
 from app.extensions import db
 from app.models import Organisation, ProposalStatus, Theme
-from app.web.loading import theme_filter
+from app.queries.proposals import EventFilter
+from app.web.loading import event_filter, theme_filter
 from app.web.pagination import paginate
 from app.web.routes import public, public_page
 
@@ -33,7 +34,7 @@ ROWS_PER_PAGE = 20
 OVERDUE_PER_PAGE = 20
 COMMITMENTS_PER_PAGE = 20
 # What the board's page links carry: its filters and the page of each of its three lists.
-PAGE_ARGS = ("atelier", "institution", "page", "retards", "engagements")
+PAGE_ARGS = ("atelier", "institution", "evenement", "annee", "page", "retards", "engagements")
 _ID = re.compile(r"[0-9]{1,9}")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Spreadsheets run a cell starting with one of these as a formula.
@@ -80,24 +81,36 @@ def _period() -> tuple[queries.board.Period, bool, list[date]]:
     return queries.board.Period(start, end), False, ignored
 
 
-def _board(theme: Theme | None, institution: Organisation | None) -> dict:
+def _board(theme: Theme | None, institution: Organisation | None, events: EventFilter) -> dict:
     """Everything, for the export."""
     today = queries.board.paris_today()
     return {
         "today": today,
-        "rows": queries.board.institution_rows(theme, institution, today),
-        "workshops": queries.board.workshop_rows(theme, institution),
-        "overdue": queries.board.overdue_items(theme, institution, today),
+        "rows": queries.board.institution_rows(theme, institution, today, events=events),
+        "workshops": queries.board.workshop_rows(theme, institution, events=events),
+        "overdue": queries.board.overdue_items(theme, institution, today, events=events),
     }
 
 
-def _filter_args(theme: Theme | None, institution: Organisation | None) -> dict:
+def _event_args(events: EventFilter) -> dict:
+    """The event filter as query arguments, to keep it in links."""
+    args = {}
+    if events.event is not None:
+        args["evenement"] = events.event.slug
+    if events.year is not None:
+        args["annee"] = events.year
+    return args
+
+
+def _filter_args(
+    theme: Theme | None, institution: Organisation | None, events: EventFilter
+) -> dict:
     args = {}
     if theme is not None:
         args["atelier"] = theme.slug
     if institution is not None:
         args["institution"] = institution.id
-    return args
+    return {**args, **_event_args(events)}
 
 
 @bp.get("/suivi")
@@ -107,38 +120,44 @@ def index():
 
     Institutions and overdue responses come a page at a time; the totals count everything.
     """
-    theme, institution = theme_filter("atelier"), _institution_filter()
+    theme, institution, events = theme_filter("atelier"), _institution_filter(), event_filter()
     today = queries.board.paris_today()
     institutions = paginate(queries.board.institutions_query(institution), ROWS_PER_PAGE)
-    totals = queries.board.totals(theme, institution, today)
+    totals = queries.board.totals(theme, institution, today, events)
     overdue = paginate(
-        queries.board.overdue_query(theme, institution, today),
+        queries.board.overdue_query(theme, institution, today, events=events),
         OVERDUE_PER_PAGE,
         arg="retards",
         total=totals["overdue"],  # the same rows, already counted
     )
     late_commitments = paginate(
-        queries.board.overdue_commitments_query(theme, institution, today),
+        queries.board.overdue_commitments_query(theme, institution, today, events),
         COMMITMENTS_PER_PAGE,
         arg="engagements",
         total=totals["commitments_overdue"],  # the same rows, already counted
     )
     themes = queries.proposals.themes_with_counts()
+    event_choices, year_choices = queries.network_events.filter_choices()
     return render_template(
         "board/index.html",
         theme=theme,
         institution=institution,
-        filters=_filter_args(theme, institution),
+        event_filter=events,
+        event_choices=event_choices,
+        year_choices=year_choices,
+        filters=_filter_args(theme, institution, events),
+        # The same without the institution: links to the whole board or to one institution.
+        scope_args=_filter_args(theme, None, events),
         themes=themes,
         statuses=list(ProposalStatus),
         today=today,
         institutions=institutions,
-        rows=queries.board.institution_rows(theme, institution, today, institutions.items),
+        rows=queries.board.institution_rows(theme, institution, today, institutions.items, events),
         totals=totals,
         overdue=overdue,
         overdue_items=[queries.board.overdue_item(item, today) for item in overdue.items],
         late_commitments=late_commitments,
-        workshops=queries.board.workshop_rows(theme, institution, [t for t, _n in themes]),
+        workshops=queries.board.workshop_rows(theme, institution, [t for t, _n in themes], events),
         board_page_args=PAGE_ARGS,
     )
 
@@ -208,8 +227,8 @@ def _example_cell(*items) -> str:
 def export_csv():
     """The whole board as a spreadsheet (UTF-8 with a BOM and semicolons, as Excel expects),
     written out as it is read."""
-    theme, institution = theme_filter("atelier"), _institution_filter()
-    board = _board(theme, institution)
+    theme, institution, events = theme_filter("atelier"), _institution_filter(), event_filter()
+    board = _board(theme, institution, events)
 
     def lines():
         buffer = io.StringIO()
@@ -222,7 +241,7 @@ def export_csv():
             buffer.truncate()
 
     response = Response(stream_with_context(lines()), mimetype="text/csv")
-    name = "-".join(["suivi", *map(str, _filter_args(theme, institution).values())])
+    name = "-".join(["suivi", *map(str, _filter_args(theme, institution, events).values())])
     response.headers.set(
         "Content-Disposition", "attachment", filename=f"{name}-{board['today']}.csv"
     )
@@ -238,10 +257,11 @@ def _chart(chart_id: str, title: str, counts: dict, label) -> dict:
     return {"svg": svg, "rows": rows, "total": sum(counts.values()), "id": chart_id}
 
 
-def _synthesis_links(theme: Theme | None) -> dict[str, list]:
+def _synthesis_links(theme: Theme | None, events: EventFilter) -> dict[str, list]:
     """Where each list of the synthesis is in full: the board, the proposal list by status,
     or, for the whole network, the summary by workshop that leads to each one's synthesis."""
     workshop = {"atelier": theme.slug} if theme is not None else {}
+    workshop.update(_event_args(events))
 
     def proposals(*statuses: ProposalStatus) -> list:
         return [
@@ -269,11 +289,11 @@ def _synthesis_links(theme: Theme | None) -> dict[str, list]:
 def synthesis():
     """The review of a workshop or of the whole network over a period, from live data:
     the first items of each list, with how many more and where they are."""
-    theme, (period, swapped, ignored) = theme_filter("atelier"), _period()
+    theme, events, (period, swapped, ignored) = theme_filter("atelier"), event_filter(), _period()
     today = queries.board.paris_today()
     themes = queries.proposals.themes_with_counts()
-    summary = queries.synthesis.workshop_summary(theme, period, [t for t, _n in themes])
-    totals = queries.synthesis.list_totals(theme, period, today)
+    summary = queries.synthesis.workshop_summary(theme, period, [t for t, _n in themes], events)
+    totals = queries.synthesis.list_totals(theme, period, today, events)
     status_chart = _chart(
         "graphique-statuts",
         _("Propositions par statut"),
@@ -288,7 +308,10 @@ def synthesis():
     )
     proposals = None
     if theme is not None:
-        proposals = queries.synthesis.workshop_proposals(theme, period, today, summary[0]["total"])
+        proposals = queries.synthesis.workshop_proposals(
+            theme, period, today, summary[0]["total"], events
+        )
+    event_choices, year_choices = queries.network_events.filter_choices()
     return render_template(
         "board/synthesis.html",
         theme=theme,
@@ -297,16 +320,20 @@ def synthesis():
         ignored_days=ignored,
         calendar_window=(EARLIEST_DAY.year, LATEST_DAY.year),
         period_args=_period_args(period),
+        event_filter=events,
+        event_args=_event_args(events),
+        event_choices=event_choices,
+        year_choices=year_choices,
         today=today,
         themes=themes,
         statuses=list(ProposalStatus),
-        advances=queries.synthesis.advances(theme, period, totals),
-        obstacles=queries.synthesis.obstacles(theme, period, today, totals),
+        advances=queries.synthesis.advances(theme, period, totals, events),
+        obstacles=queries.synthesis.obstacles(theme, period, today, totals, events),
         summary=summary,
         proposals=proposals,
-        next_steps=queries.synthesis.next_steps(theme, today, totals),
+        next_steps=queries.synthesis.next_steps(theme, today, totals, events),
         charts=[status_chart, position_chart],
-        links=_synthesis_links(theme),
+        links=_synthesis_links(theme, events),
     )
 
 

@@ -24,6 +24,7 @@ SECTION_ARGS = {
     "cosigned": "cosignees",
     "responses": "reponses",
     "awaiting": "attente",
+    "stated": "positions",
 }
 
 
@@ -78,6 +79,7 @@ def _sections(organisation) -> dict:
     if organisation.is_institution:
         lists["responses"] = queries.directory.responses_of(organisation)
         lists["awaiting"] = queries.directory.awaiting_answer(organisation)
+        lists["stated"] = queries.directory.stated_by(organisation)
     return {
         name: queries.directory.slice_of(query, page_number(SECTION_ARGS[name]), per_page)
         for name, query in lists.items()

@@ -20,7 +20,7 @@ from app.responses.forms import UpdateForm
 from app.services import ServiceError
 from app.services import proposals as service
 from app.services import responses as response_service
-from app.web.loading import theme_filter, theme_or_404
+from app.web.loading import event_filter, theme_filter, theme_or_404
 from app.web.pagination import page_number, paginate
 from app.web.refusals import refuse
 from app.web.routes import private, public_page, requires_charter
@@ -49,16 +49,20 @@ def _load_proposal(proposal_id: int) -> Proposal:
 @bp.get("/propositions")
 @public_page(reader_copy=True)
 def index():
-    """All proposals, filtered by workshop and status, paginated."""
-    theme = theme_filter("atelier")
+    """All proposals, filtered by workshop, status, event and year, paginated."""
+    theme, events = theme_filter("atelier"), event_filter()
     status = _parse_status(request.args.get("statut"))
-    page = _paginate(queries.proposals.proposal_list_query(theme, status))
+    page = _paginate(queries.proposals.proposal_list_query(theme, status, events))
+    event_choices, year_choices = queries.network_events.filter_choices()
     return render_template(
         "proposals/index.html",
         page=page,
         themes=queries.proposals.themes_with_counts(),
         theme=theme,
         status=status,
+        event_filter=events,
+        event_choices=event_choices,
+        year_choices=year_choices,
     )
 
 
@@ -128,6 +132,7 @@ def _render_show(proposal: Proposal, status_form: StatusForm | None):
         comments=comments,
         replies=queries.contributions.replies_to([c.id for c in comments.items], viewer),
         responses=responses,
+        stated_positions=queries.proposals.stated_positions(proposal),
         response_replies=queries.contributions.response_replies(
             [r.id for r in responses.values()], viewer
         ),

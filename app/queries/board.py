@@ -4,8 +4,10 @@ Every function here is a pure read with a fixed number of SQL queries whatever t
 counts are aggregated in SQL, grouped by institution or workshop. The words mean:
 
 - *addressed*: the proposal is addressed to the institution;
-- *answered*: the institution has published an official response on that proposal;
+- *answered*: the institution has published an official response on that proposal (a
+  position it stated elsewhere, as the network reports it, is never an answer);
 - *awaiting*: sent to the institution (``sent_at`` set), not answered, and not abandoned;
+  addressed but never sent, it is concerned, not awaited nor late;
 - *overdue*: awaiting, and the response was due before today;
 - a commitment is *due* when open and due today or later, *overdue* when open and due before.
 
@@ -35,7 +37,7 @@ from app.models import (
     paris_today,
 )
 from app.models.base import PARIS
-from app.queries.proposals import themes_with_counts
+from app.queries.proposals import ANY_EVENT, EventFilter, themes_with_counts
 
 ACCOUNTABILITY_KEYS = (
     "addressed",
@@ -111,9 +113,15 @@ def _addressed(*columns):
     )
 
 
-def _scope(theme_id: int | None, institution_ids: Iterable[int] | None, column) -> list:
-    """Clauses keeping one workshop's proposals and some institutions (None: all of them)."""
-    clauses = []
+def _scope(
+    theme_id: int | None,
+    institution_ids: Iterable[int] | None,
+    column,
+    events: EventFilter = ANY_EVENT,
+) -> list:
+    """Clauses keeping one workshop's proposals, those of an event or a year, and some
+    institutions (None: all of them); the proposal table is in the query."""
+    clauses = events.clauses()
     if theme_id is not None:
         clauses.append(Proposal.theme_id == theme_id)
     if institution_ids is not None:
@@ -188,35 +196,39 @@ def _commitment_columns(today: date) -> tuple:
     )
 
 
-def _commitments(theme_id: int | None, ids: list[int] | None, *columns):
+def _commitments(theme_id: int | None, ids: list[int] | None, events: EventFilter, *columns):
     """Commitments of some institutions' responses (the proposal joined only when needed)."""
     query = (
         sa.select(*columns)
         .select_from(Commitment)
         .join(OfficialResponse, OfficialResponse.id == Commitment.response_id)
     )
-    if theme_id is not None:
+    if theme_id is not None or events:
         query = query.join(Proposal, Proposal.id == OfficialResponse.proposal_id)
-    return query.where(*_scope(theme_id, ids, OfficialResponse.institution_id))
+    return query.where(*_scope(theme_id, ids, OfficialResponse.institution_id, events))
 
 
-def _commitment_counts(figures: dict, theme_id: int | None, ids: list | None, today: date):
+def _commitment_counts(
+    figures: dict, theme_id: int | None, ids: list | None, today: date, events: EventFilter
+):
     rows = db.session.execute(
         _commitments(
-            theme_id, ids, OfficialResponse.institution_id, *_commitment_columns(today)
+            theme_id, ids, events, OfficialResponse.institution_id, *_commitment_columns(today)
         ).group_by(OfficialResponse.institution_id)
     )
     for org_id, due, overdue in rows:
         figures[org_id].update(commitments_due=due, commitments_overdue=overdue)
 
 
-def _figures(theme_id: int | None, ids: list[int] | None, today: date) -> dict[int, dict]:
+def _figures(
+    theme_id: int | None, ids: list[int] | None, today: date, events: EventFilter = ANY_EVENT
+) -> dict[int, dict]:
     """The figures of some institutions (None: all), keyed by id (three queries)."""
     figures: dict[int, dict] = defaultdict(_blank)
-    addressed = _scope(theme_id, ids, AddressedInstitution.institution_id)
+    addressed = _scope(theme_id, ids, AddressedInstitution.institution_id, events)
     _answer_counts(figures, addressed, today)
     _median_delays(figures, addressed)
-    _commitment_counts(figures, theme_id, ids, today)
+    _commitment_counts(figures, theme_id, ids, today, events)
     return figures
 
 
@@ -242,6 +254,7 @@ def institution_rows(
     institution: Organisation | None = None,
     today: date | None = None,
     organisations: list[Organisation] | None = None,
+    events: EventFilter = ANY_EVENT,
 ) -> list[dict]:
     """One row per institution, by name: its figures (three queries; four to load them).
 
@@ -254,23 +267,26 @@ def institution_rows(
         ids = None if institution is None else [institution.id]
     else:
         ids = [org.id for org in organisations]
-    figures = _figures(theme and theme.id, ids, today)
+    figures = _figures(theme and theme.id, ids, today, events)
     return [{**figures[org.id], "institution": org} for org in organisations]
 
 
 def totals(
-    theme: Theme | None = None, institution: Organisation | None = None, today: date | None = None
+    theme: Theme | None = None,
+    institution: Organisation | None = None,
+    today: date | None = None,
+    events: EventFilter = ANY_EVENT,
 ) -> dict:
     """Every institution's figures added up, the median apart (two queries)."""
     today = today or paris_today()
     theme_id, ids = theme and theme.id, institution and [institution.id]
     counts = db.session.execute(
         _addressed(*_answer_columns(today)).where(
-            *_scope(theme_id, ids, AddressedInstitution.institution_id)
+            *_scope(theme_id, ids, AddressedInstitution.institution_id, events)
         )
     ).one()
     due, overdue = db.session.execute(
-        _commitments(theme_id, ids, *_commitment_columns(today))
+        _commitments(theme_id, ids, events, *_commitment_columns(today))
     ).one()
     return {
         **_blank(),
@@ -293,13 +309,14 @@ def workshop_rows(
     theme: Theme | None = None,
     institution: Organisation | None = None,
     themes: list[Theme] | None = None,
+    events: EventFilter = ANY_EVENT,
 ) -> list[dict]:
     """One row per workshop (or the one asked for): its proposals by status (two queries,
     one when the caller gives the workshops it has already loaded).
 
     With an institution, only the proposals addressed to it are counted.
     """
-    clauses = _scope(theme and theme.id, None, None)
+    clauses = _scope(theme and theme.id, None, None, events)
     if institution is not None:
         clauses.append(
             Proposal.id.in_(
@@ -330,6 +347,7 @@ def overdue_query(
     institution: Organisation | None = None,
     today: date | None = None,
     due: Period = Period(),
+    events: EventFilter = ANY_EVENT,
 ):
     """Awaited responses past their due date, the longest overdue first (a select to paginate).
 
@@ -350,7 +368,7 @@ def overdue_query(
             Proposal.status != ProposalStatus.ABANDONED,
             AddressedInstitution.response_due_on < today,
             *due.days(AddressedInstitution.response_due_on),
-            *_scope(theme and theme.id, institution and [institution.id], Organisation.id),
+            *_scope(theme and theme.id, institution and [institution.id], Organisation.id, events),
         )
         .options(
             contains_eager(AddressedInstitution.proposal),
@@ -364,6 +382,7 @@ def overdue_commitments_query(
     theme: Theme | None = None,
     institution: Organisation | None = None,
     today: date | None = None,
+    events: EventFilter = ANY_EVENT,
 ):
     """Commitments still planned or under way past their date, the longest overdue first (a
     select to paginate), with their response's proposal and institution."""
@@ -376,7 +395,7 @@ def overdue_commitments_query(
         .where(
             Commitment.state.in_(OPEN_COMMITMENT_STATES),
             Commitment.due_on < today,
-            *_scope(theme and theme.id, institution and [institution.id], Organisation.id),
+            *_scope(theme and theme.id, institution and [institution.id], Organisation.id, events),
         )
         .options(
             contains_eager(Commitment.response).contains_eager(OfficialResponse.proposal),
@@ -403,10 +422,11 @@ def overdue_items(
     institution: Organisation | None = None,
     today: date | None = None,
     due: Period = Period(),
+    events: EventFilter = ANY_EVENT,
 ) -> list[dict]:
     """Every awaited response past its due date, the longest overdue first (one query)."""
     today = today or paris_today()
-    items = db.session.scalars(overdue_query(theme, institution, today, due))
+    items = db.session.scalars(overdue_query(theme, institution, today, due, events))
     return [overdue_item(item, today) for item in items]
 
 

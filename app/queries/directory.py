@@ -19,6 +19,7 @@ from app.models import (
     OrganisationKind,
     Proposal,
     ProposalStatus,
+    StatedPosition,
     Theme,
 )
 
@@ -138,6 +139,21 @@ def responses_of(institution: Organisation):
             selectinload(OfficialResponse.commitments),
         )
         .order_by(OfficialResponse.updated_at.desc(), OfficialResponse.id.desc())
+    )
+
+
+def stated_by(institution: Organisation):
+    """The positions it stated elsewhere, as the network reports them, with their proposals:
+    the latest said first, those of unknown date last."""
+    return (
+        sa.select(StatedPosition)
+        .where(StatedPosition.institution_id == institution.id)
+        .options(joinedload(StatedPosition.proposal))
+        .order_by(
+            StatedPosition.stated_on.is_(None),
+            StatedPosition.stated_on.desc(),
+            StatedPosition.id.desc(),
+        )
     )
 
 

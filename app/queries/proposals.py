@@ -1,6 +1,7 @@
 """Proposals and workshops as the pages and the API list and show them."""
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -8,9 +9,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.extensions import db
 from app.models import (
     AddressedInstitution,
+    Event,
     ProgressUpdate,
     Proposal,
     ProposalStatus,
+    StatedPosition,
     StatusChange,
     Theme,
 )
@@ -37,9 +40,37 @@ def all_themes() -> list[Theme]:
     return list(db.session.scalars(sa.select(Theme).order_by(Theme.position, Theme.name)))
 
 
-def proposal_filters(theme: Theme | None, status: ProposalStatus | None) -> list:
-    """The where-clauses of a proposal list filtered by workshop and status."""
-    clauses = []
+@dataclass(frozen=True)
+class EventFilter:
+    """The proposals of one event, of the events held in one year, or both (None: any)."""
+
+    event: Event | None = None
+    year: int | None = None
+
+    def __bool__(self) -> bool:
+        return self.event is not None or self.year is not None
+
+    def clauses(self) -> list:
+        """Where-clauses on the proposal table (no join: the year is a subquery)."""
+        clauses = []
+        if self.event is not None:
+            clauses.append(Proposal.event_id == self.event.id)
+        if self.year is not None:
+            held_that_year = sa.select(Event.id).where(
+                Event.held_on >= date(self.year, 1, 1), Event.held_on < date(self.year + 1, 1, 1)
+            )
+            clauses.append(Proposal.event_id.in_(held_that_year))
+        return clauses
+
+
+ANY_EVENT = EventFilter()
+
+
+def proposal_filters(
+    theme: Theme | None, status: ProposalStatus | None, events: EventFilter = ANY_EVENT
+) -> list:
+    """The where-clauses of a proposal list filtered by workshop, status and event."""
+    clauses = events.clauses()
     if theme is not None:
         clauses.append(Proposal.theme_id == theme.id)
     if status is not None:
@@ -47,11 +78,15 @@ def proposal_filters(theme: Theme | None, status: ProposalStatus | None) -> list
     return clauses
 
 
-def proposal_list_query(theme: Theme | None = None, status: ProposalStatus | None = None):
+def proposal_list_query(
+    theme: Theme | None = None,
+    status: ProposalStatus | None = None,
+    events: EventFilter = ANY_EVENT,
+):
     """Newest first, with workshop and organisation loaded in the same round trip."""
     return (
         sa.select(Proposal)
-        .where(*proposal_filters(theme, status))
+        .where(*proposal_filters(theme, status, events))
         .options(joinedload(Proposal.theme), joinedload(Proposal.organisation))
         .order_by(Proposal.created_at.desc(), Proposal.id.desc())
     )
@@ -73,6 +108,21 @@ def proposal_detail(proposal_id: int) -> Proposal | None:
             joinedload(Proposal.author),
             selectinload(Proposal.addressed).joinedload(AddressedInstitution.institution),
             selectinload(Proposal.status_changes).joinedload(StatusChange.actor),
+        )
+    )
+
+
+def stated_positions(proposal: Proposal) -> list[StatedPosition]:
+    """What institutions said of a proposal elsewhere, as the network reports it, the
+    earliest said first, with the institution and the reporter (one query)."""
+    return list(
+        db.session.scalars(
+            sa.select(StatedPosition)
+            .where(StatedPosition.proposal_id == proposal.id)
+            .options(joinedload(StatedPosition.institution), joinedload(StatedPosition.reported_by))
+            .order_by(
+                StatedPosition.stated_on.is_(None), StatedPosition.stated_on, StatedPosition.id
+            )
         )
     )
 

@@ -1,5 +1,7 @@
 """The synthesis (bilan) of a workshop or of the whole network over a period, in the
 structure of the network's own 2015 review: advances, obstacles, proposals, next steps.
+``events`` keeps the proposals of one event or of one year's events (the coming meetings
+are the network's, never filtered).
 
 It must stay a readable document at any size: each list shows its first ``LIST_LIMIT``
 items (the most recent, or the most overdue) and counts them all in SQL; the
@@ -39,6 +41,7 @@ from app.queries.board import (
     overdue_query,
 )
 from app.queries.meetings import upcoming_meetings, upcoming_meetings_for
+from app.queries.proposals import ANY_EVENT, EventFilter
 
 ALL_TIME = Period()
 # Enough to prepare a meeting from, few enough for a phone or two printed pages.
@@ -71,14 +74,18 @@ def _excerpt(query, entity, where: list, order: tuple, total: int, limit: int = 
     return Excerpt(items, total)
 
 
-def _in_workshop(proposal_id, theme: Theme | None) -> list:
-    """Clauses keeping rows of one workshop's proposals, without joining the proposals."""
-    if theme is None:
+def _in_workshop(proposal_id, theme: Theme | None, events: EventFilter = ANY_EVENT) -> list:
+    """Clauses keeping rows of one workshop's proposals, or one event's, or one year's,
+    without joining the proposals."""
+    if theme is None and not events:
         return []
-    return [proposal_id.in_(sa.select(Proposal.id).where(Proposal.theme_id == theme.id))]
+    kept = _scope(theme and theme.id, None, None, events)
+    return [proposal_id.in_(sa.select(Proposal.id).where(*kept))]
 
 
-def _responses(theme: Theme | None, period: Period, position: Position, total: int) -> Excerpt:
+def _responses(
+    theme: Theme | None, period: Period, position: Position, total: int, events: EventFilter
+) -> Excerpt:
     return _excerpt(
         sa.select(OfficialResponse)
         .join(OfficialResponse.proposal)
@@ -89,14 +96,16 @@ def _responses(theme: Theme | None, period: Period, position: Position, total: i
         [
             OfficialResponse.position == position,
             *period.moments(OfficialResponse.created_at),
-            *_in_workshop(OfficialResponse.proposal_id, theme),
+            *_in_workshop(OfficialResponse.proposal_id, theme, events),
         ],
         (OfficialResponse.created_at.desc(), OfficialResponse.id.desc()),
         total,
     )
 
 
-def _status_changes(theme: Theme | None, period: Period, statuses, total: int) -> Excerpt:
+def _status_changes(
+    theme: Theme | None, period: Period, statuses, total: int, events: EventFilter
+) -> Excerpt:
     return _excerpt(
         sa.select(StatusChange)
         .join(StatusChange.proposal)
@@ -105,25 +114,27 @@ def _status_changes(theme: Theme | None, period: Period, statuses, total: int) -
         [
             StatusChange.to_status.in_(statuses),
             *period.moments(StatusChange.created_at),
-            *_in_workshop(StatusChange.proposal_id, theme),
+            *_in_workshop(StatusChange.proposal_id, theme, events),
         ],
         (StatusChange.created_at.desc(), StatusChange.id.desc()),
         total,
     )
 
 
-def _commitments_of_workshop(theme: Theme | None) -> list:
-    """Clauses keeping the commitments made on one workshop's proposals."""
-    if theme is None:
+def _commitments_of_workshop(theme: Theme | None, events: EventFilter = ANY_EVENT) -> list:
+    """Clauses keeping the commitments made on one workshop's (event's, year's) proposals."""
+    if theme is None and not events:
         return []
     responses = sa.select(OfficialResponse.id).where(
-        *_in_workshop(OfficialResponse.proposal_id, theme)
+        *_in_workshop(OfficialResponse.proposal_id, theme, events)
     )
     return [Commitment.response_id.in_(responses)]
 
 
-def _commitments(theme: Theme | None, order: tuple, total: int, *where) -> Excerpt:
-    where = (*where, *_commitments_of_workshop(theme))
+def _commitments(
+    theme: Theme | None, events: EventFilter, order: tuple, total: int, *where
+) -> Excerpt:
+    where = (*where, *_commitments_of_workshop(theme, events))
     return _excerpt(
         sa.select(Commitment)
         .join(Commitment.response)
@@ -139,7 +150,7 @@ def _commitments(theme: Theme | None, order: tuple, total: int, *where) -> Excer
     )
 
 
-def _overdue(theme: Theme | None, period: Period, today: date) -> Excerpt:
+def _overdue(theme: Theme | None, period: Period, today: date, events: EventFilter) -> Excerpt:
     """Responses awaited after their due date (in the period), the most overdue first: the
     order of an index, so the first rows are read alone (two queries).
 
@@ -154,10 +165,12 @@ def _overdue(theme: Theme | None, period: Period, today: date) -> Excerpt:
             *period.days(AddressedInstitution.response_due_on),
             AddressedInstitution.proposal_id.not_in(abandoned),
             ~sa.exists().where(_answer()),
-            *_in_workshop(AddressedInstitution.proposal_id, theme),
+            *_in_workshop(AddressedInstitution.proposal_id, theme, events),
         )
     )
-    items = db.session.scalars(overdue_query(theme, None, today, due=period).limit(LIST_LIMIT))
+    items = db.session.scalars(
+        overdue_query(theme, None, today, due=period, events=events).limit(LIST_LIMIT)
+    )
     return Excerpt([overdue_item(item, today) for item in items], total)
 
 
@@ -167,7 +180,9 @@ _SOONEST = (Commitment.due_on, Commitment.id)
 _IN_HAND = [ProposalStatus.IN_PROGRESS, ProposalStatus.DONE]
 
 
-def list_totals(theme: Theme | None, period: Period, today: date) -> dict:
+def list_totals(
+    theme: Theme | None, period: Period, today: date, events: EventFilter = ANY_EVENT
+) -> dict:
     """How many items each list of sections I, II and IV holds, and the responses of the
     period by position (three queries)."""
     changes = dict(
@@ -176,7 +191,7 @@ def list_totals(theme: Theme | None, period: Period, today: date) -> dict:
             .where(
                 StatusChange.to_status.in_([*_IN_HAND, ProposalStatus.ABANDONED]),
                 *period.moments(StatusChange.created_at),
-                *_in_workshop(StatusChange.proposal_id, theme),
+                *_in_workshop(StatusChange.proposal_id, theme, events),
             )
             .group_by(StatusChange.to_status)
         ).all()
@@ -189,9 +204,9 @@ def list_totals(theme: Theme | None, period: Period, today: date) -> dict:
             _count_if(sa.and_(Commitment.state == CommitmentState.DROPPED, *closed_in_period)),
             _count_if(sa.and_(is_open, Commitment.due_on < today, *period.days(Commitment.due_on))),
             _count_if(is_open),
-        ).where(*_commitments_of_workshop(theme))
+        ).where(*_commitments_of_workshop(theme, events))
     ).one()
-    positions = position_counts(theme, period)
+    positions = position_counts(theme, period, events)
     return {
         "positions": positions,
         "in_hand": sum(changes.get(status, 0) for status in _IN_HAND),
@@ -200,16 +215,19 @@ def list_totals(theme: Theme | None, period: Period, today: date) -> dict:
     }
 
 
-def advances(theme: Theme | None, period: Period, totals: dict) -> dict:
+def advances(
+    theme: Theme | None, period: Period, totals: dict, events: EventFilter = ANY_EVENT
+) -> dict:
     """I. What moved forward in the period, the latest first: favourable responses,
     proposals put in hand or done, commitments kept (three queries). A commitment's last
     change dates its completion."""
     favourable = totals["positions"][Position.FAVOURABLE]
     return {
-        "favourable": _responses(theme, period, Position.FAVOURABLE, favourable),
-        "status_changes": _status_changes(theme, period, _IN_HAND, totals["in_hand"]),
+        "favourable": _responses(theme, period, Position.FAVOURABLE, favourable, events),
+        "status_changes": _status_changes(theme, period, _IN_HAND, totals["in_hand"], events),
         "commitments_done": _commitments(
             theme,
+            events,
             _LATEST,
             totals["done"],
             Commitment.state == CommitmentState.DONE,
@@ -218,20 +236,27 @@ def advances(theme: Theme | None, period: Period, totals: dict) -> dict:
     }
 
 
-def obstacles(theme: Theme | None, period: Period, today: date, totals: dict) -> dict:
+def obstacles(
+    theme: Theme | None,
+    period: Period,
+    today: date,
+    totals: dict,
+    events: EventFilter = ANY_EVENT,
+) -> dict:
     """II. What held things back in the period: unfavourable responses and abandoned
     proposals (the latest first), responses awaited after their due date, dropped commitments
     and late ones (the most overdue first) (six queries). Lateness is as of today, for due
     dates inside the period."""
     unfavourable = totals["positions"][Position.UNFAVOURABLE]
     return {
-        "unfavourable": _responses(theme, period, Position.UNFAVOURABLE, unfavourable),
-        "overdue": _overdue(theme, period, today),
+        "unfavourable": _responses(theme, period, Position.UNFAVOURABLE, unfavourable, events),
+        "overdue": _overdue(theme, period, today, events),
         "abandoned": _status_changes(
-            theme, period, [ProposalStatus.ABANDONED], totals["abandoned"]
+            theme, period, [ProposalStatus.ABANDONED], totals["abandoned"], events
         ),
         "commitments_dropped": _commitments(
             theme,
+            events,
             _LATEST,
             totals["dropped"],
             Commitment.state == CommitmentState.DROPPED,
@@ -239,6 +264,7 @@ def obstacles(theme: Theme | None, period: Period, today: date, totals: dict) ->
         ),
         "commitments_overdue": _commitments(
             theme,
+            events,
             _SOONEST,
             totals["late"],
             Commitment.state.in_(OPEN_COMMITMENT_STATES),
@@ -249,7 +275,10 @@ def obstacles(theme: Theme | None, period: Period, today: date, totals: dict) ->
 
 
 def workshop_summary(
-    theme: Theme | None, period: Period = ALL_TIME, themes: list[Theme] | None = None
+    theme: Theme | None,
+    period: Period = ALL_TIME,
+    themes: list[Theme] | None = None,
+    events: EventFilter = ANY_EVENT,
 ) -> list[dict]:
     """III, in short: per workshop (the one asked for, or ``themes``, all of them), the
     proposals filed in the period by status, and how many have had an official response
@@ -267,7 +296,7 @@ def workshop_summary(
         .outerjoin(answered, answered.c.proposal_id == Proposal.id)
         .where(
             *period.moments(Proposal.created_at),
-            *_scope(theme and theme.id, None, None),
+            *_scope(theme and theme.id, None, None, events),
         )
         .group_by(Proposal.theme_id, Proposal.status)
     )
@@ -309,14 +338,16 @@ def _pair_state(proposal: Proposal, sent_at, due_on, position, today: date) -> s
     return "overdue" if due_on is not None and due_on < today else "awaiting"
 
 
-def workshop_proposals(theme: Theme, period: Period, today: date, total: int) -> Excerpt:
+def workshop_proposals(
+    theme: Theme, period: Period, today: date, total: int, events: EventFilter = ANY_EVENT
+) -> Excerpt:
     """III, in full for one workshop: its latest proposals filed in the period (``total``
     in all, as ``workshop_summary`` counts them), each with every institution's position:
     addressed ones, answered or not, then those that answered unasked (three queries)."""
     latest = _excerpt(
         sa.select(Proposal),
         Proposal,
-        [Proposal.theme_id == theme.id, *period.moments(Proposal.created_at)],
+        [*_scope(theme.id, None, None, events), *period.moments(Proposal.created_at)],
         (Proposal.created_at.desc(), Proposal.id.desc()),
         total,
         PROPOSAL_LIMIT,
@@ -353,14 +384,16 @@ def workshop_proposals(theme: Theme, period: Period, today: date, total: int) ->
     return Excerpt(list(entries.values()), latest.total)
 
 
-def position_counts(theme: Theme | None = None, period: Period = ALL_TIME) -> dict[Position, int]:
+def position_counts(
+    theme: Theme | None = None, period: Period = ALL_TIME, events: EventFilter = ANY_EVENT
+) -> dict[Position, int]:
     """How many official responses of the period took each position (one query)."""
     counts = dict.fromkeys(Position, 0)
     rows = db.session.execute(
         sa.select(OfficialResponse.position, sa.func.count(OfficialResponse.id))
         .where(
             *period.moments(OfficialResponse.created_at),
-            *_in_workshop(OfficialResponse.proposal_id, theme),
+            *_in_workshop(OfficialResponse.proposal_id, theme, events),
         )
         .group_by(OfficialResponse.position)
     )
@@ -369,7 +402,9 @@ def position_counts(theme: Theme | None = None, period: Period = ALL_TIME) -> di
     return counts
 
 
-def next_steps(theme: Theme | None, today: date, totals: dict) -> dict:
+def next_steps(
+    theme: Theme | None, today: date, totals: dict, events: EventFilter = ANY_EVENT
+) -> dict:
     """IV. What comes next: the coming meetings and the open commitments, those still to
     come first, the soonest due first; the late ones after them, as section II lists them
     already (two queries)."""
@@ -381,6 +416,7 @@ def next_steps(theme: Theme | None, today: date, totals: dict) -> dict:
         "meetings": meetings,
         "commitments": _commitments(
             theme,
+            events,
             (late_last, *_SOONEST),
             totals["open"],
             Commitment.state.in_(OPEN_COMMITMENT_STATES),

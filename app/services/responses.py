@@ -185,6 +185,8 @@ def notify_overdue_responses(today: date) -> int:
     )
     overdue = db.session.scalars(
         sa.select(AddressedInstitution).where(
+            # Never sent on the site: no answer is awaited, none can be late.
+            AddressedInstitution.sent_at.is_not(None),
             AddressedInstitution.response_due_on < today,
             AddressedInstitution.overdue_notified_at.is_(None),
             ~answered,

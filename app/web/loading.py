@@ -1,10 +1,17 @@
 """Objects named in a URL, loaded or refused with a 404 — one way for every page and the API."""
 
+import re
+
 import sqlalchemy as sa
-from flask import request
+from flask import abort, request
 
 from app.extensions import db
-from app.models import Theme
+from app.models import Event, Theme
+from app.queries.proposals import EventFilter
+
+# The years an event filter accepts: beyond them no event was or will be held.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+_YEAR = re.compile(r"[0-9]{4}")
 
 
 def theme_or_404(slug: str) -> Theme:
@@ -17,3 +24,26 @@ def theme_filter(arg: str) -> Theme | None:
     the argument is absent or empty, a 404 when it names no workshop."""
     slug = request.args.get(arg) or None
     return theme_or_404(slug) if slug else None
+
+
+def event_or_404(slug: str) -> Event:
+    """The network event with this slug; an unknown slug is a 404."""
+    return db.first_or_404(sa.select(Event).filter_by(slug=slug))
+
+
+def year_or_404(value: str) -> int:
+    """A year named in a URL: four digits between 1990 and 2100, or a 404."""
+    if not _YEAR.fullmatch(value) or not FIRST_YEAR <= int(value) <= LAST_YEAR:
+        abort(404)
+    return int(value)
+
+
+def event_filter(event_arg: str = "evenement", year_arg: str = "annee") -> EventFilter:
+    """The event and the year a listing is filtered by, from the query arguments: absent or
+    empty, no filter; an unknown event or a year that is not one, a 404."""
+    slug = request.args.get(event_arg) or None
+    year = request.args.get(year_arg) or None
+    return EventFilter(
+        event=event_or_404(slug) if slug else None,
+        year=year_or_404(year) if year else None,
+    )
