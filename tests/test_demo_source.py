@@ -8,6 +8,7 @@ comparison collapses whitespace, ignores case and takes ' for ’.
 
 import os
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from app import create_app
 from app.demo import data_2015 as data
 from app.extensions import db
 from app.models import CharterVersion
+from tests.scratch_db import scratch_database
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = Path(
@@ -82,10 +84,21 @@ def test_nothing_the_source_does_not_name(source):
     assert "100 associations" in source and data.EVENT["organisations_count"] == 100
 
 
-def test_the_first_charter_is_dated_when_it_shipped(tmp_path):
+@pytest.fixture
+def empty_database_url(app, tmp_path) -> Iterator[str]:
+    """A database of its own, empty: SQLite in a file, or a scratch PostgreSQL database."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path}/charter.db"
+        return
+    with scratch_database(url, "charter") as scratch:
+        yield scratch
+
+
+def test_the_first_charter_is_dated_when_it_shipped(empty_database_url):
     """Migration 46bb478fa711: not "published on 30 April 2015", a date no document gives;
     a date an admin corrected stays."""
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/charter.db"})
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": empty_database_url})
 
     def published_at():
         return db.session.scalar(
@@ -93,14 +106,16 @@ def test_the_first_charter_is_dated_when_it_shipped(tmp_path):
         )
 
     with app.app_context():
-        upgrade(revision="7f5fd2aba7f1")
-        assert published_at() == datetime(2015, 4, 30, 16, 0)
-        upgrade(revision="46bb478fa711")
-        assert published_at() == datetime(2026, 11, 26)
-        downgrade(revision="7f5fd2aba7f1")
-        db.session.execute(sa.update(CharterVersion).values(published_at=datetime(2026, 12, 1)))
-        db.session.commit()
-        upgrade(revision="46bb478fa711")
-        assert published_at() == datetime(2026, 12, 1)
-        db.session.remove()
-        db.engine.dispose()
+        try:
+            upgrade(revision="7f5fd2aba7f1")
+            assert published_at() == datetime(2015, 4, 30, 16, 0)
+            upgrade(revision="46bb478fa711")
+            assert published_at() == datetime(2026, 11, 26)
+            downgrade(revision="7f5fd2aba7f1")
+            db.session.execute(sa.update(CharterVersion).values(published_at=datetime(2026, 12, 1)))
+            db.session.commit()
+            upgrade(revision="46bb478fa711")
+            assert published_at() == datetime(2026, 12, 1)
+        finally:
+            db.session.remove()
+            db.engine.dispose()
