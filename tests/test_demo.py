@@ -472,3 +472,20 @@ def test_an_invented_organisation_someone_uses_stays(app, make_proposal):
     load_demo()
 
     assert _org("hopitaux-de-metz") is not None
+
+
+def test_a_meeting_organised_on_the_site_for_the_event_says_who_may_come(app, client, make_user):
+    load_demo()
+    organiser = make_user("association_member")
+    meeting = Meeting(
+        title="Groupe santé, suite",
+        starts_at=datetime(2015, 9, 1, 12, 0),
+        event=db.session.scalar(sa.select(Event)),
+        created_by_id=organiser.id,
+    )
+    db.session.add(meeting)
+    db.session.commit()
+
+    page = client.get(f"/reunions/{meeting.id}").get_data(as_text=True)
+
+    assert "Ouverte à tous" in page and "Cette réunion a déjà eu lieu." in page
