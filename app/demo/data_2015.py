@@ -50,7 +50,8 @@ EVENT = {
         "débats en réunion plénière du réseau."
     ),
     "advances": (
-        "Toutefois, les partenaires institutionnels avaient plus un positionnement de "
+        "Il y a eu rencontre et certaines avancées semblent possibles. Toutefois, les "
+        "partenaires institutionnels avaient plus un positionnement de "
         "justification que de coopération. Leur souci était davantage de dire tout ce qu’ils "
         "font déjà plutôt que d’entrer dans une dynamique de complémentarité. Cette journée "
         "va peut-être permettre de développer davantage la coopération.\n\n"
