@@ -1,19 +1,134 @@
-"""The content of the source document, as plain data for the demonstration.
+"""The 2015 record, from the source document alone, as plain data.
 
-Source: « Bilan qualitatif des assises de la solidarité du 30 avril 2015 », by the
-Réseau de solidarité des associations messines (``shared/source/bilan-assises-solidarite-2015``).
-The texts keep the document's words, lightly rewritten into full sentences. Nothing here
-comes from outside the document except the expanded names of the institutions it abbreviates.
+Source: « Bilan qualitatif des assises de la solidarité du 30 avril 2015 », by the Réseau
+de solidarité des associations messines (``shared/source/bilan-assises-solidarite-2015.txt``).
+Where the source is silent, the site is silent: no place for the day, no institution it
+does not name, no sending or due date, no answer, no meeting end time or agenda. The texts
+keep the document's words, lightly rewritten into full sentences; each proposal's ``quote``
+is the document's own wording, checked against the file by ``tests/test_demo_source.py``.
+The only additions are the expanded names of the institutions it abbreviates (CCAS,
+DDCS…) and two easy-read summaries, plain rewordings of their proposal.
 
 Every structure is ordered; ``app.services.demo.load_demo`` turns it into rows.
 """
 
+from datetime import date
+
+SOURCE = (
+    "Bilan qualitatif des assises de la solidarité du 30 avril 2015 — Réseau de solidarité "
+    "des associations messines"
+)
 ORIGIN = "Assises de la solidarité du 30 avril 2015"
+NETWORK_ORIGIN = "Bilan des assises de la solidarité du 30 avril 2015 (propositions du réseau)"
 
 RESEAU = "reseau-solidarite-associations-messines"
+NETWORK_THEME = "propositions-du-reseau"
 
 # ---------------------------------------------------------------------------
-# Workshops (ateliers), in the order of the document
+# The event and its review (parts I, II and IV of the document)
+# ---------------------------------------------------------------------------
+
+EVENT = {
+    "slug": "assises-solidarite-2015",
+    "name": "Assises de la solidarité",
+    "kind": "assises",
+    "held_on": date(2015, 4, 30),
+    "place": "",  # the document does not say where the day was held
+    "organisations_count": 100,
+    "source": SOURCE,
+    "summary": (
+        "L’objectif de la journée était de permettre la rencontre entre les responsables "
+        "institutionnels et les associations de solidarité, afin de faire entendre et "
+        "avancer nos propositions.\n\n"
+        "Cet objectif a partiellement été atteint : cette journée a permis aux associations "
+        "de faire connaître leurs préoccupations, de débattre de certaines propositions. Il y "
+        "a eu rencontre et certaines avancées semblent possibles. C’est une rencontre "
+        "initiale.\n\n"
+        "Toutes les associations de solidarité ont été représentées : 100 associations "
+        "représentées.\n\n"
+        "Le bilan est la synthèse de l’enquête proposée par le réseau aux participants et des "
+        "débats en réunion plénière du réseau."
+    ),
+    "advances": (
+        "Il y a eu rencontre et certaines avancées semblent possibles. Toutefois, les "
+        "partenaires institutionnels avaient plus un positionnement de "
+        "justification que de coopération. Leur souci était davantage de dire tout ce qu’ils "
+        "font déjà plutôt que d’entrer dans une dynamique de complémentarité. Cette journée "
+        "va peut-être permettre de développer davantage la coopération.\n\n"
+        "Les associations du réseau s’accordent à reconnaître qu’une telle rencontre est rare "
+        "et que tout s’est déroulé dans une ambiance d’écoute et de respect.\n\n"
+        "Les associations ont une part de responsabilité dans ce que l’on critique : "
+        "confrontation entre les institutionnels et le public du fait de l’organisation. Il y "
+        "a 3 types d’acteurs : les associations, les associations prestataires, les "
+        "institutions.\n\n"
+        "On ne peut vraiment parler d’« avancées » sur le « fond », mais plutôt de mise en "
+        "place d’un processus de connaissance réciproque entre des acteurs qui ne s’étaient "
+        "pas rencontrés, et de futures collaborations.\n\n"
+        "Bons échanges entre acteurs de terrain :\n"
+        "- meilleure connaissance de l’existant (permet de bien identifier qui fait quoi) ;\n"
+        "- des précisions sur les actions méconnues ;\n"
+        "- bon accueil des associations non intégrées dans le réseau."
+    ),
+    "obstacles": (
+        "Ce type de format de rencontres ne permet pas une réflexion fine et concrète : le "
+        "nombre de participants aux ateliers n’est pas propice aux échanges directs.\n\n"
+        "Manque de rigueur dans l’animation de certains ateliers (hébergement, culture, "
+        "alimentation) : il aurait fallu partir des propositions et ne pas refaire les états "
+        "des lieux ; demander à l’avance les thèmes des interventions en atelier, afin de les "
+        "regrouper par sujet (ex : groupe hébergement).\n\n"
+        "La méconnaissance du sujet par les animateurs des ateliers (hébergement, santé, "
+        "urgence alimentaire, accès à la culture) a constitué un handicap, rendant "
+        "l’animation du groupe inefficace car non orientée vers un but :\n"
+        "- difficulté de bien restituer du fait de la complexité des problématiques "
+        "(culture) ; la complexité est parfois due à des désaccords de fond entre les "
+        "associations (urgence alimentaire) ;\n"
+        "- difficulté à faire émerger à la synthèse l’essentiel des débats ;\n"
+        "- certains comptes rendus n’étaient pas fidèles aux débats (accès aux soins, accès "
+        "à la culture).\n\n"
+        "Parole des institutionnels qui n’ont pas vraiment repris les propositions, ne les "
+        "ont qu’effleurées ou qui ont répondu (comme si c’était évident) que tout était déjà "
+        "mis en place. Un exemple parmi d’autres : il est scandaleux d’entendre qu’il n’y a "
+        "pas de problème pour voir une assistante sociale en urgence ! Aucune possibilité de "
+        "répondre aux propos de ces responsables, ni d’ailleurs à M. Pitti au sujet de "
+        "certains médecins libéraux.\n\n"
+        "La participation des usagers aux futures rencontres n’a pas été assez évoquée, "
+        "d’autant plus que le CCAS a éliminé a priori cette possibilité. Cela pourrait être "
+        "intégré dans la charte : il faut qu’on ait cette volonté. Nous pourrions être le "
+        "lieu de cette expérimentation pour que les institutions nous suivent. De fait, "
+        "actuellement, on veut bien accompagner les usagers mais on ne veut pas leur donner "
+        "la parole. Il faut nous-mêmes nous préparer à travailler avec eux. L’expérience a "
+        "été menée à Thionville, mais ce n’est pas facile. C’est une question centrale. "
+        "« Si tu fais pour moi sans moi, tu finis par faire contre moi. » (Mandela)\n\n"
+        "Le positionnement du CCAS :\n"
+        "- le réseau s’est constitué, il y a un an, à l’initiative de MdM et de la LDH, donc "
+        "de façon totalement indépendante du CCAS ;\n"
+        "- le CCAS n’est pas un facilitateur du travail du réseau, c’est un partenaire parmi "
+        "d’autres ;\n"
+        "- l’idée de ces assises revient à M. Pitti, qui a su gagner l’adhésion des "
+        "associations à ce sujet, le CCAS ne mettant à disposition du projet que sa "
+        "logistique ;\n"
+        "- le discours qui consiste à attribuer au CCAS la réflexion sous-jacente à ces "
+        "assises pose problème et entretient une forme de confusion des rôles ;\n"
+        "- pour travailler « avec » le CCAS, il faudrait au minimum être reconnu, dans son "
+        "existence d’abord, et comme partenaire ensuite. Chacun doit avoir sa place."
+    ),
+    "next_steps": (
+        "Chaque groupe reprendra toutes les propositions pour :\n"
+        "- les affiner ;\n"
+        "- prendre les contacts et engager les démarches pour les mettre en œuvre ;\n"
+        "- suivre cette mise en œuvre.\n\n"
+        "Dates prévues des réunions des ateliers :\n"
+        "- mercredi 3 juin à 9 h : réunion du groupe annuaire, dans les locaux de la maison "
+        "diocésaine de la solidarité, 6 bd Paixhans à Metz ;\n"
+        "- jeudi 4 juin à 14 h : réunion du groupe « accès à la santé », dans les locaux de "
+        "Médecins du Monde, au 12 b rue d’Annecy à Metz Bellecroix ;\n"
+        "- jeudi 25 juin à 14 h 30 : réunion du groupe « accès à la culture et à "
+        "l’insertion », dans les locaux de la fondation Abbé Pierre, 7 rue Clovis à Metz."
+    ),
+}
+
+# ---------------------------------------------------------------------------
+# Workshops (ateliers), in the order of the document, then the network's own proposals
 # ---------------------------------------------------------------------------
 
 THEMES = [
@@ -53,10 +168,20 @@ THEMES = [
             "garantie des loyers et prévention des expulsions."
         ),
     },
+    {
+        "slug": NETWORK_THEME,
+        "name": "Propositions du réseau",
+        "description": (
+            "Ce n’est pas un atelier des assises : ce sont les propositions du réseau lui-même, "
+            "tirées de son bilan des assises de la solidarité du 30 avril 2015 (partie III) — "
+            "sur la forme des rencontres et les points de vigilance pour le suivi des "
+            "propositions."
+        ),
+    },
 ]
 
 # ---------------------------------------------------------------------------
-# Organisations named in the document
+# Organisations named in the document, described only by what it says of them
 # ---------------------------------------------------------------------------
 
 ORGANISATIONS = [
@@ -66,12 +191,13 @@ ORGANISATIONS = [
         "short_name": "Réseau",
         "kind": "association",
         "description": (
-            "Réseau des associations de solidarité de Metz, constitué un an avant les assises "
-            "de 2015 à l’initiative de Médecins du Monde et de la Ligue des droits de l’Homme, "
-            "de façon totalement indépendante du CCAS. Il a proposé une enquête aux "
-            "participants des assises de la solidarité du 30 avril 2015 et en a tiré un bilan "
-            "qualitatif. Ses groupes de travail reprennent les propositions pour les affiner, "
-            "engager les démarches et suivre leur mise en œuvre."
+            "Le réseau des associations de solidarité de Metz. Selon son bilan des assises de "
+            "la solidarité du 30 avril 2015, il s’est constitué « il y a un an », à "
+            "l’initiative de Médecins du Monde et de la Ligue des droits de l’Homme, de façon "
+            "totalement indépendante du CCAS. Ce bilan est la synthèse de l’enquête qu’il a "
+            "proposée aux participants et des débats de sa réunion plénière. Chacun de ses "
+            "groupes reprend les propositions pour les affiner, prendre les contacts, engager "
+            "les démarches pour les mettre en œuvre et suivre cette mise en œuvre."
         ),
         "address": "",
         "verified": False,
@@ -82,11 +208,12 @@ ORGANISATIONS = [
         "short_name": "MdM",
         "kind": "association",
         "description": (
-            "Association à l’initiative, avec la Ligue des droits de l’Homme, du Réseau de "
-            "solidarité des associations messines. Ses locaux de Metz Bellecroix accueillent "
-            "les réunions du groupe « accès à la santé »."
+            "Le Réseau de solidarité des associations messines s’est constitué à l’initiative "
+            "de Médecins du Monde et de la Ligue des droits de l’Homme. Le bilan des assises de "
+            "2015 prévoit la réunion du groupe « accès à la santé » du 4 juin 2015 dans ses "
+            "locaux, au 12 b rue d’Annecy à Metz Bellecroix."
         ),
-        "address": "12 b rue d’Annecy, 57070 Metz Bellecroix",
+        "address": "12 b rue d’Annecy, Metz Bellecroix",
         "verified": False,
     },
     {
@@ -95,8 +222,8 @@ ORGANISATIONS = [
         "short_name": "LDH",
         "kind": "association",
         "description": (
-            "Association à l’initiative, avec Médecins du Monde, du Réseau de solidarité des "
-            "associations messines."
+            "Le Réseau de solidarité des associations messines s’est constitué à l’initiative "
+            "de Médecins du Monde et de la Ligue des droits de l’Homme."
         ),
         "address": "",
         "verified": False,
@@ -107,10 +234,10 @@ ORGANISATIONS = [
         "short_name": None,
         "kind": "association",
         "description": (
-            "Ses locaux de la rue Clovis accueillent les réunions du groupe « accès à la "
-            "culture et à l’insertion » du réseau."
+            "Le bilan des assises de 2015 prévoit la réunion du groupe « accès à la culture et "
+            "à l’insertion » du 25 juin 2015 dans ses locaux, 7 rue Clovis à Metz."
         ),
-        "address": "7 rue Clovis, 57000 Metz",
+        "address": "7 rue Clovis, Metz",
         "verified": False,
     },
     {
@@ -119,10 +246,10 @@ ORGANISATIONS = [
         "short_name": None,
         "kind": "association",
         "description": (
-            "Ses locaux du boulevard Paixhans accueillent les réunions du groupe annuaire du "
-            "réseau, qui recense qui fait quoi parmi les acteurs de la solidarité."
+            "Le bilan des assises de 2015 prévoit la réunion du groupe annuaire du 3 juin 2015 "
+            "dans ses locaux, 6 bd Paixhans à Metz."
         ),
-        "address": "6 bd Paixhans, 57000 Metz",
+        "address": "6 bd Paixhans, Metz",
         "verified": False,
     },
     {
@@ -131,11 +258,12 @@ ORGANISATIONS = [
         "short_name": None,
         "kind": "institution",
         "description": (
-            "La municipalité. L’idée des assises de la solidarité revient à M. Pitti, dont la "
-            "feuille de route fixe des objectifs à court terme. Le réseau souhaite préciser son "
-            "mode de collaboration avec la ville, travailler avec son service communication "
-            "pour relayer les évènements et voir avec elle l’ouverture de bains douches et de "
-            "toilettes publiques gratuits."
+            "La ville, la municipalité, la mairie du bilan des assises de 2015. Le réseau veut "
+            "préciser son mode de collaboration avec la ville et se demande comment travailler "
+            "avec la mairie dans le cadre de la feuille de route de M. Pitti. L’ouverture de "
+            "bains douches et de toilettes publiques gratuits est à voir avec la municipalité ; "
+            "l’atelier accès à la culture veut travailler avec le service communication de la "
+            "ville pour relayer les évènements."
         ),
         "address": "",
         "verified": True,
@@ -146,9 +274,10 @@ ORGANISATIONS = [
         "short_name": "CCAS",
         "kind": "institution",
         "description": (
-            "Il a mis sa logistique à disposition des assises de la solidarité du 30 avril "
-            "2015. Un système de bail glissant existe déjà au CCAS. Pour le réseau, c’est un "
-            "partenaire parmi d’autres."
+            "Selon le bilan des assises de 2015 : le CCAS n’a mis à disposition des assises que "
+            "sa logistique ; un système de bail glissant existe déjà au CCAS ; pour le réseau, "
+            "le CCAS n’est pas un facilitateur de son travail, c’est un partenaire parmi "
+            "d’autres."
         ),
         "address": "",
         "verified": True,
@@ -159,9 +288,9 @@ ORGANISATIONS = [
         "short_name": "DDCS",
         "kind": "institution",
         "description": (
-            "Aux assises, elle a donné son avis sur les propositions de l’atelier "
-            "hébergement – logement : défavorable à un camp géré type HCR pour les demandeurs "
-            "d’asile, plus favorable à la mobilisation de locaux vides qui pourraient changer "
+            "Selon le bilan des assises de 2015, la DDCS a donné aux assises un avis "
+            "défavorable sur un camp géré type HCR pour demandeurs d’asile, et un avis plus "
+            "favorable sur la mobilisation de locaux vides qui pourraient changer "
             "d’affectation."
         ),
         "address": "",
@@ -173,8 +302,8 @@ ORGANISATIONS = [
         "short_name": None,
         "kind": "institution",
         "description": (
-            "Un système de bail glissant existe déjà au conseil départemental, sans volonté "
-            "politique de le développer."
+            "Selon le bilan des assises de 2015, un système de bail glissant existe déjà au "
+            "conseil départemental."
         ),
         "address": "",
         "verified": True,
@@ -185,34 +314,10 @@ ORGANISATIONS = [
         "short_name": "CAF",
         "kind": "institution",
         "description": (
-            "Lors d’impayés CAF sur le loyer, un dispositif expérimental envoie un travailleur "
-            "social à domicile pour évaluer la situation et prévenir les expulsions ; une "
-            "commission pour le traitement des cas atypiques a été mise en place en juin 2013."
-        ),
-        "address": "",
-        "verified": True,
-    },
-    {
-        "slug": "hopitaux-de-metz",
-        "name": "Hôpitaux de Metz",
-        "short_name": None,
-        "kind": "institution",
-        "description": (
-            "Les hôpitaux de la ville, avec leur permanence d’accès aux soins de santé (PASS) "
-            "et la pharmacie de l’hôpital. Partenaires envisagés du projet de plateforme "
-            "d’accueil médico-sociale des publics fragiles en centre-ville."
-        ),
-        "address": "",
-        "verified": True,
-    },
-    {
-        "slug": "universite-de-lorraine",
-        "name": "Université de Lorraine",
-        "short_name": None,
-        "kind": "institution",
-        "description": (
-            "Le réseau veut lui proposer un projet de Master : mettre en place un centre de "
-            "ressources et médiations pour l’accès à la culture."
+            "Le bilan des assises de 2015 cite, sur la prévention des expulsions, un "
+            "dispositif expérimental mis en place lors d’impayés CAF sur le loyer : un "
+            "travailleur social se rend à domicile pour évaluer la situation et prévenir les "
+            "expulsions."
         ),
         "address": "",
         "verified": True,
@@ -220,38 +325,35 @@ ORGANISATIONS = [
 ]
 
 # ---------------------------------------------------------------------------
-# Proposals of the four workshops (« Quelques éléments de l’Atelier … »)
+# Proposals: the items of the four workshops (« Quelques éléments de l’Atelier … »),
+# then the network's own (part III, 1 and 2)
 # ---------------------------------------------------------------------------
 
-_NEXT_STEPS = (
-    "Comme toutes les propositions des assises, le groupe de travail du réseau doit "
-    "l’affiner, prendre les contacts, engager les démarches pour la mettre en œuvre et "
-    "suivre cette mise en œuvre."
-)
-
+# Keys: theme, title, quote (the document's words, exactly), body, easy_read (optional),
+# status (default in discussion: « chaque groupe reprendra toutes les propositions »),
+# addressed (institution slugs: only where the document says to see or work with one),
+# stated (the institution's position as the review reports it: (slug, words)),
+# old_titles (titles earlier versions of the demo gave it, to update those rows in place).
 PROPOSALS = [
     # --- Accès à la santé -------------------------------------------------
     {
         "theme": "acces-sante",
         "title": "Une plateforme d’accueil médico-sociale des publics fragiles en centre-ville",
+        "quote": (
+            "des publics fragiles en centre-ville : ce pourrait être un partenariat ville, "
+            "hôpitaux, associations"
+        ),
         "body": (
             "Travailler le projet de plateforme d’accueil médico-sociale des publics fragiles "
-            "en centre-ville. Ce pourrait être un partenariat entre la ville, les hôpitaux et "
-            "les associations.\n\n"
-            "Ce projet de plateforme est beaucoup plus global que les démarches du contrat "
+            "en centre-ville : ce pourrait être un partenariat ville, hôpitaux, associations.\n\n"
+            "Le projet de plateforme est beaucoup plus global que les démarches de contrat "
             "local de santé mentale."
         ),
-        # Easy-read summaries are the demo's own, written as an association would.
         "easy_read": (
-            "Un lieu en centre-ville pour se soigner et trouver de l’aide.\n"
-            "La ville, l’hôpital et les associations le préparent ensemble."
+            "Un lieu en centre-ville pour accueillir les personnes fragiles, pour la santé et "
+            "l’aide sociale.\n"
+            "Ce pourrait être un projet commun de la ville, des hôpitaux et des associations."
         ),
-        "status": "in_discussion",
-        "status_reason": (
-            "Le projet est à travailler, en partenariat entre la ville, les hôpitaux et les "
-            "associations."
-        ),
-        "addressed": [("ville-de-metz", ""), ("hopitaux-de-metz", "")],
     },
     {
         "theme": "acces-sante",
@@ -259,30 +361,21 @@ PROPOSALS = [
             "Contrat local de santé mentale : réactiver l’équipe mobile et créer des lits "
             "halte soins santé"
         ),
+        "quote": (
+            "Les démarches de contrat local de santé mentale devraient permettre de faciliter "
+            "les relations et la synergie des acteurs"
+        ),
         "body": (
             "Les démarches de contrat local de santé mentale devraient permettre de faciliter "
-            "les relations et la synergie des acteurs.\n\n"
-            "Mais il ne faut pas perdre de vue la réactivation de l’équipe mobile et la "
-            "création de lits halte soins santé."
+            "les relations et la synergie des acteurs, mais il ne faut pas perdre de vue la "
+            "réactivation de l’équipe mobile, la création de lits halte soins santé."
         ),
-        "status": "in_discussion",
-        "status_reason": (
-            "Les démarches de contrat local de santé mentale sont engagées ; la réactivation "
-            "de l’équipe mobile et la création de lits halte soins santé ne doivent pas être "
-            "perdues de vue."
-        ),
-        "addressed": [("ville-de-metz", ""), ("hopitaux-de-metz", "")],
     },
     {
         "theme": "acces-sante",
         "title": "Un comité de pilotage de la PASS",
-        "body": (
-            "Mettre en place un comité de pilotage de la PASS, la permanence d’accès aux "
-            "soins de santé de l’hôpital."
-        ),
-        "status": "in_progress",
-        "status_reason": "La possibilité d’un comité de pilotage de la PASS semble avancer.",
-        "addressed": [("hopitaux-de-metz", "")],
+        "quote": "La possibilité d’un comité de pilotage de la PASS semble avancer.",
+        "body": "La possibilité d’un comité de pilotage de la PASS semble avancer.",
     },
     {
         "theme": "acces-sante",
@@ -290,63 +383,54 @@ PROPOSALS = [
             "Une convention entre la PASS et des pharmacies de ville pour le week-end et les "
             "fermetures de la pharmacie de l’hôpital"
         ),
+        "quote": "Proposition d’une convention de la PASS avec des pharmacies de ville",
         "body": (
             "Proposition d’une convention de la PASS avec des pharmacies de ville, pour le "
-            "week-end et pour tous les temps où la pharmacie de l’hôpital est fermée."
+            "week-end et tous les temps où la pharmacie de l’hôpital est fermée."
         ),
-        "status": "in_discussion",
-        "status_reason": (
-            "Proposition faite en atelier lors des assises, en même temps que le comité de "
-            "pilotage de la PASS."
-        ),
-        "addressed": [("hopitaux-de-metz", "")],
     },
     {
         "theme": "acces-sante",
         "title": "Ouvrir des bains douches et des toilettes publiques gratuits",
+        "quote": (
+            "Ouverture de bains douches et de toilettes publiques gratuits : possibilité de "
+            "mise en œuvre à voir avec la municipalité."
+        ),
+        "body": (
+            "Ouverture de bains douches et de toilettes publiques gratuits : possibilité de "
+            "mise en œuvre à voir avec la municipalité."
+        ),
         "easy_read": (
             "Nous demandons des douches gratuites en ville.\n"
             "Nous demandons des toilettes gratuites en ville.\n"
-            "La mairie doit dire si c’est possible."
+            "Il faut voir avec la mairie si c’est possible."
         ),
-        "body": (
-            "Ouverture de bains douches et de toilettes publiques gratuits.\n\n"
-            "La possibilité de mise en œuvre est à voir avec la municipalité."
-        ),
-        "status": "in_discussion",
-        "status_reason": "La possibilité de mise en œuvre est à voir avec la municipalité.",
-        "addressed": [
-            ("ville-de-metz", "Possibilité de mise en œuvre à voir avec la municipalité."),
-        ],
+        "addressed": ["ville-de-metz"],
     },
     # --- Urgence alimentaire ----------------------------------------------
     {
         "theme": "urgence-alimentaire",
         "title": "Mettre en place une veille alimentaire",
-        "body": (
-            "Mettre en place une veille alimentaire.\n\n"
-            "Il faut être vigilant dans le suivi de cette proposition."
+        "quote": (
+            "Mettre en place une veille alimentaire : être vigilant dans le suivi de cette "
+            "proposition"
         ),
-        "status": "in_discussion",
-        "status_reason": "Il faut être vigilant dans le suivi de cette proposition.",
-        "addressed": [],
+        "body": (
+            "Mettre en place une veille alimentaire : être vigilant dans le suivi de cette "
+            "proposition."
+        ),
     },
     {
         "theme": "urgence-alimentaire",
         "title": "La qualité de l’aide alimentaire : distribution ou insertion ?",
+        "quote": "La qualité a été oubliée. On n’a parlé que de quantité.",
         "body": (
             "Dans le débat entre associations, il y a une différence fondamentale, un vrai "
             "clivage qui n’a pas encore été explicité jusqu’à présent : la qualité a été "
-            "oubliée, on n’a parlé que de quantité.\n\n"
-            "Se situe-t-on dans l’aide alimentaire sous forme de distribution, ou dans "
-            "l’insertion ? La question est à débattre entre les associations."
+            "oubliée. On n’a parlé que de quantité.\n\n"
+            "Se situe-t-on dans l’aide alimentaire sous forme de distribution ou dans "
+            "l’insertion ?"
         ),
-        "status": "in_discussion",
-        "status_reason": (
-            "Un vrai clivage entre associations, qui n’a pas encore été explicité ; la "
-            "complexité vient parfois de désaccords de fond entre les associations."
-        ),
-        "addressed": [],
     },
     {
         "theme": "urgence-alimentaire",
@@ -354,47 +438,51 @@ PROPOSALS = [
             "Mieux répartir l’aide alimentaire dans la ville : lieux d’approvisionnement, "
             "épiceries mobiles"
         ),
-        "body": (
-            "La proposition sur la répartition géographique de l’aide alimentaire a été "
-            "évoquée aux assises.\n\n"
-            "Il s’agit de diversifier les lieux d’approvisionnement, de créer des épiceries "
-            "mobiles et d’aller au-devant des publics."
+        "quote": (
+            "diversifier les lieux d’approvisionnements, création d’épiceries mobiles, aller "
+            "au-devant des publics"
         ),
-        "status": "in_discussion",
-        "status_reason": "La proposition a été évoquée, mais tout reste à faire.",
-        "addressed": [],
+        "body": (
+            "L’autre proposition, sur la répartition géographique, a été évoquée, mais tout "
+            "reste à faire : diversifier les lieux d’approvisionnements, création d’épiceries "
+            "mobiles, aller au-devant des publics…"
+        ),
     },
     # --- Accès à la culture et insertion -----------------------------------
     {
         "theme": "culture-insertion",
-        "title": "Un centre de ressources et médiations, projet de Master proposé à l’université",
+        "title": (
+            "Un centre de ressources et médiations, projet de Master à proposer à l’université"
+        ),
+        "old_titles": [
+            "Un centre de ressources et médiations, projet de Master proposé à l’université"
+        ],
+        "quote": "Mettre en place un centre de ressources et médiations.",
         "body": (
             "Mettre en place un centre de ressources et médiations.\n\n"
-            "C’est un beau projet de Master à proposer à l’université. Le pilotage serait "
-            "réalisé par le groupe culture insertion du réseau."
+            "Un beau projet de Master à proposer à l’université : le pilotage serait réalisé "
+            "par le groupe culture insertion du réseau."
         ),
-        "status": "in_discussion",
-        "status_reason": (
-            "Le projet de Master reste à proposer à l’université ; le groupe culture insertion "
-            "du réseau en assurerait le pilotage."
-        ),
-        "addressed": [("universite-de-lorraine", "")],
     },
     {
         "theme": "culture-insertion",
         "title": "Développer les postes de médiateurs culturels",
+        "quote": (
+            "Pour faciliter l’accès à la culture, les médiateurs culturels jouent un rôle central."
+        ),
         "body": (
             "Pour faciliter l’accès à la culture, les médiateurs culturels jouent un rôle "
             "central. Ces postes devraient être développés.\n\n"
             "Il faut préciser ce qu’on entend par « médiateur culturel »."
         ),
-        "status": "in_discussion",
-        "status_reason": "Il reste à préciser ce qu’on entend par « médiateur culturel ».",
-        "addressed": [],
     },
     {
         "theme": "culture-insertion",
         "title": "Favoriser des activités où la personne participe",
+        "quote": (
+            "Favoriser des activités où la personne participe : développement personnel, "
+            "valorisation, acquisition de la confiance en soi"
+        ),
         "body": (
             "Favoriser des activités où la personne participe : développement personnel, "
             "valorisation, acquisition de la confiance en soi…\n\n"
@@ -402,282 +490,310 @@ PROPOSALS = [
             "apporte, mais d’être dans une construction réciproque de savoirs, une "
             "co-construction, un co-apprentissage, a été soulignée comme fondamentale."
         ),
-        "status": "in_discussion",
-        "status_reason": (
-            "L’atelier a souligné comme fondamentale la co-construction des savoirs avec les "
-            "personnes."
-        ),
-        "addressed": [],
+    },
+    {
+        "theme": "culture-insertion",
+        "title": "Renforcer la lisibilité sur ce qui est mené",
+        "quote": "Renforcer la lisibilité sur ce qui est mené",
+        "body": "Renforcer la lisibilité sur ce qui est mené.",
     },
     {
         "theme": "culture-insertion",
         "title": "Travailler avec le service communication de la ville pour relayer les évènements",
-        "body": (
-            "Pour renforcer la lisibilité de ce qui est mené, travailler avec le service "
-            "communication de la ville afin de relayer les évènements des associations."
+        "quote": (
+            "Travailler avec le service communication de la ville pour relayer les évènements"
         ),
-        "status": "in_discussion",
-        "status_reason": _NEXT_STEPS,
-        "addressed": [("ville-de-metz", "")],
+        "body": (
+            "Travailler avec le service communication de la ville pour relayer les évènements."
+        ),
+        "addressed": ["ville-de-metz"],
     },
     {
         "theme": "culture-insertion",
         "title": "Utiliser le site du réseau pour communiquer",
-        "body": (
-            "Pour renforcer la lisibilité de ce qui est mené, utiliser le site du Réseau de "
-            "solidarité des associations messines pour communiquer."
+        "quote": (
+            "Utiliser le site du Réseau de Solidarité des Associations Messines pour communiquer"
         ),
-        "status": "in_discussion",
-        "status_reason": _NEXT_STEPS,
-        "addressed": [],
+        "body": (
+            "Utiliser le site du Réseau de solidarité des associations messines pour communiquer."
+        ),
     },
     {
         "theme": "culture-insertion",
         "title": "Organiser un forum avec, au centre, la culture et les loisirs",
+        "quote": "Un forum pourrait être organisé, avec au centre la culture, les loisirs.",
         "body": (
-            "Un forum pourrait être organisé, avec au centre la culture et les loisirs.\n\n"
-            "Chaque association, qu’il s’agisse ou non de son objectif premier, pourrait se "
-            "faire connaître par cet aspect de son travail."
+            "Un forum pourrait être organisé, avec au centre la culture, les loisirs. Chaque "
+            "association, qu’il s’agisse ou non de son objectif premier, pourrait, par cet "
+            "aspect de son travail, se faire connaître."
         ),
-        "status": "in_discussion",
-        "status_reason": _NEXT_STEPS,
-        "addressed": [],
     },
     {
         "theme": "culture-insertion",
         "title": "Insérer la dimension culturelle dans la formation des travailleurs sociaux",
+        "quote": ("Insérer la dimension culturelle dans les formations des travailleurs sociaux"),
         "body": (
             "Insérer la dimension culturelle dans les formations des travailleurs sociaux.\n\n"
-            "La proposition a été présentée aux institutions lors des assises ; elle n’a "
-            "reçu aucune réponse."
+            "Le bilan de l’atelier note : « pas de réponse »."
         ),
-        "status": "sent",
-        "status_reason": "Proposition présentée aux institutions : pas de réponse.",
-        "addressed": [("conseil-departemental-moselle", "Pas de réponse.")],
     },
     # --- Hébergement – logement --------------------------------------------
     {
         "theme": "hebergement-logement",
-        "title": "La domiciliation des personnes sans domicile stable",
-        "body": (
-            "Faire avancer la domiciliation des personnes qui n’ont pas d’adresse.\n\n"
-            "Des avancées sur la domiciliation ont été obtenues lors des assises ; le groupe "
-            "hébergement – logement en suit la mise en œuvre."
-        ),
-        "status": "in_progress",
-        "status_reason": "Avancées sur la domiciliation lors des assises.",
-        "addressed": [("ccas-de-metz", ""), ("ddcs-moselle", "")],
+        "title": "La domiciliation",
+        "old_titles": ["La domiciliation des personnes sans domicile stable"],
+        "quote": "Avancées sur la domiciliation",
+        "body": "Avancées sur la domiciliation (le bilan de l’atelier n’en dit pas plus).",
     },
     {
         "theme": "hebergement-logement",
         "title": "Développer le bail glissant",
-        "body": (
-            "Développer le bail glissant.\n\n"
-            "Un système de bail glissant existe déjà au conseil départemental et au CCAS, "
-            "mais il n’y a aucune volonté politique de le développer."
-        ),
-        "status": "answered",
-        "status_reason": (
-            "Un système de bail glissant existe déjà au conseil départemental et au CCAS. "
+        "quote": (
+            "un système de bail glissant existe déjà au conseil départemental et au CCAS. "
             "Aucune volonté politique de le développer."
         ),
-        "addressed": [
-            (
-                "conseil-departemental-moselle",
-                "Un système de bail glissant existe déjà au conseil départemental et au "
-                "CCAS. Aucune volonté politique de le développer.",
-            ),
-            (
-                "ccas-de-metz",
-                "Un système de bail glissant existe déjà au conseil départemental et au "
-                "CCAS. Aucune volonté politique de le développer.",
-            ),
-        ],
+        "body": (
+            "Bail glissant : un système de bail glissant existe déjà au conseil départemental "
+            "et au CCAS. Aucune volonté politique de le développer.\n\n"
+            "Ce constat est celui du réseau, dans son bilan des assises."
+        ),
     },
     {
         "theme": "hebergement-logement",
         "title": "Un camp géré type HCR pour les demandeurs d’asile",
+        "quote": (
+            "Camp géré type HCR pour demandeurs d’asile : avis défavorable de la DDCS. La "
+            "question reste cependant ouverte pour les associations."
+        ),
         "body": (
-            "Ouvrir un camp géré, sur le modèle du HCR, pour les demandeurs d’asile.\n\n"
-            "La DDCS a donné un avis défavorable. La question reste cependant ouverte pour "
-            "les associations."
+            "Camp géré type HCR pour demandeurs d’asile : avis défavorable de la DDCS. La "
+            "question reste cependant ouverte pour les associations."
         ),
-        "status": "answered",
-        "status_reason": (
-            "Avis défavorable de la DDCS ; la question reste cependant ouverte pour les "
-            "associations."
-        ),
-        "addressed": [("ddcs-moselle", "Avis défavorable.")],
+        "addressed": ["ddcs-moselle"],
+        "stated": [
+            (
+                "ddcs-moselle",
+                "Camp géré type HCR pour demandeurs d’asile : avis défavorable de la DDCS.",
+            )
+        ],
     },
     {
         "theme": "hebergement-logement",
         "title": "Mobiliser des locaux vides qui pourraient changer d’affectation",
-        "body": (
-            "Mobiliser, pour l’hébergement, des locaux vides qui pourraient changer "
-            "d’affectation.\n\n"
-            "La DDCS a donné sur ce point un avis plus favorable que sur le camp géré pour "
-            "les demandeurs d’asile."
-        ),
-        "status": "answered",
-        "status_reason": (
-            "Avis plus favorable de la DDCS sur la mobilisation de locaux vides qui pourraient "
+        "quote": (
+            "avis plus favorable de la DDCS sur la mobilisation de locaux vides qui pourraient "
             "changer d’affectation."
         ),
-        "addressed": [
+        "body": (
+            "Par contre (par rapport au camp géré type HCR), avis plus favorable de la DDCS "
+            "sur la mobilisation de locaux vides qui pourraient changer d’affectation."
+        ),
+        "addressed": ["ddcs-moselle"],
+        "stated": [
             (
                 "ddcs-moselle",
-                "Avis plus favorable de la DDCS sur la mobilisation de locaux vides qui "
-                "pourraient changer d’affectation.",
-            ),
+                "Par contre, avis plus favorable de la DDCS sur la mobilisation de locaux vides "
+                "qui pourraient changer d’affectation.",
+            )
         ],
     },
     {
+        # Not a proposal to implement: the document lists the item and says only this. Kept
+        # (not dropped) so the record shows the whole list, and rows people commented on
+        # stay; it is not taken up (submitted), and its timeline says why.
         "theme": "hebergement-logement",
         "title": "La garantie universelle des loyers",
-        "body": (
-            "Mettre en œuvre la garantie universelle des loyers.\n\n"
-            "Cette question n’a pas été soulevée lors des assises."
-        ),
+        "quote": "Garantie universelle des loyers : cette question n’a pas été soulevée.",
+        "body": "Garantie universelle des loyers : cette question n’a pas été soulevée.",
         "status": "submitted",
-        "status_reason": "Cette question n’a pas été soulevée lors des assises.",
-        "addressed": [],
+        "timeline": (
+            "Point de l’atelier Hébergement – logement des assises de la solidarité du 30 avril "
+            "2015 : cette question n’a pas été soulevée."
+        ),
     },
     {
+        # The quoted words are institutional but the document names no speaker: no addressee,
+        # no stated position.
         "theme": "hebergement-logement",
-        "title": "Prévenir les expulsions locatives",
+        "title": "Prévenir les expulsions",
+        "old_titles": ["Prévenir les expulsions locatives"],
+        "quote": "Prévention des expulsions : des dispositifs sont déjà en place",
         "body": (
-            "Prévenir les expulsions. Des dispositifs sont déjà en place : lors d’impayés CAF "
-            "sur le loyer, un dispositif expérimental envoie un travailleur social à domicile "
-            "pour évaluer la situation et prévenir les expulsions.\n\n"
-            "Ce dispositif doit être amplifié. À suivre."
+            "Prévention des expulsions : des dispositifs sont déjà en place. « Un dispositif "
+            "expérimental a été mis en place lors d’impayés CAF sur le loyer, un travailleur "
+            "social se rend à domicile pour évaluer la situation et prévenir les expulsions. "
+            "Il doit être amplifié. A suivre. Une réponse individualisée est construite. En "
+            "juin 2013 a été mise en place une commission pour le traitement des cas "
+            "atypiques. »"
         ),
-        "status": "answered",
-        "status_reason": (
-            "Des dispositifs sont déjà en place selon la CAF ; le dispositif expérimental doit "
-            "être amplifié. À suivre."
+    },
+    # --- The network's own: the form of the meetings (part III, 1) ----------
+    {
+        "theme": NETWORK_THEME,
+        "title": "Un animateur compétent et un secrétaire de séance dans chaque atelier",
+        "quote": (
+            "Un animateur compétent sur le sujet et un secrétaire de séance qui travaillent "
+            "ensemble sur le fond et la forme"
         ),
-        "addressed": [
-            (
-                "caf-moselle",
-                "Des dispositifs sont déjà en place. « Un dispositif expérimental a été mis en "
-                "place lors d’impayés CAF sur le loyer, un travailleur social se rend à "
-                "domicile pour évaluer la situation et prévenir les expulsions. Il doit être "
-                "amplifié. À suivre. Une réponse individualisée est construite. En juin 2013 "
-                "a été mise en place une commission pour le traitement des cas atypiques. »",
-            ),
-        ],
+        "body": (
+            "Un animateur compétent sur le sujet et un secrétaire de séance qui travaillent "
+            "ensemble sur le fond et la forme, pendant l’atelier, sur des objectifs à "
+            "atteindre, puis lors de la restitution sur les propositions concrètes qui ont "
+            "émergé."
+        ),
+    },
+    {
+        "theme": NETWORK_THEME,
+        "title": (
+            "Une animation de la journée qui garde en perspective les objectifs de la rencontre"
+        ),
+        "quote": (
+            "la personne qui anime la journée doit avoir en perspective les objectifs de la "
+            "rencontre"
+        ),
+        "body": (
+            "La personne qui anime la journée doit avoir en perspective les objectifs de la "
+            "rencontre : les débats de l’après-midi pourraient être alors conduits de façon "
+            "plus efficace."
+        ),
+    },
+    {
+        "theme": NETWORK_THEME,
+        "title": "Procéder à une inversion de logique",
+        "quote": (
+            "Procéder à une inversion de logique : ce n’est pas aux associations à solliciter, "
+            "à quémander, mais aux institutions à faire des propositions aux associations."
+        ),
+        "body": (
+            "Procéder à une inversion de logique : ce n’est pas aux associations à solliciter, "
+            "à quémander, mais aux institutions à faire des propositions aux associations."
+        ),
+    },
+    {
+        "theme": NETWORK_THEME,
+        "title": "Favoriser la participation du public bénéficiaire des actions de solidarité",
+        "quote": "Favoriser la participation du public bénéficiaire des actions de solidarité",
+        "body": "Favoriser la participation du public bénéficiaire des actions de solidarité.",
+    },
+    {
+        "theme": NETWORK_THEME,
+        "title": "Donner des exemples concrets de précarité face aux institutions présentes",
+        "quote": (
+            "Permettre à l’une ou l’autre association de donner des exemples concrets de "
+            "précarité face aux institutions présentes."
+        ),
+        "body": (
+            "Permettre à l’une ou l’autre association de donner des exemples concrets de "
+            "précarité face aux institutions présentes."
+        ),
+    },
+    # --- The network's own: points to watch in the follow-up (part III, 2) ---
+    {
+        "theme": NETWORK_THEME,
+        "title": "Préciser le mode de collaboration avec la ville et, éventuellement, le CCAS",
+        "quote": (
+            "Préciser le mode de collaboration avec la ville et, éventuellement avec le CCAS."
+        ),
+        "body": (
+            "Point de vigilance pour le suivi des propositions : préciser le mode de "
+            "collaboration avec la ville et, éventuellement avec le CCAS."
+        ),
+        "addressed": ["ville-de-metz", "ccas-de-metz"],
+    },
+    {
+        "theme": NETWORK_THEME,
+        "title": "Des journées thématiques inter-associations plutôt que des « kermesses »",
+        "quote": (
+            "il serait plus intéressant de développer des journées thématiques (conférences, "
+            "analyses de pratiques …) inter-associations autour des thèmes qui nous "
+            "préoccupent."
+        ),
+        "body": (
+            "Point de vigilance pour le suivi des propositions : plutôt que de parler de "
+            "« kermesses » ou « foires » des associations, il serait plus intéressant de "
+            "développer des journées thématiques (conférences, analyses de pratiques …) "
+            "inter-associations autour des thèmes qui nous préoccupent."
+        ),
+    },
+    {
+        "theme": NETWORK_THEME,
+        "title": "Travailler avec la mairie dans le cadre de la feuille de route de M. Pitti",
+        "quote": (
+            "comment va-t-on travailler avec la mairie dans le cadre de la feuille de route de "
+            "M. Pitti ? Il y a des objectifs sur un temps court."
+        ),
+        "body": (
+            "Point de vigilance pour le suivi des propositions : comment va-t-on travailler "
+            "avec la mairie dans le cadre de la feuille de route de M. Pitti ? Il y a des "
+            "objectifs sur un temps court. Comment nos propositions vont-elles avancer dans "
+            "les mois qui viennent ?"
+        ),
+        "addressed": ["ville-de-metz"],
+    },
+    {
+        "theme": NETWORK_THEME,
+        "title": "Se donner des conditions pour penser les uns avec les autres",
+        "quote": (
+            "Se donner des conditions pour penser les uns avec les autres : usagers, acteurs "
+            "de terrain."
+        ),
+        "body": (
+            "Point de vigilance pour le suivi des propositions : se donner des conditions pour "
+            "penser les uns avec les autres : usagers, acteurs de terrain. Rendre effectif ce "
+            "« penser avec » pour envisager quelque chose…"
+        ),
     },
 ]
 
+# The one timeline entry of each proposal, on the day of the assises.
+WORKSHOP_TIMELINE = (
+    "Proposition issue des assises de la solidarité du 30 avril 2015. Selon le bilan du "
+    "réseau, chaque groupe reprendra toutes les propositions pour les affiner, prendre les "
+    "contacts et engager les démarches pour les mettre en œuvre, et suivre cette mise en "
+    "œuvre."
+)
+NETWORK_TIMELINE = (
+    "Proposition du réseau, dans son bilan des assises de la solidarité du 30 avril 2015 "
+    "(partie III)."
+)
+
 # ---------------------------------------------------------------------------
-# Working-group meetings announced in « IV – Suite à donner »
+# Working-group meetings announced in « IV – Suite à donner »: no end time, no agenda
 # ---------------------------------------------------------------------------
 
-# Each meeting names its secretary, a demo account (made a member of the host if it is not).
+_MEETING_DESCRIPTION = (
+    "Réunion prévue par le bilan des assises de la solidarité du 30 avril 2015. Chaque groupe "
+    "reprendra toutes les propositions pour les affiner, prendre les contacts et engager les "
+    "démarches pour les mettre en œuvre, et suivre cette mise en œuvre."
+)
+
 MEETINGS = [
     {
         "title": "Réunion du groupe annuaire",
         "theme": None,
         "starts_at": (2015, 6, 3, 9, 0),
-        "duration_minutes": 120,
         "place_name": "Maison diocésaine de la solidarité",
-        "address": "6 bd Paixhans, 57000 Metz",
+        "address": "6 bd Paixhans, Metz",
         "host": "maison-diocesaine-de-la-solidarite",
-        "secretary": "association@demo.voix-solidaires.fr",
-        "description": (
-            "Le groupe annuaire prolonge l’une des avancées des assises : une meilleure "
-            "connaissance de l’existant, qui permet de bien identifier qui fait quoi parmi "
-            "les acteurs de la solidarité."
-        ),
-        "agenda": (
-            "1. Recenser l’existant : qui fait quoi parmi les acteurs de la solidarité.\n"
-            "2. Apporter des précisions sur les actions méconnues.\n"
-            "3. Accueillir les associations qui ne sont pas encore intégrées dans le réseau.\n"
-            "4. Se répartir les contacts à prendre et les démarches à engager, et convenir du "
-            "suivi."
-        ),
-        # No workshop proposal concerns the directory itself.
-        "proposals": [],
+        "description": _MEETING_DESCRIPTION,
     },
     {
         "title": "Réunion du groupe « accès à la santé »",
         "theme": "acces-sante",
         "starts_at": (2015, 6, 4, 14, 0),
-        "duration_minutes": 120,
         "place_name": "Médecins du Monde",
-        "address": "12 b rue d’Annecy, 57070 Metz Bellecroix",
+        "address": "12 b rue d’Annecy, Metz Bellecroix",
         "host": "medecins-du-monde",
-        "secretary": "moderation@demo.voix-solidaires.fr",
-        "description": (
-            "Le groupe reprend toutes les propositions de l’atelier Accès à la santé pour les "
-            "affiner, prendre les contacts et engager les démarches pour les mettre en "
-            "œuvre, puis suivre cette mise en œuvre : plateforme d’accueil médico-sociale, "
-            "contrat local de santé mentale, PASS, bains douches et toilettes publiques."
-        ),
-        "agenda": (
-            "1. Relire le compte rendu de l’atelier des assises, qui n’était pas fidèle aux "
-            "débats sur l’accès aux soins.\n"
-            "2. Plateforme d’accueil médico-sociale des publics fragiles en centre-ville : un "
-            "partenariat entre la ville, les hôpitaux et les associations.\n"
-            "3. Contrat local de santé mentale : ne pas perdre de vue la réactivation de "
-            "l’équipe mobile et la création de lits halte soins santé.\n"
-            "4. PASS : le comité de pilotage, la convention avec des pharmacies de ville pour "
-            "le week-end et les fermetures de la pharmacie de l’hôpital.\n"
-            "5. Bains douches et toilettes publiques gratuits : la mise en œuvre à voir avec "
-            "la municipalité.\n"
-            "6. Pour chaque proposition : prendre les contacts, engager les démarches et "
-            "organiser le suivi."
-        ),
-        "proposals": [
-            "Une plateforme d’accueil médico-sociale des publics fragiles en centre-ville",
-            (
-                "Contrat local de santé mentale : réactiver l’équipe mobile et créer des lits "
-                "halte soins santé"
-            ),
-            "Un comité de pilotage de la PASS",
-            (
-                "Une convention entre la PASS et des pharmacies de ville pour le week-end et les "
-                "fermetures de la pharmacie de l’hôpital"
-            ),
-            "Ouvrir des bains douches et des toilettes publiques gratuits",
-        ],
+        "description": _MEETING_DESCRIPTION,
     },
     {
         "title": "Réunion du groupe « accès à la culture et à l’insertion »",
         "theme": "culture-insertion",
         "starts_at": (2015, 6, 25, 14, 30),
-        "duration_minutes": 120,
         "place_name": "Fondation Abbé Pierre",
-        "address": "7 rue Clovis, 57000 Metz",
+        "address": "7 rue Clovis, Metz",
         "host": "fondation-abbe-pierre",
-        "secretary": "association@demo.voix-solidaires.fr",
-        "description": (
-            "Le groupe reprend toutes les propositions de l’atelier Accès à la culture et "
-            "insertion pour les affiner, prendre les contacts et engager les démarches pour "
-            "les mettre en œuvre, puis suivre cette mise en œuvre : centre de ressources et "
-            "médiations, médiateurs culturels, communication, forum culture et loisirs."
-        ),
-        "agenda": (
-            "1. Relire le compte rendu de l’atelier des assises, qui n’était pas fidèle aux "
-            "débats sur l’accès à la culture.\n"
-            "2. Centre de ressources et médiations : le projet de Master à proposer à "
-            "l’université, piloté par le groupe culture insertion.\n"
-            "3. Médiateurs culturels : préciser ce qu’on entend par « médiateur culturel ».\n"
-            "4. Activités où la personne participe : la co-construction des savoirs.\n"
-            "5. Lisibilité de ce qui est mené : le service communication de la ville, le site "
-            "du réseau, un forum avec au centre la culture et les loisirs.\n"
-            "6. La dimension culturelle dans la formation des travailleurs sociaux, restée "
-            "sans réponse."
-        ),
-        "proposals": [
-            "Un centre de ressources et médiations, projet de Master proposé à l’université",
-            "Développer les postes de médiateurs culturels",
-            "Favoriser des activités où la personne participe",
-            "Travailler avec le service communication de la ville pour relayer les évènements",
-            "Utiliser le site du réseau pour communiquer",
-            "Organiser un forum avec, au centre, la culture et les loisirs",
-            "Insérer la dimension culturelle dans la formation des travailleurs sociaux",
-        ],
+        "description": _MEETING_DESCRIPTION,
     },
 ]
 
@@ -701,29 +817,17 @@ DEMO_ACCOUNTS = [
     ("usager@demo.voix-solidaires.fr", "Camille", "participant", None),
 ]
 
-# The positions the institutions stated at the assises, as official positions on the site.
-# A stated "Pas de réponse." stays what it was: no response, the institution still owes one.
-NO_ANSWER = "Pas de réponse."
-RESPONSE_ORIGIN = "Position exprimée lors des assises du 30 avril 2015"
-POSITIONS = {
-    ("Ouvrir des bains douches et des toilettes publiques gratuits", "ville-de-metz"): (
-        "under_study"
-    ),
-    ("Développer le bail glissant", "conseil-departemental-moselle"): "unfavourable",
-    ("Développer le bail glissant", "ccas-de-metz"): "unfavourable",
-    ("Un camp géré type HCR pour les demandeurs d’asile", "ddcs-moselle"): "unfavourable",
-    ("Mobiliser des locaux vides qui pourraient changer d’affectation", "ddcs-moselle"): (
-        "favourable"
-    ),
-    ("Prévenir les expulsions locatives", "caf-moselle"): "already_in_place",
-}
-
-# Workshops of the associations, as the document shows them (the network runs all four;
-# Médecins du Monde hosts the health group; the Fondation Abbé Pierre hosts the culture
-# group and works on housing). An institution's workshops are those of the proposals
-# addressed to it.
+# The directory lists organisations by workshop: the network takes part in all of them;
+# Médecins du Monde and the Fondation Abbé Pierre host a group's meeting. An institution's
+# workshops are those of the proposals addressed to it.
 ASSOCIATION_THEMES = {
-    RESEAU: ["acces-sante", "urgence-alimentaire", "culture-insertion", "hebergement-logement"],
+    RESEAU: [
+        "acces-sante",
+        "urgence-alimentaire",
+        "culture-insertion",
+        "hebergement-logement",
+        NETWORK_THEME,
+    ],
     "medecins-du-monde": ["acces-sante"],
-    "fondation-abbe-pierre": ["culture-insertion", "hebergement-logement"],
+    "fondation-abbe-pierre": ["culture-insertion"],
 }

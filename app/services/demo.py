@@ -1,6 +1,14 @@
-"""Demonstration data: the 2015 assises of the Metz network, loaded idempotently."""
+"""Demonstration data: the 2015 record of the Metz network, from its review alone.
 
-from datetime import datetime, timedelta
+`load_demo` creates what is missing and brings the rows an earlier demo loaded (matched by
+slug, e-mail, title and workshop, or title and start) to the faithful record: it updates
+them in place (contributions people posted stay), clears the invented sending dates, and
+removes the invented addressees, positions, timeline entries and organisations
+(``app.demo.legacy_2015`` says how they are told apart). A second run creates and changes
+nothing. Refused in production.
+"""
+
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -8,9 +16,12 @@ from flask import current_app
 
 from app.accounts.password_hashing import hash_password
 from app.demo import data_2015 as data
+from app.demo import legacy_2015 as legacy
 from app.extensions import db
 from app.models import (
     AddressedInstitution,
+    Event,
+    EventKind,
     Meeting,
     Organisation,
     OrganisationKind,
@@ -21,14 +32,27 @@ from app.models import (
     StatusChange,
     Theme,
     User,
+    organisation_theme,
+    utcnow,
 )
 from app.models.base import PARIS
-from app.services import ServiceError
+from app.services import ServiceError, retry_when_busy
 from app.services.accounts import CHARTER_VERSION, normalise_email, pseudonym_taken
 
 UTC = ZoneInfo("UTC")
 
-SUBMITTED_REASON = "Proposition issue des assises de la solidarité du 30 avril 2015."
+CREATED = (
+    "events",
+    "themes",
+    "organisations",
+    "users",
+    "memberships",
+    "proposals",
+    "addressed",
+    "stated_positions",
+    "status_changes",
+    "meetings",
+)
 
 
 def paris_to_utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -37,8 +61,48 @@ def paris_to_utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
-ASSISES_AT = paris_to_utc(2015, 4, 30, 18, 0)
-FOLLOW_UP_AT = paris_to_utc(2015, 5, 20, 18, 0)
+# The record gives the day of the assises, no hour. A column needs one: noon in Metz keeps
+# the day in every nearby time zone, and pages show proposals' and timelines' dates only.
+ASSISES_AT = paris_to_utc(2015, 4, 30, 12, 0)
+
+
+def _sync(counts: dict, row, values: dict) -> bool:
+    """Give an existing row these values; counted once as updated when one differed."""
+    changed = False
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    if changed:
+        counts["updated"] += 1
+    return changed
+
+
+def _load_event(counts: dict) -> Event:
+    row = data.EVENT
+    values = {
+        name: row[name]
+        for name in (
+            "name",
+            "held_on",
+            "place",
+            "organisations_count",
+            "summary",
+            "advances",
+            "obstacles",
+            "next_steps",
+            "source",
+        )
+    }
+    values["kind"] = EventKind(row["kind"])
+    event = db.session.scalar(sa.select(Event).where(Event.slug == row["slug"]))
+    if event is None:
+        event = Event(slug=row["slug"], **values)
+        db.session.add(event)
+        counts["events"] += 1
+    else:
+        _sync(counts, event, values)
+    return event
 
 
 def _load_themes(counts: dict) -> dict[str, Theme]:
@@ -70,19 +134,24 @@ def _load_organisations(counts: dict) -> dict[str, Organisation]:
             .order_by(Organisation.slug != row["slug"])
             .limit(1)
         )
+        values = {
+            "short_name": row["short_name"],
+            "description": row["description"],
+            "address": row["address"],
+        }
         if org is None:
             kind = OrganisationKind(row["kind"])
             org = Organisation(
                 slug=row["slug"],
                 name=row["name"],
-                short_name=row["short_name"],
                 kind=kind,
-                description=row["description"],
-                address=row["address"],
                 verified=bool(row["verified"]) and kind is OrganisationKind.INSTITUTION,
+                **values,
             )
             db.session.add(org)
             counts["organisations"] += 1
+        else:
+            _sync(counts, org, values)
         organisations[row["slug"]] = org
     return organisations
 
@@ -112,146 +181,218 @@ def _load_accounts(counts: dict, organisations: dict[str, Organisation]) -> None
                 counts["memberships"] += 1
 
 
+def _find_proposal(row: dict, theme: Theme) -> Proposal | None:
+    titles = [row["title"], *row.get("old_titles", [])]
+    return db.session.scalars(
+        sa.select(Proposal)
+        .where(Proposal.title.in_(titles), Proposal.theme_id == theme.id)
+        .order_by(Proposal.id)
+        .limit(1)
+    ).first()
+
+
 def _load_proposals(
-    counts: dict, themes: dict[str, Theme], organisations: dict[str, Organisation]
-) -> None:
+    counts: dict, event: Event, themes: dict[str, Theme], organisations: dict[str, Organisation]
+) -> list[Proposal]:
     reseau = organisations[data.RESEAU]
+    proposals = []
     for row in data.PROPOSALS:
         theme = themes[row["theme"]]
-        existing = db.session.scalar(
-            sa.select(Proposal.id).where(
-                Proposal.title == row["title"], Proposal.theme_id == theme.id
-            )
+        network = row["theme"] == data.NETWORK_THEME
+        status = ProposalStatus(row.get("status", ProposalStatus.IN_DISCUSSION))
+        values = {
+            "title": row["title"],
+            "body": row["body"],
+            "easy_read": row.get("easy_read", ""),
+            "theme": theme,
+            "organisation": reseau,
+            "origin": data.NETWORK_ORIGIN if network else data.ORIGIN,
+            "event": event,
+            "created_at": ASSISES_AT,
+        }
+        proposal = _find_proposal(row, theme)
+        if proposal is None:
+            proposal = Proposal(author=None, status=status, updated_at=ASSISES_AT, **values)
+            db.session.add(proposal)
+            counts["proposals"] += 1
+            changed = False
+        else:
+            changed = _sync(counts, proposal, values)
+        reason = row.get("timeline") or (
+            data.NETWORK_TIMELINE if network else data.WORKSHOP_TIMELINE
         )
-        if existing is not None:
-            continue
-        status = ProposalStatus(row["status"])
-        proposal = Proposal(
-            title=row["title"],
-            body=row["body"],
-            easy_read=row.get("easy_read", ""),
-            theme=theme,
-            author=None,
-            organisation=reseau,
-            status=status,
-            origin=data.ORIGIN,
-            created_at=ASSISES_AT,
-            updated_at=FOLLOW_UP_AT if status is not ProposalStatus.SUBMITTED else ASSISES_AT,
-        )
-        for org_slug, stated in row["addressed"]:
-            institution = organisations[org_slug]
-            if institution.kind is not OrganisationKind.INSTITUTION:
-                raise ServiceError(f"« {institution.name} » n’est pas une institution.")
-            # Presented to the institutions at the assises: their answer was due 60 days on.
-            proposal.addressed.append(
-                AddressedInstitution(
-                    institution=institution,
-                    sent_at=ASSISES_AT,
-                    response_due_on=(ASSISES_AT + timedelta(days=60)).date(),
-                )
-            )
-            if stated and stated != data.NO_ANSWER:
-                db.session.add(_stated_position(proposal, institution, reseau, stated))
-                counts["stated_positions"] += 1
+        changed_by_people = _sync_timeline(counts, proposal, status, reason)
+        if changed and not changed_by_people:
+            proposal.updated_at = ASSISES_AT
+        _sync_addressed(counts, proposal, [organisations[s] for s in row.get("addressed", [])])
+        _sync_stated(counts, proposal, row.get("stated", []), organisations)
+        proposals.append(proposal)
+    return proposals
+
+
+def _sync_timeline(counts: dict, proposal: Proposal, status: ProposalStatus, reason: str) -> bool:
+    """One entry on the day of the assises. Earlier demo entries (invented dates, no one
+    acting) go; a status someone changed since on the site stays. Whether someone did."""
+    for change in list(proposal.status_changes):
+        if change.actor_id is None and change.created_at in legacy.INVENTED_TIMES:
+            proposal.status_changes.remove(change)
+            counts["removed"] += 1
+    entry = next(
+        (
+            c
+            for c in proposal.status_changes
+            if c.actor_id is None and c.from_status is None and c.created_at == ASSISES_AT
+        ),
+        None,
+    )
+    by_people = any(c is not entry for c in proposal.status_changes)
+    if not by_people:
+        _sync(counts, proposal, {"status": status})
+    if entry is None:
         proposal.status_changes.append(
-            StatusChange(
-                from_status=None,
-                to_status=ProposalStatus.SUBMITTED,
-                reason=SUBMITTED_REASON,
-                created_at=ASSISES_AT,
-            )
+            StatusChange(from_status=None, to_status=status, reason=reason, created_at=ASSISES_AT)
         )
         counts["status_changes"] += 1
-        if status is not ProposalStatus.SUBMITTED:
-            proposal.status_changes.append(
-                StatusChange(
-                    from_status=ProposalStatus.SUBMITTED,
-                    to_status=status,
-                    reason=row["status_reason"],
-                    created_at=FOLLOW_UP_AT,
+    else:
+        _sync(counts, entry, {"to_status": status, "reason": reason})
+    return by_people
+
+
+def _sync_addressed(counts: dict, proposal: Proposal, wanted: list[Organisation]) -> None:
+    """Addressed where the source says so, never sent: no date, so never late. An earlier
+    demo's invented sending is undone; a sending someone made on the site stays."""
+    for addressed in list(proposal.addressed):
+        invented = addressed.sent_at == legacy.INVENTED_SENDING_AT
+        if addressed.institution in wanted:
+            if invented:
+                addressed.sent_at = addressed.response_due_on = None
+                addressed.overdue_notified_at = None
+                counts["updated"] += 1
+        elif invented:
+            proposal.addressed.remove(addressed)
+            counts["removed"] += 1
+    present = {addressed.institution for addressed in proposal.addressed}
+    for institution in wanted:
+        if institution.kind is not OrganisationKind.INSTITUTION:
+            raise ServiceError(f"« {institution.name} » n’est pas une institution.")
+        if institution not in present:
+            proposal.addressed.append(AddressedInstitution(institution=institution))
+            counts["addressed"] += 1
+
+
+def _sync_stated(
+    counts: dict, proposal: Proposal, stated: list, organisations: dict[str, Organisation]
+) -> None:
+    """Only an institution's words the review reports; the network's judgements once shown
+    as institutions' positions go."""
+    existing = []
+    if proposal.id is not None:
+        existing = db.session.scalars(
+            sa.select(StatedPosition).where(StatedPosition.proposal_id == proposal.id)
+        ).all()
+    for position in existing:
+        if position.source == legacy.INVENTED_POSITION_SOURCE:
+            db.session.delete(position)
+            counts["removed"] += 1
+    for slug, words in stated:
+        institution = organisations[slug]
+        values = {
+            "words": words,
+            "stated_on": data.EVENT["held_on"],
+            "reported_by": organisations[data.RESEAU],
+        }
+        match = next(
+            (p for p in existing if p.institution is institution and p.source == data.SOURCE),
+            None,
+        )
+        if match is None:
+            db.session.add(
+                StatedPosition(
+                    proposal=proposal, institution=institution, source=data.SOURCE, **values
                 )
             )
-            counts["status_changes"] += 1
-        db.session.add(proposal)
-        counts["proposals"] += 1
-        counts["addressed"] += len(row["addressed"])
-
-
-def _stated_position(proposal, institution, reseau, text) -> StatedPosition:
-    return StatedPosition(
-        proposal=proposal,
-        institution=institution,
-        words=text,
-        source=data.RESPONSE_ORIGIN,
-        stated_on=ASSISES_AT.date(),
-        reported_by=reseau,
-    )
+            counts["stated_positions"] += 1
+        else:
+            _sync(counts, match, values)
 
 
 def _load_meetings(
-    counts: dict, themes: dict[str, Theme], organisations: dict[str, Organisation]
-) -> None:
-    """The June 2015 meetings; an existing one gets its agenda (when it has none) and the
-    proposals to discuss it lacks, so a second run adds nothing."""
+    counts: dict,
+    event: Event,
+    themes: dict[str, Theme],
+    organisations: dict[str, Organisation],
+    proposals: list[Proposal],
+) -> bool:
+    """The June 2015 meetings, as the source gives them: no end, no agenda, no secretary.
+    Each group takes up all its workshop's proposals. Whether a demo secretary was cleared."""
+    demo_emails = {normalise_email(email) for email, *_rest in data.DEMO_ACCOUNTS}
+    cleared = False
     for row in data.MEETINGS:
         starts_at = paris_to_utc(*row["starts_at"])
         theme = themes[row["theme"]] if row["theme"] else None
+        values = {
+            "theme": theme,
+            "host": organisations[row["host"]],
+            "ends_at": None,
+            "place_name": row["place_name"],
+            "address": row["address"],
+            "description": row["description"],
+            "agenda": "",
+            "event": event,
+        }
         meeting = db.session.scalar(
             sa.select(Meeting).where(Meeting.title == row["title"], Meeting.starts_at == starts_at)
         )
         if meeting is None:
             meeting = Meeting(
-                title=row["title"],
-                theme=theme,
-                host=organisations[row["host"]],
-                starts_at=starts_at,
-                ends_at=starts_at + timedelta(minutes=row["duration_minutes"]),
-                place_name=row["place_name"],
-                address=row["address"],
-                description=row["description"],
-                updated_at=FOLLOW_UP_AT,  # announced with the review of the assises
+                title=row["title"], starts_at=starts_at, updated_at=ASSISES_AT, **values
             )
             db.session.add(meeting)
             counts["meetings"] += 1
-        if meeting.secretary_id is None:
-            meeting.secretary = _secretary(counts, row["secretary"], meeting.host)
-        if not meeting.agenda:
-            meeting.agenda = row["agenda"]
-        linked = {p.title for p in meeting.proposals}
-        for title in row["proposals"]:
-            if title not in linked:
-                meeting.proposals.append(_proposal_titled(title, theme))
+        else:
+            changed = _sync(counts, meeting, values)
+            if meeting.secretary is not None and meeting.secretary.email in demo_emails:
+                meeting.secretary = None
+                cleared = changed = True
+            if changed:  # calendar apps see a new revision
+                meeting.updated_at = utcnow()
+        for proposal in proposals:
+            if theme is not None and proposal.theme is theme and proposal not in meeting.proposals:
+                meeting.proposals.append(proposal)
+    return cleared
 
 
-def _secretary(counts: dict, email: str, host: Organisation | None) -> User:
-    """The demo account that writes a meeting's minutes, a member of its host association
-    (the rule the meeting form follows)."""
-    user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
-    if host is not None and host not in user.organisations:
-        user.organisations.append(host)
-        counts["memberships"] += 1
-    return user
-
-
-def _proposal_titled(title: str, theme: Theme | None) -> Proposal:
-    query = sa.select(Proposal).where(Proposal.title == title)
-    if theme is not None:
-        query = query.where(Proposal.theme_id == theme.id)
-    proposal = db.session.scalars(query.order_by(Proposal.id).limit(1)).first()
-    if proposal is None:
-        raise ServiceError(f"La proposition « {title} » est introuvable.")
-    return proposal
+def _remove_secretary_memberships(counts: dict, organisations: dict[str, Organisation]) -> None:
+    """The memberships an earlier demo gave its secretaries, unless they are one still."""
+    db.session.flush()
+    for email, slug in legacy.INVENTED_SECRETARY_MEMBERSHIPS:
+        user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+        org = organisations[slug]
+        if user is None or org not in user.organisations:
+            continue
+        still = db.session.scalar(
+            sa.select(sa.exists().where(Meeting.secretary_id == user.id, Meeting.host_id == org.id))
+        )
+        if not still:
+            user.organisations.remove(org)
+            counts["removed"] += 1
 
 
 def _load_organisation_themes(
-    themes: dict[str, Theme], organisations: dict[str, Organisation]
+    counts: dict, themes: dict[str, Theme], organisations: dict[str, Organisation]
 ) -> None:
-    """The directory lists organisations by workshop: give each its workshops."""
+    """The directory lists organisations by workshop: give each its workshops, and take
+    back those an earlier demo gave from invented addressees."""
     db.session.flush()
     wanted = {slug: set(theme_slugs) for slug, theme_slugs in data.ASSOCIATION_THEMES.items()}
     for row in data.PROPOSALS:
-        for org_slug, _stated in row["addressed"]:
+        for org_slug in row.get("addressed", []):
             wanted.setdefault(org_slug, set()).add(row["theme"])
+    for org_slug, theme_slug in legacy.INVENTED_ORGANISATION_THEMES:
+        organisation, theme = organisations[org_slug], themes[theme_slug]
+        if theme_slug not in wanted.get(org_slug, ()) and theme in organisation.themes:
+            organisation.themes.remove(theme)
+            counts["removed"] += 1
     for org_slug, theme_slugs in wanted.items():
         organisation = organisations[org_slug]
         for slug in sorted(theme_slugs, key=lambda s: themes[s].position):
@@ -259,40 +400,58 @@ def _load_organisation_themes(
                 organisation.themes.append(themes[slug])
 
 
-def load_demo() -> dict:
-    """Create the 2015 themes, organisations, accounts, proposals and meetings.
+def _referenced(organisation: Organisation) -> bool:
+    """Whether any row refers to it (its own workshops aside), in one query."""
+    column = Organisation.__table__.c.id
+    checks = [
+        sa.exists().where(fk.parent == organisation.id)
+        for table in db.metadata.sorted_tables
+        if table is not organisation_theme
+        for fk in table.foreign_keys
+        if fk.column is column
+    ]
+    return bool(db.session.scalar(sa.select(sa.or_(*checks))))
 
-    Idempotent: every row is looked up (by slug, e-mail, title and workshop, or title and
-    start) before it is created, so a second run creates nothing. One transaction, committed
-    at the end. Returns how many rows of each kind were created. Refused in production.
+
+def _remove_invented_organisations(counts: dict) -> None:
+    db.session.flush()
+    for slug, name in legacy.INVENTED_ORGANISATIONS:
+        found = db.session.scalars(
+            sa.select(Organisation).where(
+                sa.or_(Organisation.slug == slug, Organisation.name == name)
+            )
+        ).all()
+        for organisation in found:
+            if not _referenced(organisation):
+                db.session.delete(organisation)
+                counts["removed"] += 1
+
+
+@retry_when_busy
+def load_demo() -> dict:
+    """Load the 2015 record (event, workshops, organisations, proposals, meetings) and one
+    demo account per role; bring an earlier demo's rows to it.
+
+    One transaction, committed at the end. Returns how many rows of each kind were created,
+    then how many were updated and removed. Refused in production.
     """
     if not current_app.config.get("DEMO_DATA_ALLOWED", False):
         raise ServiceError(
             "Les données de démonstration ne peuvent pas être chargées en production."
         )
-    counts = dict.fromkeys(
-        (
-            "themes",
-            "organisations",
-            "users",
-            "memberships",
-            "proposals",
-            "addressed",
-            "stated_positions",
-            "status_changes",
-            "meetings",
-        ),
-        0,
-    )
+    counts = dict.fromkeys((*CREATED, "updated", "removed"), 0)
     try:
+        event = _load_event(counts)
         themes = _load_themes(counts)
         organisations = _load_organisations(counts)
         # The new themes need their ids before proposals are looked up by (title, theme).
         db.session.flush()
         _load_accounts(counts, organisations)
-        _load_proposals(counts, themes, organisations)
-        _load_meetings(counts, themes, organisations)
-        _load_organisation_themes(themes, organisations)
+        proposals = _load_proposals(counts, event, themes, organisations)
+        if _load_meetings(counts, event, themes, organisations, proposals):
+            _remove_secretary_memberships(counts, organisations)
+        _load_organisation_themes(counts, themes, organisations)
+        _remove_invented_organisations(counts)
         db.session.commit()
     except Exception:
         db.session.rollback()
