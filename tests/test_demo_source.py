@@ -1,12 +1,10 @@
 """The 2015 record against its source: each proposal's wording is the document's.
 
-The source is the network's review, kept beside the repository
-(``../shared/source/bilan-assises-solidarite-2015.txt``; ``VOIX_SOURCE_2015`` names another
-copy). Its spacing is odd (runs of spaces, lines cut mid-sentence, both apostrophes): the
-comparison collapses whitespace, ignores case and takes ' for ’.
+The source is the network's review, committed as it was received in
+``docs/sources/bilan-assises-solidarite-2015.txt``. Its spacing is odd (runs of spaces,
+lines cut mid-sentence, both apostrophes): the comparison collapses whitespace, ignores case and takes ' for ’.
 """
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -23,11 +21,7 @@ from app.models import CharterVersion
 from tests.scratch_db import scratch_database
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE = Path(
-    os.environ.get(
-        "VOIX_SOURCE_2015", ROOT.parent / "shared" / "source" / "bilan-assises-solidarite-2015.txt"
-    )
-)
+SOURCE = ROOT / "docs" / "sources" / "bilan-assises-solidarite-2015.txt"
 
 
 def _normalised(text: str) -> str:
@@ -36,8 +30,6 @@ def _normalised(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def source() -> str:
-    if not SOURCE.exists():
-        pytest.skip(f"the 2015 review is not at {SOURCE} (set VOIX_SOURCE_2015)")
     return _normalised(SOURCE.read_text(encoding="utf-8"))
 
 
