@@ -298,6 +298,8 @@ def synthesis():
         next_steps=queries.synthesis.next_steps(theme, today, totals),
         charts=[status_chart, position_chart],
         links=_synthesis_links(theme),
+        voices=queries.synthesis.voices(period, theme and theme.id),
+        featured=queries.synthesis.featured_testimonies(theme and theme.id),
     )
 
 
