@@ -154,6 +154,7 @@ COMMITMENT_UPDATE = {"state": "in_progress", "due_on": "2031-04-01", "note": "12
 UPDATE_URL = "/propositions/{proposal.id}/suivi/nouveau"
 UNSUBSCRIBE_URL = "/notifications/desabonnement/{token}"
 BAD_TOKEN_URL = "/notifications/desabonnement/inconnu"
+FEATURE_URL = "/moderation/contributions/{comment.id}/mise-en-avant"
 ALL_BAD = dict.fromkeys(ROLES, BAD)
 DELETE_FORM = {"password": "pas le bon", "confirm": "y", "withdraw_contributions": "y"}
 
@@ -444,6 +445,10 @@ CASES = [
     # A genuine link for the other participant: see test_unsubscribe_link_* below.
     ("GET", "notifications.unsubscribe", UNSUBSCRIBE_URL, None, PUBLIC),
     ("POST", "notifications.unsubscribe", UNSUBSCRIBE_URL, None, PUBLIC),
+    # Putting a testimony forward in the synthesis (h5): a comment is refused by the service
+    # with a message (redirect), taking back is always possible; tests/test_voices.py.
+    ("POST", "moderation.feature", FEATURE_URL, {"featured": "on"}, MODERATORS_DO),
+    ("POST", "moderation.feature", FEATURE_URL, {"featured": "off"}, MODERATORS_DO),
 ]
 
 
