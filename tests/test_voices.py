@@ -321,3 +321,14 @@ def test_synthesis_queries_stay_flat_with_voices(client, make_theme, make_propos
     proposals += [make_proposal(title=f"Proposition {i}", theme=theme) for i in range(3, 40)]
     _voices(proposals, 60)
     assert _count(client, url) == small
+
+
+def test_a_moderators_export_leaves_out_the_testimonies_they_put_forward(client, scene, make_user):
+    moderator = make_user("moderator")
+    secret = _add(scene["proposal"], guest_name="Amina", guest_contact="amina@example.org")
+    login(client, moderator)
+    client.post(FEATURE_URL.format(secret.id), data={"featured": "on"})
+    assert _featured(secret)[1] == moderator.id
+    export = client.get("/compte/mes-donnees.json").get_data(as_text=True)
+    assert "amina@example.org" not in export
+    assert "Ce que j’ai vécu" not in export
