@@ -584,9 +584,10 @@ def test_synthesis_sections_and_charts(client, data):
         "I. Les avancées",
         "II. Les freins",
         "III. Les propositions",
+        "Les voix",
         "IV. Suite à donner",
     ]
-    avancees, freins, propositions, suite = re.split(r"<h2 id=", html)[1:]
+    avancees, freins, propositions, _voices, suite = re.split(r"<h2 id=", html)[1:]
     assert "Plateforme d’accueil médico-social" in avancees  # favourable
     assert "Convention PASS et pharmacies" in avancees  # favourable, then in progress
     assert "passée à « En cours de mise en œuvre »" in avancees
@@ -641,7 +642,7 @@ def test_synthesis_sections_and_charts(client, data):
 def test_synthesis_over_a_period(client, data):
     """From 15 January to 18 February, days in Metz: p2's answer (19 February there) is out."""
     html = client.get("/bilan?du=2025-01-15&au=2025-02-18").get_data(as_text=True)
-    avancees, freins, propositions, _suite = re.split(r"<h2 id=", html)[1:]
+    avancees, freins, propositions, _voices, _suite = re.split(r"<h2 id=", html)[1:]
     assert "Aucune réponse favorable sur la période." in avancees
     assert "Recenser les pharmacies de garde" in avancees  # done on 2 February
     assert "passée à « En cours" not in avancees  # on 25 February

@@ -2,7 +2,8 @@
 
 The source is the network's review, committed as it was received in
 ``docs/sources/bilan-assises-solidarite-2015.txt``. Its spacing is odd (runs of spaces,
-lines cut mid-sentence, both apostrophes): the comparison collapses whitespace, ignores case and takes ' for ’.
+lines cut mid-sentence, both apostrophes): the comparison collapses whitespace, ignores
+case and takes ' for ’.
 """
 
 import re

@@ -154,6 +154,7 @@ COMMITMENT_UPDATE = {"state": "in_progress", "due_on": "2031-04-01", "note": "12
 UPDATE_URL = "/propositions/{proposal.id}/suivi/nouveau"
 UNSUBSCRIBE_URL = "/notifications/desabonnement/{token}"
 BAD_TOKEN_URL = "/notifications/desabonnement/inconnu"
+FEATURE_URL = "/moderation/contributions/{comment.id}/mise-en-avant"
 ALL_BAD = dict.fromkeys(ROLES, BAD)
 DELETE_FORM = {"password": "pas le bon", "confirm": "y", "withdraw_contributions": "y"}
 
@@ -450,6 +451,10 @@ CASES = [
     ("GET", "opendata.json", "/donnees/organisations.json", None, PUBLIC),
     ("GET", "opendata.csv", "/donnees/inconnu.csv", None, dict.fromkeys(ROLES, NOT_FOUND)),
     ("GET", "opendata.json", "/donnees/inconnu.json", None, dict.fromkeys(ROLES, NOT_FOUND)),
+    # Putting a testimony forward in the synthesis (h5): a comment is refused by the service
+    # with a message (redirect), taking back is always possible; tests/test_voices.py.
+    ("POST", "moderation.feature", FEATURE_URL, {"featured": "on"}, MODERATORS_DO),
+    ("POST", "moderation.feature", FEATURE_URL, {"featured": "off"}, MODERATORS_DO),
 ]
 
 

@@ -334,6 +334,8 @@ def synthesis():
         next_steps=queries.synthesis.next_steps(theme, today, totals, events),
         charts=[status_chart, position_chart],
         links=_synthesis_links(theme, events),
+        voices=queries.synthesis.voices(period, theme and theme.id, events=events),
+        featured=queries.synthesis.featured_testimonies(theme and theme.id, events=events),
     )
 
 

@@ -2,8 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Regexp, ValidationError
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Regexp, ValidationError
 
 from app.fields import MaxChars
 from app.labels import MODERATION_ACTION_LABELS, MODERATION_REASON_LABELS
@@ -52,3 +52,16 @@ class DecisionForm(FlaskForm):
     def validate_details(self, field):
         if self.reason.data == ModerationReason.OTHER.value and not (field.data or "").strip():
             raise ValidationError(_l("Précisez la raison."))
+
+
+class FeatureForm(FlaskForm):
+    """Put a published testimony forward in the synthesis ("on"), or take it back ("off")."""
+
+    # Sent by the button pressed (name="featured"), not typed: a StringField, so that
+    # hidden_tag() does not add an empty one before it.
+    featured = StringField(
+        validators=[
+            DataRequired(_l("Choisissez de mettre en avant ou non.")),
+            AnyOf(["on", "off"], message=_l("Choisissez de mettre en avant ou non.")),
+        ]
+    )

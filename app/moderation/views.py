@@ -1,13 +1,14 @@
 """The moderation queue, decisions, and the audit log (moderators and admins)."""
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy, queries
 from app.extensions import db
 from app.models import Contribution, ModerationAction, ModerationReason
-from app.moderation.forms import DecisionForm, charter_article_choices
+from app.moderation.forms import DecisionForm, FeatureForm, charter_article_choices
+from app.services import ServiceError
 from app.services import audit as audit_service
 from app.services import moderation as service
 from app.web.loading import theme_filter
@@ -73,6 +74,7 @@ def decide(contribution_id: int):
             history=queries.moderation.moderation_history(contribution),
             flags=queries.moderation.open_flags_for([contribution.id]),
             allowed_actions=service.allowed_actions,
+            may_be_featured=service.may_be_featured,
             # Corrected here, the decision still leads back to where it was taken (the queue).
             back_to=safe_next(request.form.get("next_url"), "moderation.queue"),
         )
@@ -123,9 +125,36 @@ def contribution(contribution_id: int):
         history=queries.moderation.moderation_history(contribution),
         flags=queries.moderation.open_flags_for([contribution.id]),
         allowed_actions=service.allowed_actions,
+        may_be_featured=service.may_be_featured,
     )
     audit_service.record_identity_views(current_user, [contribution])
     return html
+
+
+@bp.post("/contributions/<int:contribution_id>/mise-en-avant")
+@private
+def feature(contribution_id: int):
+    """Put a published testimony forward, to be quoted in the synthesis, or take it back."""
+    contribution = db.get_or_404(Contribution, contribution_id)
+    policy.require(policy.can_feature(current_user, contribution))
+    form = FeatureForm()
+    back = url_for("moderation.contribution", contribution_id=contribution.id)
+    if not form.validate_on_submit():
+        flash(_("Choisissez de mettre en avant ou non."), "error")
+        return redirect(back)
+    featured = form.featured.data == "on"
+    try:
+        service.feature_testimony(current_user, contribution, featured)
+    except ServiceError as error:
+        flash(str(error), "error")
+    else:
+        flash(
+            _("Témoignage mis en avant : il est cité dans le bilan.")
+            if featured
+            else _("Ce témoignage n’est plus mis en avant."),
+            "success",
+        )
+    return redirect(back)
 
 
 @bp.get("/journal")

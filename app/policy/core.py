@@ -194,6 +194,11 @@ def can_moderate(user, contribution: Contribution) -> bool:
     return is_moderator(user) and not _is_author(user, contribution)
 
 
+def can_feature(user, contribution: Contribution) -> bool:
+    """Putting a testimony forward in the synthesis, or taking it back: whoever may moderate it."""
+    return can_moderate(user, contribution)
+
+
 def can_see_author_account(user) -> bool:
     """Who is behind an anonymous contribution: moderators and admins only."""
     return is_moderator(user)
@@ -267,5 +272,6 @@ CORE_PREDICATES = {
     "can_flag": can_flag,
     "is_moderator": is_moderator,
     "can_moderate": can_moderate,
+    "can_feature": can_feature,
     "can_see_author_account": can_see_author_account,
 }

@@ -10,7 +10,7 @@ at most. Every function is a read with a fixed number of queries.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -31,6 +31,7 @@ from app.models import (
     StatusChange,
     Theme,
 )
+from app.models.contribution import Contribution, ContributionKind, DisplayMode
 from app.queries.board import (
     Period,
     _addressed,
@@ -40,6 +41,7 @@ from app.queries.board import (
     overdue_item,
     overdue_query,
 )
+from app.queries.contributions import visible_to_public
 from app.queries.meetings import upcoming_meetings, upcoming_meetings_for
 from app.queries.proposals import ANY_EVENT, EventFilter
 
@@ -422,3 +424,169 @@ def next_steps(
             Commitment.state.in_(OPEN_COMMITMENT_STATES),
         ),
     }
+
+
+# The voices: who spoke on the proposals, and the testimonies a moderator put forward.
+
+# Quotes in the synthesis: a few, for a phone or a printed page.
+FEATURED_LIMIT = 6
+
+
+@dataclass(frozen=True)
+class VoiceCounts:
+    """Published testimonies by kind of voice, and published comments. Each testimony is
+    of one kind: recorded by an association (assisted), else without an account (guest),
+    else an account shown as anonymous or under its pseudonym."""
+
+    guest: int = 0
+    anonymous: int = 0
+    assisted: int = 0
+    account: int = 0
+    comments: int = 0
+
+    @property
+    def testimonies(self) -> int:
+        return self.guest + self.anonymous + self.assisted + self.account
+
+    @property
+    def total(self) -> int:
+        return self.testimonies + self.comments
+
+    def __add__(self, other: "VoiceCounts") -> "VoiceCounts":
+        return VoiceCounts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
+
+@dataclass(frozen=True)
+class VoiceRow:
+    """One workshop's or one proposal's voices (``slug``: a workshop's; ``example``: an
+    invented proposal's)."""
+
+    id: int
+    name: str
+    counts: VoiceCounts
+    slug: str | None = None
+    example: bool = False
+
+
+@dataclass(frozen=True)
+class Voices:
+    """Per workshop, and for one workshop or event its proposals (the most voiced first,
+    ``PROPOSAL_LIMIT`` at most; None otherwise), with the totals of the workshops shown."""
+
+    workshops: list[VoiceRow]
+    proposals: Excerpt | None
+    totals: VoiceCounts
+
+
+def _voice_counts():
+    """The columns of a VoiceCounts, counted over the contributions joined by ``_voiced``."""
+    c = Contribution
+    testimony = c.kind == ContributionKind.TESTIMONY
+    unassisted = c.recorded_for_id.is_(None)
+    by_account = sa.and_(testimony, unassisted, c.author_id.is_not(None))
+    return (
+        _count_if(sa.and_(testimony, unassisted, c.author_id.is_(None))),
+        _count_if(sa.and_(by_account, c.display_mode == DisplayMode.ANONYMOUS)),
+        _count_if(sa.and_(testimony, c.recorded_for_id.is_not(None))),
+        _count_if(sa.and_(by_account, c.display_mode == DisplayMode.PSEUDONYM)),
+        _count_if(c.kind == ContributionKind.COMMENT),
+    )
+
+
+def _voiced(period: Period):
+    """Join condition: a proposal's testimonies and comments anyone may read, not withdrawn,
+    written in the period (replies are part of a conversation, not counted)."""
+    return sa.and_(
+        Contribution.proposal_id == Proposal.id,
+        Contribution.kind.in_((ContributionKind.TESTIMONY, ContributionKind.COMMENT)),
+        visible_to_public(),
+        Contribution.withdrawn_at.is_(None),
+        *period.moments(Contribution.created_at),
+    )
+
+
+def _proposal_scope(
+    theme_id: int | None, event_id: int | None, events: EventFilter = ANY_EVENT
+) -> list:
+    clauses = events.clauses()
+    if theme_id is not None:
+        clauses.append(Proposal.theme_id == theme_id)
+    if event_id is not None:
+        clauses.append(Proposal.event_id == event_id)
+    return clauses
+
+
+def voices(
+    period: Period = ALL_TIME,
+    theme_id: int | None = None,
+    event_id: int | None = None,
+    events: EventFilter = ANY_EVENT,
+):
+    """Who spoke in the period: per workshop having proposals (of the event or the events'
+    filter, when given), published testimonies by kind of voice and published comments; for
+    one workshop or events, per proposal too (one query, two for a workshop or events)."""
+    scope = _proposal_scope(theme_id, event_id, events)
+    counts = _voice_counts()
+    workshops = [
+        VoiceRow(id=workshop_id, name=name, slug=slug, counts=VoiceCounts(*numbers))
+        for workshop_id, name, slug, *numbers in db.session.execute(
+            sa.select(Theme.id, Theme.name, Theme.slug, *counts)
+            .join(Proposal, Proposal.theme_id == Theme.id)
+            .outerjoin(Contribution, _voiced(period))
+            .where(*scope)
+            .group_by(Theme.id, Theme.name, Theme.slug, Theme.position)
+            .order_by(Theme.position, Theme.name)
+        )
+    ]
+    totals = sum((row.counts for row in workshops), VoiceCounts())
+    proposals = None
+    if scope:
+        rows = db.session.execute(
+            sa.select(
+                Proposal.id, Proposal.title, Proposal.example, *counts, sa.func.count().over()
+            )
+            .outerjoin(Contribution, _voiced(period))
+            .where(*scope)
+            .group_by(Proposal.id, Proposal.title, Proposal.example)
+            .order_by(sa.func.count(Contribution.id).desc(), Proposal.id.desc())
+            .limit(PROPOSAL_LIMIT)
+        ).all()
+        proposals = Excerpt(
+            [
+                VoiceRow(id=pid, name=title, example=example, counts=VoiceCounts(*numbers))
+                for pid, title, example, *numbers, _total in rows
+            ],
+            rows[0][-1] if rows else 0,
+        )
+    return Voices(workshops, proposals, totals)
+
+
+def featured_testimonies(
+    theme_id: int | None = None,
+    event_id: int | None = None,
+    limit: int = FEATURED_LIMIT,
+    events: EventFilter = ANY_EVENT,
+) -> list[Contribution]:
+    """The testimonies moderators put forward, still published and not withdrawn, the
+    latest put forward first, with their proposal and what their author is shown as
+    (one query)."""
+    return list(
+        db.session.scalars(
+            sa.select(Contribution)
+            .join(Contribution.proposal)
+            .where(
+                Contribution.featured_at.is_not(None),
+                Contribution.kind == ContributionKind.TESTIMONY,
+                visible_to_public(),
+                Contribution.withdrawn_at.is_(None),
+                *_proposal_scope(theme_id, event_id, events),
+            )
+            .options(
+                contains_eager(Contribution.proposal),
+                joinedload(Contribution.author),
+                joinedload(Contribution.recorded_for),
+            )
+            .order_by(Contribution.featured_at.desc(), Contribution.id.desc())
+            .limit(limit)
+        )
+    )

@@ -296,6 +296,7 @@ def withdraw_contribution(author: User, contribution: Contribution) -> None:
     if not policy.can_withdraw_contribution(author, contribution):
         raise PermissionDenied
     contribution.withdrawn_at = utcnow()
+    contribution.featured_at = contribution.featured_by_id = None  # no longer quoted
     db.session.commit()
 
 

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.labels import decision_outcome, moderation_reason_label
 from app.models import (
     Contribution,
+    ContributionKind,
     ContributionState,
     Flag,
     ModerationAction,
@@ -61,11 +62,14 @@ def decide(
     if contribution.state not in sources:
         raise AlreadyDecided(_("Cette contribution a déjà été traitée."))
     from_state = contribution.state
+    # A testimony no longer published leaves the synthesis's quotes for good: restored, it
+    # waits for a moderator to put it forward again.
+    unfeatured = {} if target is S.PUBLISHED else {"featured_at": None, "featured_by_id": None}
     # Compare-and-set on the version: exactly one of two simultaneous decisions wins.
     updated = db.session.execute(
         sa.update(Contribution)
         .where(Contribution.id == contribution.id, Contribution.version == seen_version)
-        .values(state=target, version=Contribution.version + 1)
+        .values(state=target, version=Contribution.version + 1, **unfeatured)
         .execution_options(synchronize_session=False)
     )
     if updated.rowcount != 1:
@@ -91,6 +95,44 @@ def decide(
     return decision
 
 
+def may_be_featured(contribution: Contribution) -> bool:
+    """Only a published testimony, not withdrawn, is quoted in the synthesis."""
+    return (
+        contribution.kind is ContributionKind.TESTIMONY
+        and contribution.state is S.PUBLISHED
+        and not contribution.is_withdrawn
+    )
+
+
+@retry_when_busy
+def feature_testimony(moderator: User, contribution: Contribution, featured: bool) -> None:
+    """Put a published testimony forward, to be quoted in the synthesis ("mettre en
+    avant"), or take that choice back. Who chose it and when are kept on the testimony."""
+    if not policy.can_feature(moderator, contribution):
+        raise PermissionDenied
+    if not featured:
+        contribution.featured_at = contribution.featured_by_id = None
+        db.session.commit()
+        return
+    # Checked in the update itself: hidden or withdrawn a moment ago, it is not put forward.
+    updated = db.session.execute(
+        sa.update(Contribution)
+        .where(
+            Contribution.id == contribution.id,
+            Contribution.kind == ContributionKind.TESTIMONY,
+            Contribution.state == S.PUBLISHED,
+            Contribution.withdrawn_at.is_(None),
+        )
+        .values(featured_at=utcnow(), featured_by_id=moderator.id)
+        .execution_options(synchronize_session=False)
+    )
+    if updated.rowcount != 1:
+        db.session.rollback()
+        raise ServiceError(_("Seul un témoignage publié, et non retiré, peut être mis en avant."))
+    db.session.commit()
+    db.session.refresh(contribution)
+
+
 def auto_hide(contribution: Contribution) -> None:
     """Enough distinct flags: hide it until a moderator decides, and tell its author.
     Adds to the caller's transaction."""
@@ -105,6 +147,7 @@ def auto_hide(contribution: Contribution) -> None:
     db.session.add(decision)
     contribution.state = S.HIDDEN
     contribution.version += 1
+    contribution.featured_at = contribution.featured_by_id = None
     _tell_author(contribution, decision)
 
 

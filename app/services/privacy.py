@@ -55,12 +55,19 @@ def _user_table() -> sa.Table:
     return User.__table__
 
 
+# Columns pointing to an account that do not make the row about that person: a moderator
+# who put someone's testimony forward is not given that testimony (its guest's contact, the
+# account behind an anonymous one) in their own export.
+_NOT_ABOUT_THE_PERSON = {("contribution", "featured_by_id")}
+
+
 def user_columns(table: sa.Table) -> list[sa.Column]:
     """The columns of this table that point to a person's account."""
     return [
         column
         for column in table.columns
         if any(fk.column.table is _user_table() for fk in column.foreign_keys)
+        and (table.name, column.name) not in _NOT_ABOUT_THE_PERSON
     ]
 
 
