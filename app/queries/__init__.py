@@ -15,6 +15,7 @@ from app.queries import (  # noqa: F401  (each area, reachable as queries.<area>
     meetings,
     minutes,
     moderation,
+    network_events,
     notifications,
     proposals,
     responses,
