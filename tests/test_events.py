@@ -332,3 +332,27 @@ def test_events_keep_their_order_over_the_years(client, make_event):
         make_event(f"journee-{i}", f"Journée {i}", held_on=date(2020, 1, 1) + timedelta(days=i))
     html = client.get("/evenements/").get_data(as_text=True)
     assert html.index("Journée 2") < html.index("Journée 1") < html.index("Journée 0")
+
+
+def test_a_slug_taken_at_the_same_moment_is_refused_by_the_field(
+    monkeypatch, make_user, make_event
+):
+    """Two admins save the same address at once: the unique index refuses the second, and
+    they get the message the check gives, nothing saved."""
+    from app.services import network_events
+    from app.services.network_events import EventRefused, create_event
+
+    make_event()
+    real, calls = network_events.slug_taken, []
+
+    def taken(*args):  # free when checked, before the other's commit; then the truth
+        calls.append(args)
+        return len(calls) > 1 and real(*args)
+
+    monkeypatch.setattr(network_events, "slug_taken", taken)
+    data = {"slug": "assises-2015", "name": "Autres assises", "held_on": date(2026, 1, 1)}
+    with pytest.raises(EventRefused) as refused:
+        create_event(make_user("admin"), data)
+    assert refused.value.field == "slug" and len(calls) == 2
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 1
+    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) == 0

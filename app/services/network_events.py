@@ -2,6 +2,7 @@
 review: an admin on the site, or `flask events create` on the server."""
 
 import re
+from contextlib import contextmanager
 from datetime import date
 
 from flask_babel import gettext as _
@@ -103,10 +104,13 @@ def _clean(data: dict) -> dict:
     return clean
 
 
-def _commit(data: dict, exclude_id: int | None) -> None:
+@contextmanager
+def _refused_when_taken(data: dict, exclude_id: int | None):
+    """The same slug or name saved at the same moment by someone else: the unique index
+    refuses, and the person gets the message the check would have given."""
     try:
-        db.session.commit()
-    except IntegrityError:  # the same slug or name saved at the same moment by someone else
+        yield
+    except IntegrityError:
         db.session.rollback()
         _check_unique(data, exclude_id)
         raise
@@ -121,11 +125,12 @@ def create_event(actor: User | None, data: dict) -> Event:
     data = _clean(data)
     _check(data, None)
     event = Event(**data)
-    db.session.add(event)
-    db.session.flush()  # the new event's id, for the audit row
-    via = {"via": "cli"} if actor is None else {}
-    record(actor, AuditAction.EVENT_CREATED, "event", event.id, **via)
-    _commit(data, None)
+    with _refused_when_taken(data, None):
+        db.session.add(event)
+        db.session.flush()  # the new event's id, for the audit row
+        via = {"via": "cli"} if actor is None else {}
+        record(actor, AuditAction.EVENT_CREATED, "event", event.id, **via)
+        db.session.commit()
     return event
 
 
@@ -139,7 +144,8 @@ def update_event(actor: User, event: Event, data: dict) -> Event:
     changed = [field for field in EVENT_FIELDS if getattr(event, field) != data[field]]
     for field in changed:
         setattr(event, field, data[field])
-    if changed:
-        record(actor, AuditAction.EVENT_UPDATED, "event", event.id, fields=changed)
-    _commit(data, event.id)
+    with _refused_when_taken(data, event.id):
+        if changed:
+            record(actor, AuditAction.EVENT_UPDATED, "event", event.id, fields=changed)
+        db.session.commit()
     return event
