@@ -32,6 +32,7 @@ BLUEPRINTS = (
     "app.privacy",
     "app.search",
     "app.opendata",
+    "app.events",
 )
 
 

@@ -1,6 +1,7 @@
 """Command-line tools: ``flask users create-admin``, ``flask demo load``,
 ``flask notifications send|worker|digest|overdue``, ``flask privacy purge``,
-``flask backup create|restore``, ``flask search reindex`` and ``flask cache clear``."""
+``flask backup create|restore``, ``flask search reindex``, ``flask cache clear`` and
+``flask events create``."""
 
 import logging
 from pathlib import Path
@@ -23,6 +24,7 @@ privacy_cli = AppGroup("privacy", help="Personal data.")
 backup_cli = AppGroup("backup", help="Back up and restore the whole database.")
 search_cli = AppGroup("search", help="The site-wide search index.")
 cache_cli = AppGroup("cache", help="Public pages kept ready for visitors (app/web/page_cache.py).")
+events_cli = AppGroup("events", help="Events of the network (assises, thematic days).")
 
 
 def _require_links() -> None:
@@ -231,6 +233,31 @@ def reindex_command() -> None:
         click.echo(f"  {kind:<14} {count}")
 
 
+@events_cli.command("create")
+@click.argument("slug")
+@click.argument("name")
+@click.argument("held_on", metavar="YYYY-MM-DD")
+def events_create_command(slug: str, name: str, held_on: str) -> None:
+    """Record an event: its address (e.g. assises-2026), its name and its date."""
+    from datetime import date
+
+    from app.services.network_events import create_event
+
+    try:
+        day = date.fromisoformat(held_on)
+    except ValueError:
+        raise click.ClickException(
+            f"Date invalide : « {held_on} ». Écrivez-la AAAA-MM-JJ (par exemple 2026-04-30)."
+        ) from None
+    try:
+        event = create_event(None, {"slug": slug, "name": name, "held_on": day})
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Événement créé : {event.name} ({event.held_on.isoformat()}), /evenements/{event.slug}"
+    )
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
@@ -240,3 +267,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(cache_cli)
+    app.cli.add_command(events_cli)

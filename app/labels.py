@@ -7,6 +7,7 @@ from app.models import (
     CommitmentState,
     ContributionKind,
     ContributionState,
+    EventKind,
     FlagReason,
     ModerationAction,
     ModerationReason,
@@ -217,8 +218,21 @@ AUDIT_ACTION_LABELS = {
     AuditAction.CHARTER_PUBLISHED: _l("Charte publiée"),
     AuditAction.IDENTITY_VIEWED: _l("Identité d’une contribution protégée consultée"),
     AuditAction.CONTRIBUTION_REWORDED: _l("Contribution masquée reformulée par son auteur"),
+    AuditAction.EVENT_CREATED: _l("Événement créé"),
+    AuditAction.EVENT_UPDATED: _l("Événement modifié"),
 }
 
 
 def audit_action_label(action) -> str:
     return str(AUDIT_ACTION_LABELS[action])
+
+
+EVENT_KIND_LABELS = {
+    EventKind.ASSISES: _l("Assises"),
+    EventKind.THEMATIC_DAY: _l("Journée thématique"),
+    EventKind.WORKING_GROUP_CYCLE: _l("Cycle de groupes de travail"),
+}
+
+
+def event_kind_label(kind) -> str:
+    return str(EVENT_KIND_LABELS[EventKind(kind)])

@@ -40,7 +40,7 @@ def test_proposals_filter_and_item_shape(client, make_theme, make_proposal):
     data = client.get(f"/api/v1/proposals?theme={housing.slug}&status=answered").get_json()
     assert [item["title"] for item in data["items"]] == ["Bail glissant"]
     item = data["items"][0]
-    assert set(item) == {"id", "title", "theme", "status", "created_at", "url"}
+    assert set(item) == {"id", "title", "theme", "status", "created_at", "url", "event", "example"}
     assert item["theme"] == housing.slug
     assert item["url"].endswith(f"/propositions/{item['id']}")
     assert data["next_cursor"] is None

@@ -18,6 +18,7 @@ from app.models import (
     ContributionKind,
     ContributionState,
     Cosignature,
+    Event,
     Follow,
     Meeting,
     Minutes,
@@ -506,6 +507,37 @@ MINUTES_CASES = [
 ]
 CASES += MINUTES_CASES
 
+# Events of the network: pages for all, their record for admins only.
+EVENT_FORM = {
+    "name": "Assises de la solidarité 2026",
+    "slug": "assises-2026",
+    "kind": "assises",
+    "held_on": "2026-04-30",
+}
+EVENT_URL = "/admin/evenements/{event.slug}/modifier"
+EVENT_CASES = [
+    ("GET", "events.index", "/evenements/", None, PUBLIC),
+    ("GET", "events.index", "/evenements/?annee=2015", None, PUBLIC),
+    ("GET", "events.index", "/evenements/?annee=deux", None, ALL_BAD),
+    ("GET", "events.show", "/evenements/{event.slug}", None, PUBLIC),
+    ("GET", "events.admin_index", "/admin/evenements", None, ADMIN_ONLY),
+    ("GET", "events.create", "/admin/evenements/nouveau", None, ADMIN_ONLY),
+    ("POST", "events.create", "/admin/evenements/nouveau", EVENT_FORM, ADMIN_POST),
+    ("GET", "events.edit", EVENT_URL, None, ADMIN_ONLY),
+    (
+        "POST",
+        "events.edit",
+        EVENT_URL,
+        lambda w: {**EVENT_FORM, "slug": w["event"].slug, "summary": "Cent associations."},
+        ADMIN_POST,
+    ),
+    ("GET", "api.events", "/api/v1/events", None, PUBLIC),
+    ("GET", "api.events", "/api/v1/events?year=1900", None, ALL_BAD),
+    ("GET", "api.event", "/api/v1/events/{event.slug}", None, PUBLIC),
+    ("GET", "api.proposals", "/api/v1/proposals?event={event.slug}&year=2015", None, PUBLIC),
+]
+CASES += EVENT_CASES
+
 
 def _case_ids(cases):
     ids = [f"{method} {endpoint}" for method, endpoint, *_ in cases]
@@ -589,8 +621,12 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
     hidden = _contribution(other, proposal, ContributionState.HIDDEN)
     other_proposal = make_proposal(title="Une autre proposition")
     db.session.add(Cosignature(proposal=other_proposal, organisation=association))
+    # An event of the network, with a proposal and a meeting of its own.
+    event = Event(slug="assises-2015", name="Assises de la solidarité", held_on=date(2015, 4, 30))
+    answered.event = meeting.event = event
     db.session.commit()
     return {
+        "event": event,
         "association": association,
         "institution": institution,
         "theme": theme,
@@ -684,7 +720,7 @@ def _snapshot():
     tables = ("theme", "organisation", "user", "status_change", "addressed_institution")
     tables += ("cosignature", "organisation_theme")
     tables += ("flag", "moderation_decision", "notification", "progress_update", "outbox_email")
-    tables += ("charter_version", "charter_article", "meeting")
+    tables += ("charter_version", "charter_article", "meeting", "event")
     counts = {
         t: db.session.execute(sa.text(f'SELECT count(*) FROM "{t}"')).scalar() for t in tables
     }

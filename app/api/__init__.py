@@ -1,6 +1,6 @@
 """The read-only JSON API: one blueprint, its routes in several modules."""
 
-from app.api import meetings, organisations  # noqa: F401  (their routes join the blueprint)
+from app.api import events, meetings, organisations  # noqa: F401  (their routes join the blueprint)
 from app.api.views import bp
 
 __all__ = ["bp"]

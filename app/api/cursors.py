@@ -3,7 +3,7 @@
 import base64
 import binascii
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import abort, current_app, request
@@ -41,22 +41,33 @@ def decode_moment_cursor(cursor: str) -> tuple[datetime, int]:
         abort(400)
 
 
+def decode_day_cursor(cursor: str) -> tuple[date, int]:
+    """A cursor whose sort key is a day."""
+    key, ident = decode_cursor(cursor)
+    try:
+        return date.fromisoformat(key), ident
+    except ValueError:
+        abort(400)
+
+
 def keyset_page(query, sort_key, ident, *, ascending: bool, summary) -> dict:
     """One page of ``query`` (ordered by ``sort_key`` then ``ident``, ascending or not) after
     the request's ``?cursor=``: ``{"items": [...], "next_cursor": ...}``.
 
     One row more than the page is read to know whether another page follows; a timestamp
-    sort key travels in the cursor as ISO 8601.
+    or day sort key travels in the cursor as ISO 8601.
     """
     size = current_app.config["API_PAGE_SIZE"]
     moment = isinstance(sort_key.type, sa.DateTime)
+    day = isinstance(sort_key.type, sa.Date)
     if cursor := request.args.get("cursor"):
-        after = decode_moment_cursor(cursor) if moment else decode_cursor(cursor)
+        decode = decode_moment_cursor if moment else decode_day_cursor if day else decode_cursor
+        after = decode(cursor)
         key = sa.tuple_(sort_key, ident)
         query = query.where(key > after if ascending else key < after)
     rows = db.session.scalars(query.limit(size + 1)).unique().all()
     items, next_cursor = rows[:size], None
     if len(rows) > size:
         last = getattr(items[-1], sort_key.key)
-        next_cursor = encode_cursor(last.isoformat() if moment else last, items[-1].id)
+        next_cursor = encode_cursor(last.isoformat() if moment or day else last, items[-1].id)
     return {"items": [summary(item) for item in items], "next_cursor": next_cursor}

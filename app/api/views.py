@@ -1,6 +1,6 @@
 """Read-only JSON API: published data only, the same rules as the pages."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
@@ -17,8 +17,9 @@ from app.models import (
     ProposalStatus,
     Theme,
 )
+from app.queries.proposals import EventFilter
 from app.web.links import public_url
-from app.web.loading import theme_filter
+from app.web.loading import event_or_404, theme_filter, year_filter
 from app.web.routes import public_page
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -35,6 +36,8 @@ def _summary(proposal: Proposal) -> dict:
         "status": proposal.status.value,
         "created_at": proposal.created_at.isoformat() + "Z",
         "url": public_url("proposals.show", proposal_id=proposal.id),
+        "event": proposal.event.slug if proposal.event else None,
+        "example": proposal.example,
     }
 
 
@@ -114,6 +117,35 @@ def _response(response: OfficialResponse, replies: list[Contribution]) -> dict:
     }
 
 
+def _event(proposal: Proposal) -> dict | None:
+    event = proposal.event
+    if event is None:
+        return None
+    return {"slug": event.slug, "name": event.name, "date": _iso(event.held_on)}
+
+
+def _response_due(proposal: Proposal) -> date | None:
+    """The earliest answer due from the institutions it was actually sent to (no query)."""
+    due = [a.response_due_on for a in proposal.addressed if a.sent_at and a.response_due_on]
+    return min(due, default=None)
+
+
+def _stated_positions(proposal: Proposal) -> list[dict]:
+    """What institutions said of it elsewhere, as the network reported: never a response."""
+    return [
+        {
+            "institution": {"id": s.institution.id, "name": s.institution.name},
+            "words": s.words,
+            "source": s.source or None,
+            "date": _iso(s.stated_on),
+            "reported_by": (
+                {"id": s.reported_by.id, "name": s.reported_by.name} if s.reported_by else None
+            ),
+        }
+        for s in queries.network_events.stated_positions(proposal.id)
+    ]
+
+
 def _follow_up(proposal: Proposal) -> dict:
     responses = queries.responses.responses_for(proposal)
     replies = queries.contributions.response_replies([r.id for r in responses.values()], None)
@@ -160,9 +192,12 @@ def _filters() -> tuple[Theme | None, ProposalStatus | None]:
 @bp.get("/proposals")
 @public_page
 def proposals():
-    """Proposals newest first, by keyset pages: ``{"items": [...], "next_cursor": ...}``."""
+    """Proposals newest first, by keyset pages: ``{"items": [...], "next_cursor": ...}``;
+    by ``theme``, ``status``, ``event`` (its slug) and ``year`` (the event's)."""
     theme, status = _filters()
-    query = queries.proposals.proposal_list_query(theme, status)
+    slug = request.args.get("event") or None
+    events = EventFilter(event_or_404(slug) if slug else None, year_filter("year"))
+    query = queries.network_events.proposals_query(theme, status, events)
     page = keyset_page(query, Proposal.created_at, Proposal.id, ascending=False, summary=_summary)
     return jsonify(page)
 
@@ -181,6 +216,7 @@ def proposal(proposal_id: int):
             "organisation": (
                 {"id": organisation.id, "name": organisation.name} if organisation else None
             ),
+            "event": _event(proposal),
             "addressed_institutions": [
                 {
                     "id": a.institution.id,
@@ -190,6 +226,8 @@ def proposal(proposal_id: int):
                 }
                 for a in proposal.addressed
             ],
+            "response_due_at": _iso(_response_due(proposal)),
+            "stated_positions": _stated_positions(proposal),
             "timeline": _timeline(proposal),
             **_follow_up(proposal),
             **_contributions(proposal),

@@ -28,6 +28,9 @@ class AuditAction(enum.StrEnum):
     IDENTITY_VIEWED = "identity_viewed"
     # A hidden contribution reworded by its author, back in the moderation queue.
     CONTRIBUTION_REWORDED = "contribution_reworded"
+    # An event of the network (assises, thematic day) recorded or its record changed.
+    EVENT_CREATED = "event_created"
+    EVENT_UPDATED = "event_updated"
 
 
 class AuditEvent(PrivateRecord, db.Model):

@@ -13,6 +13,8 @@ from app.policy.meetings import *  # noqa: F403
 from app.policy.meetings import MEETINGS_PREDICATES
 from app.policy.minutes import *  # noqa: F403
 from app.policy.minutes import MINUTES_PREDICATES
+from app.policy.network_events import *  # noqa: F403
+from app.policy.network_events import NETWORK_EVENTS_PREDICATES
 from app.policy.privacy import *  # noqa: F403
 from app.policy.privacy import PRIVACY_PREDICATES
 
@@ -21,5 +23,6 @@ TEMPLATE_PREDICATES = {
     **DIRECTORY_PREDICATES,
     **MEETINGS_PREDICATES,
     **MINUTES_PREDICATES,
+    **NETWORK_EVENTS_PREDICATES,
     **PRIVACY_PREDICATES,
 }

@@ -106,6 +106,7 @@ def proposal_detail(proposal_id: int) -> Proposal | None:
             joinedload(Proposal.theme),
             joinedload(Proposal.organisation),
             joinedload(Proposal.author),
+            joinedload(Proposal.event),
             selectinload(Proposal.addressed).joinedload(AddressedInstitution.institution),
             selectinload(Proposal.status_changes).joinedload(StatusChange.actor),
         )

@@ -7,11 +7,10 @@ from flask import abort, request
 
 from app.extensions import db
 from app.models import Event, Theme
+from app.queries.network_events import FIRST_YEAR, LAST_YEAR
 from app.queries.proposals import EventFilter
 
-# The years an event filter accepts: beyond them no event was or will be held.
-FIRST_YEAR, LAST_YEAR = 1990, 2100
-_YEAR = re.compile(r"[0-9]{4}")
+_YEAR = re.compile(r"[0-9]{4}")  # ASCII digits: "２０１５" is no year, though int() takes it
 
 
 def theme_or_404(slug: str) -> Theme:
@@ -31,19 +30,31 @@ def event_or_404(slug: str) -> Event:
     return db.first_or_404(sa.select(Event).filter_by(slug=slug))
 
 
-def year_or_404(value: str) -> int:
-    """A year named in a URL: four digits between 1990 and 2100, or a 404."""
+def _year(value: str, refusal: int) -> int:
+    """A year named in a URL: four digits between 1990 and 2100, or the ``refusal`` status."""
     if not _YEAR.fullmatch(value) or not FIRST_YEAR <= int(value) <= LAST_YEAR:
-        abort(404)
+        abort(refusal)
     return int(value)
 
 
+def year_or_404(value: str) -> int:
+    """A year in a path or a proposal filter: four digits between 1990 and 2100, or a 404."""
+    return _year(value, 404)
+
+
 def event_filter(event_arg: str = "evenement", year_arg: str = "annee") -> EventFilter:
-    """The event and the year a listing is filtered by, from the query arguments: absent or
-    empty, no filter; an unknown event or a year that is not one, a 404."""
+    """The event and the year a listing of proposals is filtered by, from the query
+    arguments: absent or empty, no filter; an unknown event or a year that is not one, a 404."""
     slug = request.args.get(event_arg) or None
     year = request.args.get(year_arg) or None
     return EventFilter(
         event=event_or_404(slug) if slug else None,
         year=year_or_404(year) if year else None,
     )
+
+
+def year_filter(arg: str) -> int | None:
+    """The year a list of events (or the API's proposals) is filtered by: None when the
+    argument is absent or empty, a 400 when it is not a year events may be held in."""
+    value = request.args.get(arg) or None
+    return None if value is None else _year(value, 400)

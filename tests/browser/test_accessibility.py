@@ -199,6 +199,16 @@ PAGES = [
     Page("opendata.index", "/donnees"),
     Page("errors.forbidden", "/admin/", ROLES[1:-1], status=403),
     Page("errors.not_found", "/propositions/999999", ROLES, status=404),
+    Page("events.index", "/evenements/"),
+    Page("events.show", "/evenements/{event.slug}"),
+    Page("events.admin_index", "/admin/evenements", ADMIN_ONLY),
+    Page("events.create", "/admin/evenements/nouveau", ADMIN_ONLY, invalid=EMPTY),
+    Page(
+        "events.edit",
+        "/admin/evenements/{event.slug}/modifier",
+        ADMIN_ONLY,
+        invalid={"slug": "Pas une adresse", "held_on": "1900-01-01"},
+    ),
 ]
 
 

@@ -1,0 +1,54 @@
+"""Events of the network in the JSON API: the list (by year) and one event with its review."""
+
+from flask import jsonify
+
+from app import queries
+from app.api.cursors import keyset_page
+from app.api.views import _iso, bp
+from app.models import Event
+from app.web.links import public_url
+from app.web.loading import event_or_404, year_filter
+from app.web.routes import public_page
+
+
+def _summary(event: Event, proposals_count: int) -> dict:
+    return {
+        "slug": event.slug,
+        "name": event.name,
+        "kind": event.kind.value,
+        "date": _iso(event.held_on),
+        "place": event.place or None,
+        "organisations_count": event.organisations_count,
+        "proposals_count": proposals_count,
+        "example": event.example,
+        "html_url": public_url("events.show", slug=event.slug),
+    }
+
+
+@bp.get("/events")
+@public_page
+def events():
+    """Events newest first (``?year=`` the year they were held), in keyset pages."""
+    query = queries.network_events.events_query(year_filter("year"))
+    page = keyset_page(query, Event.held_on, Event.id, ascending=False, summary=lambda e: e)
+    counts = queries.network_events.proposal_counts([event.id for event in page["items"]])
+    page["items"] = [_summary(event, counts[event.id]) for event in page["items"]]
+    return jsonify(page)
+
+
+@bp.get("/events/<slug>")
+@public_page
+def event(slug: str):
+    """One event with its review: summary, advances, obstacles, next steps, source."""
+    event = event_or_404(slug)
+    count = queries.network_events.proposal_counts([event.id])[event.id]
+    return jsonify(
+        {
+            **_summary(event, count),
+            "summary": event.summary or None,
+            "advances": event.advances or None,
+            "obstacles": event.obstacles or None,
+            "next_steps": event.next_steps or None,
+            "source": event.source or None,
+        }
+    )
