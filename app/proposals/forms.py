@@ -52,6 +52,14 @@ class ProposalForm(FlaskForm):
     theme_id = SelectField(
         _l("Atelier"), coerce=int, validators=[DataRequired(_l("Choisissez un atelier."))]
     )
+    event_id = SelectField(
+        _l("Événement"),
+        coerce=int,
+        default=0,
+        description=_l(
+            "L’événement d’où vient la proposition (des assises, une journée…), s’il y en a un."
+        ),
+    )
     organisation_id = SelectField(
         _l("Au nom de"), coerce=int, validators=[DataRequired(_l("Choisissez une association."))]
     )

@@ -10,6 +10,7 @@ from app import policy
 from app.extensions import db
 from app.models import (
     AddressedInstitution,
+    Event,
     Follow,
     NotificationKind,
     Organisation,
@@ -59,8 +60,10 @@ def create_proposal(
     organisation: Organisation | None,
     institution_ids: list[int],
     easy_read: str = "",
+    event: Event | None = None,
 ) -> Proposal:
-    """File a new proposal in the name of an association; it starts as submitted."""
+    """File a new proposal in the name of an association (from an event, or none); it starts
+    as submitted."""
     if not policy.can_create_proposal(author):
         raise PermissionDenied
     if not policy.can_act_for_organisation(author, organisation):
@@ -72,6 +75,7 @@ def create_proposal(
         theme=theme,
         author=author,
         organisation=organisation,
+        event=event,
         status=ProposalStatus.SUBMITTED,
     )
     _set_addressed(proposal, institution_ids)
@@ -94,14 +98,17 @@ def update_proposal(
     theme: Theme,
     institution_ids: list[int],
     easy_read: str = "",
+    event: Event | None = None,
 ) -> Proposal:
-    """Change a proposal's text, easy-read summary, workshop and addressed institutions."""
+    """Change a proposal's text, easy-read summary, workshop, event and addressed
+    institutions."""
     if not policy.can_edit_proposal(editor, proposal):
         raise PermissionDenied
     proposal.title = title.strip()
     proposal.body = body.strip()
     proposal.easy_read = easy_read.strip()
     proposal.theme = theme
+    proposal.event = event
     _set_addressed(proposal, institution_ids)
     db.session.commit()
     return proposal
