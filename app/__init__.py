@@ -31,6 +31,7 @@ BLUEPRINTS = (
     "app.board",
     "app.privacy",
     "app.search",
+    "app.imports.views",
 )
 
 

@@ -16,6 +16,7 @@ from app.queries import (  # noqa: F401  (each area, reachable as queries.<area>
     minutes,
     moderation,
     notifications,
+    proposal_imports,
     proposals,
     responses,
     synthesis,
