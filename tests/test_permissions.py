@@ -9,6 +9,8 @@ from flask import current_app
 from itsdangerous import URLSafeSerializer
 
 from app.extensions import db
+from app.imports.rows import SheetRow
+from app.imports.sealing import seal
 from app.models import (
     AddressedInstitution,
     CharterArticle,
@@ -18,6 +20,7 @@ from app.models import (
     ContributionKind,
     ContributionState,
     Cosignature,
+    Event,
     Follow,
     Meeting,
     Minutes,
@@ -495,6 +498,33 @@ MINUTES_CASES = [
 ]
 CASES += MINUTES_CASES
 
+# Importing an event's proposals from a spreadsheet: admins only (tests/test_imports.py).
+IMPORT_URL = "/admin/evenements/{import_event.slug}/import"
+ADMIN_BAD = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, BAD)
+
+
+def _sealed_import(w):
+    row = SheetRow(2, "Une proposition importée", "Son texte.", w["theme"].slug)
+    return {"rows": seal(w["import_event"], [row], [2])}
+
+
+IMPORT_CASES = [
+    ("GET", "imports.upload", IMPORT_URL, None, ADMIN_ONLY),
+    # No file: the form again, asking for one.
+    ("POST", "imports.upload", IMPORT_URL, {}, ADMIN_ONLY),
+    ("POST", "imports.confirm", IMPORT_URL + "/confirmer", _sealed_import, ADMIN_POST),
+    ("POST", "imports.confirm", IMPORT_URL + "/confirmer", {"rows": "forged"}, ADMIN_BAD),
+]
+CASES += IMPORT_CASES
+
+
+def add_import_event(world):
+    """An event whose proposals an admin imports."""
+    event = Event(slug="assises-import", name="Assises à importer", held_on=date(2026, 5, 12))
+    db.session.add(event)
+    db.session.commit()
+    world["import_event"] = event
+
 
 def _case_ids(cases):
     ids = [f"{method} {endpoint}" for method, endpoint, *_ in cases]
@@ -637,6 +667,7 @@ def world(prebuilt, make_organisation, make_theme, make_proposal, make_user):
     def build():
         built = build_world(make_organisation, make_theme, make_proposal, make_user)
         add_minutes(built)
+        add_import_event(built)
         return built
 
     return prebuilt(build)

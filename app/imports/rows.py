@@ -276,7 +276,7 @@ class _Checker:
         elif self.organisations.get(name):
             row.errors.append(_("« %(name)s » n’est pas une institution.", name=name))
         else:
-            row.errors.append(_unknown(_("Institution inconnue"), name, self.institutions))
+            row.errors.append(_unknown_institution(name, self.institutions))
 
     def _association(self, row: CheckedRow) -> None:
         name = row.source.association
@@ -288,20 +288,30 @@ class _Checker:
         elif self.organisations.get(name):
             row.errors.append(_("« %(name)s » n’est pas une association.", name=name))
         else:
-            row.errors.append(_unknown(_("Association inconnue"), name, self.associations))
+            row.errors.append(_unknown_association(name, self.associations))
 
 
 def _names_in(cell: str) -> list[str]:
     return [name.strip() for name in re.split(r"[;\n]", cell) if name.strip()]
 
 
-def _unknown(what: str, name: str, names: _Names) -> str:
+def _unknown_institution(name: str, names: _Names) -> str:
     closest = names.closest(name)
     if not closest:
-        return _("%(what)s : « %(name)s ».", what=what, name=name)
+        return _("Institution inconnue : « %(name)s ».", name=name)
     return _(
-        "%(what)s : « %(name)s ». Noms proches : %(closest)s.",
-        what=what,
+        "Institution inconnue : « %(name)s ». Noms proches : %(closest)s.",
+        name=name,
+        closest=", ".join(closest),
+    )
+
+
+def _unknown_association(name: str, names: _Names) -> str:
+    closest = names.closest(name)
+    if not closest:
+        return _("Association inconnue : « %(name)s ».", name=name)
+    return _(
+        "Association inconnue : « %(name)s ». Noms proches : %(closest)s.",
         name=name,
         closest=", ".join(closest),
     )

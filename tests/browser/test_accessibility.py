@@ -42,6 +42,7 @@ from tests.test_permissions import (
     SECRETARY,
     UPDATE,
     _contribution,
+    add_import_event,
     add_minutes,
     build_world,
     unsubscribe_token,
@@ -198,6 +199,9 @@ PAGES = [
     Page("admin.theme", "/admin/ateliers/{theme.id}", ADMIN_ONLY, invalid={"name": ""}),
     Page("errors.forbidden", "/admin/", ROLES[1:-1], status=403),
     Page("errors.not_found", "/propositions/999999", ROLES, status=404),
+    Page(
+        "imports.upload", "/admin/evenements/{import_event.slug}/import", ADMIN_ONLY, invalid=EMPTY
+    ),
 ]
 
 
@@ -216,6 +220,7 @@ def world(make_organisation, make_theme, make_proposal, make_user):
     """The permission matrix's world, plus an overdue answer (the board's late rows)."""
     built = build_world(make_organisation, make_theme, make_proposal, make_user)
     add_minutes(built)
+    add_import_event(built)
     late = make_proposal("Des douches ouvertes le dimanche", built["theme"], built["association"])
     late.addressed.append(
         AddressedInstitution(
