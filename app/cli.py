@@ -217,6 +217,7 @@ def import_command(
     event_slug: str, path: Path, dry_run: bool, skip_bad_rows: bool, admin_email: str | None
 ) -> None:
     """Import an event's proposals from a CSV, XLSX or ODS file (see README)."""
+    from app import policy
     from app.imports.rows import check_rows, sheet_rows
     from app.imports.spreadsheet import SpreadsheetProblem, read_upload
     from app.queries.proposal_imports import catalogue, event_by_slug
@@ -226,8 +227,10 @@ def import_command(
     if event is None:
         raise click.ClickException(f"Aucun événement « {event_slug} ».")
     admin = find_user_by_email(admin_email) if admin_email else None
-    if admin_email and admin is None:
-        raise click.BadParameter("Aucun compte avec cette adresse.", param_hint="--admin")
+    if admin_email and not policy.can_import_proposals(admin):
+        raise click.BadParameter(
+            "Aucun compte administrateur à cette adresse.", param_hint="--admin"
+        )
     config = current_app.config
     try:
         with path.open("rb") as stream:

@@ -291,6 +291,11 @@ BAD_FILES = [
     ),
     ("manque.csv", b"titre;texte\r\nA;B", "Colonnes obligatoires absentes : atelier."),
     ("double.csv", b"titre;texte;atelier;Title\r\nA;B;C;D", "La colonne « Title » est en double."),
+    (
+        "guillemets.csv",
+        b"titre;texte;atelier;institutions\r\nA;B;acces-sante;Ville de Metz;CCAS",
+        "La ligne 2 a plus de cellules que la ligne des titres",
+    ),
 ]
 
 
@@ -634,6 +639,14 @@ def test_cli_records_the_admin_as_author(app, event, demo, make_user, tmp_path):
     result = _run(app, "assises-2026", str(path), "--admin", admin.email)
     assert result.exit_code == 0, result.output
     assert db.session.scalar(sa.select(Proposal)).author == admin
+
+
+def test_cli_admin_must_be_an_admin(app, event, demo, make_user):
+    user = make_user("moderator")
+    path = str(DOCS / "import-propositions-exemple.csv")
+    result = _run(app, "assises-2026", path, "--admin", user.email)
+    assert result.exit_code != 0 and "Aucun compte administrateur" in result.output
+    assert _everything() == (0, 0, 0)
 
 
 @pytest.mark.parametrize(

@@ -117,9 +117,19 @@ def sheet_rows(table: list[list[str]], max_rows: int) -> list[SheetRow]:
     start = next((i for i, row in enumerate(table) if any(row)), None)
     if start is None:
         raise SpreadsheetProblem(_("Le fichier est vide."))
-    columns = _columns(table[start], table[start + 1 :])
+    header = table[start]
+    columns = _columns(header, table[start + 1 :])
     rows = []
     for number, cells in enumerate(table[start + 1 :], start=start + 2):
+        if any(cells[len(header) :]):
+            raise SpreadsheetProblem(
+                _(
+                    "La ligne %(line)d a plus de cellules que la ligne des titres : dans un "
+                    "fichier CSV, une cellule qui contient le séparateur (par exemple « ; » "
+                    "entre deux institutions) doit être entre guillemets.",
+                    line=number,
+                )
+            )
         values = {name: cells[i] if i < len(cells) else "" for i, name in columns.items()}
         if any(values.values()):
             rows.append(SheetRow(number, **values))

@@ -1,4 +1,5 @@
-"""What arrives from outside, before anyone reads it: no NUL character, no file.
+"""What arrives from outside, before anyone reads it: no NUL character, no file but where
+a route takes one.
 
 Nobody types a NUL, and PostgreSQL refuses one in a text value (an error, not a saved
 row), so NUL characters are dropped from form fields and query arguments, and a URL path
