@@ -518,14 +518,6 @@ IMPORT_CASES = [
 CASES += IMPORT_CASES
 
 
-def add_import_event(world):
-    """An event whose proposals an admin imports."""
-    event = Event(slug="assises-import", name="Assises à importer", held_on=date(2026, 5, 12))
-    db.session.add(event)
-    db.session.commit()
-    world["import_event"] = event
-
-
 def _case_ids(cases):
     ids = [f"{method} {endpoint}" for method, endpoint, *_ in cases]
     return [f"{i} #{ids[:n].count(i) + 1}" if ids.count(i) > 1 else i for n, i in enumerate(ids)]
@@ -608,6 +600,11 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
     hidden = _contribution(other, proposal, ContributionState.HIDDEN)
     other_proposal = make_proposal(title="Une autre proposition")
     db.session.add(Cosignature(proposal=other_proposal, organisation=association))
+    # An event whose proposals an admin imports (app/imports/).
+    import_event = Event(
+        slug="assises-import", name="Assises à importer", held_on=date(2026, 5, 12)
+    )
+    db.session.add(import_event)
     db.session.commit()
     return {
         "association": association,
@@ -621,6 +618,7 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
         "upcoming_meeting": upcoming_meeting,
         "charter": charter,
         "other_proposal": other_proposal,
+        "import_event": import_event,
         "meeting": meeting,
         "secretary": secretary,
         "other": other,
@@ -667,7 +665,6 @@ def world(prebuilt, make_organisation, make_theme, make_proposal, make_user):
     def build():
         built = build_world(make_organisation, make_theme, make_proposal, make_user)
         add_minutes(built)
-        add_import_event(built)
         return built
 
     return prebuilt(build)

@@ -42,7 +42,6 @@ from tests.test_permissions import (
     SECRETARY,
     UPDATE,
     _contribution,
-    add_import_event,
     add_minutes,
     build_world,
     unsubscribe_token,
@@ -220,7 +219,6 @@ def world(make_organisation, make_theme, make_proposal, make_user):
     """The permission matrix's world, plus an overdue answer (the board's late rows)."""
     built = build_world(make_organisation, make_theme, make_proposal, make_user)
     add_minutes(built)
-    add_import_event(built)
     late = make_proposal("Des douches ouvertes le dimanche", built["theme"], built["association"])
     late.addressed.append(
         AddressedInstitution(
