@@ -195,6 +195,12 @@ class Config:
     # One JSON object per log line on stdout (production only; see app/ops/logs.py).
     JSON_LOGS = False
 
+    # Importing an event's proposals from a spreadsheet (app/imports/): the largest file in
+    # bytes, and the most proposals one file may hold. The import route alone takes a body
+    # this large (app/web/incoming.py); nginx's client_max_body_size must let it through.
+    IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+    IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1000"))
+
     PROPOSALS_PER_PAGE = 20
     # The site-wide search (/recherche).
     SEARCH_RESULTS_PER_PAGE = 20

@@ -33,6 +33,7 @@ BLUEPRINTS = (
     "app.search",
     "app.opendata",
     "app.events",
+    "app.imports.views",
 )
 
 

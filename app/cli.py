@@ -1,7 +1,7 @@
 """Command-line tools: ``flask users create-admin``, ``flask demo load``,
 ``flask notifications send|worker|digest|overdue``, ``flask privacy purge``,
 ``flask backup create|restore``, ``flask search reindex``, ``flask cache clear`` and
-``flask events create``."""
+``flask events create``, ``flask events import``."""
 
 import logging
 from pathlib import Path
@@ -256,6 +256,63 @@ def events_create_command(slug: str, name: str, held_on: str) -> None:
     click.echo(
         f"Événement créé : {event.name} ({event.held_on.isoformat()}), /evenements/{event.slug}"
     )
+
+
+@events_cli.command("import")
+@click.argument("event_slug")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show the preview, write nothing.")
+@click.option("--skip-bad-rows", is_flag=True, help="Import the valid rows even if others are bad.")
+@click.option("--admin", "admin_email", help="E-mail of the admin recorded as the author.")
+def import_command(
+    event_slug: str, path: Path, dry_run: bool, skip_bad_rows: bool, admin_email: str | None
+) -> None:
+    """Import an event's proposals from a CSV, XLSX or ODS file (see README)."""
+    from app import policy
+    from app.imports.rows import check_rows, sheet_rows
+    from app.imports.spreadsheet import SpreadsheetProblem, read_upload
+    from app.queries.proposal_imports import catalogue, event_by_slug
+    from app.services.proposal_imports import import_proposals
+
+    event = event_by_slug(event_slug)
+    if event is None:
+        raise click.ClickException(f"Aucun événement « {event_slug} ».")
+    admin = find_user_by_email(admin_email) if admin_email else None
+    if admin_email and not policy.can_import_proposals(admin):
+        raise click.BadParameter(
+            "Aucun compte administrateur à cette adresse.", param_hint="--admin"
+        )
+    config = current_app.config
+    try:
+        with path.open("rb") as stream:
+            table = read_upload(stream, config["IMPORT_MAX_BYTES"])
+        rows = sheet_rows(table, config["IMPORT_MAX_ROWS"])
+    except SpreadsheetProblem as problem:
+        raise click.ClickException(str(problem)) from problem
+    preview = check_rows(rows, catalogue(event))
+    for row in preview.rows:
+        line, title = row.source.line, row.source.title or "(sans titre)"
+        if row.errors:
+            click.echo(f"ligne {line} ERREUR   {title} : {' '.join(row.errors)}")
+        elif row.already_imported:
+            click.echo(f"ligne {line} DÉJÀ     {title}")
+        else:
+            click.echo(f"ligne {line} OK       {title}")
+    new, bad, done = len(preview.new_rows), len(preview.bad_rows), len(preview.imported_rows)
+    click.echo(f"{new} nouvelle(s), {done} déjà importée(s), {bad} en erreur.")
+    if bad and not skip_bad_rows:
+        raise click.ClickException(
+            "Rien n’a été importé : corrigez les lignes en erreur, "
+            "ou relancez avec --skip-bad-rows pour importer les autres."
+        )
+    if dry_run or not new:
+        click.echo("Rien n’a été écrit.")
+        return
+    try:
+        created = import_proposals(event, preview.rows, admin)
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{len(created)} proposition(s) importée(s) dans « {event.name} ».")
 
 
 def init_app(app: Flask) -> None:

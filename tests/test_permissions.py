@@ -9,6 +9,8 @@ from flask import current_app
 from itsdangerous import URLSafeSerializer
 
 from app.extensions import db
+from app.imports.rows import SheetRow
+from app.imports.sealing import seal
 from app.models import (
     AddressedInstitution,
     CharterArticle,
@@ -537,6 +539,24 @@ EVENT_CASES = [
     ("GET", "api.proposals", "/api/v1/proposals?event={event.slug}&year=2015", None, PUBLIC),
 ]
 CASES += EVENT_CASES
+# Importing an event's proposals from a spreadsheet: admins only (tests/test_imports.py).
+IMPORT_URL = "/admin/evenements/{import_event.slug}/import"
+ADMIN_BAD = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, BAD)
+
+
+def _sealed_import(w):
+    row = SheetRow(2, "Une proposition importée", "Son texte.", w["theme"].slug)
+    return {"rows": seal(w["import_event"], [row], [2])}
+
+
+IMPORT_CASES = [
+    ("GET", "imports.upload", IMPORT_URL, None, ADMIN_ONLY),
+    # No file: the form again, asking for one.
+    ("POST", "imports.upload", IMPORT_URL, {}, ADMIN_ONLY),
+    ("POST", "imports.confirm", IMPORT_URL + "/confirmer", _sealed_import, ADMIN_POST),
+    ("POST", "imports.confirm", IMPORT_URL + "/confirmer", {"rows": "forged"}, ADMIN_BAD),
+]
+CASES += IMPORT_CASES
 
 
 def _case_ids(cases):
@@ -624,6 +644,11 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
     # An event of the network, with a proposal and a meeting of its own.
     event = Event(slug="assises-2015", name="Assises de la solidarité", held_on=date(2015, 4, 30))
     answered.event = meeting.event = event
+    # An event whose proposals an admin imports (app/imports/).
+    import_event = Event(
+        slug="assises-import", name="Assises à importer", held_on=date(2026, 5, 12)
+    )
+    db.session.add(import_event)
     db.session.commit()
     return {
         "event": event,
@@ -638,6 +663,7 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
         "upcoming_meeting": upcoming_meeting,
         "charter": charter,
         "other_proposal": other_proposal,
+        "import_event": import_event,
         "meeting": meeting,
         "secretary": secretary,
         "other": other,

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import (
+    Event,
     OfficialResponse,
     OrganisationKind,
     Position,
@@ -66,6 +67,7 @@ def test_member_files_a_proposal(client, member, make_theme, institution):
         ({"title": "abc"}, "Le titre doit faire entre 5 et 200 caractères."),
         ({"body": "trop court"}, "Le texte doit faire entre 20 et 10 000 caractères."),
         ({"theme_id": "999999"}, "un choix valide"),
+        ({"event_choice": "999999"}, "un choix valide"),
     ],
 )
 def test_bad_proposal_keeps_text_and_saves_nothing(
@@ -82,6 +84,31 @@ def test_bad_proposal_keeps_text_and_saves_nothing(
     if "body" not in changes:
         assert "Texte gardé &lt;b&gt;tel quel&lt;/b&gt;" in html
     assert _count(Proposal) == 0
+
+
+def test_a_proposal_names_the_event_it_comes_from(client, member, make_theme, institution):
+    event = Event(slug="journee-logement", name="Journée logement", held_on=date(2026, 3, 12))
+    db.session.add(event)
+    db.session.commit()
+    form = client.get("/propositions/nouvelle").get_data(as_text=True)
+    assert "Journée logement (12 mars 2026)" in form
+    assert "Aucun : proposée en dehors d’un événement" in form
+    data = _form(member, make_theme(), institution, event_choice=event.id)
+    response = client.post("/propositions/nouvelle", data=data)
+    assert response.status_code == 302
+    proposal = db.session.scalar(sa.select(Proposal))
+    assert proposal.event_id == event.id
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Journée logement" in page
+
+    edit = client.get(f"/propositions/{proposal.id}/modifier").get_data(as_text=True)
+    assert re.search(
+        rf'<option selected value="{event.id}">|<option value="{event.id}" selected', edit
+    )
+    data["event_choice"] = 0
+    assert client.post(f"/propositions/{proposal.id}/modifier", data=data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).event_id is None
 
 
 def test_member_cannot_file_for_another_association(

@@ -9,6 +9,8 @@ from app.policy.core import *  # noqa: F403
 from app.policy.core import CORE_PREDICATES
 from app.policy.directory import *  # noqa: F403
 from app.policy.directory import DIRECTORY_PREDICATES
+from app.policy.imports import *  # noqa: F403
+from app.policy.imports import IMPORTS_PREDICATES
 from app.policy.meetings import *  # noqa: F403
 from app.policy.meetings import MEETINGS_PREDICATES
 from app.policy.minutes import *  # noqa: F403
@@ -25,4 +27,5 @@ TEMPLATE_PREDICATES = {
     **MINUTES_PREDICATES,
     **NETWORK_EVENTS_PREDICATES,
     **PRIVACY_PREDICATES,
+    **IMPORTS_PREDICATES,
 }

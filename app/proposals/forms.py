@@ -52,7 +52,8 @@ class ProposalForm(FlaskForm):
     theme_id = SelectField(
         _l("Atelier"), coerce=int, validators=[DataRequired(_l("Choisissez un atelier."))]
     )
-    event_id = SelectField(
+    # Not named event_id: a form built from a proposal would take its None, no valid choice.
+    event_choice = SelectField(
         _l("Événement"),
         coerce=int,
         default=0,

@@ -236,7 +236,7 @@ def _fill_choices(form: ProposalForm) -> None:
     form.theme_id.choices = [(t.id, t.name) for t, _n in queries.proposals.themes_with_counts()]
     form.institution_ids.choices = [(o.id, o.name) for o in queries.directory.institutions()]
     events, _years = queries.network_events.filter_choices()
-    form.event_id.choices = [(0, _("Aucun : proposée en dehors d’un événement"))] + [
+    form.event_choice.choices = [(0, _("Aucun : proposée en dehors d’un événement"))] + [
         (e.id, f"{e.name} ({format_date(e.held_on, 'long')})") for e in events
     ]
     if form.organisation_id is not None:
@@ -260,7 +260,7 @@ def _form_values(form: ProposalForm) -> dict:
         "easy_read": form.easy_read.data or "",
         "theme": db.session.get(Theme, form.theme_id.data),
         "institution_ids": form.institution_ids.data or [],
-        "event": db.session.get(Event, form.event_id.data) if form.event_id.data else None,
+        "event": db.session.get(Event, form.event_choice.data) if form.event_choice.data else None,
     }
 
 
@@ -299,7 +299,7 @@ def edit(proposal_id: int):
     _fill_choices(form)
     if request.method == "GET":
         form.institution_ids.data = [a.institution_id for a in proposal.addressed]
-        form.event_id.data = proposal.event_id or 0
+        form.event_choice.data = proposal.event_id or 0
     if form.validate_on_submit():
         try:
             service.update_proposal(current_user, proposal, **_form_values(form))

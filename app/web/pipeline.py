@@ -8,8 +8,8 @@ check, Flask-Limiter's limits, then Flask-Login's session.
 
 Before the view, in this order:
 
-1. incoming      refuse a NUL in the path and any uploaded file (400), before anyone reads
-                 the request (app/web/incoming.py)
+1. incoming      refuse a NUL in the path and any uploaded file (400) but on a route that
+                 declares it takes one, before anyone reads the request (app/web/incoming.py)
 2. sessions      load the account from its server-side session row; note activity at most
                  once a minute, before the view so the view's transaction holds none of it
                  (app/accounts/login_sessions.py)

@@ -209,6 +209,9 @@ PAGES = [
         ADMIN_ONLY,
         invalid={"slug": "Pas une adresse", "held_on": "1900-01-01"},
     ),
+    Page(
+        "imports.upload", "/admin/evenements/{import_event.slug}/import", ADMIN_ONLY, invalid=EMPTY
+    ),
 ]
 
 
