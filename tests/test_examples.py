@@ -232,8 +232,8 @@ EXAMPLE_PAST_MEETING = "Groupe de travail « domiciliation » (exemple)"  # with
 
 
 def _chunks(html: str, text: str) -> list[str]:
-    """The list items and table rows of a page that show ``text``."""
-    pieces = re.split(r"(?=<li[ >]|<tr[ >])", html)
+    """The list items, table rows and quotes of a page that show ``text``."""
+    pieces = re.split(r"(?=<li[ >]|<tr[ >]|</table>|</ul>|<figure[ >])", html)
     found = [piece for piece in pieces if text in piece]
     assert found, f"{text!r} not on the page"
     return found
