@@ -109,7 +109,7 @@ def _description(meeting: Meeting, url: str) -> str:
     if meeting.proposals:
         titles = "\n".join(f"- {proposal.title}" for proposal in meeting.proposals)
         parts.append(_("Propositions à discuter :") + "\n" + titles)
-    if not meeting.is_public:
+    if meeting.is_public is False:
         parts.append(_("Réservée aux membres des associations du réseau."))
     parts.append(url)
     return "\n\n".join(parts)
@@ -125,9 +125,9 @@ def _event(meeting: Meeting) -> icalendar.Event:
     event.add("sequence", meeting_sequence(meeting))
     value, params = _local(meeting.starts_at)
     event.add("dtstart", value, parameters=params)
-    ends_at = meeting.ends_at or meeting.starts_at + timedelta(hours=2)
-    value, params = _local(ends_at)
-    event.add("dtend", value, parameters=params)
+    if meeting.ends_at is not None:  # unknown: no end invented (RFC 5545 allows none)
+        value, params = _local(meeting.ends_at)
+        event.add("dtend", value, parameters=params)
     summary = meeting.title
     if meeting.is_cancelled:
         # Not every app shows STATUS:CANCELLED; the title says it everywhere.

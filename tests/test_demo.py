@@ -287,6 +287,7 @@ def test_the_june_meetings_say_only_what_the_source_says(app, client):
         assert meeting.ends_at is None
         assert meeting.agenda == ""
         assert meeting.secretary is None
+        assert meeting.is_public is None  # who could come: the review does not say
         assert "reprendra toutes les propositions" in meeting.description
     assert directory.theme is None and directory.proposals == []
     assert len(health.proposals) == 5 and len(culture.proposals) == 8
@@ -296,8 +297,13 @@ def test_the_june_meetings_say_only_what_the_source_says(app, client):
     assert "Ouverte à tous" not in page
     assert "a déjà eu lieu" not in page and "La date prévue de cette réunion est passée." in page
     assert "jeudi 4 juin 2015, 14:00" in page and "14:00 –" not in page  # no end time
+    assert "Aucun ordre du jour n’a été publié." in page
     listing = client.get("/reunions/").get_data(as_text=True)
-    assert "Ouverte à tous" not in listing
+    assert "Ouverte à tous" not in listing and "Réservée aux membres" not in listing
+    api = client.get(f"/api/v1/meetings/{health.id}").get_json()
+    assert api["is_public"] is None and api["ends_at"] is None
+    calendar = client.get(f"/reunions/{health.id}.ics").get_data(as_text=True)
+    assert "DTSTART" in calendar and "DTEND" not in calendar
 
 
 def test_the_board_shows_no_2015_proposal_late(app, client):

@@ -57,7 +57,9 @@ class Meeting(db.Model):
     address: Mapped[str] = mapped_column(sa.String(ADDRESS_MAX), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
     agenda: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
-    is_public: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Open to all (True) or to the network's members (False); None: the written record a
+    # meeting is taken from does not say (the 2015 review), and the site does not either.
+    is_public: Mapped[bool | None] = mapped_column(default=True, server_default=sa.true())
     capacity: Mapped[int | None]
     # Writes the minutes: a member of the host association; older rows without one: the creator.
     secretary_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))

@@ -144,7 +144,7 @@ def meeting_documents(connection, ids):
     rows = connection.execute(
         sa.select(
             m.id, m.title, m.description, m.agenda, m.place_name, m.address, m.updated_at
-        ).where(_where_ids(m.id, ids), m.is_public.is_(True))
+        ).where(_where_ids(m.id, ids), m.is_public.is_not(False))
     )
     return {
         DocumentKind.MEETING: [

@@ -338,14 +338,17 @@ def _load_meetings(
             "address": row["address"],
             "description": row["description"],
             "agenda": "",
+            "is_public": None,  # the review does not say who could come
             "event": event,
         }
         meeting = db.session.scalar(
             sa.select(Meeting).where(Meeting.title == row["title"], Meeting.starts_at == starts_at)
         )
         if meeting is None:
+            # NULL said in SQL: a None would take the column's default (open to all).
+            unknown = {**values, "is_public": sa.null()}
             meeting = Meeting(
-                title=row["title"], starts_at=starts_at, updated_at=ASSISES_AT, **values
+                title=row["title"], starts_at=starts_at, updated_at=ASSISES_AT, **unknown
             )
             db.session.add(meeting)
             counts["meetings"] += 1

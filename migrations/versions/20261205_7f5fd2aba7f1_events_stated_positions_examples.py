@@ -7,6 +7,7 @@ responses, example rows for the demonstration, testimonies put forward by a mode
   2015 assises) was never an answer given on the site: it becomes a stated position with
   the same words, source and date, and the response is removed. Replies people posted under
   it are kept, as comments on the proposal;
+- ``meeting.is_public`` may be None: the record a meeting is taken from does not say;
 - ``example`` on events, proposals, meetings and organisations: invented for the demo;
 - ``contribution.featured_at`` / ``featured_by_id``: quoted in the synthesis.
 
@@ -140,6 +141,13 @@ def upgrade():
             sa.Column("example", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
         batch_op.create_index(batch_op.f("ix_meeting_event_id"), ["event_id"], unique=False)
+        # None: the record a meeting is taken from does not say who could come.
+        batch_op.alter_column(
+            "is_public",
+            existing_type=sa.Boolean(),
+            nullable=True,
+            existing_server_default=sa.true(),
+        )
         batch_op.create_foreign_key(
             batch_op.f("fk_meeting_event_id_event"),
             "event",
@@ -189,7 +197,14 @@ def downgrade():
             sa.Column("origin", sa.VARCHAR(length=200), server_default="", nullable=False)
         )
 
+    op.execute("UPDATE meeting SET is_public = true WHERE is_public IS NULL")
     with op.batch_alter_table("meeting", schema=None) as batch_op:
+        batch_op.alter_column(
+            "is_public",
+            existing_type=sa.Boolean(),
+            nullable=False,
+            existing_server_default=sa.true(),
+        )
         batch_op.drop_constraint(batch_op.f("fk_meeting_event_id_event"), type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_meeting_event_id"))
         batch_op.drop_column("example")
