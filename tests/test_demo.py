@@ -215,7 +215,7 @@ def test_stated_positions_are_the_two_of_the_ddcs(app):
     assert "avis défavorable de la DDCS" in positions[0].words
     assert "avis plus favorable de la DDCS" in positions[1].words
     for position in positions:
-        assert position.source == data.SOURCE
+        assert position.source == data.POSITION_SOURCE
         assert position.stated_on == date(2015, 4, 30)
         assert position.reported_by.slug == RESEAU
     # The network's judgement stays its own words, in the proposal.

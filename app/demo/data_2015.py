@@ -18,6 +18,8 @@ SOURCE = (
     "Bilan qualitatif des assises de la solidarité du 30 avril 2015 — Réseau de solidarité "
     "des associations messines"
 )
+# A stated position names the network as who reports it: its source need not say it again.
+POSITION_SOURCE = "Bilan qualitatif des assises de la solidarité du 30 avril 2015"
 ORIGIN = "Assises de la solidarité du 30 avril 2015"
 NETWORK_ORIGIN = "Bilan des assises de la solidarité du 30 avril 2015 (propositions du réseau)"
 

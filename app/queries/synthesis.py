@@ -548,6 +548,8 @@ def voices(
             .outerjoin(Contribution, _voiced(period))
             .where(*scope)
             .group_by(Proposal.id, Proposal.title, Proposal.example)
+            # A row of zeros tells nothing: only the proposals someone spoke on.
+            .having(sa.func.count(Contribution.id) > 0)
             .order_by(sa.func.count(Contribution.id).desc(), Proposal.id.desc())
             .limit(PROPOSAL_LIMIT)
         ).all()

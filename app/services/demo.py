@@ -302,13 +302,20 @@ def _sync_stated(
             "reported_by": organisations[data.RESEAU],
         }
         match = next(
-            (p for p in existing if p.institution is institution and p.source == data.SOURCE),
+            (
+                p
+                for p in existing
+                if p.institution is institution and p.source == data.POSITION_SOURCE
+            ),
             None,
         )
         if match is None:
             db.session.add(
                 StatedPosition(
-                    proposal=proposal, institution=institution, source=data.SOURCE, **values
+                    proposal=proposal,
+                    institution=institution,
+                    source=data.POSITION_SOURCE,
+                    **values,
                 )
             )
             counts["stated_positions"] += 1
