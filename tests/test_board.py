@@ -239,18 +239,18 @@ NOTHING = dict.fromkeys(VILLE, 0) | {"median_days_to_answer": None}
 
 
 def test_institution_accountability_matches_hand_computed_figures(data):
-    assert board_queries.institution_accountability(data["ville"].id, TODAY) == VILLE
-    assert board_queries.institution_accountability(data["prefecture"].id, TODAY) == PREFECTURE
-    assert board_queries.institution_accountability(data["formule"].id, TODAY) == NOTHING
+    assert board_queries.institution_accountability(data["ville"], TODAY) == VILLE
+    assert board_queries.institution_accountability(data["prefecture"], TODAY) == PREFECTURE
+    assert board_queries.institution_accountability(data["formule"], TODAY) == NOTHING
 
 
 def test_today_moves_the_overdue_line(data):
     """On 9 March nothing of p3 is late yet; on 11 March the city's answer is."""
     assert (
-        board_queries.institution_accountability(data["prefecture"].id, date(2025, 3, 9))["overdue"]
+        board_queries.institution_accountability(data["prefecture"], date(2025, 3, 9))["overdue"]
         == 1
     )
-    later = board_queries.institution_accountability(data["ville"].id, date(2025, 3, 11))
+    later = board_queries.institution_accountability(data["ville"], date(2025, 3, 11))
     assert later["overdue"] == 1
     assert later["commitments_overdue"] == 2
 

@@ -357,30 +357,45 @@ def test_single_pages_mark_example_items_only(client, both):
     assert not BADGE.search(_page(client, f"/organisations/{both['institution'].slug}"))
 
 
-def test_board_and_synthesis_mark_example_items_only(client, both):
+EXAMPLE_EVENT = "?evenement=assises-2026-exemple"
+APART = "Les données d’exemple ne sont pas comptées ici."
+
+
+def test_board_and_synthesis_count_example_items_only_under_their_event(client, both):
     board = _page(client, "/suivi")
-    assert _marked(board, EXAMPLE_SENT) and not _marked(board, REAL_PROPOSAL)
-    assert _marked(board, EXAMPLE_ANSWERED) and not _marked(board, REAL_ANSWERED)
+    assert not _marked(board, REAL_PROPOSAL) and not _marked(board, "Vraie institution</a>")
+    assert EXAMPLE_SENT not in board and "Agence fictive" not in board
+    assert APART in board and f'href="/suivi{EXAMPLE_EVENT}"' in board
+    board = _page(client, "/suivi" + EXAMPLE_EVENT)
+    assert _marked(board, EXAMPLE_SENT) and _marked(board, EXAMPLE_ANSWERED)
     assert _marked(board, "Agence fictive des solidarités (exemple)</a>")
-    assert not _marked(board, "Vraie institution</a>")
+    assert REAL_PROPOSAL not in board and APART not in board
 
     synthesis = _page(client, "/bilan")
-    assert _marked(synthesis, EXAMPLE_SENT) and not _marked(synthesis, REAL_PROPOSAL)
-    assert _marked(synthesis, EXAMPLE_ANSWERED) and not _marked(synthesis, REAL_ANSWERED)
-    assert _marked(synthesis, EXAMPLE_MEETING)
-    workshop = _page(client, "/bilan?atelier=hebergement-logement")
-    assert _marked(workshop, EXAMPLE_ANSWERED) and not _marked(workshop, REAL_PROPOSAL)
+    assert not _marked(synthesis, REAL_PROPOSAL) and not _marked(synthesis, REAL_ANSWERED)
+    assert EXAMPLE_SENT not in synthesis and EXAMPLE_ANSWERED not in synthesis
+    assert APART in synthesis
+    assert _marked(synthesis, EXAMPLE_MEETING)  # the meetings to come: listed, marked
+    synthesis = _page(client, "/bilan" + EXAMPLE_EVENT)
+    assert _marked(synthesis, EXAMPLE_SENT) and _marked(synthesis, EXAMPLE_ANSWERED)
+    assert REAL_PROPOSAL not in synthesis and APART not in synthesis
+    workshop = _page(client, "/bilan?atelier=hebergement-logement&evenement=assises-2026-exemple")
+    assert _marked(workshop, EXAMPLE_ANSWERED)
 
 
 def test_board_csv_has_an_example_column(client, both):
-    text = client.get("/suivi.csv").get_data(as_text=True).lstrip("\ufeff")
-    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert rows[0][-1] == "Exemple"
-    by_name = {row[0]: row[-1] for row in rows if row}
-    assert by_name["Agence fictive des solidarités (exemple)"] == "oui"
-    assert by_name["Vraie institution"] == ""
-    assert by_name[EXAMPLE_SENT] == "oui"
-    assert by_name[REAL_PROPOSAL] == ""
+    def rows(url):
+        text = client.get(url).get_data(as_text=True).lstrip("\ufeff")
+        return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+    real = rows("/suivi.csv")
+    assert real[0][-1] == "Exemple"
+    by_name = {row[0]: row[-1] for row in real if row}
+    assert by_name["Vraie institution"] == "" and by_name[REAL_PROPOSAL] == ""
+    assert "Agence fictive des solidarités (exemple)" not in by_name
+    invented = {row[0]: row[-1] for row in rows("/suivi.csv" + EXAMPLE_EVENT) if row}
+    assert invented["Agence fictive des solidarités (exemple)"] == "oui"
+    assert invented[EXAMPLE_SENT] == "oui"
 
 
 def test_moderation_search_and_notifications_mark_example_items_only(client, both):
@@ -440,3 +455,14 @@ def test_cli_load_then_clear(app):
 def test_cli_refused_in_production(app, production):
     result = app.test_cli_runner().invoke(args=["demo", "clear-examples"])
     assert result.exit_code != 0 and "production" in result.output
+
+
+def test_an_example_institution_counts_its_own_example_rows(client, both):
+    agency = db.session.scalar(
+        sa.select(Organisation).where(Organisation.name.startswith("Agence fictive"))
+    )
+    figures = client.get(f"/api/v1/institutions/{agency.id}/accountability").get_json()
+    assert figures["addressed"] > 0
+    board = _page(client, f"/suivi?institution={agency.id}")
+    assert _marked(board, "Agence fictive des solidarités (exemple)</a>")
+    assert _marked(board, EXAMPLE_SENT)

@@ -19,6 +19,7 @@ from app.models import (
     utcnow,
 )
 from app.queries.board import Period
+from app.queries.proposals import EventFilter
 from app.queries.synthesis import VoiceCounts
 from app.services import moderation
 from tests.conftest import login
@@ -108,7 +109,11 @@ def test_voices_are_counted_by_kind_per_workshop(scene):
     assert rows["Logement"].total == 6
     assert rows["Santé"] == VoiceCounts(comments=1)
     assert voices.totals == VoiceCounts(guest=2, anonymous=1, assisted=1, account=1, comments=2)
-    assert voices.proposals is None  # the whole network: by workshop only
+    # The whole network: per proposal too, those someone spoke on, most voices first.
+    assert [row.name for row in voices.proposals.items] == [
+        "Des places d’hébergement",
+        "Des bains-douches",
+    ]
 
 
 def test_one_workshop_is_counted_per_proposal_too(scene):
@@ -127,7 +132,7 @@ def test_voices_of_one_event_and_of_a_period(scene):
     db.session.flush()
     scene["other"].event_id = event.id
     db.session.commit()
-    voices = queries.synthesis.voices(event_id=event.id)
+    voices = queries.synthesis.voices(events=EventFilter(event=event))
     assert [row.name for row in voices.workshops] == ["Santé"]
     assert [row.name for row in voices.proposals.items] == ["Des bains-douches"]
     assert voices.totals == VoiceCounts(comments=1)

@@ -242,5 +242,5 @@ def institution_accountability(institution_id: int):
     institution = db.session.get(Organisation, institution_id)
     if institution is None or not institution.is_institution:
         abort(404)
-    figures = queries.board.institution_accountability(institution.id)
+    figures = queries.board.institution_accountability(institution)
     return jsonify({"institution": {"id": institution.id, "name": institution.name}, **figures})

@@ -1,6 +1,7 @@
 """The accountability board (tableau de suivi), its CSV export, and the synthesis (bilan)."""
 
 import csv
+import dataclasses
 import io
 import re
 from datetime import date
@@ -44,6 +45,14 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 @bp.context_processor
 def _helpers() -> dict:
     return {"format_decimal": format_decimal}
+
+
+def _events(institution: Organisation | None) -> EventFilter:
+    """The event filter; an example institution's own board counts its example rows."""
+    events = event_filter()
+    if institution is not None and institution.example:
+        return dataclasses.replace(events, with_examples=True)
+    return events
 
 
 def _institution_filter() -> Organisation | None:
@@ -120,9 +129,10 @@ def index():
 
     Institutions and overdue responses come a page at a time; the totals count everything.
     """
-    theme, institution, events = theme_filter("atelier"), _institution_filter(), event_filter()
+    theme, institution = theme_filter("atelier"), _institution_filter()
+    events = _events(institution)
     today = queries.board.paris_today()
-    institutions = paginate(queries.board.institutions_query(institution), ROWS_PER_PAGE)
+    institutions = paginate(queries.board.institutions_query(institution, events), ROWS_PER_PAGE)
     totals = queries.board.totals(theme, institution, today, events)
     overdue = paginate(
         queries.board.overdue_query(theme, institution, today, events=events),
@@ -227,7 +237,8 @@ def _example_cell(*items) -> str:
 def export_csv():
     """The whole board as a spreadsheet (UTF-8 with a BOM and semicolons, as Excel expects),
     written out as it is read."""
-    theme, institution, events = theme_filter("atelier"), _institution_filter(), event_filter()
+    theme, institution = theme_filter("atelier"), _institution_filter()
+    events = _events(institution)
     board = _board(theme, institution, events)
 
     def lines():

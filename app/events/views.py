@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from app import policy, queries
 from app.events.forms import EventForm
 from app.labels import event_kind_label
+from app.queries.proposals import EventFilter
 from app.services import network_events as service
 from app.services.network_events import EventRefused
 from app.web.loading import event_or_404, year_filter
@@ -56,8 +57,8 @@ def show(slug: str):
         groups=queries.network_events.proposals_by_theme(event, PROPOSALS_SHOWN),
         proposal_count=queries.network_events.proposal_counts([event.id])[event.id],
         meetings=queries.network_events.event_meetings(event, MEETINGS_SHOWN),
-        voices=queries.synthesis.voices(event_id=event.id),
-        featured=queries.synthesis.featured_testimonies(event_id=event.id),
+        voices=queries.synthesis.voices(events=EventFilter(event=event)),
+        featured=queries.synthesis.featured_testimonies(events=EventFilter(event=event)),
     )
 
 

@@ -120,8 +120,9 @@ def _scope(
     events: EventFilter = ANY_EVENT,
 ) -> list:
     """Clauses keeping one workshop's proposals, those of an event or a year, and some
-    institutions (None: all of them); the proposal table is in the query."""
-    clauses = events.clauses()
+    institutions (None: all of them); the proposal table is in the query. Example proposals
+    count only under an example event's filter."""
+    clauses = events.counted_clauses()
     if theme_id is not None:
         clauses.append(Proposal.theme_id == theme_id)
     if institution_ids is not None:
@@ -197,14 +198,14 @@ def _commitment_columns(today: date) -> tuple:
 
 
 def _commitments(theme_id: int | None, ids: list[int] | None, events: EventFilter, *columns):
-    """Commitments of some institutions' responses (the proposal joined only when needed)."""
+    """Commitments of some institutions' responses (the proposal joined: whether it is an
+    example decides whether it counts)."""
     query = (
         sa.select(*columns)
         .select_from(Commitment)
         .join(OfficialResponse, OfficialResponse.id == Commitment.response_id)
+        .join(Proposal, Proposal.id == OfficialResponse.proposal_id)
     )
-    if theme_id is not None or events:
-        query = query.join(Proposal, Proposal.id == OfficialResponse.proposal_id)
     return query.where(*_scope(theme_id, ids, OfficialResponse.institution_id, events))
 
 
@@ -232,8 +233,9 @@ def _figures(
     return figures
 
 
-def institutions_query(institution: Organisation | None = None):
-    """Institutions by name, or only the one asked for (a select to paginate).
+def institutions_query(institution: Organisation | None = None, events: EventFilter = ANY_EVENT):
+    """Institutions by name, or only the one asked for (a select to paginate); invented
+    ones only under an example event's filter.
 
     Only what the board shows is loaded: the database sorts narrow rows.
     """
@@ -246,6 +248,8 @@ def institutions_query(institution: Organisation | None = None):
     )
     if institution is not None:
         query = query.where(Organisation.id == institution.id)
+    if not events.counts_examples:
+        query = query.where(Organisation.example.is_(False))
     return query.order_by(Organisation.name)
 
 
@@ -263,7 +267,7 @@ def institution_rows(
     """
     today = today or paris_today()
     if organisations is None:
-        organisations = list(db.session.scalars(institutions_query(institution)))
+        organisations = list(db.session.scalars(institutions_query(institution, events)))
         ids = None if institution is None else [institution.id]
     else:
         ids = [org.id for org in organisations]
@@ -296,12 +300,11 @@ def totals(
     }
 
 
-def institution_accountability(institution_id: int, today: date | None = None) -> dict:
-    """One institution's figures under the keys of ``ACCOUNTABILITY_KEYS`` (three queries).
-
-    An id with nothing addressed (or unknown) gets zeros: checking it is the caller's job.
-    """
-    row = _figures(None, [institution_id], today or paris_today())[institution_id]
+def institution_accountability(institution: Organisation, today: date | None = None) -> dict:
+    """One institution's figures under the keys of ``ACCOUNTABILITY_KEYS`` (three queries);
+    an example institution's count its example proposals."""
+    events = EventFilter(with_examples=institution.example)
+    row = _figures(None, [institution.id], today or paris_today(), events)[institution.id]
     return {key: row[key] for key in ACCOUNTABILITY_KEYS}
 
 

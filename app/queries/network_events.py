@@ -100,7 +100,7 @@ def filter_choices() -> tuple[list[Event], list[int]]:
     events = list(
         db.session.scalars(
             sa.select(Event)
-            .options(load_only(Event.slug, Event.name, Event.held_on))
+            .options(load_only(Event.slug, Event.name, Event.held_on, Event.example))
             .order_by(Event.held_on.desc(), Event.id.desc())
         )
     )

@@ -46,6 +46,8 @@ class EventFilter:
 
     event: Event | None = None
     year: int | None = None
+    # Count example rows too (an example institution's own figures).
+    with_examples: bool = False
 
     def __bool__(self) -> bool:
         return self.event is not None or self.year is not None
@@ -60,6 +62,21 @@ class EventFilter:
                 Event.held_on >= date(self.year, 1, 1), Event.held_on < date(self.year + 1, 1, 1)
             )
             clauses.append(Proposal.event_id.in_(held_that_year))
+        return clauses
+
+    @property
+    def counts_examples(self) -> bool:
+        """Whether the network's accounts (board, synthesis, voices) count invented rows:
+        only when the filter names an example event or asks for them (an example
+        institution's own figures). Lists show them, marked "exemple"."""
+        return self.with_examples or (self.event is not None and self.event.example)
+
+    def counted_clauses(self) -> list:
+        """The clauses of what the board and the synthesis count: never an example
+        proposal among real ones."""
+        clauses = self.clauses()
+        if not self.counts_examples:
+            clauses.append(Proposal.example.is_(False))
         return clauses
 
 

@@ -79,8 +79,6 @@ def _excerpt(query, entity, where: list, order: tuple, total: int, limit: int = 
 def _in_workshop(proposal_id, theme: Theme | None, events: EventFilter = ANY_EVENT) -> list:
     """Clauses keeping rows of one workshop's proposals, or one event's, or one year's,
     without joining the proposals."""
-    if theme is None and not events:
-        return []
     kept = _scope(theme and theme.id, None, None, events)
     return [proposal_id.in_(sa.select(Proposal.id).where(*kept))]
 
@@ -124,9 +122,8 @@ def _status_changes(
 
 
 def _commitments_of_workshop(theme: Theme | None, events: EventFilter = ANY_EVENT) -> list:
-    """Clauses keeping the commitments made on one workshop's (event's, year's) proposals."""
-    if theme is None and not events:
-        return []
+    """Clauses keeping the commitments made on one workshop's (event's, year's) proposals,
+    never an example's among real ones."""
     responses = sa.select(OfficialResponse.id).where(
         *_in_workshop(OfficialResponse.proposal_id, theme, events)
     )
@@ -505,27 +502,23 @@ def _voiced(period: Period):
     )
 
 
-def _proposal_scope(
-    theme_id: int | None, event_id: int | None, events: EventFilter = ANY_EVENT
-) -> list:
-    clauses = events.clauses()
+def _proposal_scope(theme_id: int | None, events: EventFilter) -> list:
+    clauses = events.counted_clauses()
     if theme_id is not None:
         clauses.append(Proposal.theme_id == theme_id)
-    if event_id is not None:
-        clauses.append(Proposal.event_id == event_id)
     return clauses
 
 
 def voices(
     period: Period = ALL_TIME,
     theme_id: int | None = None,
-    event_id: int | None = None,
     events: EventFilter = ANY_EVENT,
 ):
-    """Who spoke in the period: per workshop having proposals (of the event or the events'
-    filter, when given), published testimonies by kind of voice and published comments; for
-    one workshop or events, per proposal too (one query, two for a workshop or events)."""
-    scope = _proposal_scope(theme_id, event_id, events)
+    """Who spoke in the period: per workshop having proposals (of the events' filter, when
+    given), published testimonies by kind of voice and published comments; then per
+    proposal someone spoke on, the most voices first (two queries). Example proposals
+    count only under an example event's filter."""
+    scope = _proposal_scope(theme_id, events)
     counts = _voice_counts()
     workshops = [
         VoiceRow(id=workshop_id, name=name, slug=slug, counts=VoiceCounts(*numbers))
@@ -539,33 +532,28 @@ def voices(
         )
     ]
     totals = sum((row.counts for row in workshops), VoiceCounts())
-    proposals = None
-    if scope:
-        rows = db.session.execute(
-            sa.select(
-                Proposal.id, Proposal.title, Proposal.example, *counts, sa.func.count().over()
-            )
-            .outerjoin(Contribution, _voiced(period))
-            .where(*scope)
-            .group_by(Proposal.id, Proposal.title, Proposal.example)
-            # A row of zeros tells nothing: only the proposals someone spoke on.
-            .having(sa.func.count(Contribution.id) > 0)
-            .order_by(sa.func.count(Contribution.id).desc(), Proposal.id.desc())
-            .limit(PROPOSAL_LIMIT)
-        ).all()
-        proposals = Excerpt(
-            [
-                VoiceRow(id=pid, name=title, example=example, counts=VoiceCounts(*numbers))
-                for pid, title, example, *numbers, _total in rows
-            ],
-            rows[0][-1] if rows else 0,
-        )
+    rows = db.session.execute(
+        sa.select(Proposal.id, Proposal.title, Proposal.example, *counts, sa.func.count().over())
+        .outerjoin(Contribution, _voiced(period))
+        .where(*scope)
+        .group_by(Proposal.id, Proposal.title, Proposal.example)
+        # A row of zeros tells nothing: only the proposals someone spoke on.
+        .having(sa.func.count(Contribution.id) > 0)
+        .order_by(sa.func.count(Contribution.id).desc(), Proposal.id.desc())
+        .limit(PROPOSAL_LIMIT)
+    ).all()
+    proposals = Excerpt(
+        [
+            VoiceRow(id=pid, name=title, example=example, counts=VoiceCounts(*numbers))
+            for pid, title, example, *numbers, _total in rows
+        ],
+        rows[0][-1] if rows else 0,
+    )
     return Voices(workshops, proposals, totals)
 
 
 def featured_testimonies(
     theme_id: int | None = None,
-    event_id: int | None = None,
     limit: int = FEATURED_LIMIT,
     events: EventFilter = ANY_EVENT,
 ) -> list[Contribution]:
@@ -581,7 +569,7 @@ def featured_testimonies(
                 Contribution.kind == ContributionKind.TESTIMONY,
                 visible_to_public(),
                 Contribution.withdrawn_at.is_(None),
-                *_proposal_scope(theme_id, event_id, events),
+                *_proposal_scope(theme_id, events),
             )
             .options(
                 contains_eager(Contribution.proposal),
