@@ -138,6 +138,18 @@ def _fill_before_events(conn) -> dict[str, int]:
         created_at=CREATED,
         **common,
     )
+    for response in (stated, kept):  # both in the search index, as the site keeps it
+        _insert(
+            conn,
+            "search_document",
+            kind="response",
+            object_id=response,
+            proposal_id=proposal,
+            title="Réponse",
+            body="Texte de la réponse",
+            lang="fr",
+            updated_at=CREATED,
+        )
     reply = _contribution(
         conn, proposal, "reply", "Deux ans plus tard, rien n’a changé.", response_id=stated
     )
@@ -198,8 +210,10 @@ def test_responses_stated_elsewhere_become_stated_positions_and_nothing_else_is_
             assert position["institution_id"] == ids["institution"]
             assert position["words"] == "« Nous allons étudier la question avec les bailleurs. »"
             assert position["source"] == "Assises 2015"
-            stated_on = position["stated_on"]  # a date, or its text on SQLite
-            assert str(stated_on) == "2015-04-30"
+            # When it was said is unknown: the response's date is when it was typed in.
+            assert position["stated_on"] is None
+            indexed = [(row["kind"], row["object_id"]) for row in _rows(conn, "search_document")]
+            assert indexed == [("response", ids["kept"])]  # the stated one is not found any more
 
             responses = _rows(conn, "official_response")
             assert [row["id"] for row in responses] == [ids["kept"]]

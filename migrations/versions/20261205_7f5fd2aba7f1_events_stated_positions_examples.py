@@ -5,8 +5,9 @@ responses, example rows for the demonstration, testimonies put forward by a mode
 - ``stated_position``: what an institution said elsewhere than on the site, as reported.
   An official response that carried an ``origin`` (a position stated elsewhere, e.g. at the
   2015 assises) was never an answer given on the site: it becomes a stated position with
-  the same words, source and date, and the response is removed. Replies people posted under
-  it are kept, as comments on the proposal;
+  the same words and source (when it was said stays unknown), and the response is removed
+  from the site and its search index. Replies people posted under it are kept, as
+  comments on the proposal;
 - ``meeting.is_public`` may be None: the record a meeting is taken from does not say;
 - ``example`` on events, proposals, meetings and organisations: invented for the demo;
 - ``contribution.featured_at`` / ``featured_by_id``: quoted in the synthesis.
@@ -28,12 +29,12 @@ depends_on = None
 
 
 def _move_stated_responses():
-    """Responses stated elsewhere (an ``origin``) become stated positions."""
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    day = "DATE(created_at)" if sqlite else "CAST(created_at AS DATE)"
+    """Responses stated elsewhere (an ``origin``) become stated positions. When it was said
+    is unknown (the response's date is when it was typed in): ``stated_on`` stays empty.
+    The search index forgets them (the SQLite trigger takes the FTS rows too)."""
     op.execute(
-        "INSERT INTO stated_position (proposal_id, institution_id, words, source, stated_on,"
-        f" created_at) SELECT proposal_id, institution_id, body, origin, {day}, created_at"
+        "INSERT INTO stated_position (proposal_id, institution_id, words, source, created_at)"
+        " SELECT proposal_id, institution_id, body, origin, created_at"
         " FROM official_response WHERE origin <> ''"
     )
     stated = "SELECT id FROM official_response WHERE origin <> ''"
@@ -44,6 +45,7 @@ def _move_stated_responses():
     op.execute(f"UPDATE contribution SET response_id = NULL WHERE response_id IN ({stated})")
     op.execute(f"DELETE FROM commitment WHERE response_id IN ({stated})")
     op.execute(f"DELETE FROM response_version WHERE response_id IN ({stated})")
+    op.execute(f"DELETE FROM search_document WHERE kind = 'response' AND object_id IN ({stated})")
     op.execute("DELETE FROM official_response WHERE origin <> ''")
 
 
