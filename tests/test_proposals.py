@@ -67,7 +67,6 @@ def test_member_files_a_proposal(client, member, make_theme, institution):
         ({"title": "abc"}, "Le titre doit faire entre 5 et 200 caractères."),
         ({"body": "trop court"}, "Le texte doit faire entre 20 et 10 000 caractères."),
         ({"theme_id": "999999"}, "un choix valide"),
-        ({"event_choice": "999999"}, "un choix valide"),
     ],
 )
 def test_bad_proposal_keeps_text_and_saves_nothing(
@@ -86,14 +85,26 @@ def test_bad_proposal_keeps_text_and_saves_nothing(
     assert _count(Proposal) == 0
 
 
-def test_a_proposal_names_the_event_it_comes_from(client, member, make_theme, institution):
+def test_a_proposal_names_the_event_it_comes_from(
+    client, login_as, make_organisation, make_theme, institution
+):
+    admin = login_as("admin", organisation=make_organisation(name="Réseau"))
     event = Event(slug="journee-logement", name="Journée logement", held_on=date(2026, 3, 12))
-    db.session.add(event)
+    invented = Event(slug="exemple", name="Journée (exemple)", held_on=date(2026, 3, 1))
+    invented.example = True
+    db.session.add_all([event, invented])
     db.session.commit()
     form = client.get("/propositions/nouvelle").get_data(as_text=True)
+    assert "Journée (exemple)" not in form  # a real proposal never comes from an example
+    for bad in (invented.id, 999999):
+        data = _form(admin, make_theme(f"Atelier {bad}"), institution, event_choice=bad)
+        data["body"] = "Texte gardé après l’erreur, assez long pour passer."
+        refused = client.post("/propositions/nouvelle", data=data).get_data(as_text=True)
+        assert "un choix valide" in refused and "Texte gardé après l’erreur" in refused
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Proposal)) == 0
     assert "Journée logement (12 mars 2026)" in form
     assert "Aucun : proposée en dehors d’un événement" in form
-    data = _form(member, make_theme(), institution, event_choice=event.id)
+    data = _form(admin, make_theme(), institution, event_choice=event.id)
     response = client.post("/propositions/nouvelle", data=data)
     assert response.status_code == 302
     proposal = db.session.scalar(sa.select(Proposal))
@@ -109,6 +120,26 @@ def test_a_proposal_names_the_event_it_comes_from(client, member, make_theme, in
     assert client.post(f"/propositions/{proposal.id}/modifier", data=data).status_code == 302
     db.session.expire_all()
     assert db.session.get(Proposal, proposal.id).event_id is None
+
+
+def test_only_coordinators_say_which_event_a_proposal_comes_from(
+    client, member, make_theme, institution, make_proposal
+):
+    event = Event(slug="assises", name="Assises de la solidarité", held_on=date(2015, 4, 30))
+    db.session.add(event)
+    db.session.commit()
+    form = client.get("/propositions/nouvelle").get_data(as_text=True)
+    assert 'name="event_choice"' not in form and "Assises de la solidarité" not in form
+    data = _form(member, make_theme(), institution, event_choice=event.id)
+    assert client.post("/propositions/nouvelle", data=data).status_code == 302
+    proposal = db.session.scalar(sa.select(Proposal))
+    assert proposal.event_id is None  # the field smuggled in changes nothing
+    proposal.event = event
+    db.session.commit()
+    data["event_choice"] = 0
+    assert client.post(f"/propositions/{proposal.id}/modifier", data=data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).event_id == event.id  # kept as it was
 
 
 def test_member_cannot_file_for_another_association(

@@ -235,10 +235,15 @@ def unfollow_theme(slug: str):
 def _fill_choices(form: ProposalForm) -> None:
     form.theme_id.choices = [(t.id, t.name) for t, _n in queries.proposals.themes_with_counts()]
     form.institution_ids.choices = [(o.id, o.name) for o in queries.directory.institutions()]
-    events, _years = queries.network_events.filter_choices()
-    form.event_choice.choices = [(0, _("Aucun : proposée en dehors d’un événement"))] + [
-        (e.id, f"{e.name} ({format_date(e.held_on, 'long')})") for e in events
-    ]
+    if not policy.can_manage_events(current_user):
+        del form.event_choice  # which event a proposal comes from: the coordinators' record
+    else:
+        events, _years = queries.network_events.filter_choices()
+        form.event_choice.choices = [(0, _("Aucun : proposée en dehors d’un événement"))] + [
+            (e.id, f"{e.name} ({format_date(e.held_on, 'long')})")
+            for e in events
+            if policy.can_file_under_event(current_user, e)
+        ]
     if form.organisation_id is not None:
         form.organisation_id.choices = [(o.id, o.name) for o in _filing_organisations()]
 
@@ -260,8 +265,16 @@ def _form_values(form: ProposalForm) -> dict:
         "easy_read": form.easy_read.data or "",
         "theme": db.session.get(Theme, form.theme_id.data),
         "institution_ids": form.institution_ids.data or [],
-        "event": db.session.get(Event, form.event_choice.data) if form.event_choice.data else None,
+        **_event_value(form),
     }
+
+
+def _event_value(form: ProposalForm) -> dict:
+    """The event chosen, for those who choose it; nothing (kept as it is) for the others."""
+    if form.event_choice is None:
+        return {}
+    chosen = form.event_choice.data
+    return {"event": db.session.get(Event, chosen) if chosen else None}
 
 
 @bp.route("/propositions/nouvelle", methods=["GET", "POST"])
@@ -299,7 +312,8 @@ def edit(proposal_id: int):
     _fill_choices(form)
     if request.method == "GET":
         form.institution_ids.data = [a.institution_id for a in proposal.addressed]
-        form.event_choice.data = proposal.event_id or 0
+        if form.event_choice is not None:
+            form.event_choice.data = proposal.event_id or 0
     if form.validate_on_submit():
         try:
             service.update_proposal(current_user, proposal, **_form_values(form))

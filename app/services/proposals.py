@@ -26,6 +26,10 @@ from app.services import PermissionDenied, ServiceError, retry_when_busy
 from app.services.events import notify_followers
 
 
+class KEEP:
+    """An argument left as it is (e.g. a proposal's event, which only coordinators choose)."""
+
+
 def _institutions(ids: list[int]) -> list[Organisation]:
     if not ids:
         return []
@@ -68,6 +72,7 @@ def create_proposal(
         raise PermissionDenied
     if not policy.can_act_for_organisation(author, organisation):
         raise PermissionDenied
+    _check_event(author, event)
     proposal = Proposal(
         title=title.strip(),
         body=body.strip(),
@@ -98,20 +103,28 @@ def update_proposal(
     theme: Theme,
     institution_ids: list[int],
     easy_read: str = "",
-    event: Event | None = None,
+    event: Event | type[KEEP] | None = KEEP,
 ) -> Proposal:
-    """Change a proposal's text, easy-read summary, workshop, event and addressed
-    institutions."""
+    """Change a proposal's text, easy-read summary, workshop, addressed institutions and,
+    when given, the event it comes from."""
     if not policy.can_edit_proposal(editor, proposal):
         raise PermissionDenied
     proposal.title = title.strip()
     proposal.body = body.strip()
     proposal.easy_read = easy_read.strip()
     proposal.theme = theme
-    proposal.event = event
+    if event is not KEEP and event != proposal.event:
+        _check_event(editor, event)
+        proposal.event = event
     _set_addressed(proposal, institution_ids)
     db.session.commit()
     return proposal
+
+
+def _check_event(user: User, event: Event | None) -> None:
+    """Which event a proposal comes from is the coordinators' record (never an example)."""
+    if event is not None and not policy.can_file_under_event(user, event):
+        raise PermissionDenied
 
 
 @retry_when_busy
