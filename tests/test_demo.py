@@ -495,3 +495,12 @@ def test_a_meeting_organised_on_the_site_for_the_event_says_who_may_come(app, cl
     page = client.get(f"/reunions/{meeting.id}").get_data(as_text=True)
 
     assert "Ouverte à tous" in page and "Cette réunion a déjà eu lieu." in page
+
+
+def test_a_proposal_of_the_record_shows_its_origin_not_an_invented_filing_date(app, client):
+    load_demo()
+    proposal = _proposal("inversion de logique")
+    page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
+    assert "Déposée le" not in page
+    assert "Bilan des assises de la solidarité du 30 avril 2015 (propositions du réseau)" in page
+    assert "Le bilan n’est pas daté" in page

@@ -756,7 +756,7 @@ WORKSHOP_TIMELINE = (
 )
 NETWORK_TIMELINE = (
     "Proposition du réseau, dans son bilan des assises de la solidarité du 30 avril 2015 "
-    "(partie III)."
+    "(partie III). Le bilan n’est pas daté : l’entrée porte la date des assises."
 )
 
 # ---------------------------------------------------------------------------
