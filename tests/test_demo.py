@@ -193,8 +193,6 @@ def test_addressees_only_where_the_source_names_an_institution(app):
         "Travailler avec le service communication de la ville pour relayer les évènements": {
             "ville-de-metz"
         },
-        "Un camp géré type HCR pour les demandeurs d’asile": {"ddcs-moselle"},
-        "Mobiliser des locaux vides qui pourraient changer d’affectation": {"ddcs-moselle"},
         "Préciser le mode de collaboration avec la ville et, éventuellement, le CCAS": {
             "ville-de-metz",
             "ccas-de-metz",

@@ -166,8 +166,8 @@ THEMES = [
         "name": "Hébergement – logement",
         "description": (
             "Atelier des assises de la solidarité consacré à l’hébergement et au logement : "
-            "domiciliation, bail glissant, hébergement des demandeurs d’asile, locaux vides, "
-            "garantie des loyers et prévention des expulsions."
+            "domiciliation, bail glissant, hébergement des demandeurs d’asile, locaux vides "
+            "et prévention des expulsions."
         ),
     },
     {
@@ -333,7 +333,8 @@ ORGANISATIONS = [
 
 # Keys: theme, title, quote (the document's words, exactly), body, easy_read (optional),
 # status (default in discussion: « chaque groupe reprendra toutes les propositions »),
-# addressed (institution slugs: only where the document says to see or work with one),
+# addressed (institution slugs: only where the document says to see or work with one; an
+# institution whose opinion it reports has a stated position, not an addressee),
 # stated (the institution's position as the review reports it: (slug, words)),
 # old_titles (titles earlier versions of the demo gave it, to update those rows in place).
 PROPOSALS = [
@@ -348,8 +349,7 @@ PROPOSALS = [
         "body": (
             "Travailler le projet de plateforme d’accueil médico-sociale des publics fragiles "
             "en centre-ville : ce pourrait être un partenariat ville, hôpitaux, associations.\n\n"
-            "Le projet de plateforme est beaucoup plus global que les démarches de contrat "
-            "local de santé mentale."
+            "Le projet de plateforme est beaucoup plus global."
         ),
         "easy_read": (
             "Un lieu en centre-ville pour accueillir les personnes fragiles, pour la santé et "
@@ -571,7 +571,6 @@ PROPOSALS = [
             "Camp géré type HCR pour demandeurs d’asile : avis défavorable de la DDCS. La "
             "question reste cependant ouverte pour les associations."
         ),
-        "addressed": ["ddcs-moselle"],
         "stated": [
             (
                 "ddcs-moselle",
@@ -590,7 +589,6 @@ PROPOSALS = [
             "Par contre (par rapport au camp géré type HCR), avis plus favorable de la DDCS "
             "sur la mobilisation de locaux vides qui pourraient changer d’affectation."
         ),
-        "addressed": ["ddcs-moselle"],
         "stated": [
             (
                 "ddcs-moselle",

@@ -396,7 +396,8 @@ def _load_organisation_themes(
     db.session.flush()
     wanted = {slug: set(theme_slugs) for slug, theme_slugs in data.ASSOCIATION_THEMES.items()}
     for row in data.PROPOSALS:
-        for org_slug in row.get("addressed", []):
+        speakers = [slug for slug, _words in row.get("stated", [])]
+        for org_slug in [*row.get("addressed", []), *speakers]:
             wanted.setdefault(org_slug, set()).add(row["theme"])
     for org_slug, theme_slug in legacy.INVENTED_ORGANISATION_THEMES:
         organisation, theme = organisations[org_slug], themes[theme_slug]
