@@ -271,7 +271,8 @@ def import_command(
     from app import policy
     from app.imports.rows import check_rows, sheet_rows
     from app.imports.spreadsheet import SpreadsheetProblem, read_upload
-    from app.queries.proposal_imports import catalogue, event_by_slug
+    from app.queries.network_events import event_by_slug
+    from app.queries.proposal_imports import catalogue
     from app.services.proposal_imports import import_proposals
 
     event = event_by_slug(event_slug)

@@ -520,7 +520,7 @@ EVENT_URL = "/admin/evenements/{event.slug}/modifier"
 EVENT_CASES = [
     ("GET", "events.index", "/evenements/", None, PUBLIC),
     ("GET", "events.index", "/evenements/?annee=2015", None, PUBLIC),
-    ("GET", "events.index", "/evenements/?annee=deux", None, ALL_BAD),
+    ("GET", "events.index", "/evenements/?annee=deux", None, dict.fromkeys(ROLES, NOT_FOUND)),
     ("GET", "events.show", "/evenements/{event.slug}", None, PUBLIC),
     ("GET", "events.admin_index", "/admin/evenements", None, ADMIN_ONLY),
     ("GET", "events.create", "/admin/evenements/nouveau", None, ADMIN_ONLY),

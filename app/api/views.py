@@ -142,7 +142,7 @@ def _stated_positions(proposal: Proposal) -> list[dict]:
                 {"id": s.reported_by.id, "name": s.reported_by.name} if s.reported_by else None
             ),
         }
-        for s in queries.network_events.stated_positions(proposal.id)
+        for s in queries.proposals.stated_positions(proposal)
     ]
 
 

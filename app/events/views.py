@@ -11,7 +11,7 @@ from app.labels import event_kind_label
 from app.queries.proposals import EventFilter
 from app.services import network_events as service
 from app.services.network_events import EventRefused
-from app.web.loading import event_or_404, year_filter
+from app.web.loading import event_filter, event_or_404
 from app.web.pagination import paginate
 from app.web.refusals import refuse
 from app.web.routes import private, public_page
@@ -34,7 +34,7 @@ def _event_helpers() -> dict:
 @public_page
 def index():
     """The events, newest first, by year."""
-    year = year_filter("annee")
+    year = event_filter().year  # the same year rule as every proposal list (404 otherwise)
     page = paginate(queries.network_events.events_query(year), per_page=EVENTS_PER_PAGE)
     counts = queries.network_events.proposal_counts([event.id for event in page.items])
     return render_template(
@@ -42,7 +42,7 @@ def index():
         page=page,
         counts=counts,
         year=year,
-        years=queries.network_events.event_years(),
+        years=queries.network_events.filter_choices()[1],
     )
 
 

@@ -5,7 +5,7 @@ signed (app/imports/sealing.py); the confirmation checks them against the databa
 and shows the preview anew when anything changed since.
 """
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -21,6 +21,7 @@ from app.models import Event, Proposal
 from app.services import ServiceError
 from app.services.proposal_imports import import_proposals
 from app.web.incoming import megabytes, takes_file
+from app.web.loading import event_or_404
 from app.web.routes import private
 
 bp = Blueprint("imports", __name__, url_prefix="/admin/evenements")
@@ -39,19 +40,12 @@ def _importers_only():
     policy.require(policy.can_import_proposals(current_user))
 
 
-def _event_or_404(slug: str) -> Event:
-    event = queries.proposal_imports.event_by_slug(slug)
-    if event is None:
-        abort(404)
-    return event
-
-
 @bp.route("/<slug>/import", methods=["GET", "POST"])
 @private
 @takes_file("IMPORT_MAX_BYTES")
 def upload(slug: str):
     """Send a spreadsheet of the event's proposals: the preview of what it would create."""
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
     form = UploadForm()
     if form.validate_on_submit():
         try:
@@ -84,7 +78,7 @@ def _preview(event: Event, rows: list[SheetRow], changed: bool = False):
 @takes_file("IMPORT_MAX_BYTES", files=False)
 def confirm(slug: str):
     """Create the previewed new rows, all in one transaction, if nothing changed since."""
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
     form = ConfirmForm()
     if not form.validate_on_submit():
         raise PreviewNoLongerValid()

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, load_only
 
 from app.extensions import db
-from app.models import Event, Meeting, Proposal, StatedPosition, Theme
+from app.models import Event, Meeting, Proposal, Theme
 from app.queries.proposals import EventFilter, proposal_list_query
 
 # The years an event may be dated in, and a list filtered by: a wider year is a typing error.
@@ -22,12 +22,6 @@ def events_query(year: int | None = None):
     if year is not None:
         query = query.where(Event.held_on.between(date(year, 1, 1), date(year, 12, 31)))
     return query
-
-
-def event_years() -> list[int]:
-    """The years events were held in, newest first (one query)."""
-    held = db.session.scalars(sa.select(Event.held_on).order_by(Event.held_on.desc()))
-    return sorted({day.year for day in held}, reverse=True)
 
 
 def event_by_slug(slug: str) -> Event | None:
@@ -105,17 +99,3 @@ def filter_choices() -> tuple[list[Event], list[int]]:
         )
     )
     return events, sorted({event.year for event in events}, reverse=True)
-
-
-def stated_positions(proposal_id: int) -> list[StatedPosition]:
-    """What institutions said of a proposal elsewhere, as reported, in date order (one query)."""
-    return list(
-        db.session.scalars(
-            sa.select(StatedPosition)
-            .where(StatedPosition.proposal_id == proposal_id)
-            .options(joinedload(StatedPosition.institution), joinedload(StatedPosition.reported_by))
-            .order_by(
-                StatedPosition.stated_on.is_(None), StatedPosition.stated_on, StatedPosition.id
-            )
-        )
-    )

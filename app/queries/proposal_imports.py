@@ -18,10 +18,6 @@ class Catalogue:
     existing_titles: list[str]
 
 
-def event_by_slug(slug: str) -> Event | None:
-    return db.session.scalar(sa.select(Event).where(Event.slug == slug))
-
-
 def catalogue(event: Event) -> Catalogue:
     """The workshops, every organisation and the titles of the event's proposals."""
     themes = db.session.scalars(sa.select(Theme).order_by(Theme.position, Theme.name))

@@ -54,7 +54,8 @@ def event_filter(event_arg: str = "evenement", year_arg: str = "annee") -> Event
 
 
 def year_filter(arg: str) -> int | None:
-    """The year a list of events (or the API's proposals) is filtered by: None when the
-    argument is absent or empty, a 400 when it is not a year events may be held in."""
+    """The year the API's lists are filtered by: None when the argument is absent or empty,
+    a 400 (JSON) when it is not a year events may be held in. Pages answer 404
+    (``event_filter``)."""
     value = request.args.get(arg) or None
     return None if value is None else _year(value, 400)
