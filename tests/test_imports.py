@@ -207,9 +207,26 @@ def test_ods():
 
 def test_headers_in_english_any_case_and_accents():
     table = [["TITLE", "Text", "Workshop", "Easy-read", "Institutions", "Association"]]
-    table += [["Un titre", "Un texte", "acces-sante", "Facile", "CCAS", ""]]
+    table += [
+        [
+            "Un titre",
+            "Un texte assez long pour une proposition.",
+            "acces-sante",
+            "Facile",
+            "CCAS",
+            "",
+        ]
+    ]
     assert sheet_rows(table, 10) == [
-        SheetRow(2, "Un titre", "Un texte", "acces-sante", "Facile", "CCAS", "")
+        SheetRow(
+            2,
+            "Un titre",
+            "Un texte assez long pour une proposition.",
+            "acces-sante",
+            "Facile",
+            "CCAS",
+            "",
+        )
     ]
     table[0] = ["Titre", "TEXTE", "Atelier", "Résumé facile", "institutions", "ASSOCIATION"]
     assert sheet_rows(table, 10)[0].easy_read == "Facile"
@@ -348,16 +365,46 @@ def test_other_forms_still_refuse_files(client, admin):
 def test_each_bad_row_with_its_error(client, admin, event, demo):
     rows = [
         HEADER,
-        ["", "Un texte", "acces-sante", "", "", ""],
-        ["Atelier inconnu", "Un texte", "sante", "", "", ""],
-        ["Institution inconnue", "Un texte", "acces-sante", "", "Ville de Mets; CCAS", ""],
-        ["Pas une institution", "Un texte", "acces-sante", "", "Médecins du Monde", ""],
-        ["Association inconnue", "Un texte", "acces-sante", "", "", "Médecins du monde 2"],
-        ["x" * 201, "Un texte", "acces-sante", "", "", ""],
+        ["", "Un texte assez long pour une proposition.", "acces-sante", "", "", ""],
+        ["Atelier inconnu", "Un texte assez long pour une proposition.", "sante", "", "", ""],
+        [
+            "Institution inconnue",
+            "Un texte assez long pour une proposition.",
+            "acces-sante",
+            "",
+            "Ville de Mets; CCAS",
+            "",
+        ],
+        [
+            "Pas une institution",
+            "Un texte assez long pour une proposition.",
+            "acces-sante",
+            "",
+            "Médecins du Monde",
+            "",
+        ],
+        [
+            "Association inconnue",
+            "Un texte assez long pour une proposition.",
+            "acces-sante",
+            "",
+            "",
+            "Médecins du monde 2",
+        ],
+        ["x" * 201, "Un texte assez long pour une proposition.", "acces-sante", "", "", ""],
         ["Sans texte", "", "acces-sante", "", "", ""],
-        ["En double", "Un texte", "acces-sante", "", "", ""],
-        ["EN  DOUBLE", "Un texte", "acces-sante", "", "", ""],
-        ["Une bonne ligne", "Un texte", "Accès à la santé", "", "cd57", "medecins-du-monde"],
+        ["En double", "Un texte assez long pour une proposition.", "acces-sante", "", "", ""],
+        ["EN  DOUBLE", "Un texte assez long pour une proposition.", "acces-sante", "", "", ""],
+        [
+            "Une bonne ligne",
+            "Un texte assez long pour une proposition.",
+            "Accès à la santé",
+            "",
+            "cd57",
+            "medecins-du-monde",
+        ],
+        ["Court", "Trop court", "acces-sante", "", "", ""],
+        ["Bref", "Un texte assez long pour une proposition.", "acces-sante", "", "", ""],
     ]
     response = _upload(client, _csv(rows))
     html = response.get_data(as_text=True)
@@ -370,9 +417,11 @@ def test_each_bad_row_with_its_error(client, admin, event, demo):
         "Le titre fait 201 caractères ; 200 au plus.",
         "Le texte est vide.",
         "Ce titre est déjà celui de la ligne 9 du fichier.",
+        "10 caractères : il en faut 20 au moins.",  # the proposal form's rules
+        "4 caractères : il en faut 5 au moins.",
     ):
         assert message in html, message
-    assert _counts(html) == (2, 0, 8)
+    assert _counts(html) == (2, 0, 10)
     assert "Confirmer l’import" in html
     assert _everything() == (0, 0, 0)
     client.post(CONFIRM_URL, data={"rows": _sealed(response)})
@@ -381,7 +430,15 @@ def test_each_bad_row_with_its_error(client, admin, event, demo):
 
 
 def test_the_closest_institutions_are_suggested(event, demo):
-    rows = [SheetRow(2, "T", "Texte", "acces-sante", institutions="Conseil departemental")]
+    rows = [
+        SheetRow(
+            2,
+            "Un titre",
+            "Un texte assez long pour une proposition.",
+            "acces-sante",
+            institutions="Conseil departemental",
+        )
+    ]
     preview = check_rows(rows, catalogue(event))
     assert preview.rows[0].errors == [
         "Institution inconnue : « Conseil departemental ». "
@@ -392,7 +449,16 @@ def test_the_closest_institutions_are_suggested(event, demo):
 def test_institutions_by_name_short_name_or_slug_any_case(event, demo):
     cell = "ville de metz ; ccas\ncd57"
     preview = check_rows(
-        [SheetRow(2, "T", "Texte", "ACCES-SANTE", institutions=cell)], catalogue(event)
+        [
+            SheetRow(
+                2,
+                "Un titre",
+                "Un texte assez long pour une proposition.",
+                "ACCES-SANTE",
+                institutions=cell,
+            )
+        ],
+        catalogue(event),
     )
     row = preview.rows[0]
     assert not row.errors
@@ -412,7 +478,14 @@ def test_the_preview_writes_nothing_and_shows_each_row(client, admin, event, dem
 
 
 def test_the_preview_escapes_what_the_file_says(client, admin, event, demo):
-    rows = [HEADER[:3], ["<script>alert(1)</script>", "Texte", "<b>atelier</b>"]]
+    rows = [
+        HEADER[:3],
+        [
+            "<script>alert(1)</script>",
+            "Un texte assez long pour une proposition.",
+            "<b>atelier</b>",
+        ],
+    ]
     html = _upload(client, _csv(rows)).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     assert "<b>atelier</b>" not in html
@@ -503,9 +576,20 @@ def test_tampered_rows_are_refused(client, admin, event, demo, how):
     real = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
     token = {
         "changed": sealed[:-3] + ("AAA" if not sealed.endswith("AAA") else "BBB"),
-        "forged": forged.dumps({"event": event.id, "rows": [[2, "T", "Texte", "acces-sante"]]}),
+        "forged": forged.dumps(
+            {
+                "event": event.id,
+                "rows": [
+                    [2, "Un titre", "Un texte assez long pour une proposition.", "acces-sante"]
+                ],
+            }
+        ),
         "empty": "",
-        "other event": seal(other, [SheetRow(2, "T", "Texte", "acces-sante")], [2]),
+        "other event": seal(
+            other,
+            [SheetRow(2, "Un titre", "Un texte assez long pour une proposition.", "acces-sante")],
+            [2],
+        ),
         "garbage rows": real.dumps({"event": event.id, "rows": [["2", 3]], "new": [2]}),
     }[how]
     response = client.post(CONFIRM_URL, data={"rows": token})
@@ -578,7 +662,14 @@ def test_the_preview_runs_as_many_queries_whatever_the_rows(client, admin, event
     def preview_of(count):
         rows = [HEADER]
         rows += [
-            [f"Titre {n}", "Texte", "acces-sante", "", "Ville de Metz; CCAS", "medecins-du-monde"]
+            [
+                f"Titre {n}",
+                "Un texte assez long pour une proposition.",
+                "acces-sante",
+                "",
+                "Ville de Metz; CCAS",
+                "medecins-du-monde",
+            ]
             for n in range(count)
         ]
         with count_queries() as statements:
@@ -622,7 +713,9 @@ def test_cli_imports_then_finds_everything_already_imported(app, event, demo):
 
 def test_cli_bad_rows_write_nothing_unless_skipped(app, event, demo, tmp_path):
     path = tmp_path / "p.csv"
-    path.write_bytes(_csv([HEADER[:3], ROW_1, ["Titre", "Texte", "inconnu"]]))
+    path.write_bytes(
+        _csv([HEADER[:3], ROW_1, ["Titre", "Un texte assez long pour une proposition.", "inconnu"]])
+    )
     result = _run(app, "assises-2026", str(path))
     assert result.exit_code != 0
     assert "ERREUR" in result.output and "Rien n’a été importé" in result.output

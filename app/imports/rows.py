@@ -31,9 +31,6 @@ COLUMNS = {
     "association": ("association",),
 }
 REQUIRED = ("title", "text", "workshop")
-# The proposal form's limits (app/proposals/forms.py) for the text and its easy-read summary.
-TEXT_MAX = 10000
-EASY_READ_MAX = 1500
 SUGGESTIONS = 3
 
 
@@ -207,6 +204,11 @@ def _organisation_names(organisation: Organisation) -> tuple:
     return (organisation.name, organisation.short_name, organisation.slug)
 
 
+def _too_short(count: int, least: int) -> str:
+    """The same rule as the proposal form: a few words at least."""
+    return _("%(count)d caractères : il en faut %(min)d au moins.", count=count, min=least)
+
+
 class _Checker:
     def __init__(self, catalogue: Catalogue):
         self.themes = _Names(catalogue.themes, lambda theme: (theme.slug, theme.name))
@@ -228,10 +230,12 @@ class _Checker:
         self._title(row, key)
         if not source.text:
             row.errors.append(_("Le texte est vide."))
-        elif len(source.text) > TEXT_MAX:
-            row.errors.append(too_long_message(len(source.text), TEXT_MAX))
-        if len(source.easy_read) > EASY_READ_MAX:
-            row.errors.append(too_long_message(len(source.easy_read), EASY_READ_MAX))
+        elif len(source.text) < Proposal.BODY_MIN:
+            row.errors.append(_too_short(len(source.text), Proposal.BODY_MIN))
+        elif len(source.text) > Proposal.BODY_MAX:
+            row.errors.append(too_long_message(len(source.text), Proposal.BODY_MAX))
+        if len(source.easy_read) > Proposal.EASY_READ_MAX:
+            row.errors.append(too_long_message(len(source.easy_read), Proposal.EASY_READ_MAX))
         self._workshop(row)
         for name in _names_in(source.institutions):
             self._institution(row, name)
@@ -243,6 +247,8 @@ class _Checker:
         title = row.source.title
         if not title:
             row.errors.append(_("Le titre est vide."))
+        elif len(title) < Proposal.TITLE_MIN:
+            row.errors.append(_too_short(len(title), Proposal.TITLE_MIN))
         elif len(title) > Proposal.TITLE_MAX:
             row.errors.append(
                 _(

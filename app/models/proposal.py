@@ -33,8 +33,10 @@ class Proposal(db.Model):
         sa.Index("ix_proposal_event_created", "event_id", "created_at", "id"),
     )
 
-    # Longest texts, in characters, said once: the column's size, the forms' limit.
-    TITLE_MAX = 200
+    # Text lengths, in characters, said once: the column's size, the form's and the import's.
+    TITLE_MIN, TITLE_MAX = 5, 200
+    BODY_MIN, BODY_MAX = 20, 10000  # text (no size in the database)
+    EASY_READ_MAX = 1500
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))

@@ -23,7 +23,7 @@ class ProposalForm(FlaskForm):
         validators=[
             DataRequired(_l("Donnez un titre à la proposition.")),
             Length(
-                min=5,
+                min=Proposal.TITLE_MIN,
                 max=Proposal.TITLE_MAX,
                 # Length fills in %(min)d and %(max)d.
                 message=_l("Le titre doit faire entre %(min)d et %(max)d caractères."),
@@ -36,14 +36,16 @@ class ProposalForm(FlaskForm):
         validators=[
             DataRequired(_l("Décrivez la proposition.")),
             Length(
-                min=20, max=10000, message=_l("Le texte doit faire entre 20 et 10 000 caractères.")
+                min=Proposal.BODY_MIN,
+                max=Proposal.BODY_MAX,
+                message=_l("Le texte doit faire entre 20 et 10 000 caractères."),
             ),
         ],
         description=_l("Le constat, ce qui est proposé, qui pourrait le faire."),
     )
     easy_read = TextAreaField(
         _l("Résumé facile à lire (facultatif)"),
-        validators=[MaxChars(1500)],
+        validators=[MaxChars(Proposal.EASY_READ_MAX)],
         description=_l(
             "Quelques phrases courtes, avec des mots simples : une idée par phrase. "
             "Il est affiché avant le texte complet."
