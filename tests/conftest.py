@@ -10,6 +10,7 @@ import unittest
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from app.accounts.password_hashing import hash_password
 from app.extensions import db as _db
 from app.extensions import limiter
 from app.models import (
+    Event,
     Organisation,
     OrganisationKind,
     Proposal,
@@ -242,6 +244,18 @@ def make_theme(db, made):
         db.session.add(theme)
         db.session.commit()
         return theme
+
+    return make
+
+
+@pytest.fixture
+def make_event(db):
+    def make(slug="assises-2015", name="Assises de la solidarité 2015", **fields):
+        fields.setdefault("held_on", date(2015, 4, 30))
+        event = Event(slug=slug, name=name, **fields)
+        db.session.add(event)
+        db.session.commit()
+        return event
 
     return make
 

@@ -8,24 +8,11 @@ import pytest
 from app.extensions import db
 from app.models import (
     AddressedInstitution,
-    Event,
     OrganisationKind,
     StatedPosition,
     utcnow,
 )
 from tests.helpers import count_queries
-
-
-@pytest.fixture
-def make_event(db):
-    def make(slug="assises-2015", name="Assises de la solidarité 2015", **fields):
-        fields.setdefault("held_on", date(2015, 4, 30))
-        event = Event(slug=slug, name=name, **fields)
-        db.session.add(event)
-        db.session.commit()
-        return event
-
-    return make
 
 
 def _count(client, url) -> int:

@@ -105,12 +105,21 @@ def _load_event(counts: dict) -> Event:
     return event
 
 
+def by_slug_or_name(model, slug: str, name: str):
+    """A workshop or an organisation of the demo: by its slug, or by its name in case an
+    admin already created it under another slug (the slug first)."""
+    return db.session.scalar(
+        sa.select(model)
+        .where(sa.or_(model.slug == slug, model.name == name))
+        .order_by(model.slug != slug)
+        .limit(1)
+    )
+
+
 def _load_themes(counts: dict) -> dict[str, Theme]:
     themes = {}
     for position, row in enumerate(data.THEMES, start=1):
-        theme = db.session.scalar(
-            sa.select(Theme).where(sa.or_(Theme.slug == row["slug"], Theme.name == row["name"]))
-        )
+        theme = by_slug_or_name(Theme, row["slug"], row["name"])
         if theme is None:
             theme = Theme(
                 slug=row["slug"],
@@ -127,13 +136,7 @@ def _load_themes(counts: dict) -> dict[str, Theme]:
 def _load_organisations(counts: dict) -> dict[str, Organisation]:
     organisations = {}
     for row in data.ORGANISATIONS:
-        # By slug, or by name in case an admin already created it under another slug.
-        org = db.session.scalar(
-            sa.select(Organisation)
-            .where(sa.or_(Organisation.slug == row["slug"], Organisation.name == row["name"]))
-            .order_by(Organisation.slug != row["slug"])
-            .limit(1)
-        )
+        org = by_slug_or_name(Organisation, row["slug"], row["name"])
         values = {
             "short_name": row["short_name"],
             "description": row["description"],

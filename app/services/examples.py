@@ -45,6 +45,7 @@ from app.models import (
 from app.models.base import paris_today
 from app.services import ServiceError, retry_when_busy
 from app.services.accounts import CHARTER_VERSION, normalise_email
+from app.services.demo import by_slug_or_name
 
 LOADED = (
     "events",
@@ -111,12 +112,7 @@ def load_examples(today: date | None = None) -> dict:
 def _themes(counts: dict) -> dict[str, Theme]:
     themes = {}
     for row in data.THEMES:
-        theme = db.session.scalar(
-            sa.select(Theme)
-            .where(sa.or_(Theme.slug == row["slug"], Theme.name == row["name"]))
-            .order_by(Theme.slug != row["slug"])
-            .limit(1)
-        )
+        theme = by_slug_or_name(Theme, row["slug"], row["name"])
         if theme is None:
             position = (db.session.scalar(sa.select(sa.func.max(Theme.position))) or 0) + 1
             theme = Theme(
