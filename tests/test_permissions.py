@@ -545,7 +545,9 @@ ADMIN_BAD = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, BAD)
 
 
 def _sealed_import(w):
-    row = SheetRow(2, "Une proposition importée", "Son texte.", w["theme"].slug)
+    row = SheetRow(
+        2, "Une proposition importée", "Son texte, assez long pour être repris.", w["theme"].slug
+    )
     return {"rows": seal(w["import_event"], [row], [2])}
 
 
