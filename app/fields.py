@@ -22,6 +22,28 @@ class CalendarDateField(DateField):
             self.process_errors.append(message)
 
 
+class BlankIsEmpty:
+    """An empty input is left to the required validator alone (one message, not two), and
+    an unreadable one gets a message that shows the expected form."""
+
+    invalid_message = ""
+
+    def process_formdata(self, valuelist):
+        if valuelist and not "".join(valuelist).strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(self.invalid_message)) from None
+
+
+class DayField(BlankIsEmpty, CalendarDateField):
+    """A day typed or picked: blank is no day, an unreadable one says the expected form."""
+
+    invalid_message = _l("Indiquez une date valide (jj/mm/aaaa).")
+
+
 class MaxChars:
     """A text of at most `maximum` characters: a longer one is refused with its length (never
     cut, neither here nor by a maxlength in the page), and the form shows it back."""

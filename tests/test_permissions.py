@@ -33,6 +33,7 @@ from app.models import (
     Proposal,
     ProposalStatus,
     ResponseVersion,
+    StatedPosition,
     paris_today,
     utcnow,
 )
@@ -559,6 +560,33 @@ IMPORT_CASES = [
     ("POST", "imports.confirm", IMPORT_URL + "/confirmer", {"rows": "forged"}, ADMIN_BAD),
 ]
 CASES += IMPORT_CASES
+# Stated positions, as an association reports them (tests/test_report_position.py): members
+# of any association and admins report; "stated" was reported by "association", so its
+# members and admins remove it, the moderator (another association) may not.
+REPORT_URL = "/propositions/{proposal.id}/positions-rapportees/nouvelle"
+REMOVE_POSITION_URL = "/positions-rapportees/{stated.id}/supprimer"
+
+
+def _report_form(w):
+    """Reported by the acting user's first organisation (any association for an admin)."""
+    me = w["me"]
+    organisation = me.organisations[0] if me and me.organisations else w["association"]
+    return {
+        "institution_id": w["institution"].id,
+        "words": "Nous regarderons cela avec la ville.",
+        "source": "Compte rendu de l’atelier du 12 mai 2026",
+        "stated_on": "2026-05-12",
+        "reported_by_id": organisation.id,
+    }
+
+
+STATED_CASES = [
+    ("GET", "responses.report_position", REPORT_URL, None, ORGANISE),
+    ("POST", "responses.report_position", REPORT_URL, _report_form, ORGANISE_POST),
+    ("GET", "responses.remove_position", REMOVE_POSITION_URL, None, EDIT),
+    ("POST", "responses.remove_position", REMOVE_POSITION_URL, None, EDIT_POST),
+]
+CASES += STATED_CASES
 
 
 def _case_ids(cases):
@@ -650,7 +678,14 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
     import_event = Event(
         slug="assises-import", name="Assises à importer", held_on=date(2026, 5, 12)
     )
-    db.session.add(import_event)
+    stated = StatedPosition(
+        proposal=proposal,
+        institution=institution,
+        words="À voir avec la municipalité.",
+        source="Compte rendu de l’atelier",
+        reported_by=association,
+    )
+    db.session.add_all([import_event, stated])
     db.session.commit()
     return {
         "event": event,
@@ -666,6 +701,7 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
         "charter": charter,
         "other_proposal": other_proposal,
         "import_event": import_event,
+        "stated": stated,
         "meeting": meeting,
         "secretary": secretary,
         "other": other,
@@ -748,7 +784,7 @@ def _snapshot():
     tables = ("theme", "organisation", "user", "status_change", "addressed_institution")
     tables += ("cosignature", "organisation_theme")
     tables += ("flag", "moderation_decision", "notification", "progress_update", "outbox_email")
-    tables += ("charter_version", "charter_article", "meeting", "event")
+    tables += ("charter_version", "charter_article", "meeting", "event", "stated_position")
     counts = {
         t: db.session.execute(sa.text(f'SELECT count(*) FROM "{t}"')).scalar() for t in tables
     }

@@ -20,7 +20,7 @@ from wtforms.validators import (
 )
 
 from app.calendar import from_paris, to_paris
-from app.fields import CalendarDateField, MaxChars
+from app.fields import BlankIsEmpty, DayField, MaxChars
 from app.models import Meeting, MeetingKind
 from app.proposals.forms import MultiCheckboxField
 
@@ -35,27 +35,7 @@ def meeting_kind_label(kind) -> str:
     return str(KIND_LABELS[MeetingKind(kind)])
 
 
-class _BlankIsEmpty:
-    """An empty input is left to the required validator alone (one message, not two), and
-    an unreadable one gets a message that shows the expected form."""
-
-    invalid_message = ""
-
-    def process_formdata(self, valuelist):
-        if valuelist and not "".join(valuelist).strip():
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(str(self.invalid_message)) from None
-
-
-class DayField(_BlankIsEmpty, CalendarDateField):
-    invalid_message = _l("Indiquez une date valide (jj/mm/aaaa).")
-
-
-class ClockField(_BlankIsEmpty, TimeField):
+class ClockField(BlankIsEmpty, TimeField):
     invalid_message = _l("Indiquez une heure valide (hh:mm).")
 
     def __init__(self, label=None, validators=None, **kwargs):

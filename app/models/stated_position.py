@@ -17,6 +17,7 @@ class StatedPosition(db.Model):
 
     # Longest texts, in characters, said once: the column's size, the forms' limit.
     SOURCE_MAX = 300
+    WORDS_MAX = 5000  # the form's limit only: the column is a Text
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(

@@ -1,14 +1,16 @@
-"""Forms of institutions (responses, commitments) and of follow-up updates."""
+"""Forms of institutions (responses, commitments), of follow-up updates, and of the positions
+institutions stated elsewhere, as an association reports them."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
-from app.fields import CalendarDateField, MaxChars
+from app.fields import CalendarDateField, DayField, MaxChars
 from app.labels import COMMITMENT_STATE_LABELS, POSITION_LABELS, STATUS_LABELS
-from app.models import Commitment, CommitmentState, OfficialResponse, Position
+from app.models import Commitment, CommitmentState, OfficialResponse, Position, StatedPosition
 from app.queries import board
+from app.services.stated_positions import stated_on_problem
 
 
 class ResponseForm(FlaskForm):
@@ -97,3 +99,51 @@ class UpdateForm(FlaskForm):
         + [(s.value, label) for s, label in STATUS_LABELS.items()],
         validators=[Optional()],
     )
+
+
+class StatedPositionForm(FlaskForm):
+    """What an institution said elsewhere, as reported: never its official response."""
+
+    institution_id = SelectField(
+        _l("Institution"),
+        coerce=int,
+        validate_choice=False,  # checked below, with a message that says what to do
+    )
+    words = TextAreaField(
+        _l("Ses mots, tels qu’ils ont été dits ou rapportés"),
+        validators=[
+            DataRequired(_l("Écrivez ce que l’institution a dit.")),
+            MaxChars(StatedPosition.WORDS_MAX),
+        ],
+        description=_l("Citez sans reformuler : ce ne sera jamais présenté comme une position."),
+    )
+    source = StringField(
+        _l("Source"),
+        validators=[
+            DataRequired(_l("Indiquez où c’est rapporté.")),
+            MaxChars(StatedPosition.SOURCE_MAX),
+        ],
+        description=_l("Par exemple : Compte rendu de l’atelier du 12 mai 2027."),
+    )
+    stated_on = DayField(
+        _l("Date où elle a été exprimée (facultatif)"),
+        validators=[Optional()],
+        description=_l("Laissez vide si la source ne la donne pas."),
+    )
+    reported_by_id = SelectField(
+        _l("Rapportée par"),
+        coerce=int,
+        validate_choice=False,  # checked below, with a message that says what to do
+    )
+
+    def validate_institution_id(self, field):
+        if field.data not in {value for value, _label in field.choices or []}:
+            raise ValidationError(_l("Choisissez une institution de la liste."))
+
+    def validate_stated_on(self, field):
+        if field.data is not None and (problem := stated_on_problem(field.data)):
+            raise ValidationError(problem)
+
+    def validate_reported_by_id(self, field):
+        if field.data not in {value for value, _label in field.choices or []}:
+            raise ValidationError(_l("Choisissez une association dont vous êtes membre."))

@@ -1,11 +1,12 @@
-"""Institutions answer in public: responses, their history, commitments; the right of reply."""
+"""Institutions answer in public: responses, their history, commitments; the right of reply.
+Beside them, what an institution said elsewhere, as an association reports it."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy, queries
-from app.contributions.forms import ReplyForm
+from app.contributions.forms import ConfirmForm, ReplyForm
 from app.extensions import db, limiter
 from app.models import (
     Commitment,
@@ -15,11 +16,19 @@ from app.models import (
     Organisation,
     Position,
     Proposal,
+    StatedPosition,
 )
-from app.responses.forms import CommitmentForm, CommitmentUpdateForm, ResponseForm
+from app.responses.forms import (
+    CommitmentForm,
+    CommitmentUpdateForm,
+    ResponseForm,
+    StatedPositionForm,
+)
 from app.services import ServiceError
 from app.services import contributions as contribution_service
 from app.services import responses as service
+from app.services import stated_positions as stated_service
+from app.services.stated_positions import PositionRefused
 from app.web.refusals import refuse
 from app.web.routes import private, public_page, requires_charter
 
@@ -161,3 +170,61 @@ def reply(response_id: int):
                 flash(_("Merci ! Votre réponse sera publiée après relecture."), "success")
             return redirect(_anchor(response))
     return render_template("responses/reply.html", response=response, form=form)
+
+
+def _stated_anchor(proposal_id: int) -> str:
+    return url_for("proposals.show", proposal_id=proposal_id) + "#positions-rapportees"
+
+
+def _reporters(user) -> list[Organisation]:
+    """The associations a report may name: one's own; any association for an admin."""
+    if policy.is_admin(user):
+        return queries.directory.associations()
+    return policy.association_memberships(user)
+
+
+@bp.route("/propositions/<int:proposal_id>/positions-rapportees/nouvelle", methods=["GET", "POST"])
+@private
+@requires_charter
+@login_required
+def report_position(proposal_id: int):
+    """Record what an institution said of the proposal elsewhere, as reported: never its
+    official response."""
+    proposal = db.get_or_404(Proposal, proposal_id)
+    policy.require(policy.can_report_position(current_user))
+    form = StatedPositionForm()
+    form.institution_id.choices = [(o.id, o.name) for o in queries.directory.institutions()]
+    form.reported_by_id.choices = [(o.id, o.name) for o in _reporters(current_user)]
+    if form.validate_on_submit():
+        try:
+            stated_service.record_stated_position(
+                current_user,
+                proposal,
+                institution=db.session.get(Organisation, form.institution_id.data),
+                words=form.words.data,
+                source=form.source.data,
+                stated_on=form.stated_on.data,
+                reported_by=db.session.get(Organisation, form.reported_by_id.data),
+            )
+        except PositionRefused as error:
+            refuse(form[error.field], error)
+        else:
+            flash(_("La position rapportée est enregistrée."), "success")
+            return redirect(_stated_anchor(proposal.id))
+    return render_template("responses/report_position.html", proposal=proposal, form=form)
+
+
+@bp.route("/positions-rapportees/<int:position_id>/supprimer", methods=["GET", "POST"])
+@private
+@login_required
+def remove_position(position_id: int):
+    """Remove a stated position recorded by mistake, after confirming."""
+    stated = db.get_or_404(StatedPosition, position_id)
+    policy.require(policy.can_remove_stated_position(current_user, stated))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        proposal_id = stated.proposal_id
+        stated_service.remove_stated_position(current_user, stated)
+        flash(_("La position rapportée est supprimée."), "success")
+        return redirect(_stated_anchor(proposal_id))
+    return render_template("responses/remove_position.html", stated=stated, form=form)

@@ -156,6 +156,13 @@ PAGES = [
     Page("responses.reply", "/reponses/{response.id}/repondre", LOGGED_IN, invalid=EMPTY),
     Page("meetings.index", "/reunions/"),
     Page("meetings.show", "/reunions/{upcoming_meeting.id}"),
+    Page(
+        "responses.report_position",
+        "/propositions/{proposal.id}/positions-rapportees/nouvelle",
+        ORGANISE,
+        invalid={"words": "", "stated_on": "1900-01-01"},
+    ),
+    Page("responses.remove_position", "/positions-rapportees/{stated.id}/supprimer", EDIT),
     Page("meetings.create", "/reunions/nouvelle", ORGANISE, invalid=EMPTY),
     Page("meetings.edit", "/reunions/{upcoming_meeting.id}/modifier", ADMIN_ONLY, invalid=EMPTY),
     Page("meetings.cancel", "/reunions/{upcoming_meeting.id}/annuler", ADMIN_ONLY, invalid=EMPTY),

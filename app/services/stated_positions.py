@@ -1,0 +1,98 @@
+"""Stated positions: what an institution said elsewhere (at the assises, in a meeting), as
+an association of the network reports it; never an official response (reads:
+``queries.proposals.stated_positions``, ``queries.directory.stated_by``).
+
+Writes check the policy again and commit once, at their end.
+"""
+
+from datetime import date
+
+from flask_babel import gettext as _
+
+from app import policy
+from app.extensions import db
+from app.models import Organisation, Proposal, StatedPosition, User, paris_today
+from app.services import PermissionDenied, ServiceError, retry_when_busy
+from app.text import too_long_message
+
+FIRST_DAY = date(1990, 1, 1)
+
+
+class PositionRefused(ServiceError):
+    """A rule of the report refused: ``field`` names the form field it is about."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+def stated_on_problem(day: date) -> str | None:
+    """Why a day cannot be the day a position was stated, or None."""
+    if not FIRST_DAY <= day <= paris_today():
+        return _("Indiquez une date entre le 1er janvier 1990 et aujourd’hui.")
+    return None
+
+
+def _check(
+    actor: User,
+    institution: Organisation | None,
+    words: str,
+    source: str,
+    stated_on: date | None,
+    reported_by: Organisation | None,
+) -> None:
+    """The rules the form checks, again: the form may be bypassed."""
+    if institution is None or not institution.is_institution:
+        raise PositionRefused(_("Choisissez une institution de la liste."), "institution_id")
+    if not words:
+        raise PositionRefused(_("Écrivez ce que l’institution a dit."), "words")
+    if len(words) > StatedPosition.WORDS_MAX:
+        raise PositionRefused(too_long_message(len(words), StatedPosition.WORDS_MAX), "words")
+    if not source:
+        raise PositionRefused(_("Indiquez où c’est rapporté."), "source")
+    if len(source) > StatedPosition.SOURCE_MAX:
+        raise PositionRefused(too_long_message(len(source), StatedPosition.SOURCE_MAX), "source")
+    if stated_on is not None and (problem := stated_on_problem(stated_on)):
+        raise PositionRefused(problem, "stated_on")
+    if not policy.can_report_for(actor, reported_by):
+        message = _("Choisissez une association dont vous êtes membre.")
+        raise PositionRefused(message, "reported_by_id")
+
+
+@retry_when_busy
+def record_stated_position(
+    actor: User,
+    proposal: Proposal,
+    *,
+    institution: Organisation | None,
+    words: str,
+    source: str,
+    stated_on: date | None,
+    reported_by: Organisation | None,
+) -> StatedPosition:
+    """Record what an institution said of a proposal, as an association reports it: shown
+    quoted beside the official responses, never one of them."""
+    if not policy.can_report_position(actor):
+        raise PermissionDenied
+    words, source = (words or "").strip(), (source or "").strip()
+    _check(actor, institution, words, source, stated_on, reported_by)
+    stated = StatedPosition(
+        proposal=proposal,
+        institution=institution,
+        words=words,
+        source=source,
+        stated_on=stated_on,
+        reported_by=reported_by,
+    )
+    db.session.add(stated)
+    db.session.commit()
+    return stated
+
+
+@retry_when_busy
+def remove_stated_position(actor: User, stated: StatedPosition) -> None:
+    """Remove a report recorded by mistake."""
+    if not policy.can_remove_stated_position(actor, stated):
+        raise PermissionDenied
+    db.session.delete(stated)
+    db.session.commit()
