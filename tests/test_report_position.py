@@ -196,6 +196,19 @@ def test_the_service_checks_the_rules_again(w):
     assert _positions() == []
 
 
+def test_a_real_proposal_never_quotes_an_invented_organisation(client, w, make_organisation):
+    invented = make_organisation(OrganisationKind.INSTITUTION, name="Office fictif (exemple)")
+    invented.example = True
+    w["association"].example = False
+    db.session.commit()
+    login(client, w["member"])
+    form = client.get(_url(w)).get_data(as_text=True)
+    assert "Office fictif (exemple)" not in form and "CCAS de Metz" in form
+    refused = client.post(_url(w), data=_form(w, institution_id=invented.id))
+    assert refused.status_code == 200 and "On verra &lt;script&gt;" in refused.get_data(as_text=True)
+    assert _positions() == []
+
+
 @pytest.mark.parametrize("role", ["participant", "institution_rep"])
 def test_participants_and_institutions_may_not_report(client, w, login_as, role):
     login_as(role)

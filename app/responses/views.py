@@ -183,6 +183,11 @@ def _reporters(user) -> list[Organisation]:
     return policy.association_memberships(user)
 
 
+def _fitting(proposal: Proposal, organisations) -> list[Organisation]:
+    """A real proposal's words come from real organisations, never invented (example) ones."""
+    return [o for o in organisations if proposal.example or not o.example]
+
+
 @bp.route("/propositions/<int:proposal_id>/positions-rapportees/nouvelle", methods=["GET", "POST"])
 @private
 @requires_charter
@@ -193,8 +198,10 @@ def report_position(proposal_id: int):
     proposal = db.get_or_404(Proposal, proposal_id)
     policy.require(policy.can_report_position(current_user))
     form = StatedPositionForm()
-    form.institution_id.choices = [(o.id, o.name) for o in queries.directory.institutions()]
-    form.reported_by_id.choices = [(o.id, o.name) for o in _reporters(current_user)]
+    institutions = _fitting(proposal, queries.directory.institutions())
+    form.institution_id.choices = [(o.id, o.name) for o in institutions]
+    reporters = _fitting(proposal, _reporters(current_user))
+    form.reported_by_id.choices = [(o.id, o.name) for o in reporters]
     if form.validate_on_submit():
         try:
             stated_service.record_stated_position(

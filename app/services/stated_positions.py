@@ -35,14 +35,17 @@ def stated_on_problem(day: date) -> str | None:
 
 def _check(
     actor: User,
+    example: bool,
     institution: Organisation | None,
     words: str,
     source: str,
     stated_on: date | None,
     reported_by: Organisation | None,
 ) -> None:
-    """The rules the form checks, again: the form may be bypassed."""
-    if institution is None or not institution.is_institution:
+    """The rules the form checks, again: the form may be bypassed. ``example``: the
+    proposal's; a real one's words come from real organisations, never invented ones."""
+    invented = institution is not None and institution.example and not example
+    if institution is None or not institution.is_institution or invented:
         raise PositionRefused(_("Choisissez une institution de la liste."), "institution_id")
     if not words:
         raise PositionRefused(_("Écrivez ce que l’institution a dit."), "words")
@@ -54,7 +57,7 @@ def _check(
         raise PositionRefused(too_long_message(len(source), StatedPosition.SOURCE_MAX), "source")
     if stated_on is not None and (problem := stated_on_problem(stated_on)):
         raise PositionRefused(problem, "stated_on")
-    if not policy.can_report_for(actor, reported_by):
+    if not policy.can_report_for(actor, reported_by) or (reported_by.example and not example):
         message = _("Choisissez une association dont vous êtes membre.")
         raise PositionRefused(message, "reported_by_id")
 
@@ -75,7 +78,7 @@ def record_stated_position(
     if not policy.can_report_position(actor):
         raise PermissionDenied
     words, source = (words or "").strip(), (source or "").strip()
-    _check(actor, institution, words, source, stated_on, reported_by)
+    _check(actor, proposal.example, institution, words, source, stated_on, reported_by)
     stated = StatedPosition(
         proposal=proposal,
         institution=institution,
