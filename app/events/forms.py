@@ -6,9 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
-from app.fields import MaxChars
+from app.fields import DayField, MaxChars
 from app.labels import EVENT_KIND_LABELS
-from app.meetings.forms import DayField
 from app.models import Event
 from app.services.network_events import REVIEW_MAX, date_problem, slug_problem
 

@@ -2,7 +2,6 @@
 admin and the API list and show them; the proposals and meetings that come from one; the
 positions institutions stated there, as the network reported them."""
 
-from datetime import date
 from itertools import groupby
 
 import sqlalchemy as sa
@@ -10,7 +9,7 @@ from sqlalchemy.orm import joinedload, load_only
 
 from app.extensions import db
 from app.models import Event, Meeting, Proposal, Theme
-from app.queries.proposals import EventFilter, proposal_list_query
+from app.queries.proposals import EventFilter, held_in, proposal_list_query
 
 # The years an event may be dated in, and a list filtered by: a wider year is a typing error.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -20,7 +19,7 @@ def events_query(year: int | None = None):
     """Events newest first, by the year they were held in (a select to paginate)."""
     query = sa.select(Event).order_by(Event.held_on.desc(), Event.id.desc())
     if year is not None:
-        query = query.where(Event.held_on.between(date(year, 1, 1), date(year, 12, 31)))
+        query = query.where(held_in(year))
     return query
 
 

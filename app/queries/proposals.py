@@ -40,6 +40,11 @@ def all_themes() -> list[Theme]:
     return list(db.session.scalars(sa.select(Theme).order_by(Theme.position, Theme.name)))
 
 
+def held_in(year: int):
+    """The clause keeping events held in one year."""
+    return Event.held_on.between(date(year, 1, 1), date(year, 12, 31))
+
+
 @dataclass(frozen=True)
 class EventFilter:
     """The proposals of one event, of the events held in one year, or both (None: any)."""
@@ -58,9 +63,7 @@ class EventFilter:
         if self.event is not None:
             clauses.append(Proposal.event_id == self.event.id)
         if self.year is not None:
-            held_that_year = sa.select(Event.id).where(
-                Event.held_on >= date(self.year, 1, 1), Event.held_on < date(self.year + 1, 1, 1)
-            )
+            held_that_year = sa.select(Event.id).where(held_in(self.year))
             clauses.append(Proposal.event_id.in_(held_that_year))
         return clauses
 

@@ -12,10 +12,11 @@ from flask_babel import gettext as _
 from app import policy
 from app.extensions import db
 from app.models import Organisation, Proposal, StatedPosition, User, paris_today
+from app.queries.network_events import FIRST_YEAR
 from app.services import PermissionDenied, ServiceError, retry_when_busy
 from app.text import too_long_message
 
-FIRST_DAY = date(1990, 1, 1)
+FIRST_DAY = date(FIRST_YEAR, 1, 1)  # the message below says it
 
 
 class PositionRefused(ServiceError):
