@@ -266,12 +266,12 @@ def test_only_admins_record_events(client, login_as, role):
 
 
 def test_the_service_checks_again(make_user, make_event):
-    from app.services import PermissionDenied
-    from app.services.network_events import EventRefused, create_event
+    from app.services import PermissionDenied, ServiceError
+    from app.services.network_events import create_event
 
     make_event()
     data = {"slug": "assises-2026", "name": "Assises 2026", "held_on": date(1900, 1, 1)}
-    with pytest.raises(EventRefused) as refused:
+    with pytest.raises(ServiceError) as refused:
         create_event(make_user("admin"), data)
     assert refused.value.field == "held_on"
     with pytest.raises(PermissionDenied):
@@ -328,8 +328,8 @@ def test_a_slug_taken_at_the_same_moment_is_refused_by_the_field(
 ):
     """Two admins save the same address at once: the unique index refuses the second, and
     they get the message the check gives, nothing saved."""
-    from app.services import network_events
-    from app.services.network_events import EventRefused, create_event
+    from app.services import ServiceError, network_events
+    from app.services.network_events import create_event
 
     make_event()
     real, calls = network_events.slug_taken, []
@@ -340,7 +340,7 @@ def test_a_slug_taken_at_the_same_moment_is_refused_by_the_field(
 
     monkeypatch.setattr(network_events, "slug_taken", taken)
     data = {"slug": "assises-2015", "name": "Autres assises", "held_on": date(2026, 1, 1)}
-    with pytest.raises(EventRefused) as refused:
+    with pytest.raises(ServiceError) as refused:
         create_event(make_user("admin"), data)
     assert refused.value.field == "slug" and len(calls) == 2
     assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 1

@@ -9,11 +9,11 @@ from app import policy, queries
 from app.events.forms import EventForm
 from app.labels import event_kind_label
 from app.queries.proposals import EventFilter
+from app.services import ServiceError
 from app.services import network_events as service
-from app.services.network_events import EventRefused
 from app.web.loading import event_filter, event_or_404
 from app.web.pagination import paginate
-from app.web.refusals import refuse
+from app.web.refusals import refuse_on
 from app.web.routes import private, public_page
 
 bp = Blueprint("events", __name__)
@@ -82,8 +82,8 @@ def create():
     if form.validate_on_submit():
         try:
             event = service.create_event(current_user, form.data)
-        except EventRefused as error:
-            refuse(form[error.field], error)
+        except ServiceError as error:
+            refuse_on(form, error, "name")
         else:
             flash(_("L’événement « %(name)s » est enregistré.", name=event.name), "success")
             return redirect(url_for("events.admin_index"))
@@ -101,8 +101,8 @@ def edit(slug: str):
     if form.validate_on_submit():
         try:
             service.update_event(current_user, event, form.data)
-        except EventRefused as error:
-            refuse(form[error.field], error)
+        except ServiceError as error:
+            refuse_on(form, error, "name")
         else:
             flash(_("L’événement « %(name)s » est enregistré.", name=event.name), "success")
             return redirect(url_for("events.admin_index"))

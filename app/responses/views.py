@@ -28,8 +28,7 @@ from app.services import ServiceError
 from app.services import contributions as contribution_service
 from app.services import responses as service
 from app.services import stated_positions as stated_service
-from app.services.stated_positions import PositionRefused
-from app.web.refusals import refuse
+from app.web.refusals import refuse, refuse_on
 from app.web.routes import private, public_page, requires_charter
 
 bp = Blueprint("responses", __name__)
@@ -213,8 +212,8 @@ def report_position(proposal_id: int):
                 stated_on=form.stated_on.data,
                 reported_by=db.session.get(Organisation, form.reported_by_id.data),
             )
-        except PositionRefused as error:
-            refuse(form[error.field], error)
+        except ServiceError as error:
+            refuse_on(form, error, "words")
         else:
             flash(_("La position rapportée est enregistrée."), "success")
             return redirect(_stated_anchor(proposal.id))

@@ -33,7 +33,12 @@ class PermissionDenied(Exception):
 
 
 class ServiceError(ValueError):
-    """A use case cannot go on; the message is shown to the person (already translated)."""
+    """A use case cannot go on; the message is shown to the person (already translated).
+    ``field``: the form field it is about, when the service knows it."""
+
+    def __init__(self, message: str = "", field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def retry_when_busy(service):

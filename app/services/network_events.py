@@ -45,14 +45,6 @@ TEXT_LIMITS = {
 }
 
 
-class EventRefused(ServiceError):
-    """A rule of the record refused: ``field`` names the form field it is about."""
-
-    def __init__(self, message: str, field: str):
-        super().__init__(message)
-        self.field = field
-
-
 def slug_problem(slug: str) -> str | None:
     """Why a text cannot be an event's address, or None."""
     if not SLUG_PATTERN.fullmatch(slug):
@@ -74,25 +66,25 @@ def _check(data: dict, exclude_id: int | None) -> None:
     """The rules the form checks, again: the form may be bypassed, the command has none."""
     for field, maximum in TEXT_LIMITS.items():  # the form's limits
         if len(data[field]) > maximum:
-            raise EventRefused(too_long_message(len(data[field]), maximum), field)
+            raise ServiceError(too_long_message(len(data[field]), maximum), field=field)
     if problem := slug_problem(data["slug"]):
-        raise EventRefused(problem, "slug")
+        raise ServiceError(problem, field="slug")
     if not data["name"]:
-        raise EventRefused(_("Indiquez le nom."), "name")
+        raise ServiceError(_("Indiquez le nom."), field="name")
     if problem := date_problem(data["held_on"]):
-        raise EventRefused(problem, "held_on")
+        raise ServiceError(problem, field="held_on")
     count = data["organisations_count"]
     if count is not None and count < 0:
         message = _("Un nombre positif, ou rien s’il n’est pas connu.")
-        raise EventRefused(message, "organisations_count")
+        raise ServiceError(message, field="organisations_count")
     _check_unique(data, exclude_id)
 
 
 def _check_unique(data: dict, exclude_id: int | None) -> None:
     if slug_taken(data["slug"], exclude_id):
-        raise EventRefused(_("Un autre événement a déjà cette adresse."), "slug")
+        raise ServiceError(_("Un autre événement a déjà cette adresse."), field="slug")
     if name_taken(data["name"], exclude_id):
-        raise EventRefused(_("Un autre événement porte déjà ce nom."), "name")
+        raise ServiceError(_("Un autre événement porte déjà ce nom."), field="name")
 
 
 def _clean(data: dict) -> dict:

@@ -19,14 +19,6 @@ from app.text import too_long_message
 FIRST_DAY = date(FIRST_YEAR, 1, 1)  # the message below says it
 
 
-class PositionRefused(ServiceError):
-    """A rule of the report refused: ``field`` names the form field it is about."""
-
-    def __init__(self, message: str, field: str):
-        super().__init__(message)
-        self.field = field
-
-
 def stated_on_problem(day: date) -> str | None:
     """Why a day cannot be the day a position was stated, or None."""
     if not FIRST_DAY <= day <= paris_today():
@@ -47,20 +39,20 @@ def _check(
     proposal's; a real one's words come from real organisations, never invented ones."""
     invented = institution is not None and institution.example and not example
     if institution is None or not institution.is_institution or invented:
-        raise PositionRefused(_("Choisissez une institution de la liste."), "institution_id")
+        raise ServiceError(_("Choisissez une institution de la liste."), field="institution_id")
     if not words:
-        raise PositionRefused(_("Écrivez ce que l’institution a dit."), "words")
+        raise ServiceError(_("Écrivez ce que l’institution a dit."), field="words")
     if len(words) > StatedPosition.WORDS_MAX:
-        raise PositionRefused(too_long_message(len(words), StatedPosition.WORDS_MAX), "words")
+        raise ServiceError(too_long_message(len(words), StatedPosition.WORDS_MAX), field="words")
     if not source:
-        raise PositionRefused(_("Indiquez où c’est rapporté."), "source")
+        raise ServiceError(_("Indiquez où c’est rapporté."), field="source")
     if len(source) > StatedPosition.SOURCE_MAX:
-        raise PositionRefused(too_long_message(len(source), StatedPosition.SOURCE_MAX), "source")
+        raise ServiceError(too_long_message(len(source), StatedPosition.SOURCE_MAX), field="source")
     if stated_on is not None and (problem := stated_on_problem(stated_on)):
-        raise PositionRefused(problem, "stated_on")
+        raise ServiceError(problem, field="stated_on")
     if not policy.can_report_for(actor, reported_by) or (reported_by.example and not example):
         message = _("Choisissez une association dont vous êtes membre.")
-        raise PositionRefused(message, "reported_by_id")
+        raise ServiceError(message, field="reported_by_id")
 
 
 @retry_when_busy

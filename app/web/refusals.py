@@ -14,3 +14,9 @@ def refuse(field, error: ServiceError) -> None:
     """Undo whatever the refused use case began, and put its message on ``field``."""
     db.session.rollback()
     field.errors.append(str(error))
+
+
+def refuse_on(form, error: ServiceError, default: str) -> None:
+    """The same, on the field the service named (``error.field``), else on ``default``."""
+    name = error.field if error.field in form else default
+    refuse(form[name], error)
