@@ -34,6 +34,7 @@ BLUEPRINTS = (
     "app.opendata",
     "app.events",
     "app.imports.views",
+    "app.answers",
 )
 
 

@@ -38,6 +38,7 @@ from app.models import (
     StatusChange,
     Theme,
     User,
+    utcnow,
 )
 from app.services.accounts import CHARTER_VERSION
 from tests import snapshots
@@ -225,6 +226,7 @@ def make_user(db, made, make_organisation):
             role=role,
             charter_version=CHARTER_VERSION,
             active=active,
+            email_confirmed_at=utcnow(),
         )
         if organisation is not None:
             user.organisations.append(organisation)

@@ -11,6 +11,7 @@ from app import create_app
 from app.extensions import db
 from app.models import (
     AmendmentState,
+    AnswerLink,
     AuditAction,
     AuditEvent,
     CharterArticle,
@@ -24,8 +25,12 @@ from app.models import (
     Flag,
     FlagReason,
     Follow,
+    InboxVisit,
+    InstitutionReminder,
+    Invitation,
     Meeting,
     MeetingRegistration,
+    MembershipRequest,
     Minutes,
     MinutesAmendment,
     MinutesState,
@@ -44,7 +49,9 @@ from app.models import (
     Position,
     ProgressUpdate,
     Proposal,
+    ResponseAttachment,
     ResponseVersion,
+    Role,
     StatedPosition,
     User,
     UserSession,
@@ -134,12 +141,39 @@ def _fill_every_table() -> None:
             StatedPosition(proposal=proposal, institution=institution, words="« Déjà en place. »"),
             UserSession(user=user, token_hash="1" * 64, browser="Firefox", platform="Android"),
             AuditEvent(actor=user, action=AuditAction.THEME_CREATED, target_type="theme"),
+            AnswerLink(
+                proposal=proposal,
+                institution=institution,
+                token_hash="3" * 64,
+                sent_to="mairie@example.org",
+                expires_at=utcnow(),
+            ),
+            InstitutionReminder(
+                key="reminder:1:1:before-14", institution_id=institution.id, step="before-14"
+            ),
+            InboxVisit(user_id=user.id, organisation_id=institution.id),
+            Invitation(
+                email="invitee@example.org",
+                organisation_id=institution.id,
+                role=Role.INSTITUTION_REP,
+                token_hash="4" * 64,
+                expires_at=utcnow(),
+            ),
+            MembershipRequest(user=user, organisation=institution, message="Bonjour."),
+            ResponseAttachment(
+                response=response,
+                file_name="lettre.pdf",
+                media_type="application/pdf",
+                size=9,
+                content=b"%PDF-1.4\n",
+            ),
             CharterVersion(
                 label="2026-test",
                 articles=[CharterArticle(number=1, title="Respect", body="Pas d’insulte.")],
             ),
         ]
     )
+    user.moderated_themes.append(proposal.theme)
     db.session.commit()
 
 

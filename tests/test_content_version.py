@@ -142,9 +142,14 @@ def test_the_private_records_are_these():
         if issubclass(mapper.class_, PrivateRecord)
     }
     assert private == {
+        "answer_link",
         "audit_event",
         "content_version",
         "follow",
+        "inbox_visit",
+        "institution_reminder",
+        "invitation",
+        "membership_request",
         "notification",
         "outbox_email",
         "password_reset_token",

@@ -588,6 +588,11 @@ STATED_CASES = [
 ]
 CASES += STATED_CASES
 
+ANSWER_LINK_CASES = [
+    ("GET", "answers.answer", "/repondre/inconnu", None, dict.fromkeys(ROLES, NOT_FOUND)),
+]
+CASES += ANSWER_LINK_CASES
+
 
 def _case_ids(cases):
     ids = [f"{method} {endpoint}" for method, endpoint, *_ in cases]

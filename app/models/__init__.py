@@ -27,12 +27,14 @@ from app.models.meeting import (
 )
 from app.models.moderation import ModerationAction, ModerationDecision, ModerationReason
 from app.models.notification import Notification, NotificationKind, OutboxEmail
+from app.models.onboarding import Invitation, MembershipRequest, RequestState
 from app.models.organisation import (
     Organisation,
     OrganisationKind,
     membership,
     organisation_theme,
 )
+from app.models.outreach import AnswerLink, InboxVisit, InstitutionReminder
 from app.models.proposal import (
     AddressedInstitution,
     Cosignature,
@@ -43,22 +45,27 @@ from app.models.proposal import (
 from app.models.registration import PendingRegistration
 from app.models.response import (
     OPEN_COMMITMENT_STATES,
+    RECORDED_CHANNELS,
     Commitment,
     CommitmentState,
     OfficialResponse,
     Position,
+    ReceivedVia,
+    ResponseAttachment,
     ResponseVersion,
 )
 from app.models.search import DocumentKind, SearchDocument
 from app.models.session import UserSession
 from app.models.stated_position import StatedPosition
 from app.models.theme import Theme
-from app.models.user import EmailFrequency, PasswordResetToken, Role, User
+from app.models.user import EmailFrequency, PasswordResetToken, Role, User, moderator_theme
 
 __all__ = [
     "OPEN_COMMITMENT_STATES",
+    "RECORDED_CHANNELS",
     "AddressedInstitution",
     "AmendmentState",
+    "AnswerLink",
     "AuditAction",
     "AuditEvent",
     "CharterArticle",
@@ -78,9 +85,13 @@ __all__ = [
     "Flag",
     "FlagReason",
     "Follow",
+    "InboxVisit",
+    "InstitutionReminder",
+    "Invitation",
     "Meeting",
     "MeetingKind",
     "MeetingRegistration",
+    "MembershipRequest",
     "Minutes",
     "MinutesAmendment",
     "MinutesState",
@@ -100,6 +111,9 @@ __all__ = [
     "ProgressUpdate",
     "Proposal",
     "ProposalStatus",
+    "ReceivedVia",
+    "RequestState",
+    "ResponseAttachment",
     "ResponseVersion",
     "Role",
     "SearchDocument",
@@ -110,6 +124,7 @@ __all__ = [
     "UserSession",
     "meeting_proposal",
     "membership",
+    "moderator_theme",
     "organisation_theme",
     "paris_today",
     "utcnow",

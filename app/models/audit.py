@@ -31,6 +31,15 @@ class AuditAction(enum.StrEnum):
     # An event of the network (assises, thematic day) recorded or its record changed.
     EVENT_CREATED = "event_created"
     EVENT_UPDATED = "event_updated"
+    # Institutions and onboarding.
+    ANSWER_LINK_REVOKED = "answer_link_revoked"
+    RESPONSE_RECORDED = "response_recorded"
+    OFFICIAL_EMAIL_SET = "official_email_set"
+    OFFICIAL_EMAIL_VERIFIED = "official_email_verified"
+    INVITATION_SENT = "invitation_sent"
+    INVITATION_REVOKED = "invitation_revoked"
+    MEMBERSHIP_REQUEST_DECIDED = "membership_request_decided"
+    MODERATOR_THEMES_CHANGED = "moderator_themes_changed"
 
 
 class AuditEvent(PrivateRecord, db.Model):

@@ -27,6 +27,16 @@ class NotificationKind(enum.StrEnum):
     MEETING_CHANGED = "meeting_changed"
     MEETING_CANCELLED = "meeting_cancelled"
     AMENDMENT_DECISION = "amendment_decision"
+    # To an institution's representatives (and, by e-mail, its official address).
+    PROPOSAL_ADDRESSED = "proposal_addressed"
+    RESPONSE_REMINDER = "response_reminder"
+    RESPONSE_REPLY = "response_reply"
+    RESPONSE_RECORDED = "response_recorded"
+    # To moderators: items wait in the queue.
+    MODERATION_WAITING = "moderation_waiting"
+    # Joining an organisation.
+    MEMBERSHIP_REQUEST = "membership_request"
+    MEMBERSHIP_DECISION = "membership_decision"
 
 
 class Notification(PrivateRecord, db.Model):

@@ -70,6 +70,13 @@ class Organisation(db.Model):
     # guest testimonies from there get a higher limit. Seen by admins only.
     premises_networks: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     verified: Mapped[bool] = mapped_column(default=False)
+    # Where the institution is told of proposals sent to it, reminded and sent its answer
+    # links: admins set it, never shown publicly; verified when its owner opens the link
+    # e-mailed to it (a changed address is unverified again).
+    official_email: Mapped[str] = mapped_column(
+        sa.String(CONTACT_EMAIL_MAX), default="", server_default=""
+    )
+    official_email_verified_at: Mapped[datetime | None]
     # Invented for the demonstration: shown "exemple" everywhere, never loaded in production.
     example: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -88,6 +95,10 @@ class Organisation(db.Model):
     @property
     def is_association(self) -> bool:
         return self.kind in (OrganisationKind.ASSOCIATION, OrganisationKind.SERVICE_PROVIDER)
+
+    @property
+    def official_email_verified(self) -> bool:
+        return bool(self.official_email) and self.official_email_verified_at is not None
 
     @property
     def display_name(self) -> str:

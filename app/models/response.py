@@ -22,6 +22,19 @@ class Position(enum.StrEnum):
     NOT_COMPETENT = "not_competent"
 
 
+class ReceivedVia(enum.StrEnum):
+    """How an official response reached the site."""
+
+    SITE = "site"  # posted by a representative with an account
+    ANSWER_LINK = "answer_link"  # posted through the signed link e-mailed to the institution
+    LETTER = "letter"  # recorded on its behalf from a letter
+    EMAIL = "email"  # recorded on its behalf from an e-mail
+    MEETING = "meeting"  # recorded on its behalf from what was said in a meeting
+
+
+RECORDED_CHANNELS = (ReceivedVia.LETTER, ReceivedVia.EMAIL, ReceivedVia.MEETING)
+
+
 class OfficialResponse(db.Model):
     """The current response of one institution to one proposal."""
 
@@ -43,10 +56,25 @@ class OfficialResponse(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    received_via: Mapped[ReceivedVia] = mapped_column(
+        enum_column(ReceivedVia), default=ReceivedVia.SITE, server_default=ReceivedVia.SITE.value
+    )
+    # Recorded on the institution's behalf: the day the letter, e-mail or meeting gave it,
+    # the organisation that typed it in and the person who did.
+    received_at: Mapped[date | None]
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="SET NULL")
+    )
+    recorder_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
 
     proposal: Mapped[Proposal] = relationship()
-    institution: Mapped[Organisation] = relationship()
-    author: Mapped[User | None] = relationship()
+    institution: Mapped[Organisation] = relationship(foreign_keys=[institution_id])
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    recorded_by: Mapped[Organisation | None] = relationship(foreign_keys=[recorded_by_id])
+    recorder: Mapped[User | None] = relationship(foreign_keys=[recorder_id])
+    attachment: Mapped["ResponseAttachment | None"] = relationship(
+        back_populates="response", cascade="all, delete-orphan", uselist=False
+    )
     commitments: Mapped[list["Commitment"]] = relationship(
         back_populates="response",
         cascade="all, delete-orphan",
@@ -56,6 +84,35 @@ class OfficialResponse(db.Model):
     @property
     def was_edited(self) -> bool:
         return self.updated_at > self.created_at
+
+    @property
+    def was_recorded(self) -> bool:
+        """Typed in on the institution's behalf (a letter, an e-mail, a meeting)."""
+        return self.received_via in RECORDED_CHANNELS
+
+
+class ResponseAttachment(db.Model):
+    """The document a recorded response came in (a letter's scan, a PDF): kept in the
+    database, so every app server reads it and the backup takes it; streamed in pieces,
+    never loaded whole; deleted with its response."""
+
+    FILE_NAME_MAX = 200
+    MEDIA_TYPE_MAX = 100
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("official_response.id", ondelete="CASCADE"), unique=True
+    )
+    file_name: Mapped[str] = mapped_column(sa.String(FILE_NAME_MAX))
+    media_type: Mapped[str] = mapped_column(sa.String(MEDIA_TYPE_MAX))
+    size: Mapped[int]
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    response: Mapped[OfficialResponse] = relationship(back_populates="attachment")
 
 
 class ResponseVersion(db.Model):

@@ -12,6 +12,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from app.extensions import db
 from app.models.base import PrivateRecord, enum_column, utcnow
 from app.models.organisation import Organisation, membership
+from app.models.theme import Theme
+
+moderator_theme = sa.Table(
+    "moderator_theme",
+    db.metadata,
+    sa.Column("user_id", sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "theme_id", sa.ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
+)
 
 
 class Role(enum.StrEnum):
@@ -57,6 +67,17 @@ class User(UserMixin, db.Model):
         server_default=EmailFrequency.IMMEDIATE.value,
     )
     last_digest_at: Mapped[datetime | None]
+    # When the person proved the address is theirs (the registration or invitation link,
+    # opened): until then they may not act under an organisation's name.
+    email_confirmed_at: Mapped[datetime | None]
+    # Moderators: how often they hear that items are waiting (at once, daily, never), and
+    # when they last did.
+    moderation_alerts: Mapped[EmailFrequency] = mapped_column(
+        enum_column(EmailFrequency),
+        default=EmailFrequency.DAILY,
+        server_default=EmailFrequency.DAILY.value,
+    )
+    moderation_alerted_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     # Set when the person deleted their account: the row stays (their public contributions
@@ -65,6 +86,10 @@ class User(UserMixin, db.Model):
 
     organisations: Mapped[list[Organisation]] = relationship(
         secondary=membership, back_populates="members", order_by=Organisation.name
+    )
+    # The workshops a moderator looks after ("my workshops" in the queue); none: all.
+    moderated_themes: Mapped[list[Theme]] = relationship(
+        secondary=moderator_theme, order_by=Theme.position
     )
 
     @validates("pseudonym")
@@ -75,6 +100,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses blocked accounts
         return self.active
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
     @property
     def is_deleted(self) -> bool:

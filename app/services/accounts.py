@@ -76,6 +76,8 @@ def _new_user(email, pseudonym, password_hash, charter_version, role=Role.PARTIC
         role=role,
         charter_version=charter_version or CHARTER_VERSION,
         charter_accepted_at=utcnow(),
+        # Made from a confirmed registration link, an invitation or by an admin.
+        email_confirmed_at=utcnow(),
     )
     db.session.add(user)
     return user

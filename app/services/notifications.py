@@ -45,6 +45,13 @@ SUBJECTS = {
     K.MEETING_CHANGED: _l("Voix solidaires : une réunion a changé"),
     K.MEETING_CANCELLED: _l("Voix solidaires : une réunion est annulée"),
     K.AMENDMENT_DECISION: _l("Voix solidaires : décision sur votre amendement"),
+    K.PROPOSAL_ADDRESSED: _l("Voix solidaires : une proposition attend votre réponse"),
+    K.RESPONSE_REMINDER: _l("Voix solidaires : rappel, une réponse est attendue"),
+    K.RESPONSE_REPLY: _l("Voix solidaires : quelqu’un a répondu à votre réponse officielle"),
+    K.RESPONSE_RECORDED: _l("Voix solidaires : votre réponse a été enregistrée sur le site"),
+    K.MODERATION_WAITING: _l("Voix solidaires : des contributions attendent la modération"),
+    K.MEMBERSHIP_REQUEST: _l("Voix solidaires : une demande pour rejoindre votre organisation"),
+    K.MEMBERSHIP_DECISION: _l("Voix solidaires : réponse à votre demande d’adhésion"),
 }
 DIGEST_SUBJECT = _l("Voix solidaires : votre résumé du jour")
 

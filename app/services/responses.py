@@ -19,6 +19,7 @@ from app.models import (
     ProgressUpdate,
     Proposal,
     ProposalStatus,
+    ReceivedVia,
     ResponseVersion,
     User,
     utcnow,
@@ -43,8 +44,36 @@ def publish_response(
     """Publish the institution's response, or edit it: the earlier version is kept."""
     if not policy.can_respond(rep, proposal, institution):
         raise PermissionDenied
+    response = write_response(
+        proposal,
+        institution,
+        author=rep,
+        position=position,
+        body=body,
+        competent_body=competent_body,
+    )
+    db.session.commit()
+    return response
+
+
+def write_response(
+    proposal: Proposal,
+    institution: Organisation,
+    *,
+    author: User | None,
+    position: Position,
+    body: str,
+    competent_body: str = "",
+    received_via: ReceivedVia = ReceivedVia.SITE,
+    received_at: date | None = None,
+    recorded_by: Organisation | None = None,
+) -> OfficialResponse:
+    """Create or edit the institution's response in the caller's transaction (the caller
+    checked who may): the earlier version kept, the first response moves the proposal on,
+    followers told. ``author`` is None when it came through an answer link; a response
+    recorded on the institution's behalf names the channel, the day and who typed it in."""
     if position is Position.NOT_COMPETENT and not competent_body.strip():
-        raise ServiceError(_("Indiquez qui est compétent."))
+        raise ServiceError(_("Indiquez qui est compétent."), field="competent_body")
     response = current_response(proposal, institution)
     if response is None:
         now = utcnow()  # one instant for both, or a new response would read as edited
@@ -54,21 +83,24 @@ def publish_response(
     else:
         _keep_version(response)
         response.updated_at = utcnow()
-    response.author = rep
+    response.author = author
     response.position = position
     response.body = body.strip()
     response.competent_body = competent_body.strip()
+    response.received_via = received_via
+    response.received_at = received_at
+    response.recorded_by = recorded_by
+    response.recorder = author if recorded_by is not None else None
     if response.id is None:
         db.session.add(response)
-        _first_response_moves_proposal(rep, proposal, institution)
+        _first_response_moves_proposal(author, proposal, institution)
     notify_followers(
         proposal,
         NotificationKind.NEW_RESPONSE,
-        rep,
+        author,
         institution=institution.name,
         position=position.value,
     )
-    db.session.commit()
     return response
 
 
@@ -85,7 +117,7 @@ def _keep_version(response: OfficialResponse) -> None:
     )
 
 
-def _first_response_moves_proposal(rep: User, proposal: Proposal, institution: Organisation):
+def _first_response_moves_proposal(rep: User | None, proposal: Proposal, institution: Organisation):
     if proposal.status is ProposalStatus.SENT:
         reason = _("Réponse de %(name)s.", name=institution.name)
         apply_status_change(rep, proposal, ProposalStatus.ANSWERED, reason)
