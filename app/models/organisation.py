@@ -77,6 +77,12 @@ class Organisation(db.Model):
         sa.String(CONTACT_EMAIL_MAX), default="", server_default=""
     )
     official_email_verified_at: Mapped[datetime | None]
+    # The language e-mails to that address are written in (None: the site's default).
+    official_locale: Mapped[str | None] = mapped_column(sa.String(8))
+    # The weekly digest to that address was stopped by its unsubscribe link (the e-mails
+    # telling of a proposal sent to the institution, its reminders and its answer links
+    # are not newsletters: they keep coming).
+    digest_stopped_at: Mapped[datetime | None]
     # Invented for the demonstration: shown "exemple" everywhere, never loaded in production.
     example: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,7 +1,8 @@
 """Institutions in the loop: official addresses, answer links, reminders, inboxes,
 responses recorded from letters, invitations and requests to join, moderators' workshops
 
-- ``organisation.official_email`` (private) and when it was verified;
+- ``organisation.official_email`` (private), when it was verified, the language e-mails
+  to it are in, and when its weekly digest was stopped;
 - ``answer_link``: single-use, expiring links e-mailed to institutions (token hashes);
 - ``institution_reminder``: one row per reminder sent, its unique key the idempotency key;
 - ``inbox_visit``: when a member last marked their organisation's inbox as seen;
@@ -319,6 +320,8 @@ def upgrade():
             sa.Column("official_email", sa.String(length=254), server_default="", nullable=False)
         )
         batch_op.add_column(sa.Column("official_email_verified_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("official_locale", sa.String(length=8), nullable=True))
+        batch_op.add_column(sa.Column("digest_stopped_at", sa.DateTime(), nullable=True))
 
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.add_column(sa.Column("email_confirmed_at", sa.DateTime(), nullable=True))
@@ -358,6 +361,8 @@ def downgrade():
         batch_op.drop_column("email_confirmed_at")
 
     with op.batch_alter_table("organisation", schema=None) as batch_op:
+        batch_op.drop_column("digest_stopped_at")
+        batch_op.drop_column("official_locale")
         batch_op.drop_column("official_email_verified_at")
         batch_op.drop_column("official_email")
 
