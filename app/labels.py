@@ -220,6 +220,14 @@ AUDIT_ACTION_LABELS = {
     AuditAction.CONTRIBUTION_REWORDED: _l("Contribution masquée reformulée par son auteur"),
     AuditAction.EVENT_CREATED: _l("Événement créé"),
     AuditAction.EVENT_UPDATED: _l("Événement modifié"),
+    AuditAction.ANSWER_LINK_REVOKED: _l("Lien de réponse révoqué"),
+    AuditAction.RESPONSE_RECORDED: _l("Réponse officielle saisie pour une institution"),
+    AuditAction.OFFICIAL_EMAIL_SET: _l("Adresse officielle d’une institution changée"),
+    AuditAction.OFFICIAL_EMAIL_VERIFIED: _l("Adresse officielle confirmée"),
+    AuditAction.INVITATION_SENT: _l("Invitation envoyée"),
+    AuditAction.INVITATION_REVOKED: _l("Invitation annulée"),
+    AuditAction.MEMBERSHIP_REQUEST_DECIDED: _l("Demande d’adhésion acceptée ou refusée"),
+    AuditAction.MODERATOR_THEMES_CHANGED: _l("Ateliers d’un·e modérateur·rice changés"),
 }
 
 
