@@ -172,10 +172,22 @@ def test_daily_means_once_a_paris_day(morning, make_user, make_proposal):
     assert send_moderation_alerts() == 0  # same day, even with something new
     morning.advance(12 * HOUR)  # 23:00 in Paris
     assert send_moderation_alerts() == 0
-    morning.advance(2 * HOUR)  # 01:00, the next day: still waiting, told again
+    morning.advance(2 * HOUR)  # 01:00, the next day: not at night
+    assert send_moderation_alerts() == 0
+    morning.advance(7 * HOUR)  # 08:00: still waiting, told again
     assert send_moderation_alerts() == 1
     assert [a.data["count"] for a in _alerts(moderator)] == [1, 2]
     assert len(_emails(moderator)) == 2
+
+
+def test_the_daily_hour_is_a_setting(app, morning, make_user, make_proposal, monkeypatch):
+    moderator = _moderator(make_user, F.DAILY)
+    _waiting(make_proposal())
+    monkeypatch.setitem(app.config, "MODERATION_ALERT_DAILY_HOUR", 10)
+    assert send_moderation_alerts() == 0  # 09:00
+    morning.advance(HOUR)
+    assert send_moderation_alerts() == 1
+    assert len(_alerts(moderator)) == 1
 
 
 def test_never_and_who_is_not_alerted(morning, make_user, make_proposal):

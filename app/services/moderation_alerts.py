@@ -4,7 +4,8 @@
 moderator (admins moderate too) hears of the items waiting in their workshops (every
 workshop when none is assigned to them), as their `moderation_alerts` setting says: at
 once (when something arrived since the last alert, at most once per
-`MODERATION_ALERT_MIN_MINUTES`), once a Paris day, or never. An alert is one
+`MODERATION_ALERT_MIN_MINUTES`), once a Paris day (from `MODERATION_ALERT_DAILY_HOUR` on,
+still waiting or not new), or never. An alert is one
 MODERATION_WAITING notification whose e-mail is queued at once: the setting is its own
 rhythm, apart from the person's usual notification e-mails (a daily digest would bring a
 "new item" alert a day late). Only someone who wants no e-mail at all (`email_frequency`
@@ -94,9 +95,12 @@ def _due(setting: EmailFrequency, previous: datetime | None, found: Waiting, now
     """Whether this moderator hears of what waits now."""
     if found.count == 0 or setting is EmailFrequency.NEVER:
         return False
+    if setting is EmailFrequency.DAILY:
+        today = to_paris(now)
+        if today.hour < current_app.config["MODERATION_ALERT_DAILY_HOUR"]:
+            return False
+        return previous is None or to_paris(previous).date() < today.date()
     if previous is None:
         return True
-    if setting is EmailFrequency.DAILY:
-        return to_paris(previous).date() < to_paris(now).date()
     pause = timedelta(minutes=current_app.config["MODERATION_ALERT_MIN_MINUTES"])
     return found.newest_since > previous and now - previous >= pause
