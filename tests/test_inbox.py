@@ -357,6 +357,20 @@ def test_the_awaiting_list_is_paginated(client, town):
     assert client.get(f"{INBOX}?page=zéro").status_code == 400
 
 
+@pytest.mark.parametrize(
+    "query", ["?page=0", "?engagements=-1", "?nouvelles=deux", "?sans-destinataire=١"]
+)
+def test_a_bad_page_number_is_a_bad_request(client, town, query):
+    login(client, town.rep)
+    assert client.get(INBOX + query).status_code == 400
+
+
+def test_a_strange_institution_name_is_not_found(client, town, make_user):
+    login(client, make_user("admin"))
+    for slug in ("<script>", "x" * 5000, "org-1%00", " "):
+        assert client.get(INBOX, query_string={"institution": slug}).status_code in (400, 404)
+
+
 # Commitments
 
 
