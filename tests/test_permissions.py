@@ -593,6 +593,21 @@ ANSWER_LINK_CASES = [
 ]
 CASES += ANSWER_LINK_CASES
 
+# The institution's inbox (tests/test_inbox.py): its representatives, and admins for any
+# institution (without one named, admins get the list to choose from).
+INBOX = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)
+INBOX_POST = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT, REDIRECT)
+INBOX_UNKNOWN = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND, NOT_FOUND)
+INBOX_URL = "/espace-institution?institution={institution.slug}"
+INBOX_CASES = [
+    ("GET", "inbox.index", "/espace-institution", None, INBOX),
+    ("GET", "inbox.index", INBOX_URL, None, INBOX),
+    ("GET", "inbox.index", "/espace-institution?institution=inconnue", None, INBOX_UNKNOWN),
+    ("POST", "inbox.mark_seen", "/espace-institution/vu?institution={institution.slug}", None,
+     INBOX_POST),
+]  # fmt: skip
+CASES += INBOX_CASES
+
 
 def _case_ids(cases):
     ids = [f"{method} {endpoint}" for method, endpoint, *_ in cases]

@@ -105,10 +105,18 @@ def login():
             login_throttle.succeeded(form.email.data)
             _start_session(user, remember=form.remember.data)
             flash(_("Vous êtes connecté·e."), "success")
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(_landing(user, request.args.get("next")))
         login_throttle.failed(form.email.data)
         form.password.errors.append(_("Adresse e-mail ou mot de passe incorrect."))
     return render_template("accounts/login.html", form=form)
+
+
+def _landing(user, target: str | None) -> str:
+    """Where a login leads: the page asked for; else, for a representative of a verified
+    institution, the institution's inbox; else the home page."""
+    if not target and policy.institution_memberships(user):
+        return url_for("inbox.index")
+    return safe_next(target)
 
 
 @bp.post("/deconnexion")

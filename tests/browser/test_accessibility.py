@@ -219,6 +219,8 @@ PAGES = [
     Page(
         "imports.upload", "/admin/evenements/{import_event.slug}/import", ADMIN_ONLY, invalid=EMPTY
     ),
+    Page("inbox.index", "/espace-institution", ("institution_rep", "admin")),
+    Page("inbox.index chosen", "/espace-institution?institution={institution.slug}", ("admin",)),
 ]
 
 
