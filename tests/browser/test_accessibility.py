@@ -219,6 +219,15 @@ PAGES = [
     Page(
         "imports.upload", "/admin/evenements/{import_event.slug}/import", ADMIN_ONLY, invalid=EMPTY
     ),
+    Page(
+        "notifications.stop_institution_digest",
+        "/notifications/resume-institution/arret/{digest_token}",
+    ),
+    Page(
+        "notifications.stop_institution_digest bad",
+        "/notifications/resume-institution/arret/inconnu",
+        status=400,
+    ),
 ]
 
 
