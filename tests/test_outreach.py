@@ -477,3 +477,20 @@ def test_the_notifications_page_shows_the_three_kinds(
     assert "était attendue le" in page
     assert "Quelqu’un a répondu à la réponse officielle de Ville de Metz" in page
     assert f"/propositions/{proposal.id}/reponses/{organisation.id}" in page
+
+
+# The commands
+
+
+def test_the_commands_remind_and_queue_the_digest(app, institution, send, clock):
+    organisation = institution("Ville de Metz")
+    proposal = send(organisation)
+    runner = app.test_cli_runner()
+    clock.advance((_due(proposal, organisation) - paris_date(utcnow())).days * 86400 + 86400)
+    result = runner.invoke(args=["institutions", "remind"])
+    assert result.exit_code == 0 and "1 rappel(s) envoyé(s)" in result.output
+    assert "0 rappel(s)" in runner.invoke(args=["institutions", "remind"]).output
+    result = runner.invoke(args=["institutions", "digest"])
+    assert result.exit_code == 0 and "1 résumé(s) de la semaine" in result.output
+    steps = db.session.scalars(sa.select(InstitutionReminder.step).order_by(InstitutionReminder.id))
+    assert list(steps) == ["overdue", "digest"]
