@@ -196,6 +196,16 @@ def test_told_once_and_a_newcomer_on_a_sent_proposal_is_told_too(institution, se
 # Reminders
 
 
+@pytest.mark.parametrize("late", [1, 2, 11])
+def test_a_reminder_in_arabic_says_the_days_late(institution, send, late):
+    organisation = institution("Arabic", locale="ar")
+    proposal = send(organisation)
+    assert outreach.send_reminders(_due(proposal, organisation) + timedelta(days=late)) == 1
+    reminder = _emails(organisation.official_email)[-1]
+    assert "متأخر" in reminder.body and "Bonjour" not in reminder.body
+    assert reminder.subject == "Voix solidaires: ردّكم متأخر"
+
+
 def _sent_due(institution, send):
     organisation = institution("Ville de Metz")
     proposal = send(organisation)

@@ -147,7 +147,11 @@ def reminder_days() -> list[int]:
     """The days before the due date reminders go at, from RESPONSE_REMINDER_DAYS, smallest
     first."""
     raw = str(current_app.config["RESPONSE_REMINDER_DAYS"])
-    return sorted({int(part) for part in raw.replace(" ", "").split(",") if part})
+    try:
+        days = {int(part) for part in raw.replace(" ", "").split(",") if part}
+    except ValueError:
+        raise RuntimeError(f"RESPONSE_REMINDER_DAYS: days, comma-separated, not {raw!r}") from None
+    return sorted(day for day in days if day > 0)
 
 
 def reminder_step(sent_on: date, due_on: date, today: date, days: list[int]) -> str | None:
