@@ -171,6 +171,9 @@ class Config:
 
     # Institutions answer within this many days of a proposal being sent to them.
     RESPONSE_DUE_DAYS = int(os.environ.get("RESPONSE_DUE_DAYS", "60"))
+    # Institutions are reminded this many days before their answer is due (comma-separated),
+    # and once when it is overdue (`flask institutions remind`, daily).
+    RESPONSE_REMINDER_DAYS = os.environ.get("RESPONSE_REMINDER_DAYS", "14,3")
 
     # Personal data (the privacy page shows these): who answers requests, and how long
     # guests' contact details and IP addresses are kept before `flask privacy purge`.

@@ -1,5 +1,6 @@
 """Command-line tools: ``flask users create-admin``, ``flask demo load``,
-``flask notifications send|worker|digest|overdue``, ``flask privacy purge``,
+``flask notifications send|worker|digest|overdue``, ``flask institutions remind|digest``,
+``flask privacy purge``,
 ``flask backup create|restore``, ``flask search reindex``, ``flask cache clear`` and
 ``flask events create``, ``flask events import``, ``flask moderation alert``."""
 
@@ -20,6 +21,7 @@ from app.web.links import links_configured
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demo data of the 2015 assises.")
 notifications_cli = AppGroup("notifications", help="Notification e-mails.")
+institutions_cli = AppGroup("institutions", help="Telling and reminding institutions.")
 privacy_cli = AppGroup("privacy", help="Personal data.")
 backup_cli = AppGroup("backup", help="Back up and restore the whole database.")
 search_cli = AppGroup("search", help="The site-wide search index.")
@@ -88,6 +90,29 @@ def overdue_command() -> None:
     _require_links()
     count = notify_overdue_responses(paris_today())
     click.echo(f"{count} réponse(s) en retard signalée(s) aux associations.")
+
+
+@institutions_cli.command("remind")
+def remind_command() -> None:
+    """Remind institutions of the answers due soon or late (run it daily; each reminder
+    goes once, however many hosts run it)."""
+    from app.models import paris_today
+    from app.services.outreach import send_reminders
+
+    _require_links()
+    count = send_reminders(paris_today())
+    click.echo(f"{count} rappel(s) envoyé(s) aux institutions.")
+
+
+@institutions_cli.command("digest")
+def institutions_digest_command() -> None:
+    """Queue the weekly digest of each institution with something pending (run it weekly;
+    one per institution and week)."""
+    from app.services.outreach import queue_institution_digests
+
+    _require_links()
+    count = queue_institution_digests()
+    click.echo(f"{count} résumé(s) de la semaine mis en file pour les institutions.")
 
 
 # The former name of `flask notifications send`, kept for existing crontabs and workers.
@@ -331,6 +356,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(institutions_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(backup_cli)

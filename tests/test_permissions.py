@@ -39,6 +39,7 @@ from app.models import (
 )
 from app.services.accounts import CHARTER_VERSION
 from app.services.notifications import UNSUBSCRIBE_SALT
+from app.services.outreach import DIGEST_STOP_SALT
 from tests.conftest import PASSWORD, ROLES, login
 
 OK, REDIRECT, BAD, FORBIDDEN, NOT_FOUND = 200, 302, 400, 403, 404
@@ -607,6 +608,16 @@ INBOX_CASES = [
      INBOX_POST),
 ]  # fmt: skip
 CASES += INBOX_CASES
+# The weekly digest's stop link (h1): the signed token is the proof, whoever follows it.
+DIGEST_STOP_URL = "/notifications/resume-institution/arret/{digest_token}"
+DIGEST_BAD_URL = "/notifications/resume-institution/arret/inconnu"
+OUTREACH_CASES = [
+    ("GET", "notifications.stop_institution_digest", DIGEST_BAD_URL, None, ALL_BAD),
+    ("POST", "notifications.stop_institution_digest", DIGEST_BAD_URL, None, ALL_BAD),
+    ("GET", "notifications.stop_institution_digest", DIGEST_STOP_URL, None, PUBLIC),
+    ("POST", "notifications.stop_institution_digest", DIGEST_STOP_URL, None, PUBLIC),
+]
+CASES += OUTREACH_CASES
 
 
 def _case_ids(cases):
@@ -627,6 +638,12 @@ def _contribution(author, proposal, state=ContributionState.PUBLISHED, parent=No
 def unsubscribe_token(user) -> str:
     """The token of the e-mails' unsubscribe link, signed as app/services/notifications does."""
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT).dumps(user.id)
+
+
+def digest_stop_token(organisation) -> str:
+    """The token of the weekly digest's stop link, as app/services/outreach.py signs it."""
+    key = current_app.config["SECRET_KEY"]
+    return URLSafeSerializer(key, salt=DIGEST_STOP_SALT).dumps(organisation.id)
 
 
 def _send(proposal, *institutions):
@@ -726,6 +743,7 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
         "secretary": secretary,
         "other": other,
         "token": unsubscribe_token(other),
+        "digest_token": digest_stop_token(institution),
         "comment": _contribution(other, proposal),
         "pending": _contribution(other, proposal, ContributionState.PENDING),
         "hidden": hidden,
@@ -855,7 +873,9 @@ def test_route_permissions(client, world, make_user, role, method, endpoint, url
     assert response.status_code == expected[role], response.get_data(as_text=True)[:500]
     # A form shown again (POST answered 200) has saved nothing; the unsubscribe page aside.
     shown_again = (
-        method == "POST" and response.status_code == OK and url_template != UNSUBSCRIBE_URL
+        method == "POST"
+        and response.status_code == OK
+        and url_template not in (UNSUBSCRIBE_URL, DIGEST_STOP_URL)
     )
     if _refused(response) or method == "GET" or shown_again:
         assert _snapshot() == before, "a refused request, or a GET, changed the database"
@@ -1032,11 +1052,14 @@ class _Unknown(dict):
         return self
 
 
+TOKEN_ENDPOINTS = ("notifications.unsubscribe", "notifications.stop_institution_digest")
+
+
 def _unknown_cases():
     """Every case whose URL names an object: as an admin (past every gate) and, on public
     pages, as a visitor."""
     for method, endpoint, url, form, expected in CASES:
-        if "{" not in url or endpoint == "notifications.unsubscribe":
+        if "{" not in url or endpoint in TOKEN_ENDPOINTS:
             continue  # a token is no id: an unknown one is a bad one (400, above)
         yield "admin", method, url, form
         if expected["visitor"] == OK or endpoint in ("contributions.show", "contributions.testify"):

@@ -1,4 +1,5 @@
-"""A person's notifications, and the one-click unsubscribe link of the e-mails."""
+"""A person's notifications, the one-click unsubscribe link of the e-mails, and the link
+that stops an institution's weekly digest."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -8,6 +9,7 @@ from app import queries
 from app.contributions.forms import ConfirmForm
 from app.extensions import csrf
 from app.services import notifications as service
+from app.services import outreach
 from app.web.pagination import paginate
 from app.web.routes import private
 
@@ -53,3 +55,17 @@ def unsubscribe(token: str):
         service.unsubscribe(user)
         return render_template("notifications/unsubscribed.html")
     return render_template("notifications/unsubscribe.html", token=token)
+
+
+@bp.route("/resume-institution/arret/<token>", methods=["GET", "POST"])
+@private
+@csrf.exempt  # the signed token is the proof, as for the unsubscribe link above
+def stop_institution_digest(token: str):
+    """Stop an institution's weekly digest from the link in it: one button, which POSTs."""
+    organisation = outreach.organisation_for_digest_token(token)
+    if organisation is None:
+        return render_template("outreach/digest_stop_invalid.html"), 400
+    if request.method == "POST":
+        outreach.stop_digest(organisation)
+        return render_template("outreach/digest_stopped.html", organisation=organisation)
+    return render_template("outreach/digest_stop.html", organisation=organisation, token=token)

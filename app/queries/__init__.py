@@ -19,6 +19,7 @@ from app.queries import (  # noqa: F401  (each area, reachable as queries.<area>
     network_events,
     notifications,
     opendata,
+    outreach,
     proposal_imports,
     proposals,
     responses,

@@ -23,7 +23,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import PermissionDenied, ServiceError, audit, retry_when_busy
+from app.services import PermissionDenied, ServiceError, audit, outreach, retry_when_busy
 from app.services.moderation import auto_hide
 from app.services.notifications import notify_reply
 from app.text import too_long_message
@@ -88,8 +88,9 @@ def _once(key: str | None, author: User | None, proposal: Proposal):
     return None, None
 
 
-def _save(contribution: Contribution) -> Contribution:
+def _save(contribution: Contribution, announce=None) -> Contribution:
     """Commit the new contribution; the same form sent twice at once gives the first.
+    ``announce(contribution)`` adds its notifications to the same transaction.
 
     The key is unique in the database: a conflict means the other sending committed first,
     so this one is rolled back whole (its notifications too) and answers with that row.
@@ -97,6 +98,8 @@ def _save(contribution: Contribution) -> Contribution:
     author, proposal = contribution.author, contribution.proposal
     db.session.add(contribution)
     try:
+        if announce is not None:
+            announce(contribution)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -158,19 +161,19 @@ def post_response_reply(
     earlier, idempotency_key = _once(idempotency_key, author, response.proposal)
     if earlier:
         return earlier
-    return _save(
-        Contribution(
-            idempotency_key=idempotency_key,
-            proposal=response.proposal,
-            kind=ContributionKind.REPLY,
-            response=response,
-            author=author,
-            display_mode=display_mode,
-            body=_check_length(ContributionKind.REPLY, body),
-            lang=_check_lang(lang),
-            state=_initial_state(author, response.proposal),
-        )
+    reply = Contribution(
+        idempotency_key=idempotency_key,
+        proposal=response.proposal,
+        kind=ContributionKind.REPLY,
+        response=response,
+        author=author,
+        display_mode=display_mode,
+        body=_check_length(ContributionKind.REPLY, body),
+        lang=_check_lang(lang),
+        state=_initial_state(author, response.proposal),
     )
+    published = reply.state is ContributionState.PUBLISHED
+    return _save(reply, announce=outreach.tell_reply if published else None)
 
 
 @retry_when_busy

@@ -23,7 +23,7 @@ from app.models import (
     utcnow,
 )
 from app.queries.charter import current_charter
-from app.services import PermissionDenied, ServiceError, retry_when_busy
+from app.services import PermissionDenied, ServiceError, outreach, retry_when_busy
 from app.services.notifications import notify, notify_reply, queue_email
 from app.web.links import public_url
 
@@ -90,6 +90,8 @@ def decide(
     _tell_author(contribution, decision)
     if from_state is S.PENDING and target is S.PUBLISHED and contribution.parent_id:
         notify_reply(contribution)  # a held reply: its comment's author learns of it now
+    if target is S.PUBLISHED and contribution.response_id:
+        outreach.tell_reply(contribution)  # under a response: its institution, once
     db.session.commit()
     db.session.refresh(contribution)
     return decision

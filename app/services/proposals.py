@@ -22,7 +22,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import PermissionDenied, ServiceError, retry_when_busy
+from app.services import PermissionDenied, ServiceError, outreach, retry_when_busy
 from app.services.events import notify_followers
 
 
@@ -51,7 +51,8 @@ def _set_addressed(proposal: Proposal, institution_ids: list[int]) -> None:
     added = [AddressedInstitution(institution=o) for i, o in wanted.items() if i not in present]
     proposal.addressed.extend(added)
     if proposal.status not in (ProposalStatus.SUBMITTED, ProposalStatus.IN_DISCUSSION):
-        mark_sent(added)  # already with the institutions: the newcomers' clock starts now
+        # Already with the institutions: the newcomers' clock starts now, and they are told.
+        outreach.tell_addressed(proposal, mark_sent(added))
 
 
 @retry_when_busy
@@ -156,9 +157,9 @@ def apply_status_change(
         reason=reason.strip(),
     )
     db.session.add(change)
-    if new_status is ProposalStatus.SENT:
-        mark_sent(proposal.addressed)
+    newly_sent = mark_sent(proposal.addressed) if new_status is ProposalStatus.SENT else []
     proposal.status = new_status
+    outreach.tell_addressed(proposal, newly_sent)
     notify_followers(
         proposal,
         NotificationKind.STATUS_CHANGE,
@@ -168,14 +169,16 @@ def apply_status_change(
     return change
 
 
-def mark_sent(addressed: list[AddressedInstitution], when=None) -> None:
-    """The institutions have it from now: their answer is due after the set delay."""
+def mark_sent(addressed: list[AddressedInstitution], when=None) -> list[AddressedInstitution]:
+    """The institutions have it from now: their answer is due after the set delay. Returns
+    those newly sent (not those that had it already)."""
     when = when or utcnow()
     days = current_app.config["RESPONSE_DUE_DAYS"]
-    for item in addressed:
-        if item.sent_at is None:
-            item.sent_at = when
-            item.response_due_on = (when + timedelta(days=days)).date()
+    newly = [item for item in addressed if item.sent_at is None]
+    for item in newly:
+        item.sent_at = when
+        item.response_due_on = (when + timedelta(days=days)).date()
+    return newly
 
 
 @retry_when_busy

@@ -221,6 +221,15 @@ PAGES = [
     ),
     Page("inbox.index", "/espace-institution", ("institution_rep", "admin")),
     Page("inbox.index chosen", "/espace-institution?institution={institution.slug}", ("admin",)),
+    Page(
+        "notifications.stop_institution_digest",
+        "/notifications/resume-institution/arret/{digest_token}",
+    ),
+    Page(
+        "notifications.stop_institution_digest bad",
+        "/notifications/resume-institution/arret/inconnu",
+        status=400,
+    ),
 ]
 
 

@@ -1,6 +1,8 @@
 """Under load, nothing is lost: gunicorn with 4 workers, 24 clients posting ~2,000
 testimonies and comments at once, on a fresh SQLite file and on PostgreSQL; then the
-server is killed (-9) in the middle of a run and every acknowledged post must be there.
+server is killed (-9) in the middle of a run and every acknowledged post must be there;
+and the institutions' reminder job runs on two worker processes at once, under load: no
+institution is reminded twice.
 
 Run with `make test-load` (or `pytest -m load tests/load`); the figures are printed so they
 can be quoted. LOAD_POSTS and LOAD_CLIENTS change the size of the run.
@@ -17,6 +19,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -28,15 +31,24 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from app.extensions import db
 from app.models import (
+    AddressedInstitution,
     Contribution,
+    InstitutionReminder,
+    Notification,
+    NotificationKind,
     Organisation,
     OrganisationKind,
+    OutboxEmail,
     Proposal,
     ProposalStatus,
+    Role,
     StatusChange,
     Theme,
+    paris_today,
+    utcnow,
 )
 from app.services.accounts import register_user
+from tests.helpers import wait_until
 from tests.scratch_db import scratch_database
 
 pytestmark = pytest.mark.load
@@ -362,3 +374,133 @@ def test_kill_9_in_the_middle_loses_no_acknowledged_post(server, site, database_
     url = f"{server.base}/propositions/{site.proposal_id}/temoigner"
     data = _hidden(session, url) | {"body": f"Après le redémarrage {_marker()}."}
     assert session.post(url, data=data, allow_redirects=False).status_code == 302
+
+
+# The reminder job on two workers at once
+
+REMINDED = int(os.environ.get("LOAD_REMINDED", "200"))
+# Each worker process waits for this file, so both start reminding at the same instant.
+REMIND_WORKER = """
+import os, sys, time
+from pathlib import Path
+go = Path(sys.argv[1])
+from app import create_app
+app = create_app()
+Path(sys.argv[2]).touch()  # ready
+while not go.exists():
+    time.sleep(0.005)
+result = app.test_cli_runner().invoke(args=["institutions", "remind"])
+print(result.output, end="")
+sys.exit(result.exit_code)
+"""
+
+
+def _awaiting_institutions(url: str, count: int) -> None:
+    """``count`` institutions, each awaiting its answer to a proposal of its own: due in 3
+    days or a day late (one reminder due each), one in three with a representative."""
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        theme = db.session.scalars(sa.select(Theme)).first()
+        today = paris_today()
+        for n in range(count):
+            institution = Organisation(
+                slug=f"institution-{n}",
+                name=f"Institution {n}",
+                kind=OrganisationKind.INSTITUTION,
+                verified=True,
+                official_email=f"institution{n}@example.org",
+                official_email_verified_at=utcnow(),
+            )
+            proposal = Proposal(
+                title=f"Proposition rappelée {n}",
+                body="Une proposition qui attend sa réponse.",
+                theme=theme,
+                status=ProposalStatus.SENT,
+            )
+            proposal.addressed.append(
+                AddressedInstitution(
+                    institution=institution,
+                    sent_at=utcnow() - timedelta(days=50),
+                    response_due_on=today + timedelta(days=3 if n % 2 else -1),
+                )
+            )
+            db.session.add(proposal)
+            if n % 3 == 0:
+                rep = register_user(
+                    f"rep{n}@example.org", PASSWORD, f"representant-{n}", Role.INSTITUTION_REP
+                )
+                rep.email_confirmed_at = utcnow()
+                rep.organisations.append(institution)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _reminders_by_address(url: str) -> tuple[Counter, int, Counter]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            emails = Counter(
+                conn.execute(
+                    sa.select(OutboxEmail.to_address).where(
+                        OutboxEmail.to_address.like("institution%")
+                    )
+                ).scalars()
+            )
+            keys = conn.execute(sa.select(sa.func.count(InstitutionReminder.id))).scalar()
+            told = Counter(
+                conn.execute(
+                    sa.select(Notification.user_id).where(
+                        Notification.kind == NotificationKind.RESPONSE_REMINDER
+                    )
+                ).scalars()
+            )
+            return emails, keys, told
+    finally:
+        engine.dispose()
+
+
+def test_the_reminder_job_on_two_workers_at_once_reminds_each_institution_once(
+    server, site, database_url, tmp_path
+):
+    _awaiting_institutions(database_url, REMINDED)
+    go = tmp_path / "go"
+    env = dict(os.environ)
+    env.update(
+        VOIX_CONFIG="development",
+        DATABASE_URL=database_url,
+        MAIL_BACKEND="memory",
+        MAIL_SITE_URL="http://voix.test",
+    )
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", REMIND_WORKER, str(go), str(tmp_path / f"ready{n}")],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for n in range(2)
+    ]
+    # Under load meanwhile: people keep posting while both workers remind.
+    stop = threading.Event()
+    figures = Figures()
+    clients = threading.Thread(target=_run_clients, args=(server, site, POSTS // 4, stop, figures))
+    clients.start()
+    ready = [tmp_path / f"ready{n}" for n in range(2)]
+    assert wait_until(lambda: all(path.exists() for path in ready), seconds=60), "not ready"
+    go.touch()  # both workers have loaded the app: they start at the same instant
+    outputs = [worker.communicate(timeout=300)[0] for worker in workers]
+    stop.set()
+    clients.join(timeout=120)
+
+    sent = [int(m.group(1)) for out in outputs for m in re.finditer(r"(\d+) rappel", out)]
+    emails, keys, told = _reminders_by_address(database_url)
+    print(f"\n[load] {make_url(database_url).get_backend_name()} reminders: workers sent {sent}")
+    assert [worker.returncode for worker in workers] == [0, 0], outputs
+    assert sum(sent) == REMINDED, outputs
+    assert keys == REMINDED
+    assert len(emails) == REMINDED and set(emails.values()) == {1}  # nobody twice
+    assert len(told) == len(range(0, REMINDED, 3)) and set(told.values()) == {1}
+    assert figures.server_errors == 0 and figures.locked_pages == 0
