@@ -167,6 +167,10 @@ class Config:
 
     # Institutions answer within this many days of a proposal being sent to them.
     RESPONSE_DUE_DAYS = int(os.environ.get("RESPONSE_DUE_DAYS", "60"))
+    # The answer link's page (/repondre/…): posts per address (answers, new-link requests).
+    ANSWER_LINK_RATE_LIMIT = os.environ.get("ANSWER_LINK_RATE_LIMIT", "20 per hour")
+    # Where an institution whose answer link does not work writes to the network.
+    NETWORK_CONTACT_EMAIL = os.environ.get("NETWORK_CONTACT_EMAIL", "contact@voix-solidaires.fr")
 
     # Personal data (the privacy page shows these): who answers requests, and how long
     # guests' contact details and IP addresses are kept before `flask privacy purge`.
