@@ -267,9 +267,7 @@ def test_a_usable_link_needs_no_new_one(client, link_url):
     assert _emails() == []
 
 
-def test_a_link_whose_institution_is_no_longer_addressed_writes_nothing(
-    client, link_url, proposal
-):
+def test_a_link_whose_institution_is_no_longer_addressed_writes_nothing(client, link_url, proposal):
     db.session.execute(sa.delete(AddressedInstitution))
     db.session.commit()
     page = client.post(link_url, data=ANSWER)
