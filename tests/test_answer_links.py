@@ -31,6 +31,7 @@ from app.models import (
 )
 from app.services import answer_links
 from tests.conftest import login
+from tests.helpers import count_queries
 
 ANSWER = {"position": "favourable", "body": "Nous ouvrirons les bains-douches le dimanche."}
 OFFICIAL = "accueil@ddets-moselle.example"
@@ -354,3 +355,43 @@ def test_only_admins_see_or_revoke_links(client, link_url, make_user, role):
     link = _link(link_url)
     assert client.post(f"/admin/liens-de-reponse/{link.id}/revoquer").status_code == 403
     assert _link(link_url).revoked_at is None
+
+
+def _count(client, url):
+    client.get(url)  # warm-up: first-request work is not the page's cost
+    db.session.expire_all()
+    with count_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(statements)
+
+
+def test_the_answer_page_runs_as_many_queries_whatever_the_data(
+    client, link_url, proposal, institution, make_organisation
+):
+    small = _count(client, link_url)
+    for i in range(20):
+        db.session.add(
+            Contribution(
+                proposal=proposal,
+                kind=ContributionKind.TESTIMONY,
+                body=f"Témoignage {i}, assez long pour compter.",
+                state=ContributionState.PUBLISHED,
+            )
+        )
+        other = make_organisation(OrganisationKind.INSTITUTION)
+        proposal.addressed.append(AddressedInstitution(institution=other))
+    db.session.commit()
+    assert _count(client, link_url) == small
+
+
+def test_the_admin_list_runs_as_many_queries_whatever_the_data(
+    client, link_url, make_user, make_proposal, make_organisation
+):
+    login(client, make_user("admin"))
+    small = _count(client, "/admin/liens-de-reponse")
+    for i in range(30):
+        institution = make_organisation(OrganisationKind.INSTITUTION, official_email=f"{i}@x.fr")
+        proposal = make_proposal(title=f"Proposition {i}", institutions=[institution])
+        _issue(proposal, institution)
+    assert _count(client, "/admin/liens-de-reponse") == small
