@@ -261,8 +261,8 @@ def _revoked_answer_link(make_organisation, proposal) -> str:
     address (its page offers a new link)."""
     institution = make_organisation(
         OrganisationKind.INSTITUTION,
-        name="CCAS de Metz",
-        official_email="accueil@ccas-metz.example",
+        name="CCAS de Woippy (lien révoqué)",
+        official_email="accueil@ccas-woippy.example",
         official_email_verified_at=utcnow(),
     )
     proposal.addressed.append(AddressedInstitution(institution=institution, sent_at=utcnow()))
