@@ -98,7 +98,7 @@ def issue(
             token_hash=token_hash(token),
             sent_to=institution.official_email,
             created_at=now,
-            expires_at=max(expiry_for(proposal, institution, now), now + timedelta(GRACE_DAYS)),
+            expires_at=max(expiry_for(proposal, institution, now), now + timedelta(days=GRACE_DAYS)),
             response_id=response.id if response is not None else None,
         )
     )
