@@ -195,7 +195,9 @@ def test_an_expired_link_says_so_and_writes_nothing(client, link_url, clock):
     text = page.get_data(as_text=True)
     assert "a expiré le" in text and "Recevoir un nouveau lien" in text
     assert client.post(link_url, data=ANSWER).status_code == 410
-    assert _responses() == []
+    assert _responses() == [] and _emails() == []
+    assert len(db.session.scalars(sa.select(AnswerLink)).all()) == 1
+    assert _link(link_url).used_at is None
 
 
 def test_a_revoked_link_says_so_and_writes_nothing(client, link_url, make_user):
@@ -395,3 +397,15 @@ def test_the_admin_list_runs_as_many_queries_whatever_the_data(
         proposal = make_proposal(title=f"Proposition {i}", institutions=[institution])
         _issue(proposal, institution)
     assert _count(client, "/admin/liens-de-reponse") == small
+
+
+def test_the_new_link_is_written_in_the_institutions_language(client, link_url, institution, clock):
+    clock.advance(3601)  # the first link was sent over an hour ago
+    link = _link(link_url)
+    link.revoked_at = utcnow()
+    institution.official_locale = "en"
+    db.session.commit()
+    client.post(f"{link_url}/nouveau-lien")
+    [email] = _emails()
+    assert email.subject.startswith("Your new link to answer")
+    assert "To answer, without creating an account" in email.body

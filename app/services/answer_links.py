@@ -67,7 +67,7 @@ def token_hash(token: str) -> str:
 
 def expiry_for(proposal: Proposal, institution: Organisation, now: datetime) -> datetime:
     """The due date + 30 days (end of that day), or, with no due date, the usual delay from
-    now + 30 days."""
+    now + 30 days; never sooner than 30 days from now (a link made after the due date)."""
     due_on = db.session.scalar(
         sa.select(AddressedInstitution.response_due_on).where(
             AddressedInstitution.proposal_id == proposal.id,
@@ -76,7 +76,8 @@ def expiry_for(proposal: Proposal, institution: Organisation, now: datetime) -> 
     )
     if due_on is None:
         due_on = (now + timedelta(days=current_app.config["RESPONSE_DUE_DAYS"])).date()
-    return datetime.combine(due_on + timedelta(days=GRACE_DAYS + 1), time())
+    after_due = datetime.combine(due_on + timedelta(days=GRACE_DAYS + 1), time())
+    return max(after_due, now + timedelta(days=GRACE_DAYS))
 
 
 def issue(
@@ -98,7 +99,7 @@ def issue(
             token_hash=token_hash(token),
             sent_to=institution.official_email,
             created_at=now,
-            expires_at=max(expiry_for(proposal, institution, now), now + timedelta(days=GRACE_DAYS)),
+            expires_at=expiry_for(proposal, institution, now),
             response_id=response.id if response is not None else None,
         )
     )
