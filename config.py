@@ -174,6 +174,10 @@ class Config:
     # Institutions are reminded this many days before their answer is due (comma-separated),
     # and once when it is overdue (`flask institutions remind`, daily).
     RESPONSE_REMINDER_DAYS = os.environ.get("RESPONSE_REMINDER_DAYS", "14,3")
+    # The answer link's page (/repondre/…): posts per address (answers, new-link requests).
+    ANSWER_LINK_RATE_LIMIT = os.environ.get("ANSWER_LINK_RATE_LIMIT", "20 per hour")
+    # Where an institution whose answer link does not work writes to the network.
+    NETWORK_CONTACT_EMAIL = os.environ.get("NETWORK_CONTACT_EMAIL", "contact@voix-solidaires.fr")
 
     # Personal data (the privacy page shows these): who answers requests, and how long
     # guests' contact details and IP addresses are kept before `flask privacy purge`.

@@ -13,6 +13,7 @@ from app.imports.rows import SheetRow
 from app.imports.sealing import seal
 from app.models import (
     AddressedInstitution,
+    AnswerLink,
     CharterArticle,
     CharterVersion,
     Commitment,
@@ -37,6 +38,7 @@ from app.models import (
     paris_today,
     utcnow,
 )
+from app.services import answer_links
 from app.services.accounts import CHARTER_VERSION
 from app.services.notifications import UNSUBSCRIBE_SALT
 from app.services.outreach import DIGEST_STOP_SALT
@@ -589,8 +591,25 @@ STATED_CASES = [
 ]
 CASES += STATED_CASES
 
+# Answer links (tests/test_answer_links.py): whoever holds a usable link answers with it, an
+# account or not; an unknown one is not found; only admins list and revoke links.
+ANSWER_URL = "/repondre/{answer_token}"
+NOWHERE = dict.fromkeys(ROLES, NOT_FOUND)
 ANSWER_LINK_CASES = [
-    ("GET", "answers.answer", "/repondre/inconnu", None, dict.fromkeys(ROLES, NOT_FOUND)),
+    ("GET", "answers.answer", "/repondre/inconnu", None, NOWHERE),
+    ("GET", "answers.answer", ANSWER_URL, None, PUBLIC),
+    ("POST", "answers.answer", ANSWER_URL, RESPONSE_FORM, REDIRECTS),
+    ("POST", "answers.new_link", ANSWER_URL + "/nouveau-lien", None, REDIRECTS),
+    ("POST", "answers.new_link", "/repondre/inconnu/nouveau-lien", None, NOWHERE),
+    ("GET", "answers.thanks", "/repondre/merci", None, PUBLIC),
+    ("GET", "answers.admin_links", "/admin/liens-de-reponse", None, ADMIN_ONLY),
+    (
+        "POST",
+        "answers.revoke_link",
+        "/admin/liens-de-reponse/{answer_link.id}/revoquer",
+        None,
+        ADMIN_POST,
+    ),
 ]
 CASES += ANSWER_LINK_CASES
 
@@ -659,6 +678,14 @@ def _addressed_to(institution):
     return AddressedInstitution(institution=institution, sent_at=sent_at, response_due_on=due)
 
 
+def _answer_link(proposal, institution) -> tuple[AnswerLink, str]:
+    """A usable answer link and its token, issued as the e-mail's link is."""
+    url = answer_links.issue(proposal, institution)
+    db.session.commit()
+    token = url.rsplit("/", 1)[1]
+    return answer_links.find(token), token
+
+
 def build_world(make_organisation, make_theme, make_proposal, make_user):
     """ "proposal" is sent to the verified "institution" and not answered yet; "answered"
     has its "response" (edited once: one earlier version, by "rep") and a "commitment"."""
@@ -724,7 +751,10 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
     )
     db.session.add_all([import_event, stated])
     db.session.commit()
+    answer_link, answer_token = _answer_link(proposal, institution)
     return {
+        "answer_link": answer_link,
+        "answer_token": answer_token,
         "event": event,
         "association": association,
         "institution": institution,

@@ -8,6 +8,7 @@ Views call ``queries.<area>.<function>``; writes belong to ``app.services``.
 
 from app.queries import (  # noqa: F401  (each area, reachable as queries.<area>)
     admin,
+    answer_links,
     board,
     charter,
     contributions,

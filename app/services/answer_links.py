@@ -9,6 +9,10 @@ works", with the way to get a new one.
 
 ``issue`` adds the row to the caller's transaction and returns the absolute link (from the
 configured public address, never the request's host); it never commits.
+``answer_through_link`` posts the response a link opens (the link used up first, so of two
+submissions at once only one writes); ``send_new_link`` e-mails a fresh link to the
+institution's verified official address, never to an address a visitor types, at most once
+an hour per proposal and institution.
 """
 
 import enum
@@ -17,7 +21,9 @@ import secrets
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import (
@@ -26,16 +32,24 @@ from app.models import (
     AuditAction,
     OfficialResponse,
     Organisation,
+    Position,
     Proposal,
+    ReceivedVia,
     User,
     utcnow,
 )
-from app.services import PermissionDenied, retry_when_busy
+from app.queries.responses import current_response
+from app.services import PermissionDenied, ServiceError, retry_when_busy
 from app.services import audit as audit_service
+from app.services.notifications import queue_email
+from app.services.responses import write_response
 from app.web.links import public_url
 
-# A link stays valid this long after the answer's due date.
+# A link stays valid this long after the answer's due date (and a link made later, this
+# long after it is made: a late institution still gets a link that works).
 GRACE_DAYS = 30
+# A new link on request, at most once in this time per proposal and institution.
+NEW_LINK_INTERVAL = timedelta(hours=1)
 
 
 class LinkProblem(enum.StrEnum):
@@ -53,7 +67,7 @@ def token_hash(token: str) -> str:
 
 def expiry_for(proposal: Proposal, institution: Organisation, now: datetime) -> datetime:
     """The due date + 30 days (end of that day), or, with no due date, the usual delay from
-    now + 30 days."""
+    now + 30 days; never sooner than 30 days from now (a link made after the due date)."""
     due_on = db.session.scalar(
         sa.select(AddressedInstitution.response_due_on).where(
             AddressedInstitution.proposal_id == proposal.id,
@@ -62,7 +76,8 @@ def expiry_for(proposal: Proposal, institution: Organisation, now: datetime) -> 
     )
     if due_on is None:
         due_on = (now + timedelta(days=current_app.config["RESPONSE_DUE_DAYS"])).date()
-    return datetime.combine(due_on + timedelta(days=GRACE_DAYS + 1), time())
+    after_due = datetime.combine(due_on + timedelta(days=GRACE_DAYS + 1), time())
+    return max(after_due, now + timedelta(days=GRACE_DAYS))
 
 
 def issue(
@@ -114,9 +129,10 @@ def problem(link: AnswerLink | None, now: datetime | None = None) -> LinkProblem
     return None
 
 
-def use_up(link: AnswerLink, response: OfficialResponse, now: datetime | None = None) -> bool:
-    """Mark the link used by this response, in the caller's transaction: a conditional
-    UPDATE, so of two submissions at once only one wins (returns False for the other)."""
+def use_up(link: AnswerLink, now: datetime | None = None) -> bool:
+    """Mark the link used, in the caller's transaction, before anything is written with it:
+    a conditional UPDATE, so of two submissions at once only one wins (returns False for the
+    other, which waits for the first's row lock on PostgreSQL, or is retried on SQLite)."""
     now = now or utcnow()
     done = db.session.execute(
         sa.update(AnswerLink)
@@ -126,10 +142,103 @@ def use_up(link: AnswerLink, response: OfficialResponse, now: datetime | None = 
             AnswerLink.revoked_at.is_(None),
             AnswerLink.expires_at > now,
         )
-        .values(used_at=now, response_id=response.id)
+        .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
     return done.rowcount == 1
+
+
+@retry_when_busy
+def answer_through_link(
+    link: AnswerLink, *, position: Position, body: str, competent_body: str = ""
+) -> OfficialResponse:
+    """Publish (or correct) the institution's response through its link, and use the link
+    up: no author (the institution has no account), marked as received through the link."""
+    now = utcnow()
+    if problem(link, now) is not None:
+        raise ServiceError(_("Ce lien ne fonctionne plus : votre texte n’a pas été enregistré."))
+    if not still_addressed(link):
+        raise ServiceError(_("Cette proposition ne s’adresse plus à votre institution."))
+    if not use_up(link, now):
+        raise ServiceError(
+            _("Ce lien vient de servir à publier une réponse : votre texte n’a pas été enregistré.")
+        )
+    response = write_response(
+        link.proposal,
+        link.institution,
+        author=None,
+        position=position,
+        body=body,
+        competent_body=competent_body,
+        received_via=ReceivedVia.ANSWER_LINK,
+    )
+    db.session.flush()
+    link.response_id = response.id
+    db.session.commit()
+    return response
+
+
+def still_addressed(link: AnswerLink) -> bool:
+    """Whether the proposal is still addressed to the link's institution."""
+    return link.institution_id in {a.institution_id for a in link.proposal.addressed}
+
+
+def new_link_possible(link: AnswerLink) -> bool:
+    """Whether a new link may be e-mailed for this one: the institution has a verified
+    official address, the proposal is still addressed to it, and it has not answered yet or
+    its response was recorded on its behalf (a letter, a meeting), which it may correct."""
+    institution = link.institution
+    if not institution.official_email_verified or not still_addressed(link):
+        return False
+    response = current_response(link.proposal, institution)
+    return response is None or response.was_recorded
+
+
+def _sent_lately(link: AnswerLink, now: datetime) -> bool:
+    newest = db.session.scalar(
+        sa.select(sa.func.max(AnswerLink.created_at)).where(
+            AnswerLink.proposal_id == link.proposal_id,
+            AnswerLink.institution_id == link.institution_id,
+        )
+    )
+    return newest is not None and newest > now - NEW_LINK_INTERVAL
+
+
+@retry_when_busy
+def send_new_link(link: AnswerLink) -> None:
+    """E-mail a new link to the institution's verified official address (the only address
+    it ever goes to), in place of one that no longer works."""
+    now = utcnow()
+    if problem(link, now) is None or not new_link_possible(link):
+        raise ServiceError(_("Aucun nouveau lien ne peut être envoyé pour celui-ci."))
+    if _sent_lately(link, now):
+        raise ServiceError(
+            _(
+                "Un lien a été envoyé à l’adresse officielle de l’institution il y a moins "
+                "d’une heure : regardez dans sa boîte de réception."
+            )
+        )
+    institution, proposal = link.institution, link.proposal
+    response = current_response(proposal, institution)
+    url = issue(proposal, institution, response=response, now=now)
+    _queue_link_email(proposal, institution, url)
+    db.session.commit()
+
+
+def _queue_link_email(proposal: Proposal, institution: Organisation, url: str) -> None:
+    """The e-mail that carries a new link, in the institution's language; no unsubscribe
+    link (it is what the institution asked for)."""
+    locale = institution.official_locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        subject = _("Votre nouveau lien pour répondre : %(title)s", title=proposal.title)
+        body = render_template(
+            "answers/email/new_link.txt",
+            proposal=proposal,
+            institution=institution,
+            url=url,
+            proposal_url=public_url("proposals.show", proposal_id=proposal.id),
+        )
+    queue_email(institution.official_email, subject[:200], body)
 
 
 @retry_when_busy

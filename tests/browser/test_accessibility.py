@@ -24,7 +24,8 @@ from typing import NamedTuple
 import pytest
 
 from app.extensions import db
-from app.models import AddressedInstitution, ContributionState, utcnow
+from app.models import AddressedInstitution, ContributionState, OrganisationKind, utcnow
+from app.services import answer_links
 from tests.browser.conftest import DESKTOP, NARROW, Axe, PlaywrightError, log_in
 from tests.conftest import ROLES
 from tests.test_permissions import (
@@ -230,6 +231,11 @@ PAGES = [
         "/notifications/resume-institution/arret/inconnu",
         status=400,
     ),
+    Page("answers.answer", "/repondre/{answer_token}", invalid=EMPTY),
+    Page("answers.answer revoked", "/repondre/{revoked_token}", status=410),
+    Page("answers.answer unknown", "/repondre/inconnu", status=404),
+    Page("answers.thanks", "/repondre/merci"),
+    Page("answers.admin_links", "/admin/liens-de-reponse", ADMIN_ONLY),
 ]
 
 
@@ -257,7 +263,25 @@ def world(make_organisation, make_theme, make_proposal, make_user):
         )
     )
     db.session.commit()
+    built["revoked_token"] = _revoked_answer_link(make_organisation, late)
     return built
+
+
+def _revoked_answer_link(make_organisation, proposal) -> str:
+    """The token of a revoked answer link, for an institution with a verified official
+    address (its page offers a new link)."""
+    institution = make_organisation(
+        OrganisationKind.INSTITUTION,
+        name="CCAS de Woippy (lien révoqué)",
+        official_email="accueil@ccas-woippy.example",
+        official_email_verified_at=utcnow(),
+    )
+    proposal.addressed.append(AddressedInstitution(institution=institution, sent_at=utcnow()))
+    token = answer_links.issue(proposal, institution).rsplit("/", 1)[1]
+    db.session.flush()
+    answer_links.find(token).revoked_at = utcnow()
+    db.session.commit()
+    return token
 
 
 def _acting_user(role, world, make_user):

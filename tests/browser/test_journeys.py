@@ -7,9 +7,11 @@ test-artifacts/screenshots/ (kept after the run; names sort in journey order).""
 import re
 
 import pytest
+from flask import current_app
 
 from app.extensions import db
-from app.models import CharterArticle, CharterVersion, OrganisationKind, ProposalStatus
+from app.models import CharterArticle, CharterVersion, OrganisationKind, ProposalStatus, utcnow
+from app.services import answer_links
 from app.services.accounts import CHARTER_VERSION
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, log_in
 from tests.test_permissions import _send
@@ -189,3 +191,49 @@ def test_a_wide_table_keeps_its_caption_on_a_phone_screen(new_context, people):
         assert wrap.evaluate("e => e.scrollWidth > e.clientWidth"), "the table fits: nothing tested"
         caption = wrap.locator("caption").bounding_box()
         assert caption["x"] >= 0 and caption["x"] + caption["width"] <= PHONE["width"]
+
+
+def test_an_institution_without_an_account_answers_through_its_link(
+    new_context, make_organisation, make_theme, make_proposal
+):
+    """The e-mail's answer link opens the form with no account and no login; the response
+    is published, marked as given through the link, and the link then says it has served."""
+    journey = Journey("answer-link")
+    institution = make_organisation(
+        OrganisationKind.INSTITUTION,
+        name="CCAS de Metz",
+        official_email="accueil@ccas-metz.example",
+        official_email_verified_at=utcnow(),
+    )
+    proposal = make_proposal(
+        "Des bains-douches ouverts le dimanche",
+        theme=make_theme("Accès à la santé"),
+        status=ProposalStatus.SENT,
+    )
+    _send(proposal, institution)
+    link = answer_links.issue(proposal, institution)  # as the e-mail carries it
+    db.session.commit()  # end the test's read transaction before the server writes
+    path = link.removeprefix(current_app.config["MAIL_SITE_URL"])
+    staff = new_context(javascript=False).new_page()
+
+    staff.goto(path)
+    assert "Répondre au nom de CCAS de Metz" in _main_text(staff)
+    assert "Des bains-douches ouverts le dimanche" in _main_text(staff)
+    journey.shoot(staff, "institution-opens-link")
+    staff.get_by_role("button", name="Publier la réponse").click()  # sent empty
+    assert "Choisissez une position." in staff.locator(".error-summary").inner_text()
+    journey.shoot(staff, "institution-sees-error")
+    staff.locator("input[name=position][value=favourable]").check()
+    staff.fill("textarea[name=body]", RESPONSE)
+    staff.get_by_role("button", name="Publier la réponse").click()
+    assert staff.url.endswith("/repondre/merci")
+    journey.shoot(staff, "institution-thanked")
+    staff.get_by_role("link", name="Voir la réponse publiée").click()
+    assert re.search(r"/propositions/\d+#reponse-\d+", staff.url)
+    responses = staff.locator("#reponses").inner_text()
+    assert RESPONSE in responses and "Favorable" in responses
+    journey.shoot(staff, "public-sees-response")
+
+    staff.goto(path)
+    assert "a déjà servi" in _main_text(staff)
+    journey.shoot(staff, "link-already-used")
