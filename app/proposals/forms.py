@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length
 
 from app.fields import MaxChars
 from app.labels import STATUS_LABELS
-from app.models import Proposal
+from app.models import Organisation, OrganisationKind, Proposal
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -71,6 +71,34 @@ class ProposalForm(FlaskForm):
         coerce=int,
         description=_l("Les institutions à qui la proposition s’adresse (plusieurs possibles)."),
     )
+
+
+def offer_addressees(
+    form: ProposalForm, organisations: list[Organisation], *, to_associations: bool
+) -> None:
+    """Who the proposal may be addressed to: institutions; for an institution's proposal,
+    associations and service providers too (the inversion), grouped by kind."""
+    field = form.institution_ids
+    institutions = [(o.id, o.name) for o in organisations if o.is_institution]
+    if not to_associations:
+        field.choices = institutions
+        return
+    field.label.text = _l("Organisations sollicitées")
+    field.description = _l(
+        "Les associations, associations prestataires ou institutions à qui votre institution "
+        "propose d’agir (plusieurs possibles). Elles pourront s’en saisir ou donner leur position."
+    )
+    field.choices = {
+        str(_l("Associations")): _of_kind(organisations, OrganisationKind.ASSOCIATION),
+        str(_l("Associations prestataires")): _of_kind(
+            organisations, OrganisationKind.SERVICE_PROVIDER
+        ),
+        str(_l("Institutions")): institutions,
+    }
+
+
+def _of_kind(organisations: list[Organisation], kind: OrganisationKind) -> list[tuple]:
+    return [(o.id, o.name) for o in organisations if o.kind is kind]
 
 
 class ProposalEditForm(ProposalForm):
