@@ -142,7 +142,8 @@ def test_an_association_addresses_institutions_only(client, orgs, make_user):
     response = client.post("/propositions/nouvelle", data=form)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert 'class="error" id="institution_ids-error"' in page
+    error = 'class="error" id="institution_ids-error">Choisissez parmi les organisations de la'
+    assert error in page
     assert "Des douches en accès libre" in page  # the text typed is kept
     assert _count(Proposal) == 0
     # The service says it again, on the field, whatever the form offered.
@@ -481,3 +482,23 @@ def test_pages_do_not_grow_with_proposals_put_to_associations(
         proposal.addressed.append(AddressedInstitution(institution=org, sent_at=utcnow()))
     db.session.commit()
     assert _queries(client, url.format(id=first)) == small
+
+
+@pytest.mark.parametrize("bad", ["99999", "9" * 30])
+def test_an_unknown_addressee_is_refused_clearly(client, orgs, make_user, bad):
+    login(client, make_user("institution_rep", organisation=orgs["ville"]))
+    response = client.post(
+        "/propositions/nouvelle",
+        data={
+            "title": "Une permanence le samedi",
+            "body": "La ville prête une salle ; une association tient la permanence.",
+            "theme_id": orgs["theme"].id,
+            "organisation_id": orgs["ville"].id,
+            "institution_ids": [orgs["restos"].id, bad],
+        },
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Choisissez parmi les organisations de la liste." in page
+    assert "La ville prête une salle" in page
+    assert _count(Proposal) == 0

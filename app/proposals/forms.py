@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, widgets
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.fields import MaxChars
 from app.labels import STATUS_LABELS
@@ -69,8 +69,13 @@ class ProposalForm(FlaskForm):
     institution_ids = MultiCheckboxField(
         _l("Institutions concernées"),
         coerce=int,
+        validate_choice=False,  # checked below, with a message that says what to do
         description=_l("Les institutions à qui la proposition s’adresse (plusieurs possibles)."),
     )
+
+    def validate_institution_ids(self, field):
+        if not set(field.data or []) <= {option.data for option in field}:
+            raise ValidationError(_l("Choisissez parmi les organisations de la liste."))
 
 
 def offer_addressees(
