@@ -502,3 +502,39 @@ def test_an_unknown_addressee_is_refused_clearly(client, orgs, make_user, bad):
     assert "Choisissez parmi les organisations de la liste." in page
     assert "La ville prête une salle" in page
     assert _count(Proposal) == 0
+
+
+def test_the_example_edition_has_one_proposal_put_to_an_association(client):
+    from app.services.examples import load_examples
+
+    load_examples()
+    put = [p for p in db.session.scalars(sa.select(Proposal)) if p.put_to_associations]
+    assert len(put) == 1 and put[0].example and put[0].organisation.example
+    [answer] = db.session.scalars(
+        sa.select(OfficialResponse).where(OfficialResponse.proposal_id == put[0].id)
+    )
+    assert answer.position is Position.TAKEN_UP and not answer.institution.is_institution
+    page = client.get(f"/propositions/{put[0].id}").get_data(as_text=True)
+    assert "Proposition de Agence fictive des solidarités (exemple) aux associations" in page
+    assert 'class="badge example"' in page
+
+
+def test_a_member_sees_the_page_at_a_fixed_cost(
+    client, orgs, make_proposal, make_organisation, make_user
+):
+    member = make_user("association_member", organisation=orgs["restos"])
+    few = _put(make_proposal, orgs, orgs["restos"])
+    many = _put(
+        make_proposal,
+        orgs,
+        orgs["restos"],
+        *[make_organisation(OrganisationKind.ASSOCIATION) for _ in range(6)],
+        title="Une autre",
+    )
+    login(client, member)
+    assert _queries(client, f"/propositions/{few.id}") == _queries(
+        client, f"/propositions/{many.id}"
+    )
+    assert "Répondre au nom de Restos du cœur" in client.get(f"/propositions/{many.id}").get_data(
+        as_text=True
+    )
