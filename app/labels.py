@@ -157,6 +157,7 @@ POSITION_LABELS = {
     Position.UNFAVOURABLE: _l("Défavorable"),
     Position.ALREADY_IN_PLACE: _l("Déjà en place"),
     Position.NOT_COMPETENT: _l("Pas compétente"),
+    Position.TAKEN_UP: _l("Nous nous en saisissons"),
 }
 
 COMMITMENT_STATE_LABELS = {

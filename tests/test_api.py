@@ -65,10 +65,16 @@ def test_proposal_detail(client, make_proposal, make_organisation):
     assert data["text"].startswith("Le constat")
     assert data["organisation"]["name"] == proposal.organisation.name
     assert data["addressed_institutions"] == [
-        {"id": ddcs.id, "name": "DDCS", "sent_at": None, "response_due_on": None}
+        {
+            "id": ddcs.id,
+            "name": "DDCS",
+            "kind": "institution",
+            "sent_at": None,
+            "response_due_on": None,
+        }
     ]
     [response] = data["responses"]
-    assert response["institution"] == {"id": ddcs.id, "name": "DDCS"}
+    assert response["institution"] == {"id": ddcs.id, "name": "DDCS", "kind": "institution"}
     assert (response["position"], response["text"]) == ("unfavourable", "Avis défavorable.")
     assert response["commitments"] == []
     assert data["timeline"][0]["to_status"] == "submitted"

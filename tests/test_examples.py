@@ -207,7 +207,7 @@ def test_clear_removes_every_example_row_and_nothing_else(
 
     removed = clear_examples()
 
-    assert removed["proposals"] == 5 and removed["events"] == 1
+    assert removed["proposals"] == 6 and removed["events"] == 1
     assert removed["organisations"] == 3 and removed["meetings"] == 2
     after = _totals()
     # The demo accounts the example needed stay; everything else is as before.
@@ -446,7 +446,7 @@ def test_cli_load_then_clear(app):
 
     cleared = runner.invoke(args=["demo", "clear-examples"])
     assert cleared.exit_code == 0, cleared.output
-    assert "proposals: 5" in cleared.output and "events: 1" in cleared.output
+    assert "proposals: 6" in cleared.output and "events: 1" in cleared.output
     assert _count(Proposal, Proposal.example.is_(True)) == 0
     assert _count(Organisation, Organisation.example.is_(True)) == 0
     assert _count(Proposal) == real

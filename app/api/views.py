@@ -94,10 +94,16 @@ def _iso(moment) -> str | None:
     return moment.isoformat() + ("Z" if isinstance(moment, datetime) else "")
 
 
+def _organisation(organisation: Organisation) -> dict:
+    """An organisation a proposal comes from or goes to: its kind says which."""
+    return {"id": organisation.id, "name": organisation.name, "kind": organisation.kind.value}
+
+
 def _response(response: OfficialResponse, replies: list[Contribution]) -> dict:
     return {
         "id": response.id,
-        "institution": {"id": response.institution_id, "name": response.institution.name},
+        # Its "institution" may be an association answering an institution's proposal.
+        "institution": _organisation(response.institution),
         "position": response.position.value,
         "competent_body": response.competent_body or None,
         "text": response.body,
@@ -213,14 +219,11 @@ def proposal(proposal_id: int):
             **_summary(proposal),
             "text": proposal.body,
             "easy_read": proposal.easy_read or None,
-            "organisation": (
-                {"id": organisation.id, "name": organisation.name} if organisation else None
-            ),
+            "organisation": _organisation(organisation) if organisation else None,
             "event": _event(proposal),
             "addressed_institutions": [
                 {
-                    "id": a.institution.id,
-                    "name": a.institution.name,
+                    **_organisation(a.institution),
                     "sent_at": _iso(a.sent_at),
                     "response_due_on": _iso(a.response_due_on),
                 }

@@ -35,7 +35,11 @@ ROWS_PER_PAGE = 20
 OVERDUE_PER_PAGE = 20
 COMMITMENTS_PER_PAGE = 20
 # What the board's page links carry: its filters and the page of each of its three lists.
-PAGE_ARGS = ("atelier", "institution", "evenement", "annee", "page", "retards", "engagements")
+PAGE_ARGS = (
+    *("atelier", "institution", "evenement", "annee"),
+    *("page", "retards", "engagements", "associations"),
+)
+ASSOCIATIONS_PER_PAGE = 20
 _ID = re.compile(r"[0-9]{1,9}")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Spreadsheets run a cell starting with one of these as a formula.
@@ -98,6 +102,7 @@ def _board(theme: Theme | None, institution: Organisation | None, events: EventF
         "rows": queries.board.institution_rows(theme, institution, today, events=events),
         "workshops": queries.board.workshop_rows(theme, institution, events=events),
         "overdue": queries.board.overdue_items(theme, institution, today, events=events),
+        "associations": queries.inversion.association_rows(theme, institution, today, events),
     }
 
 
@@ -150,6 +155,7 @@ def index():
     event_choices, year_choices = queries.network_events.filter_choices()
     return render_template(
         "board/index.html",
+        **_put_to_associations(theme, institution, today, events),
         theme=theme,
         institution=institution,
         event_filter=events,
@@ -170,6 +176,23 @@ def index():
         workshops=queries.board.workshop_rows(theme, institution, [t for t, _n in themes], events),
         board_page_args=PAGE_ARGS,
     )
+
+
+def _put_to_associations(theme, institution, today, events: EventFilter) -> dict:
+    """The institutions' proposals to associations, counted apart: a page of associations
+    with their figures, and the totals."""
+    associations = paginate(
+        queries.inversion.associations_query(theme, institution, events),
+        ASSOCIATIONS_PER_PAGE,
+        arg="associations",
+    )
+    return {
+        "associations": associations,
+        "association_rows": queries.inversion.association_rows(
+            theme, institution, today, events, associations.items
+        ),
+        "association_totals": queries.inversion.totals(theme, institution, today, events),
+    }
 
 
 def _safe_cell(value):
@@ -224,6 +247,34 @@ def _csv_rows(board: dict):
             item["due_on"].isoformat(),
             item["days_overdue"],
             _example_cell(item["proposal"], item["institution"]),
+        ]
+    yield from _association_csv_rows(board["associations"])
+
+
+def _association_csv_rows(rows: list[dict]):
+    """The institutions' proposals to associations, one line per association."""
+    yield []
+    yield [
+        _("Association sollicitée par une institution"),
+        _("Type"),
+        _("Propositions reçues"),
+        _("Réponses données"),
+        _("Dont « Nous nous en saisissons »"),
+        _("Réponses attendues"),
+        _("Réponses en retard"),
+        _("Engagements à venir"),
+        _("Engagements en retard"),
+        _("Exemple"),
+    ]
+    for row in rows:
+        association = row["association"]
+        yield [
+            association.name,
+            labels.kind_label(association.kind),
+            *(row[key] for key in ("addressed", "answered", "taken_up", "awaiting", "overdue")),
+            row["commitments_due"],
+            row["commitments_overdue"],
+            _example_cell(association),
         ]
 
 
@@ -290,6 +341,7 @@ def _synthesis_links(theme: Theme | None, events: EventFilter) -> dict[str, list
         "status_changes": proposals(ProposalStatus.IN_PROGRESS, ProposalStatus.DONE) + by_workshop,
         "abandoned": proposals(ProposalStatus.ABANDONED) + by_workshop,
         "overdue": [(_("Tableau de suivi"), f"{board}#retards")],
+        "put_to_associations": [(_("Tableau de suivi"), f"{board}#aux-associations")],
         "commitments": [(_("Tableau de suivi"), f"{board}#engagements-en-retard"), *by_workshop],
         "proposals": [(_("Propositions"), url_for("proposals.index", **workshop))],
     }
@@ -343,6 +395,7 @@ def synthesis():
         summary=summary,
         proposals=proposals,
         next_steps=queries.synthesis.next_steps(theme, today, totals, events),
+        put_to_associations=queries.inversion.proposals_put(theme, period, today, events),
         charts=[status_chart, position_chart],
         links=_synthesis_links(theme, events),
         voices=queries.synthesis.voices(period, theme and theme.id, events=events),

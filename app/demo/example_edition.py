@@ -108,6 +108,44 @@ ACCOUNTS = [MODERATOR, MEMBER, PARTICIPANT]
 # "pending": still waiting for a moderator. "featured": put forward by the moderator.
 PROPOSALS = [
     {
+        # The inversion the 2015 review asks for: an institution puts a proposal to the
+        # associations, and one takes it up. Invented, like everything here.
+        "title": "Un accueil de jour ouvert le dimanche, proposé aux associations",
+        "theme": "urgence-alimentaire",
+        "status": "answered",
+        "filed_by": SOLIDARITY_AGENCY,
+        "body": (
+            "L’Agence fictive des solidarités (exemple) propose aux associations de tenir un "
+            "accueil de jour le dimanche, dans une salle qu’elle met à disposition, avec un "
+            "petit-déjeuner servi de 8 h à 11 h."
+        ),
+        "easy_read": "Un lieu ouvert le dimanche matin, avec un petit-déjeuner.",
+        "addressed": [
+            {"institution": ASSOCIATION, "sent_day": -20, "due_day": 10},
+        ],
+        "responses": [
+            {
+                "institution": ASSOCIATION,
+                "day": -6,
+                "position": "taken_up",
+                "body": (
+                    "L’Association Entraide imaginaire (exemple) s’en saisit : ses bénévoles "
+                    "tiendront l’accueil un dimanche sur deux, à partir du mois prochain."
+                ),
+                "commitments": [
+                    {
+                        "action": "Tenir l’accueil du dimanche avec quatre bénévoles",
+                        "due_day": 35,
+                        "state": "planned",
+                    },
+                ],
+                "replies": [],
+            },
+        ],
+        "testimonies": [],
+        "comments": [],
+    },
+    {
         "title": "Ouvrir un guichet de domiciliation le samedi matin",
         "theme": "hebergement-logement",
         "status": "answered",

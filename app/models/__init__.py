@@ -44,6 +44,8 @@ from app.models.proposal import (
 )
 from app.models.registration import PendingRegistration
 from app.models.response import (
+    ASSOCIATION_POSITIONS,
+    INSTITUTION_POSITIONS,
     OPEN_COMMITMENT_STATES,
     RECORDED_CHANNELS,
     Commitment,
@@ -53,6 +55,7 @@ from app.models.response import (
     ReceivedVia,
     ResponseAttachment,
     ResponseVersion,
+    positions_for,
 )
 from app.models.search import DocumentKind, SearchDocument
 from app.models.session import UserSession
@@ -61,6 +64,8 @@ from app.models.theme import Theme
 from app.models.user import EmailFrequency, PasswordResetToken, Role, User, moderator_theme
 
 __all__ = [
+    "ASSOCIATION_POSITIONS",
+    "INSTITUTION_POSITIONS",
     "OPEN_COMMITMENT_STATES",
     "RECORDED_CHANNELS",
     "AddressedInstitution",
@@ -127,5 +132,6 @@ __all__ = [
     "moderator_theme",
     "organisation_theme",
     "paris_today",
+    "positions_for",
     "utcnow",
 ]

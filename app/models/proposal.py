@@ -76,6 +76,18 @@ class Proposal(db.Model):
         order_by="(StatusChange.created_at.desc(), StatusChange.id.desc())",
     )
 
+    @property
+    def from_institution(self) -> bool:
+        """Filed by an institution: it may be put to associations (the source's inversion)."""
+        return self.organisation is not None and self.organisation.is_institution
+
+    @property
+    def put_to_associations(self) -> bool:
+        """An institution's proposal addressed to at least one association."""
+        return self.from_institution and any(
+            not a.institution.is_institution for a in self.addressed
+        )
+
     def __repr__(self) -> str:
         return f"<Proposal {self.id}>"
 

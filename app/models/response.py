@@ -20,6 +20,25 @@ class Position(enum.StrEnum):
     UNFAVOURABLE = "unfavourable"
     ALREADY_IN_PLACE = "already_in_place"
     NOT_COMPETENT = "not_competent"
+    # "Nous nous en saisissons": an association takes up a proposal an institution put to it.
+    TAKEN_UP = "taken_up"
+
+
+# What an institution answers; an association answering an institution's proposal may also
+# take it up (the source's "inversion de logique").
+INSTITUTION_POSITIONS = (
+    Position.FAVOURABLE,
+    Position.UNDER_STUDY,
+    Position.UNFAVOURABLE,
+    Position.ALREADY_IN_PLACE,
+    Position.NOT_COMPETENT,
+)
+ASSOCIATION_POSITIONS = (Position.TAKEN_UP, *INSTITUTION_POSITIONS)
+
+
+def positions_for(organisation: Organisation) -> tuple[Position, ...]:
+    """The positions an organisation may answer with: never "taken up" for an institution."""
+    return INSTITUTION_POSITIONS if organisation.is_institution else ASSOCIATION_POSITIONS
 
 
 class ReceivedVia(enum.StrEnum):

@@ -204,11 +204,28 @@ def can_see_author_account(user) -> bool:
     return is_moderator(user)
 
 
-def can_respond(user, proposal: Proposal, institution: Organisation) -> bool:
-    """Only representatives of that verified institution, on a proposal addressed to it."""
-    if institution not in institution_memberships(user):
+def may_answer_for(user, organisation: Organisation) -> bool:
+    """Who speaks for an organisation a proposal is put to: the representatives of a
+    verified institution; the members (and moderators) of an association or service
+    provider, once their e-mail address is confirmed. Admins never answer for others."""
+    if organisation.is_institution:
+        return organisation in institution_memberships(user)
+    return (
+        _is_user(user)
+        and user.role in ASSOCIATION_ROLES
+        and user.email_confirmed
+        and organisation in user.organisations
+    )
+
+
+def can_respond(user, proposal: Proposal, organisation: Organisation) -> bool:
+    """Those who speak for an organisation the proposal is addressed to: an institution, or
+    an association when an institution put the proposal to it (the inversion)."""
+    if organisation.id not in {a.institution_id for a in proposal.addressed}:
         return False
-    return institution.id in {a.institution_id for a in proposal.addressed}
+    if not organisation.is_institution and not proposal.from_institution:
+        return False
+    return may_answer_for(user, organisation)
 
 
 def can_manage_commitment(user, commitment) -> bool:
@@ -257,6 +274,7 @@ CORE_PREDICATES = {
     "can_change_status": can_change_status,
     "can_administer": can_administer,
     "can_respond": can_respond,
+    "may_answer_for": may_answer_for,
     "can_manage_commitment": can_manage_commitment,
     "can_post_update": can_post_update,
     "can_follow": can_follow,

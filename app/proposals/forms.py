@@ -3,11 +3,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, widgets
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.fields import MaxChars
 from app.labels import STATUS_LABELS
-from app.models import Proposal
+from app.models import Organisation, OrganisationKind, Proposal
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -69,8 +69,41 @@ class ProposalForm(FlaskForm):
     institution_ids = MultiCheckboxField(
         _l("Institutions concernées"),
         coerce=int,
+        validate_choice=False,  # checked below, with a message that says what to do
         description=_l("Les institutions à qui la proposition s’adresse (plusieurs possibles)."),
     )
+
+    def validate_institution_ids(self, field):
+        if not set(field.data or []) <= {option.data for option in field}:
+            raise ValidationError(_l("Choisissez parmi les organisations de la liste."))
+
+
+def offer_addressees(
+    form: ProposalForm, organisations: list[Organisation], *, to_associations: bool
+) -> None:
+    """Who the proposal may be addressed to: institutions; for an institution's proposal,
+    associations and service providers too (the inversion), grouped by kind."""
+    field = form.institution_ids
+    institutions = [(o.id, o.name) for o in organisations if o.is_institution]
+    if not to_associations:
+        field.choices = institutions
+        return
+    field.label.text = _l("Organisations sollicitées")
+    field.description = _l(
+        "Les associations, associations prestataires ou institutions à qui votre institution "
+        "propose d’agir (plusieurs possibles). Elles pourront s’en saisir ou donner leur position."
+    )
+    field.choices = {
+        str(_l("Associations")): _of_kind(organisations, OrganisationKind.ASSOCIATION),
+        str(_l("Associations prestataires")): _of_kind(
+            organisations, OrganisationKind.SERVICE_PROVIDER
+        ),
+        str(_l("Institutions")): institutions,
+    }
+
+
+def _of_kind(organisations: list[Organisation], kind: OrganisationKind) -> list[tuple]:
+    return [(o.id, o.name) for o in organisations if o.kind is kind]
 
 
 class ProposalEditForm(ProposalForm):

@@ -12,12 +12,13 @@ from app.models import (
     ContributionKind,
     Event,
     Organisation,
+    OrganisationKind,
     Proposal,
     ProposalStatus,
     Theme,
     paris_today,
 )
-from app.proposals.forms import ProposalEditForm, ProposalForm, StatusForm
+from app.proposals.forms import ProposalEditForm, ProposalForm, StatusForm, offer_addressees
 from app.responses.forms import UpdateForm
 from app.services import ServiceError
 from app.services import proposals as service
@@ -232,9 +233,9 @@ def unfollow_theme(slug: str):
     return redirect(url_for("proposals.theme", slug=theme.slug))
 
 
-def _fill_choices(form: ProposalForm) -> None:
+def _fill_choices(form: ProposalForm, proposal: Proposal | None = None) -> None:
     form.theme_id.choices = [(t.id, t.name) for t, _n in queries.proposals.themes_with_counts()]
-    form.institution_ids.choices = [(o.id, o.name) for o in queries.directory.institutions()]
+    _fill_addressees(form, proposal)
     if not policy.can_manage_events(current_user):
         del form.event_choice  # which event a proposal comes from: the coordinators' record
     else:
@@ -246,6 +247,19 @@ def _fill_choices(form: ProposalForm) -> None:
         ]
     if form.organisation_id is not None:
         form.organisation_id.choices = [(o.id, o.name) for o in _filing_organisations()]
+
+
+def _fill_addressees(form: ProposalForm, proposal: Proposal | None) -> None:
+    """Institutions; associations and service providers too when an institution files it."""
+    if proposal is not None:
+        to_associations = proposal.from_institution
+    else:
+        to_associations = bool(policy.institution_memberships(current_user))
+    if to_associations:
+        organisations = queries.directory.organisations_of_kind(*OrganisationKind)
+    else:
+        organisations = queries.directory.institutions()
+    offer_addressees(form, organisations, to_associations=to_associations)
 
 
 def _filing_organisations():
@@ -309,7 +323,7 @@ def edit(proposal_id: int):
     proposal = _load_proposal(proposal_id)
     policy.require(policy.can_edit_proposal(current_user, proposal))
     form = ProposalEditForm(obj=proposal)
-    _fill_choices(form)
+    _fill_choices(form, proposal)
     if request.method == "GET":
         form.institution_ids.data = [a.institution_id for a in proposal.addressed]
         if form.event_choice is not None:

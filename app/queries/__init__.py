@@ -14,6 +14,7 @@ from app.queries import (  # noqa: F401  (each area, reachable as queries.<area>
     contributions,
     directory,
     inbox,
+    inversion,
     meetings,
     minutes,
     moderation,

@@ -12,6 +12,8 @@ counts are aggregated in SQL, grouped by institution or workshop. The words mean
 - a commitment is *due* when open and due today or later, *overdue* when open and due before.
 
 Days are calendar days in Europe/Paris, where the network is; timestamps are naive UTC.
+The totals, the late responses and the late commitments are the institutions' alone: an
+institution's proposal put to associations is counted apart (app/queries/inversion.py).
 """
 
 import statistics
@@ -128,6 +130,15 @@ def _scope(
     if institution_ids is not None:
         clauses.append(column.in_(list(institution_ids)))
     return clauses
+
+
+def institutions_only(column):
+    """Clause keeping rows about institutions (``column``: an organisation id, in a query
+    where the organisation table is not joined)."""
+    institution = sa.select(Organisation.id).where(
+        Organisation.kind == OrganisationKind.INSTITUTION
+    )
+    return column.in_(institution)
 
 
 def _count_if(condition):
@@ -286,11 +297,14 @@ def totals(
     theme_id, ids = theme and theme.id, institution and [institution.id]
     counts = db.session.execute(
         _addressed(*_answer_columns(today)).where(
-            *_scope(theme_id, ids, AddressedInstitution.institution_id, events)
+            *_scope(theme_id, ids, AddressedInstitution.institution_id, events),
+            institutions_only(AddressedInstitution.institution_id),
         )
     ).one()
     due, overdue = db.session.execute(
-        _commitments(theme_id, ids, events, *_commitment_columns(today))
+        _commitments(theme_id, ids, events, *_commitment_columns(today)).where(
+            institutions_only(OfficialResponse.institution_id)
+        )
     ).one()
     return {
         **_blank(),
@@ -372,6 +386,7 @@ def overdue_query(
             AddressedInstitution.response_due_on < today,
             *due.days(AddressedInstitution.response_due_on),
             *_scope(theme and theme.id, institution and [institution.id], Organisation.id, events),
+            Organisation.kind == OrganisationKind.INSTITUTION,
         )
         .options(
             contains_eager(AddressedInstitution.proposal),
@@ -399,6 +414,7 @@ def overdue_commitments_query(
             Commitment.state.in_(OPEN_COMMITMENT_STATES),
             Commitment.due_on < today,
             *_scope(theme and theme.id, institution and [institution.id], Organisation.id, events),
+            Organisation.kind == OrganisationKind.INSTITUTION,
         )
         .options(
             contains_eager(Commitment.response).contains_eager(OfficialResponse.proposal),

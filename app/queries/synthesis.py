@@ -6,7 +6,9 @@ are the network's, never filtered).
 It must stay a readable document at any size: each list shows its first ``LIST_LIMIT``
 items (the most recent, or the most overdue) and counts them all in SQL; the
 proposals are summed up by workshop, and listed only for one workshop, ``PROPOSAL_LIMIT``
-at most. Every function is a read with a fixed number of queries.
+at most. Every function is a read with a fixed number of queries. The responses counted by
+position, listed as favourable or unfavourable, and awaited late are the institutions';
+what associations answered to institutions' proposals comes apart (app/queries/inversion.py).
 """
 
 from collections import defaultdict
@@ -18,6 +20,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from app.extensions import db
 from app.models import (
+    INSTITUTION_POSITIONS,
     OPEN_COMMITMENT_STATES,
     AddressedInstitution,
     Commitment,
@@ -38,6 +41,7 @@ from app.queries.board import (
     _answer,
     _count_if,
     _scope,
+    institutions_only,
     overdue_item,
     overdue_query,
 )
@@ -95,6 +99,7 @@ def _responses(
         OfficialResponse,
         [
             OfficialResponse.position == position,
+            institutions_only(OfficialResponse.institution_id),
             *period.moments(OfficialResponse.created_at),
             *_in_workshop(OfficialResponse.proposal_id, theme, events),
         ],
@@ -163,6 +168,7 @@ def _overdue(theme: Theme | None, period: Period, today: date, events: EventFilt
             AddressedInstitution.response_due_on < today,
             *period.days(AddressedInstitution.response_due_on),
             AddressedInstitution.proposal_id.not_in(abandoned),
+            institutions_only(AddressedInstitution.institution_id),
             ~sa.exists().where(_answer()),
             *_in_workshop(AddressedInstitution.proposal_id, theme, events),
         )
@@ -386,11 +392,13 @@ def workshop_proposals(
 def position_counts(
     theme: Theme | None = None, period: Period = ALL_TIME, events: EventFilter = ANY_EVENT
 ) -> dict[Position, int]:
-    """How many official responses of the period took each position (one query)."""
-    counts = dict.fromkeys(Position, 0)
+    """How many institutions' official responses of the period took each position (one
+    query)."""
+    counts = dict.fromkeys(INSTITUTION_POSITIONS, 0)
     rows = db.session.execute(
         sa.select(OfficialResponse.position, sa.func.count(OfficialResponse.id))
         .where(
+            institutions_only(OfficialResponse.institution_id),
             *period.moments(OfficialResponse.created_at),
             *_in_workshop(OfficialResponse.proposal_id, theme, events),
         )

@@ -8,7 +8,16 @@ from wtforms.validators import DataRequired, InputRequired, Optional, Validation
 
 from app.fields import CalendarDateField, DayField, MaxChars
 from app.labels import COMMITMENT_STATE_LABELS, POSITION_LABELS, STATUS_LABELS
-from app.models import Commitment, CommitmentState, OfficialResponse, Position, StatedPosition
+from app.models import (
+    INSTITUTION_POSITIONS,
+    Commitment,
+    CommitmentState,
+    OfficialResponse,
+    Organisation,
+    Position,
+    StatedPosition,
+    positions_for,
+)
 from app.queries import board
 from app.services.stated_positions import stated_on_problem
 
@@ -16,7 +25,8 @@ from app.services.stated_positions import stated_on_problem
 class ResponseForm(FlaskForm):
     position = RadioField(
         _l("Position de l’institution"),
-        choices=[(p.value, label) for p, label in POSITION_LABELS.items()],
+        # An institution never "takes up" a proposal: see response_form_for.
+        choices=[(p.value, POSITION_LABELS[p]) for p in INSTITUTION_POSITIONS],
         validators=[InputRequired(_l("Choisissez une position."))],
     )
     competent_body = StringField(
@@ -37,6 +47,20 @@ class ResponseForm(FlaskForm):
     def validate_competent_body(self, field):
         if self.position.data == Position.NOT_COMPETENT.value and not (field.data or "").strip():
             raise ValidationError(_l("Indiquez qui est compétent."))
+
+
+def response_form_for(organisation: Organisation, **kwargs) -> ResponseForm:
+    """The response form of this organisation: an association answering an institution's
+    proposal may also take it up ("Nous nous en saisissons")."""
+    form = ResponseForm(**kwargs)
+    form.position.choices = [(p.value, POSITION_LABELS[p]) for p in positions_for(organisation)]
+    if not organisation.is_institution:
+        form.position.label.text = _l("Position de l’association")
+        form.body.description = _l(
+            "Dites ce que votre association fera de cette proposition : comment elle s’en "
+            "saisit, ou pourquoi pas."
+        )
+    return form
 
 
 class CommitmentForm(FlaskForm):

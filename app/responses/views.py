@@ -21,8 +21,8 @@ from app.models import (
 from app.responses.forms import (
     CommitmentForm,
     CommitmentUpdateForm,
-    ResponseForm,
     StatedPositionForm,
+    response_form_for,
 )
 from app.services import ServiceError
 from app.services import contributions as contribution_service
@@ -48,7 +48,7 @@ def respond(proposal_id: int, institution_id: int):
     institution = db.get_or_404(Organisation, institution_id)
     policy.require(policy.can_respond(current_user, proposal, institution))
     response = queries.responses.current_response(proposal, institution)
-    form = ResponseForm(obj=response)
+    form = response_form_for(institution, obj=response)
     if response is not None and not form.is_submitted():
         form.position.data = response.position.value
     if form.validate_on_submit():
@@ -62,7 +62,7 @@ def respond(proposal_id: int, institution_id: int):
                 competent_body=form.competent_body.data or "",
             )
         except ServiceError as error:
-            refuse(form.competent_body, error)
+            refuse_on(form, error, "competent_body")
         else:
             flash(_("La réponse de %(name)s est publiée.", name=institution.name), "success")
             return redirect(_anchor(published))

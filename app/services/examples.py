@@ -207,7 +207,8 @@ def _proposal(counts, clock, row, event, themes, organisations, people) -> Propo
         body=row["body"],
         easy_read=row["easy_read"],
         theme=theme,
-        organisation=organisations[data.ASSOCIATION],
+        # An institution's proposal put to the associations, when the row says who filed it.
+        organisation=organisations[row.get("filed_by", data.ASSOCIATION)],
         status=status,
         origin=data.ORIGIN,
         event=event,

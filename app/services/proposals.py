@@ -14,7 +14,6 @@ from app.models import (
     Follow,
     NotificationKind,
     Organisation,
-    OrganisationKind,
     Proposal,
     ProposalStatus,
     StatusChange,
@@ -30,22 +29,28 @@ class KEEP:
     """An argument left as it is (e.g. a proposal's event, which only coordinators choose)."""
 
 
-def _institutions(ids: list[int]) -> list[Organisation]:
+def _addressees(filer: Organisation | None, ids: list[int]) -> list[Organisation]:
+    """The organisations a proposal goes to: institutions; and, when an institution files
+    it, associations and service providers too (the source's "inversion de logique")."""
     if not ids:
         return []
-    rows = db.session.scalars(
-        sa.select(Organisation).where(
-            Organisation.id.in_(ids), Organisation.kind == OrganisationKind.INSTITUTION
-        )
-    ).all()
+    rows = db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(ids))).all()
     if len(rows) != len(set(ids)):
-        raise ServiceError(_("Une des institutions choisies n’existe pas."))
+        raise ServiceError(
+            _("Une des institutions choisies n’existe pas."), field="institution_ids"
+        )
+    to_associations = filer is not None and filer.is_institution
+    if not to_associations and any(not org.is_institution for org in rows):
+        raise ServiceError(
+            _("Seule une institution peut adresser une proposition à une association."),
+            field="institution_ids",
+        )
     return list(rows)
 
 
 def _set_addressed(proposal: Proposal, institution_ids: list[int]) -> None:
     """Keep the stated positions of institutions that stay addressed."""
-    wanted = {org.id: org for org in _institutions(institution_ids)}
+    wanted = {org.id: org for org in _addressees(proposal.organisation, institution_ids)}
     proposal.addressed = [a for a in proposal.addressed if a.institution_id in wanted]
     present = {a.institution_id for a in proposal.addressed}
     added = [AddressedInstitution(institution=o) for i, o in wanted.items() if i not in present]

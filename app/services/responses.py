@@ -22,6 +22,7 @@ from app.models import (
     ReceivedVia,
     ResponseVersion,
     User,
+    positions_for,
     utcnow,
 )
 from app.queries.responses import current_response
@@ -72,6 +73,8 @@ def write_response(
     checked who may): the earlier version kept, the first response moves the proposal on,
     followers told. ``author`` is None when it came through an answer link; a response
     recorded on the institution's behalf names the channel, the day and who typed it in."""
+    if position not in positions_for(institution):
+        raise ServiceError(_("Choisissez une position de la liste."), field="position")
     if position is Position.NOT_COMPETENT and not competent_body.strip():
         raise ServiceError(_("Indiquez qui est compétent."), field="competent_body")
     response = current_response(proposal, institution)

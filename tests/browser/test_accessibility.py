@@ -236,6 +236,14 @@ PAGES = [
     Page("answers.answer unknown", "/repondre/inconnu", status=404),
     Page("answers.thanks", "/repondre/merci"),
     Page("answers.admin_links", "/admin/liens-de-reponse", ADMIN_ONLY),
+    Page("proposals.show put to associations", "/propositions/{put.id}"),
+    Page(
+        "responses.respond for an association",
+        "/propositions/{put.id}/reponses/{association.id}",
+        ("association_member",),
+        invalid=EMPTY,
+    ),
+    Page("proposals.edit put to associations", "/propositions/{put.id}/modifier", ("admin",)),
 ]
 
 
@@ -262,8 +270,18 @@ def world(make_organisation, make_theme, make_proposal, make_user):
             response_due_on=date.today() - timedelta(days=30),
         )
     )
+    # The inversion: the institution's proposal put to the association (issue 20, item 7).
+    put = make_proposal("Un accueil le dimanche", built["theme"], built["institution"])
+    put.addressed.append(
+        AddressedInstitution(
+            institution=built["association"],
+            sent_at=utcnow() - timedelta(days=5),
+            response_due_on=date.today() + timedelta(days=25),
+        )
+    )
     db.session.commit()
     built["revoked_token"] = _revoked_answer_link(make_organisation, late)
+    built["put"] = put
     return built
 
 

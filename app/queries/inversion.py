@@ -1,0 +1,218 @@
+"""The inversion: institutions put proposals to associations (the network's 2015 review asks
+for an "inversion de logique": "ce n'est pas aux associations à solliciter, à quémander,
+mais aux institutions à faire des propositions aux associations"). The associations answer,
+or take the proposal up ("Nous nous en saisissons") and commit to dated actions.
+
+Counted apart from the institutions' accountability (app/queries/board.py), with its words:
+*addressed*, *answered*, *awaiting* (sent, unanswered, not abandoned) and *overdue*; and
+*taken up*, the answers "Nous nous en saisissons". Every function is a read with a fixed
+number of queries whatever the data size, or a select the caller paginates.
+"""
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased, joinedload, load_only
+
+from app.extensions import db
+from app.models import (
+    AddressedInstitution,
+    Commitment,
+    OfficialResponse,
+    Organisation,
+    OrganisationKind,
+    Position,
+    Proposal,
+    Theme,
+    paris_today,
+)
+from app.queries.board import (
+    Period,
+    _addressed,
+    _answer_columns,
+    _answer_figures,
+    _commitment_columns,
+    _count_if,
+    _scope,
+)
+from app.queries.proposals import ANY_EVENT, EventFilter
+from app.queries.synthesis import LIST_LIMIT, Excerpt, _excerpt, _pair_state
+
+ASSOCIATION_KINDS = (OrganisationKind.ASSOCIATION, OrganisationKind.SERVICE_PROVIDER)
+
+
+def _to_associations(column):
+    """Clause keeping rows whose organisation (``column``, its id) is an association or a
+    service provider; the organisation table may be in the query."""
+    addressee = aliased(Organisation)
+    return column.in_(sa.select(addressee.id).where(addressee.kind.in_(ASSOCIATION_KINDS)))
+
+
+def _filed(theme: Theme | None, institution: Organisation | None, events: EventFilter) -> list:
+    """Clauses keeping the proposals of a workshop, an event or a year (examples only under
+    an example's filter), and those one institution filed when it is given; the proposal
+    table is in the query."""
+    clauses = _scope(theme and theme.id, None, None, events)
+    if institution is not None:
+        clauses.append(Proposal.organisation_id == institution.id)
+    return clauses
+
+
+def associations_query(
+    theme: Theme | None = None,
+    institution: Organisation | None = None,
+    events: EventFilter = ANY_EVENT,
+):
+    """The associations institutions put proposals to (one institution's, when given), by
+    name (a select to paginate)."""
+    addressed = (
+        sa.select(AddressedInstitution.institution_id)
+        .join(Proposal, Proposal.id == AddressedInstitution.proposal_id)
+        .where(*_filed(theme, institution, events))
+    )
+    query = sa.select(Organisation).where(
+        Organisation.kind.in_(ASSOCIATION_KINDS), Organisation.id.in_(addressed)
+    )
+    if not events.counts_examples:
+        query = query.where(Organisation.example.is_(False))
+    fields = (Organisation.name, Organisation.slug, Organisation.kind, Organisation.example)
+    return query.options(load_only(*fields)).order_by(Organisation.name, Organisation.id)
+
+
+def _answer_and_take_up(today: date) -> tuple:
+    return (*_answer_columns(today), _count_if(OfficialResponse.position == Position.TAKEN_UP))
+
+
+def _blank() -> dict:
+    return {
+        "addressed": 0,
+        "answered": 0,
+        "awaiting": 0,
+        "overdue": 0,
+        "longest_wait_days": None,
+        "taken_up": 0,
+        "commitments_due": 0,
+        "commitments_overdue": 0,
+    }
+
+
+def _figures(row, today: date) -> dict:
+    *answers, taken_up = row
+    return {**_answer_figures(answers, today), "taken_up": taken_up}
+
+
+def _commitments(theme, institution, events, *columns):
+    """Commitments made in associations' answers to the proposals in scope."""
+    return (
+        sa.select(*columns)
+        .select_from(Commitment)
+        .join(OfficialResponse, OfficialResponse.id == Commitment.response_id)
+        .join(Proposal, Proposal.id == OfficialResponse.proposal_id)
+        .where(*_filed(theme, institution, events))
+    )
+
+
+def association_rows(
+    theme: Theme | None = None,
+    institution: Organisation | None = None,
+    today: date | None = None,
+    events: EventFilter = ANY_EVENT,
+    associations: list[Organisation] | None = None,
+) -> list[dict]:
+    """One row per association (``associations``, a page of ``associations_query``; without
+    it, all of them, one query more): the proposals put to it, its answers, how many it took
+    up, those awaited and late, its commitments (two queries)."""
+    today = today or paris_today()
+    if associations is None:
+        associations = list(db.session.scalars(associations_query(theme, institution, events)))
+    ids = [org.id for org in associations]
+    figures = {org_id: _blank() for org_id in ids}
+    rows = db.session.execute(
+        _addressed(AddressedInstitution.institution_id, *_answer_and_take_up(today))
+        .where(AddressedInstitution.institution_id.in_(ids), *_filed(theme, institution, events))
+        .group_by(AddressedInstitution.institution_id)
+    )
+    for org_id, *counts in rows:
+        figures[org_id].update(_figures(counts, today))
+    commitments = db.session.execute(
+        _commitments(
+            theme, institution, events, OfficialResponse.institution_id, *_commitment_columns(today)
+        )
+        .where(OfficialResponse.institution_id.in_(ids))
+        .group_by(OfficialResponse.institution_id)
+    )
+    for org_id, due, overdue in commitments:
+        figures[org_id].update(commitments_due=due, commitments_overdue=overdue)
+    return [{**figures[org.id], "association": org} for org in associations]
+
+
+def totals(
+    theme: Theme | None = None,
+    institution: Organisation | None = None,
+    today: date | None = None,
+    events: EventFilter = ANY_EVENT,
+) -> dict:
+    """Every association's figures added up, and how many proposals the institutions put to
+    them (two queries)."""
+    today = today or paris_today()
+    proposals, *counts = db.session.execute(
+        _addressed(
+            sa.func.count(sa.distinct(AddressedInstitution.proposal_id)),
+            *_answer_and_take_up(today),
+        ).where(
+            _to_associations(AddressedInstitution.institution_id),
+            *_filed(theme, institution, events),
+        )
+    ).one()
+    due, overdue = db.session.execute(
+        _commitments(theme, institution, events, *_commitment_columns(today)).where(
+            _to_associations(OfficialResponse.institution_id)
+        )
+    ).one()
+    return {
+        **_blank(),
+        **_figures(counts, today),
+        "proposals": proposals,
+        "commitments_due": due,
+        "commitments_overdue": overdue,
+    }
+
+
+def proposals_put(
+    theme: Theme | None,
+    period: Period,
+    today: date,
+    events: EventFilter = ANY_EVENT,
+) -> Excerpt:
+    """The institutions' latest proposals to associations filed in the period, each with
+    every addressee's position, answered or not (three queries)."""
+    put = sa.select(AddressedInstitution.proposal_id).where(
+        _to_associations(AddressedInstitution.institution_id)
+    )
+    where = [
+        Proposal.id.in_(put),
+        *_filed(theme, None, events),
+        *period.moments(Proposal.created_at),
+    ]
+    total = db.session.scalar(sa.select(sa.func.count(Proposal.id)).where(*where))
+    order = (Proposal.created_at.desc(), Proposal.id.desc())
+    query = sa.select(Proposal).options(joinedload(Proposal.organisation))
+    latest = _excerpt(query, Proposal, where, order, total, LIST_LIMIT)
+    entries = {p.id: {"proposal": p, "addressees": []} for p in latest.items}
+    rows = db.session.execute(
+        _addressed(
+            AddressedInstitution.proposal_id,
+            AddressedInstitution.sent_at,
+            AddressedInstitution.response_due_on,
+            Organisation,
+            OfficialResponse.position,
+        )
+        .join(Organisation, Organisation.id == AddressedInstitution.institution_id)
+        .where(Proposal.id.in_(list(entries)))
+        .order_by(Organisation.name)
+    )
+    for proposal_id, sent_at, due_on, org, position in rows:
+        entry = entries[proposal_id]
+        state = _pair_state(entry["proposal"], sent_at, due_on, position, today)
+        entry["addressees"].append({"institution": org, "position": position, "state": state})
+    return Excerpt(list(entries.values()), latest.total)
