@@ -42,7 +42,6 @@ from app.queries.responses import current_response
 from app.services import PermissionDenied, ServiceError, retry_when_busy
 from app.services import audit as audit_service
 from app.services.notifications import queue_email
-from app.services.responses import write_response
 from app.web.links import public_url
 
 # A link stays valid this long after the answer's due date (and a link made later, this
@@ -154,6 +153,10 @@ def answer_through_link(
 ) -> OfficialResponse:
     """Publish (or correct) the institution's response through its link, and use the link
     up: no author (the institution has no account), marked as received through the link."""
+    # Imported here: responses e-mails answer links (a recorded response's correction link),
+    # and proposals tell institutions with them; this module stays below both.
+    from app.services.responses import write_response
+
     now = utcnow()
     if problem(link, now) is not None:
         raise ServiceError(_("Ce lien ne fonctionne plus : votre texte n’a pas été enregistré."))
