@@ -554,29 +554,44 @@ def test_the_link_to_record_is_shown_to_who_may_record(client, w, who, shown):
     assert (_url(w) in page) is shown
 
 
-def test_the_proposal_page_costs_no_query_more_for_documents(client, w, make_organisation):
-    proposal = w["proposal"]
-    url = f"/propositions/{proposal.id}"
+@pytest.mark.parametrize(
+    "url",
+    ["/propositions/{proposal}", "/organisations/{ccas}", "/api/v1/proposals/{proposal}"],
+)
+def test_recorded_responses_cost_no_query_more(client, w, make_proposal, make_organisation, url):
+    """The channel, the recorder and the document's name, type and size come with the
+    responses (the document's bytes never do): as many queries for one as for five."""
+    ccas, proposal = w["ccas"], w["proposal"]
+    pages = {"proposal": proposal.id, "ccas": ccas.slug}
 
     def count():
-        client.get(url)
+        client.get(url.format(**pages))
         db.session.expire_all()
         with count_queries() as statements:
-            assert client.get(url).status_code == 200
+            assert client.get(url.format(**pages)).status_code == 200
+        assert not [s for s in statements if "response_attachment.content" in s.lower()]
         return len(statements)
 
-    _site_response(w)
+    _record(w, proposal, ccas)
     small = count()
     for n in range(4):
         institution = make_organisation(OrganisationKind.INSTITUTION, name=f"Mairie {n}")
         proposal.addressed.append(_addressed(institution))
+        other = make_proposal(
+            f"Proposition {n}", organisation=w["association"], institutions=[ccas]
+        )
         db.session.commit()
-        service.record_response(
-            w["admin"], proposal, institution, received_via=ReceivedVia.LETTER,
-            received_at=RECEIVED, position=Position.FAVOURABLE, body=TEXT,
-            recorded_by=w["association"], document=service.Document("l.pdf", PDF[:2000]),
-        )  # fmt: skip
+        _record(w, proposal, institution)
+        _record(w, other, ccas)
     assert count() == small
+
+
+def _record(w, proposal, institution):
+    service.record_response(
+        w["admin"], proposal, institution, received_via=ReceivedVia.LETTER,
+        received_at=paris_today(), position=Position.FAVOURABLE, body=TEXT,
+        recorded_by=w["association"], document=service.Document("l.pdf", PDF[:2000]),
+    )  # fmt: skip
 
 
 def _addressed(institution):
