@@ -642,3 +642,14 @@ def test_the_open_data_says_how_each_response_came(app, client, w):
     [item] = client.get("/donnees/reponses.json").get_json()["items"]
     assert item["received_via"] == "letter"
     assert item["received_at"] == "2026-03-03"
+
+
+def test_the_recorders_data_export_names_the_document_without_its_bytes(client, w):
+    login(client, w["member"])
+    _post(client, w)
+
+    export = client.get("/compte/mes-donnees.json")
+    assert export.status_code == 200
+    [row] = export.get_json()["tables"]["response_attachment"]
+    assert row["file_name"] == "Lettre du CCAS.pdf"
+    assert "content" not in row
