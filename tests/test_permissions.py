@@ -597,6 +597,13 @@ RECORD_POST = by_role(REDIRECT, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, REDIR
 RECORD_URL = "/propositions/{proposal.id}/reponses/{institution.id}/saisir"
 
 
+class _Letter(io.BytesIO):
+    """A PDF the test client may send again and again (it closes what it sent)."""
+
+    def close(self):
+        self.seek(0)
+
+
 def _record_form(w):
     """In the name of the carrying association (the network's coordination for an admin),
     with a PDF: the route takes a file."""
@@ -608,7 +615,7 @@ def _record_form(w):
         "position": "favourable",
         "body": "Nous ouvrirons deux bâtiments.",
         "recorded_by_id": "0" if admin else str(w["association"].id),
-        "document": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "lettre.pdf"),
+        "document": (_Letter(b"%PDF-1.4\n%%EOF\n"), "lettre.pdf"),
     }
 
 
