@@ -653,3 +653,18 @@ def test_the_recorders_data_export_names_the_document_without_its_bytes(client, 
     [row] = export.get_json()["tables"]["response_attachment"]
     assert row["file_name"] == "Lettre du CCAS.pdf"
     assert "content" not in row
+
+
+def test_a_document_replaced_while_it_is_read_is_not_mixed_with_the_new_one(client, w):
+    from app import queries
+
+    login(client, w["member"])
+    _post(client, w)
+    [response] = _responses()
+    pieces = queries.responses.document_pieces(queries.responses.document_of(response.id))
+    first = next(pieces)
+    assert first == PDF[: len(first)]
+    other_letter = b"%PDF-1.7\n" + b"\x01" * len(PDF)
+    _post(client, w, document=(other_letter, "autre.pdf"))
+
+    assert list(pieces) == []  # stopped, rather than the other letter's bytes after these

@@ -74,8 +74,9 @@ def document_of(response_id: int) -> ResponseAttachment | None:
 
 def document_pieces(attachment: ResponseAttachment) -> Iterator[bytes]:
     """The document's bytes, a piece at a time, never all in memory: SQL substr reads a
-    slice of the column (SQLite's BLOB, PostgreSQL's bytea alike)."""
-    attachment_id, size = attachment.id, attachment.size
+    slice of the column (SQLite's BLOB, PostgreSQL's bytea alike). A document replaced
+    while it is read stops there rather than mixing two files."""
+    attachment_id, size, stored_at = attachment.id, attachment.size, attachment.created_at
     for start in range(0, size, DOCUMENT_CHUNK_BYTES):
         piece = db.session.scalar(
             sa.select(
@@ -85,7 +86,10 @@ def document_pieces(attachment: ResponseAttachment) -> Iterator[bytes]:
                     DOCUMENT_CHUNK_BYTES,
                     type_=sa.LargeBinary,
                 )
-            ).where(ResponseAttachment.id == attachment_id)
+            ).where(
+                ResponseAttachment.id == attachment_id,
+                ResponseAttachment.created_at == stored_at,
+            )
         )
         if not piece:
             return

@@ -350,4 +350,5 @@ def document(response_id: int):
     streamed.headers["Content-Length"] = str(attachment.size)
     streamed.headers["Content-Disposition"] = _disposition(attachment.file_name)
     streamed.headers["X-Content-Type-Options"] = "nosniff"
+    streamed.headers["Cache-Control"] = "no-cache"  # a corrected record may replace it
     return streamed
