@@ -668,3 +668,15 @@ def test_a_document_replaced_while_it_is_read_is_not_mixed_with_the_new_one(clie
     _post(client, w, document=(other_letter, "autre.pdf"))
 
     assert list(pieces) == []  # stopped, rather than the other letter's bytes after these
+
+
+def test_a_proposal_of_an_earlier_event_takes_the_letters_of_that_time(client, w, make_event):
+    """Imported in 2026 from the 2015 assises: its answers came in 2015."""
+    w["proposal"].event = make_event(held_on=date(2015, 4, 30))
+    db.session.commit()
+    login(client, w["member"])
+
+    refused = _post(client, w, received_at="2015-04-29", document=None)
+    assert "indiquez un jour à partir du 30 avril 2015" in refused.get_data(as_text=True)
+    assert _post(client, w, received_at="2015-06-12", document=None).status_code == 302
+    assert _responses()[0].received_at == date(2015, 6, 12)
