@@ -212,6 +212,12 @@ class Config:
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
     IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1000"))
 
+    # The largest document (a letter's PDF or scan) joined to a response recorded on an
+    # institution's behalf, in bytes; its route alone takes a body about twice this large.
+    RESPONSE_ATTACHMENT_MAX_BYTES = int(
+        os.environ.get("RESPONSE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
+    )
+
     PROPOSALS_PER_PAGE = 20
     # The site-wide search (/recherche).
     SEARCH_RESULTS_PER_PAGE = 20

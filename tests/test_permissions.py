@@ -1,6 +1,7 @@
 """Every route × every role: the expected status, and nothing changed when refused; then
 ownership, parents, smuggled form fields and unknown ids, one rule at a time."""
 
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -33,6 +34,7 @@ from app.models import (
     Position,
     Proposal,
     ProposalStatus,
+    ResponseAttachment,
     ResponseVersion,
     StatedPosition,
     paris_today,
@@ -595,6 +597,49 @@ CASES += STATED_CASES
 # account or not; an unknown one is not found; only admins list and revoke links.
 ANSWER_URL = "/repondre/{answer_token}"
 NOWHERE = dict.fromkeys(ROLES, NOT_FOUND)
+# Recording a response received by letter, e-mail or in a meeting: admins, and members of
+# the association carrying the proposal (the moderator's association is another one).
+RECORD = by_role(REDIRECT, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK)
+RECORD_POST = by_role(REDIRECT, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT)
+RECORD_URL = "/propositions/{proposal.id}/reponses/{institution.id}/saisir"
+
+
+class _Letter(io.BytesIO):
+    """A PDF the test client may send again and again (it closes what it sent)."""
+
+    def close(self):
+        self.seek(0)
+
+
+def _record_form(w):
+    """In the name of the carrying association (the network's coordination for an admin),
+    with a PDF: the route takes a file."""
+    me = w["me"]
+    admin = me is not None and me.role.value == "admin"
+    return {
+        "received_via": "letter",
+        "received_at": paris_today().isoformat(),
+        "position": "favourable",
+        "body": "Nous ouvrirons deux bâtiments.",
+        "recorded_by_id": "0" if admin else str(w["association"].id),
+        "document": (_Letter(b"%PDF-1.4\n%%EOF\n"), "lettre.pdf"),
+    }
+
+
+RECORDED_RESPONSE_CASES = [
+    ("GET", "responses.record", RECORD_URL, None, RECORD),
+    ("POST", "responses.record", RECORD_URL, _record_form, RECORD_POST),
+    ("GET", "responses.document", "/reponses/{response.id}/document", None, PUBLIC),
+    (
+        "GET",
+        "responses.document",
+        "/reponses/999999/document",
+        None,
+        dict.fromkeys(ROLES, NOT_FOUND),
+    ),
+]
+CASES += RECORDED_RESPONSE_CASES
+
 ANSWER_LINK_CASES = [
     ("GET", "answers.answer", "/repondre/inconnu", None, NOWHERE),
     ("GET", "answers.answer", ANSWER_URL, None, PUBLIC),
@@ -750,6 +795,14 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
         reported_by=association,
     )
     db.session.add_all([import_event, stated])
+    # The letter the response came in (app/responses/: its document is streamed).
+    letter = b"%PDF-1.4\n%%EOF\n"
+    db.session.add(
+        ResponseAttachment(
+            response=response, file_name="lettre.pdf", media_type="application/pdf",
+            size=len(letter), content=letter,
+        )
+    )  # fmt: skip
     db.session.commit()
     answer_link, answer_token = _answer_link(proposal, institution)
     return {

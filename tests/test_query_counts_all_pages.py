@@ -253,6 +253,7 @@ MEMBER_PAGES = {
         "/admin/organisations/nouvelle", "/admin/ateliers", "/admin/ateliers/{theme_id}",
         "/admin/ateliers/nouveau", "/admin/utilisateurs", "/admin/utilisateurs/{participant}",
         "/admin/charte", "/amendements/{amendment}/decision", "/moderation/",
+        "/propositions/{unanswered}/reponses/{institution}/saisir",
     ],
 }  # fmt: skip
 

@@ -109,6 +109,15 @@ def _response(response: OfficialResponse, replies: list[Contribution]) -> dict:
         "text": response.body,
         "created_at": _iso(response.created_at),
         "updated_at": _iso(response.updated_at),
+        # How it reached the site; a letter, e-mail or meeting was recorded on its behalf.
+        "received_via": response.received_via.value,
+        "received_at": _iso(response.received_at),
+        "recorded_by": (
+            {"id": response.recorded_by.id, "name": response.recorded_by.name}
+            if response.recorded_by
+            else None
+        ),
+        "document": _document(response),
         "commitments": [
             {
                 "id": c.id,
@@ -120,6 +129,18 @@ def _response(response: OfficialResponse, replies: list[Contribution]) -> dict:
             for c in response.commitments
         ],
         "replies": [_contribution(reply) for reply in replies],
+    }
+
+
+def _document(response: OfficialResponse) -> dict | None:
+    """The document a recorded response came in: its address, type and size in bytes."""
+    attachment = response.attachment
+    if attachment is None:
+        return None
+    return {
+        "url": public_url("responses.document", response_id=response.id),
+        "media_type": attachment.media_type,
+        "size": attachment.size,
     }
 
 

@@ -26,8 +26,9 @@ DESCRIPTIONS = {
         "des réponses officielles."
     ),
     "reponses": _l(
-        "Les réponses officielles publiées par les institutions sur le site : position, "
-        "texte, dates."
+        "Les réponses officielles des institutions, publiées sur le site ou reçues par "
+        "courrier, e-mail ou en réunion : position, texte, façon dont elles ont été reçues, "
+        "dates."
     ),
     "engagements": _l(
         "Les engagements pris dans les réponses officielles : action, échéance, état d’avancement."

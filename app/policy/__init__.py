@@ -21,6 +21,8 @@ from app.policy.network_events import *  # noqa: F403
 from app.policy.network_events import NETWORK_EVENTS_PREDICATES
 from app.policy.privacy import *  # noqa: F403
 from app.policy.privacy import PRIVACY_PREDICATES
+from app.policy.recorded_responses import *  # noqa: F403
+from app.policy.recorded_responses import RECORDED_RESPONSES_PREDICATES
 from app.policy.stated_positions import *  # noqa: F403
 from app.policy.stated_positions import STATED_POSITIONS_PREDICATES
 
@@ -34,4 +36,5 @@ TEMPLATE_PREDICATES = {
     **IMPORTS_PREDICATES,
     **STATED_POSITIONS_PREDICATES,
     **INBOX_PREDICATES,
+    **RECORDED_RESPONSES_PREDICATES,
 }

@@ -22,6 +22,7 @@ from app.models import (
     StatedPosition,
     Theme,
 )
+from app.queries.responses import how_received
 
 
 def organisations_of_kind(*kinds: OrganisationKind) -> list[Organisation]:
@@ -137,6 +138,7 @@ def responses_of(institution: Organisation):
         .options(
             joinedload(OfficialResponse.proposal).joinedload(Proposal.theme),
             selectinload(OfficialResponse.commitments),
+            *how_received(),
         )
         .order_by(OfficialResponse.updated_at.desc(), OfficialResponse.id.desc())
     )

@@ -102,6 +102,8 @@ def _responses() -> sa.Select:
             OfficialResponse.position,
             OfficialResponse.competent_body,
             OfficialResponse.body.label("text"),
+            OfficialResponse.received_via,
+            OfficialResponse.received_at,
             Proposal.example,
             OfficialResponse.created_at,
             OfficialResponse.updated_at,

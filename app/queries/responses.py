@@ -1,10 +1,31 @@
-"""Official responses of institutions and their history."""
+"""Official responses of institutions and their history; the documents of recorded ones,
+read in pieces."""
+
+from collections.abc import Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import OfficialResponse, Organisation, Proposal, ResponseVersion
+from app.models import (
+    OfficialResponse,
+    Organisation,
+    Proposal,
+    ResponseAttachment,
+    ResponseVersion,
+)
+
+# How much of a document one read brings: a response streams it piece by piece.
+DOCUMENT_CHUNK_BYTES = 256 * 1024
+
+
+def how_received():
+    """The options that load, with a response, who recorded it and its document's name,
+    type and size (never its bytes): no query more per response."""
+    return (
+        joinedload(OfficialResponse.recorded_by),
+        joinedload(OfficialResponse.attachment),
+    )
 
 
 def responses_for(proposal: Proposal) -> dict[int, OfficialResponse]:
@@ -13,7 +34,9 @@ def responses_for(proposal: Proposal) -> dict[int, OfficialResponse]:
         sa.select(OfficialResponse)
         .where(OfficialResponse.proposal_id == proposal.id)
         .options(
-            selectinload(OfficialResponse.commitments), joinedload(OfficialResponse.institution)
+            selectinload(OfficialResponse.commitments),
+            joinedload(OfficialResponse.institution),
+            *how_received(),
         )
     )
     return {response.institution_id: response for response in rows}
@@ -39,3 +62,35 @@ def current_response(proposal: Proposal, institution: Organisation) -> OfficialR
             OfficialResponse.institution_id == institution.id,
         )
     )
+
+
+def document_of(response_id: int) -> ResponseAttachment | None:
+    """A response's document, its name, type and size (the bytes are read by
+    ``document_pieces``)."""
+    return db.session.scalar(
+        sa.select(ResponseAttachment).where(ResponseAttachment.response_id == response_id)
+    )
+
+
+def document_pieces(attachment: ResponseAttachment) -> Iterator[bytes]:
+    """The document's bytes, a piece at a time, never all in memory: SQL substr reads a
+    slice of the column (SQLite's BLOB, PostgreSQL's bytea alike). A document replaced
+    while it is read stops there rather than mixing two files."""
+    attachment_id, size, stored_at = attachment.id, attachment.size, attachment.created_at
+    for start in range(0, size, DOCUMENT_CHUNK_BYTES):
+        piece = db.session.scalar(
+            sa.select(
+                sa.func.substr(
+                    ResponseAttachment.content,
+                    start + 1,
+                    DOCUMENT_CHUNK_BYTES,
+                    type_=sa.LargeBinary,
+                )
+            ).where(
+                ResponseAttachment.id == attachment_id,
+                ResponseAttachment.created_at == stored_at,
+            )
+        )
+        if not piece:
+            return
+        yield bytes(piece)

@@ -1,9 +1,11 @@
 """Forms of institutions (responses, commitments), of follow-up updates, and of the positions
 institutions stated elsewhere, as an association reports them."""
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from app.fields import CalendarDateField, DayField, MaxChars
@@ -15,10 +17,12 @@ from app.models import (
     OfficialResponse,
     Organisation,
     Position,
+    ReceivedVia,
     StatedPosition,
     positions_for,
 )
 from app.queries import board
+from app.services.responses import Document, document_problem, reception_problem
 from app.services.stated_positions import stated_on_problem
 
 
@@ -171,3 +175,79 @@ class StatedPositionForm(FlaskForm):
     def validate_reported_by_id(self, field):
         if field.data not in {value for value, _label in field.choices or []}:
             raise ValidationError(_l("Choisissez une association dont vous êtes membre."))
+
+
+class RecordResponseForm(FlaskForm):
+    """A response an institution gave by letter, e-mail or in a meeting, typed in on its
+    behalf, with its document. ``proposal`` is set by the view (the earliest day)."""
+
+    received_via = RadioField(
+        _l("Comment la réponse a-t-elle été reçue ?"),
+        choices=[
+            (ReceivedVia.LETTER.value, _l("Par courrier")),
+            (ReceivedVia.EMAIL.value, _l("Par e-mail")),
+            (ReceivedVia.MEETING.value, _l("Dite en réunion")),
+        ],
+        validators=[InputRequired(_l("Choisissez comment la réponse a été reçue."))],
+    )
+    received_at = DayField(
+        _l("Date de réception"),
+        validators=[InputRequired(_l("Indiquez la date de réception (jj/mm/aaaa)."))],
+        description=_l("Le jour où le courrier ou l’e-mail est arrivé, ou celui de la réunion."),
+    )
+    position = RadioField(
+        _l("Position de l’institution"),
+        choices=[(p.value, label) for p, label in POSITION_LABELS.items()],
+        validators=[InputRequired(_l("Choisissez une position."))],
+    )
+    competent_body = StringField(
+        _l("Si elle n’est pas compétente : qui l’est, selon elle ?"),
+        validators=[MaxChars(OfficialResponse.COMPETENT_BODY_MAX)],
+    )
+    body = TextAreaField(
+        _l("Texte de la réponse"),
+        validators=[DataRequired(_l("Écrivez le texte de la réponse.")), MaxChars(10000)],
+        description=_l(
+            "Recopiez le courrier ou l’e-mail, ou résumez fidèlement ce qui a été dit en "
+            "réunion. Il sera publié comme la réponse de l’institution."
+        ),
+    )
+    recorded_by_id = SelectField(
+        _l("Saisie par"),
+        coerce=int,
+        validate_choice=False,  # checked below, with a message that says what to do
+    )
+    document = FileField(
+        _l("Document (facultatif)"),
+        description=_l("Le courrier ou l’e-mail reçu : un PDF ou une image (PNG, JPEG, WebP)."),
+    )
+    remove_document = BooleanField(_l("Retirer le document actuel"))
+
+    proposal = None
+    _content: bytes | None = None
+
+    def validate_received_at(self, field):
+        if field.data is not None and (problem := reception_problem(self.proposal, field.data)):
+            raise ValidationError(problem)
+
+    def validate_competent_body(self, field):
+        if self.position.data == Position.NOT_COMPETENT.value and not (field.data or "").strip():
+            raise ValidationError(_l("Indiquez qui est compétent."))
+
+    def validate_recorded_by_id(self, field):
+        if field.data not in {value for value, _label in field.choices or []}:
+            raise ValidationError(_l("Choisissez une association dont vous êtes membre."))
+
+    def validate_document(self, field):
+        if not field.data:
+            return
+        limit = current_app.config["RESPONSE_ATTACHMENT_MAX_BYTES"]
+        self._content = field.data.stream.read(limit + 1)
+        if problem := document_problem(self._content):
+            raise ValidationError(problem)
+
+    def sent_document(self) -> Document | None:
+        """The file chosen, read while validating; None when none was."""
+        if not self.document.data or self._content is None:
+            return None
+        return Document(self.document.data.filename or "", self._content)

@@ -1,7 +1,19 @@
 """Institutions answer in public: responses, their history, commitments; the right of reply.
 Beside them, what an institution said elsewhere, as an association reports it."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from urllib.parse import quote
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,11 +28,13 @@ from app.models import (
     Organisation,
     Position,
     Proposal,
+    ReceivedVia,
     StatedPosition,
 )
 from app.responses.forms import (
     CommitmentForm,
     CommitmentUpdateForm,
+    RecordResponseForm,
     StatedPositionForm,
     response_form_for,
 )
@@ -28,8 +42,9 @@ from app.services import ServiceError
 from app.services import contributions as contribution_service
 from app.services import responses as service
 from app.services import stated_positions as stated_service
+from app.web.incoming import megabytes, takes_file
 from app.web.refusals import refuse, refuse_on
-from app.web.routes import private, public_page, requires_charter
+from app.web.routes import private, public, public_page, requires_charter
 
 bp = Blueprint("responses", __name__)
 
@@ -234,3 +249,106 @@ def remove_position(position_id: int):
         flash(_("La position rapportée est supprimée."), "success")
         return redirect(_stated_anchor(proposal_id))
     return render_template("responses/remove_position.html", stated=stated, form=form)
+
+
+# Responses received by letter, e-mail or in a meeting, recorded on the institution's behalf.
+
+NO_RECORDER = 0  # the choice "the network's coordination" (admins only)
+
+
+def _recorders(user, proposal: Proposal) -> list[tuple[int, str]]:
+    """Who a recorded response may name: the proposal's association for its members; none
+    or any association for an admin (real ones only for a real proposal)."""
+    if policy.is_admin(user):
+        associations = _fitting(proposal, queries.directory.associations())
+        none = (NO_RECORDER, _("La coordination du réseau (aucune association)"))
+        return [none] + [(o.id, o.name) for o in associations]
+    carrier = proposal.organisation
+    return [(carrier.id, carrier.name)] if carrier else []
+
+
+def _fill_from(form: RecordResponseForm, response: OfficialResponse | None) -> None:
+    """Correcting a recorded response starts from what was typed in."""
+    if response is None or not response.was_recorded:
+        return
+    form.received_via.data = response.received_via.value
+    form.received_at.data = response.received_at
+    form.position.data = response.position.value
+    form.competent_body.data = response.competent_body
+    form.body.data = response.body
+    form.recorded_by_id.data = response.recorded_by_id or NO_RECORDER
+
+
+@bp.route(
+    "/propositions/<int:proposal_id>/reponses/<int:institution_id>/saisir",
+    methods=["GET", "POST"],
+)
+@private
+@requires_charter
+@takes_file("RESPONSE_ATTACHMENT_MAX_BYTES")
+@login_required
+def record(proposal_id: int, institution_id: int):
+    """Record the response an institution gave by letter, e-mail or in a meeting, on its
+    behalf, with the document it came in."""
+    proposal = db.get_or_404(Proposal, proposal_id)
+    institution = db.get_or_404(Organisation, institution_id)
+    policy.require(policy.can_record_response(current_user, proposal, institution))
+    response = queries.responses.current_response(proposal, institution)
+    form = RecordResponseForm()
+    form.proposal = proposal
+    form.recorded_by_id.choices = _recorders(current_user, proposal)
+    if not form.is_submitted():
+        _fill_from(form, response)
+    if form.validate_on_submit():
+        try:
+            recorded = service.record_response(
+                current_user,
+                proposal,
+                institution,
+                received_via=ReceivedVia(form.received_via.data),
+                received_at=form.received_at.data,
+                position=Position(form.position.data),
+                body=form.body.data,
+                competent_body=form.competent_body.data or "",
+                recorded_by=db.session.get(Organisation, form.recorded_by_id.data or 0),
+                document=form.sent_document(),
+                remove_document=form.remove_document.data,
+            )
+        except ServiceError as error:
+            refuse_on(form, error, "body")
+        else:
+            flash(_("La réponse de %(name)s est enregistrée.", name=institution.name), "success")
+            return redirect(_anchor(recorded))
+    return render_template(
+        "responses/record.html",
+        proposal=proposal,
+        institution=institution,
+        response=response,
+        form=form,
+        # A file input is never filled again: say so when one was sent with a refused form.
+        document_lost=form.is_submitted() and bool(form.document.data),
+        max_size=megabytes(current_app.config["RESPONSE_ATTACHMENT_MAX_BYTES"]),
+    )
+
+
+def _disposition(file_name: str) -> str:
+    """Shown in the browser, under its stored name (RFC 6266 and 5987: an ASCII fallback,
+    then the UTF-8 name)."""
+    fallback = file_name.encode("ascii", "replace").decode().replace("?", "_")
+    fallback = fallback.replace('"', "_").replace("\\", "_")
+    return f"inline; filename=\"{fallback}\"; filename*=UTF-8''{quote(file_name, safe='')}"
+
+
+@bp.get("/reponses/<int:response_id>/document")
+@public
+def document(response_id: int):
+    """The document a recorded response came in (a PDF or an image), streamed from the
+    database in pieces."""
+    attachment = queries.responses.document_of(response_id) or abort(404)
+    body = stream_with_context(queries.responses.document_pieces(attachment))
+    streamed = Response(body, mimetype=attachment.media_type)
+    streamed.headers["Content-Length"] = str(attachment.size)
+    streamed.headers["Content-Disposition"] = _disposition(attachment.file_name)
+    streamed.headers["X-Content-Type-Options"] = "nosniff"
+    streamed.headers["Cache-Control"] = "no-cache"  # a corrected record may replace it
+    return streamed

@@ -95,11 +95,13 @@ def _value(value):
 
 def _row(table: sa.Table, row) -> dict:
     mapping = row._mapping
-    return {
-        column.name: _value(mapping[column])
-        for column in table.columns
-        if not _HIDDEN_COLUMN.search(column.name)
-    }
+    return {column.name: _value(mapping[column]) for column in table.columns if _exported(column)}
+
+
+def _exported(column: sa.Column) -> bool:
+    """Not a secret, nor a file's bytes (a recorded response's letter: its name, type and
+    size say what it is; the file itself is on the response)."""
+    return not _HIDDEN_COLUMN.search(column.name) and not isinstance(column.type, sa.LargeBinary)
 
 
 def _about(table: sa.Table, user: User):

@@ -1,15 +1,24 @@
 """Official responses of institutions, their commitments, follow-up updates, and the
-notice to associations when an answer is overdue."""
+notice to associations when an answer is overdue; responses received by letter, e-mail or
+in a meeting, recorded on the institution's behalf with their document."""
 
+import re
+import unicodedata
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from app import policy
+from app.calendar import to_paris
 from app.extensions import db
 from app.models import (
+    RECORDED_CHANNELS,
     AddressedInstitution,
+    AuditAction,
     Commitment,
     CommitmentState,
     NotificationKind,
@@ -20,16 +29,22 @@ from app.models import (
     Proposal,
     ProposalStatus,
     ReceivedVia,
+    ResponseAttachment,
     ResponseVersion,
+    Role,
     User,
+    paris_today,
     positions_for,
     utcnow,
 )
 from app.queries.responses import current_response
-from app.services import PermissionDenied, ServiceError, retry_when_busy
+from app.services import PermissionDenied, ServiceError, answer_links, retry_when_busy
+from app.services import audit as audit_service
 from app.services.events import notify_followers
-from app.services.notifications import notify
+from app.services.notifications import SUBJECTS, notify, queue_email
 from app.services.proposals import apply_status_change
+from app.web.incoming import megabytes
+from app.web.links import public_url
 
 
 @retry_when_busy
@@ -241,3 +256,225 @@ def notify_overdue_responses(today: date) -> int:
         item.overdue_notified_at = utcnow()
     db.session.commit()
     return len(overdue)
+
+
+# Responses received by letter, e-mail or in a meeting, recorded on the institution's behalf.
+
+# What a document may be, told by its first bytes, never by its name or declared type.
+DOCUMENT_TYPES = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/webp": ".webp",
+}
+_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|;]+')
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file sent with a recorded response: its name as sent and its bytes."""
+
+    file_name: str
+    content: bytes
+
+
+def document_type(content: bytes) -> str | None:
+    """The media type of a PDF, PNG, JPEG or WebP file, read from its first bytes; None for
+    anything else (whatever its name says)."""
+    if content.startswith(b"%PDF-"):
+        return "application/pdf"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if len(content) >= 12 and content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def document_problem(content: bytes) -> str | None:
+    """Why this file cannot be a response's document, or None."""
+    limit = current_app.config["RESPONSE_ATTACHMENT_MAX_BYTES"]
+    if not content:
+        return _("Le document est vide : choisissez à nouveau le document.")
+    if len(content) > limit:
+        return _(
+            "Le document est trop volumineux (%(size)s au plus) : envoyez un fichier plus "
+            "petit, ou seulement les pages de la réponse.",
+            size=megabytes(limit),
+        )
+    if document_type(content) is None:
+        return _(
+            "Ce fichier n’est ni un PDF ni une image (PNG, JPEG ou WebP), quel que soit son "
+            "nom : choisissez à nouveau le document, dans l’un de ces formats."
+        )
+    return None
+
+
+def stored_file_name(file_name: str, media_type: str) -> str:
+    """The name the document is stored and downloaded under: no path, no control or
+    quoting character, the extension of what it really is."""
+    name = unicodedata.normalize("NFC", file_name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    stem = _UNSAFE_NAME.sub(" ", name.rsplit(".", 1)[0] if "." in name else name)
+    stem = " ".join(stem.split()).strip(". ") or "document"
+    extension = DOCUMENT_TYPES[media_type]
+    return stem[: ResponseAttachment.FILE_NAME_MAX - len(extension)] + extension
+
+
+def earliest_reception(proposal: Proposal) -> date:
+    """The first day a response to the proposal can have been received: the day it was
+    filed, or the day of the event it comes from when that was earlier (an imported 2015
+    proposal had its letters in 2015)."""
+    filed = to_paris(proposal.created_at).date() if proposal.created_at else paris_today()
+    if proposal.event is not None and proposal.event.held_on < filed:
+        return proposal.event.held_on
+    return filed
+
+
+def reception_problem(proposal: Proposal, day: date) -> str | None:
+    """Why this cannot be the day the response was received, or None."""
+    if day > paris_today():
+        return _("Cette date est à venir : indiquez le jour où la réponse a été reçue.")
+    earliest = earliest_reception(proposal)
+    if day < earliest:
+        return _(
+            "La proposition n’existait pas encore à cette date : indiquez un jour à partir "
+            "du %(date)s.",
+            date=_long_date(earliest),
+        )
+    return None
+
+
+def _long_date(day: date) -> str:
+    return format_date(day, "long")
+
+
+@retry_when_busy
+def record_response(
+    user: User,
+    proposal: Proposal,
+    institution: Organisation,
+    *,
+    received_via: ReceivedVia,
+    received_at: date,
+    position: Position,
+    body: str,
+    competent_body: str = "",
+    recorded_by: Organisation | None = None,
+    document: Document | None = None,
+    remove_document: bool = False,
+) -> OfficialResponse:
+    """Record the response an institution gave by letter, e-mail or in a meeting, with its
+    document (kept in the database; an earlier one replaced). The earlier text is kept, the
+    institution is e-mailed a copy with a link to correct it, its representatives told."""
+    _check_recording(user, proposal, institution, received_via, received_at, body, recorded_by)
+    media_type = _check_document(document)
+    response = write_response(
+        proposal,
+        institution,
+        author=user,
+        position=position,
+        body=body,
+        competent_body=competent_body,
+        received_via=received_via,
+        received_at=received_at,
+        recorded_by=recorded_by,
+    )
+    response.recorder = user  # also when the network's coordination records it (no association)
+    db.session.flush()
+    if document is not None:
+        _store_document(user, response, document, media_type)
+    elif remove_document and response.attachment is not None:
+        db.session.delete(response.attachment)
+    audit_service.record(
+        user,
+        AuditAction.RESPONSE_RECORDED,
+        "official_response",
+        response.id,
+        proposal_id=proposal.id,
+        institution_id=institution.id,
+        received_via=received_via.value,
+        recorded_by_id=recorded_by.id if recorded_by else None,
+        document=document is not None,
+    )
+    _tell_institution(response)
+    db.session.commit()
+    return response
+
+
+def _check_recording(user, proposal, institution, received_via, received_at, body, recorded_by):
+    if not policy.can_record_response(user, proposal, institution):
+        raise PermissionDenied
+    if received_via not in RECORDED_CHANNELS:
+        raise ServiceError(_("Choisissez comment la réponse a été reçue."), field="received_via")
+    if received_at is None:
+        raise ServiceError(_("Indiquez la date de réception (jj/mm/aaaa)."), field="received_at")
+    if problem := reception_problem(proposal, received_at):
+        raise ServiceError(problem, field="received_at")
+    if not body.strip():
+        raise ServiceError(_("Écrivez le texte de la réponse."), field="body")
+    fits = recorded_by is None or proposal.example or not recorded_by.example
+    if not (fits and policy.can_record_for(user, proposal, recorded_by)):
+        raise ServiceError(
+            _("Choisissez une association dont vous êtes membre."), field="recorded_by_id"
+        )
+    if not policy.can_record_over(user, current_response(proposal, institution)):
+        raise ServiceError(
+            _(
+                "L’institution a publié cette réponse elle-même : seule la coordination du "
+                "réseau peut en enregistrer une nouvelle version."
+            ),
+            field="body",
+        )
+
+
+def _check_document(document: Document | None) -> str | None:
+    if document is None:
+        return None
+    if problem := document_problem(document.content):
+        raise ServiceError(problem, field="document")
+    return document_type(document.content)
+
+
+def _store_document(user: User, response: OfficialResponse, document: Document, media_type):
+    """The document, in place of any earlier one (one row per response)."""
+    attachment = response.attachment or ResponseAttachment(response=response)
+    attachment.file_name = stored_file_name(document.file_name, media_type)
+    attachment.media_type = media_type
+    attachment.size = len(document.content)
+    attachment.content = document.content
+    attachment.uploaded_by_id = user.id
+    attachment.created_at = utcnow()
+    db.session.add(attachment)
+
+
+def _tell_institution(response: OfficialResponse) -> None:
+    """A copy to its verified official address, with a link to correct it; a notification
+    to each of its representatives."""
+    institution, proposal = response.institution, response.proposal
+    if institution.official_email_verified:
+        correct_url = answer_links.issue(proposal, institution, response=response)
+        locale = institution.official_locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+        with force_locale(locale):
+            subject = str(SUBJECTS[NotificationKind.RESPONSE_RECORDED])
+            body = render_template(
+                "responses/record_copy_email.txt",
+                response=response,
+                proposal=proposal,
+                institution=institution,
+                correct_url=correct_url,
+                proposal_url=public_url("proposals.show", proposal_id=proposal.id),
+            )
+        queue_email(institution.official_email, subject, body)
+    for member in institution.members:
+        if member.role is Role.INSTITUTION_REP and member.active:
+            notify(
+                member,
+                NotificationKind.RESPONSE_RECORDED,
+                proposal=proposal,
+                institution=institution.name,
+                response_id=response.id,
+                received_via=response.received_via.value,
+                received_at=response.received_at.isoformat(),
+                recorded_by=response.recorded_by.name if response.recorded_by else None,
+            )

@@ -39,6 +39,7 @@ from tests.test_permissions import (
     MODERATORS,
     ORGANISE,
     PUBLIC,
+    RECORD,
     RESPOND,
     SECRETARY,
     UPDATE,
@@ -244,6 +245,17 @@ PAGES = [
         invalid=EMPTY,
     ),
     Page("proposals.edit put to associations", "/propositions/{put.id}/modifier", ("admin",)),
+    Page(
+        "responses.record",
+        "/propositions/{proposal.id}/reponses/{institution.id}/saisir",
+        RECORD,
+        invalid={"received_at": "2999-01-01", "body": ""},
+    ),
+    Page(
+        "responses.record correct",
+        "/propositions/{answered.id}/reponses/{institution.id}/saisir",
+        ("admin",),
+    ),
 ]
 
 
@@ -448,6 +460,7 @@ def test_every_html_page_of_the_matrix_is_visited():
     # contributions.show redirects; privacy.export is a JSON download; health checks are JSON
     not_html = {"main.healthz", "main.readyz", "board.csv", "contributions.show", "privacy.export"}
     not_html |= {"opendata.csv", "opendata.json"}  # open data downloads
+    not_html |= {"responses.document"}  # a recorded response's PDF or image
     endpoints = {
         endpoint
         for method, endpoint, url, _form, _expected in CASES
