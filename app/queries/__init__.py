@@ -13,6 +13,7 @@ from app.queries import (  # noqa: F401  (each area, reachable as queries.<area>
     contributions,
     directory,
     meetings,
+    memberships,
     minutes,
     moderation,
     network_events,
