@@ -59,13 +59,6 @@ def all_pending():
     )
 
 
-def all_pending_count() -> int:
-    """How many requests to join an organisation wait, everywhere (one query)."""
-    return db.session.scalar(
-        sa.select(sa.func.count(MembershipRequest.id)).where(MembershipRequest.state == PENDING)
-    )
-
-
 def members_of(organisation: Organisation) -> list[User]:
     """The organisation's active members, with their organisations (for the policy), by id."""
     return list(
