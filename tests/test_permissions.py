@@ -23,6 +23,7 @@ from app.models import (
     Event,
     Follow,
     Meeting,
+    MembershipRequest,
     Minutes,
     MinutesAmendment,
     MinutesState,
@@ -38,6 +39,7 @@ from app.models import (
     utcnow,
 )
 from app.services.accounts import CHARTER_VERSION
+from app.services.email_confirmation import confirmation_token
 from app.services.notifications import UNSUBSCRIBE_SALT
 from tests.conftest import PASSWORD, ROLES, login
 
@@ -593,6 +595,50 @@ ANSWER_LINK_CASES = [
 ]
 CASES += ANSWER_LINK_CASES
 
+# Requests to join an organisation (tests/test_membership_requests.py): anyone but admins
+# asks; the association's member is told they belong already, the representative that their
+# role does not fit (the form again, nothing saved); the association's members and admins
+# decide; the e-mail address confirmation (tests/test_confirmed_email.py).
+JOIN = by_role(REDIRECT, OK, OK, OK, OK, FORBIDDEN)
+JOIN_POST = by_role(REDIRECT, REDIRECT, OK, REDIRECT, OK, FORBIDDEN)
+JOIN_URL = "/organisations/{association.slug}/rejoindre"
+DECIDE_URL = "/organisations/{association.slug}/demandes/{membership_request.id}"
+CONFIRM_URL = "/compte/confirmer-adresse/{confirm_token}"
+MEMBERSHIP_CASES = [
+    ("GET", "directory.request_membership", JOIN_URL, None, JOIN),
+    ("POST", "directory.request_membership", JOIN_URL, {"message": "Bénévole."}, JOIN_POST),
+    ("POST", "directory.withdraw_membership_request", JOIN_URL + "/retirer", None, REDIRECTS),
+    (
+        "GET",
+        "directory.membership_requests",
+        "/organisations/{association.slug}/demandes",
+        None,
+        EDIT,
+    ),
+    (
+        "GET",
+        "directory.membership_requests",
+        "/organisations/{institution.slug}/demandes",
+        None,
+        INSTITUTION_EDIT,
+    ),
+    ("GET", "directory.decide_membership", DECIDE_URL, None, EDIT),
+    (
+        "POST",
+        "directory.decide_membership",
+        DECIDE_URL,
+        {"decision": "refuse", "reason": "Nous ne vous connaissons pas."},
+        EDIT_POST,
+    ),
+    ("GET", "directory.all_membership_requests", "/admin/demandes-adhesion", None, ADMIN_ONLY),
+    ("POST", "accounts.send_email_confirmation", "/compte/confirmer-adresse", None, REDIRECTS),
+    ("GET", "accounts.confirm_email", "/compte/confirmer-adresse/inconnu", None, ALL_BAD),
+    ("POST", "accounts.confirm_email", "/compte/confirmer-adresse/inconnu", None, ALL_BAD),
+    ("GET", "accounts.confirm_email", CONFIRM_URL, None, PUBLIC),
+    ("POST", "accounts.confirm_email", CONFIRM_URL, None, REDIRECTS),
+]
+CASES += MEMBERSHIP_CASES
+
 
 def _case_ids(cases):
     ids = [f"{method} {endpoint}" for method, endpoint, *_ in cases]
@@ -691,8 +737,15 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
         reported_by=association,
     )
     db.session.add_all([import_event, stated])
+    # A participant asks to join the association (app/services/memberships.py).
+    membership_request = MembershipRequest(
+        user=other, organisation=association, message="Bénévole le mardi."
+    )
+    db.session.add(membership_request)
     db.session.commit()
     return {
+        "membership_request": membership_request,
+        "confirm_token": confirmation_token(other),
         "event": event,
         "association": association,
         "institution": institution,
@@ -790,6 +843,7 @@ def _snapshot():
     tables += ("cosignature", "organisation_theme")
     tables += ("flag", "moderation_decision", "notification", "progress_update", "outbox_email")
     tables += ("charter_version", "charter_article", "meeting", "event", "stated_position")
+    tables += ("membership", "membership_request")
     counts = {
         t: db.session.execute(sa.text(f'SELECT count(*) FROM "{t}"')).scalar() for t in tables
     }
