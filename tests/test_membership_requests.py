@@ -453,3 +453,37 @@ def test_the_e_mails_are_in_the_recipient_s_language(association, member, make_u
     email = db.session.scalar(sa.select(OutboxEmail).where(OutboxEmail.to_address == member.email))
     assert f"/organisations/{association.slug}/demandes" in email.body
     assert "demande à rejoindre" not in email.body
+
+
+def test_a_deleted_account_s_requests_go_and_none_is_accepted(association, member, make_user):
+    from app.services import privacy
+    from tests.conftest import PASSWORD
+
+    person = make_user("participant")
+    service.request_membership(person, association, "Mon numéro : 06 12 34 56 78")
+    privacy.delete_account(person, PASSWORD, withdraw_contributions=False)
+    assert _requests() == []
+    blocked = make_user("participant")
+    asked = service.request_membership(blocked, association, "")
+    blocked.active = False
+    db.session.commit()
+    with pytest.raises(ServiceError, match="supprimé ou bloqué"):
+        service.decide_membership(member, asked, True, "")
+    service.decide_membership(member, _requests()[0], False, "Compte bloqué")
+    assert _requests()[0].state is RequestState.REFUSED
+
+
+def test_the_admin_list_costs_the_same_whatever_its_length(
+    client, association, make_organisation, make_user
+):
+    def queries() -> int:
+        with count_queries() as statements:
+            _page(client, "/admin/demandes-adhesion")
+        return len(statements)
+
+    service.request_membership(make_user("participant"), association, "")
+    login(client, make_user("admin"))
+    one = queries()
+    for _ in range(4):
+        service.request_membership(make_user("participant"), make_organisation(), "")
+    assert queries() == one

@@ -141,6 +141,10 @@ def decide_membership(actor: User, request: MembershipRequest, accept: bool, rea
         )
     if len(reason) > REASON_MAX:
         raise ServiceError(too_long_message(len(reason), REASON_MAX), field="reason")
+    if accept and (person.is_deleted or not person.active):
+        raise ServiceError(
+            _("Ce compte est supprimé ou bloqué : refusez la demande."), field="reason"
+        )
     if accept and not policy.role_fits(person, organisation):
         raise ServiceError(_role_changed(person), field="reason")
     state = RequestState.ACCEPTED if accept else RequestState.REFUSED

@@ -22,6 +22,7 @@ from app.models import (
     EmailFrequency,
     Follow,
     MeetingRegistration,
+    MembershipRequest,
     Notification,
     OutboxEmail,
     PasswordResetToken,
@@ -47,6 +48,7 @@ _DELETED_WITH_ACCOUNT = (
     PasswordResetToken,
     MeetingRegistration,
     UserSession,
+    MembershipRequest,  # what a person wrote to join an organisation, seen by its members only
 )
 EXPORT_FORMAT = "voix-solidaires/mes-donnees/1"
 
