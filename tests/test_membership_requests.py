@@ -487,3 +487,32 @@ def test_the_admin_list_costs_the_same_whatever_its_length(
     for _ in range(4):
         service.request_membership(make_user("participant"), make_organisation(), "")
     assert queries() == one
+
+
+def test_two_requests_sent_at_once_make_one(app, association, member, make_user):
+    """While one request is being written, the same person's second one waits for it, then
+    is told a request waits already: one request, one notification to the member."""
+    person = make_user("participant")
+    ids = (person.id, association.id)
+    outcome = []
+
+    def ask_in_another_request():
+        from app.models import Organisation
+
+        with app.app_context():
+            user, organisation = db.session.get(User, ids[0]), db.session.get(Organisation, ids[1])
+            try:
+                service.request_membership(user, organisation, "Deuxième onglet")
+            except ServiceError as error:
+                outcome.append(str(error))
+
+    service._hold(person)  # the first request, not committed yet
+    db.session.add(MembershipRequest(user=person, organisation=association, message="Premier"))
+    db.session.flush()
+    other = threading.Thread(target=ask_in_another_request)
+    other.start()
+    assert wait_until(lambda: running_in(other, "_hold") or running_in(other, "flush"))
+    db.session.commit()
+    other.join(timeout=10)
+    assert outcome == ["Votre demande pour rejoindre Le Relais attend déjà une réponse."]
+    assert [asked.message for asked in _requests()] == ["Premier"]

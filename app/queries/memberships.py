@@ -22,6 +22,17 @@ def pending_request(user: User, organisation: Organisation) -> MembershipRequest
     )
 
 
+def pending_count_of(user: User, organisation: Organisation) -> int:
+    """How many requests of this person to join this organisation wait (one query)."""
+    return db.session.scalar(
+        sa.select(sa.func.count(MembershipRequest.id)).where(
+            MembershipRequest.user_id == user.id,
+            MembershipRequest.organisation_id == organisation.id,
+            MembershipRequest.state == PENDING,
+        )
+    )
+
+
 def pending_for(organisation: Organisation):
     """An organisation's waiting requests, oldest first, with who asked (a select to
     paginate)."""

@@ -77,6 +77,9 @@ def request_membership(user: User, organisation: Organisation, message: str) -> 
     request = MembershipRequest(user=user, organisation=organisation, message=message)
     db.session.add(request)
     db.session.flush()
+    if queries.memberships.pending_count_of(user, organisation) > 1:  # sent twice at once
+        db.session.rollback()
+        raise ServiceError(join_problem(user, organisation, waiting=True), field="message")
     for decider in _deciders(organisation):
         notify(
             decider,
@@ -91,8 +94,9 @@ def request_membership(user: User, organisation: Organisation, message: str) -> 
 
 
 def _hold(user: User) -> None:
-    """Take the person's row until the commit, so that two requests sent at once are made
-    one after the other (PostgreSQL; SQLite has one writer anyway)."""
+    """Take the person's row until the commit, so that of two requests sent at once the
+    second sees the first (PostgreSQL). SQLite takes no row lock: there the second waits for
+    the first's commit at its own insert, then counts two and gives up."""
     db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
 
 
