@@ -516,3 +516,18 @@ def test_two_requests_sent_at_once_make_one(app, association, member, make_user)
     other.join(timeout=10)
     assert outcome == ["Votre demande pour rejoindre Le Relais attend déjà une réponse."]
     assert [asked.message for asked in _requests()] == ["Premier"]
+
+
+def test_a_role_changed_since_the_request_is_told(client, association, member, make_user):
+    person = make_user("participant")
+    asked = service.request_membership(person, association, "")
+    person.role = Role.INSTITUTION_REP  # an admin made them a representative meanwhile
+    db.session.commit()
+    login(client, member)
+    response = _decide(client, asked, "accept", "Bienvenue")
+    assert response.status_code == OK
+    page = response.get_data(as_text=True)
+    assert "ne lui permet pas d’agir pour cette organisation" in page and "Bienvenue" in page
+    assert _requests()[0].state is RequestState.PENDING
+    db.session.expire_all()
+    assert association.id not in db.session.get(User, person.id).organisation_ids()

@@ -139,18 +139,7 @@ def decide_membership(actor: User, request: MembershipRequest, accept: bool, rea
     if not policy.can_decide_memberships(actor, organisation):
         raise PermissionDenied
     reason = clean(reason)
-    if not accept and not reason:
-        raise ServiceError(
-            _("Expliquez pourquoi vous refusez : la personne lira cette raison."), field="reason"
-        )
-    if len(reason) > REASON_MAX:
-        raise ServiceError(too_long_message(len(reason), REASON_MAX), field="reason")
-    if accept and (person.is_deleted or not person.active):
-        raise ServiceError(
-            _("Ce compte est supprimé ou bloqué : refusez la demande."), field="reason"
-        )
-    if accept and not policy.role_fits(person, organisation):
-        raise ServiceError(_role_changed(person), field="reason")
+    _check_decision(person, organisation, accept, reason)
     state = RequestState.ACCEPTED if accept else RequestState.REFUSED
     _claim(actor, request, state, reason)
     role_before = person.role
@@ -178,11 +167,26 @@ def decide_membership(actor: User, request: MembershipRequest, accept: bool, rea
     db.session.commit()
 
 
-def _role_changed(person: User) -> str:
-    return _(
-        "Le rôle de ce compte ne lui permet pas d’agir pour cette organisation : refusez la "
-        "demande en expliquant pourquoi, ou voyez avec l’équipe du réseau."
-    )
+def _check_decision(person: User, organisation: Organisation, accept: bool, reason: str):
+    """A refusal says why; an acceptance needs an account that may act for the organisation."""
+    if not accept and not reason:
+        raise ServiceError(
+            _("Expliquez pourquoi vous refusez : la personne lira cette raison."), field="reason"
+        )
+    if len(reason) > REASON_MAX:
+        raise ServiceError(too_long_message(len(reason), REASON_MAX), field="reason")
+    if accept and (person.is_deleted or not person.active):
+        raise ServiceError(
+            _("Ce compte est supprimé ou bloqué : refusez la demande."), field="reason"
+        )
+    if accept and not policy.role_fits(person, organisation):
+        raise ServiceError(
+            _(
+                "Le rôle de ce compte ne lui permet pas d’agir pour cette organisation : refusez "
+                "la demande en expliquant pourquoi, ou voyez avec l’équipe du réseau."
+            ),
+            field="reason",
+        )
 
 
 def _claim(actor: User, request: MembershipRequest, state: RequestState, reason: str) -> None:
