@@ -139,6 +139,11 @@ class Config:
     # How long the link that creates a new account works; an unconfirmed registration is
     # deleted by `flask privacy purge` once it has expired.
     REGISTRATION_MAX_AGE = int(os.environ.get("REGISTRATION_MAX_AGE", str(24 * 60 * 60)))
+    # How long the link that confirms an existing account's e-mail address works (an account
+    # acts in an organisation's name only once its address is confirmed).
+    EMAIL_CONFIRMATION_MAX_AGE = int(
+        os.environ.get("EMAIL_CONFIRMATION_MAX_AGE", str(48 * 60 * 60))
+    )
 
     # Argon2id at OWASP's minimum (19 MiB, 2 iterations, 1 lane).
     ARGON2_TIME_COST = 2

@@ -25,6 +25,7 @@ from app.models import (
     Event,
     Follow,
     Meeting,
+    MembershipRequest,
     Minutes,
     MinutesAmendment,
     MinutesState,
@@ -42,6 +43,7 @@ from app.models import (
 )
 from app.services import answer_links
 from app.services.accounts import CHARTER_VERSION
+from app.services.email_confirmation import confirmation_token
 from app.services.notifications import UNSUBSCRIBE_SALT
 from app.services.outreach import DIGEST_STOP_SALT
 from tests.conftest import PASSWORD, ROLES, login
@@ -682,6 +684,49 @@ OUTREACH_CASES = [
     ("POST", "notifications.stop_institution_digest", DIGEST_STOP_URL, None, PUBLIC),
 ]
 CASES += OUTREACH_CASES
+# Requests to join an organisation (tests/test_membership_requests.py): anyone but admins
+# asks; the association's member is told they belong already, the representative that their
+# role does not fit (the form again, nothing saved); the association's members and admins
+# decide; the e-mail address confirmation (tests/test_confirmed_email.py).
+JOIN = by_role(REDIRECT, OK, OK, OK, OK, FORBIDDEN)
+JOIN_POST = by_role(REDIRECT, REDIRECT, OK, REDIRECT, OK, FORBIDDEN)
+JOIN_URL = "/organisations/{association.slug}/rejoindre"
+DECIDE_URL = "/organisations/{association.slug}/demandes/{membership_request.id}"
+CONFIRM_URL = "/compte/confirmer-adresse/{confirm_token}"
+MEMBERSHIP_CASES = [
+    ("GET", "directory.request_membership", JOIN_URL, None, JOIN),
+    ("POST", "directory.request_membership", JOIN_URL, {"message": "Bénévole."}, JOIN_POST),
+    ("POST", "directory.withdraw_membership_request", JOIN_URL + "/retirer", None, REDIRECTS),
+    (
+        "GET",
+        "directory.membership_requests",
+        "/organisations/{association.slug}/demandes",
+        None,
+        EDIT,
+    ),
+    (
+        "GET",
+        "directory.membership_requests",
+        "/organisations/{institution.slug}/demandes",
+        None,
+        INSTITUTION_EDIT,
+    ),
+    ("GET", "directory.decide_membership", DECIDE_URL, None, EDIT),
+    (
+        "POST",
+        "directory.decide_membership",
+        DECIDE_URL,
+        {"decision": "refuse", "reason": "Nous ne vous connaissons pas."},
+        EDIT_POST,
+    ),
+    ("GET", "directory.all_membership_requests", "/admin/demandes-adhesion", None, ADMIN_ONLY),
+    ("POST", "accounts.send_email_confirmation", "/compte/confirmer-adresse", None, REDIRECTS),
+    ("GET", "accounts.confirm_email", "/compte/confirmer-adresse/inconnu", None, ALL_BAD),
+    ("POST", "accounts.confirm_email", "/compte/confirmer-adresse/inconnu", None, ALL_BAD),
+    ("GET", "accounts.confirm_email", CONFIRM_URL, None, PUBLIC),
+    ("POST", "accounts.confirm_email", CONFIRM_URL, None, REDIRECTS),
+]
+CASES += MEMBERSHIP_CASES
 
 
 def _case_ids(cases):
@@ -803,11 +848,18 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
             size=len(letter), content=letter,
         )
     )  # fmt: skip
+    # A participant asks to join the association (app/services/memberships.py).
+    membership_request = MembershipRequest(
+        user=other, organisation=association, message="Bénévole le mardi."
+    )
+    db.session.add(membership_request)
     db.session.commit()
     answer_link, answer_token = _answer_link(proposal, institution)
     return {
         "answer_link": answer_link,
         "answer_token": answer_token,
+        "membership_request": membership_request,
+        "confirm_token": confirmation_token(other),
         "event": event,
         "association": association,
         "institution": institution,
@@ -906,6 +958,7 @@ def _snapshot():
     tables += ("cosignature", "organisation_theme")
     tables += ("flag", "moderation_decision", "notification", "progress_update", "outbox_email")
     tables += ("charter_version", "charter_article", "meeting", "event", "stated_position")
+    tables += ("membership", "membership_request")
     counts = {
         t: db.session.execute(sa.text(f'SELECT count(*) FROM "{t}"')).scalar() for t in tables
     }
@@ -1135,7 +1188,11 @@ class _Unknown(dict):
         return self
 
 
-TOKEN_ENDPOINTS = ("notifications.unsubscribe", "notifications.stop_institution_digest")
+TOKEN_ENDPOINTS = (
+    "notifications.unsubscribe",
+    "notifications.stop_institution_digest",
+    "accounts.confirm_email",
+)
 
 
 def _unknown_cases():

@@ -112,6 +112,9 @@ def _everything_of(user, tag, make_proposal, make_organisation):
                 user=user, token_hash=f"{tag}-hash".ljust(64, "0"), expires_at=utcnow()
             ),
             MeetingRegistration(meeting=meeting, user=user),
+            MembershipRequest(
+                user=user, organisation=institution, decided_by_id=user.id, message=f"Je {tag}"
+            ),
             MinutesVersion(minutes=minutes, number=1, body=f"Compte rendu {tag}", author=user),
             MinutesAmendment(
                 minutes=minutes,

@@ -21,6 +21,7 @@ from app.models import (
     Follow,
     Meeting,
     MeetingRegistration,
+    MembershipRequest,
     Minutes,
     MinutesAmendment,
     MinutesState,
@@ -128,6 +129,14 @@ def grow(world, n):
             slug=f"hote-{_next()}", name=f"Hôte {_next()}", kind=OrganisationKind.ASSOCIATION
         )
         participant = _person(Role.PARTICIPANT)
+        db.session.add(MembershipRequest(user=participant, organisation=world["association"]))
+        db.session.add(
+            Notification(
+                user=users["participant"], kind=NotificationKind.MEMBERSHIP_DECISION,
+                data={"organisation_slug": world["association"].slug, "organisation_name": "X",
+                      "decision": "refused", "reason": "Non."},
+            )
+        )  # fmt: skip
         author = _person(Role.ASSOCIATION_MEMBER, organisations=[host])
         proposal = Proposal(
             title="Une autre proposition", body="Constat.", theme=world["theme"],
@@ -230,6 +239,7 @@ MEMBER_PAGES = {
         "/contributions/{contribution}/signaler",
         "/reunions/{meeting}/compte-rendu/amendements/nouveau",
         "/propositions/{proposal}", "/reunions/{meeting}", "/suivi",
+        "/organisations/{association_slug}/rejoindre", "/organisations/{association_slug}",
     ],
     "association_member": [
         "/propositions/nouvelle", "/propositions/{proposal}/modifier",
@@ -237,6 +247,7 @@ MEMBER_PAGES = {
         "/reunions/nouvelle", "/reunions/{meeting}/modifier",
         "/reunions/{meeting}/compte-rendu/corriger", "/organisations/{association_slug}/modifier",
         "/propositions/{proposal}", "/organisations/{association_slug}",
+        "/organisations/{association_slug}/demandes",
     ],
     "moderator": [
         "/moderation/", "/moderation/journal", "/moderation/contributions/{contribution}",
@@ -254,6 +265,7 @@ MEMBER_PAGES = {
         "/admin/ateliers/nouveau", "/admin/utilisateurs", "/admin/utilisateurs/{participant}",
         "/admin/charte", "/amendements/{amendment}/decision", "/moderation/",
         "/propositions/{unanswered}/reponses/{institution}/saisir",
+        "/admin/demandes-adhesion", "/organisations/{association_slug}/demandes",
     ],
 }  # fmt: skip
 

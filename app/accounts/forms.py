@@ -115,6 +115,11 @@ class ConfirmRegistrationForm(FlaskForm):
     a mail scanner following links would set off)."""
 
 
+class ConfirmEmailForm(FlaskForm):
+    """The button that confirms an account's e-mail address from its link (a POST: a mail
+    scanner following links confirms nothing)."""
+
+
 class LoginForm(FlaskForm):
     email = EmailField(
         _l("Adresse e-mail"), validators=[DataRequired(_l("Indiquez votre adresse e-mail."))]

@@ -18,6 +18,7 @@ from app import policy
 from app.accounts import login_throttle
 from app.accounts.forms import (
     ChangePasswordForm,
+    ConfirmEmailForm,
     ConfirmRegistrationForm,
     ForgotPasswordForm,
     LoginForm,
@@ -27,7 +28,7 @@ from app.accounts.forms import (
 )
 from app.accounts.login_sessions import current_session, start_session
 from app.extensions import limiter
-from app.services import accounts, sessions
+from app.services import accounts, email_confirmation, sessions
 from app.web.navigation import safe_next
 from app.web.routes import private
 
@@ -227,3 +228,42 @@ def end_other_sessions():
     else:
         flash(_("Aucune autre session n’était ouverte."), "info")
     return redirect(url_for("accounts.preferences"))
+
+
+@bp.post("/confirmer-adresse")
+@private
+@login_required
+@limiter.limit(lambda: current_app.config["RESET_RATE_LIMIT"], methods=["POST"])
+def send_email_confirmation():
+    """E-mail the link that confirms the account's address, to that address only."""
+    back = safe_next(request.form.get("next"), "accounts.preferences")
+    if current_user.email_confirmed:
+        flash(_("Votre adresse e-mail est déjà confirmée."), "info")
+        return redirect(back)
+    email_confirmation.send_confirmation_link(current_user)
+    flash(
+        _(
+            "Un lien de confirmation est envoyé à %(email)s : ouvrez-le dans les %(hours)d heures.",
+            email=current_user.email,
+            hours=current_app.config["EMAIL_CONFIRMATION_MAX_AGE"] // 3600,
+        ),
+        "success",
+    )
+    return redirect(back)
+
+
+@bp.route("/confirmer-adresse/<token>", methods=["GET", "POST"])
+@private
+def confirm_email(token: str):
+    """The e-mailed link: a button confirms the address of the account it was made for."""
+    user = email_confirmation.user_for_token(token)
+    if user is None:
+        return render_template("accounts/email_confirmation_invalid.html"), 400
+    form = ConfirmEmailForm()
+    if form.validate_on_submit():
+        email_confirmation.confirm_email(user)
+        flash(_("Votre adresse e-mail est confirmée."), "success")
+        if current_user.is_authenticated and current_user.id == user.id:
+            return redirect(url_for("accounts.preferences"))
+        return redirect(url_for("main.index"))
+    return render_template("accounts/confirm_email.html", form=form, user=user)

@@ -1,8 +1,17 @@
-"""Directory forms: an organisation's public page, co-signing a proposal."""
+"""Directory forms: an organisation's public page, co-signing a proposal, asking to join an
+organisation and deciding on such a request."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms import (
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.validators import (
     URL,
     DataRequired,
@@ -14,7 +23,7 @@ from wtforms.validators import (
 )
 
 from app.fields import MaxChars
-from app.models import Organisation
+from app.models import MembershipRequest, Organisation
 from app.proposals.forms import MultiCheckboxField
 from app.services.directory import PAGE_FIELDS, safe_website
 from app.web.ids import valid_id
@@ -97,3 +106,38 @@ class CosignForm(FlaskForm):
 
 class WithdrawCosignatureForm(FlaskForm):
     organisation_id = IntegerField(validators=[InputRequired(), valid_id()])
+
+
+class JoinRequestForm(FlaskForm):
+    message = TextAreaField(
+        _l("Votre message (facultatif)"),
+        filters=[_strip],
+        validators=[MaxChars(MembershipRequest.MESSAGE_MAX)],
+        description=_l(
+            "Qui vous êtes pour l’organisation. Pour une institution : votre fonction et "
+            "votre service."
+        ),
+    )
+
+
+ACCEPT, REFUSE = "accept", "refuse"
+
+
+class MembershipDecisionForm(FlaskForm):
+    decision = RadioField(
+        _l("Votre décision"),
+        choices=[(ACCEPT, _l("Accepter la demande")), (REFUSE, _l("Refuser la demande"))],
+        validators=[InputRequired(_l("Choisissez d’accepter ou de refuser."))],
+    )
+    reason = TextAreaField(
+        _l("Votre réponse à la personne"),
+        filters=[_strip],
+        validators=[MaxChars(MembershipRequest.REASON_MAX)],
+        description=_l("Obligatoire si vous refusez. La personne la lira."),
+    )
+
+    def validate_reason(self, field) -> None:
+        if self.decision.data == REFUSE and not field.data:
+            raise ValidationError(
+                _l("Expliquez pourquoi vous refusez : la personne lira cette raison.")
+            )

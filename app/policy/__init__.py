@@ -15,6 +15,8 @@ from app.policy.inbox import *  # noqa: F403
 from app.policy.inbox import INBOX_PREDICATES
 from app.policy.meetings import *  # noqa: F403
 from app.policy.meetings import MEETINGS_PREDICATES
+from app.policy.memberships import *  # noqa: F403
+from app.policy.memberships import MEMBERSHIPS_PREDICATES
 from app.policy.minutes import *  # noqa: F403
 from app.policy.minutes import MINUTES_PREDICATES
 from app.policy.network_events import *  # noqa: F403
@@ -30,6 +32,7 @@ TEMPLATE_PREDICATES = {
     **CORE_PREDICATES,
     **DIRECTORY_PREDICATES,
     **MEETINGS_PREDICATES,
+    **MEMBERSHIPS_PREDICATES,
     **MINUTES_PREDICATES,
     **NETWORK_EVENTS_PREDICATES,
     **PRIVACY_PREDICATES,

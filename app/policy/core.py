@@ -31,20 +31,22 @@ def is_admin(user) -> bool:
     return _is_user(user) and user.role is Role.ADMIN
 
 
-def association_memberships(user) -> list[Organisation]:
-    """The associations a person belongs to and may act for."""
-    if not _is_user(user):
+def association_memberships(user, *, even_unconfirmed: bool = False) -> list[Organisation]:
+    """The associations a person belongs to and may act for: none until their e-mail address
+    is confirmed (``even_unconfirmed``: those they will act for once it is)."""
+    if not _is_user(user) or not (even_unconfirmed or user.email_confirmed):
         return []
-    if is_admin(user):
-        return [org for org in user.organisations if org.is_association]
-    if user.role not in ASSOCIATION_ROLES:
+    if not is_admin(user) and user.role not in ASSOCIATION_ROLES:
         return []
     return [org for org in user.organisations if org.is_association]
 
 
-def institution_memberships(user) -> list[Organisation]:
-    """The verified institutions a representative speaks for."""
+def institution_memberships(user, *, even_unconfirmed: bool = False) -> list[Organisation]:
+    """The verified institutions a representative speaks for: none until their e-mail address
+    is confirmed (``even_unconfirmed``: those they will speak for once it is)."""
     if not _is_user(user) or user.role is not Role.INSTITUTION_REP:
+        return []
+    if not (even_unconfirmed or user.email_confirmed):
         return []
     return [org for org in user.organisations if org.is_institution and org.verified]
 

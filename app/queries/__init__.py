@@ -16,6 +16,7 @@ from app.queries import (  # noqa: F401  (each area, reachable as queries.<area>
     inbox,
     inversion,
     meetings,
+    memberships,
     minutes,
     moderation,
     network_events,

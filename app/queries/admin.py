@@ -4,7 +4,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import AuditAction, AuditEvent, Organisation, OrganisationKind, Theme, User
+from app.models import (
+    AuditAction,
+    AuditEvent,
+    MembershipRequest,
+    Organisation,
+    OrganisationKind,
+    RequestState,
+    Theme,
+    User,
+)
 
 
 def name_taken(model, name: str, exclude_id: int | None) -> bool:
@@ -16,7 +25,7 @@ def name_taken(model, name: str, exclude_id: int | None) -> bool:
 
 
 def counts() -> dict[str, int]:
-    """The figures of the administration's home page (four queries)."""
+    """The figures of the administration's home page (five queries)."""
     return {
         "organisations": db.session.scalar(sa.select(sa.func.count(Organisation.id))),
         "users": db.session.scalar(sa.select(sa.func.count(User.id))),
@@ -24,6 +33,11 @@ def counts() -> dict[str, int]:
         "unverified": db.session.scalar(
             sa.select(sa.func.count(Organisation.id)).where(
                 Organisation.kind == OrganisationKind.INSTITUTION, ~Organisation.verified
+            )
+        ),
+        "membership_requests": db.session.scalar(
+            sa.select(sa.func.count(MembershipRequest.id)).where(
+                MembershipRequest.state == RequestState.PENDING
             )
         ),
     }

@@ -174,6 +174,7 @@ def _load_accounts(counts: dict, organisations: dict[str, Organisation]) -> None
                 password_hash=hash_password(data.DEMO_PASSWORD),
                 role=Role(role),
                 charter_version=CHARTER_VERSION,
+                email_confirmed_at=utcnow(),  # demonstration accounts act for their organisation
             )
             db.session.add(user)
             counts["users"] += 1

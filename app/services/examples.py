@@ -42,7 +42,7 @@ from app.models import (
     Theme,
     User,
 )
-from app.models.base import paris_today
+from app.models.base import paris_today, utcnow
 from app.services import ServiceError, retry_when_busy
 from app.services.accounts import CHARTER_VERSION, normalise_email
 from app.services.demo import by_slug_or_name
@@ -184,6 +184,7 @@ def _accounts(counts: dict, association: Organisation) -> dict[str, User]:
                 password_hash=hash_password(secrets.token_urlsafe(32)),
                 role=Role(role),
                 charter_version=CHARTER_VERSION,
+                email_confirmed_at=utcnow(),  # demonstration accounts act for their organisation
             )
             db.session.add(user)
             counts["users"] += 1

@@ -52,6 +52,7 @@ _DELETED_WITH_ACCOUNT = (
     PasswordResetToken,
     MeetingRegistration,
     UserSession,
+    MembershipRequest,  # what a person wrote to join an organisation, seen by its members only
 )
 EXPORT_FORMAT = "voix-solidaires/mes-donnees/1"
 

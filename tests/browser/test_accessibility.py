@@ -256,6 +256,29 @@ PAGES = [
         "/propositions/{answered.id}/reponses/{institution.id}/saisir",
         ("admin",),
     ),
+    # Requests to join an organisation, and confirming one's e-mail address.
+    Page(
+        "directory.request_membership",
+        "/organisations/{association.slug}/rejoindre",
+        ("participant", "moderator"),
+        invalid={"message": "x" * 1001},
+    ),
+    Page(
+        "directory.request_membership refused",
+        "/organisations/{association.slug}/rejoindre",
+        ("association_member", "institution_rep"),
+    ),
+    Page("directory.membership_requests", "/organisations/{association.slug}/demandes", EDIT),
+    Page(
+        "directory.decide_membership",
+        "/organisations/{association.slug}/demandes/{membership_request.id}",
+        EDIT,
+        invalid=EMPTY,
+    ),
+    Page("directory.all_membership_requests", "/admin/demandes-adhesion", ADMIN_ONLY),
+    Page("directory.show joining", "/organisations/{association.slug}", LOGGED_IN),
+    Page("accounts.confirm_email", "/compte/confirmer-adresse/{confirm_token}"),
+    Page("accounts.confirm_email invalid", "/compte/confirmer-adresse/inconnu", ROLES, status=400),
 ]
 
 
