@@ -139,6 +139,8 @@ class Config:
     # How long the link that creates a new account works; an unconfirmed registration is
     # deleted by `flask privacy purge` once it has expired.
     REGISTRATION_MAX_AGE = int(os.environ.get("REGISTRATION_MAX_AGE", str(24 * 60 * 60)))
+    # How many days the link of an admin's invitation (to join an organisation) works.
+    INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "14"))
 
     # Argon2id at OWASP's minimum (19 MiB, 2 iterations, 1 lane).
     ARGON2_TIME_COST = 2

@@ -17,6 +17,8 @@ from app.policy.minutes import *  # noqa: F403
 from app.policy.minutes import MINUTES_PREDICATES
 from app.policy.network_events import *  # noqa: F403
 from app.policy.network_events import NETWORK_EVENTS_PREDICATES
+from app.policy.onboarding import *  # noqa: F403
+from app.policy.onboarding import ONBOARDING_PREDICATES
 from app.policy.privacy import *  # noqa: F403
 from app.policy.privacy import PRIVACY_PREDICATES
 from app.policy.stated_positions import *  # noqa: F403
@@ -28,6 +30,7 @@ TEMPLATE_PREDICATES = {
     **MEETINGS_PREDICATES,
     **MINUTES_PREDICATES,
     **NETWORK_EVENTS_PREDICATES,
+    **ONBOARDING_PREDICATES,
     **PRIVACY_PREDICATES,
     **IMPORTS_PREDICATES,
     **STATED_POSITIONS_PREDICATES,
