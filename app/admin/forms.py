@@ -36,6 +36,10 @@ INVITED_ROLES = (Role.ASSOCIATION_MEMBER, Role.MODERATOR, Role.INSTITUTION_REP)
 OFFICIAL_LOCALES = [("fr", "Français"), ("en", "English"), ("ar", "العربية")]
 
 
+def _normalised_email(value: str | None) -> str | None:
+    return value.strip().lower() if value else value
+
+
 class OrganisationForm(FlaskForm):
     name = StringField(
         _l("Nom"),
@@ -82,6 +86,7 @@ class OrganisationForm(FlaskForm):
             Email(_l("Cette adresse e-mail n’est pas valide."), check_deliverability=False),
             MaxChars(Organisation.CONTACT_EMAIL_MAX),
         ],
+        filters=[_normalised_email],
         description=_l(
             "Privée : jamais affichée sur le site. L’institution y est prévenue des propositions "
             "qui lui sont adressées et y reçoit ses rappels. Une nouvelle adresse reçoit un lien "
@@ -94,9 +99,6 @@ class OrganisationForm(FlaskForm):
         default="fr",
         validate_choice=False,  # checked below, with a message in the admin's language
     )
-
-    def validate_official_email(self, field):
-        field.data = (field.data or "").strip().lower()
 
     def validate_official_locale(self, field):
         if field.data in (None, ""):
