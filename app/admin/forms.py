@@ -36,8 +36,8 @@ INVITED_ROLES = (Role.ASSOCIATION_MEMBER, Role.MODERATOR, Role.INSTITUTION_REP)
 OFFICIAL_LOCALES = [("fr", "Français"), ("en", "English"), ("ar", "العربية")]
 
 
-def _normalised_email(value: str | None) -> str | None:
-    return value.strip().lower() if value else value
+def _stripped(value: str | None) -> str | None:
+    return value.strip() if value else value
 
 
 class OrganisationForm(FlaskForm):
@@ -86,7 +86,7 @@ class OrganisationForm(FlaskForm):
             Email(_l("Cette adresse e-mail n’est pas valide."), check_deliverability=False),
             MaxChars(Organisation.CONTACT_EMAIL_MAX),
         ],
-        filters=[_normalised_email],
+        filters=[_stripped],
         description=_l(
             "Privée : jamais affichée sur le site. L’institution y est prévenue des propositions "
             "qui lui sont adressées et y reçoit ses rappels. Une nouvelle adresse reçoit un lien "
@@ -203,6 +203,7 @@ class InvitationForm(FlaskForm):
             Email(_l("Cette adresse e-mail n’est pas valide."), check_deliverability=False),
             MaxChars(User.EMAIL_MAX),
         ],
+        filters=[_stripped],
     )
     organisation_id = SelectField(
         _l("Organisation à rejoindre"),
