@@ -408,3 +408,24 @@ def test_the_accepted_password_logs_in(client, admin, institution, outbox):
         "/compte/connexion", data={"email": INVITEE, "password": "une phrase longue et facile"}
     )
     assert response.status_code == 302
+
+
+def onboarding_links(world) -> dict:
+    """For the accessibility pages (tests/browser/test_accessibility.py): a pending
+    invitation to the world's institution and a genuine link confirming its official
+    address, as the tokens of their URLs."""
+    token = "invitation-accessibilite-" + "0" * 20
+    institution = world["institution"]
+    institution.official_email = "accueil@ddcs.example.org"
+    db.session.add(
+        Invitation(
+            email="invitee@example.org",
+            organisation=institution,
+            role=Role.INSTITUTION_REP,
+            token_hash=onboarding.token_hash(token),
+            expires_at=utcnow() + timedelta(days=14),
+        )
+    )
+    db.session.commit()
+    official = onboarding.official_link(institution).rsplit("/", 1)[1]
+    return {"invitation_token": token, "official_token": official}

@@ -27,6 +27,7 @@ from app.extensions import db
 from app.models import AddressedInstitution, ContributionState, utcnow
 from tests.browser.conftest import DESKTOP, NARROW, Axe, PlaywrightError, log_in
 from tests.conftest import ROLES
+from tests.test_invitations import onboarding_links
 from tests.test_permissions import (
     ADMIN_ONLY,
     ASSISTED,
@@ -219,6 +220,25 @@ PAGES = [
     Page(
         "imports.upload", "/admin/evenements/{import_event.slug}/import", ADMIN_ONLY, invalid=EMPTY
     ),
+    # Onboarding (h3): invitations, the official address's state and its confirmation link.
+    Page("admin.invitations", "/admin/invitations", ADMIN_ONLY, invalid=EMPTY),
+    Page("admin.organisation institution", "/admin/organisations/{institution.id}", ADMIN_ONLY),
+    Page(
+        "onboarding.accept_invitation",
+        "/invitation/{invitation_token}",
+        ("visitor",),
+        invalid=EMPTY,
+    ),
+    Page("onboarding.accept_invitation other account", "/invitation/{invitation_token}", ROLES[1:]),
+    Page("onboarding.accept_invitation bad", "/invitation/inconnu", status=400),
+    Page(
+        "onboarding.confirm_official_address", "/organisations/adresse-officielle/{official_token}"
+    ),
+    Page(
+        "onboarding.confirm_official_address bad",
+        "/organisations/adresse-officielle/inconnu",
+        status=400,
+    ),
 ]
 
 
@@ -246,6 +266,7 @@ def world(make_organisation, make_theme, make_proposal, make_user):
         )
     )
     db.session.commit()
+    built.update(onboarding_links(built))
     return built
 
 
