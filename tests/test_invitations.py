@@ -18,7 +18,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import onboarding
+from app.services import onboarding, privacy
 from app.services.notifications import deliver_outbox
 from tests.conftest import ROLES, login
 from tests.helpers import count_queries
@@ -408,6 +408,19 @@ def test_the_accepted_password_logs_in(client, admin, institution, outbox):
         "/compte/connexion", data={"email": INVITEE, "password": "une phrase longue et facile"}
     )
     assert response.status_code == 302
+
+
+def test_a_deleted_account_leaves_no_invitation_behind(client, admin, institution, outbox):
+    """The accepted invitation holds the address: it goes with the account; the admin's
+    own data export never holds the addresses they invited."""
+    path = _invited(client, outbox, institution)
+    client.post(path, data=_account())
+    client.post("/compte/deconnexion")
+    login(client, admin)
+    export = client.get("/compte/mes-donnees.json").get_data(as_text=True)
+    assert INVITEE not in export
+    privacy.delete_account(_user(), "une phrase longue et facile", withdraw_contributions=False)
+    assert _count(Invitation) == 0
 
 
 def onboarding_links(world) -> dict:

@@ -23,6 +23,7 @@ from app.models import (
     Flag,
     FlagReason,
     Follow,
+    Invitation,
     Meeting,
     MeetingRegistration,
     Minutes,
@@ -42,6 +43,7 @@ from app.models import (
     Position,
     ProgressUpdate,
     ResponseVersion,
+    Role,
     StatusChange,
     User,
     UserSession,
@@ -100,6 +102,15 @@ def _everything_of(user, tag, make_proposal, make_organisation):
         [
             Flag(contribution=theirs, user=user, reason=FlagReason.SPAM, details=f"Signal {tag}"),
             Follow(user=user, proposal=other_proposal),
+            Invitation(
+                email=user.email,
+                organisation=association,
+                role=Role.ASSOCIATION_MEMBER,
+                token_hash=f"{tag}-invitation".ljust(64, "0"),
+                expires_at=utcnow(),
+                accepted_at=utcnow(),
+                user_id=user.id,
+            ),
             Notification(user=user, kind=NotificationKind.REPLY, proposal=proposal),
             OutboxEmail(user_id=user.id, to_address=user.email, subject=f"Mail {tag}", body="."),
             PasswordResetToken(

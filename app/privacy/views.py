@@ -40,6 +40,7 @@ TABLE_LABELS = {
     "charter_version": _l("Les versions de la charte que vous avez publiées"),
     "user_session": _l("Vos sessions de connexion (appareils)"),
     "audit_event": _l("Vos actions d’administration, au journal d’audit"),
+    "invitation": _l("Les invitations que vous avez acceptées"),
 }
 
 

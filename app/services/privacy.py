@@ -21,6 +21,7 @@ from app.models import (
     Contribution,
     EmailFrequency,
     Follow,
+    Invitation,
     MeetingRegistration,
     Notification,
     OutboxEmail,
@@ -43,6 +44,7 @@ IP_COLUMN = re.compile(r"(^|_)(ip|ip_address|remote_addr|remote_address)$")
 # Login sessions go too: every device is logged out.
 _DELETED_WITH_ACCOUNT = (
     Follow,
+    Invitation,  # the one accepted: it holds the address
     Notification,
     PasswordResetToken,
     MeetingRegistration,
@@ -58,7 +60,8 @@ def _user_table() -> sa.Table:
 # Columns pointing to an account that do not make the row about that person: a moderator
 # who put someone's testimony forward is not given that testimony (its guest's contact, the
 # account behind an anonymous one) in their own export.
-_NOT_ABOUT_THE_PERSON = {("contribution", "featured_by_id")}
+# Nor is an admin given the addresses of the people they invited.
+_NOT_ABOUT_THE_PERSON = {("contribution", "featured_by_id"), ("invitation", "invited_by_id")}
 
 
 def user_columns(table: sa.Table) -> list[sa.Column]:
