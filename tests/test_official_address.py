@@ -338,3 +338,25 @@ def test_the_address_never_shows_in_public(client, make_organisation, make_user)
     # Their page for editing the organisation's directory entry does not show it either.
     edit = client.get(f"/organisations/{org.slug}/modifier").get_data(as_text=True)
     assert SECRET not in edit
+
+
+# The demonstration
+
+
+def test_the_demo_invents_no_address_for_real_institutions(app):
+    """The 2015 record's institutions are real: no official address is made up for them;
+    the example edition's invented ones have confirmed example.org addresses."""
+    from app.services.demo import load_demo
+    from app.services.examples import load_examples
+
+    load_demo()
+    load_examples()
+    institutions = db.session.scalars(
+        sa.select(Organisation).where(Organisation.kind == OrganisationKind.INSTITUTION)
+    ).all()
+    real = [org for org in institutions if not org.example]
+    invented = [org for org in institutions if org.example]
+    assert real and invented
+    assert all(org.official_email == "" for org in real)
+    assert all(org.official_email.endswith("@example.org") for org in invented)
+    assert all(org.official_email_verified for org in invented)

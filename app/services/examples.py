@@ -42,7 +42,7 @@ from app.models import (
     Theme,
     User,
 )
-from app.models.base import paris_today
+from app.models.base import paris_today, utcnow
 from app.services import ServiceError, retry_when_busy
 from app.services.accounts import CHARTER_VERSION, normalise_email
 from app.services.demo import by_slug_or_name
@@ -141,6 +141,8 @@ def _organisations(counts: dict, themes: dict[str, Theme]) -> dict[str, Organisa
                 description=row["description"],
                 verified=False,
                 example=True,
+                official_email=row.get("official_email", ""),
+                official_email_verified_at=utcnow() if row.get("official_email") else None,
                 themes=[themes[slug] for slug in row["themes"]],
             )
             db.session.add(org)
