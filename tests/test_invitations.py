@@ -157,6 +157,25 @@ def test_an_address_already_a_member_is_not_invited(client, admin, institution, 
     assert _count(Invitation) == 0 and _count(OutboxEmail) == 0
 
 
+@pytest.mark.parametrize(
+    ("role", "kind"), [("moderator", "institution"), ("institution_rep", "association")]
+)
+def test_an_account_of_the_other_kind_is_not_invited(
+    client, admin, institution, association, make_user, role, kind
+):
+    """One account, one role: an association's moderator cannot become an institution's
+    representative by an invitation, nor the other way round."""
+    make_user(role, email=INVITEE)
+    organisation, invited = (
+        (institution, "institution_rep") if kind == "institution" else (association, "moderator")
+    )
+    response = _invite(client, organisation, role=invited)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "un même compte ne peut pas être à la fois" in html
+    assert _count(Invitation) == 0 and _count(OutboxEmail) == 0
+
+
 def test_a_second_pending_invitation_is_not_sent(client, admin, institution, outbox):
     _invite(client, institution)
     response = _invite(client, institution)

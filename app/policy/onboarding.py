@@ -32,6 +32,15 @@ def role_fits(role: Role, organisation: Organisation) -> bool:
     return role in INVITABLE_ROLES[organisation.kind]
 
 
+def role_conflicts(current: Role, invited: Role) -> bool:
+    """One account has one role: an association's member cannot also be an institution's
+    representative, nor the other way round (admins may be both)."""
+    association_roles = {Role.ASSOCIATION_MEMBER, Role.MODERATOR}
+    return (current in association_roles and invited is Role.INSTITUTION_REP) or (
+        current is Role.INSTITUTION_REP and invited in association_roles
+    )
+
+
 def role_after_joining(current: Role, invited: Role) -> Role:
     """The role a person has once they accept: the invited one if it ranks higher."""
     return invited if ROLE_RANK[invited] > ROLE_RANK[current] else current

@@ -225,6 +225,15 @@ def invite(actor: User, email: str, organisation: Organisation, role: Role) -> I
             name=organisation.name,
         )
         raise ServiceError(message, field="email")
+    account = account_for(email)
+    if account is not None and policy.role_conflicts(account.role, role):
+        message = _(
+            "Cette adresse a déjà un compte, avec le rôle « %(role)s » : un même compte ne peut "
+            "pas être à la fois membre d’une association et représentant·e d’une institution. "
+            "Invitez une autre adresse, ou changez d’abord son rôle (Comptes et rôles).",
+            role=role_label(account.role),
+        )
+        raise ServiceError(message, field="role")
     if pending_invitation(email, organisation.id) is not None:
         message = _(
             "Une invitation attend déjà cette adresse pour %(name)s : aucune autre n’est "
