@@ -164,6 +164,10 @@ class Config:
     CONTRIBUTION_RATE_LIMIT = os.environ.get("CONTRIBUTION_RATE_LIMIT", "30 per hour")
     FLAG_RATE_LIMIT = os.environ.get("FLAG_RATE_LIMIT", "30 per hour")
     MODERATION_QUEUE_PER_PAGE = 25
+    # A moderator who wants to hear of each new item hears at most once in this many minutes.
+    MODERATION_ALERT_MIN_MINUTES = int(os.environ.get("MODERATION_ALERT_MIN_MINUTES", "60"))
+    # The daily one leaves from this hour on (Paris time), not at midnight.
+    MODERATION_ALERT_DAILY_HOUR = int(os.environ.get("MODERATION_ALERT_DAILY_HOUR", "8"))
     # Send queued e-mails right after the response; `flask notifications send` retries the rest.
     OUTBOX_DELIVER_AFTER_REQUEST = True
 

@@ -35,6 +35,7 @@ BLUEPRINTS = (
     "app.events",
     "app.imports.views",
     "app.answers",
+    "app.inbox.views",
     "app.onboarding",
 )
 

@@ -1,7 +1,7 @@
 """Command-line tools: ``flask users create-admin``, ``flask demo load``,
 ``flask notifications send|worker|digest|overdue``, ``flask privacy purge``,
 ``flask backup create|restore``, ``flask search reindex``, ``flask cache clear`` and
-``flask events create``, ``flask events import``."""
+``flask events create``, ``flask events import``, ``flask moderation alert``."""
 
 import logging
 from pathlib import Path
@@ -25,6 +25,7 @@ backup_cli = AppGroup("backup", help="Back up and restore the whole database.")
 search_cli = AppGroup("search", help="The site-wide search index.")
 cache_cli = AppGroup("cache", help="Public pages kept ready for visitors (app/web/page_cache.py).")
 events_cli = AppGroup("events", help="Events of the network (assises, thematic days).")
+moderation_cli = AppGroup("moderation", help="Moderators and what waits for them.")
 
 
 def _require_links() -> None:
@@ -316,6 +317,16 @@ def import_command(
     click.echo(f"{len(created)} proposition(s) importée(s) dans « {event.name} ».")
 
 
+@moderation_cli.command("alert")
+def moderation_alert_command() -> None:
+    """Tell moderators that contributions wait, as each chose (run it every 10 minutes)."""
+    from app.services.moderation_alerts import send_moderation_alerts
+
+    _require_links()
+    alerted = send_moderation_alerts()
+    click.echo(f"{alerted} modérateur·rice(s) prévenu·e(s) ; `flask notifications send` envoie.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
@@ -326,3 +337,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(search_cli)
     app.cli.add_command(cache_cli)
     app.cli.add_command(events_cli)
+    app.cli.add_command(moderation_cli)

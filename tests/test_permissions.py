@@ -593,6 +593,21 @@ ANSWER_LINK_CASES = [
 ]
 CASES += ANSWER_LINK_CASES
 
+# The institution's inbox (tests/test_inbox.py): its representatives, and admins for any
+# institution (without one named, admins get the list to choose from).
+INBOX = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)
+INBOX_POST = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT, REDIRECT)
+INBOX_UNKNOWN = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND, NOT_FOUND)
+INBOX_URL = "/espace-institution?institution={institution.slug}"
+INBOX_CASES = [
+    ("GET", "inbox.index", "/espace-institution", None, INBOX),
+    ("GET", "inbox.index", INBOX_URL, None, INBOX),
+    ("GET", "inbox.index", "/espace-institution?institution=inconnue", None, INBOX_UNKNOWN),
+    ("POST", "inbox.mark_seen", "/espace-institution/vu?institution={institution.slug}", None,
+     INBOX_POST),
+]  # fmt: skip
+CASES += INBOX_CASES
+
 # Onboarding (h3, tests/test_official_address.py, tests/test_invitations.py): invitations and
 # the official address's link are the admin's; the links e-mailed need no account, and an
 # unknown one is a clear 400 page for everyone (genuine links: in those two files, by role).

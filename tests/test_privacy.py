@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import (
+    AnswerLink,
     AuditAction,
     AuditEvent,
     CharterVersion,
@@ -23,9 +24,11 @@ from app.models import (
     Flag,
     FlagReason,
     Follow,
+    InboxVisit,
     Invitation,
     Meeting,
     MeetingRegistration,
+    MembershipRequest,
     Minutes,
     MinutesAmendment,
     MinutesState,
@@ -42,6 +45,7 @@ from app.models import (
     PendingRegistration,
     Position,
     ProgressUpdate,
+    ResponseAttachment,
     ResponseVersion,
     Role,
     StatusChange,
@@ -148,8 +152,36 @@ def _everything_of(user, tag, make_proposal, make_organisation):
             CharterVersion(label=f"{tag}-1", published_by_id=user.id),
             Commitment(response=response, action=f"Engagement {tag}", due_on=date(2031, 1, 1)),
             AuditEvent(actor=user, action=AuditAction.THEME_CREATED, target_type="theme"),
+            AnswerLink(
+                proposal=proposal,
+                institution=institution,
+                token_hash=f"{tag}-link".ljust(64, "0"),
+                sent_to="mairie@example.org",
+                expires_at=utcnow(),
+                revoked_at=utcnow(),
+                revoked_by_id=user.id,
+            ),
+            InboxVisit(user_id=user.id, organisation_id=institution.id),
+            Invitation(
+                email=f"{tag.lower()}@example.org",
+                organisation=institution,
+                role=Role.INSTITUTION_REP,
+                token_hash=f"{tag}-sent".ljust(64, "0"),  # not in the admin's export
+                expires_at=utcnow(),
+                invited_by_id=user.id,
+            ),
+            MembershipRequest(user=user, organisation=institution, message=f"Demande {tag}"),
+            ResponseAttachment(
+                response=response,
+                file_name=f"lettre-{tag}.pdf",
+                media_type="application/pdf",
+                size=9,
+                content=b"%PDF-1.4\n",
+                uploaded_by_id=user.id,
+            ),
         ]
     )
+    user.moderated_themes.append(proposal.theme)
     db.session.commit()
     return mine
 

@@ -183,6 +183,13 @@ EMAIL_FREQUENCY_CHOICES = [
 ]
 
 
+MODERATION_ALERT_CHOICES = [
+    (EmailFrequency.IMMEDIATE.value, _l("À chaque nouvel élément (au plus une fois par heure)")),
+    (EmailFrequency.DAILY.value, _l("Une fois par jour")),
+    (EmailFrequency.NEVER.value, _l("Jamais")),
+]
+
+
 class PreferencesForm(FlaskForm):
     locale = SelectField(
         _l("Langue du site"),
@@ -200,6 +207,22 @@ class PreferencesForm(FlaskForm):
         validators=[
             AnyOf(
                 [value for value, _label in EMAIL_FREQUENCY_CHOICES],
+                message=_l("Choisissez une des options proposées."),
+            )
+        ],
+    )
+    # Moderators only (the view removes it for everyone else).
+    moderation_alerts = RadioField(
+        _l("Contributions qui attendent la modération"),
+        description=_l(
+            "Une notification et un e-mail quand des contributions de vos ateliers attendent, "
+            "avec l’âge de la plus ancienne."
+        ),
+        choices=MODERATION_ALERT_CHOICES,
+        validate_choice=False,
+        validators=[
+            AnyOf(
+                [value for value, _label in MODERATION_ALERT_CHOICES],
                 message=_l("Choisissez une des options proposées."),
             )
         ],

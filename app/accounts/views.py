@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 
+from app import policy
 from app.accounts import login_throttle
 from app.accounts.forms import (
     ChangePasswordForm,
@@ -104,10 +105,18 @@ def login():
             login_throttle.succeeded(form.email.data)
             _start_session(user, remember=form.remember.data)
             flash(_("Vous êtes connecté·e."), "success")
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(_landing(user, request.args.get("next")))
         login_throttle.failed(form.email.data)
         form.password.errors.append(_("Adresse e-mail ou mot de passe incorrect."))
     return render_template("accounts/login.html", form=form)
+
+
+def _landing(user, target: str | None) -> str:
+    """Where a login leads: the page asked for; else, for a representative of a verified
+    institution, the institution's inbox; else the home page."""
+    if not target and policy.institution_memberships(user):
+        return url_for("inbox.index")
+    return safe_next(target)
 
 
 @bp.post("/deconnexion")
@@ -155,10 +164,19 @@ def reset_password(token: str):
 def preferences():
     """The account's page: language, notification e-mails and memberships."""
     form = PreferencesForm(
-        locale=current_user.locale or "", email_frequency=current_user.email_frequency.value
+        locale=current_user.locale or "",
+        email_frequency=current_user.email_frequency.value,
+        moderation_alerts=current_user.moderation_alerts.value,
     )
+    if not policy.is_moderator(current_user):
+        del form.moderation_alerts
     if form.validate_on_submit():
-        accounts.save_preferences(current_user, form.locale.data, form.email_frequency.data)
+        accounts.save_preferences(
+            current_user,
+            form.locale.data,
+            form.email_frequency.data,
+            moderation_alerts=form.moderation_alerts.data if "moderation_alerts" in form else None,
+        )
         session.pop("locale", None)
         flash(_("Vos préférences sont enregistrées."), "success")
         return redirect(url_for("accounts.preferences"))

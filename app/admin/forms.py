@@ -143,6 +143,14 @@ class UserForm(FlaskForm):
         _l("Rôle"), choices=[(role.value, label) for role, label in ROLE_LABELS.items()]
     )
     organisation_ids = MultiCheckboxField(_l("Membre de"), coerce=int)
+    theme_ids = MultiCheckboxField(
+        _l("Ateliers suivis en modération"),
+        coerce=int,
+        description=_l(
+            "Pour les modérateur·rices : la file montre d’abord ces ateliers et les alertes "
+            "ne parlent que d’eux. Aucun coché : tous les ateliers."
+        ),
+    )
     active = BooleanField(
         _l("Compte actif"), description=_l("Décochez pour bloquer le compte."), default=True
     )

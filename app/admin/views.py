@@ -160,8 +160,10 @@ def user(user_id: int):
     form = UserForm(obj=user, role=user.role.value)
     orgs = queries.admin.all_organisations()
     form.organisation_ids.choices = [(o.id, o.name) for o in orgs]
+    form.theme_ids.choices = [(t.id, t.name) for t in queries.proposals.all_themes()]
     if request.method == "GET":
         form.organisation_ids.data = [o.id for o in user.organisations]
+        form.theme_ids.data = [t.id for t in user.moderated_themes]
     if form.validate_on_submit():
         try:
             service.update_user(
@@ -170,6 +172,7 @@ def user(user_id: int):
                 role=Role(form.role.data),
                 organisation_ids=form.organisation_ids.data or [],
                 active=form.active.data,
+                theme_ids=form.theme_ids.data or [],
             )
         except PermissionDenied:
             form.role.errors.append(

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from app import policy, queries
 from app.extensions import db
-from app.models import Contribution, ModerationAction, ModerationReason
+from app.models import Contribution, ModerationAction, ModerationReason, utcnow
 from app.moderation.forms import DecisionForm, FeatureForm, charter_article_choices
 from app.services import ServiceError
 from app.services import audit as audit_service
@@ -19,6 +19,8 @@ from app.web.routes import private
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
 LOG_PER_PAGE = 50
+# The queue's ``ateliers`` parameter: "miens" (a moderator's workshops, their default) or this.
+MY_WORKSHOPS, ALL_WORKSHOPS = "miens", "tous"
 
 
 @bp.before_request
@@ -39,10 +41,15 @@ def _decision_form(**kwargs) -> DecisionForm:
 @bp.get("/")
 @private
 def queue():
-    """Pending and flagged contributions, oldest first, filterable by workshop."""
+    """Pending and flagged contributions, oldest first, filterable by workshop; a moderator
+    with assigned workshops sees theirs first (``?ateliers=tous``: every workshop)."""
     theme = theme_filter("atelier")
+    workshops = list(current_user.moderated_themes)
+    mine = bool(workshops) and request.args.get("ateliers") != ALL_WORKSHOPS
+    theme_ids = [t.id for t in workshops] if mine else None
     page = paginate(
-        queries.moderation.moderation_queue(theme), current_app.config["MODERATION_QUEUE_PER_PAGE"]
+        queries.moderation.moderation_queue(theme, theme_ids),
+        current_app.config["MODERATION_QUEUE_PER_PAGE"],
     )
     flags = queries.moderation.open_flags_for([c.id for c in page.items])
     html = render_template(
@@ -50,6 +57,9 @@ def queue():
         page=page,
         theme=theme,
         themes=queries.proposals.themes_with_counts(),
+        workshops=workshops,
+        mine=mine,
+        oldest_hours=queries.moderation.waiting(theme, theme_ids).oldest_hours(utcnow()),
         flags=flags,
         form_for=lambda c: _decision_form(formdata=None, version=str(c.version)),
         allowed_actions=service.allowed_actions,

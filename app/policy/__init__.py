@@ -11,6 +11,8 @@ from app.policy.directory import *  # noqa: F403
 from app.policy.directory import DIRECTORY_PREDICATES
 from app.policy.imports import *  # noqa: F403
 from app.policy.imports import IMPORTS_PREDICATES
+from app.policy.inbox import *  # noqa: F403
+from app.policy.inbox import INBOX_PREDICATES
 from app.policy.meetings import *  # noqa: F403
 from app.policy.meetings import MEETINGS_PREDICATES
 from app.policy.minutes import *  # noqa: F403
@@ -34,4 +36,5 @@ TEMPLATE_PREDICATES = {
     **PRIVACY_PREDICATES,
     **IMPORTS_PREDICATES,
     **STATED_POSITIONS_PREDICATES,
+    **INBOX_PREDICATES,
 }

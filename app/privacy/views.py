@@ -40,7 +40,12 @@ TABLE_LABELS = {
     "charter_version": _l("Les versions de la charte que vous avez publiées"),
     "user_session": _l("Vos sessions de connexion (appareils)"),
     "audit_event": _l("Vos actions d’administration, au journal d’audit"),
+    "answer_link": _l("Les liens de réponse que vous avez révoqués"),
+    "inbox_visit": _l("Quand vous avez consulté l’espace de votre organisation"),
     "invitation": _l("Les invitations que vous avez acceptées"),
+    "membership_request": _l("Vos demandes pour rejoindre une organisation, et vos décisions"),
+    "moderator_theme": _l("Les ateliers que vous modérez"),
+    "response_attachment": _l("Les documents de réponse que vous avez déposés"),
 }
 
 

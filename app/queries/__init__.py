@@ -12,6 +12,7 @@ from app.queries import (  # noqa: F401  (each area, reachable as queries.<area>
     charter,
     contributions,
     directory,
+    inbox,
     meetings,
     minutes,
     moderation,

@@ -1,5 +1,8 @@
 """The moderation queue, its flags and the decisions taken."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
@@ -26,12 +29,64 @@ def _needs_review():
     )
 
 
-def moderation_queue(theme: Theme | None = None):
-    """Pending and flagged contributions, oldest first (a select to paginate)."""
-    query = (
+def _waiting_since():
+    """Since when an item waits: a held one since it was written, a flagged one since its
+    first open flag (a comment published months ago and flagged today waits since today)."""
+    first_open_flag = (
+        sa.select(sa.func.min(Flag.created_at))
+        .where(Flag.contribution_id == Contribution.id, Flag.resolved_at.is_(None))
+        .scalar_subquery()
+    )
+    return sa.case(
+        (Contribution.state == ContributionState.PENDING, Contribution.created_at),
+        else_=first_open_flag,
+    )
+
+
+def _in_workshops(theme: Theme | None, theme_ids: list[int] | None):
+    """Items on the proposals of one workshop and of these workshops (None: any)."""
+    conditions = []
+    if theme is not None:
+        conditions.append(Proposal.theme_id == theme.id)
+    if theme_ids is not None:
+        conditions.append(Proposal.theme_id.in_(theme_ids))
+    return sa.and_(sa.true(), *conditions)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What waits for a moderator: how many items, since when the oldest and the newest."""
+
+    count: int
+    oldest_since: datetime | None
+    newest_since: datetime | None
+
+    def oldest_hours(self, now: datetime) -> int | None:
+        """Whole hours the oldest item has waited by `now` (None: nothing waits)."""
+        if self.oldest_since is None:
+            return None
+        return max(0, int((now - self.oldest_since).total_seconds() // 3600))
+
+
+def waiting(theme: Theme | None = None, theme_ids: list[int] | None = None) -> Waiting:
+    """The items the queue shows (in this workshop, in these workshops), counted, with their
+    oldest and newest arrival (one query)."""
+    since = _waiting_since()
+    count, oldest, newest = db.session.execute(
+        sa.select(sa.func.count(Contribution.id), sa.func.min(since), sa.func.max(since))
+        .join(Contribution.proposal)
+        .where(_needs_review(), _in_workshops(theme, theme_ids))
+    ).one()
+    return Waiting(count, oldest, newest)
+
+
+def moderation_queue(theme: Theme | None = None, theme_ids: list[int] | None = None):
+    """Pending and flagged contributions, oldest first (a select to paginate); `theme_ids`
+    keeps those of a moderator's workshops (None: every workshop)."""
+    return (
         sa.select(Contribution)
         .join(Contribution.proposal)
-        .where(_needs_review())
+        .where(_needs_review(), _in_workshops(theme, theme_ids))
         .options(
             joinedload(Contribution.author),
             joinedload(Contribution.recorded_for),
@@ -40,9 +95,6 @@ def moderation_queue(theme: Theme | None = None):
         )
         .order_by(Contribution.created_at, Contribution.id)
     )
-    if theme is not None:
-        query = query.where(Proposal.theme_id == theme.id)
-    return query
 
 
 def moderation_queue_count() -> int:

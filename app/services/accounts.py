@@ -31,6 +31,7 @@ from app.models import (
 )
 from app.models.user import pseudonym_key
 from app.ops.mail import send_email
+from app.policy import is_moderator
 from app.queries.charter import current_label
 from app.services import ServiceError, audit, retry_when_busy
 from app.services.notifications import queue_email
@@ -213,10 +214,18 @@ def _login_failed(email: str, reason: str, user_id: int | None = None) -> None:
 
 
 @retry_when_busy
-def save_preferences(user: User, locale: str | None, email_frequency: EmailFrequency) -> None:
-    """The account's language (or the browser's) and how often it gets e-mails."""
+def save_preferences(
+    user: User,
+    locale: str | None,
+    email_frequency: EmailFrequency,
+    moderation_alerts: EmailFrequency | None = None,
+) -> None:
+    """The account's language (or the browser's), how often it gets e-mails and, for a
+    moderator, how they hear of contributions waiting (None: unchanged)."""
     user.locale = locale or None
     user.email_frequency = EmailFrequency(email_frequency)
+    if moderation_alerts is not None and is_moderator(user):
+        user.moderation_alerts = EmailFrequency(moderation_alerts)
     db.session.commit()
 
 

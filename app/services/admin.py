@@ -116,9 +116,16 @@ def _assign(obj, fields: tuple[str, ...], data: dict) -> list[str]:
 
 @retry_when_busy
 def update_user(
-    actor: User, user: User, *, role: Role, organisation_ids: list[int], active: bool
+    actor: User,
+    user: User,
+    *,
+    role: Role,
+    organisation_ids: list[int],
+    active: bool,
+    theme_ids: list[int] | None = None,
 ) -> User:
-    """Give a role and memberships, or block an account (never one's own admin account)."""
+    """Give a role, memberships and the workshops one moderates (None: unchanged), or block
+    an account (never one's own admin account)."""
     _require_admin(actor)
     if user.id == actor.id and (role is not Role.ADMIN or not active):
         raise PermissionDenied
@@ -140,8 +147,22 @@ def update_user(
     if before != after:
         details = {"added": sorted(after - before), "removed": sorted(before - after)}
         record(actor, AuditAction.USER_MEMBERSHIPS_CHANGED, "user", user.id, **details)
+    if theme_ids is not None:
+        _set_moderated_themes(actor, user, theme_ids)
     db.session.commit()
     return user
+
+
+def _set_moderated_themes(actor: User, user: User, theme_ids: list[int]) -> None:
+    """The workshops a moderator looks after (none: all), audited when they change."""
+    before = {theme.id for theme in user.moderated_themes}
+    user.moderated_themes = list(
+        db.session.scalars(sa.select(Theme).where(Theme.id.in_(theme_ids)).order_by(Theme.position))
+    )
+    after = {theme.id for theme in user.moderated_themes}
+    if before != after:
+        details = {"added": sorted(after - before), "removed": sorted(before - after)}
+        record(actor, AuditAction.MODERATOR_THEMES_CHANGED, "user", user.id, **details)
 
 
 @retry_when_busy

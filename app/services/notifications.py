@@ -97,6 +97,16 @@ def notify_reply(reply) -> None:
         notify(parent_author, NotificationKind.REPLY, proposal=reply.proposal, contribution=reply)
 
 
+def email_notification(notification: Notification, now: datetime | None = None) -> None:
+    """Queue this notification's e-mail now, whatever the person's usual rhythm (a
+    moderation alert keeps its own); it is marked e-mailed, so no digest repeats it."""
+    user = notification.user
+    db.session.flush()  # the links in the e-mail need the ids
+    subject, body = _render(user, "notifications/email/message.txt", notification)
+    queue_email(user.email, subject, body, user=user)
+    notification.emailed_at = now or utcnow()
+
+
 def queue_email(to_address: str, subject: str, body: str, user: User | None = None) -> None:
     """Add an e-mail to the outbox; it leaves after the transaction commits. With `user`, it
     carries that person's one-click unsubscribe headers."""

@@ -21,8 +21,10 @@ from app.models import (
     Contribution,
     EmailFrequency,
     Follow,
+    InboxVisit,
     Invitation,
     MeetingRegistration,
+    MembershipRequest,
     Notification,
     OutboxEmail,
     PasswordResetToken,
@@ -37,14 +39,17 @@ from app.services.notifications import delete_old_emails
 from app.services.sessions import delete_ended
 
 # Never exported: secrets, and internals that say nothing about the person.
-_HIDDEN_COLUMN = re.compile(r"(_hash$|token|secret|^pseudonym_key$|^claimed_by$)")
+# A document's bytes are not data about the person: its name, type and size are exported.
+_HIDDEN_COLUMN = re.compile(r"(_hash$|token|secret|^pseudonym_key$|^claimed_by$|^content$)")
 # Columns that hold an IP address, wherever they are; purged after IP_RETENTION_DAYS.
 IP_COLUMN = re.compile(r"(^|_)(ip|ip_address|remote_addr|remote_address)$")
 # Rows about the person that go when the account goes (the account row itself stays).
 # Login sessions go too: every device is logged out.
 _DELETED_WITH_ACCOUNT = (
     Follow,
+    InboxVisit,
     Invitation,  # the one accepted: it holds the address
+    MembershipRequest,
     Notification,
     PasswordResetToken,
     MeetingRegistration,

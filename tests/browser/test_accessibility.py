@@ -220,6 +220,8 @@ PAGES = [
     Page(
         "imports.upload", "/admin/evenements/{import_event.slug}/import", ADMIN_ONLY, invalid=EMPTY
     ),
+    Page("inbox.index", "/espace-institution", ("institution_rep", "admin")),
+    Page("inbox.index chosen", "/espace-institution?institution={institution.slug}", ("admin",)),
     # Onboarding (h3): invitations, the official address's state and its confirmation link.
     Page("admin.invitations", "/admin/invitations", ADMIN_ONLY, invalid=EMPTY),
     Page("admin.organisation institution", "/admin/organisations/{institution.id}", ADMIN_ONLY),
