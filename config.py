@@ -144,6 +144,8 @@ class Config:
     EMAIL_CONFIRMATION_MAX_AGE = int(
         os.environ.get("EMAIL_CONFIRMATION_MAX_AGE", str(48 * 60 * 60))
     )
+    # How many days the link of an admin's invitation (to join an organisation) works.
+    INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "14"))
 
     # Argon2id at OWASP's minimum (19 MiB, 2 iterations, 1 lane).
     ARGON2_TIME_COST = 2

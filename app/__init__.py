@@ -36,6 +36,7 @@ BLUEPRINTS = (
     "app.imports.views",
     "app.answers",
     "app.inbox.views",
+    "app.onboarding",
 )
 
 

@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Organisation, OrganisationKind, Role, Theme, User
+from app.models import Organisation, OrganisationKind, Role, Theme, User, utcnow
 
 
 @pytest.fixture
@@ -13,19 +13,24 @@ def admin(login_as):
 
 
 def test_admin_creates_and_verifies_an_institution(client, admin):
-    response = client.post(
-        "/admin/organisations/nouvelle",
-        data={
-            "name": "CAF de la Moselle",
-            "kind": "institution",
-            "verified": "y",
-            "website": "https://www.caf.fr",
-            "contact_email": "contact@caf.example",
-        },
-    )
+    data = {
+        "name": "CAF de la Moselle",
+        "kind": "institution",
+        "website": "https://www.caf.fr",
+        "contact_email": "contact@caf.example",
+        "official_email": "accueil@caf.example",
+    }
+    response = client.post("/admin/organisations/nouvelle", data=data)
     assert response.status_code == 302
     org = db.session.scalar(sa.select(Organisation).filter_by(name="CAF de la Moselle"))
     assert org.kind is OrganisationKind.INSTITUTION
+    assert org.verified is False
+    # Verified once its official address is confirmed (tests/test_official_address.py).
+    org.official_email_verified_at = utcnow()
+    db.session.commit()
+    response = client.post(f"/admin/organisations/{org.id}", data={**data, "verified": "y"})
+    assert response.status_code == 302
+    db.session.expire_all()
     assert org.verified is True
     assert org.slug == "caf-de-la-moselle"
     assert "CAF de la Moselle" in client.get("/organisations/").get_data(as_text=True)

@@ -15,6 +15,7 @@ from app.models import (
     ContributionKind,
     ContributionState,
     DisplayMode,
+    Organisation,
     OrganisationKind,
     utcnow,
 )
@@ -77,14 +78,21 @@ def test_refused_admin_action_is_not_audited(client, login_as):
 
 def test_organisation_creation_and_verification_are_audited(client, login_as):
     admin = login_as("admin")
-    data = {"name": "Préfecture de la Moselle", "kind": "institution", "verified": "y"}
+    data = {"name": "Préfecture de la Moselle", "kind": "institution"}
     assert client.post("/admin/organisations/nouvelle", data=data).status_code == 302
-    created, verified = _events()
-    assert created.action is A.ORGANISATION_CREATED and verified.action is A.ORGANISATION_VERIFIED
-    assert created.target_id == verified.target_id and created.actor_id == admin.id
+    [created] = _events()
+    assert created.action is A.ORGANISATION_CREATED and created.actor_id == admin.id
     assert "name" in created.details["fields"]
-    del data["verified"]
+    # Verified once its official address is confirmed (tests/test_official_address.py).
+    organisation = db.session.get(Organisation, created.target_id)
+    organisation.official_email = "accueil@prefecture.example.org"
+    organisation.official_email_verified_at = utcnow()
+    db.session.commit()
     url = f"/admin/organisations/{created.target_id}"
+    data["official_email"] = "accueil@prefecture.example.org"
+    assert client.post(url, data={**data, "verified": "y"}).status_code == 302
+    verified = _events()[-1]
+    assert verified.action is A.ORGANISATION_VERIFIED and verified.target_id == created.target_id
     assert client.post(url, data=data).status_code == 302
     assert _events()[-1].action is A.ORGANISATION_UNVERIFIED
     assert len(_events()) == 3  # nothing else changed: no "updated" row

@@ -187,6 +187,7 @@ PARAMETERS = [
     ("/propositions/{proposal.id}", ["temoignages", "commentaires"]),
     ("/admin/journal", ["action", "page"]),
     ("/admin/organisations", ["page"]),
+    ("/admin/invitations", ["page"]),
     ("/moderation/", ["atelier", "ateliers", "page"]),
     ("/moderation/journal", ["page"]),
     ("/admin/utilisateurs", ["q", "page"]),

@@ -728,6 +728,52 @@ MEMBERSHIP_CASES = [
 ]
 CASES += MEMBERSHIP_CASES
 
+# Onboarding (h3, tests/test_official_address.py, tests/test_invitations.py): invitations and
+# the official address's link are the admin's; the links e-mailed need no account, and an
+# unknown one is a clear 400 page for everyone (genuine links: in those two files, by role).
+OFFICIAL_BAD_URL = "/organisations/adresse-officielle/inconnu"
+ADMIN_NOT_FOUND = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND)
+
+
+def _invitation_form(w):
+    return {
+        "email": "nouvelle.personne@example.org",
+        "organisation_id": str(w["institution"].id),
+        "role": "institution_rep",
+    }
+
+
+ONBOARDING_CASES = [
+    ("GET", "admin.invitations", "/admin/invitations", None, ADMIN_ONLY),
+    ("POST", "admin.invitations", "/admin/invitations", _invitation_form, ADMIN_POST),
+    (
+        "POST",
+        "admin.resend_invitation",
+        "/admin/invitations/999999/renvoyer",
+        None,
+        ADMIN_NOT_FOUND,
+    ),
+    (
+        "POST",
+        "admin.revoke_invitation",
+        "/admin/invitations/999999/revoquer",
+        None,
+        ADMIN_NOT_FOUND,
+    ),
+    (
+        "POST",
+        "admin.resend_official_link",
+        "/admin/organisations/{institution.id}/adresse-officielle/renvoyer",
+        None,
+        ADMIN_POST,
+    ),
+    ("GET", "onboarding.confirm_official_address", OFFICIAL_BAD_URL, None, ALL_BAD),
+    ("POST", "onboarding.confirm_official_address", OFFICIAL_BAD_URL, None, ALL_BAD),
+    ("GET", "onboarding.accept_invitation", "/invitation/inconnu", None, ALL_BAD),
+    ("POST", "onboarding.accept_invitation", "/invitation/inconnu", None, ALL_BAD),
+]
+CASES += ONBOARDING_CASES
+
 
 def _case_ids(cases):
     ids = [f"{method} {endpoint}" for method, endpoint, *_ in cases]

@@ -106,6 +106,15 @@ def _everything_of(user, tag, make_proposal, make_organisation):
         [
             Flag(contribution=theirs, user=user, reason=FlagReason.SPAM, details=f"Signal {tag}"),
             Follow(user=user, proposal=other_proposal),
+            Invitation(
+                email=user.email,
+                organisation=association,
+                role=Role.ASSOCIATION_MEMBER,
+                token_hash=f"{tag}-invitation".ljust(64, "0"),
+                expires_at=utcnow(),
+                accepted_at=utcnow(),
+                user_id=user.id,
+            ),
             Notification(user=user, kind=NotificationKind.REPLY, proposal=proposal),
             OutboxEmail(user_id=user.id, to_address=user.email, subject=f"Mail {tag}", body="."),
             PasswordResetToken(
@@ -160,7 +169,7 @@ def _everything_of(user, tag, make_proposal, make_organisation):
                 email=f"{tag.lower()}@example.org",
                 organisation=institution,
                 role=Role.INSTITUTION_REP,
-                token_hash=f"{tag}-invitation".ljust(64, "0"),
+                token_hash=f"{tag}-sent".ljust(64, "0"),  # not in the admin's export
                 expires_at=utcnow(),
                 invited_by_id=user.id,
             ),

@@ -1,5 +1,6 @@
 """Administration forms: organisations, users, themes."""
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -25,9 +26,18 @@ from wtforms.validators import (
 from app.contributions.premises import parse_networks
 from app.fields import MaxChars
 from app.labels import KIND_LABELS, ROLE_LABELS
-from app.models import Organisation, Theme
+from app.models import Organisation, Role, Theme, User
 from app.proposals.forms import MultiCheckboxField
 from app.services.directory import safe_website
+
+# The roles an invitation gives (the organisation's kind narrows them: app/policy/onboarding.py).
+INVITED_ROLES = (Role.ASSOCIATION_MEMBER, Role.MODERATOR, Role.INSTITUTION_REP)
+# The languages e-mails to an official address may be written in.
+OFFICIAL_LOCALES = [("fr", "Français"), ("en", "English"), ("ar", "العربية")]
+
+
+def _stripped(value: str | None) -> str | None:
+    return value.strip() if value else value
 
 
 class OrganisationForm(FlaskForm):
@@ -69,9 +79,39 @@ class OrganisationForm(FlaskForm):
         if field.data and safe_website(field.data) is None:
             raise ValidationError(_l("Indiquez une adresse web complète (https://…)."))
 
+    official_email = EmailField(
+        _l("Adresse e-mail officielle"),
+        validators=[
+            Optional(),
+            Email(_l("Cette adresse e-mail n’est pas valide."), check_deliverability=False),
+            MaxChars(Organisation.CONTACT_EMAIL_MAX),
+        ],
+        filters=[_stripped],
+        description=_l(
+            "Privée : jamais affichée sur le site. L’institution y est prévenue des propositions "
+            "qui lui sont adressées et y reçoit ses rappels. Une nouvelle adresse reçoit un lien "
+            "à ouvrir pour la confirmer."
+        ),
+    )
+    official_locale = SelectField(
+        _l("Langue des e-mails à cette adresse"),
+        choices=OFFICIAL_LOCALES,
+        default="fr",
+        validate_choice=False,  # checked below, with a message in the admin's language
+    )
+
+    def validate_official_locale(self, field):
+        if field.data in (None, ""):
+            field.data = None
+        elif field.data not in dict(OFFICIAL_LOCALES):
+            raise ValidationError(_l("Choisissez une des langues proposées."))
+
     verified = BooleanField(
         _l("Institution vérifiée par le réseau"),
-        description=_l("Seules les institutions vérifiées peuvent répondre officiellement."),
+        description=_l(
+            "Seules les institutions vérifiées peuvent répondre officiellement. Une institution "
+            "est vérifiée une fois son adresse officielle confirmée."
+        ),
     )
     premises_networks = TextAreaField(
         _l("Adresses IP des locaux"),
@@ -159,3 +199,48 @@ class CharterForm(FlaskForm):
             "texte. Les articles sont numérotés dans l’ordre."
         ),
     )
+
+
+class InvitationForm(FlaskForm):
+    """An admin invites someone, by e-mail, to join an organisation with a role."""
+
+    email = EmailField(
+        _l("Adresse e-mail de la personne invitée"),
+        validators=[
+            DataRequired(_l("Indiquez l’adresse e-mail de la personne à inviter.")),
+            Email(_l("Cette adresse e-mail n’est pas valide."), check_deliverability=False),
+            MaxChars(User.EMAIL_MAX),
+        ],
+        filters=[_stripped],
+    )
+    organisation_id = SelectField(
+        _l("Organisation à rejoindre"),
+        validate_choice=False,  # checked below, with a message in the admin's language
+    )
+    role = SelectField(
+        _l("Rôle"),
+        choices=[(role.value, ROLE_LABELS[role]) for role in INVITED_ROLES],
+        validate_choice=False,
+        description=_l(
+            "Membre ou modérateur·rice pour une association, représentant·e pour une institution."
+        ),
+    )
+
+    def __init__(self, organisations, **kwargs):
+        super().__init__(**kwargs)
+        self.organisation_id.choices = [("", _("Choisir…"))] + [
+            (str(org.id), f"{org.name} ({KIND_LABELS[org.kind]})") for org in organisations
+        ]
+        self.email.description = _(
+            "Elle reçoit un lien, valable %(days)d jours, qui crée son compte déjà rattaché "
+            "à l’organisation.",
+            days=current_app.config["INVITATION_DAYS"],
+        )
+
+    def validate_organisation_id(self, field):
+        if field.data not in {value for value, _label in field.choices if value}:
+            raise ValidationError(_l("Choisissez une organisation de la liste."))
+
+    def validate_role(self, field):
+        if field.data not in {role.value for role in INVITED_ROLES}:
+            raise ValidationError(_l("Choisissez un des rôles proposés."))

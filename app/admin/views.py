@@ -5,16 +5,25 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy, queries
-from app.admin.forms import CharterForm, OrganisationForm, ThemeForm, UserForm
+from app.admin.forms import CharterForm, InvitationForm, OrganisationForm, ThemeForm, UserForm
 from app.extensions import db
 from app.labels import AUDIT_ACTION_LABELS
-from app.models import AuditAction, Organisation, OrganisationKind, Role, Theme, User
-from app.services import PermissionDenied, ServiceError
+from app.models import (
+    AuditAction,
+    Invitation,
+    Organisation,
+    OrganisationKind,
+    Role,
+    Theme,
+    User,
+    utcnow,
+)
+from app.services import PermissionDenied, ServiceError, onboarding
 from app.services import admin as service
 from app.services import audit as audit_service
 from app.services import charter as charter_service
 from app.web.pagination import paginate
-from app.web.refusals import refuse
+from app.web.refusals import refuse, refuse_on
 from app.web.routes import private
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -55,10 +64,80 @@ def organisation(organisation_id: int | None = None):
             form.name.errors.append(_("Une organisation porte déjà ce nom."))
         else:
             data = {**form.data, "kind": OrganisationKind(form.kind.data)}
-            service.save_organisation(current_user, organisation, data)
-            flash(_("L’organisation est enregistrée."), "success")
-            return redirect(url_for("admin.organisations"))
+            try:
+                service.save_organisation(current_user, organisation, data)
+            except ServiceError as error:
+                refuse_on(form, error, "verified")
+            else:
+                flash(_("L’organisation est enregistrée."), "success")
+                return redirect(url_for("admin.organisations"))
     return render_template("admin/organisation_form.html", form=form, organisation=organisation)
+
+
+@bp.post("/organisations/<int:organisation_id>/adresse-officielle/renvoyer")
+@private
+def resend_official_link(organisation_id: int):
+    """E-mail the official address's confirmation link again."""
+    organisation = db.get_or_404(Organisation, organisation_id)
+    try:
+        onboarding.resend_official_link(current_user, organisation)
+    except ServiceError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Le lien de confirmation est envoyé à l’adresse officielle."), "success")
+    return redirect(url_for("admin.organisation", organisation_id=organisation.id))
+
+
+@bp.route("/invitations", methods=["GET", "POST"])
+@private
+def invitations():
+    """Invite someone to join an organisation with a role; every invitation and its state."""
+    form = InvitationForm(queries.onboarding.organisations_to_invite_to())
+    if form.validate_on_submit():
+        organisation = db.get_or_404(Organisation, int(form.organisation_id.data))
+        try:
+            onboarding.invite(current_user, form.email.data, organisation, Role(form.role.data))
+        except ServiceError as error:
+            refuse_on(form, error, "email")
+        else:
+            flash(_("L’invitation est envoyée."), "success")
+            return redirect(url_for("admin.invitations"))
+    page = paginate(queries.onboarding.invitations_query(), per_page=ROWS_PER_PAGE)
+    return render_template(
+        "admin/invitations.html",
+        form=form,
+        page=page,
+        state_of=onboarding.invitation_state,
+        now=utcnow(),
+    )
+
+
+@bp.post("/invitations/<int:invitation_id>/renvoyer")
+@private
+def resend_invitation(invitation_id: int):
+    """Send an invitation again, with a new link (the previous one stops working)."""
+    invitation = db.get_or_404(Invitation, invitation_id)
+    try:
+        onboarding.resend_invitation(current_user, invitation)
+    except ServiceError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("L’invitation est envoyée à nouveau, avec un nouveau lien."), "success")
+    return redirect(url_for("admin.invitations"))
+
+
+@bp.post("/invitations/<int:invitation_id>/revoquer")
+@private
+def revoke_invitation(invitation_id: int):
+    """Stop an invitation: its link no longer works."""
+    invitation = db.get_or_404(Invitation, invitation_id)
+    try:
+        onboarding.revoke_invitation(current_user, invitation)
+    except ServiceError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("L’invitation est révoquée : son lien ne fonctionne plus."), "success")
+    return redirect(url_for("admin.invitations"))
 
 
 @bp.route("/utilisateurs", methods=["GET", "POST"])

@@ -75,6 +75,8 @@ ORGANISATIONS = [
     {
         "slug": HOUSING_OFFICE,
         "name": "Office fictif de l’habitat (exemple)",
+        # Its official address (confirmed): reserved for examples, it reaches nobody.
+        "official_email": "office-habitat@example.org",
         "short_name": "Office fictif (exemple)",
         "kind": "institution",
         "description": (
@@ -86,6 +88,8 @@ ORGANISATIONS = [
     {
         "slug": SOLIDARITY_AGENCY,
         "name": "Agence fictive des solidarités (exemple)",
+        # Its official address (confirmed): reserved for examples, it reaches nobody.
+        "official_email": "agence-solidarites@example.org",
         "short_name": "Agence fictive (exemple)",
         "kind": "institution",
         "description": (

@@ -21,6 +21,8 @@ from app.policy.minutes import *  # noqa: F403
 from app.policy.minutes import MINUTES_PREDICATES
 from app.policy.network_events import *  # noqa: F403
 from app.policy.network_events import NETWORK_EVENTS_PREDICATES
+from app.policy.onboarding import *  # noqa: F403
+from app.policy.onboarding import ONBOARDING_PREDICATES
 from app.policy.privacy import *  # noqa: F403
 from app.policy.privacy import PRIVACY_PREDICATES
 from app.policy.recorded_responses import *  # noqa: F403
@@ -35,6 +37,7 @@ TEMPLATE_PREDICATES = {
     **MEMBERSHIPS_PREDICATES,
     **MINUTES_PREDICATES,
     **NETWORK_EVENTS_PREDICATES,
+    **ONBOARDING_PREDICATES,
     **PRIVACY_PREDICATES,
     **IMPORTS_PREDICATES,
     **STATED_POSITIONS_PREDICATES,

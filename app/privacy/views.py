@@ -42,7 +42,7 @@ TABLE_LABELS = {
     "audit_event": _l("Vos actions d’administration, au journal d’audit"),
     "answer_link": _l("Les liens de réponse que vous avez révoqués"),
     "inbox_visit": _l("Quand vous avez consulté l’espace de votre organisation"),
-    "invitation": _l("Les invitations que vous avez envoyées ou reçues"),
+    "invitation": _l("Les invitations que vous avez acceptées"),
     "membership_request": _l("Vos demandes pour rejoindre une organisation, et vos décisions"),
     "moderator_theme": _l("Les ateliers que vous modérez"),
     "response_attachment": _l("Les documents de réponse que vous avez déposés"),

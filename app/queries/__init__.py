@@ -21,6 +21,7 @@ from app.queries import (  # noqa: F401  (each area, reachable as queries.<area>
     moderation,
     network_events,
     notifications,
+    onboarding,
     opendata,
     outreach,
     proposal_imports,

@@ -4,12 +4,14 @@ import re
 import unicodedata
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app import policy
 from app.extensions import db
 from app.models import AuditAction, Organisation, OrganisationKind, Role, Theme, User
-from app.services import PermissionDenied, retry_when_busy
+from app.services import PermissionDenied, ServiceError, retry_when_busy
 from app.services.audit import record
+from app.services.onboarding import set_official_address
 from app.services.sessions import revoke_sessions
 
 ORGANISATION_FIELDS = (
@@ -21,6 +23,7 @@ ORGANISATION_FIELDS = (
     "contact_email",
     "website",
     "premises_networks",
+    "official_locale",
 )
 THEME_FIELDS = (
     "name",
@@ -56,18 +59,25 @@ def _require_admin(actor: User) -> None:
 
 @retry_when_busy
 def save_organisation(actor: User, organisation: Organisation | None, data: dict) -> Organisation:
-    """Create an organisation, or update one; only institutions can be verified."""
+    """Create an organisation, or update one; only institutions can be verified, and only
+    once their official address is confirmed (those verified before stay so). A new
+    official address is unconfirmed and is e-mailed its confirmation link."""
     _require_admin(actor)
     created = organisation is None
     if organisation is None:
-        organisation = Organisation(slug=unique_slug(Organisation, data["name"]), verified=False)
+        organisation = Organisation(
+            slug=unique_slug(Organisation, data["name"]), verified=False, official_email=""
+        )
         db.session.add(organisation)
     was_verified = bool(organisation.verified)
     changed = _assign(organisation, ORGANISATION_FIELDS, data)
     organisation.short_name = organisation.short_name or None
+    db.session.flush()  # the new organisation's id, for the audit rows and the link
+    set_official_address(actor, organisation, data.get("official_email") or "")
     verified = bool(data.get("verified"))
     organisation.verified = verified and organisation.kind is OrganisationKind.INSTITUTION
-    db.session.flush()  # the new organisation's id, for the audit row
+    if organisation.verified and not was_verified and not organisation.official_email_verified:
+        raise ServiceError(_unconfirmed_message(organisation), field="verified")
     action = AuditAction.ORGANISATION_CREATED if created else AuditAction.ORGANISATION_UPDATED
     if created or changed:
         record(actor, action, "organisation", organisation.id, fields=changed)
@@ -80,6 +90,18 @@ def save_organisation(actor: User, organisation: Organisation | None, data: dict
         record(actor, action, "organisation", organisation.id)
     db.session.commit()
     return organisation
+
+
+def _unconfirmed_message(organisation: Organisation) -> str:
+    if organisation.official_email:
+        return _(
+            "L’institution ne peut être vérifiée qu’une fois son adresse officielle confirmée : "
+            "le lien de confirmation attend à cette adresse."
+        )
+    return _(
+        "L’institution ne peut être vérifiée qu’une fois son adresse officielle confirmée : "
+        "indiquez d’abord cette adresse, le lien de confirmation y sera envoyé."
+    )
 
 
 def _assign(obj, fields: tuple[str, ...], data: dict) -> list[str]:

@@ -141,6 +141,8 @@ def _organisations(counts: dict, themes: dict[str, Theme]) -> dict[str, Organisa
                 description=row["description"],
                 verified=False,
                 example=True,
+                official_email=row.get("official_email", ""),
+                official_email_verified_at=utcnow() if row.get("official_email") else None,
                 themes=[themes[slug] for slug in row["themes"]],
             )
             db.session.add(org)

@@ -22,6 +22,7 @@ from app.models import (
     EmailFrequency,
     Follow,
     InboxVisit,
+    Invitation,
     MeetingRegistration,
     MembershipRequest,
     Notification,
@@ -47,6 +48,7 @@ IP_COLUMN = re.compile(r"(^|_)(ip|ip_address|remote_addr|remote_address)$")
 _DELETED_WITH_ACCOUNT = (
     Follow,
     InboxVisit,
+    Invitation,  # the one accepted: it holds the address
     MembershipRequest,
     Notification,
     PasswordResetToken,
@@ -64,7 +66,8 @@ def _user_table() -> sa.Table:
 # Columns pointing to an account that do not make the row about that person: a moderator
 # who put someone's testimony forward is not given that testimony (its guest's contact, the
 # account behind an anonymous one) in their own export.
-_NOT_ABOUT_THE_PERSON = {("contribution", "featured_by_id")}
+# Nor is an admin given the addresses of the people they invited.
+_NOT_ABOUT_THE_PERSON = {("contribution", "featured_by_id"), ("invitation", "invited_by_id")}
 
 
 def user_columns(table: sa.Table) -> list[sa.Column]:

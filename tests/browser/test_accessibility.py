@@ -28,6 +28,7 @@ from app.models import AddressedInstitution, ContributionState, OrganisationKind
 from app.services import answer_links
 from tests.browser.conftest import DESKTOP, NARROW, Axe, PlaywrightError, log_in
 from tests.conftest import ROLES
+from tests.test_invitations import onboarding_links
 from tests.test_permissions import (
     ADMIN_ONLY,
     ASSISTED,
@@ -279,6 +280,25 @@ PAGES = [
     Page("directory.show joining", "/organisations/{association.slug}", LOGGED_IN),
     Page("accounts.confirm_email", "/compte/confirmer-adresse/{confirm_token}"),
     Page("accounts.confirm_email invalid", "/compte/confirmer-adresse/inconnu", ROLES, status=400),
+    # Onboarding (h3): invitations, the official address's state and its confirmation link.
+    Page("admin.invitations", "/admin/invitations", ADMIN_ONLY, invalid=EMPTY),
+    Page("admin.organisation institution", "/admin/organisations/{institution.id}", ADMIN_ONLY),
+    Page(
+        "onboarding.accept_invitation",
+        "/invitation/{invitation_token}",
+        ("visitor",),
+        invalid=EMPTY,
+    ),
+    Page("onboarding.accept_invitation other account", "/invitation/{invitation_token}", ROLES[1:]),
+    Page("onboarding.accept_invitation bad", "/invitation/inconnu", status=400),
+    Page(
+        "onboarding.confirm_official_address", "/organisations/adresse-officielle/{official_token}"
+    ),
+    Page(
+        "onboarding.confirm_official_address bad",
+        "/organisations/adresse-officielle/inconnu",
+        status=400,
+    ),
 ]
 
 
@@ -317,6 +337,7 @@ def world(make_organisation, make_theme, make_proposal, make_user):
     db.session.commit()
     built["revoked_token"] = _revoked_answer_link(make_organisation, late)
     built["put"] = put
+    built.update(onboarding_links(built))
     return built
 
 
