@@ -170,3 +170,18 @@ def test_email_is_private_outside_admin(client, make_user, make_proposal):
     make_proposal(author=author)
     for url in ("/", "/propositions", "/organisations/", "/api/v1/proposals"):
         assert "privee@example.org" not in client.get(url).get_data(as_text=True)
+
+
+def test_an_organisation_is_never_given_a_slug_a_page_of_its_own_uses(client, admin):
+    """/organisations/adresse-officielle/<token> confirms an official address: no
+    organisation may be called that in its URL, or its page would be out of reach."""
+    response = client.post(
+        "/admin/organisations/nouvelle",
+        data={"name": "Adresse officielle", "kind": "association"},
+    )
+    assert response.status_code == 302
+    organisation = db.session.scalar(
+        sa.select(Organisation).where(Organisation.name == "Adresse officielle")
+    )
+    assert organisation.slug == "adresse-officielle-2"
+    assert client.get("/organisations/adresse-officielle-2").status_code == 200

@@ -40,6 +40,11 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or "sans-nom"
 
 
+# Words a slug cannot be: URL segments of their own under the same prefix
+# (/organisations/adresse-officielle/<token> confirms an official address).
+RESERVED_SLUGS = frozenset({"adresse-officielle"})
+
+
 def unique_slug(model, text: str, exclude_id: int | None = None) -> str:
     base = slugify(text)
     slug, n = base, 2
@@ -47,7 +52,7 @@ def unique_slug(model, text: str, exclude_id: int | None = None) -> str:
         query = sa.select(model.id).where(model.slug == slug)
         if exclude_id is not None:
             query = query.where(model.id != exclude_id)
-        if db.session.scalar(query) is None:
+        if slug not in RESERVED_SLUGS and db.session.scalar(query) is None:
             return slug
         slug, n = f"{base}-{n}", n + 1
 
