@@ -433,6 +433,28 @@ def test_new_replies_are_those_since_the_last_visit(client, town, clock, make_us
     assert "1 nouvelle réponse à vos réponses" in _section(page, "en-bref")
 
 
+def test_a_reply_held_before_the_visit_and_approved_after_it_is_new(client, town, clock, make_user):
+    """New means published since "seen", as in the weekly digest: a reply written before
+    and approved by a moderator after it is new."""
+    from app.models import ModerationAction, ModerationReason
+    from app.services.moderation import decide
+
+    response = _answered(town)
+    held = _reply(response, "Une réplique modérée", make_user("participant"))
+    held.state = ContributionState.PENDING
+    db.session.commit()
+    clock.advance(60)
+    db.session.add(InboxVisit(user_id=town.rep.id, organisation_id=town.institution.id))
+    db.session.commit()
+    clock.advance(60)
+    compliant = ModerationReason.COMPLIANT
+    decide(make_user("moderator"), held, ModerationAction.APPROVE, compliant, "", held.version)
+    login(client, town.rep)
+    page = _inbox(client)
+    assert "Une réplique modérée" in _section(page, "nouvelles-reponses")
+    assert "1 nouvelle réponse à vos réponses" in _section(page, "en-bref")
+
+
 def test_a_first_visit_shows_the_replies_of_the_last_thirty_days(client, town, clock):
     response = _answered(town)
     _reply(response, "Une réplique ancienne", created_at=utcnow() - timedelta(days=31))

@@ -404,6 +404,20 @@ def test_one_failure_does_not_stop_the_others(outbox):
     assert good.sent_at is not None
 
 
+def test_a_line_break_in_a_subject_does_not_stop_the_email(outbox):
+    """A title or a name in a subject may hold a line break (an import, a crafted form):
+    the subject is made one line, so the e-mail leaves instead of failing for good."""
+    queue_email("nadia@example.org", "Proposition « Des\r\ndouches »\nBcc: x@example.org", "T")
+    queue_email("samir@example.org", "Voix solidaires : " + "très long titre " * 30, "Texte")
+    db.session.commit()
+    assert deliver_outbox() == 2
+    flat, long = _all(OutboxEmail)
+    assert flat.subject == "Proposition « Des douches » Bcc: x@example.org"
+    assert len(long.subject) <= 200 and long.subject.endswith(" très…")
+    assert [m["Subject"] for m in outbox] == [flat.subject, long.subject]
+    assert all(m["Bcc"] is None for m in outbox)
+
+
 @pytest.mark.parametrize(
     ("fields", "sent"),
     [

@@ -129,6 +129,10 @@ def test_sending_tells_the_representatives_and_the_verified_address(
     assert due == utcnow().date() + timedelta(days=app.config["RESPONSE_DUE_DAYS"])
     (told,) = _notifications(rep, NotificationKind.PROPOSAL_ADDRESSED)
     assert told.proposal_id == proposal.id and told.data["due_on"] == due.isoformat()
+    # The representative hears the testimonies count too, as the official address does.
+    assert told.data["testimonies"] == 3
+    (rep_email,) = _emails(rep.email)
+    assert "Témoignages publiés sur cette proposition : 3" in rep_email.body
     (email,) = _emails(with_rep.official_email)
     body = email.body
     assert "Ouvrir des bains-douches gratuits" in body
@@ -136,10 +140,11 @@ def test_sending_tells_the_representatives_and_the_verified_address(
     assert "Témoignages publiés sur cette proposition : 3" in body
     assert format_date(due, "long", locale="fr") in body
     assert f"{SITE}/propositions/{proposal.id}" in body
-    # Its representative answers from the site: no answer link, no unsubscribe link.
+    # Its representative answers from the site: no answer link, so a stop link.
     assert "/repondre/" not in body
     assert f"{SITE}/propositions/{proposal.id}/reponses/{with_rep.id}" in body
-    assert "desabonnement" not in body and "arret" not in body
+    assert "Les représentant·es de Ville de Metz répondent depuis leur compte" in body
+    assert f"{SITE}/notifications/resume-institution/arret/" in body
     assert email.subject == "Voix solidaires : une proposition vous est adressée"
 
 
@@ -155,6 +160,28 @@ def test_without_a_representative_the_email_carries_a_single_use_answer_link(ins
         f"{format_date(last_day, 'long', locale='fr')}." in email.body
     )
     assert not _notifications(kind=NotificationKind.PROPOSAL_ADDRESSED)
+    assert "/resume-institution/arret/" not in email.body  # how it answers: no stop link
+
+
+def test_an_institutions_proposal_put_to_an_association_says_who_asks(
+    institution, make_organisation, make_proposal, make_user
+):
+    ville = institution("Ville de Metz")
+    restos = make_organisation(
+        OrganisationKind.ASSOCIATION,
+        name="Restos du cœur",
+        official_email="contact@restos.example",
+        official_email_verified_at=utcnow(),
+    )
+    make_user("association_member", organisation=restos)
+    proposal = make_proposal(organisation=ville, institutions=[restos])
+    change_status(make_user("admin"), proposal, ProposalStatus.SENT, "Proposée aux associations.")
+
+    (email,) = _emails(restos.official_email)
+    assert "Ville de Metz vous adresse une proposition sur Voix solidaires" in email.body
+    assert "Le réseau Voix solidaires adresse" not in email.body
+    assert "Les membres de Restos du cœur répondent depuis leur compte" in email.body
+    assert "représentant·es" not in email.body
 
 
 def test_an_unverified_address_gets_nothing(institution, send, make_user):
@@ -382,13 +409,15 @@ def test_the_digests_link_stops_it(client, institution, send):
     organisation = institution("Ville de Metz")
     send(organisation)
     outreach.queue_institution_digests()
-    (digest,) = [e for e in _emails(organisation.official_email) if "résumé" in e.body]
+    (digest,) = [e for e in _emails(organisation.official_email) if "semaine" in e.subject]
     url = next(w for w in digest.body.split() if "/resume-institution/arret/" in w)
     path = url.removeprefix(SITE)
 
     page = client.get(path)
     assert page.status_code == 200
-    assert "Ne plus recevoir le résumé" in page.get_data(as_text=True)
+    text = page.get_data(as_text=True)
+    assert "Ne plus recevoir les e-mails de suivi à cette adresse" in text
+    assert "lien pour répondre sans compte continueront d’arriver" in text
     db.session.expire_all()
     assert db.session.get(Organisation, organisation.id).digest_stopped_at is None  # a GET
 
@@ -397,9 +426,47 @@ def test_the_digests_link_stops_it(client, institution, send):
     db.session.expire_all()
     assert db.session.get(Organisation, organisation.id).digest_stopped_at is not None
     assert outreach.queue_institution_digests(utcnow() + timedelta(days=7)) == 0
-    # Being reminded goes on: it is not a newsletter.
+    # It has no representative: its reminders carry an answer link, and still go.
     due = _due(db.session.scalars(sa.select(AddressedInstitution)).one().proposal, organisation)
     assert outreach.send_reminders(due + timedelta(days=1)) == 1
+    assert "/repondre/" in _emails(organisation.official_email)[-1].body
+
+
+def test_once_stopped_only_the_emails_with_an_answer_link_go(
+    institution, send, make_user, make_proposal
+):
+    """The stop link stops every e-mail to the official address without an answer link
+    (told, reminded, digest); the representatives are still notified."""
+    organisation = institution("Ville de Metz", digest_stopped_at=utcnow())
+    rep = make_user("institution_rep", organisation=organisation)
+    proposal = send(organisation)
+    due = _due(proposal, organisation)
+    assert outreach.send_reminders(due - timedelta(days=3)) == 1  # the representative
+    assert outreach.queue_institution_digests() == 0
+    assert _emails(organisation.official_email) == []
+    assert len(_notifications(rep, NotificationKind.PROPOSAL_ADDRESSED)) == 1
+    assert len(_notifications(rep, NotificationKind.RESPONSE_REMINDER)) == 1
+
+    # Without a representative, the e-mails carry an answer link: they still go.
+    rep.organisations.clear()
+    db.session.commit()
+    assert outreach.send_reminders(due + timedelta(days=1)) == 1
+    (late,) = _emails(organisation.official_email)
+    assert "/repondre/" in late.body and "/resume-institution/arret/" not in late.body
+    other = send(organisation, title="Une deuxième proposition")
+    assert "/repondre/" in _emails(organisation.official_email)[-1].body
+    assert other.title in _emails(organisation.official_email)[-1].body
+
+
+def test_a_reminder_without_an_answer_link_carries_the_stop_link(institution, send, make_user):
+    organisation = institution("Ville de Metz")
+    make_user("institution_rep", organisation=organisation)
+    proposal = send(organisation)
+    assert outreach.send_reminders(_due(proposal, organisation) - timedelta(days=3)) == 1
+    reminder = _emails(organisation.official_email)[-1]
+    assert "il reste 3 jours" in reminder.body
+    assert f"{SITE}/notifications/resume-institution/arret/" in reminder.body
+    assert "continueront d’arriver" in reminder.body
 
 
 @pytest.mark.parametrize("token", ["inconnu", "eyJhIjoxfQ.forged"])
@@ -484,6 +551,7 @@ def test_the_notifications_page_shows_the_three_kinds(
     login(client, rep)
     page = client.get("/notifications/").get_data(as_text=True)
     assert "est adressée à Ville de Metz" in page
+    assert "Témoignages publiés sur cette proposition : 0" in page
     assert "était attendue le" in page
     assert "Quelqu’un a répondu à la réponse officielle de Ville de Metz" in page
     assert f"/propositions/{proposal.id}/reponses/{organisation.id}" in page

@@ -1,11 +1,19 @@
 """Testimonies, comments and replies as pages, the API and search show them."""
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Contribution, ContributionKind, ContributionState, Proposal
+from app.models import (
+    Contribution,
+    ContributionKind,
+    ContributionState,
+    ModerationDecision,
+    Proposal,
+)
 
 # Who may read a contribution, said once here for pages, the API, search and exports.
 # Anyone: a published one, and for a reply, under a published comment (a reply goes away
@@ -24,6 +32,19 @@ def visible_to_public(parent=None, state=Contribution.state):
     if parent is None:
         return published
     return sa.and_(published, sa.or_(parent.id.is_(None), parent.state == PUBLIC_STATE))
+
+
+def published_since(since: datetime):
+    """The SQL condition for a contribution that became readable after ``since``: posted
+    after it, or made public by a moderator after it (held for moderation, approved later).
+    Said once for the institution's inbox and its weekly digest; use it together with
+    ``visible_to_public`` (it says when, not whether it is still public)."""
+    made_public = sa.exists().where(
+        ModerationDecision.contribution_id == Contribution.id,
+        ModerationDecision.to_state == PUBLIC_STATE,
+        ModerationDecision.created_at > since,
+    )
+    return sa.or_(Contribution.created_at > since, made_public)
 
 
 def is_visible_to_public(contribution: Contribution) -> bool:

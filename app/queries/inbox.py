@@ -37,7 +37,7 @@ from app.models import (
     User,
     organisation_theme,
 )
-from app.queries.contributions import visible_to_public
+from app.queries.contributions import published_since, visible_to_public
 from app.queries.proposals import EventFilter
 
 # Commitments due within this many days (or already late) are "to keep".
@@ -142,8 +142,9 @@ def commitments_query(institution: Organisation, today: date):
 
 
 def replies_query(institution: Organisation, since: datetime, user: User):
-    """Replies anyone may read, posted under its responses after ``since`` by someone else
-    than this member, the newest first (a select to paginate)."""
+    """Replies anyone may read under its responses, by someone else than this member,
+    published after ``since`` (posted then, or approved then by a moderator), the newest
+    first (a select to paginate)."""
     return (
         sa.select(Contribution)
         .join(OfficialResponse, OfficialResponse.id == Contribution.response_id)
@@ -153,7 +154,7 @@ def replies_query(institution: Organisation, since: datetime, user: User):
             Contribution.kind == ContributionKind.REPLY,
             visible_to_public(),
             Contribution.withdrawn_at.is_(None),
-            Contribution.created_at > since,
+            published_since(since),
             sa.or_(Contribution.author_id.is_(None), Contribution.author_id != user.id),
             *_counted(institution),
         )

@@ -21,7 +21,6 @@ from app.models import (
     Contribution,
     ContributionKind,
     InstitutionReminder,
-    ModerationDecision,
     Notification,
     NotificationKind,
     OfficialResponse,
@@ -29,7 +28,7 @@ from app.models import (
     Proposal,
     ProposalStatus,
 )
-from app.queries.contributions import PUBLIC_STATE, visible_to_public
+from app.queries.contributions import published_since, visible_to_public
 
 
 def _answered():
@@ -186,11 +185,6 @@ def replies_since(organisation_ids: list[int], since: datetime) -> dict[int, lis
     found: dict[int, list[Contribution]] = defaultdict(list)
     if not organisation_ids:
         return found
-    approved = sa.exists().where(
-        ModerationDecision.contribution_id == Contribution.id,
-        ModerationDecision.to_state == PUBLIC_STATE,
-        ModerationDecision.created_at >= since,
-    )
     rows = db.session.execute(
         sa.select(OfficialResponse.institution_id, Contribution)
         .select_from(Contribution)
@@ -202,7 +196,7 @@ def replies_since(organisation_ids: list[int], since: datetime) -> dict[int, lis
             Proposal.example.is_(False),
             visible_to_public(),
             Contribution.withdrawn_at.is_(None),
-            sa.or_(Contribution.created_at >= since, approved),
+            published_since(since),
         )
         .order_by(Contribution.created_at, Contribution.id)
     )

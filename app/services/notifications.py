@@ -109,13 +109,27 @@ def email_notification(notification: Notification, now: datetime | None = None) 
 
 def queue_email(to_address: str, subject: str, body: str, user: User | None = None) -> None:
     """Add an e-mail to the outbox; it leaves after the transaction commits. With `user`, it
-    carries that person's one-click unsubscribe headers."""
+    carries that person's one-click unsubscribe headers. The subject is made one line (a
+    title or a name in it may hold a line break, which no header may) and cut to fit."""
     db.session.add(
         OutboxEmail(
-            user_id=user.id if user else None, to_address=to_address, subject=subject, body=body
+            user_id=user.id if user else None,
+            to_address=to_address,
+            subject=one_line_subject(subject),
+            body=body,
         )
     )
     g.outbox_pending = True
+
+
+def one_line_subject(subject: str) -> str:
+    """The subject on one line, its runs of spaces and line breaks made one space, cut with
+    an ellipsis to the outbox column's length."""
+    flat = " ".join(str(subject).split())
+    limit = OutboxEmail.subject.type.length
+    if len(flat) <= limit:
+        return flat
+    return flat[: limit - 1].rstrip() + "…"
 
 
 def delete_old_emails(before: datetime) -> int:

@@ -6,8 +6,10 @@ Who hears: the organisation's members who may answer the proposal on the site
 (``policy.can_respond``: its representatives) get notifications, under their own e-mail
 preferences; its official address gets e-mails only once verified, in its own language
 (``official_locale``). When nobody may answer on the site, the e-mail carries a single-use
-answer link (app/services/answer_links.py). Only the weekly digest is a newsletter with an
-unsubscribe link; being told, reminded and sent an answer link are not.
+answer link (app/services/answer_links.py): such an e-mail is how the organisation answers,
+so it is always sent and carries no stop link. Every other e-mail to the official address
+(told and reminded without an answer link, the weekly digest) carries a signed stop link;
+once followed (``Organisation.digest_stopped_at``), none of those is sent any more.
 
 Reminders: one per institution × proposal × step, the steps being ``before-N`` for each N of
 ``RESPONSE_REMINDER_DAYS`` ("14,3") and ``overdue``. Only the step current today is sent:
@@ -96,17 +98,18 @@ def _tell_one(proposal: Proposal, item: AddressedInstitution, testimonies: int) 
             institution=organisation.name,
             institution_id=organisation.id,
             due_on=due_on,
+            testimonies=testimonies,
         )
     if organisation.official_email_verified:
-        _mail_organisation(
+        _mail_follow_up(
             organisation,
             ADDRESSED_SUBJECT,
             "outreach/email/addressed.txt",
+            answer=_answer_link(proposal, organisation, reps),
             proposal=proposal,
             item=item,
             testimonies=testimonies,
             excerpt=_excerpt(proposal),
-            **_answer_link(proposal, organisation, reps),
         )
 
 
@@ -125,6 +128,19 @@ def _answer_link(proposal: Proposal, organisation: Organisation, reps: list[User
     url = answer_links.issue(proposal, organisation, now=now)
     until = (answer_links.expiry_for(proposal, organisation, now) - timedelta(days=1)).date()
     return {"answer_link": url, "answer_link_until": until}
+
+
+def _mail_follow_up(
+    organisation: Organisation, subject, template: str, *, answer: dict, **context
+) -> None:
+    """A told or reminder e-mail to the official address. With an answer link it is always
+    sent (it is how the organisation answers) and has no stop link; without one it carries
+    the stop link, and is not sent once the address has stopped them."""
+    if answer["answer_link"] is None:
+        if organisation.digest_stopped_at is not None:
+            return
+        context["stop_url"] = digest_stop_url(organisation)
+    _mail_organisation(organisation, subject, template, **answer, **context)
 
 
 def _mail_organisation(organisation: Organisation, subject, template: str, **context) -> None:
@@ -220,15 +236,15 @@ def _remind(item_id: int, key: str, step: str, today: date) -> bool:
             days=days,
         )
     if organisation.official_email_verified:
-        _mail_organisation(
+        _mail_follow_up(
             organisation,
             OVERDUE_SUBJECT if step == OVERDUE else REMINDER_SUBJECT,
             "outreach/email/reminder.txt",
+            answer=_answer_link(proposal, organisation, reps),
             proposal=proposal,
             item=item,
             overdue=step == OVERDUE,
             days=days,
-            **_answer_link(proposal, organisation, reps),
         )
     db.session.commit()
     return True
@@ -315,13 +331,14 @@ def _serializer() -> URLSafeSerializer:
 
 
 def digest_stop_url(organisation: Organisation) -> str:
-    """The link in the digest that stops it, signed for this organisation alone."""
+    """The link that stops the e-mails to the official address that carry no answer link
+    (the digest, being told and reminded), signed for this organisation alone."""
     token = _serializer().dumps(organisation.id)
     return public_url("notifications.stop_institution_digest", token=token)
 
 
 def organisation_for_digest_token(token: str) -> Organisation | None:
-    """The organisation a genuine digest-stop token was made for; None for a forged one."""
+    """The organisation a genuine stop token was made for; None for a forged one."""
     try:
         organisation_id = _serializer().loads(token)
     except BadData:
@@ -333,8 +350,8 @@ def organisation_for_digest_token(token: str) -> Organisation | None:
 
 @retry_when_busy
 def stop_digest(organisation: Organisation) -> None:
-    """The digest's unsubscribe link was followed: no more weekly digests to that address
-    (being told of proposals and reminded goes on)."""
+    """The stop link was followed: no more e-mails without an answer link to that address
+    (the weekly digest, being told and reminded); those with an answer link still go."""
     if organisation.digest_stopped_at is None:
         organisation.digest_stopped_at = utcnow()
     db.session.commit()
