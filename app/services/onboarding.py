@@ -217,7 +217,7 @@ def invite(actor: User, email: str, organisation: Organisation, role: Role) -> I
     organisation (the admin sends the first one again instead)."""
     _require_inviter(actor)
     email = normalise_email(email)
-    if not policy.role_fits(role, organisation):
+    if not policy.invitable_role(role, organisation):
         raise ServiceError(_role_mismatch(organisation), field="role")
     if is_member(email, organisation.id):
         message = _(
