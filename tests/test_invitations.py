@@ -363,6 +363,25 @@ def test_a_service_call_twice_accepts_once(client, admin, institution, outbox, m
     assert len(_audits(AuditAction.USER_MEMBERSHIPS_CHANGED)) == 1
 
 
+def test_a_role_changed_since_the_invitation_is_refused_at_acceptance(
+    client, admin, institution, outbox, make_user
+):
+    """Invited as a participant to an institution, made an association member meanwhile:
+    the same refusal as at sending, and nothing changes."""
+    person = make_user("participant", email=INVITEE)
+    path = _invited(client, outbox, institution)
+    person.role = Role.ASSOCIATION_MEMBER
+    db.session.commit()
+    login(client, person)
+    response = client.post(path, follow_redirects=True)
+    assert "un même compte ne peut pas être à la fois" in response.get_data(as_text=True)
+    user = _user()
+    assert user.role is Role.ASSOCIATION_MEMBER
+    assert user.organisations == []
+    assert _invitation().accepted_at is None
+    assert _audits(AuditAction.USER_MEMBERSHIPS_CHANGED) == []
+
+
 # The admin's list
 
 

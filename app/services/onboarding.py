@@ -227,13 +227,7 @@ def invite(actor: User, email: str, organisation: Organisation, role: Role) -> I
         raise ServiceError(message, field="email")
     account = account_for(email)
     if account is not None and policy.role_conflicts(account.role, role):
-        message = _(
-            "Cette adresse a déjà un compte, avec le rôle « %(role)s » : un même compte ne peut "
-            "pas être à la fois membre d’une association et représentant·e d’une institution. "
-            "Invitez une autre adresse, ou changez d’abord son rôle (Comptes et rôles).",
-            role=role_label(account.role),
-        )
-        raise ServiceError(message, field="role")
+        raise ServiceError(_role_conflict(account), field="role")
     if pending_invitation(email, organisation.id) is not None:
         message = _(
             "Une invitation attend déjà cette adresse pour %(name)s : aucune autre n’est "
@@ -257,6 +251,15 @@ def invite(actor: User, email: str, organisation: Organisation, role: Role) -> I
     )
     db.session.commit()
     return invitation
+
+
+def _role_conflict(account: User) -> str:
+    return _(
+        "Cette adresse a déjà un compte, avec le rôle « %(role)s » : un même compte ne peut "
+        "pas être à la fois membre d’une association et représentant·e d’une institution. "
+        "Invitez une autre adresse, ou changez d’abord son rôle (Comptes et rôles).",
+        role=role_label(account.role),
+    )
 
 
 def _role_mismatch(organisation: Organisation) -> str:
@@ -404,11 +407,14 @@ def accept_with_new_account(invitation: Invitation, pseudonym: str, password: st
 @retry_when_busy
 def accept_as_account(user: User, invitation: Invitation) -> None:
     """The invited account, logged in, joins the organisation; its role is raised to the
-    invited one if that ranks higher (an admin stays an admin)."""
+    invited one if that ranks higher (an admin stays an admin). An account whose role
+    became one of the other kind since the invitation was sent is refused, as at sending."""
     now = utcnow()
     if not policy.is_invited_account(user, invitation):
         raise PermissionDenied
     _check_usable(invitation, now)
+    if policy.role_conflicts(user.role, invitation.role):  # the role changed since it was sent
+        raise ServiceError(_role_conflict(user))
     _take(invitation, user, now)
     role = policy.role_after_joining(user.role, invitation.role)
     if role is not user.role:
