@@ -1,11 +1,12 @@
 """Onboarding: an organisation's official address confirmed by its owner, and the invitations
 an admin e-mails to bring a representative or a member in.
 
-The official address is confirmed by a signed link (the organisation's id and the address,
-seven days, a salt of its own): nothing is stored, and a link for an address changed since
-no longer confirms anything. An invitation carries a random token whose SHA-256 only is
-stored; it is single use (taken by a conditional UPDATE, so two clicks at once make one
-account), expires after ``INVITATION_DAYS`` and an admin may revoke it.
+The official address is confirmed by a signed link (the organisation's id and a keyed
+digest of the address, never the address itself; seven days, a salt of its own): nothing is
+stored, and a link for an address changed since no longer confirms anything. An invitation
+carries a random token whose SHA-256 only is stored; it is single use (taken by a
+conditional UPDATE, so two clicks at once make one account), expires after
+``INVITATION_DAYS`` and an admin may revoke it.
 
 ``queue_official_link`` adds its e-mail to the caller's transaction (the admin's form saves
 the address and queues the link together); every other public function is one use case
@@ -32,7 +33,13 @@ from app.models import AuditAction, Invitation, Organisation, Role, User, utcnow
 from app.queries.charter import current_label
 from app.queries.onboarding import account_for, is_member, pending_invitation
 from app.services import PermissionDenied, ServiceError, retry_when_busy
-from app.services.accounts import CHARTER_VERSION, normalise_email, pseudonym_taken
+from app.services.accounts import (
+    CHARTER_VERSION,
+    address_digest,
+    normalise_email,
+    pseudonym_taken,
+    same_address,
+)
 from app.services.audit import record
 from app.services.notifications import queue_email
 from app.web.links import public_url
@@ -67,7 +74,8 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def official_link(organisation: Organisation) -> str:
     """The absolute link that confirms the organisation's current official address."""
-    token = _serializer().dumps({"o": organisation.id, "e": organisation.official_email})
+    digest = address_digest(organisation.official_email, OFFICIAL_LINK_SALT)
+    token = _serializer().dumps({"o": organisation.id, "e": digest})
     return public_url("onboarding.confirm_official_address", token=token)
 
 
@@ -101,11 +109,12 @@ def read_official_link(token: str) -> tuple[Organisation | None, str, AddressPro
     if not isinstance(data, dict) or not isinstance(data.get("o"), int):
         return None, "", AddressProblem.INVALID
     organisation = db.session.get(Organisation, data["o"])
-    email = data.get("e")
-    if organisation is None or not isinstance(email, str) or not email:
+    digest = data.get("e")
+    if organisation is None or not isinstance(digest, str) or not digest:
         return None, "", AddressProblem.INVALID
-    if organisation.official_email != email:
-        return organisation, email, AddressProblem.CHANGED
+    email = organisation.official_email
+    if not same_address(digest, email, OFFICIAL_LINK_SALT):
+        return organisation, "", AddressProblem.CHANGED
     return organisation, email, None
 
 
