@@ -187,7 +187,8 @@ def clear_examples_command() -> None:
 @privacy_cli.command("purge")
 def purge_command() -> None:
     """Forget guests' contacts, IP addresses, sent e-mails, ended sessions, expired reset
-    links and unconfirmed registrations past their retention period (run it daily)."""
+    links, unconfirmed registrations and ended invitations past their retention period (run
+    it daily)."""
     from app.services.privacy import purge_personal_data
 
     counts = purge_personal_data()
@@ -197,7 +198,8 @@ def purge_command() -> None:
         f"{counts['emails']} e-mail(s) envoyé(s) supprimé(s), "
         f"{counts['sessions']} session(s) terminée(s) supprimée(s), "
         f"{counts['reset_links']} lien(s) de réinitialisation expiré(s) supprimé(s), "
-        f"{counts['registrations']} inscription(s) non confirmée(s) supprimée(s)."
+        f"{counts['registrations']} inscription(s) non confirmée(s) supprimée(s), "
+        f"{counts['invitations']} invitation(s) terminée(s) supprimée(s)."
     )
 
 

@@ -1,8 +1,10 @@
 """Helpers shared by the tests (fixtures live in tests/conftest.py)."""
 
+import base64
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -28,6 +30,15 @@ def count_queries() -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+def signed_payload(token: str) -> str:
+    """What anyone holding a signed link (itsdangerous) reads without the key: its payload,
+    base64 of JSON, zlib-compressed when that is shorter (the token then starts with a dot)."""
+    compressed = token.startswith(".")
+    part = token.removeprefix(".").split(".")[0]
+    raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+    return (zlib.decompress(raw) if compressed else raw).decode()
 
 
 def wait_until(condition, seconds: float = 10.0) -> bool:

@@ -46,3 +46,31 @@ def test_the_map_names_every_package():
     packages = sorted(p.parent.name for p in APP.glob("*/__init__.py"))
     missing = [name for name in packages if f"`app/{name}/`" not in text and name not in areas]
     assert not missing, missing
+
+
+def _star_exports(module) -> dict:
+    """What ``from module import *`` gives: ``__all__`` if the module defines it, else its
+    names not starting with an underscore."""
+    names = getattr(module, "__all__", None)
+    if names is None:
+        names = [name for name in vars(module) if not name.startswith("_")]
+    return {name: getattr(module, name) for name in names}
+
+
+def test_no_two_policy_modules_export_one_name_for_different_things():
+    """``app/policy/__init__.py`` star-imports every area: a name two areas define would be
+    silently the last one's (a ``role_fits`` once broke every request to join)."""
+    import importlib
+    import pkgutil
+
+    import app.policy as package
+
+    seen: dict[str, tuple[str, object]] = {}
+    clashes = []
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"app.policy.{info.name}")
+        for name, value in _star_exports(module).items():
+            if name in seen and seen[name][1] is not value:
+                clashes.append((name, seen[name][0], info.name))
+            seen.setdefault(name, (info.name, value))
+    assert not clashes, clashes

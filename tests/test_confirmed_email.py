@@ -24,6 +24,7 @@ from app.services import accounts
 from app.services.email_confirmation import confirmation_token
 from app.services.notifications import deliver_outbox
 from tests.conftest import login as _login
+from tests.helpers import signed_payload
 from tests.test_accounts import confirm_registration, register_data
 
 OK, REDIRECT, BAD, FORBIDDEN = 200, 302, 400, 403
@@ -184,6 +185,17 @@ def test_a_link_for_an_address_since_changed_confirms_nothing(client, associatio
     db.session.commit()
     assert client.post(f"/compte/confirmer-adresse/{token}").status_code == BAD
     assert _fresh(member).email_confirmed_at is None
+
+
+def test_the_link_does_not_carry_the_address(client, association, make_user):
+    """A signed link is only base64: it carries a keyed digest, never the address."""
+    member = _unconfirmed(make_user("association_member", organisation=association))
+    token = confirmation_token(member)
+    local, domain = member.email.split("@")
+    payload = signed_payload(token)
+    assert local not in payload and domain not in payload
+    assert client.post(f"/compte/confirmer-adresse/{token}").status_code == REDIRECT
+    assert _fresh(member).email_confirmed_at is not None
 
 
 def test_the_link_works_without_being_logged_in(client, association, make_user):

@@ -20,7 +20,7 @@ from app.models import (
 )
 from app.services import onboarding, privacy
 from app.services.notifications import deliver_outbox
-from tests.conftest import ROLES, login
+from tests.conftest import PASSWORD, ROLES, login
 from tests.helpers import count_queries
 
 LINK = re.compile(r"http://voix\.test(/invitation/[\w-]+)")
@@ -363,6 +363,25 @@ def test_a_service_call_twice_accepts_once(client, admin, institution, outbox, m
     assert len(_audits(AuditAction.USER_MEMBERSHIPS_CHANGED)) == 1
 
 
+def test_a_role_changed_since_the_invitation_is_refused_at_acceptance(
+    client, admin, institution, outbox, make_user
+):
+    """Invited as a participant to an institution, made an association member meanwhile:
+    the same refusal as at sending, and nothing changes."""
+    person = make_user("participant", email=INVITEE)
+    path = _invited(client, outbox, institution)
+    person.role = Role.ASSOCIATION_MEMBER
+    db.session.commit()
+    login(client, person)
+    response = client.post(path, follow_redirects=True)
+    assert "un même compte ne peut pas être à la fois" in response.get_data(as_text=True)
+    user = _user()
+    assert user.role is Role.ASSOCIATION_MEMBER
+    assert user.organisations == []
+    assert _invitation().accepted_at is None
+    assert _audits(AuditAction.USER_MEMBERSHIPS_CHANGED) == []
+
+
 # The admin's list
 
 
@@ -443,6 +462,21 @@ def test_a_deleted_account_leaves_no_invitation_behind(client, admin, institutio
     assert INVITEE not in export
     privacy.delete_account(_user(), "une phrase longue et facile", withdraw_contributions=False)
     assert _count(Invitation) == 0
+
+
+def test_a_deleted_account_leaves_no_invitation_to_its_address(
+    client, admin, institution, association, outbox, make_user
+):
+    """Invitations sent to the account's address and never taken go with the account too;
+    another address's stays."""
+    person = make_user("participant", email=INVITEE)
+    _invite(client, institution)
+    _invite(client, association, role="association_member")
+    _invite(client, association, email="autre@example.org", role="association_member")
+    assert _count(Invitation) == 3
+    privacy.delete_account(person, PASSWORD, withdraw_contributions=False)
+    db.session.expire_all()
+    assert [row.email for row in db.session.scalars(sa.select(Invitation))] == ["autre@example.org"]
 
 
 def onboarding_links(world) -> dict:

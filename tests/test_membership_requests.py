@@ -531,3 +531,44 @@ def test_a_role_changed_since_the_request_is_told(client, association, member, m
     assert _requests()[0].state is RequestState.PENDING
     db.session.expire_all()
     assert association.id not in db.session.get(User, person.id).organisation_ids()
+
+
+def test_two_acceptances_at_once_give_one_kind_of_role(
+    app, association, member, make_organisation, make_user
+):
+    """A participant asked an association and an institution; both accept at once. The
+    institution's acceptance waits for the association's, then reads the role it gave
+    (member of an association) and is refused: the person never ends up both."""
+    institution = make_organisation(OrganisationKind.INSTITUTION, name="CCAS de Metz")
+    rep = make_user("institution_rep", organisation=institution)
+    person = make_user("participant")
+    to_association = service.request_membership(person, association, "")
+    to_institution = service.request_membership(person, institution, "")
+    ids = (rep.id, to_institution.id)
+    outcome = []
+
+    def accept_in_another_request():
+        with app.app_context():
+            user, request = db.session.get(User, ids[0]), db.session.get(MembershipRequest, ids[1])
+            try:
+                service.decide_membership(user, request, True, "")
+            except ServiceError as error:
+                outcome.append(str(error))
+
+    service._claim(member, to_association, RequestState.ACCEPTED, "")  # the first, uncommitted
+    service._hold(person)
+    service._admit(person, association)
+    db.session.flush()
+    other = threading.Thread(target=accept_in_another_request)
+    other.start()
+    waits_in = "_hold" if db.engine.dialect.name == "postgresql" else "_claim"
+    assert wait_until(lambda: running_in(other, waits_in))  # waiting for our lock
+    db.session.commit()
+    other.join(timeout=10)
+    assert len(outcome) == 1 and "ne lui permet pas d’agir" in outcome[0]
+    db.session.expire_all()
+    person = db.session.get(User, person.id)
+    assert person.role is Role.ASSOCIATION_MEMBER
+    assert person.organisation_ids() == {association.id}
+    states = {asked.organisation_id: asked.state for asked in _requests()}
+    assert states == {association.id: RequestState.ACCEPTED, institution.id: RequestState.PENDING}

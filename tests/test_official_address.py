@@ -11,6 +11,7 @@ from app.models import AuditAction, AuditEvent, Organisation, OrganisationKind, 
 from app.services import onboarding
 from app.services.notifications import deliver_outbox
 from tests.conftest import ROLES, login
+from tests.helpers import signed_payload
 
 LINK = re.compile(r"http://voix\.test(/organisations/adresse-officielle/[\w.-]+)")
 SECRET = "accueil@mairie-exemple.example.org"
@@ -163,6 +164,16 @@ def test_a_link_for_an_address_changed_since_confirms_nothing(client, admin, ins
     assert org.official_email_verified_at is None
     [new_path] = _links(outbox, "nouvelle@ccas.example.org")
     assert client.post(new_path).status_code == 302
+    assert _reload(institution).official_email_verified
+
+
+def test_the_link_does_not_carry_the_address(client, admin, institution, outbox):
+    """A signed link is only base64: it carries a keyed digest, never the address."""
+    _set_address(client, institution, "accueil@ccas.example.org")
+    [path] = _links(outbox, "accueil@ccas.example.org")
+    payload = signed_payload(path.rsplit("/", 1)[1])
+    assert "accueil" not in payload and "ccas.example.org" not in payload
+    assert client.post(path).status_code == 302
     assert _reload(institution).official_email_verified
 
 

@@ -256,6 +256,12 @@ def test_the_export_holds_all_of_mine_and_nothing_of_anyone_else(
     other = make_user("admin", email="autre@example.org", pseudonym="Quelqu’un")
     _everything_of(me, "MIEN", make_proposal, make_organisation)
     _everything_of(other, "AUTRE", make_proposal, make_organisation)
+    # A request to join that I decided is the other person's, not mine.
+    asked = MembershipRequest(
+        user=other, organisation=me.organisations[0], decided_by_id=me.id, message="AUTRE"
+    )
+    db.session.add(asked)
+    db.session.commit()
     login(client, me)
     response = client.get("/compte/mes-donnees.json")
     assert response.status_code == 200
@@ -617,6 +623,49 @@ def test_the_purge_deletes_old_mails_ended_sessions_and_dead_reset_links(
     assert "1 inscription(s) non confirmée(s) supprimée(s)" in result.output
     db.session.expire_all()
     left = {name for name, (model, id_) in ids.items() if db.session.get(model, id_)}
+    assert left == set(kept)
+
+
+def test_the_purge_deletes_ended_invitations_and_keeps_pending_ones(
+    app, make_organisation, monkeypatch
+):
+    """An invitation holds an address: accepted, revoked or expired more than
+    RECORD_RETENTION_DAYS ago, it goes; a pending one stays, however old."""
+    monkeypatch.setitem(app.config, "RECORD_RETENTION_DAYS", 30)
+    organisation = make_organisation(OrganisationKind.INSTITUTION)
+    now = utcnow()
+
+    def invitation(name, expires, **ended) -> Invitation:
+        row = Invitation(
+            email=f"{name.replace(' ', '-')}@example.org",
+            organisation=organisation,
+            role=Role.INSTITUTION_REP,
+            token_hash=name.ljust(64, "0"),
+            created_at=now - timedelta(days=90),
+            expires_at=now + timedelta(days=expires),
+            **{key: now - timedelta(days=days) for key, days in ended.items()},
+        )
+        db.session.add(row)
+        return row
+
+    kept = {
+        "pending": invitation("pending", 1),
+        "expired lately": invitation("expired lately", -29),
+        "accepted lately": invitation("accepted lately", -40, accepted_at=29),
+        "revoked lately": invitation("revoked lately", 5, revoked_at=29),
+    }
+    gone = {
+        "expired long ago": invitation("expired long ago", -31),
+        "accepted long ago": invitation("accepted long ago", 5, accepted_at=31),
+        "revoked long ago": invitation("revoked long ago", -20, revoked_at=31),
+    }
+    db.session.commit()
+    ids = {name: row.id for name, row in (kept | gone).items()}
+
+    assert purge_personal_data()["invitations"] == 3
+
+    db.session.expire_all()
+    left = {name for name, id_ in ids.items() if db.session.get(Invitation, id_)}
     assert left == set(kept)
 
 

@@ -27,7 +27,7 @@ def can_invite(user) -> bool:
     return is_admin(user)
 
 
-def role_fits(role: Role, organisation: Organisation) -> bool:
+def invitable_role(role: Role, organisation: Organisation) -> bool:
     """Members and moderators join associations, representatives institutions."""
     return role in INVITABLE_ROLES[organisation.kind]
 

@@ -7,6 +7,7 @@ token, as links end up in browser histories, proxy logs and the outbox.
 """
 
 import hashlib
+import hmac
 import logging
 import secrets
 from datetime import datetime, timedelta
@@ -51,6 +52,23 @@ class PseudonymTaken(ServiceError):
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def address_digest(email: str, purpose: str) -> str:
+    """What a signed link carries instead of an address: a short keyed digest (HMAC-SHA-256
+    with the secret key) of the normalised address, for one purpose. A signed link's payload
+    is only base64, readable by anyone; without the key a list of known addresses cannot be
+    tried against the digest."""
+    key = current_app.config["SECRET_KEY"].encode()
+    message = f"{purpose}\n{normalise_email(email)}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
+
+
+def same_address(digest: object, email: str | None, purpose: str) -> bool:
+    """Whether a link's digest is the one of this address (compared in constant time)."""
+    if not isinstance(digest, str) or not email:
+        return False
+    return hmac.compare_digest(digest, address_digest(email, purpose))
 
 
 def find_user_by_email(email: str) -> User | None:

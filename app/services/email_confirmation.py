@@ -3,9 +3,9 @@ once its owner has proved the address is theirs.
 
 New accounts are confirmed when they are made (a registration or invitation link was
 opened). The others (older imports, an account an admin attached to an organisation) ask
-for a signed link, e-mailed to their own address: it carries the account and the address
-(a changed address voids it) and the moment it was made (it works for
-EMAIL_CONFIRMATION_MAX_AGE). A security e-mail: no unsubscribe link.
+for a signed link, e-mailed to their own address: it carries the account, a keyed digest of
+the address (never the address itself; a changed address voids it) and the moment it was
+made (it works for EMAIL_CONFIRMATION_MAX_AGE). A security e-mail: no unsubscribe link.
 """
 
 from datetime import datetime, timedelta
@@ -19,6 +19,7 @@ from app.accounts.security_log import security_event
 from app.extensions import db
 from app.models import User, utcnow
 from app.services import retry_when_busy
+from app.services.accounts import address_digest, same_address
 from app.services.notifications import queue_email
 from app.web.links import public_url
 
@@ -35,7 +36,8 @@ def _max_age() -> timedelta:
 
 def confirmation_token(user: User) -> str:
     """A signed token for this account and its present address, dated now."""
-    return _serializer().dumps({"u": user.id, "e": user.email, "t": utcnow().isoformat()})
+    digest = address_digest(user.email, SALT)
+    return _serializer().dumps({"u": user.id, "e": digest, "t": utcnow().isoformat()})
 
 
 @retry_when_busy
@@ -59,13 +61,13 @@ def user_for_token(token: str) -> User | None:
     """The account a genuine, unexpired token was made for, if its address is unchanged."""
     try:
         data = _serializer().loads(token)
-        user_id, email, made = data["u"], data["e"], datetime.fromisoformat(data["t"])
+        user_id, digest, made = data["u"], data["e"], datetime.fromisoformat(data["t"])
     except (BadData, KeyError, TypeError, ValueError):
         return None
     if not isinstance(user_id, int) or made + _max_age() < utcnow():
         return None
     user = db.session.get(User, user_id)
-    if user is None or user.email != email or user.is_deleted:
+    if user is None or not same_address(digest, user.email, SALT) or user.is_deleted:
         return None
     return user
 

@@ -139,9 +139,16 @@ def decide_membership(actor: User, request: MembershipRequest, accept: bool, rea
     if not policy.can_decide_memberships(actor, organisation):
         raise PermissionDenied
     reason = clean(reason)
-    _check_decision(person, organisation, accept, reason)
+    _check_reason(accept, reason)
     state = RequestState.ACCEPTED if accept else RequestState.REFUSED
     _claim(actor, request, state, reason)
+    # Two acceptances at once (an association's and an institution's): the second waits for
+    # the first here (PostgreSQL; SQLite made it wait at the claim), then reads the role the
+    # first gave, which no longer fits.
+    _hold(person)
+    db.session.refresh(person)
+    if accept:
+        _check_account(person, organisation)
     role_before = person.role
     if accept:
         _admit(person, organisation)
@@ -167,26 +174,30 @@ def decide_membership(actor: User, request: MembershipRequest, accept: bool, rea
     db.session.commit()
 
 
-def _check_decision(person: User, organisation: Organisation, accept: bool, reason: str):
-    """A refusal says why; an acceptance needs an account that may act for the organisation."""
+def _check_reason(accept: bool, reason: str) -> None:
+    """A refusal says why, in a reason of a readable length."""
     if not accept and not reason:
         raise ServiceError(
             _("Expliquez pourquoi vous refusez : la personne lira cette raison."), field="reason"
         )
     if len(reason) > REASON_MAX:
         raise ServiceError(too_long_message(len(reason), REASON_MAX), field="reason")
-    if accept and (person.is_deleted or not person.active):
-        raise ServiceError(
-            _("Ce compte est supprimé ou bloqué : refusez la demande."), field="reason"
+
+
+def _check_account(person: User, organisation: Organisation) -> None:
+    """An acceptance needs an account that may act for the organisation (as it is now: the
+    claim is undone otherwise)."""
+    problem = None
+    if person.is_deleted or not person.active:
+        problem = _("Ce compte est supprimé ou bloqué : refusez la demande.")
+    elif not policy.role_fits(person, organisation):
+        problem = _(
+            "Le rôle de ce compte ne lui permet pas d’agir pour cette organisation : refusez "
+            "la demande en expliquant pourquoi, ou voyez avec l’équipe du réseau."
         )
-    if accept and not policy.role_fits(person, organisation):
-        raise ServiceError(
-            _(
-                "Le rôle de ce compte ne lui permet pas d’agir pour cette organisation : refusez "
-                "la demande en expliquant pourquoi, ou voyez avec l’équipe du réseau."
-            ),
-            field="reason",
-        )
+    if problem:
+        db.session.rollback()
+        raise ServiceError(problem, field="reason")
 
 
 def _claim(actor: User, request: MembershipRequest, state: RequestState, reason: str) -> None:

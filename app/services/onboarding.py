@@ -1,11 +1,12 @@
 """Onboarding: an organisation's official address confirmed by its owner, and the invitations
 an admin e-mails to bring a representative or a member in.
 
-The official address is confirmed by a signed link (the organisation's id and the address,
-seven days, a salt of its own): nothing is stored, and a link for an address changed since
-no longer confirms anything. An invitation carries a random token whose SHA-256 only is
-stored; it is single use (taken by a conditional UPDATE, so two clicks at once make one
-account), expires after ``INVITATION_DAYS`` and an admin may revoke it.
+The official address is confirmed by a signed link (the organisation's id and a keyed
+digest of the address, never the address itself; seven days, a salt of its own): nothing is
+stored, and a link for an address changed since no longer confirms anything. An invitation
+carries a random token whose SHA-256 only is stored; it is single use (taken by a
+conditional UPDATE, so two clicks at once make one account), expires after
+``INVITATION_DAYS`` and an admin may revoke it.
 
 ``queue_official_link`` adds its e-mail to the caller's transaction (the admin's form saves
 the address and queues the link together); every other public function is one use case
@@ -32,7 +33,13 @@ from app.models import AuditAction, Invitation, Organisation, Role, User, utcnow
 from app.queries.charter import current_label
 from app.queries.onboarding import account_for, is_member, pending_invitation
 from app.services import PermissionDenied, ServiceError, retry_when_busy
-from app.services.accounts import CHARTER_VERSION, normalise_email, pseudonym_taken
+from app.services.accounts import (
+    CHARTER_VERSION,
+    address_digest,
+    normalise_email,
+    pseudonym_taken,
+    same_address,
+)
 from app.services.audit import record
 from app.services.notifications import queue_email
 from app.web.links import public_url
@@ -67,7 +74,8 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def official_link(organisation: Organisation) -> str:
     """The absolute link that confirms the organisation's current official address."""
-    token = _serializer().dumps({"o": organisation.id, "e": organisation.official_email})
+    digest = address_digest(organisation.official_email, OFFICIAL_LINK_SALT)
+    token = _serializer().dumps({"o": organisation.id, "e": digest})
     return public_url("onboarding.confirm_official_address", token=token)
 
 
@@ -101,11 +109,12 @@ def read_official_link(token: str) -> tuple[Organisation | None, str, AddressPro
     if not isinstance(data, dict) or not isinstance(data.get("o"), int):
         return None, "", AddressProblem.INVALID
     organisation = db.session.get(Organisation, data["o"])
-    email = data.get("e")
-    if organisation is None or not isinstance(email, str) or not email:
+    digest = data.get("e")
+    if organisation is None or not isinstance(digest, str) or not digest:
         return None, "", AddressProblem.INVALID
-    if organisation.official_email != email:
-        return organisation, email, AddressProblem.CHANGED
+    email = organisation.official_email
+    if not same_address(digest, email, OFFICIAL_LINK_SALT):
+        return organisation, "", AddressProblem.CHANGED
     return organisation, email, None
 
 
@@ -217,7 +226,7 @@ def invite(actor: User, email: str, organisation: Organisation, role: Role) -> I
     organisation (the admin sends the first one again instead)."""
     _require_inviter(actor)
     email = normalise_email(email)
-    if not policy.role_fits(role, organisation):
+    if not policy.invitable_role(role, organisation):
         raise ServiceError(_role_mismatch(organisation), field="role")
     if is_member(email, organisation.id):
         message = _(
@@ -227,13 +236,7 @@ def invite(actor: User, email: str, organisation: Organisation, role: Role) -> I
         raise ServiceError(message, field="email")
     account = account_for(email)
     if account is not None and policy.role_conflicts(account.role, role):
-        message = _(
-            "Cette adresse a déjà un compte, avec le rôle « %(role)s » : un même compte ne peut "
-            "pas être à la fois membre d’une association et représentant·e d’une institution. "
-            "Invitez une autre adresse, ou changez d’abord son rôle (Comptes et rôles).",
-            role=role_label(account.role),
-        )
-        raise ServiceError(message, field="role")
+        raise ServiceError(_role_conflict(account), field="role")
     if pending_invitation(email, organisation.id) is not None:
         message = _(
             "Une invitation attend déjà cette adresse pour %(name)s : aucune autre n’est "
@@ -257,6 +260,15 @@ def invite(actor: User, email: str, organisation: Organisation, role: Role) -> I
     )
     db.session.commit()
     return invitation
+
+
+def _role_conflict(account: User) -> str:
+    return _(
+        "Cette adresse a déjà un compte, avec le rôle « %(role)s » : un même compte ne peut "
+        "pas être à la fois membre d’une association et représentant·e d’une institution. "
+        "Invitez une autre adresse, ou changez d’abord son rôle (Comptes et rôles).",
+        role=role_label(account.role),
+    )
 
 
 def _role_mismatch(organisation: Organisation) -> str:
@@ -404,11 +416,14 @@ def accept_with_new_account(invitation: Invitation, pseudonym: str, password: st
 @retry_when_busy
 def accept_as_account(user: User, invitation: Invitation) -> None:
     """The invited account, logged in, joins the organisation; its role is raised to the
-    invited one if that ranks higher (an admin stays an admin)."""
+    invited one if that ranks higher (an admin stays an admin). An account whose role
+    became one of the other kind since the invitation was sent is refused, as at sending."""
     now = utcnow()
     if not policy.is_invited_account(user, invitation):
         raise PermissionDenied
     _check_usable(invitation, now)
+    if policy.role_conflicts(user.role, invitation.role):  # the role changed since it was sent
+        raise ServiceError(_role_conflict(user))
     _take(invitation, user, now)
     role = policy.role_after_joining(user.role, invitation.role)
     if role is not user.role:

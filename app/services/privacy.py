@@ -45,11 +45,10 @@ _HIDDEN_COLUMN = re.compile(r"(_hash$|token|secret|^pseudonym_key$|^claimed_by$|
 IP_COLUMN = re.compile(r"(^|_)(ip|ip_address|remote_addr|remote_address)$")
 # Rows about the person that go when the account goes (the account row itself stays).
 # Login sessions go too: every device is logged out.
+# The invitations it took, and any sent to its address, go too (see delete_account).
 _DELETED_WITH_ACCOUNT = (
     Follow,
     InboxVisit,
-    Invitation,  # the one accepted: it holds the address
-    MembershipRequest,
     Notification,
     PasswordResetToken,
     MeetingRegistration,
@@ -66,8 +65,13 @@ def _user_table() -> sa.Table:
 # Columns pointing to an account that do not make the row about that person: a moderator
 # who put someone's testimony forward is not given that testimony (its guest's contact, the
 # account behind an anonymous one) in their own export.
-# Nor is an admin given the addresses of the people they invited.
-_NOT_ABOUT_THE_PERSON = {("contribution", "featured_by_id"), ("invitation", "invited_by_id")}
+# Nor is an admin given the addresses of the people they invited, nor a member who decided
+# requests to join their organisation those requests (the people's messages).
+_NOT_ABOUT_THE_PERSON = {
+    ("contribution", "featured_by_id"),
+    ("invitation", "invited_by_id"),
+    ("membership_request", "decided_by_id"),
+}
 
 
 def user_columns(table: sa.Table) -> list[sa.Column]:
@@ -162,6 +166,11 @@ def delete_account(user: User, password: str, withdraw_contributions: bool) -> N
         )
     for model in _DELETED_WITH_ACCOUNT:
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
+    db.session.execute(  # the invitations it took, and any other sent to its address
+        sa.delete(Invitation).where(
+            sa.or_(Invitation.user_id == user.id, Invitation.email == user.email)
+        )
+    )
     db.session.execute(  # e-mails not sent yet, or sent to this address: nothing left behind
         sa.delete(OutboxEmail).where(
             sa.or_(OutboxEmail.user_id == user.id, OutboxEmail.to_address == user.email)
@@ -208,8 +217,8 @@ def ip_columns() -> list[tuple[sa.Table, sa.Column]]:
 def purge_personal_data(now: datetime | None = None, ip_tables=None) -> dict[str, int]:
     """Forget guests' contact details and IP addresses older than their retention period,
     registrations whose link has expired (REGISTRATION_MAX_AGE), and the records that only
-    served a while: e-mails sent, login sessions ended and reset links expired more than
-    RECORD_RETENTION_DAYS ago."""
+    served a while: e-mails sent, login sessions ended, reset links expired and invitations
+    accepted, revoked or expired more than RECORD_RETENTION_DAYS ago."""
     now = now or utcnow()
     counts = {
         "guest_contacts": _forget_guest_contacts(now),
@@ -220,11 +229,27 @@ def purge_personal_data(now: datetime | None = None, ip_tables=None) -> dict[str
     counts["sessions"] = delete_ended(records_limit)
     counts["reset_links"] = delete_expired_reset_tokens(records_limit)
     counts["registrations"] = delete_expired_registrations(now)
+    counts["invitations"] = _delete_ended_invitations(records_limit)
     db.session.commit()
     current_app.logger.info(
         "privacy purge: %s", ", ".join(f"{name}={number}" for name, number in counts.items())
     )
     return counts
+
+
+def _delete_ended_invitations(before: datetime) -> int:
+    """Delete the invitations (each holds an address) accepted, revoked or expired before
+    this time; a pending one stays, whatever its age."""
+    ended = sa.or_(
+        Invitation.accepted_at < before,
+        Invitation.revoked_at < before,
+        sa.and_(
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at < before,
+        ),
+    )
+    return db.session.execute(sa.delete(Invitation).where(ended)).rowcount
 
 
 def _forget_guest_contacts(now: datetime) -> int:
