@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import AuditAction, AuditEvent, Organisation, OrganisationKind, OutboxEmail
+from app.models import AuditAction, AuditEvent, Organisation, OrganisationKind, OutboxEmail, utcnow
 from app.services import onboarding
 from app.services.notifications import deliver_outbox
 from tests.conftest import ROLES, login
@@ -371,3 +371,24 @@ def test_the_demo_invents_no_address_for_real_institutions(app):
     assert all(org.official_email == "" for org in real)
     assert all(org.official_email.endswith("@example.org") for org in invented)
     assert all(org.official_email_verified for org in invented)
+
+
+def test_an_admin_starts_the_stopped_follow_up_emails_again(client, admin, institution):
+    """Stopped by the link at the foot of an e-mail (by mistake, or asked again by phone):
+    the admin's page says since when, and one button starts them again, audited."""
+    institution.digest_stopped_at = utcnow()
+    db.session.commit()
+    page = client.get(f"/admin/organisations/{institution.id}").get_data(as_text=True)
+    assert "sont arrêtés depuis le" in page
+    url = f"/admin/organisations/{institution.id}/suivi/reprendre"
+    assert client.post(url).status_code == 302
+    db.session.refresh(institution)
+    assert institution.digest_stopped_at is None
+    audit = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert audit.action is AuditAction.ORGANISATION_UPDATED
+    assert audit.details == {"fields": ["digest_stopped_at"]}
+    page = client.get(f"/admin/organisations/{institution.id}").get_data(as_text=True)
+    assert "sont arrêtés depuis le" not in page
+    # Not stopped: said, nothing written.
+    response = client.post(url, follow_redirects=True)
+    assert "ne sont pas arrêtés" in response.get_data(as_text=True)

@@ -767,6 +767,13 @@ ONBOARDING_CASES = [
         None,
         ADMIN_POST,
     ),
+    (
+        "POST",
+        "admin.resume_follow_up",
+        "/admin/organisations/{institution.id}/suivi/reprendre",
+        None,
+        ADMIN_POST,
+    ),
     ("GET", "onboarding.confirm_official_address", OFFICIAL_BAD_URL, None, ALL_BAD),
     ("POST", "onboarding.confirm_official_address", OFFICIAL_BAD_URL, None, ALL_BAD),
     ("GET", "onboarding.accept_invitation", "/invitation/inconnu", None, ALL_BAD),

@@ -88,6 +88,20 @@ def resend_official_link(organisation_id: int):
     return redirect(url_for("admin.organisation", organisation_id=organisation.id))
 
 
+@bp.post("/organisations/<int:organisation_id>/suivi/reprendre")
+@private
+def resume_follow_up(organisation_id: int):
+    """Start the follow-up e-mails to the official address again, once stopped."""
+    organisation = db.get_or_404(Organisation, organisation_id)
+    try:
+        onboarding.resume_follow_up(current_user, organisation)
+    except ServiceError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Les e-mails de suivi reprennent à l’adresse officielle."), "success")
+    return redirect(url_for("admin.organisation", organisation_id=organisation.id))
+
+
 @bp.route("/invitations", methods=["GET", "POST"])
 @private
 def invitations():

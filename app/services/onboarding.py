@@ -179,6 +179,22 @@ def resend_official_link(actor: User, organisation: Organisation) -> None:
     db.session.commit()
 
 
+@retry_when_busy
+def resume_follow_up(actor: User, organisation: Organisation) -> None:
+    """An admin starts the follow-up e-mails to the official address again, stopped by the
+    link at the foot of one of them (asked by phone, stopped by mistake): audited."""
+    if not policy.can_administer(actor):
+        raise PermissionDenied
+    if organisation.digest_stopped_at is None:
+        raise ServiceError(_("Les e-mails de suivi à cette adresse ne sont pas arrêtés."))
+    organisation.digest_stopped_at = None
+    record(
+        actor, AuditAction.ORGANISATION_UPDATED, "organisation", organisation.id,
+        fields=["digest_stopped_at"],
+    )  # fmt: skip
+    db.session.commit()
+
+
 # Invitations
 
 
