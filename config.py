@@ -183,6 +183,8 @@ class Config:
     RESPONSE_REMINDER_DAYS = os.environ.get("RESPONSE_REMINDER_DAYS", "14,3")
     # The answer link's page (/repondre/…): posts per address (answers, new-link requests).
     ANSWER_LINK_RATE_LIMIT = os.environ.get("ANSWER_LINK_RATE_LIMIT", "20 per hour")
+    # Responses recorded on an institution's behalf (a letter, an e-mail, a meeting), per account.
+    RECORD_RESPONSE_RATE_LIMIT = os.environ.get("RECORD_RESPONSE_RATE_LIMIT", "30 per hour")
     # Where an institution whose answer link does not work writes to the network.
     NETWORK_CONTACT_EMAIL = os.environ.get("NETWORK_CONTACT_EMAIL", "contact@voix-solidaires.fr")
 

@@ -4,6 +4,7 @@ document kept in the database and streamed back, the copy e-mailed to the instit
 a link to correct it, how every response says how it came, and the API's fields."""
 
 import io
+import json
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from app.models import (
     AnswerLink,
     AuditAction,
     AuditEvent,
+    Follow,
     Notification,
     NotificationKind,
     OfficialResponse,
@@ -25,6 +27,7 @@ from app.models import (
     ReceivedVia,
     ResponseAttachment,
     ResponseVersion,
+    StatusChange,
     paris_today,
     utcnow,
 )
@@ -135,7 +138,8 @@ def test_a_member_of_the_carrying_association_records_a_letter_with_its_document
     assert response.received_via is ReceivedVia.LETTER
     assert response.received_at == RECEIVED
     assert response.recorded_by_id == w["association"].id
-    assert response.recorder_id == response.author_id == w["member"].id
+    assert response.recorder_id == w["member"].id
+    assert response.author_id is None  # the institution's words: the member typed them in
     assert response.body == TEXT
     assert response.attachment.file_name == "Lettre du CCAS.pdf"
     assert response.attachment.media_type == "application/pdf"
@@ -622,6 +626,7 @@ def test_the_api_says_how_each_response_came(app, client, w):
         "url": f"http://voix.test/reponses/{recorded.id}/document",
         "media_type": "application/pdf",
         "size": len(PDF),
+        "of_earlier_version": False,
     }
 
 
@@ -680,3 +685,231 @@ def test_a_proposal_of_an_earlier_event_takes_the_letters_of_that_time(client, w
     assert "indiquez un jour à partir du 30 avril 2015" in refused.get_data(as_text=True)
     assert _post(client, w, received_at="2015-06-12", document=None).status_code == 302
     assert _responses()[0].received_at == date(2015, 6, 12)
+
+
+# Corrected by the institution itself: the letter stays, said to be the earlier version's
+
+
+def _corrected_by_the_institution(w, via):
+    """The CCAS gives its own answer over the recorded letter: on the site or by its link."""
+    if via is ReceivedVia.SITE:
+        service.publish_response(
+            w["rep"], w["proposal"], w["ccas"], position=Position.UNDER_STUDY, body="Nous étudions."
+        )
+    else:
+        service.write_response(
+            w["proposal"], w["ccas"], author=None, position=Position.UNDER_STUDY,
+            body="Nous étudions.", received_via=ReceivedVia.ANSWER_LINK,
+        )  # fmt: skip
+        db.session.commit()
+
+
+@pytest.mark.parametrize("via", [ReceivedVia.SITE, ReceivedVia.ANSWER_LINK])
+def test_a_letter_corrected_by_the_institution_stays_the_earlier_versions(app, client, w, via):
+    login(client, w["member"])
+    _post(client, w)
+    _corrected_by_the_institution(w, via)
+
+    [response] = _responses()
+    assert response.received_via is via and response.received_at is None
+    assert response.recorded_by is None and response.recorder is None
+    assert _document_bytes(response.id) == PDF  # the record of the earlier version, kept
+    [version] = db.session.scalars(sa.select(ResponseVersion)).all()
+    assert (version.body, version.received_via) == (TEXT, ReceivedVia.LETTER)
+    assert version.received_at == RECEIVED
+    assert version.recorded_by_id == w["association"].id
+    visitor = app.test_client()
+    earlier = (
+        f'href="/reponses/{response.id}/document">'
+        "Document reçu avec la version précédente (courrier du 3 mars 2026)</a>"
+    )
+    for url in (f"/propositions/{w['proposal'].id}", f"/organisations/{w['ccas'].slug}"):
+        page = visitor.get(url).get_data(as_text=True)
+        assert earlier in page, url
+        assert "Voir la lettre" not in page and "Voir le document" not in page, url
+        assert "Reçue par courrier" not in page, url  # the current text did not come so
+    history = visitor.get(f"/reponses/{response.id}/historique").get_data(as_text=True)
+    assert earlier in history
+    # The earlier text says how it came.
+    assert "Reçue par courrier le 3 mars 2026, saisie par Collectif des associations" in history
+    data = visitor.get(f"/api/v1/proposals/{w['proposal'].id}").get_json()
+    [answer] = data["responses"]
+    assert answer["received_via"] == via.value and answer["received_at"] is None
+    assert answer["document"]["of_earlier_version"] is True
+    assert answer["document"]["url"] == f"http://voix.test/reponses/{response.id}/document"
+
+
+def test_the_history_says_how_each_version_came(app, client, w):
+    _site_response(w, ReceivedVia.ANSWER_LINK)
+    login(client, w["admin"])
+    _post(client, w, document=None, received_via="meeting", recorded_by_id="0")
+    _post(client, w, received_via="email", body="Par e-mail.")
+    [response] = _responses()
+
+    history = app.test_client().get(f"/reponses/{response.id}/historique")
+    page = history.get_data(as_text=True)
+    current = page.index("Version actuelle")
+    meeting = page.index("Dite en réunion le 3 mars 2026, saisie par la coordination du réseau")
+    link = page.index("Donnée par le lien envoyé à l’institution")
+    assert current < page.index("Reçue par e-mail le 3 mars 2026, saisie par Collectif") < meeting
+    assert meeting < link  # newest first
+    assert "Document reçu avec la version précédente" not in page  # the e-mail is its own
+
+
+# Who typed a response in is never shown as its author
+
+
+def test_the_member_who_typed_it_in_is_not_shown_as_its_author(app, client, w):
+    login(client, w["member"])
+    _post(client, w)
+    _post(client, w, body="Corrigé.", document=None)
+    pseudonym = w["member"].pseudonym
+
+    [response] = _responses()
+    assert response.author_id is None and response.recorder_id == w["member"].id
+    [version] = db.session.scalars(sa.select(ResponseVersion)).all()
+    assert version.author_id is None
+    # The proposal moved on in the member's name: they did it, on the institution's behalf.
+    change = db.session.scalar(
+        sa.select(StatusChange).where(StatusChange.to_status == ProposalStatus.ANSWERED)
+    )
+    assert change.actor_id == w["member"].id
+    visitor = app.test_client()
+    history = visitor.get(f"/reponses/{response.id}/historique").get_data(as_text=True)
+    assert pseudonym not in history
+    assert history.count("saisie par Collectif des associations") == 2
+    page = visitor.get(f"/propositions/{w['proposal'].id}").get_data(as_text=True)
+    assert "saisie par Collectif des associations" in page
+    api = visitor.get(f"/api/v1/proposals/{w['proposal'].id}").get_json()
+    assert pseudonym not in json.dumps(api["responses"])
+    assert api["responses"][0]["recorded_by"]["name"] == "Collectif des associations"
+
+
+def test_followers_hear_of_a_recorded_response_but_not_whoever_recorded_it(client, w, make_user):
+    follower = make_user("participant")
+    db.session.add(Follow(user=follower, proposal=w["proposal"]))
+    db.session.add(Follow(user=w["member"], proposal=w["proposal"]))
+    db.session.commit()
+    login(client, w["member"])
+    _post(client, w)
+
+    told = db.session.scalars(
+        sa.select(Notification.user_id).where(Notification.kind == NotificationKind.NEW_RESPONSE)
+    ).all()
+    assert told == [follower.id]  # the member who typed it in knows already
+
+
+# Who is told of a recorded response
+
+
+def test_only_members_who_may_answer_are_told(client, w, make_user):
+    unconfirmed = make_user("institution_rep", organisation=w["ccas"])
+    unconfirmed.email_confirmed_at = None
+    deleted = make_user("institution_rep", organisation=w["ccas"])
+    deleted.deleted_at = utcnow()
+    db.session.commit()
+    login(client, w["member"])
+    _post(client, w)
+
+    told = db.session.scalars(
+        sa.select(Notification.user_id).where(
+            Notification.kind == NotificationKind.RESPONSE_RECORDED
+        )
+    ).all()
+    assert told == [w["rep"].id]
+
+
+def test_an_association_an_institution_put_its_proposal_to_is_told(
+    client, make_organisation, make_proposal, make_user
+):
+    ville = make_organisation(OrganisationKind.INSTITUTION, name="Ville de Metz")
+    restos = make_organisation(OrganisationKind.ASSOCIATION, name="Restos du cœur")
+    proposal = make_proposal(organisation=ville, status=ProposalStatus.SENT, institutions=[restos])
+    proposal.addressed[0].sent_at = utcnow()
+    member = make_user("association_member", organisation=restos)
+    unconfirmed = make_user("association_member", organisation=restos)
+    unconfirmed.email_confirmed_at = None
+    db.session.commit()
+    login(client, make_user("admin"))
+
+    answer = client.post(
+        f"/propositions/{proposal.id}/reponses/{restos.id}/saisir",
+        data={
+            "received_via": "meeting",
+            "received_at": paris_today().isoformat(),
+            "position": "taken_up",
+            "body": "Nous ouvrons une permanence le samedi.",
+            "recorded_by_id": "0",
+        },
+        content_type="multipart/form-data",
+    )
+
+    assert answer.status_code == 302
+    [response] = _responses()
+    assert response.position is Position.TAKEN_UP
+    told = db.session.scalars(
+        sa.select(Notification.user_id).where(
+            Notification.kind == NotificationKind.RESPONSE_RECORDED
+        )
+    ).all()
+    assert told == [member.id]
+
+
+def test_an_example_proposal_sends_no_copy_and_no_link(client, w):
+    w["proposal"].example = True
+    w["ccas"].example = True
+    db.session.commit()
+    login(client, w["admin"])
+
+    assert _post(client, w, recorded_by_id="0").status_code == 302
+
+    assert len(_responses()) == 1
+    assert _count(OutboxEmail, OutboxEmail.to_address == "courrier@ccas-metz.example") == 0
+    assert _count(AnswerLink) == 0
+
+
+# The positions offered: those of the organisation the response is recorded for
+
+
+def test_an_institutions_recorded_response_never_takes_it_up(client, w):
+    login(client, w["member"])
+    page = client.get(_url(w)).get_data(as_text=True)
+    assert 'value="favourable"' in page and "Position de l’institution" in page
+    assert "taken_up" not in page and "Nous nous en saisissons" not in page
+
+    answer = _post(client, w, position="taken_up")
+
+    assert answer.status_code == 200
+    assert ESCAPED in answer.get_data(as_text=True)  # the text typed is kept
+    assert _responses() == []
+
+
+def test_an_associations_recorded_response_may_take_it_up(
+    client, make_organisation, make_proposal, make_user
+):
+    ville = make_organisation(OrganisationKind.INSTITUTION, name="Ville de Metz")
+    restos = make_organisation(OrganisationKind.ASSOCIATION, name="Restos du cœur")
+    proposal = make_proposal(organisation=ville, status=ProposalStatus.SENT, institutions=[restos])
+    login(client, make_user("admin"))
+
+    page = client.get(f"/propositions/{proposal.id}/reponses/{restos.id}/saisir")
+
+    html = page.get_data(as_text=True)
+    assert 'value="taken_up"' in html and "Nous nous en saisissons" in html
+    assert "Position de l’association" in html and "Position de l’institution" not in html
+
+
+# Recording is rate-limited per account
+
+
+def test_recording_is_limited_per_account(app, client, w, monkeypatch):
+    monkeypatch.setitem(app.config, "RECORD_RESPONSE_RATE_LIMIT", "2 per hour")
+    login(client, w["member"])
+    assert _post(client, w).status_code == 302
+    assert _post(client, w, body="").status_code == 200  # refused, counted anyway
+    assert _post(client, w).status_code == 429
+    assert client.get(_url(w)).status_code == 200  # reading the form is never limited
+
+    admin = app.test_client()
+    login(admin, w["admin"])
+    assert _post(admin, w, body="Corrigé.").status_code == 302  # another account

@@ -133,7 +133,8 @@ def _response(response: OfficialResponse, replies: list[Contribution]) -> dict:
 
 
 def _document(response: OfficialResponse) -> dict | None:
-    """The document a recorded response came in: its address, type and size in bytes."""
+    """The document a recorded response came in: its address, type and size in bytes, and
+    whether it came with an earlier version (the institution has since answered itself)."""
     attachment = response.attachment
     if attachment is None:
         return None
@@ -141,6 +142,7 @@ def _document(response: OfficialResponse) -> dict | None:
         "url": public_url("responses.document", response_id=response.id),
         "media_type": attachment.media_type,
         "size": attachment.size,
+        "of_earlier_version": not response.was_recorded,
     }
 
 

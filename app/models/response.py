@@ -99,6 +99,16 @@ class OfficialResponse(db.Model):
         cascade="all, delete-orphan",
         order_by="(Commitment.due_on, Commitment.id)",
     )
+    # Its earlier versions that were recorded from a letter, an e-mail or a meeting, latest
+    # first: where a document kept under a later answer came from.
+    recorded_versions: Mapped[list["ResponseVersion"]] = relationship(
+        primaryjoin=lambda: sa.and_(
+            ResponseVersion.response_id == OfficialResponse.id,
+            ResponseVersion.received_via.in_(RECORDED_CHANNELS),
+        ),
+        order_by=lambda: (ResponseVersion.written_at.desc(), ResponseVersion.id.desc()),
+        viewonly=True,
+    )
 
     @property
     def was_edited(self) -> bool:
@@ -108,6 +118,15 @@ class OfficialResponse(db.Model):
     def was_recorded(self) -> bool:
         """Typed in on the institution's behalf (a letter, an e-mail, a meeting)."""
         return self.received_via in RECORDED_CHANNELS
+
+    @property
+    def document_version(self) -> "ResponseVersion | None":
+        """The earlier recorded version the document came with, when the response was since
+        given again by the institution (its link, the site); None when the document is the
+        current response's own. Needs ``recorded_versions`` loaded (``how_received()``)."""
+        if self.attachment is None or self.was_recorded:
+            return None
+        return self.recorded_versions[0] if self.recorded_versions else None
 
 
 class ResponseAttachment(db.Model):
@@ -148,8 +167,23 @@ class ResponseVersion(db.Model):
     )
     body: Mapped[str] = mapped_column(sa.Text)
     written_at: Mapped[datetime]
+    # How this version came: a letter, an e-mail or a meeting recorded on the institution's
+    # behalf keeps its day and the organisation that typed it in (none: the coordination).
+    received_via: Mapped[ReceivedVia] = mapped_column(
+        enum_column(ReceivedVia), default=ReceivedVia.SITE, server_default=ReceivedVia.SITE.value
+    )
+    received_at: Mapped[date | None]
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="SET NULL")
+    )
 
     author: Mapped[User | None] = relationship()
+    recorded_by: Mapped[Organisation | None] = relationship()
+
+    @property
+    def was_recorded(self) -> bool:
+        """Typed in on the institution's behalf (a letter, an e-mail, a meeting)."""
+        return self.received_via in RECORDED_CHANNELS
 
 
 class CommitmentState(enum.StrEnum):

@@ -25,6 +25,8 @@ def how_received():
     return (
         joinedload(OfficialResponse.recorded_by),
         joinedload(OfficialResponse.attachment),
+        # Where a document kept under a later answer came from: one query per page.
+        selectinload(OfficialResponse.recorded_versions),
     )
 
 
@@ -43,12 +45,12 @@ def responses_for(proposal: Proposal) -> dict[int, OfficialResponse]:
 
 
 def response_versions(response: OfficialResponse) -> list[ResponseVersion]:
-    """Every earlier text of a response, newest first, with who wrote it."""
+    """Every earlier text of a response, newest first, with who wrote it and how it came."""
     return list(
         db.session.scalars(
             sa.select(ResponseVersion)
             .where(ResponseVersion.response_id == response.id)
-            .options(joinedload(ResponseVersion.author))
+            .options(joinedload(ResponseVersion.author), joinedload(ResponseVersion.recorded_by))
             .order_by(ResponseVersion.written_at.desc(), ResponseVersion.id.desc())
         )
     )

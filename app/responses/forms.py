@@ -197,7 +197,8 @@ class RecordResponseForm(FlaskForm):
     )
     position = RadioField(
         _l("Position de l’institution"),
-        choices=[(p.value, label) for p, label in POSITION_LABELS.items()],
+        # An institution never "takes up" a proposal: see record_form_for.
+        choices=[(p.value, POSITION_LABELS[p]) for p in INSTITUTION_POSITIONS],
         validators=[InputRequired(_l("Choisissez une position."))],
     )
     competent_body = StringField(
@@ -251,3 +252,13 @@ class RecordResponseForm(FlaskForm):
         if not self.document.data or self._content is None:
             return None
         return Document(self.document.data.filename or "", self._content)
+
+
+def record_form_for(organisation: Organisation, **kwargs) -> RecordResponseForm:
+    """The form to record this organisation's response: the positions it may answer with,
+    "Nous nous en saisissons" for an association answering an institution's proposal."""
+    form = RecordResponseForm(**kwargs)
+    form.position.choices = [(p.value, POSITION_LABELS[p]) for p in positions_for(organisation)]
+    if not organisation.is_institution:
+        form.position.label.text = _l("Position de l’association")
+    return form

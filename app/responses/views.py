@@ -36,6 +36,7 @@ from app.responses.forms import (
     CommitmentUpdateForm,
     RecordResponseForm,
     StatedPositionForm,
+    record_form_for,
     response_form_for,
 )
 from app.services import ServiceError
@@ -287,6 +288,11 @@ def _fill_from(form: RecordResponseForm, response: OfficialResponse | None) -> N
 @requires_charter
 @takes_file("RESPONSE_ATTACHMENT_MAX_BYTES")
 @login_required
+@limiter.limit(
+    lambda: current_app.config["RECORD_RESPONSE_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=lambda: f"record-response:{current_user.id}",
+)
 def record(proposal_id: int, institution_id: int):
     """Record the response an institution gave by letter, e-mail or in a meeting, on its
     behalf, with the document it came in."""
@@ -294,7 +300,7 @@ def record(proposal_id: int, institution_id: int):
     institution = db.get_or_404(Organisation, institution_id)
     policy.require(policy.can_record_response(current_user, proposal, institution))
     response = queries.responses.current_response(proposal, institution)
-    form = RecordResponseForm()
+    form = record_form_for(institution)
     form.proposal = proposal
     form.recorded_by_id.choices = _recorders(current_user, proposal)
     if not form.is_submitted():

@@ -31,14 +31,13 @@ from app.models import (
     ReceivedVia,
     ResponseAttachment,
     ResponseVersion,
-    Role,
     User,
     paris_today,
     positions_for,
     utcnow,
 )
 from app.queries.responses import current_response
-from app.services import PermissionDenied, ServiceError, answer_links, retry_when_busy
+from app.services import PermissionDenied, ServiceError, answer_links, outreach, retry_when_busy
 from app.services import audit as audit_service
 from app.services.events import notify_followers
 from app.services.notifications import SUBJECTS, notify, queue_email
@@ -83,11 +82,13 @@ def write_response(
     received_via: ReceivedVia = ReceivedVia.SITE,
     received_at: date | None = None,
     recorded_by: Organisation | None = None,
+    recorder: User | None = None,
 ) -> OfficialResponse:
     """Create or edit the institution's response in the caller's transaction (the caller
-    checked who may): the earlier version kept, the first response moves the proposal on,
-    followers told. ``author`` is None when it came through an answer link; a response
-    recorded on the institution's behalf names the channel, the day and who typed it in."""
+    checked who may): the earlier version kept (with how it came), the first response moves
+    the proposal on, followers told. ``author`` is None when it came through an answer link
+    or was recorded on the institution's behalf: then ``recorder`` is the person who typed
+    it in (never its author), with the channel, the day and the organisation."""
     if position not in positions_for(institution):
         raise ServiceError(_("Choisissez une position de la liste."), field="position")
     if position is Position.NOT_COMPETENT and not competent_body.strip():
@@ -108,14 +109,15 @@ def write_response(
     response.received_via = received_via
     response.received_at = received_at
     response.recorded_by = recorded_by
-    response.recorder = author if recorded_by is not None else None
+    response.recorder = recorder
+    actor = author or recorder
     if response.id is None:
         db.session.add(response)
-        _first_response_moves_proposal(author, proposal, institution)
+        _first_response_moves_proposal(actor, proposal, institution)
     notify_followers(
         proposal,
         NotificationKind.NEW_RESPONSE,
-        author,
+        actor,
         institution=institution.name,
         position=position.value,
     )
@@ -131,6 +133,9 @@ def _keep_version(response: OfficialResponse) -> None:
             competent_body=response.competent_body,
             body=response.body,
             written_at=response.updated_at,
+            received_via=response.received_via,
+            received_at=response.received_at,
+            recorded_by_id=response.recorded_by_id,
         )
     )
 
@@ -372,15 +377,15 @@ def record_response(
     response = write_response(
         proposal,
         institution,
-        author=user,
+        author=None,  # the institution's words: the member only typed them in
         position=position,
         body=body,
         competent_body=competent_body,
         received_via=received_via,
         received_at=received_at,
         recorded_by=recorded_by,
+        recorder=user,
     )
-    response.recorder = user  # also when the network's coordination records it (no association)
     db.session.flush()
     if document is not None:
         _store_document(user, response, document, media_type)
@@ -449,10 +454,11 @@ def _store_document(user: User, response: OfficialResponse, document: Document, 
 
 
 def _tell_institution(response: OfficialResponse) -> None:
-    """A copy to its verified official address, with a link to correct it; a notification
-    to each of its representatives."""
+    """A copy to its verified official address, with a link to correct it (never for an
+    example proposal: the example institution's address is no one's); a notification to
+    each of its members who may answer (the same people told and reminded)."""
     institution, proposal = response.institution, response.proposal
-    if institution.official_email_verified:
+    if institution.official_email_verified and not proposal.example:
         correct_url = answer_links.issue(proposal, institution, response=response)
         locale = institution.official_locale or current_app.config["BABEL_DEFAULT_LOCALE"]
         with force_locale(locale):
@@ -466,15 +472,14 @@ def _tell_institution(response: OfficialResponse) -> None:
                 proposal_url=public_url("proposals.show", proposal_id=proposal.id),
             )
         queue_email(institution.official_email, subject, body)
-    for member in institution.members:
-        if member.role is Role.INSTITUTION_REP and member.active:
-            notify(
-                member,
-                NotificationKind.RESPONSE_RECORDED,
-                proposal=proposal,
-                institution=institution.name,
-                response_id=response.id,
-                received_via=response.received_via.value,
-                received_at=response.received_at.isoformat(),
-                recorded_by=response.recorded_by.name if response.recorded_by else None,
-            )
+    for member in outreach.answerers(proposal, institution):
+        notify(
+            member,
+            NotificationKind.RESPONSE_RECORDED,
+            proposal=proposal,
+            institution=institution.name,
+            response_id=response.id,
+            received_via=response.received_via.value,
+            received_at=response.received_at.isoformat(),
+            recorded_by=response.recorded_by.name if response.recorded_by else None,
+        )

@@ -7,7 +7,9 @@ responses recorded from letters, invitations and requests to join, moderators' w
 - ``institution_reminder``: one row per reminder sent, its unique key the idempotency key;
 - ``inbox_visit``: when a member last marked their organisation's inbox as seen;
 - ``official_response.received_via`` / ``received_at`` / ``recorded_by_id`` /
-  ``recorder_id`` and ``response_attachment`` (the letter, in the database);
+  ``recorder_id`` and ``response_attachment`` (the letter, in the database); the same
+  ``received_via`` / ``received_at`` / ``recorded_by_id`` on ``response_version`` (how each
+  earlier text came);
 - ``invitation``, ``membership_request``, ``moderator_theme``;
 - ``user.email_confirmed_at``: every existing account was created through the e-mailed
   confirmation link (or by an admin on the command line), so it counts as confirmed from
@@ -315,6 +317,34 @@ def upgrade():
             ondelete="SET NULL",
         )
 
+    with op.batch_alter_table("response_version", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "received_via",
+                sa.Enum(
+                    "site",
+                    "answer_link",
+                    "letter",
+                    "email",
+                    "meeting",
+                    name="receivedvia",
+                    native_enum=False,
+                    length=32,
+                ),
+                server_default="site",
+                nullable=False,
+            )
+        )
+        batch_op.add_column(sa.Column("received_at", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("recorded_by_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_response_version_recorded_by_id_organisation"),
+            "organisation",
+            ["recorded_by_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
+
     with op.batch_alter_table("organisation", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("official_email", sa.String(length=254), server_default="", nullable=False)
@@ -365,6 +395,14 @@ def downgrade():
         batch_op.drop_column("official_locale")
         batch_op.drop_column("official_email_verified_at")
         batch_op.drop_column("official_email")
+
+    with op.batch_alter_table("response_version", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_response_version_recorded_by_id_organisation"), type_="foreignkey"
+        )
+        batch_op.drop_column("recorded_by_id")
+        batch_op.drop_column("received_at")
+        batch_op.drop_column("received_via")
 
     with op.batch_alter_table("official_response", schema=None) as batch_op:
         batch_op.drop_constraint(
