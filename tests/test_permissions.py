@@ -815,7 +815,10 @@ def _addressed_to(institution):
 
 
 def _answer_link(proposal, institution) -> tuple[AnswerLink, str]:
-    """A usable answer link and its token, issued as the e-mail's link is."""
+    """A usable answer link and its token, issued as the e-mail's link is (only ever to a
+    verified official address)."""
+    institution.official_email = "accueil@ddcs-moselle.example"
+    institution.official_email_verified_at = utcnow()
     url = answer_links.issue(proposal, institution)
     db.session.commit()
     token = url.rsplit("/", 1)[1]
