@@ -30,7 +30,7 @@ from app.models import (
     utcnow,
 )
 from app.services import ServiceError, answer_links
-from app.services.responses import publish_response
+from app.services.responses import publish_response, record_response
 from tests.conftest import login
 from tests.helpers import count_queries
 
@@ -698,3 +698,23 @@ def test_a_first_response_written_at_the_same_instant_is_said_not_a_500(
     [response] = _responses()
     assert response.body == "Réponse publiée sur le site."
     assert _link(link_url).used_at is None
+
+
+def test_a_response_recorded_for_an_unverified_institution_is_copied_without_a_link(
+    proposal, institution, make_user
+):
+    institution.verified = False
+    db.session.commit()
+    record_response(
+        make_user("admin"),
+        proposal,
+        institution,
+        received_via=ReceivedVia.LETTER,
+        received_at=date.today(),
+        position=Position.UNDER_STUDY,
+        body="Réponse reçue par courrier.",
+    )
+    [email] = _emails()
+    assert email.to_address == OFFICIAL and "Réponse reçue par courrier." in email.body
+    assert "/repondre/" not in email.body and "None" not in email.body
+    assert db.session.scalars(sa.select(AnswerLink)).all() == []
