@@ -29,7 +29,8 @@ from app.models import (
     ReceivedVia,
     utcnow,
 )
-from app.services import answer_links
+from app.services import ServiceError, answer_links
+from app.services.responses import publish_response, record_response
 from tests.conftest import login
 from tests.helpers import count_queries
 
@@ -275,7 +276,7 @@ def test_a_link_whose_institution_is_no_longer_addressed_writes_nothing(client, 
     db.session.commit()
     page = client.post(link_url, data=ANSWER)
     assert page.status_code == 200
-    assert "ne s’adresse plus à votre institution" in page.get_data(as_text=True)
+    assert "ne s’adresse plus à votre organisation" in page.get_data(as_text=True)
     assert _responses() == []
     assert _link(link_url).used_at is None
 
@@ -393,7 +394,11 @@ def test_the_admin_list_runs_as_many_queries_whatever_the_data(
     login(client, make_user("admin"))
     small = _count(client, "/admin/liens-de-reponse")
     for i in range(30):
-        institution = make_organisation(OrganisationKind.INSTITUTION, official_email=f"{i}@x.fr")
+        institution = make_organisation(
+            OrganisationKind.INSTITUTION,
+            official_email=f"{i}@x.fr",
+            official_email_verified_at=utcnow(),
+        )
         proposal = make_proposal(title=f"Proposition {i}", institutions=[institution])
         _issue(proposal, institution)
     assert _count(client, "/admin/liens-de-reponse") == small
@@ -409,3 +414,307 @@ def test_the_new_link_is_written_in_the_institutions_language(client, link_url, 
     [email] = _emails()
     assert email.subject.startswith("Your new link to answer")
     assert "To answer, without creating an account" in email.body
+
+
+# One working link at a time, to the address it was sent to (review M1)
+
+REPLACED_TEXT = "Un lien plus récent a été envoyé à l’adresse officielle de l’organisation"
+
+
+def test_a_newer_link_replaces_the_earlier_unused_ones(
+    client, link_url, proposal, institution, make_user, clock
+):
+    clock.advance(3601)  # the first link was sent over an hour ago
+    newer = _issue(proposal, institution)
+    old = _link(link_url)
+    assert old.revoked_at is not None and old.revoked_by_id is None
+    assert _link(newer).revoked_at is None
+    page = client.get(link_url)
+    assert page.status_code == 410
+    text = page.get_data(as_text=True)
+    assert REPLACED_TEXT in text and "désactivé" not in text
+    assert "Recevoir un nouveau lien" in text
+    assert client.post(link_url, data=ANSWER).status_code == 410
+    assert _responses() == []
+    login(client, make_user("admin"))
+    listed = client.get("/admin/liens-de-reponse").get_data(as_text=True)
+    assert listed.count("remplacé") == 1 and listed.count(">Révoquer<") == 1
+    # Asked for on the old page, a new link replaces the newer one too: one works at a time.
+    clock.advance(3601)
+    client.post(f"{link_url}/nouveau-lien")
+    [email] = _emails()
+    newest = re.search(r"http://voix\.test(/repondre/[\w-]+)", email.body).group(1)
+    assert client.get(newer).status_code == 410
+    assert client.post(newest, data=ANSWER).status_code == 302
+    assert len(_responses()) == 1
+
+
+def test_a_used_link_stays_used_when_a_newer_one_is_sent(client, link_url, proposal, institution):
+    assert client.post(link_url, data=ANSWER).status_code == 302
+    _issue(proposal, institution)
+    link = _link(link_url)
+    assert link.revoked_at is None
+    assert "a déjà servi" in client.get(link_url).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("change", ["changed", "cleared", "unverified"])
+def test_a_link_stops_when_the_official_address_changes(client, link_url, institution, change):
+    if change == "changed":
+        institution.official_email = "nouvelle@ddets-moselle.example"
+    elif change == "cleared":
+        institution.official_email = ""
+        institution.official_email_verified_at = None
+    else:
+        institution.official_email_verified_at = None
+    db.session.commit()
+    page = client.get(link_url)
+    assert page.status_code == 410
+    text = page.get_data(as_text=True)
+    assert REPLACED_TEXT in text
+    # A new link only to a verified address (the new one once verified).
+    assert ("Recevoir un nouveau lien" in text) is (change == "changed")
+    assert client.post(link_url, data=ANSWER).status_code == 410
+    assert _responses() == [] and _link(link_url).used_at is None
+
+
+def test_a_changed_address_gets_the_new_link(client, link_url, institution, clock):
+    institution.official_email = "nouvelle@ddets-moselle.example"
+    db.session.commit()
+    clock.advance(3601)
+    client.post(f"{link_url}/nouveau-lien")
+    [email] = _emails()
+    assert email.to_address == "nouvelle@ddets-moselle.example"
+
+
+# Only an institution the admins verified answers through a link (review M2)
+
+NOT_ALLOWED_TEXT = "Cette organisation ne peut pas encore répondre par ce lien"
+
+
+def test_an_institution_the_admins_have_not_verified_cannot_answer_through_a_link(
+    client, link_url, proposal, institution, clock
+):
+    institution.verified = False
+    db.session.commit()
+    page = client.get(link_url)
+    assert page.status_code == 410
+    text = page.get_data(as_text=True)
+    assert NOT_ALLOWED_TEXT in text and "Recevoir un nouveau lien" not in text
+    assert client.post(link_url, data=ANSWER).status_code == 410
+    assert _responses() == [] and _link(link_url).used_at is None
+    with pytest.raises(ServiceError):
+        answer_links.answer_through_link(_link(link_url), position=Position.FAVOURABLE, body="x")
+    db.session.rollback()
+    assert _responses() == []
+    clock.advance(3601)
+    client.post(f"{link_url}/nouveau-lien")
+    assert _emails() == []
+    # No link is made for it at all.
+    assert answer_links.issue(proposal, institution) is None
+    db.session.commit()
+    assert len(db.session.scalars(sa.select(AnswerLink)).all()) == 1
+
+
+# An association an institution put a proposal to (review finding 4)
+
+
+@pytest.fixture
+def association_link(make_organisation, make_proposal):
+    institution = make_organisation(OrganisationKind.INSTITUTION, name="Ville de Metz")
+    association = make_organisation(
+        OrganisationKind.ASSOCIATION,
+        name="Les Restos du Cœur de Metz",
+        official_email="metz@restos.example",
+        official_email_verified_at=utcnow(),
+    )
+    proposal = make_proposal(
+        status=ProposalStatus.SENT, organisation=institution, institutions=[association]
+    )
+    return proposal, association, _issue(proposal, association)
+
+
+def test_an_associations_link_offers_to_take_the_proposal_up(client, association_link):
+    _proposal, association, url = association_link
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert 'value="taken_up"' in text and "Nous nous en saisissons" in text
+    assert "Position de l’association" in text
+    assert "adresse officielle de votre organisation" in text
+    assert "votre institution" not in text
+    assert "Ville de Metz propose cette action aux associations" in text
+    posted = client.post(url, data={"position": "taken_up", "body": "Nous nous en chargeons."})
+    assert posted.status_code == 302
+    [response] = _responses()
+    assert (response.institution_id, response.position) == (association.id, Position.TAKEN_UP)
+    assert response.received_via is ReceivedVia.ANSWER_LINK
+
+
+def test_an_institutions_link_does_not_offer_to_take_up(client, link_url):
+    assert 'value="taken_up"' not in client.get(link_url).get_data(as_text=True)
+    page = client.post(link_url, data={"position": "taken_up", "body": "Nous nous en saisissons."})
+    assert page.status_code == 200 and _responses() == []
+
+
+# A correction link once the organisation answered itself (review finding 6)
+
+
+def test_a_correction_link_stops_once_the_organisation_answers_on_the_site(
+    client, proposal, institution, make_user
+):
+    recorded = OfficialResponse(
+        proposal=proposal,
+        institution=institution,
+        position=Position.UNDER_STUDY,
+        body="Réponse reçue par courrier.",
+        received_via=ReceivedVia.LETTER,
+        received_at=date.today(),
+    )
+    db.session.add(recorded)
+    db.session.commit()
+    url = _issue(proposal, institution, response=recorded)
+    assert client.get(url).status_code == 200
+    rep = make_user("institution_rep", organisation=institution)
+    publish_response(
+        rep, proposal, institution, position=Position.FAVOURABLE, body="Notre propre réponse."
+    )
+    page = client.get(url)
+    assert page.status_code == 410
+    text = page.get_data(as_text=True)
+    assert "L’organisation a publié elle-même sa réponse depuis" in text
+    assert "Recevoir un nouveau lien" not in text
+    assert client.post(url, data=ANSWER).status_code == 410
+    [response] = _responses()
+    assert (response.body, response.received_via) == ("Notre propre réponse.", ReceivedVia.SITE)
+    assert _link(url).used_at is None
+    login(client, make_user("admin"))
+    assert "remplacé" in client.get("/admin/liens-de-reponse").get_data(as_text=True)
+
+
+def test_the_admin_list_runs_as_many_queries_with_correction_links(
+    client, link_url, make_user, make_proposal, make_organisation
+):
+    login(client, make_user("admin"))
+    small = _count(client, "/admin/liens-de-reponse")
+    for i in range(10):
+        institution = make_organisation(
+            OrganisationKind.INSTITUTION,
+            official_email=f"{i}@x.fr",
+            official_email_verified_at=utcnow(),
+        )
+        proposal = make_proposal(
+            title=f"Proposition {i}", status=ProposalStatus.SENT, institutions=[institution]
+        )
+        recorded = OfficialResponse(
+            proposal=proposal,
+            institution=institution,
+            position=Position.UNDER_STUDY,
+            body="Par courrier.",
+            received_via=ReceivedVia.LETTER,
+            received_at=date.today(),
+        )
+        db.session.add(recorded)
+        db.session.commit()
+        _issue(proposal, institution, response=recorded)
+    assert _count(client, "/admin/liens-de-reponse") == small
+
+
+# Example proposals never send mail (review finding 10)
+
+
+def test_no_new_link_for_an_example_proposal(client, link_url, proposal, clock):
+    proposal.example = True
+    db.session.commit()
+    clock.advance((DUE + answer_links.GRACE_DAYS + 2) * 86400)
+    page = client.get(link_url).get_data(as_text=True)
+    assert "a expiré le" in page and "Recevoir un nouveau lien" not in page
+    client.post(f"{link_url}/nouveau-lien")
+    assert _emails() == []
+    assert len(db.session.scalars(sa.select(AnswerLink)).all()) == 1
+
+
+# A first response on the site at the same instant (review L4, PostgreSQL)
+
+
+def _blocked_on_a_lock(connection) -> bool:
+    waiting = connection.execute(
+        sa.text(
+            "select count(*) from pg_stat_activity "
+            "where wait_event_type = 'Lock' and datname = current_database()"
+        )
+    ).scalar()
+    connection.rollback()  # the activity view is read once per transaction
+    return bool(waiting)
+
+
+def test_a_first_response_written_at_the_same_instant_is_said_not_a_500(
+    app, link_url, proposal, institution, make_user
+):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("two writers at once on one row: PostgreSQL's row locks")
+    rep = make_user("institution_rep", organisation=institution)
+    proposal_id, institution_id, rep_id = proposal.id, institution.id, rep.id
+    result: dict = {}
+
+    def post_through_link():
+        with app.app_context():
+            try:
+                page = app.test_client().post(link_url, data=ANSWER)
+                result["status"] = page.status_code
+                result["text"] = page.get_data(as_text=True)
+            except Exception as error:  # reported by the main thread
+                result["error"] = error
+            finally:
+                db.session.remove()
+
+    # The representative's response on the site, inserted but not yet committed: the link's
+    # insert waits on it, then finds the row taken.
+    with db.engine.connect() as site, db.engine.connect() as watcher:
+        site.execute(
+            sa.insert(OfficialResponse).values(
+                proposal_id=proposal_id,
+                institution_id=institution_id,
+                author_id=rep_id,
+                position=Position.FAVOURABLE,
+                body="Réponse publiée sur le site.",
+                competent_body="",
+                received_via=ReceivedVia.SITE,
+                created_at=utcnow(),
+                updated_at=utcnow(),
+            )
+        )
+        thread = threading.Thread(target=post_through_link)
+        thread.start()
+        waited = 0
+        while not _blocked_on_a_lock(watcher) and thread.is_alive() and waited < 2000:
+            threading.Event().wait(0.01)
+            waited += 1
+        site.commit()
+        thread.join(timeout=60)
+    assert "error" not in result, result.get("error")
+    assert result["status"] == 200
+    assert "Une réponse vient d’être publiée au nom de l’organisation" in result["text"]
+    assert ANSWER["body"] in result["text"]  # the text kept
+    [response] = _responses()
+    assert response.body == "Réponse publiée sur le site."
+    assert _link(link_url).used_at is None
+
+
+def test_a_response_recorded_for_an_unverified_institution_is_copied_without_a_link(
+    proposal, institution, make_user
+):
+    institution.verified = False
+    db.session.commit()
+    record_response(
+        make_user("admin"),
+        proposal,
+        institution,
+        received_via=ReceivedVia.LETTER,
+        received_at=date.today(),
+        position=Position.UNDER_STUDY,
+        body="Réponse reçue par courrier.",
+    )
+    [email] = _emails()
+    assert email.to_address == OFFICIAL and "Réponse reçue par courrier." in email.body
+    assert "/repondre/" not in email.body and "None" not in email.body
+    assert db.session.scalars(sa.select(AnswerLink)).all() == []

@@ -14,6 +14,7 @@ from babel.dates import format_date
 from app.extensions import db
 from app.models import (
     AddressedInstitution,
+    AnswerLink,
     Commitment,
     Contribution,
     ContributionKind,
@@ -182,6 +183,19 @@ def test_an_institutions_proposal_put_to_an_association_says_who_asks(
     assert "Le réseau Voix solidaires adresse" not in email.body
     assert "Les membres de Restos du cœur répondent depuis leur compte" in email.body
     assert "représentant·es" not in email.body
+
+
+def test_an_institution_the_admins_have_not_verified_is_told_without_a_link(institution, send):
+    unchecked = institution("Mairie", verified=False)
+    proposal = send(unchecked)
+    (email,) = _emails(unchecked.official_email)
+    assert proposal.title in email.body
+    assert "/repondre/" not in email.body
+    assert db.session.scalars(sa.select(AnswerLink)).all() == []
+    # Its reminders carry none either.
+    assert outreach.send_reminders(_due(proposal, unchecked) + timedelta(days=2)) == 1
+    assert all("/repondre/" not in e.body for e in _emails(unchecked.official_email))
+    assert db.session.scalars(sa.select(AnswerLink)).all() == []
 
 
 def test_an_unverified_address_gets_nothing(institution, send, make_user):

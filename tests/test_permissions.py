@@ -822,7 +822,11 @@ def _addressed_to(institution):
 
 
 def _answer_link(proposal, institution) -> tuple[AnswerLink, str]:
-    """A usable answer link and its token, issued as the e-mail's link is."""
+    """A usable answer link and its token, issued as the e-mail's link is (only ever to a
+    verified official address; the one tests/test_invitations.py ``onboarding_links`` sets
+    too: a link stops working when the address changes)."""
+    institution.official_email = "accueil@ddcs.example.org"
+    institution.official_email_verified_at = utcnow()
     url = answer_links.issue(proposal, institution)
     db.session.commit()
     token = url.rsplit("/", 1)[1]

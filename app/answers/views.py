@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 from app import policy, queries
 from app.extensions import db, limiter
 from app.models import AnswerLink, ContributionKind, OfficialResponse, Position, utcnow
-from app.responses.forms import ResponseForm
+from app.responses.forms import ResponseForm, response_form_for
 from app.services import ServiceError
 from app.services import answer_links as service
 from app.web.pagination import paginate
@@ -40,13 +40,14 @@ def _rate_limit() -> str:
 @private
 @limiter.limit(_rate_limit, methods=["POST"])
 def answer(token: str):
-    """The institution's response form, when the link still works; else why it does not."""
+    """The organisation's response form, when the link still works; else why it does not.
+    An association an institution put the proposal to may also take it up."""
     link = service.find(token)
     problem = service.problem(link)
     if problem is not None:
         return _link_problem(link, problem)
     response = queries.responses.current_response(link.proposal, link.institution)
-    form = ResponseForm(obj=response)
+    form = response_form_for(link.institution, obj=response)
     if response is not None and not form.is_submitted():
         form.position.data = response.position.value
     if form.validate_on_submit():
@@ -81,7 +82,7 @@ def _answer_page(link: AnswerLink, response: OfficialResponse | None, form: Resp
 
 def _link_problem(link: AnswerLink | None, problem: service.LinkProblem):
     """The page of a link that no longer works: 404 for an unknown one (it says nothing of
-    any proposal), 410 for one expired, used or revoked."""
+    any proposal), 410 for one expired, used, revoked or replaced."""
     return render_template(
         "answers/link_problem.html",
         link=link,
@@ -105,7 +106,8 @@ def new_link(token: str):
         db.session.rollback()
         flash(str(error), "error")
     else:
-        flash(_("Un nouveau lien a été envoyé à l’adresse officielle de l’institution."), "success")
+        sent = _("Un nouveau lien a été envoyé à l’adresse officielle de l’organisation.")
+        flash(sent, "success")
     return redirect(url_for("answers.answer", token=token))
 
 
@@ -126,12 +128,14 @@ def admin_links():
     policy.require(policy.can_administer(current_user))
     institution_id = request.args.get("institution", type=int)
     query = queries.answer_links.links_query(institution_id)
+    page = paginate(query, per_page=LINKS_PER_PAGE)
+    corrected = queries.answer_links.corrected_responses(page.items)
     return render_template(
         "admin/answer_links.html",
-        page=paginate(query, per_page=LINKS_PER_PAGE),
+        page=page,
         institutions=queries.answer_links.institutions_with_links(),
         institution_id=institution_id,
-        problem_of=service.problem,
+        problem_of=lambda link, now: service.problem(link, now, corrected),
         now=utcnow(),
     )
 

@@ -5,6 +5,8 @@ through the ``policy`` global so buttons hide by the rule they would be refused 
 One module per area; everything is importable from ``app.policy``.
 """
 
+from app.policy.answer_links import *  # noqa: F403
+from app.policy.answer_links import ANSWER_LINKS_PREDICATES
 from app.policy.core import *  # noqa: F403
 from app.policy.core import CORE_PREDICATES
 from app.policy.directory import *  # noqa: F403
@@ -31,6 +33,7 @@ from app.policy.stated_positions import *  # noqa: F403
 from app.policy.stated_positions import STATED_POSITIONS_PREDICATES
 
 TEMPLATE_PREDICATES = {
+    **ANSWER_LINKS_PREDICATES,
     **CORE_PREDICATES,
     **DIRECTORY_PREDICATES,
     **MEETINGS_PREDICATES,

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import AddressedInstitution, AnswerLink, Organisation
+from app.models import AddressedInstitution, AnswerLink, OfficialResponse, Organisation
 
 
 def due_on(link: AnswerLink) -> date | None:
@@ -30,6 +30,14 @@ def links_query(institution_id: int | None = None):
     if institution_id is not None:
         query = query.where(AnswerLink.institution_id == institution_id)
     return query
+
+
+def corrected_responses(links: list[AnswerLink]) -> dict[int, OfficialResponse]:
+    """The responses these links were sent to correct (or posted), by id, in one query:
+    whether each link still works depends on them."""
+    ids = {link.response_id for link in links if link.response_id is not None}
+    query = sa.select(OfficialResponse).where(OfficialResponse.id.in_(ids))
+    return {response.id: response for response in db.session.scalars(query)}
 
 
 def institutions_with_links() -> list[Organisation]:

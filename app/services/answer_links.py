@@ -7,8 +7,16 @@ once: posting uses it up. It expires 30 days after the answer's due date, and an
 revoke it. An expired, used, revoked or unknown token all read as "this link no longer
 works", with the way to get a new one.
 
+Only one link per proposal and organisation works at a time: a new one (a reminder's, one
+asked for) replaces the earlier unused ones, and a link stops working when the official
+address it was sent to is changed or no longer verified, when the organisation may not
+answer through a link (``policy.may_answer_through_link``: an institution the admins have
+not verified), or, for a link sent to correct a recorded response, once the organisation has
+published its own response on the site since.
+
 ``issue`` adds the row to the caller's transaction and returns the absolute link (from the
-configured public address, never the request's host); it never commits.
+configured public address, never the request's host), or None when the organisation may
+not answer through a link; it never commits.
 ``answer_through_link`` posts the response a link opens (the link used up first, so of two
 submissions at once only one writes); ``send_new_link`` e-mails a fresh link to the
 institution's verified official address, never to an address a visitor types, at most once
@@ -24,7 +32,9 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
+from app import policy
 from app.extensions import db
 from app.models import (
     AddressedInstitution,
@@ -57,7 +67,12 @@ class LinkProblem(enum.StrEnum):
     UNKNOWN = "unknown"  # forged, mistyped, or its row deleted
     EXPIRED = "expired"
     USED = "used"
-    REVOKED = "revoked"
+    REVOKED = "revoked"  # by an admin
+    # A newer link was sent, or the official address it went to changed or is unverified.
+    REPLACED = "replaced"
+    NOT_ALLOWED = "not_allowed"  # an institution the admins have not verified
+    # Sent to correct a recorded response; the organisation has since answered on the site.
+    ANSWERED = "answered"
 
 
 def token_hash(token: str) -> str:
@@ -85,11 +100,16 @@ def issue(
     *,
     response: OfficialResponse | None = None,
     now: datetime | None = None,
-) -> str:
-    """A new link for this institution to answer this proposal (or correct ``response``),
-    in the caller's transaction; returns its absolute URL. The institution must have an
-    official address: the link is only ever e-mailed there."""
+) -> str | None:
+    """A new link for this organisation to answer this proposal (or correct ``response``),
+    in the caller's transaction, in place of its earlier unused ones; returns its absolute
+    URL. None, and nothing made, when the organisation may not answer through a link (its
+    official address, where the link is only ever e-mailed, unverified; an institution the
+    admins have not verified): callers check ``policy.may_answer_through_link`` first."""
+    if not policy.may_answer_through_link(institution):
+        return None
     now = now or utcnow()
+    _replace_earlier_links(proposal, institution, now)
     token = secrets.token_urlsafe(32)
     db.session.add(
         AnswerLink(
@@ -105,6 +125,22 @@ def issue(
     return public_url("answers.answer", token=token)
 
 
+def _replace_earlier_links(proposal: Proposal, institution: Organisation, now: datetime):
+    """The unused links still standing for this proposal and organisation stop working:
+    revoked with no admin named, which ``problem`` reads as replaced."""
+    db.session.execute(
+        sa.update(AnswerLink)
+        .where(
+            AnswerLink.proposal_id == proposal.id,
+            AnswerLink.institution_id == institution.id,
+            AnswerLink.used_at.is_(None),
+            AnswerLink.revoked_at.is_(None),
+        )
+        .values(revoked_at=now, revoked_by_id=None)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
 def find(token: str) -> AnswerLink | None:
     """The link a token opens, whatever its state; None for an unknown token."""
     if not token or len(token) > 100:
@@ -114,18 +150,41 @@ def find(token: str) -> AnswerLink | None:
     )
 
 
-def problem(link: AnswerLink | None, now: datetime | None = None) -> LinkProblem | None:
-    """Why the link cannot be used now, or None when it can."""
+def problem(
+    link: AnswerLink | None,
+    now: datetime | None = None,
+    corrected: dict[int, OfficialResponse] | None = None,
+) -> LinkProblem | None:
+    """Why the link cannot be used now, or None when it can. A link revoked with no admin
+    named was replaced by a newer one (``issue``). ``corrected``: the responses correction
+    links were sent for, by id, already loaded (a list of links); else read here."""
     now = now or utcnow()
     if link is None:
         return LinkProblem.UNKNOWN
     if link.revoked_at is not None:
-        return LinkProblem.REVOKED
+        return LinkProblem.REVOKED if link.revoked_by_id is not None else LinkProblem.REPLACED
     if link.used_at is not None:
         return LinkProblem.USED
     if now >= link.expires_at:
         return LinkProblem.EXPIRED
+    organisation = link.institution
+    if link.sent_to != organisation.official_email or not organisation.official_email_verified:
+        return LinkProblem.REPLACED
+    if not policy.may_answer_through_link(organisation):
+        return LinkProblem.NOT_ALLOWED
+    if link.response_id is not None and _answered_since(link, corrected):
+        return LinkProblem.ANSWERED
     return None
+
+
+def _answered_since(link: AnswerLink, corrected: dict[int, OfficialResponse] | None) -> bool:
+    """For a link sent to correct a recorded response: the response is gone, or is no longer
+    a recorded one (the organisation wrote its own on the site since)."""
+    if corrected is not None:
+        response = corrected.get(link.response_id)
+    else:
+        response = db.session.get(OfficialResponse, link.response_id)
+    return response is None or not response.was_recorded
 
 
 def use_up(link: AnswerLink, now: datetime | None = None) -> bool:
@@ -161,21 +220,32 @@ def answer_through_link(
     if problem(link, now) is not None:
         raise ServiceError(_("Ce lien ne fonctionne plus : votre texte n’a pas été enregistré."))
     if not still_addressed(link):
-        raise ServiceError(_("Cette proposition ne s’adresse plus à votre institution."))
+        raise ServiceError(_("Cette proposition ne s’adresse plus à votre organisation."))
     if not use_up(link, now):
         raise ServiceError(
             _("Ce lien vient de servir à publier une réponse : votre texte n’a pas été enregistré.")
         )
-    response = write_response(
-        link.proposal,
-        link.institution,
-        author=None,
-        position=position,
-        body=body,
-        competent_body=competent_body,
-        received_via=ReceivedVia.ANSWER_LINK,
-    )
-    db.session.flush()
+    try:
+        response = write_response(
+            link.proposal,
+            link.institution,
+            author=None,
+            position=position,
+            body=body,
+            competent_body=competent_body,
+            received_via=ReceivedVia.ANSWER_LINK,
+        )
+        db.session.flush()
+    except IntegrityError:
+        # Its first response, published on the site at the same instant (one per proposal
+        # and organisation): the link stays unused.
+        db.session.rollback()
+        raise ServiceError(
+            _(
+                "Une réponse vient d’être publiée au nom de l’organisation : rechargez la "
+                "page pour la voir."
+            )
+        ) from None
     link.response_id = response.id
     db.session.commit()
     return response
@@ -187,11 +257,15 @@ def still_addressed(link: AnswerLink) -> bool:
 
 
 def new_link_possible(link: AnswerLink) -> bool:
-    """Whether a new link may be e-mailed for this one: the institution has a verified
-    official address, the proposal is still addressed to it, and it has not answered yet or
-    its response was recorded on its behalf (a letter, a meeting), which it may correct."""
+    """Whether a new link may be e-mailed for this one: not for an example proposal (they
+    never send mail); the organisation may answer through a link (a verified official
+    address; an institution verified by the admins), the proposal is still addressed to it,
+    and it has not answered yet or its response was recorded on its behalf (a letter, a
+    meeting), which it may correct."""
     institution = link.institution
-    if not institution.official_email_verified or not still_addressed(link):
+    if link.proposal.example or not policy.may_answer_through_link(institution):
+        return False
+    if not still_addressed(link):
         return False
     response = current_response(link.proposal, institution)
     return response is None or response.was_recorded
@@ -217,7 +291,7 @@ def send_new_link(link: AnswerLink) -> None:
     if _sent_lately(link, now):
         raise ServiceError(
             _(
-                "Un lien a été envoyé à l’adresse officielle de l’institution il y a moins "
+                "Un lien a été envoyé à l’adresse officielle de l’organisation il y a moins "
                 "d’une heure : regardez dans sa boîte de réception."
             )
         )
@@ -247,8 +321,6 @@ def _queue_link_email(proposal: Proposal, institution: Organisation, url: str) -
 @retry_when_busy
 def revoke(admin: User, link: AnswerLink) -> None:
     """An admin stops a link (sent to the wrong address, leaked): audited."""
-    from app import policy
-
     if not policy.can_administer(admin):
         raise PermissionDenied
     if link.revoked_at is None:

@@ -121,8 +121,9 @@ def _excerpt(proposal: Proposal) -> str:
 
 
 def _answer_link(proposal: Proposal, organisation: Organisation, reps: list[User]) -> dict:
-    """A fresh answer link and its last day, when nobody may answer on the site."""
-    if reps:
+    """A fresh answer link and its last day, when nobody may answer on the site and the
+    organisation may answer through a link (an institution the admins verified)."""
+    if reps or not policy.may_answer_through_link(organisation):
         return {"answer_link": None, "answer_link_until": None}
     now = utcnow()
     url = answer_links.issue(proposal, organisation, now=now)
