@@ -32,7 +32,6 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from app import policy
 from app.extensions import db
@@ -225,27 +224,15 @@ def answer_through_link(
         raise ServiceError(
             _("Ce lien vient de servir à publier une réponse : votre texte n’a pas été enregistré.")
         )
-    try:
-        response = write_response(
-            link.proposal,
-            link.institution,
-            author=None,
-            position=position,
-            body=body,
-            competent_body=competent_body,
-            received_via=ReceivedVia.ANSWER_LINK,
-        )
-        db.session.flush()
-    except IntegrityError:
-        # Its first response, published on the site at the same instant (one per proposal
-        # and organisation): the link stays unused.
-        db.session.rollback()
-        raise ServiceError(
-            _(
-                "Une réponse vient d’être publiée au nom de l’organisation : rechargez la "
-                "page pour la voir."
-            )
-        ) from None
+    response = write_response(
+        link.proposal,
+        link.institution,
+        author=None,
+        position=position,
+        body=body,
+        competent_body=competent_body,
+        received_via=ReceivedVia.ANSWER_LINK,
+    )
     link.response_id = response.id
     db.session.commit()
     return response

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from app import policy
 from app.calendar import to_paris
@@ -113,6 +114,7 @@ def write_response(
     actor = author or recorder
     if response.id is None:
         db.session.add(response)
+        _insert_first(response)
         _first_response_moves_proposal(actor, proposal, institution)
     notify_followers(
         proposal,
@@ -122,6 +124,22 @@ def write_response(
         position=position.value,
     )
     return response
+
+
+def _insert_first(response: OfficialResponse) -> None:
+    """Write a first response now: another first response of the same organisation to the
+    same proposal, committed at the same instant (a representative and the answer link, two
+    representatives), makes it a clear refusal instead of an error page."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise ServiceError(
+            _(
+                "Une réponse vient d’être publiée au nom de l’organisation : rechargez la "
+                "page pour la voir."
+            )
+        ) from None
 
 
 def _keep_version(response: OfficialResponse) -> None:
