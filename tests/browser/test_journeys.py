@@ -7,12 +7,20 @@ test-artifacts/screenshots/ (kept after the run; names sort in journey order).""
 import re
 
 import pytest
+import sqlalchemy as sa
 from flask import current_app
 
 from app.extensions import db
-from app.models import CharterArticle, CharterVersion, OrganisationKind, ProposalStatus, utcnow
-from app.services import answer_links
+from app.models import (
+    CharterArticle,
+    CharterVersion,
+    OrganisationKind,
+    OutboxEmail,
+    ProposalStatus,
+    utcnow,
+)
 from app.services.accounts import CHARTER_VERSION
+from app.services.proposals import change_status
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, log_in
 from tests.test_permissions import _send
 
@@ -194,10 +202,11 @@ def test_a_wide_table_keeps_its_caption_on_a_phone_screen(new_context, people):
 
 
 def test_an_institution_without_an_account_answers_through_its_link(
-    new_context, make_organisation, make_theme, make_proposal
+    new_context, make_organisation, make_theme, make_proposal, make_user
 ):
-    """The e-mail's answer link opens the form with no account and no login; the response
-    is published, marked as given through the link, and the link then says it has served."""
+    """The proposal is sent to an institution with no account: the e-mail at its official
+    address carries the answer link, which opens the form with no account and no login; the
+    response is published, marked as given through the link, and the link has then served."""
     journey = Journey("answer-link")
     institution = make_organisation(
         OrganisationKind.INSTITUTION,
@@ -208,10 +217,16 @@ def test_an_institution_without_an_account_answers_through_its_link(
     proposal = make_proposal(
         "Des bains-douches ouverts le dimanche",
         theme=make_theme("Accès à la santé"),
-        status=ProposalStatus.SENT,
+        status=ProposalStatus.IN_DISCUSSION,
+        institutions=[institution],
     )
-    _send(proposal, institution)
-    link = answer_links.issue(proposal, institution)  # as the e-mail carries it
+    coordinator = make_user("admin")
+    change_status(coordinator, proposal, ProposalStatus.SENT, "Transmise après l’atelier.")
+    email = db.session.scalars(
+        sa.select(OutboxEmail).where(OutboxEmail.to_address == "accueil@ccas-metz.example")
+    ).one()
+    link = re.search(r"https?://\S+/repondre/\S+", email.body).group(0)
+    assert "Des bains-douches ouverts le dimanche" in email.body
     db.session.commit()  # end the test's read transaction before the server writes
     path = link.removeprefix(current_app.config["MAIL_SITE_URL"])
     staff = new_context(javascript=False).new_page()
