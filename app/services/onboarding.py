@@ -260,11 +260,9 @@ def invite(actor: User, email: str, organisation: Organisation, role: Role) -> I
             name=organisation.name,
         )
         raise ServiceError(message, field="email")
-    invitation = Invitation(
-        email=email, organisation=organisation, role=role, invited_by=actor, token_hash=""
-    )
+    invitation = Invitation(email=email, organisation=organisation, role=role, invited_by=actor)
+    _send_invitation(invitation)  # its token, expiry and e-mail
     db.session.add(invitation)
-    _send_invitation(invitation)
     db.session.flush()  # its id, for the audit row
     record(
         actor,
