@@ -451,6 +451,10 @@ def test_the_document_is_streamed_with_its_type_and_name(app, client, w):
     assert document.headers["Content-Type"] == "application/pdf"
     assert document.headers["Content-Length"] == str(len(PDF))
     assert document.headers["X-Content-Type-Options"] == "nosniff"
+    # Shown by the browser's PDF viewer (a plugin the site's pages forbid), running nothing.
+    policy = document.headers["Content-Security-Policy"]
+    assert "object-src 'self'" in policy and "default-src 'none'" in policy
+    assert "script-src" not in policy and "sandbox" not in policy
     disposition = document.headers["Content-Disposition"]
     assert disposition.startswith("inline; ")
     assert (

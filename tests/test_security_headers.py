@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
+from app.responses.views import DOCUMENT_POLICY
 from config import Config, ProductionConfig
 from tests.conftest import PASSWORD, login
 from tests.test_permissions import CASES, _act_as, _fill
@@ -33,9 +34,9 @@ def inline_code(html: str) -> list[str]:
     return found
 
 
-def assert_security_headers(response, hsts=False):
+def assert_security_headers(response, hsts=False, csp=CSP):
     headers = response.headers
-    assert headers["Content-Security-Policy"] == CSP
+    assert headers["Content-Security-Policy"] == csp
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["X-Frame-Options"] == "DENY"
@@ -64,7 +65,10 @@ def test_every_page_type_has_the_headers_and_no_inline_code(client, world, make_
     problems = []
     for _method, endpoint, url, _form, _expected in GET_CASES:
         response = client.get(_fill(world, url, None)[0])
-        assert_security_headers(response)
+        # A recorded response's letter is shown by the browser's PDF viewer, running nothing.
+        shown = endpoint == "responses.document" and response.status_code == 200
+        csp = DOCUMENT_POLICY if shown else CSP
+        assert_security_headers(response, csp=csp)
         if response.mimetype == "text/html":
             problems += [f"{endpoint}: {code}" for code in inline_code(response.get_data(True))]
     assert problems == []

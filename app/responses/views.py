@@ -337,6 +337,16 @@ def record(proposal_id: int, institution_id: int):
     )
 
 
+# A document opened in the browser runs nothing: no script, no form, no frame around it. The
+# site's own policy forbids plugins (object-src 'none'), which stops Chromium's PDF viewer
+# showing a letter: here the document itself may be shown, and nothing else. (No `sandbox`:
+# Chromium shows no PDF in a sandboxed document.)
+DOCUMENT_POLICY = (
+    "default-src 'none'; object-src 'self'; img-src 'self'; style-src 'unsafe-inline'; "
+    "frame-ancestors 'none'; form-action 'none'; base-uri 'none'"
+)
+
+
 def _disposition(file_name: str) -> str:
     """Shown in the browser, under its stored name (RFC 6266 and 5987: an ASCII fallback,
     then the UTF-8 name)."""
@@ -357,4 +367,5 @@ def document(response_id: int):
     streamed.headers["Content-Disposition"] = _disposition(attachment.file_name)
     streamed.headers["X-Content-Type-Options"] = "nosniff"
     streamed.headers["Cache-Control"] = "no-cache"  # a corrected record may replace it
+    streamed.headers["Content-Security-Policy"] = DOCUMENT_POLICY
     return streamed
