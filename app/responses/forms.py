@@ -49,17 +49,28 @@ class ResponseForm(FlaskForm):
     )
 
     def validate_competent_body(self, field):
-        if self.position.data == Position.NOT_COMPETENT.value and not (field.data or "").strip():
-            raise ValidationError(_l("Indiquez qui est compétent."))
+        _require_competent_body(self, field)
+
+
+def _require_competent_body(form, field) -> None:
+    """ "Pas compétente" says who is: the same rule on every form a response is given by."""
+    if form.position.data == Position.NOT_COMPETENT.value and not (field.data or "").strip():
+        raise ValidationError(_l("Indiquez qui est compétent."))
+
+
+def _offer_positions(form, organisation: Organisation) -> None:
+    """The positions this organisation may answer with, and the legend for its kind."""
+    form.position.choices = [(p.value, POSITION_LABELS[p]) for p in positions_for(organisation)]
+    if not organisation.is_institution:
+        form.position.label.text = _l("Position de l’association")
 
 
 def response_form_for(organisation: Organisation, **kwargs) -> ResponseForm:
     """The response form of this organisation: an association answering an institution's
     proposal may also take it up ("Nous nous en saisissons")."""
     form = ResponseForm(**kwargs)
-    form.position.choices = [(p.value, POSITION_LABELS[p]) for p in positions_for(organisation)]
+    _offer_positions(form, organisation)
     if not organisation.is_institution:
-        form.position.label.text = _l("Position de l’association")
         form.body.description = _l(
             "Dites ce que votre association fera de cette proposition : comment elle s’en "
             "saisit, ou pourquoi pas."
@@ -232,8 +243,7 @@ class RecordResponseForm(FlaskForm):
             raise ValidationError(problem)
 
     def validate_competent_body(self, field):
-        if self.position.data == Position.NOT_COMPETENT.value and not (field.data or "").strip():
-            raise ValidationError(_l("Indiquez qui est compétent."))
+        _require_competent_body(self, field)
 
     def validate_recorded_by_id(self, field):
         if field.data not in {value for value, _label in field.choices or []}:
@@ -258,7 +268,5 @@ def record_form_for(organisation: Organisation, **kwargs) -> RecordResponseForm:
     """The form to record this organisation's response: the positions it may answer with,
     "Nous nous en saisissons" for an association answering an institution's proposal."""
     form = RecordResponseForm(**kwargs)
-    form.position.choices = [(p.value, POSITION_LABELS[p]) for p in positions_for(organisation)]
-    if not organisation.is_institution:
-        form.position.label.text = _l("Position de l’association")
+    _offer_positions(form, organisation)
     return form
