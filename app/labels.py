@@ -229,6 +229,8 @@ AUDIT_ACTION_LABELS = {
     AuditAction.INVITATION_REVOKED: _l("Invitation annulée"),
     AuditAction.MEMBERSHIP_REQUEST_DECIDED: _l("Demande d’adhésion acceptée ou refusée"),
     AuditAction.MODERATOR_THEMES_CHANGED: _l("Ateliers d’un·e modérateur·rice changés"),
+    AuditAction.TRANSLATOR_NAMED: _l("Traducteur·rice nommé·e"),
+    AuditAction.TRANSLATOR_REMOVED: _l("Traducteur·rice retiré·e"),
 }
 
 

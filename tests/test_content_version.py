@@ -154,6 +154,8 @@ def test_the_private_records_are_these():
         "outbox_email",
         "password_reset_token",
         "pending_registration",
+        "read_tally",
+        "translator",
         "user_session",
     }
 

@@ -49,6 +49,9 @@ from app.models import (
     ResponseVersion,
     Role,
     StatusChange,
+    TranslatedKind,
+    Translation,
+    Translator,
     User,
     UserSession,
     utcnow,
@@ -182,6 +185,16 @@ def _everything_of(user, tag, make_proposal, make_organisation):
                 content=b"%PDF-1.4\n",
                 uploaded_by_id=user.id,
             ),
+            Translation(
+                kind=TranslatedKind.PROPOSAL,
+                object_id=proposal.id,
+                field="title",
+                lang="en",
+                text=f"Translation {tag}",
+                source_hash="6" * 64,
+                translator_id=user.id,
+            ),
+            Translator(user_id=user.id, lang="en"),
         ]
     )
     user.moderated_themes.append(proposal.theme)

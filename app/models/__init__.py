@@ -61,13 +61,24 @@ from app.models.search import DocumentKind, SearchDocument
 from app.models.session import UserSession
 from app.models.stated_position import StatedPosition
 from app.models.theme import Theme
+from app.models.translation import (
+    ORIGINAL_LANGUAGE,
+    TRANSLATABLE,
+    ReadTally,
+    TranslatedKind,
+    Translation,
+    Translator,
+    source_digest,
+)
 from app.models.user import EmailFrequency, PasswordResetToken, Role, User, moderator_theme
 
 __all__ = [
     "ASSOCIATION_POSITIONS",
     "INSTITUTION_POSITIONS",
     "OPEN_COMMITMENT_STATES",
+    "ORIGINAL_LANGUAGE",
     "RECORDED_CHANNELS",
+    "TRANSLATABLE",
     "AddressedInstitution",
     "AmendmentState",
     "AnswerLink",
@@ -116,6 +127,7 @@ __all__ = [
     "ProgressUpdate",
     "Proposal",
     "ProposalStatus",
+    "ReadTally",
     "ReceivedVia",
     "RequestState",
     "ResponseAttachment",
@@ -125,6 +137,9 @@ __all__ = [
     "StatedPosition",
     "StatusChange",
     "Theme",
+    "TranslatedKind",
+    "Translation",
+    "Translator",
     "User",
     "UserSession",
     "meeting_proposal",
@@ -133,5 +148,6 @@ __all__ = [
     "organisation_theme",
     "paris_today",
     "positions_for",
+    "source_digest",
     "utcnow",
 ]

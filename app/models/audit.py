@@ -40,6 +40,9 @@ class AuditAction(enum.StrEnum):
     INVITATION_REVOKED = "invitation_revoked"
     MEMBERSHIP_REQUEST_DECIDED = "membership_request_decided"
     MODERATOR_THEMES_CHANGED = "moderator_themes_changed"
+    # Translators named or no longer named for a language.
+    TRANSLATOR_NAMED = "translator_named"
+    TRANSLATOR_REMOVED = "translator_removed"
 
 
 class AuditEvent(PrivateRecord, db.Model):

@@ -62,6 +62,8 @@ class Contribution(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     # The language the text was written in (a BCP 47 code), marked with `lang` in pages.
     lang: Mapped[str] = mapped_column(sa.String(12), default="fr", server_default="fr")
+    # The site language of the page a guest wrote from: their e-mails are in it.
+    page_locale: Mapped[str | None] = mapped_column(sa.String(8))
     state: Mapped[ContributionState] = mapped_column(enum_column(ContributionState))
     # Guest testimonies: an optional first name shown, an optional contact never shown.
     guest_name: Mapped[str] = mapped_column(sa.String(GUEST_NAME_MAX), default="")

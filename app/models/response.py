@@ -73,6 +73,8 @@ class OfficialResponse(db.Model):
     position: Mapped[Position] = mapped_column(enum_column(Position))
     competent_body: Mapped[str] = mapped_column(sa.String(COMPETENT_BODY_MAX), default="")
     body: Mapped[str] = mapped_column(sa.Text)
+    # An optional easy-read (FALC) summary of the answer, in short sentences and plain words.
+    easy_read: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     received_via: Mapped[ReceivedVia] = mapped_column(
@@ -166,6 +168,7 @@ class ResponseVersion(db.Model):
         sa.String(OfficialResponse.COMPETENT_BODY_MAX), default=""
     )
     body: Mapped[str] = mapped_column(sa.Text)
+    easy_read: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     written_at: Mapped[datetime]
     # How this version came: a letter, an e-mail or a meeting recorded on the institution's
     # behalf keeps its day and the organisation that typed it in (none: the coordination).

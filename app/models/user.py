@@ -91,6 +91,10 @@ class User(UserMixin, db.Model):
     moderated_themes: Mapped[list[Theme]] = relationship(
         secondary=moderator_theme, order_by=Theme.position
     )
+    # The languages an admin asked this person to translate into.
+    translator_roles: Mapped[list["Translator"]] = relationship(  # noqa: F821
+        foreign_keys="Translator.user_id", viewonly=True
+    )
 
     @validates("pseudonym")
     def _keep_pseudonym_key(self, _key: str, value: str) -> str:

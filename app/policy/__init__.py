@@ -31,6 +31,8 @@ from app.policy.recorded_responses import *  # noqa: F403
 from app.policy.recorded_responses import RECORDED_RESPONSES_PREDICATES
 from app.policy.stated_positions import *  # noqa: F403
 from app.policy.stated_positions import STATED_POSITIONS_PREDICATES
+from app.policy.translations import *  # noqa: F403
+from app.policy.translations import TRANSLATIONS_PREDICATES
 
 TEMPLATE_PREDICATES = {
     **ANSWER_LINKS_PREDICATES,
@@ -46,4 +48,5 @@ TEMPLATE_PREDICATES = {
     **STATED_POSITIONS_PREDICATES,
     **INBOX_PREDICATES,
     **RECORDED_RESPONSES_PREDICATES,
+    **TRANSLATIONS_PREDICATES,
 }

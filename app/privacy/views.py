@@ -46,6 +46,8 @@ TABLE_LABELS = {
     "membership_request": _l("Vos demandes pour rejoindre une organisation, et vos décisions"),
     "moderator_theme": _l("Les ateliers que vous modérez"),
     "response_attachment": _l("Les documents de réponse que vous avez déposés"),
+    "translation": _l("Vos traductions"),
+    "translator": _l("Les langues dans lesquelles vous traduisez"),
 }
 
 

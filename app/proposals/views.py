@@ -136,6 +136,7 @@ def _render_show(proposal: Proposal, status_form: StatusForm | None):
         replies=queries.contributions.replies_to([c.id for c in comments.items], viewer),
         responses=responses,
         stated_positions=queries.proposals.stated_positions(proposal),
+        languages=queries.translations.languages_of(proposal),
         response_replies=queries.contributions.response_replies(
             [r.id for r in responses.values()], viewer
         ),

@@ -29,6 +29,7 @@ from app.models import (
     OutboxEmail,
     PasswordResetToken,
     Role,
+    Translator,
     User,
     UserSession,
     utcnow,
@@ -53,6 +54,7 @@ _DELETED_WITH_ACCOUNT = (
     PasswordResetToken,
     MeetingRegistration,
     UserSession,
+    Translator,  # the languages one translates into: a role, gone with the account
     MembershipRequest,  # what a person wrote to join an organisation, seen by its members only
 )
 EXPORT_FORMAT = "voix-solidaires/mes-donnees/1"
@@ -71,6 +73,7 @@ _NOT_ABOUT_THE_PERSON = {
     ("contribution", "featured_by_id"),
     ("invitation", "invited_by_id"),
     ("membership_request", "decided_by_id"),
+    ("translator", "granted_by_id"),
 }
 
 

@@ -44,8 +44,10 @@ from flask import Flask
 from app import cli
 from app.accounts import login_sessions, security_log
 from app.search import index as search_index
+from app.services import translations
 from app.web import (
     charter_gate,
+    content_language,
     errors,
     headers,
     incoming,
@@ -65,6 +67,8 @@ def install(app: Flask) -> None:
     security_log.init_app(app)  # signals: logins and logouts logged
     charter_gate.init_app(app)  # before 3: the charter accepted before posting
     templating.init_app(app)  # before 4 (language choice) and template helpers
+    content_language.init_app(app)  # signals: a page's translations read before it renders
+    translations.init_app(app)  # signals: a changed original outdates its translations
     cli.init_app(app)  # the `flask …` commands
     search_index.init_app(app)  # signals: the search index follows every flush
     page_cache.init_app(app)  # before 5 and after 5: last, it may answer for the view
