@@ -164,6 +164,32 @@ def test_a_recorded_response_is_prefilled_and_corrected(client, proposal, instit
     assert response.received_at is None
 
 
+def test_the_link_takes_an_easy_read_summary_kept_in_each_version(client, proposal, institution):
+    recorded = OfficialResponse(
+        proposal=proposal, institution=institution, position=Position.UNDER_STUDY,
+        body="Réponse reçue par courrier.", easy_read="Nous regardons.",
+        received_via=ReceivedVia.LETTER, received_at=date.today(),
+    )  # fmt: skip
+    db.session.add(recorded)
+    db.session.commit()
+    url = _issue(proposal, institution, response=recorded)
+    form = client.get(url).get_data(as_text=True)
+    assert "Nous regardons.</textarea>" in form and "Phrases courtes, mots simples" in form
+    easy = "Nous disons oui.\nLes douches ouvrent le dimanche."
+    assert client.post(url, data={**ANSWER, "easy_read": easy}).status_code == 302
+    [response] = _responses()
+    assert response.easy_read == easy
+    [version] = db.session.scalars(sa.select(ResponseVersion)).all()
+    assert version.easy_read == "Nous regardons."
+    page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
+    start = page.index(f'id="reponse-{response.id}"')
+    article = page[start : page.index("</article>", start)]
+    assert article.index("En bref, facile à lire") < article.index(easy)
+    assert article.index(easy) < article.index(ANSWER["body"])
+    history = client.get(f"/reponses/{response.id}/historique").get_data(as_text=True)
+    assert easy in history and "Nous regardons." in history
+
+
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
@@ -175,6 +201,11 @@ def test_a_recorded_response_is_prefilled_and_corrected(client, proposal, instit
             "competent_body",
             "Indiquez qui est compétent.",
         ),
+        (
+            {**ANSWER, "easy_read": "Nous disons oui. " * 100},
+            "easy_read",
+            "Votre texte fait 1\u202f700 caractères ; 1\u202f500 au plus.",
+        ),
     ],
 )
 def test_bad_input_is_said_and_nothing_is_saved(client, link_url, proposal, data, field, message):
@@ -185,6 +216,8 @@ def test_bad_input_is_said_and_nothing_is_saved(client, link_url, proposal, data
     assert f'id="{field}-error"' in text or f"{field}-error" in text
     if data["body"].strip():
         assert data["body"][:200] in text
+    if "easy_read" in data:
+        assert data["easy_read"] + "</textarea>" in text
     assert _responses() == []
     assert _link(link_url).used_at is None
     assert proposal.status is ProposalStatus.SENT
@@ -543,7 +576,7 @@ def test_an_associations_link_offers_to_take_the_proposal_up(client, association
     assert "Position de l’association" in text
     assert "adresse officielle de votre organisation" in text
     assert "votre institution" not in text
-    assert "Ville de Metz propose cette action aux associations" in text
+    assert '<bdi dir="auto">Ville de Metz</bdi> propose cette action aux associations' in text
     posted = client.post(url, data={"position": "taken_up", "body": "Nous nous en chargeons."})
     assert posted.status_code == 302
     [response] = _responses()

@@ -195,7 +195,7 @@ def test_an_addressed_association_takes_it_up_with_a_commitment(client, orgs, pu
     page = client.get(_respond_url(put, orgs["restos"])).get_data(as_text=True)
     assert "Position de l’association" in page
     assert 'value="taken_up"' in page and "Nous nous en saisissons" in page
-    assert "Ville de Metz propose cette action aux associations" in page
+    assert '<bdi dir="auto">Ville de Metz</bdi> propose cette action aux associations' in page
     response = client.post(_respond_url(put, orgs["restos"]), data=TAKE_UP)
     assert response.status_code == 302
     answer = db.session.scalar(sa.select(OfficialResponse))
@@ -535,6 +535,6 @@ def test_a_member_sees_the_page_at_a_fixed_cost(
     assert _queries(client, f"/propositions/{few.id}") == _queries(
         client, f"/propositions/{many.id}"
     )
-    assert "Répondre au nom de Restos du cœur" in client.get(f"/propositions/{many.id}").get_data(
-        as_text=True
-    )
+    assert 'Répondre au nom de <bdi dir="auto">Restos du cœur</bdi>' in client.get(
+        f"/propositions/{many.id}"
+    ).get_data(as_text=True)

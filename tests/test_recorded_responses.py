@@ -412,6 +412,47 @@ def test_recording_again_keeps_the_earlier_version_and_replaces_the_document(cli
     assert _count(ResponseAttachment) == 0
 
 
+def test_a_recorded_response_takes_an_easy_read_summary_kept_in_each_version(client, w):
+    login(client, w["member"])
+    form = client.get(_url(w)).get_data(as_text=True)
+    assert 'name="easy_read"' in form and "Phrases courtes, mots simples" in form
+    _post(client, w, easy_read="Le CCAS dit oui.\nIl ouvre deux bâtiments.")
+    [response] = _responses()
+    assert response.easy_read == "Le CCAS dit oui.\nIl ouvre deux bâtiments."
+    again = client.get(_url(w)).get_data(as_text=True)
+    assert "Le CCAS dit oui.\nIl ouvre deux bâtiments.</textarea>" in again  # correcting
+
+    _post(client, w, body="Corrigé.", easy_read="Le CCAS dit oui, en 2027.", document=None)
+    [response] = _responses()
+    assert response.easy_read == "Le CCAS dit oui, en 2027."
+    [version] = db.session.scalars(sa.select(ResponseVersion)).all()
+    assert version.easy_read == "Le CCAS dit oui.\nIl ouvre deux bâtiments."
+    page = client.get(f"/propositions/{w['proposal'].id}").get_data(as_text=True)
+    start = page.index(f'id="reponse-{response.id}"')
+    article = page[start : page.index("</article>", start)]
+    summary = article.index("En bref, facile à lire")
+    assert summary < article.index("Le CCAS dit oui, en 2027.") < article.index("<p>Corrigé.</p>")
+    history = client.get(f"/reponses/{response.id}/historique").get_data(as_text=True)
+    assert "Le CCAS dit oui, en 2027." in history
+    assert "Le CCAS dit oui.\nIl ouvre deux bâtiments." in history
+
+
+def test_a_too_long_easy_read_is_refused_with_the_texts_kept(client, w):
+    login(client, w["member"])
+    too_long = "Le CCAS dit <oui>. " * 90
+    assert len(too_long) > OfficialResponse.EASY_READ_MAX
+    page = _post(client, w, easy_read=too_long)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Votre texte fait 1\u202f710 caractères ; 1\u202f500 au plus." in html
+    assert too_long.replace("<", "&lt;").replace(">", "&gt;") + "</textarea>" in html
+    assert ESCAPED in html  # the response's text too
+    assert "choisissez à nouveau le document" in html
+    assert _responses() == []
+    assert _count(ResponseAttachment) == 0
+    assert _count(OutboxEmail) == 0
+
+
 def test_what_the_institution_wrote_itself_is_replaced_by_an_admin_only(app, client, w):
     db.session.add(
         OfficialResponse(

@@ -364,3 +364,92 @@ def test_failure_after_the_event_leaves_nothing(sent, ddcs, make_user, monkeypat
     assert _count(OfficialResponse) == 0
     assert _count(Notification) == 0
     assert _count(StatusChange, StatusChange.to_status == ProposalStatus.ANSWERED) == 0
+
+
+# The easy-read summary (FALC), optional on every response.
+
+EASY = "La DDCS ouvre deux bâtiments.\nC’est pour l’hiver."
+
+
+def _article(html: str, response: OfficialResponse) -> str:
+    start = html.index(f'id="reponse-{response.id}"')
+    return html[start : html.index("</article>", start)]
+
+
+def test_an_easy_read_summary_is_shown_above_the_response_and_kept_in_history(
+    client, sent, ddcs, make_user
+):
+    login(client, make_user("institution_rep", organisation=ddcs))
+    form = client.get(f"/propositions/{sent.id}/reponses/{ddcs.id}").get_data(as_text=True)
+    assert 'name="easy_read"' in form and "Phrases courtes, mots simples" in form
+    _answer(client, sent, ddcs, body="Première version.", easy_read="Première, en bref.")
+    answer = db.session.scalar(sa.select(OfficialResponse))
+    assert answer.easy_read == "Première, en bref."
+    edit = client.get(f"/propositions/{sent.id}/reponses/{ddcs.id}").get_data(as_text=True)
+    assert "Première, en bref.</textarea>" in edit  # the edit form starts from it
+    _answer(client, sent, ddcs, body="Deuxième version.", easy_read=EASY)
+    [version] = db.session.scalars(sa.select(ResponseVersion)).all()
+    assert (version.body, version.easy_read) == ("Première version.", "Première, en bref.")
+    db.session.expire_all()
+    assert db.session.get(OfficialResponse, answer.id).easy_read == EASY
+
+    article = _article(client.get(f"/propositions/{sent.id}").get_data(as_text=True), answer)
+    summary = article.index("En bref, facile à lire")
+    assert summary < article.index(f'<div class="text" lang="fr" dir="ltr">{EASY}</div>')
+    assert summary < article.index('<div class="body" lang="fr" dir="ltr"><p>Deuxième version.')
+    history = client.get(f"/reponses/{answer.id}/historique").get_data(as_text=True)
+    assert history.count("En bref, facile à lire") == 2
+    assert EASY in history and "Première, en bref." in history
+
+
+def test_a_response_without_easy_read_shows_no_summary(client, sent, ddcs, make_user):
+    login(client, make_user("institution_rep", organisation=ddcs))
+    _answer(client, sent, ddcs, easy_read="   ")
+    answer = db.session.scalar(sa.select(OfficialResponse))
+    assert answer.easy_read == ""
+    article = _article(client.get(f"/propositions/{sent.id}").get_data(as_text=True), answer)
+    assert "En bref, facile à lire" not in article
+
+
+@pytest.mark.parametrize("editing", [False, True])
+def test_a_too_long_easy_read_is_refused_with_every_text_kept(
+    client, sent, ddcs, make_user, editing
+):
+    login(client, make_user("institution_rep", organisation=ddcs))
+    if editing:
+        _answer(client, sent, ddcs, body="Version publiée.", easy_read="En bref.")
+    too_long = "Une <phrase> courte. " * 80  # 1,680 characters
+    assert len(too_long) > OfficialResponse.EASY_READ_MAX
+    page = _answer(
+        client, sent, ddcs, body="Nous mobiliserons <deux> bâtiments.", easy_read=too_long
+    )
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Votre texte fait 1\u202f680 caractères ; 1\u202f500 au plus." in html
+    assert 'aria-invalid="true"' in html
+    assert too_long.replace("<", "&lt;").replace(">", "&gt;") + "</textarea>" in html
+    assert "Nous mobiliserons &lt;deux&gt; bâtiments.</textarea>" in html
+    db.session.expire_all()
+    answers = db.session.scalars(sa.select(OfficialResponse)).all()
+    assert [(a.body, a.easy_read) for a in answers] == (
+        [("Version publiée.", "En bref.")] if editing else []
+    )
+    assert _count(ResponseVersion) == 0
+
+
+def test_the_service_refuses_a_too_long_easy_read_itself(sent, ddcs, make_user):
+    """The column has no size: the service checks the form's limit again."""
+    rep = make_user("institution_rep", organisation=ddcs)
+    with pytest.raises(service.ServiceError) as refused:
+        service.publish_response(
+            rep, sent, ddcs, position=Position.FAVOURABLE, body="Oui.",
+            easy_read="x" * (OfficialResponse.EASY_READ_MAX + 1),
+        )  # fmt: skip
+    assert refused.value.field == "easy_read"
+    db.session.rollback()
+    assert _count(OfficialResponse) == 0
+    service.publish_response(
+        rep, sent, ddcs, position=Position.FAVOURABLE, body="Oui.",
+        easy_read="x" * OfficialResponse.EASY_READ_MAX,
+    )  # fmt: skip
+    assert _count(OfficialResponse) == 1

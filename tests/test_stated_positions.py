@@ -6,6 +6,7 @@ concerned, neither awaited nor late."""
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import (
@@ -18,6 +19,7 @@ from app.models import (
 )
 from app.queries import board as board_queries
 from app.queries import synthesis
+from app.services import translations
 from tests.helpers import count_queries
 
 WORDS = "Aucune volonté politique <script>alert(1)</script> & « on verra »"
@@ -70,11 +72,13 @@ def test_the_proposal_page_quotes_each_stated_position_apart(client, w):
     html = _html(client, f"/propositions/{w['proposal'].id}")
     section = _section(html, "positions-rapportees")
     assert "Positions rapportées par le réseau" in section
-    assert f'<a href="/organisations/{w["departement"].slug}">Conseil départemental</a>' in section
-    assert f'<blockquote class="quoted text" lang="fr">{ESCAPED}</blockquote>' in section
+    institution = '<bdi dir="auto">Conseil départemental</bdi>'
+    assert f'<a href="/organisations/{w["departement"].slug}">{institution}</a>' in section
+    assert f'<blockquote class="quoted text" lang="fr" dir="ltr">{ESCAPED}</blockquote>' in section
     assert "<script>alert(1)" not in html
     assert (
-        "rapportée par Collectif des associations · Bilan des assises 2015 · "
+        'rapportée par <bdi dir="auto">Collectif des associations</bdi> · '
+        '<bdi dir="auto">Bilan des assises 2015</bdi> · '
         '<time datetime="2015-04-30">30 avril 2015</time>'
     ) in section
     assert section.count("rapportée par") == 1  # the CCAS's: reporter, source, date unknown
@@ -97,6 +101,46 @@ def test_a_stated_position_beside_an_official_response_says_which_is_which(clien
     assert "Ce n’est pas une réponse officielle ; l’institution a aussi répondu sur le site." in (
         section
     )
+
+
+AR_WORDS = "لا توجد إرادة سياسية « سنرى »"
+
+
+def _translate_words(stated, lang, text):
+    translations.add_network_translation(stated, lang, {"words": text})
+    db.session.commit()
+
+
+def test_an_arabic_reader_reads_a_stated_position_in_arabic_with_its_original(client, w):
+    stated = db.session.scalar(
+        sa.select(StatedPosition).where(StatedPosition.institution_id == w["departement"].id)
+    )
+    _translate_words(stated, "ar", AR_WORDS)
+    html = _html(client, f"/propositions/{w['proposal'].id}?lang=ar")
+    section = _section(html, "positions-rapportees")
+    assert f'<blockquote class="quoted text" lang="ar" dir="rtl">{AR_WORDS}</blockquote>' in section
+    assert f'<div class="text" lang="fr" dir="ltr">{ESCAPED}</div>' in section  # the original
+    assert "ترجمته الشبكة من الفرنسية." in section
+    assert '<bdi dir="auto">Conseil départemental</bdi>' in section
+    # The CCAS's words are not translated: French, marked so.
+    assert '<blockquote class="quoted text" lang="fr" dir="ltr">À voir avec la mairie.' in section
+    assert "<script>alert" not in html
+    french = _html(client, f"/propositions/{w['proposal'].id}?lang=fr")
+    assert AR_WORDS not in french
+
+
+def test_stated_words_changed_outdate_their_translation(client, w):
+    stated = db.session.scalar(
+        sa.select(StatedPosition).where(StatedPosition.institution_id == w["ccas"].id)
+    )
+    _translate_words(stated, "ar", "يجب مراجعة البلدية.")
+    stated.words = "À voir avec la mairie et l’État."
+    db.session.commit()
+    section = _section(
+        _html(client, f"/propositions/{w['proposal'].id}?lang=ar"), "positions-rapportees"
+    )
+    assert "يجب مراجعة البلدية." in section and 'class="outdated"' in section
+    assert '<div class="text" lang="fr" dir="ltr">À voir avec la mairie et l’État.</div>' in section
 
 
 def test_no_section_without_stated_positions(client, make_proposal):

@@ -57,6 +57,7 @@ def answer(token: str):
                 position=Position(form.position.data),
                 body=form.body.data,
                 competent_body=form.competent_body.data or "",
+                easy_read=form.easy_read.data or "",
             )
         except ServiceError as error:
             refuse_on(form, error, "body")

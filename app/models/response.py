@@ -61,6 +61,8 @@ class OfficialResponse(db.Model):
 
     # Longest texts, in characters, said once: the column's size, the forms' limit.
     COMPETENT_BODY_MAX = 200
+    # The easy-read summary has no size in the database: the forms and the service check it.
+    EASY_READ_MAX = 1500
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(

@@ -31,7 +31,10 @@ def how_received():
 
 
 def responses_for(proposal: Proposal) -> dict[int, OfficialResponse]:
-    """The official responses to a proposal by institution id, with their commitments."""
+    """The official responses to a proposal by institution id, with their commitments:
+    everything the page shows of them is loaded here, before the page renders, so their
+    translations (text, easy-read summary, commitments) come with the page's others, in its
+    one query for translations."""
     rows = db.session.scalars(
         sa.select(OfficialResponse)
         .where(OfficialResponse.proposal_id == proposal.id)

@@ -26,6 +26,18 @@ from app.services.responses import Document, document_problem, reception_problem
 from app.services.stated_positions import stated_on_problem
 
 
+def easy_read_field() -> TextAreaField:
+    """The optional easy-read (FALC) summary of a response, on every form that gives one."""
+    return TextAreaField(
+        _l("Résumé facile à lire (facultatif)"),
+        validators=[MaxChars(OfficialResponse.EASY_READ_MAX)],
+        description=_l(
+            "Phrases courtes, mots simples : une idée par phrase. Il est affiché avant la "
+            "réponse complète."
+        ),
+    )
+
+
 class ResponseForm(FlaskForm):
     position = RadioField(
         _l("Position de l’institution"),
@@ -47,6 +59,7 @@ class ResponseForm(FlaskForm):
             "Répondez à la proposition elle-même : ce que vous allez faire, ou pourquoi pas."
         ),
     )
+    easy_read = easy_read_field()
 
     def validate_competent_body(self, field):
         _require_competent_body(self, field)
@@ -224,6 +237,7 @@ class RecordResponseForm(FlaskForm):
             "réunion. Il sera publié comme la réponse de l’institution."
         ),
     )
+    easy_read = easy_read_field()
     recorded_by_id = SelectField(
         _l("Saisie par"),
         coerce=int,

@@ -76,6 +76,7 @@ def respond(proposal_id: int, institution_id: int):
                 position=Position(form.position.data),
                 body=form.body.data,
                 competent_body=form.competent_body.data or "",
+                easy_read=form.easy_read.data or "",
             )
         except ServiceError as error:
             refuse_on(form, error, "competent_body")
@@ -277,6 +278,7 @@ def _fill_from(form: RecordResponseForm, response: OfficialResponse | None) -> N
     form.position.data = response.position.value
     form.competent_body.data = response.competent_body
     form.body.data = response.body
+    form.easy_read.data = response.easy_read
     form.recorded_by_id.data = response.recorded_by_id or NO_RECORDER
 
 
@@ -316,6 +318,7 @@ def record(proposal_id: int, institution_id: int):
                 position=Position(form.position.data),
                 body=form.body.data,
                 competent_body=form.competent_body.data or "",
+                easy_read=form.easy_read.data or "",
                 recorded_by=db.session.get(Organisation, form.recorded_by_id.data or 0),
                 document=form.sent_document(),
                 remove_document=form.remove_document.data,

@@ -207,7 +207,12 @@ def use_up(link: AnswerLink, now: datetime | None = None) -> bool:
 
 @retry_when_busy
 def answer_through_link(
-    link: AnswerLink, *, position: Position, body: str, competent_body: str = ""
+    link: AnswerLink,
+    *,
+    position: Position,
+    body: str,
+    competent_body: str = "",
+    easy_read: str = "",
 ) -> OfficialResponse:
     """Publish (or correct) the institution's response through its link, and use the link
     up: no author (the institution has no account), marked as received through the link."""
@@ -231,6 +236,7 @@ def answer_through_link(
         position=position,
         body=body,
         competent_body=competent_body,
+        easy_read=easy_read,
         received_via=ReceivedVia.ANSWER_LINK,
     )
     link.response_id = response.id

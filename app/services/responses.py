@@ -43,6 +43,7 @@ from app.services import audit as audit_service
 from app.services.events import notify_followers
 from app.services.notifications import SUBJECTS, notify, queue_email
 from app.services.proposals import apply_status_change
+from app.text import too_long_message
 from app.web.incoming import megabytes
 from app.web.links import public_url
 
@@ -56,6 +57,7 @@ def publish_response(
     position: Position,
     body: str,
     competent_body: str = "",
+    easy_read: str = "",
 ) -> OfficialResponse:
     """Publish the institution's response, or edit it: the earlier version is kept."""
     if not policy.can_respond(rep, proposal, institution):
@@ -67,6 +69,7 @@ def publish_response(
         position=position,
         body=body,
         competent_body=competent_body,
+        easy_read=easy_read,
     )
     db.session.commit()
     return response
@@ -80,6 +83,7 @@ def write_response(
     position: Position,
     body: str,
     competent_body: str = "",
+    easy_read: str = "",
     received_via: ReceivedVia = ReceivedVia.SITE,
     received_at: date | None = None,
     recorded_by: Organisation | None = None,
@@ -89,11 +93,13 @@ def write_response(
     checked who may): the earlier version kept (with how it came), the first response moves
     the proposal on, followers told. ``author`` is None when it came through an answer link
     or was recorded on the institution's behalf: then ``recorder`` is the person who typed
-    it in (never its author), with the channel, the day and the organisation."""
+    it in (never its author), with the channel, the day and the organisation. The
+    easy-read summary is optional, every way of answering alike."""
     if position not in positions_for(institution):
         raise ServiceError(_("Choisissez une position de la liste."), field="position")
     if position is Position.NOT_COMPETENT and not competent_body.strip():
         raise ServiceError(_("Indiquez qui est compétent."), field="competent_body")
+    easy_read = _easy_read(easy_read)
     response = current_response(proposal, institution)
     if response is None:
         now = utcnow()  # one instant for both, or a new response would read as edited
@@ -107,6 +113,7 @@ def write_response(
     response.position = position
     response.body = body.strip()
     response.competent_body = competent_body.strip()
+    response.easy_read = easy_read
     response.received_via = received_via
     response.received_at = received_at
     response.recorded_by = recorded_by
@@ -124,6 +131,17 @@ def write_response(
         position=position.value,
     )
     return response
+
+
+def _easy_read(text: str) -> str:
+    """The easy-read summary as kept: the form's limit checked again (the column has no
+    size), the same message as the form's."""
+    text = (text or "").strip().replace("\r\n", "\n")
+    if len(text) > OfficialResponse.EASY_READ_MAX:
+        raise ServiceError(
+            too_long_message(len(text), OfficialResponse.EASY_READ_MAX), field="easy_read"
+        )
+    return text
 
 
 def _insert_first(response: OfficialResponse) -> None:
@@ -150,6 +168,7 @@ def _keep_version(response: OfficialResponse) -> None:
             position=response.position,
             competent_body=response.competent_body,
             body=response.body,
+            easy_read=response.easy_read,
             written_at=response.updated_at,
             received_via=response.received_via,
             received_at=response.received_at,
@@ -383,6 +402,7 @@ def record_response(
     position: Position,
     body: str,
     competent_body: str = "",
+    easy_read: str = "",
     recorded_by: Organisation | None = None,
     document: Document | None = None,
     remove_document: bool = False,
@@ -399,6 +419,7 @@ def record_response(
         position=position,
         body=body,
         competent_body=competent_body,
+        easy_read=easy_read,
         received_via=received_via,
         received_at=received_at,
         recorded_by=recorded_by,
