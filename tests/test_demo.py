@@ -628,6 +628,21 @@ def test_a_second_load_changes_no_translation(app):
     assert _snapshot() == before
 
 
+def test_the_networks_corrected_wording_replaces_its_earlier_one(app):
+    load_demo()
+    proposal = _proposal("bains douches")
+    earlier = _translations_of(proposal)[("title", "en")]
+    earlier.text = "Opening of free shower baths"  # what an earlier demo said
+    db.session.commit()
+
+    counts = load_demo()
+
+    assert counts["updated"] == 1 and counts["translations"] == 0
+    db.session.refresh(earlier)
+    assert (earlier.text, earlier.revision) == ("Open free public baths and free public toilets", 2)
+    assert earlier.by_network and earlier.is_current_for(proposal.title)
+
+
 def test_a_translation_a_person_made_stays(app, make_user):
     load_demo()
     admin, volunteer = make_user("admin"), make_user("association_member")

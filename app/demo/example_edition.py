@@ -4,7 +4,7 @@ Everything here is invented: the event, its organisations (their names end in "(
 none is a real institution), proposals, testimonies, responses and meetings. Each row is
 marked ``example`` and shown "exemple" wherever it appears, in every language (the badge is
 a catalogue string; the names that say "(exemple)" say it in their translations too, in
-``app/demo/translations.py``); ``flask demo clear-examples`` removes it all. Dates are days
+``app/demo/english_arabic.py``); ``flask demo clear-examples`` removes it all. Dates are days
 relative to the day it is loaded (``day``: 0 is today, -40 is forty days ago), so the
 example looks alive whenever it is loaded.
 

@@ -5,7 +5,7 @@ slug, e-mail, title and workshop, or title and start) to the faithful record: it
 them in place (contributions people posted stay), clears the invented sending dates, and
 removes the invented addressees, positions, timeline entries and organisations
 (``app.demo.legacy_2015`` says how they are told apart). It gives the proposals, workshops,
-event and charter their English and Arabic (``app.demo.translations``), as the network's
+event and charter their English and Arabic (``app.demo.english_arabic``), as the network's
 translations. A second run creates and changes nothing. Refused in production.
 """
 
@@ -17,8 +17,8 @@ from flask import current_app
 
 from app.accounts.password_hashing import hash_password
 from app.demo import data_2015 as data
+from app.demo import english_arabic
 from app.demo import legacy_2015 as legacy
-from app.demo import translations as demo_translations
 from app.extensions import db
 from app.models import (
     AddressedInstitution,
@@ -461,7 +461,7 @@ def _remove_invented_organisations(counts: dict) -> None:
 
 
 def add_demo_translations(counts: dict, objects: list) -> None:
-    """Give the demo's objects the network's English and Arabic (``app.demo.translations``).
+    """Give the demo's objects the network's English and Arabic (``app.demo.english_arabic``).
 
     A field gets the translation of its French text as it is now, or none when the network
     has not translated that text (changed on the site). The network's translation is
@@ -472,7 +472,7 @@ def add_demo_translations(counts: dict, objects: list) -> None:
     db.session.flush()  # new rows get their ids; changed originals outdate their translations
     existing = _translations_of(objects)
     for obj in objects:
-        for lang in demo_translations.LANGUAGES:
+        for lang in english_arabic.LANGUAGES:
             texts = _to_write(counts, obj, lang, existing)
             if texts:
                 add_network_translation(obj, lang, texts)
@@ -504,7 +504,7 @@ def _to_write(counts: dict, obj, lang: str, existing: dict) -> dict[str, str]:
     texts = {}
     for field in TRANSLATED_FIELDS[type(obj)]:
         original = getattr(obj, field) or ""
-        text = demo_translations.translation_of(original, lang)
+        text = english_arabic.translation_of(original, lang)
         if not text:
             continue
         row = existing.get((kind_of(obj), obj.id, field, lang))

@@ -7,7 +7,7 @@ refused unless the configuration allows demonstration data (never in production)
 through the ORM session, so the search index (app/search/index.py, session events) and the
 content version follow them as they follow any other write. The proposals' titles and
 easy-read summaries and the event's name are translated into English and Arabic by the
-network (``app.demo.translations``); clearing removes those translations with their rows,
+network (``app.demo.english_arabic``); clearing removes those translations with their rows,
 and those of the responses, commitments, positions and updates people added to them.
 """
 

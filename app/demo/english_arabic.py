@@ -113,7 +113,7 @@ CHARTER = _texts(
     (
         "Les institutions répondent publiquement aux propositions qui leur sont adressées, par "
         "une position claire et, quand c’est possible, des engagements datés.",
-        "Institutions answer in public the proposals addressed to them, with a clear position "
+        "Institutions publicly answer the proposals addressed to them, with a clear position "
         "and, when possible, dated commitments.",
         "تردّ المؤسسات علنًا على الاقتراحات الموجّهة إليها، بموقف واضح، وعندما يكون ذلك "
         "ممكنًا، بالتزامات محدّدة التاريخ.",
@@ -299,8 +299,8 @@ PROPOSALS_2015 = _texts(
         ),
         (
             "الجمعيات غير متّفقة فيما بينها على نقطة مهمة.",
-            "تحدّثنا عن كمية المساعدة الغذائية.",
-            "ونسينا الجودة.",
+            "جرى الحديث عن كمية المساعدة الغذائية.",
+            "ونُسيت الجودة.",
             "سؤال: هل يجب توزيع الطعام، أم مساعدة الأشخاص على الاندماج في المجتمع؟",
         ),
     ),
@@ -885,7 +885,7 @@ PROPOSALS_EXAMPLE = _texts(
         ),
         (
             "بعض الأشخاص الذين ليس لهم مسكن يعملون خلال الأسبوع.",
-            "لا يستطيعون المجيء لأخذ بريدهم في ساعات العمل.",
+            "لا يستطيعون المجيء لأخذ بريدهم في أوقات فتح الشبّاك.",
             "فكرة: شبّاك مفتوح صباح يوم السبت لاستلام البريد.",
         ),
     ),
