@@ -174,7 +174,7 @@ def _fill_every_table() -> None:
             Translation(
                 kind=TranslatedKind.PROPOSAL,
                 object_id=proposal.id,
-                field="title",
+                field="body",  # the demo translates titles and summaries, not the full text
                 lang="ar",
                 text="اقتراح",
                 source_hash="5" * 64,

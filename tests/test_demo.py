@@ -1,17 +1,24 @@
 """The demonstration data of the 2015 assises: faithful to the source, idempotent, able to
-bring an older demo to the faithful record, refused in production."""
+bring an older demo to the faithful record, refused in production; read in French, English
+and Arabic."""
 
+import importlib.util
+import re
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from alembic.operations import Operations
+from alembic.runtime.migration import MigrationContext
 
 from app.demo import data_2015 as data
 from app.demo import legacy_2015 as legacy
 from app.extensions import db
 from app.models import (
     AddressedInstitution,
+    CharterVersion,
     Contribution,
     ContributionKind,
     ContributionState,
@@ -26,11 +33,16 @@ from app.models import (
     StatedPosition,
     StatusChange,
     Theme,
+    TranslatedKind,
+    Translation,
     User,
     membership,
+    source_digest,
 )
-from app.services import ServiceError
+from app.services import ServiceError, translations
 from app.services.demo import ASSISES_AT, load_demo
+from app.services.examples import load_examples
+from app.web.content_language import kind_of
 
 DEMO_EMAILS = {
     "admin@demo.voix-solidaires.fr": Role.ADMIN,
@@ -58,6 +70,7 @@ def _totals() -> dict:
         "stated_positions": _count(StatedPosition),
         "status_changes": _count(StatusChange),
         "meetings": _count(Meeting),
+        "translations": _count(Translation),
     }
 
 
@@ -502,3 +515,211 @@ def test_a_proposal_of_the_record_shows_its_origin_not_an_invented_filing_date(a
     assert "Déposée le" not in page
     assert "Bilan des assises de la solidarité du 30 avril 2015 (propositions du réseau)" in page
     assert "Le bilan n’est pas daté" in page
+
+
+# ---------------------------------------------------------------------------
+# The demo in three languages: French originals, the network's English and Arabic
+# ---------------------------------------------------------------------------
+
+FIRST_CHARTER_MIGRATION = (
+    Path(__file__).resolve().parents[1]
+    / "migrations"
+    / "versions"
+    / "20261126_c1cdd0a990f8_meetings_registrations_minutes_and_.py"
+)
+
+
+def _charter_as_migrated() -> CharterVersion:
+    """The charter the migrations create (each test starts from empty tables), put back by
+    the migration's own function: the demo translates that very text."""
+    spec = importlib.util.spec_from_file_location("first_charter", FIRST_CHARTER_MIGRATION)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    with Operations.context(MigrationContext.configure(db.session.connection())):
+        migration._insert_first_charter()
+    db.session.commit()
+    return db.session.scalar(sa.select(CharterVersion))
+
+
+def _translations_of(obj) -> dict[tuple[str, str], Translation]:
+    rows = db.session.scalars(
+        sa.select(Translation).where(
+            Translation.kind == kind_of(obj), Translation.object_id == obj.id
+        )
+    )
+    return {(row.field, row.lang): row for row in rows}
+
+
+def _assert_translated(obj, *fields: str) -> None:
+    """Current English and Arabic translations of these fields, made by the network."""
+    found = _translations_of(obj)
+    for field in fields:
+        original = getattr(obj, field)
+        for lang in ("en", "ar"):
+            row = found.get((field, lang))
+            assert row is not None, (obj, field, lang)
+            assert row.text.strip() and row.text != original, (obj, field, lang)
+            assert row.is_current_for(original), (obj, field, lang)
+            assert row.by_network and row.translator_id is None, (obj, field, lang)
+        arabic = found[(field, "ar")].text
+        assert re.search("[\u0600-\u06ff]", arabic), arabic  # Arabic script
+
+
+def _snapshot() -> set:
+    return set(
+        db.session.execute(
+            sa.select(
+                Translation.id,
+                Translation.text,
+                Translation.revision,
+                Translation.outdated,
+                Translation.updated_at,
+            )
+        )
+    )
+
+
+def test_every_demo_proposal_has_an_easy_read_summary_in_three_languages(app):
+    load_demo()
+    load_examples()
+
+    proposals = db.session.scalars(sa.select(Proposal)).all()
+    assert len(proposals) == len(data.PROPOSALS) + 6
+    assert sum(p.example for p in proposals) == 6
+    for proposal in proposals:
+        assert proposal.easy_read.strip(), proposal.title
+        _assert_translated(proposal, "title", "easy_read")
+        assert ("body", "en") not in _translations_of(proposal)  # the full text stays French
+    themes = db.session.scalars(sa.select(Theme)).all()
+    events = db.session.scalars(sa.select(Event)).all()
+    assert len(themes) == 5 and len(events) == 2
+    for named in (*themes, *events):
+        _assert_translated(named, "name")
+    example = db.session.scalar(sa.select(Event).where(Event.example.is_(True)))
+    assert _translations_of(example)[("name", "en")].text.endswith("(example)")
+    assert _translations_of(example)[("name", "ar")].text.endswith("(مثال)")
+
+
+def test_the_charter_in_force_is_translated_whole(app):
+    charter = _charter_as_migrated()
+    assert charter.label == "2015-1" and len(charter.articles) == 6
+
+    counts = load_demo()
+
+    _assert_translated(charter, "introduction")
+    for article in charter.articles:
+        _assert_translated(article, "title", "body")
+    # Workshops, event, proposals (title and summary) and charter, in two languages.
+    assert counts["translations"] == 2 * (5 + 1 + 2 * len(data.PROPOSALS) + 1 + 2 * 6)
+
+
+def test_a_second_load_changes_no_translation(app):
+    _charter_as_migrated()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    before = _snapshot()
+    assert len(before) > 150
+
+    again = runner.invoke(args=["demo", "load"])
+
+    assert again.exit_code == 0, again.output
+    assert "translations: 0" in again.output and "updated: 0" in again.output
+    assert "Édition d’exemple chargée (rien de nouveau)" in again.output
+    assert _snapshot() == before
+
+
+def test_the_networks_corrected_wording_replaces_its_earlier_one(app):
+    load_demo()
+    proposal = _proposal("bains douches")
+    earlier = _translations_of(proposal)[("title", "en")]
+    earlier.text = "Opening of free shower baths"  # what an earlier demo said
+    db.session.commit()
+
+    counts = load_demo()
+
+    assert counts["updated"] == 1 and counts["translations"] == 0
+    db.session.refresh(earlier)
+    assert (earlier.text, earlier.revision) == ("Open free public baths and free public toilets", 2)
+    assert earlier.by_network and earlier.is_current_for(proposal.title)
+
+
+def test_a_translation_a_person_made_stays(app, make_user):
+    load_demo()
+    admin, volunteer = make_user("admin"), make_user("association_member")
+    translations.name_translator(admin, volunteer, "en")
+    proposal = _proposal("bains douches")
+    translations.save_translation(
+        volunteer,
+        proposal,
+        "en",
+        {"title": "Free public baths and toilets"},
+        revisions={"title": 1},
+        digests={"title": source_digest(proposal.title)},
+    )
+
+    load_demo()
+
+    row = _translations_of(proposal)[("title", "en")]
+    assert (row.text, row.translator_id, row.by_network) == (
+        "Free public baths and toilets",
+        volunteer.id,
+        False,
+    )
+
+
+def test_a_workshop_renamed_on_the_site_is_not_given_the_networks_translation(app):
+    """The network translated the review's words: a name an admin changed keeps its
+    translations marked outdated (shown with the new original) until a translator updates
+    them; the demo does not pass them off as current."""
+    load_demo()
+    theme = db.session.scalar(sa.select(Theme).where(Theme.slug == "acces-sante"))
+    theme.name = "Santé et soins"
+    db.session.commit()
+
+    load_demo()
+
+    english = _translations_of(theme)[("name", "en")]
+    assert (english.text, english.outdated) == ("Access to health care", True)
+    theme.name = "Accès à la santé"  # named back: the same translation is current again
+    db.session.commit()
+    load_demo()
+    db.session.refresh(english)
+    assert english.is_current_for(theme.name) and english.revision == 1
+
+
+def test_an_older_demo_gets_its_translations(app):
+    load_demo()
+    _age_into_the_older_demo()
+
+    load_demo()
+
+    for proposal in db.session.scalars(sa.select(Proposal)):
+        _assert_translated(proposal, "title", "easy_read")
+    assert not db.session.scalar(sa.select(sa.exists().where(Translation.outdated)))
+    kinds = set(db.session.scalars(sa.select(Translation.kind).distinct()))
+    assert kinds == {TranslatedKind.PROPOSAL, TranslatedKind.THEME, TranslatedKind.EVENT}
+
+
+def test_arabic_readers_see_the_demo_in_arabic_and_the_example_mark(app, client):
+    load_demo()
+    load_examples()
+    record = _proposal("bains douches")
+    example = db.session.scalar(
+        sa.select(Proposal).where(Proposal.title.startswith("Des colis alimentaires"))
+    )
+
+    page = client.get(f"/propositions/{record.id}?lang=ar").get_data(as_text=True)
+
+    assert '<h1 lang="ar" dir="rtl">فتح حمّامات عمومية ومراحيض عامة مجانية</h1>' in page
+    assert '<div class="text" lang="ar" dir="rtl">نطلب دُشّات مجانية في المدينة.' in page
+    assert 'class="badge example"' not in page
+    page = client.get(f"/propositions/{example.id}?lang=ar").get_data(as_text=True)
+    assert '<h1 lang="ar" dir="rtl">طرود غذائية مناسبة للأشخاص الذين ليس لديهم مطبخ</h1>' in page
+    assert re.search(r'<span class="badge example"[^>]*>مثال</span>', page)
+    assert '<div class="text" lang="ar" dir="rtl">تحتوي الطرود غالبًا' in page
+    english = client.get(f"/propositions/{example.id}?lang=en").get_data(as_text=True)
+    assert '<h1 lang="en" dir="ltr">Food parcels suited to people without a kitchen</h1>' in english
+    assert re.search(r'<span class="badge example"[^>]*>example</span>', english)
+    french = client.get(f"/propositions/{example.id}?lang=fr").get_data(as_text=True)
+    assert "Des colis alimentaires adaptés aux personnes sans cuisine</h1>" in french
+    assert re.search(r'<span class="badge example"[^>]*>exemple</span>', french)

@@ -32,17 +32,24 @@ from app.models import (
     Organisation,
     OrganisationKind,
     Position,
+    ProgressUpdate,
     Proposal,
     ProposalStatus,
     SearchDocument,
+    StatedPosition,
     StatusChange,
     Theme,
+    TranslatedKind,
+    Translation,
     User,
     paris_today,
     utcnow,
 )
 from app.services import ServiceError
+from app.services.demo import load_demo
 from app.services.examples import clear_examples, load_examples
+from app.services.translations import add_network_translation
+from app.web.content_language import model_of
 from tests.conftest import login
 
 BADGE = re.compile(r'<span class="badge example"[^>]*>exemple</span>')
@@ -466,3 +473,119 @@ def test_an_example_institution_counts_its_own_example_rows(client, both):
     board = _page(client, f"/suivi?institution={agency.id}")
     assert _marked(board, "Agence fictive des solidarités (exemple)</a>")
     assert _marked(board, EXAMPLE_SENT)
+
+
+# ---------------------------------------------------------------------------
+# The example edition's translations
+# ---------------------------------------------------------------------------
+
+
+def _orphans() -> list[tuple]:
+    """Translations whose object is gone."""
+    orphans = []
+    for kind in TranslatedKind:
+        model = model_of(kind)
+        orphans += db.session.execute(
+            sa.select(Translation.kind, Translation.object_id).where(
+                Translation.kind == kind,
+                Translation.object_id.not_in(sa.select(model.id)),
+            )
+        ).all()
+    return orphans
+
+
+def test_clear_leaves_no_translation_of_what_it_removed(app, make_user):
+    load_demo()
+    load_examples()
+    example_rows = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Translation)
+        .where(Translation.kind.in_([TranslatedKind.PROPOSAL, TranslatedKind.EVENT]))
+    )
+    # What people may add to the example on the site, translated there, and gone with it by
+    # the database's cascades: a response and its commitment, a stated position, an update.
+    response = db.session.scalar(sa.select(OfficialResponse).order_by(OfficialResponse.id))
+    agency = db.session.scalar(
+        sa.select(Organisation).where(Organisation.name.startswith("Agence fictive"))
+    )
+    proposal = response.proposal
+    position = StatedPosition(
+        proposal=proposal, institution=agency, words="Nous étudions.", source="Exemple"
+    )
+    update = ProgressUpdate(proposal=proposal, body="La salle est trouvée.")
+    db.session.add_all([position, update])
+    db.session.flush()
+    for obj, texts in (
+        (response, {"body": "We take it up."}),
+        (response.commitments[0], {"action": "Open the desk."}),
+        (position, {"words": "We are studying it."}),
+        (update, {"body": "The room is found."}),
+    ):
+        add_network_translation(obj, "ar", dict.fromkeys(texts, "نص مترجم"))
+        add_network_translation(obj, "en", texts)
+    db.session.commit()
+    record = {
+        (row.kind, row.object_id, row.field, row.lang)
+        for row in db.session.scalars(
+            sa.select(Translation).join(
+                Proposal,
+                sa.and_(
+                    Translation.kind == TranslatedKind.PROPOSAL,
+                    Translation.object_id == Proposal.id,
+                    Proposal.example.is_(False),
+                ),
+            )
+        )
+    }
+    assert example_rows > len(record) > 0
+
+    clear_examples()
+
+    assert _orphans() == []
+    left = {
+        (row.kind, row.object_id, row.field, row.lang)
+        for row in db.session.scalars(
+            sa.select(Translation).where(Translation.kind == TranslatedKind.PROPOSAL)
+        )
+    }
+    assert left == record  # the 2015 record keeps every translation
+    assert _count(Translation, Translation.kind == TranslatedKind.THEME) == 10  # shared workshops
+    assert _count(Translation, Translation.kind == TranslatedKind.EVENT) == 2  # the 2015 event
+
+
+def test_an_earlier_demos_summary_is_brought_to_the_easy_read_one(app):
+    load_examples()
+    proposal = db.session.scalar(
+        sa.select(Proposal).where(
+            Proposal.title == "Des colis alimentaires adaptés aux personnes sans cuisine"
+        )
+    )
+    proposal.easy_read = "Des colis à manger sans cuisine."  # what an earlier demo wrote
+    other = db.session.scalar(sa.select(Proposal).where(Proposal.title == EXAMPLE_SENT))
+    other.easy_read = "Un résumé écrit sur le site."  # a person's: stays
+    db.session.commit()
+
+    counts = load_examples()
+
+    assert counts["updated"] == 1 and counts["proposals"] == 0
+    assert proposal.easy_read.startswith("Les colis contiennent souvent des produits à cuire.")
+    assert other.easy_read == "Un résumé écrit sur le site."
+    rows = {
+        (row.field, row.lang): row
+        for row in db.session.scalars(
+            sa.select(Translation).where(
+                Translation.kind == TranslatedKind.PROPOSAL, Translation.object_id == proposal.id
+            )
+        )
+    }
+    assert rows[("easy_read", "en")].is_current_for(proposal.easy_read)
+    assert rows[("easy_read", "ar")].is_current_for(proposal.easy_read)
+    english = db.session.scalar(
+        sa.select(Translation).where(
+            Translation.kind == TranslatedKind.PROPOSAL,
+            Translation.object_id == other.id,
+            Translation.field == "easy_read",
+            Translation.lang == "en",
+        )
+    )
+    assert english.outdated  # kept, marked, for a translator: not replaced

@@ -6,8 +6,11 @@ Where the source is silent, the site is silent: no place for the day, no institu
 does not name, no sending or due date, no answer, no meeting end time or agenda. The texts
 keep the document's words, lightly rewritten into full sentences; each proposal's ``quote``
 is the document's own wording, checked against the file by ``tests/test_demo_source.py``.
-The only additions are the expanded names of the institutions it abbreviates (CCAS,
-DDCS…) and two easy-read summaries, plain rewordings of their proposal.
+The only additions are the expanded names of what it abbreviates (``ABBREVIATIONS``) and
+each proposal's easy-read summary (FALC): its proposal said again in short sentences and
+common words, one idea a line, no abbreviation, nothing the text does not say; where a hard
+word stays, a line may give its common meaning (« Une veille, c’est … »). The tests check
+each summary's numbers, dates, names and institutions against its proposal and the source.
 
 Every structure is ordered; ``app.services.demo.load_demo`` turns it into rows.
 """
@@ -22,6 +25,17 @@ SOURCE = (
 POSITION_SOURCE = "Bilan qualitatif des assises de la solidarité du 30 avril 2015"
 ORIGIN = "Assises de la solidarité du 30 avril 2015"
 NETWORK_ORIGIN = "Bilan des assises de la solidarité du 30 avril 2015 (propositions du réseau)"
+
+# What the source abbreviates, said in full where the site says it (easy-read summaries and
+# organisations' names): the one thing added to its words.
+ABBREVIATIONS = {
+    "CAF": "caisse d’allocations familiales",
+    "CCAS": "centre communal d’action sociale",
+    "DDCS": "direction départementale de la cohésion sociale",
+    "HCR": "Haut-Commissariat des Nations unies pour les réfugiés",
+    "PASS": "permanence d’accès aux soins de santé",  # nosec B105: a hospital service
+    "M.": "Monsieur",
+}
 
 RESEAU = "reseau-solidarite-associations-messines"
 NETWORK_THEME = "propositions-du-reseau"
@@ -331,7 +345,7 @@ ORGANISATIONS = [
 # then the network's own (part III, 1 and 2)
 # ---------------------------------------------------------------------------
 
-# Keys: theme, title, quote (the document's words, exactly), body, easy_read (optional),
+# Keys: theme, title, quote (the document's words, exactly), body, easy_read (FALC),
 # status (default in discussion: « chaque groupe reprendra toutes les propositions »),
 # addressed (institution slugs: only where the document says to see or work with one; an
 # institution whose opinion it reports has a stated position, not an addressee),
@@ -372,12 +386,23 @@ PROPOSALS = [
             "les relations et la synergie des acteurs, mais il ne faut pas perdre de vue la "
             "réactivation de l’équipe mobile, la création de lits halte soins santé."
         ),
+        "easy_read": (
+            "Il y a des démarches pour un contrat local de santé mentale.\n"
+            "Ces démarches devraient aider ceux qui agissent à mieux travailler ensemble.\n"
+            "Il ne faut pas oublier de remettre en route l’équipe mobile.\n"
+            "Il ne faut pas oublier de créer des lits « halte soins santé »."
+        ),
     },
     {
         "theme": "acces-sante",
         "title": "Un comité de pilotage de la PASS",
         "quote": "La possibilité d’un comité de pilotage de la PASS semble avancer.",
         "body": "La possibilité d’un comité de pilotage de la PASS semble avancer.",
+        "easy_read": (
+            "Idée : un groupe qui guide la permanence d’accès aux soins de santé.\n"
+            "On l’appelle un comité de pilotage.\n"
+            "Cette idée semble avancer."
+        ),
     },
     {
         "theme": "acces-sante",
@@ -389,6 +414,12 @@ PROPOSALS = [
         "body": (
             "Proposition d’une convention de la PASS avec des pharmacies de ville, pour le "
             "week-end et tous les temps où la pharmacie de l’hôpital est fermée."
+        ),
+        "easy_read": (
+            "La pharmacie de l’hôpital est parfois fermée, par exemple le week-end.\n"
+            "Idée : un accord entre la permanence d’accès aux soins de santé et "
+            "des pharmacies de la ville.\n"
+            "Cet accord servirait quand la pharmacie de l’hôpital est fermée."
         ),
     },
     {
@@ -421,6 +452,11 @@ PROPOSALS = [
             "Mettre en place une veille alimentaire : être vigilant dans le suivi de cette "
             "proposition."
         ),
+        "easy_read": (
+            "Idée : mettre en place une veille alimentaire.\n"
+            "Une veille, c’est surveiller une situation avec attention.\n"
+            "Il faut être attentif au suivi de cette proposition."
+        ),
     },
     {
         "theme": "urgence-alimentaire",
@@ -432,6 +468,12 @@ PROPOSALS = [
             "oubliée. On n’a parlé que de quantité.\n\n"
             "Se situe-t-on dans l’aide alimentaire sous forme de distribution ou dans "
             "l’insertion ?"
+        ),
+        "easy_read": (
+            "Les associations ne sont pas d’accord entre elles sur un point important.\n"
+            "On a parlé de la quantité de l’aide alimentaire.\n"
+            "On a oublié la qualité.\n"
+            "Question : faut-il distribuer de la nourriture ou aider les personnes à s’insérer ?"
         ),
     },
     {
@@ -449,6 +491,12 @@ PROPOSALS = [
             "reste à faire : diversifier les lieux d’approvisionnements, création d’épiceries "
             "mobiles, aller au-devant des publics…"
         ),
+        "easy_read": (
+            "Idée : des lieux plus variés pour trouver de la nourriture.\n"
+            "Idée : des épiceries mobiles, qui se déplacent.\n"
+            "Idée : aller vers les personnes.\n"
+            "On en a parlé, mais tout reste à faire."
+        ),
     },
     # --- Accès à la culture et insertion -----------------------------------
     {
@@ -465,6 +513,11 @@ PROPOSALS = [
             "Un beau projet de Master à proposer à l’université : le pilotage serait réalisé "
             "par le groupe culture insertion du réseau."
         ),
+        "easy_read": (
+            "Idée : créer un centre de ressources et de médiation.\n"
+            "Ce serait un beau projet de master à proposer à l’université.\n"
+            "Le groupe culture et insertion du réseau guiderait ce projet."
+        ),
     },
     {
         "theme": "culture-insertion",
@@ -476,6 +529,12 @@ PROPOSALS = [
             "Pour faciliter l’accès à la culture, les médiateurs culturels jouent un rôle "
             "central. Ces postes devraient être développés.\n\n"
             "Il faut préciser ce qu’on entend par « médiateur culturel »."
+        ),
+        "easy_read": (
+            "Les médiateurs culturels aident les personnes à aller vers la culture.\n"
+            "Leur rôle est très important.\n"
+            "Il faudrait plus de postes de médiateurs culturels.\n"
+            "Il faut aussi dire clairement ce qu’est un médiateur culturel."
         ),
     },
     {
@@ -492,12 +551,22 @@ PROPOSALS = [
             "apporte, mais d’être dans une construction réciproque de savoirs, une "
             "co-construction, un co-apprentissage, a été soulignée comme fondamentale."
         ),
+        "easy_read": (
+            "Idée : des activités où la personne participe.\n"
+            "Ces activités aident la personne à prendre confiance en elle.\n"
+            "Il est très important d’écouter l’autre.\n"
+            "On ne se place pas comme celui qui sait : on apprend les uns des autres."
+        ),
     },
     {
         "theme": "culture-insertion",
         "title": "Renforcer la lisibilité sur ce qui est mené",
         "quote": "Renforcer la lisibilité sur ce qui est mené",
         "body": "Renforcer la lisibilité sur ce qui est mené.",
+        "easy_read": (
+            "Idée : rendre plus clair ce qui est fait.\n"
+            "Les actions menées doivent être plus faciles à comprendre."
+        ),
     },
     {
         "theme": "culture-insertion",
@@ -507,6 +576,10 @@ PROPOSALS = [
         ),
         "body": (
             "Travailler avec le service communication de la ville pour relayer les évènements."
+        ),
+        "easy_read": (
+            "Idée : travailler avec le service communication de la ville.\n"
+            "Ce service pourrait faire connaître les évènements."
         ),
         "addressed": ["ville-de-metz"],
     },
@@ -519,6 +592,10 @@ PROPOSALS = [
         "body": (
             "Utiliser le site du Réseau de solidarité des associations messines pour communiquer."
         ),
+        "easy_read": (
+            "Idée : utiliser le site internet du Réseau de solidarité des associations messines.\n"
+            "Ce site servirait à communiquer."
+        ),
     },
     {
         "theme": "culture-insertion",
@@ -529,6 +606,12 @@ PROPOSALS = [
             "association, qu’il s’agisse ou non de son objectif premier, pourrait, par cet "
             "aspect de son travail, se faire connaître."
         ),
+        "easy_read": (
+            "Idée : organiser un forum sur la culture et les loisirs.\n"
+            "Chaque association pourrait y montrer ce qu’elle fait pour la culture "
+            "et les loisirs.\n"
+            "Elle peut le faire même si ce n’est pas son but principal."
+        ),
     },
     {
         "theme": "culture-insertion",
@@ -538,6 +621,10 @@ PROPOSALS = [
             "Insérer la dimension culturelle dans les formations des travailleurs sociaux.\n\n"
             "Le bilan de l’atelier note : « pas de réponse »."
         ),
+        "easy_read": (
+            "Idée : ajouter la culture dans la formation des travailleurs sociaux.\n"
+            "Cette idée n’a pas eu de réponse."
+        ),
     },
     # --- Hébergement – logement --------------------------------------------
     {
@@ -546,6 +633,11 @@ PROPOSALS = [
         "old_titles": ["La domiciliation des personnes sans domicile stable"],
         "quote": "Avancées sur la domiciliation",
         "body": "Avancées sur la domiciliation (le bilan de l’atelier n’en dit pas plus).",
+        "easy_read": (
+            "Sujet : la domiciliation.\n"
+            "Il y a eu des progrès sur ce sujet.\n"
+            "Le bilan n’en dit pas plus."
+        ),
     },
     {
         "theme": "hebergement-logement",
@@ -559,6 +651,12 @@ PROPOSALS = [
             "et au CCAS. Aucune volonté politique de le développer.\n\n"
             "Ce constat est celui du réseau, dans son bilan des assises."
         ),
+        "easy_read": (
+            "Sujet : le bail glissant.\n"
+            "Le conseil départemental a déjà un système de bail glissant.\n"
+            "Le centre communal d’action sociale a aussi ce système.\n"
+            "Selon le réseau, il n’y a pas de volonté politique de le développer."
+        ),
     },
     {
         "theme": "hebergement-logement",
@@ -570,6 +668,13 @@ PROPOSALS = [
         "body": (
             "Camp géré type HCR pour demandeurs d’asile : avis défavorable de la DDCS. La "
             "question reste cependant ouverte pour les associations."
+        ),
+        "easy_read": (
+            "Idée : un camp pour les demandeurs d’asile.\n"
+            "Il serait géré comme les camps du Haut-Commissariat des Nations unies "
+            "pour les réfugiés.\n"
+            "La direction départementale de la cohésion sociale n’est pas d’accord.\n"
+            "Pour les associations, la question reste ouverte."
         ),
         "stated": [
             (
@@ -589,6 +694,12 @@ PROPOSALS = [
             "Par contre (par rapport au camp géré type HCR), avis plus favorable de la DDCS "
             "sur la mobilisation de locaux vides qui pourraient changer d’affectation."
         ),
+        "easy_read": (
+            "Idée : utiliser des locaux vides.\n"
+            "Ces locaux pourraient servir à autre chose.\n"
+            "La direction départementale de la cohésion sociale préfère cette idée "
+            "à l’idée du camp."
+        ),
         "stated": [
             (
                 "ddcs-moselle",
@@ -605,6 +716,10 @@ PROPOSALS = [
         "title": "La garantie universelle des loyers",
         "quote": "Garantie universelle des loyers : cette question n’a pas été soulevée.",
         "body": "Garantie universelle des loyers : cette question n’a pas été soulevée.",
+        "easy_read": (
+            "Sujet : la garantie universelle des loyers.\n"
+            "Personne n’a parlé de ce sujet pendant l’atelier."
+        ),
         "status": "submitted",
         "timeline": (
             "Point de l’atelier Hébergement – logement des assises de la solidarité du 30 avril "
@@ -626,6 +741,13 @@ PROPOSALS = [
             "juin 2013 a été mise en place une commission pour le traitement des cas "
             "atypiques. »"
         ),
+        "easy_read": (
+            "Des solutions existent déjà pour éviter les expulsions.\n"
+            "Un essai existe pour des loyers impayés liés à la caisse d’allocations familiales.\n"
+            "Un travailleur social vient au domicile pour voir la situation.\n"
+            "Cet essai doit être élargi.\n"
+            "En juin 2013, une commission a été créée pour les situations inhabituelles."
+        ),
     },
     # --- The network's own: the form of the meetings (part III, 1) ----------
     {
@@ -640,6 +762,12 @@ PROPOSALS = [
             "ensemble sur le fond et la forme, pendant l’atelier, sur des objectifs à "
             "atteindre, puis lors de la restitution sur les propositions concrètes qui ont "
             "émergé."
+        ),
+        "easy_read": (
+            "Dans un atelier, il faut une personne qui anime et qui connaît bien le sujet.\n"
+            "Il faut aussi une personne qui écrit ce qui se dit.\n"
+            "Ces deux personnes travaillent ensemble vers des objectifs.\n"
+            "À la fin, elles présentent ensemble les propositions concrètes de l’atelier."
         ),
     },
     {
@@ -656,6 +784,10 @@ PROPOSALS = [
             "rencontre : les débats de l’après-midi pourraient être alors conduits de façon "
             "plus efficace."
         ),
+        "easy_read": (
+            "La personne qui anime la journée doit garder en tête les buts de la rencontre.\n"
+            "Ainsi, les débats de l’après-midi seraient plus efficaces."
+        ),
     },
     {
         "theme": NETWORK_THEME,
@@ -668,12 +800,21 @@ PROPOSALS = [
             "Procéder à une inversion de logique : ce n’est pas aux associations à solliciter, "
             "à quémander, mais aux institutions à faire des propositions aux associations."
         ),
+        "easy_read": (
+            "Idée : changer les rôles.\n"
+            "Les associations ne doivent pas avoir à demander ou à supplier.\n"
+            "Ce sont les institutions qui doivent faire des propositions aux associations."
+        ),
     },
     {
         "theme": NETWORK_THEME,
         "title": "Favoriser la participation du public bénéficiaire des actions de solidarité",
         "quote": "Favoriser la participation du public bénéficiaire des actions de solidarité",
         "body": "Favoriser la participation du public bénéficiaire des actions de solidarité.",
+        "easy_read": (
+            "Idée : aider les personnes qui reçoivent une aide à participer.\n"
+            "Ce sont les personnes aidées par les actions de solidarité."
+        ),
     },
     {
         "theme": NETWORK_THEME,
@@ -686,6 +827,10 @@ PROPOSALS = [
             "Permettre à l’une ou l’autre association de donner des exemples concrets de "
             "précarité face aux institutions présentes."
         ),
+        "easy_read": (
+            "Idée : une association donne des exemples réels de personnes en difficulté.\n"
+            "Elle les donne devant les institutions présentes."
+        ),
     },
     # --- The network's own: points to watch in the follow-up (part III, 2) ---
     {
@@ -697,6 +842,11 @@ PROPOSALS = [
         "body": (
             "Point de vigilance pour le suivi des propositions : préciser le mode de "
             "collaboration avec la ville et, éventuellement avec le CCAS."
+        ),
+        "easy_read": (
+            "Pour suivre les propositions, il faut faire attention à un point.\n"
+            "Il faut dire clairement comment travailler avec la ville.\n"
+            "Et peut-être aussi avec le centre communal d’action sociale."
         ),
         "addressed": ["ville-de-metz", "ccas-de-metz"],
     },
@@ -714,6 +864,12 @@ PROPOSALS = [
             "développer des journées thématiques (conférences, analyses de pratiques …) "
             "inter-associations autour des thèmes qui nous préoccupent."
         ),
+        "easy_read": (
+            "Le réseau propose des journées entre associations, chacune sur un thème.\n"
+            "C’est mieux que des « kermesses » ou des « foires » des associations.\n"
+            "Par exemple : des conférences, ou des échanges sur les façons de travailler.\n"
+            "Les thèmes sont les sujets qui inquiètent le réseau."
+        ),
     },
     {
         "theme": NETWORK_THEME,
@@ -728,6 +884,13 @@ PROPOSALS = [
             "objectifs sur un temps court. Comment nos propositions vont-elles avancer dans "
             "les mois qui viennent ?"
         ),
+        "easy_read": (
+            "Question : comment travailler avec la mairie, dans la feuille de "
+            "route de Monsieur Pitti ?\n"
+            "Une feuille de route est un plan de travail.\n"
+            "Il y a des objectifs à atteindre en peu de temps.\n"
+            "Question : comment nos propositions vont-elles avancer dans les prochains mois ?"
+        ),
         "addressed": ["ville-de-metz"],
     },
     {
@@ -741,6 +904,12 @@ PROPOSALS = [
             "Point de vigilance pour le suivi des propositions : se donner des conditions pour "
             "penser les uns avec les autres : usagers, acteurs de terrain. Rendre effectif ce "
             "« penser avec » pour envisager quelque chose…"
+        ),
+        "easy_read": (
+            "Idée : les usagers et les personnes qui agissent sur le terrain "
+            "réfléchissent ensemble.\n"
+            "Il faut créer les conditions pour cela.\n"
+            "Ce « penser avec » doit devenir réel."
         ),
     },
 ]

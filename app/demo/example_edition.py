@@ -2,9 +2,11 @@
 
 Everything here is invented: the event, its organisations (their names end in "(exemple)",
 none is a real institution), proposals, testimonies, responses and meetings. Each row is
-marked ``example`` and shown "exemple" wherever it appears; ``flask demo clear-examples``
-removes it all. Dates are days relative to the day it is loaded (``day``: 0 is today, -40
-is forty days ago), so the example looks alive whenever it is loaded.
+marked ``example`` and shown "exemple" wherever it appears, in every language (the badge is
+a catalogue string; the names that say "(exemple)" say it in their translations too, in
+``app/demo/english_arabic.py``); ``flask demo clear-examples`` removes it all. Dates are days
+relative to the day it is loaded (``day``: 0 is today, -40 is forty days ago), so the
+example looks alive whenever it is loaded.
 
 ``app.services.examples.load_examples`` turns it into rows.
 """
@@ -123,7 +125,14 @@ PROPOSALS = [
             "accueil de jour le dimanche, dans une salle qu’elle met à disposition, avec un "
             "petit-déjeuner servi de 8 h à 11 h."
         ),
-        "easy_read": "Un lieu ouvert le dimanche matin, avec un petit-déjeuner.",
+        "easy_read": (
+            "L’Agence fictive des solidarités fait une proposition aux associations.\n"
+            "Idée : les associations tiennent un accueil de jour le dimanche.\n"
+            "L’agence prête une salle.\n"
+            "Un petit-déjeuner est servi de 8 heures à 11 heures."
+        ),
+        # What an earlier demo said: a row still holding it is brought to the text above.
+        "old_easy_read": ["Un lieu ouvert le dimanche matin, avec un petit-déjeuner."],
         "addressed": [
             {"institution": ASSOCIATION, "sent_day": -20, "due_day": 10},
         ],
@@ -158,7 +167,13 @@ PROPOSALS = [
             "semaine : elles ne peuvent pas venir chercher leur courrier aux heures "
             "d’ouverture. Nous proposons un guichet de domiciliation ouvert le samedi matin."
         ),
-        "easy_read": "Pouvoir chercher son courrier le samedi matin.",
+        "easy_read": (
+            "Des personnes sans domicile travaillent en semaine.\n"
+            "Elles ne peuvent pas venir chercher leur courrier aux heures d’ouverture.\n"
+            "Idée : un guichet ouvert le samedi matin pour le courrier."
+        ),
+        # What an earlier demo said: a row still holding it is brought to the text above.
+        "old_easy_read": ["Pouvoir chercher son courrier le samedi matin."],
         "addressed": [
             {"institution": HOUSING_OFFICE, "sent_day": -38, "due_day": -8},
         ],
@@ -233,7 +248,13 @@ PROPOSALS = [
             "Nous proposons une permanence sans rendez-vous, deux demi-journées par semaine, "
             "près de la gare."
         ),
-        "easy_read": "Voir un soignant sans rendez-vous, près de la gare.",
+        "easy_read": (
+            "Les personnes à la rue ne se soignent pas quand il faut prendre rendez-vous.\n"
+            "Idée : un lieu de soins sans rendez-vous, près de la gare.\n"
+            "Il serait ouvert deux demi-journées par semaine."
+        ),
+        # What an earlier demo said: a row still holding it is brought to the text above.
+        "old_easy_read": ["Voir un soignant sans rendez-vous, près de la gare."],
         # Sent, due date passed, no answer: late.
         "addressed": [
             {"institution": SOLIDARITY_AGENCY, "sent_day": -38, "due_day": -8},
@@ -267,7 +288,13 @@ PROPOSALS = [
             "Les colis contiennent souvent des produits à cuire. Les personnes hébergées à "
             "l’hôtel n’ont pas de cuisine. Nous proposons des colis de produits prêts à manger."
         ),
-        "easy_read": "Des colis à manger sans cuisine.",
+        "easy_read": (
+            "Les colis contiennent souvent des produits à cuire.\n"
+            "Les personnes qui vivent à l’hôtel n’ont pas de cuisine.\n"
+            "Idée : des colis de produits prêts à manger."
+        ),
+        # What an earlier demo said: a row still holding it is brought to the text above.
+        "old_easy_read": ["Des colis à manger sans cuisine."],
         "addressed": [
             {"institution": SOLIDARITY_AGENCY, "sent_day": -38, "due_day": 22},
         ],
@@ -312,7 +339,13 @@ PROPOSALS = [
             "Les sorties sont souvent décidées pour les personnes. Nous proposons qu’un "
             "groupe de personnes accompagnées choisisse chaque trimestre les sorties proposées."
         ),
-        "easy_read": "Les personnes choisissent elles-mêmes les sorties.",
+        "easy_read": (
+            "Souvent, d’autres personnes choisissent les sorties à leur place.\n"
+            "Idée : un groupe de personnes accompagnées choisit les sorties.\n"
+            "Le groupe les choisit tous les trois mois."
+        ),
+        # What an earlier demo said: a row still holding it is brought to the text above.
+        "old_easy_read": ["Les personnes choisissent elles-mêmes les sorties."],
         "addressed": [],
         "responses": [],
         "testimonies": [],
@@ -344,7 +377,13 @@ PROPOSALS = [
             "Les familles racontent leur situation cinq fois à cinq services différents. "
             "Nous proposons un interlocuteur unique qui suit la demande jusqu’au bout."
         ),
-        "easy_read": "Une seule personne qui suit votre demande de logement.",
+        "easy_read": (
+            "Les familles racontent leur situation à beaucoup de services différents.\n"
+            "Idée : une seule personne suit la demande de logement.\n"
+            "Elle la suit jusqu’au bout."
+        ),
+        # What an earlier demo said: a row still holding it is brought to the text above.
+        "old_easy_read": ["Une seule personne qui suit votre demande de logement."],
         "addressed": [
             {"institution": HOUSING_OFFICE, "sent_day": -15, "due_day": 15},
             {"institution": SOLIDARITY_AGENCY, "sent_day": -15, "due_day": 15},

@@ -4,8 +4,9 @@
 slug, e-mail, title and workshop, or title and start) to the faithful record: it updates
 them in place (contributions people posted stay), clears the invented sending dates, and
 removes the invented addressees, positions, timeline entries and organisations
-(``app.demo.legacy_2015`` says how they are told apart). A second run creates and changes
-nothing. Refused in production.
+(``app.demo.legacy_2015`` says how they are told apart). It gives the proposals, workshops,
+event and charter their English and Arabic (``app.demo.english_arabic``), as the network's
+translations. A second run creates and changes nothing. Refused in production.
 """
 
 from datetime import datetime
@@ -16,10 +17,13 @@ from flask import current_app
 
 from app.accounts.password_hashing import hash_password
 from app.demo import data_2015 as data
+from app.demo import english_arabic
 from app.demo import legacy_2015 as legacy
 from app.extensions import db
 from app.models import (
     AddressedInstitution,
+    CharterArticle,
+    CharterVersion,
     Event,
     EventKind,
     Meeting,
@@ -31,13 +35,17 @@ from app.models import (
     StatedPosition,
     StatusChange,
     Theme,
+    Translation,
     User,
     organisation_theme,
     utcnow,
 )
 from app.models.base import PARIS
+from app.queries.charter import current_charter
 from app.services import ServiceError, retry_when_busy
 from app.services.accounts import CHARTER_VERSION, normalise_email, pseudonym_taken
+from app.services.translations import add_network_translation
+from app.web.content_language import kind_of
 
 UTC = ZoneInfo("UTC")
 
@@ -52,7 +60,17 @@ CREATED = (
     "stated_positions",
     "status_changes",
     "meetings",
+    "translations",
 )
+
+# What the demonstration translates, by model: what a reader meets first on each page.
+TRANSLATED_FIELDS: dict[type, tuple[str, ...]] = {
+    Proposal: ("title", "easy_read"),
+    Theme: ("name",),
+    Event: ("name",),
+    CharterVersion: ("introduction",),
+    CharterArticle: ("title", "body"),
+}
 
 
 def paris_to_utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -442,10 +460,76 @@ def _remove_invented_organisations(counts: dict) -> None:
                 counts["removed"] += 1
 
 
+def add_demo_translations(counts: dict, objects: list) -> None:
+    """Give the demo's objects the network's English and Arabic (``app.demo.english_arabic``).
+
+    A field gets the translation of its French text as it is now, or none when the network
+    has not translated that text (changed on the site). The network's translation is
+    created when missing and written again when it is no longer the current one (the
+    original changed back, or the wording was corrected here); one a person made stays as
+    it is. Counted as created (``translations``) or ``updated``; nothing is committed.
+    """
+    db.session.flush()  # new rows get their ids; changed originals outdate their translations
+    existing = _translations_of(objects)
+    for obj in objects:
+        for lang in english_arabic.LANGUAGES:
+            texts = _to_write(counts, obj, lang, existing)
+            if texts:
+                add_network_translation(obj, lang, texts)
+
+
+def _translations_of(objects: list) -> dict[tuple, Translation]:
+    """The translations these objects have, in one query, as the database holds them."""
+    ids: dict = {}
+    for obj in objects:
+        ids.setdefault(kind_of(obj), set()).add(obj.id)
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(Translation)
+        .where(
+            sa.or_(
+                *(
+                    sa.and_(Translation.kind == kind, Translation.object_id.in_(sorted(found)))
+                    for kind, found in ids.items()
+                )
+            )
+        )
+        .execution_options(populate_existing=True)
+    )
+    return {(row.kind, row.object_id, row.field, row.lang): row for row in rows}
+
+
+def _to_write(counts: dict, obj, lang: str, existing: dict) -> dict[str, str]:
+    texts = {}
+    for field in TRANSLATED_FIELDS[type(obj)]:
+        original = getattr(obj, field) or ""
+        text = english_arabic.translation_of(original, lang)
+        if not text:
+            continue
+        row = existing.get((kind_of(obj), obj.id, field, lang))
+        if row is None:
+            counts["translations"] += 1
+        elif not row.by_network or (row.text == text and row.is_current_for(original)):
+            continue
+        else:
+            counts["updated"] += 1
+        texts[field] = text
+    return texts
+
+
+def _charter_texts() -> list:
+    """The charter in force and its articles (none before the migrations made it)."""
+    charter = current_charter()
+    return [charter, *charter.articles] if charter is not None else []
+
+
 @retry_when_busy
 def load_demo() -> dict:
     """Load the 2015 record (event, workshops, organisations, proposals, meetings) and one
-    demo account per role; bring an earlier demo's rows to it.
+    demo account per role; bring an earlier demo's rows to it; translate what it shows
+    first (proposals' titles and easy-read summaries, workshops, the event, the charter in
+    force) into English and Arabic.
 
     One transaction, committed at the end. Returns how many rows of each kind were created,
     then how many were updated and removed. Refused in production.
@@ -467,6 +551,7 @@ def load_demo() -> dict:
             _remove_secretary_memberships(counts, organisations)
         _load_organisation_themes(counts, themes, organisations)
         _remove_invented_organisations(counts)
+        add_demo_translations(counts, [event, *themes.values(), *proposals, *_charter_texts()])
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -5,7 +5,10 @@ Every row it makes is marked ``example`` (events, organisations, proposals, meet
 hangs from one that is, so clearing finds it all and never touches anything else. Both are
 refused unless the configuration allows demonstration data (never in production). Rows go
 through the ORM session, so the search index (app/search/index.py, session events) and the
-content version follow them as they follow any other write.
+content version follow them as they follow any other write. The proposals' titles and
+easy-read summaries and the event's name are translated into English and Arabic by the
+network (``app.demo.english_arabic``); clearing removes those translations with their rows,
+and those of the responses, commitments, positions and updates people added to them.
 """
 
 import secrets
@@ -26,6 +29,7 @@ from app.demo.example_rows import (
 from app.extensions import db
 from app.models import (
     AddressedInstitution,
+    Commitment,
     Contribution,
     Event,
     EventKind,
@@ -35,17 +39,21 @@ from app.models import (
     OfficialResponse,
     Organisation,
     OrganisationKind,
+    ProgressUpdate,
     Proposal,
     ProposalStatus,
     Role,
+    StatedPosition,
     StatusChange,
     Theme,
+    TranslatedKind,
+    Translation,
     User,
 )
 from app.models.base import paris_today, utcnow
 from app.services import ServiceError, retry_when_busy
 from app.services.accounts import CHARTER_VERSION, normalise_email
-from app.services.demo import by_slug_or_name
+from app.services.demo import add_demo_translations, by_slug_or_name
 
 LOADED = (
     "events",
@@ -58,6 +66,8 @@ LOADED = (
     "commitments",
     "meetings",
     "minutes",
+    "translations",
+    "updated",
 )
 CLEARED = (
     "proposals",
@@ -83,7 +93,9 @@ def load_examples(today: date | None = None) -> dict:
 
     Idempotent: the event, organisations and workshops are found by slug, proposals and
     meetings by title within the event; one already there is left as it is (with what hangs
-    from it), so a second run creates nothing. One transaction. Returns what it created.
+    from it), but for an easy-read summary an earlier demo wrote (brought to this one), so a
+    second run creates nothing. Translations as ``add_demo_translations`` makes them. One
+    transaction. Returns what it created, and how many rows it ``updated``.
     """
     _refuse_in_production()
     clock = ExampleClock(today or paris_today())
@@ -102,6 +114,7 @@ def load_examples(today: date | None = None) -> dict:
             )
         for row in data.MEETINGS:
             _meeting(counts, clock, row, event, themes, proposals, people)
+        add_demo_translations(counts, [event, *themes.values(), *proposals.values()])
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -202,6 +215,9 @@ def _proposal(counts, clock, row, event, themes, organisations, people) -> Propo
         sa.select(Proposal).where(Proposal.title == row["title"], Proposal.event_id == event.id)
     )
     if proposal is not None:
+        if proposal.easy_read in row.get("old_easy_read", ()):
+            proposal.easy_read = row["easy_read"]
+            counts["updated"] += 1
         return proposal
     created = clock.at(data.EVENT["day"], 17)
     status = ProposalStatus(row["status"])
@@ -280,9 +296,11 @@ def clear_examples() -> dict:
     """Remove every example row and what hangs from it; nothing else. One transaction.
 
     Proposals, meetings, organisations and events are deleted through the session (the
-    search index and the content version follow); what hangs from them goes with them by
-    their cascades. Moderation decisions are kept for good elsewhere, so those on example
-    contributions go first. Returns how many rows of each kind went.
+    search index and the content version follow, and a session event drops their
+    translations); what hangs from them goes with them by their cascades, in the database,
+    so the translations of what goes that way are deleted here first. Moderation decisions
+    are kept for good elsewhere, so those on example contributions go first. Returns how
+    many rows of each kind went.
     """
     _refuse_in_production()
     proposal_ids = sa.select(Proposal.id).where(Proposal.example.is_(True))
@@ -293,6 +311,7 @@ def clear_examples() -> dict:
         "minutes": _count(Minutes, Minutes.meeting_id.in_(meeting_ids)),
     }
     try:
+        _delete_cascaded_translations(proposal_ids)
         db.session.execute(
             sa.delete(ModerationDecision).where(
                 ModerationDecision.contribution_id.in_(
@@ -316,6 +335,44 @@ def clear_examples() -> dict:
         db.session.rollback()
         raise
     return {key: counts[key] for key in CLEARED}
+
+
+def _delete_cascaded_translations(proposal_ids) -> None:
+    """The translations of the responses, commitments, stated positions and follow-up
+    updates that go with an example proposal or organisation by the database's cascades,
+    where no session event sees them."""
+    organisation_ids = sa.select(Organisation.id).where(Organisation.example.is_(True))
+    responses = sa.select(OfficialResponse.id).where(
+        sa.or_(
+            OfficialResponse.proposal_id.in_(proposal_ids),
+            OfficialResponse.institution_id.in_(organisation_ids),
+        )
+    )
+    hanging = {
+        TranslatedKind.RESPONSE: responses,
+        TranslatedKind.COMMITMENT: sa.select(Commitment.id).where(
+            Commitment.response_id.in_(responses)
+        ),
+        TranslatedKind.STATED_POSITION: sa.select(StatedPosition.id).where(
+            sa.or_(
+                StatedPosition.proposal_id.in_(proposal_ids),
+                StatedPosition.institution_id.in_(organisation_ids),
+            )
+        ),
+        TranslatedKind.UPDATE: sa.select(ProgressUpdate.id).where(
+            ProgressUpdate.proposal_id.in_(proposal_ids)
+        ),
+    }
+    db.session.execute(
+        sa.delete(Translation).where(
+            sa.or_(
+                *(
+                    sa.and_(Translation.kind == kind, Translation.object_id.in_(ids))
+                    for kind, ids in hanging.items()
+                )
+            )
+        )
+    )
 
 
 def _count(model, condition) -> int:
