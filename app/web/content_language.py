@@ -23,6 +23,7 @@ from flask.signals import before_render_template
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 from sqlalchemy import event
+from sqlalchemy.orm import joinedload
 
 from app import models
 from app.extensions import db
@@ -139,7 +140,11 @@ def _read(lang: str, wanted: dict[TranslatedKind, set[int]], cache: dict) -> Non
         sa.and_(Translation.kind == kind, Translation.object_id.in_(sorted(ids)))
         for kind, ids in wanted.items()
     ]
-    statement = sa.select(Translation).where(Translation.lang == lang, sa.or_(*conditions))
+    statement = (
+        sa.select(Translation)
+        .where(Translation.lang == lang, sa.or_(*conditions))
+        .options(joinedload(Translation.translator))  # pages name who translated
+    )
     with db.session.no_autoflush:
         rows = db.session.scalars(statement).all()
     for row in rows:
