@@ -84,6 +84,13 @@ class TranslationForm(FlaskForm):
     def digests(self) -> dict[str, str]:
         return {field: self[f"digest_{field}"].data or "" for field in self.translated_fields}
 
+    def show(self, rows: dict, digests: dict[str, str]) -> None:
+        """The form as first shown: the translations there are, made from these originals."""
+        self.start_from(rows, digests)
+        for field in self.translated_fields:
+            if field in rows:
+                self[field].data = rows[field].text
+
     def start_from(self, rows: dict, digests: dict[str, str]) -> None:
         """Carry the translations and the originals as they stand now: the next save is
         made from them (after a refusal, once the person has compared)."""

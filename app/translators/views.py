@@ -174,10 +174,7 @@ def translate(kind: str, object_id: int, lang: str):
     rows = queries.translators.translations_of(obj, kind, lang)
     form = TranslationForm.build(obj, fields, lang)
     if request.method == "GET":
-        form.start_from(rows, _digests(obj, fields))
-        for field, row in rows.items():
-            if field in fields:
-                form[field].data = row.text
+        form.show(rows, _digests(obj, fields))
     meanwhile = {}
     if fields and form.validate_on_submit():
         try:
