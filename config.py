@@ -102,6 +102,9 @@ class Config:
     CACHE_OPTIONS = dict(_REDIS_TIMEOUTS) if REDIS_URL else {}
     # After a failure the page cache is left alone this long: pages are rendered meanwhile.
     PAGE_CACHE_RETRY_SECONDS = int(os.environ.get("PAGE_CACHE_RETRY_SECONDS", "30"))
+    # Reads of proposal pages (the translators' queue puts the most read first) are counted
+    # in each process's memory and written at most this often (app/web/read_counter.py).
+    READ_TALLY_FLUSH_SECONDS = int(os.environ.get("READ_TALLY_FLUSH_SECONDS", "60"))
     # RATELIMIT_ENABLED=false turns every limit off: the load test's own server only.
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
@@ -265,6 +268,9 @@ class TestingConfig(Config):
     MAIL_SITE_URL = "http://voix.test"
     # The suite sees every page rendered; tests/test_page_cache.py turns the cache on.
     PAGE_CACHE_ENABLED = False
+    # Reads are counted but written only when a test asks (tests/test_translators.py):
+    # a flush at some moment of the suite would write into another test's database.
+    READ_TALLY_FLUSH_SECONDS = 10**9
     CACHE_TYPE = "SimpleCache"
     CACHE_OPTIONS: dict = {}
     # Cheaper Argon2 parameters so the suite stays fast; the algorithm is the same.

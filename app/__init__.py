@@ -37,6 +37,7 @@ BLUEPRINTS = (
     "app.answers",
     "app.inbox.views",
     "app.onboarding",
+    "app.translators.views",
 )
 
 

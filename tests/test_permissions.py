@@ -38,7 +38,9 @@ from app.models import (
     ResponseAttachment,
     ResponseVersion,
     StatedPosition,
+    Translator,
     paris_today,
+    source_digest,
     utcnow,
 )
 from app.services import answer_links
@@ -782,6 +784,79 @@ ONBOARDING_CASES = [
 CASES += ONBOARDING_CASES
 
 
+# The translators' workspace (app/translators/): the queue is for translators (admins are,
+# for every language) and representatives (their institution's own responses).
+TRANSLATION_QUEUE = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)
+TRANSLATE_RESPONSE = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)
+TRANSLATE_RESPONSE_POST = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT, REDIRECT)
+TRANSLATE_URL = "/traductions/response/{response.id}/ar"
+
+
+def _translation_form(w, text="ندرس المحلات المتاحة."):
+    """The response in Arabic, written from no earlier translation and its original now."""
+    return {"body": text, "revision_body": "0", "digest_body": source_digest(w["response"].body)}
+
+
+def _easy_read_form(w):
+    return {"easy_read": "Des douches. Pour tout le monde.", "was": source_digest("")}
+
+
+TRANSLATORS_CASES = [
+    ("GET", "translators.queue", "/traductions?langue=ar", None, TRANSLATION_QUEUE),
+    ("GET", "translators.translate", TRANSLATE_URL, None, TRANSLATE_RESPONSE),
+    ("POST", "translators.translate", TRANSLATE_URL, _translation_form, TRANSLATE_RESPONSE_POST),
+    # An empty translation: the form again with its message, nothing saved.
+    (
+        "POST",
+        "translators.translate",
+        TRANSLATE_URL,
+        lambda w: _translation_form(w, ""),
+        TRANSLATE_RESPONSE,
+    ),
+    # Only translators translate a proposal: the representative's institution did not file it.
+    (
+        "GET",
+        "translators.translate",
+        "/traductions/proposal/{proposal.id}/en",
+        None,
+        by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    ),
+    ("GET", "translators.easy_read", "/traductions/facile-a-lire/{proposal.id}", None, EDIT),
+    (
+        "POST",
+        "translators.easy_read",
+        "/traductions/facile-a-lire/{proposal.id}",
+        _easy_read_form,
+        EDIT_POST,
+    ),
+    ("GET", "translators.admin", "/admin/traducteurs", None, ADMIN_ONLY),
+    (
+        "POST",
+        "translators.admin",
+        "/admin/traducteurs",
+        lambda w: {"user": w["other"].email, "lang": "en"},
+        ADMIN_POST,
+    ),
+    # Nobody of that address: the form again with its message, nobody named.
+    (
+        "POST",
+        "translators.admin",
+        "/admin/traducteurs",
+        {"user": "personne@example.org", "lang": "en"},
+        ADMIN_ONLY,
+    ),
+    (
+        "POST",
+        "translators.remove",
+        "/admin/traducteurs/{translator_role.id}/retirer",
+        None,
+        ADMIN_POST,
+    ),
+    ("POST", "translators.remove", "/admin/traducteurs/999999/retirer", None, ADMIN_NOT_FOUND),
+]
+CASES += TRANSLATORS_CASES
+
+
 def _case_ids(cases):
     ids = [f"{method} {endpoint}" for method, endpoint, *_ in cases]
     return [f"{i} #{ids[:n].count(i) + 1}" if ids.count(i) > 1 else i for n, i in enumerate(ids)]
@@ -896,7 +971,10 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
         source="Compte rendu de l’atelier",
         reported_by=association,
     )
-    db.session.add_all([import_event, stated])
+    # A volunteer an admin named to translate into Arabic (app/translators/).
+    translator = make_user("participant", pseudonym="Traductrice")
+    translator_role = Translator(user=translator, lang="ar")
+    db.session.add_all([import_event, stated, translator_role])
     # The letter the response came in (app/responses/: its document is streamed).
     letter = b"%PDF-1.4\n%%EOF\n"
     db.session.add(
@@ -931,6 +1009,7 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
         "other_proposal": other_proposal,
         "import_event": import_event,
         "stated": stated,
+        "translator_role": translator_role,
         "meeting": meeting,
         "secretary": secretary,
         "other": other,
@@ -1015,7 +1094,7 @@ def _snapshot():
     tables += ("cosignature", "organisation_theme")
     tables += ("flag", "moderation_decision", "notification", "progress_update", "outbox_email")
     tables += ("charter_version", "charter_article", "meeting", "event", "stated_position")
-    tables += ("membership", "membership_request")
+    tables += ("membership", "membership_request", "translation", "translator")
     counts = {
         t: db.session.execute(sa.text(f'SELECT count(*) FROM "{t}"')).scalar() for t in tables
     }

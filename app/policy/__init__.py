@@ -33,6 +33,8 @@ from app.policy.stated_positions import *  # noqa: F403
 from app.policy.stated_positions import STATED_POSITIONS_PREDICATES
 from app.policy.translations import *  # noqa: F403
 from app.policy.translations import TRANSLATIONS_PREDICATES
+from app.policy.translators import *  # noqa: F403
+from app.policy.translators import TRANSLATORS_PREDICATES
 
 TEMPLATE_PREDICATES = {
     **ANSWER_LINKS_PREDICATES,
@@ -49,4 +51,5 @@ TEMPLATE_PREDICATES = {
     **INBOX_PREDICATES,
     **RECORDED_RESPONSES_PREDICATES,
     **TRANSLATIONS_PREDICATES,
+    **TRANSLATORS_PREDICATES,
 }

@@ -29,4 +29,5 @@ from app.queries import (  # noqa: F401  (each area, reachable as queries.<area>
     responses,
     synthesis,
     translations,
+    translators,
 )

@@ -22,6 +22,7 @@ from app import policy
 from app.extensions import db
 from app.models import (
     AuditAction,
+    Proposal,
     Translation,
     Translator,
     User,
@@ -190,6 +191,31 @@ def remove_translator(actor: User, role: Translator) -> None:
     audit.record(actor, AuditAction.TRANSLATOR_REMOVED, "user", role.user_id, lang=role.lang)
     db.session.delete(role)
     db.session.commit()
+
+
+@retry_when_busy
+def write_easy_read(actor: User, proposal: Proposal, text: str, *, was: str) -> Proposal:
+    """Write a proposal's French easy-read summary from the translators' queue. ``was``:
+    the ``source_digest`` of the summary the form showed; someone else's summary written
+    meanwhile is never overwritten unseen."""
+    if not policy.can_write_easy_read(actor, proposal):
+        raise PermissionDenied
+    text = (text or "").replace("\r\n", "\n").strip()
+    if not text:
+        raise ServiceError(_("Écrivez le résumé avant d’enregistrer."), field="easy_read")
+    if len(text) > Proposal.EASY_READ_MAX:
+        raise ServiceError(too_long_message(len(text), Proposal.EASY_READ_MAX), field="easy_read")
+    if source_digest(proposal.easy_read) != was:
+        raise ServiceError(
+            _(
+                "Quelqu’un a écrit un autre résumé pendant que vous écriviez. Comparez-le "
+                "avec le vôtre, gardé ci-dessous, puis enregistrez à nouveau."
+            ),
+            field="easy_read",
+        )
+    proposal.easy_read = text
+    db.session.commit()
+    return proposal
 
 
 # --- originals that change outdate their translations -------------------------------------

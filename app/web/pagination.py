@@ -2,7 +2,9 @@
 
 from collections.abc import Iterable
 
+import sqlalchemy as sa
 from flask import abort, request
+from flask_sqlalchemy.pagination import SelectPagination
 
 from app.extensions import db
 
@@ -27,6 +29,26 @@ def paginate(query, per_page: int, arg: str = "page", total: int | None = None):
     if total is not None:
         page.total = total
     return page
+
+
+class _RowPagination(SelectPagination):
+    """A page of rows of several columns (``db.paginate`` keeps the first column only)."""
+
+    def _query_items(self) -> list:
+        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(select).all())
+
+    def _query_count(self) -> int:
+        counted = self._query_args["select"].order_by(None).subquery()
+        return self._query_args["session"].scalar(sa.select(sa.func.count()).select_from(counted))
+
+
+def paginate_rows(query, per_page: int, arg: str = "page"):
+    """One page of a select of columns (a union, say), with the total: two queries."""
+    return _RowPagination(
+        select=query, session=db.session(), page=page_number(arg), per_page=per_page,
+        error_out=False, count=True,
+    )  # fmt: skip
 
 
 def link_values(keep: Iterable[str], **values) -> dict:

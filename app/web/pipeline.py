@@ -22,6 +22,8 @@ Before the view, in this order:
 After the view (each sees the response of the step below it):
 
 5. page cache    keeps a public or reader's page, adds its ETag
+   read counter  counts a read of a proposal page, the cache's answers included, and
+                 writes the counts now and then (app/web/read_counter.py)
 4. headers       security headers; ``Cache-Control: no-store`` for private pages
                  (app/web/headers.py)
 3. outbox        e-mails queued by the request leave once the response has gone
@@ -53,6 +55,7 @@ from app.web import (
     incoming,
     mail_after_response,
     page_cache,
+    read_counter,
     templating,
 )
 
@@ -71,4 +74,5 @@ def install(app: Flask) -> None:
     translations.init_app(app)  # signals: a changed original outdates its translations
     cli.init_app(app)  # the `flask …` commands
     search_index.init_app(app)  # signals: the search index follows every flush
+    read_counter.init_app(app)  # after 5: reads of proposal pages, cached ones included
     page_cache.init_app(app)  # before 5 and after 5: last, it may answer for the view

@@ -299,6 +299,23 @@ PAGES = [
         "/organisations/adresse-officielle/inconnu",
         status=400,
     ),
+    # The translators' workspace (h1): the queue, the side-by-side form (Arabic on the
+    # right, right to left), the easy-read summary, the admins' list of translators.
+    Page("translators.queue", "/traductions?langue=ar", ("institution_rep", "admin")),
+    Page(
+        "translators.translate",
+        "/traductions/proposal/{proposal.id}/en",
+        ADMIN_ONLY,
+        invalid=EMPTY,
+    ),
+    Page(
+        "translators.translate response",
+        "/traductions/response/{response.id}/ar",
+        ("institution_rep",),
+        invalid=EMPTY,
+    ),
+    Page("translators.easy_read", "/traductions/facile-a-lire/{proposal.id}", EDIT, invalid=EMPTY),
+    Page("translators.admin", "/admin/traducteurs", ADMIN_ONLY, invalid=EMPTY),
 ]
 
 
