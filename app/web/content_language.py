@@ -15,6 +15,7 @@ reads none: French is every original's language. The translations read are kept 
 transaction (a commit or a rollback forgets them).
 """
 
+import itertools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -108,9 +109,23 @@ def reader_language() -> str:
     return str(get_locale() or ORIGINAL_LANGUAGE)
 
 
+_TOKENS = itertools.count(1)
+
+
+def _request_token() -> int | None:
+    """A number of this request's own (an object's id may come back for a later one)."""
+    if not has_request_context():
+        return None
+    current = request._get_current_object()
+    token = getattr(current, "_translations_token", None)
+    if token is None:
+        token = current._translations_token = next(_TOKENS)
+    return token
+
+
 def _cache(lang: str) -> dict:
     """The translations read, per language, for this request and transaction."""
-    owner = id(request._get_current_object()) if has_request_context() else None
+    owner = _request_token()
     kept = db.session.info.get(_CACHE_KEY)
     if kept is None or kept["owner"] != owner:
         kept = db.session.info[_CACHE_KEY] = {"owner": owner, "languages": {}}
