@@ -12,7 +12,10 @@ request has loaded (the session's identity map) has its translations in the page
 language read in one statement. An object first loaded while rendering (a lazy
 relationship) is read with every other such object at its first `tr()`. A French page
 reads none: French is every original's language. The translations read are kept for the
-transaction (a commit or a rollback forgets them).
+transaction (a commit or a rollback forgets them). A page whose main text carries a note
+("translated by…", links to its other languages) learns those languages in that same
+statement: its view calls ``page_languages(main objects)`` last, once the page's objects
+are loaded.
 """
 
 from dataclasses import dataclass
