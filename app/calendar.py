@@ -1,7 +1,9 @@
 """Paris wall-clock time, and iCalendar (RFC 5545) files of meetings for calendar apps.
 
 Times are stored as naive UTC; people read and type them in Paris time, and calendar apps
-get them with ``TZID=Europe/Paris`` and a VTIMEZONE that describes that zone.
+get them with ``TZID=Europe/Paris`` and a VTIMEZONE that describes that zone. Titles, agendas
+and proposals are in the requester's language where translated (the feed's translations are
+read in one query, with the first), French otherwise.
 """
 
 import re
@@ -13,6 +15,7 @@ from flask_babel import gettext as _
 
 from app.models import Meeting
 from app.models.base import PARIS
+from app.web.content_language import localized
 from app.web.links import public_url
 
 TZID = PARIS.key
@@ -103,11 +106,13 @@ def _description(meeting: Meeting, url: str) -> str:
     if meeting.is_cancelled:
         parts.append(_("Réunion annulée : %(reason)s", reason=meeting.cancel_reason))
     if meeting.agenda:
-        parts.append(_("Ordre du jour :") + "\n" + meeting.agenda.strip())
+        parts.append(_("Ordre du jour :") + "\n" + localized(meeting, "agenda").text.strip())
     elif meeting.description:
-        parts.append(meeting.description.strip())
+        parts.append(localized(meeting, "description").text.strip())
     if meeting.proposals:
-        titles = "\n".join(f"- {proposal.title}" for proposal in meeting.proposals)
+        titles = "\n".join(
+            f"- {localized(proposal, 'title').text}" for proposal in meeting.proposals
+        )
         parts.append(_("Propositions à discuter :") + "\n" + titles)
     if meeting.is_public is False:
         parts.append(_("Réservée aux membres des associations du réseau."))
@@ -128,10 +133,10 @@ def _event(meeting: Meeting) -> icalendar.Event:
     if meeting.ends_at is not None:  # unknown: no end invented (RFC 5545 allows none)
         value, params = _local(meeting.ends_at)
         event.add("dtend", value, parameters=params)
-    summary = meeting.title
+    summary = title = localized(meeting, "title").text
     if meeting.is_cancelled:
         # Not every app shows STATUS:CANCELLED; the title says it everywhere.
-        summary = _("Annulée : %(title)s", title=meeting.title)
+        summary = _("Annulée : %(title)s", title=title)
     _add_text(event, "summary", summary)
     location = ", ".join(part for part in (meeting.place_name, meeting.address) if part)
     if location:

@@ -36,7 +36,7 @@ def charter_2015(db):
 def test_charter_page_shows_the_version_in_force(client, charter_2015):
     html = client.get("/charte").get_data(as_text=True)
     assert "Version 2015-1" in html
-    assert "Article 2 — Le respect" in html
+    assert 'Article 2 — <bdi lang="fr" dir="ltr">Le respect</bdi>' in html
     assert client.get("/charte/versions/2015-1").status_code == 200
     assert client.get("/charte/versions/1999-9").status_code == 404
 

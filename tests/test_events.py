@@ -78,7 +78,7 @@ def test_event_page_shows_the_review_escaped_with_its_paragraphs(client, make_ev
     assert "Une journée &lt;b&gt;riche&lt;/b&gt;.\n\nCent associations." in html
     for heading in ("Les avancées", "Les freins", "La suite"):
         assert heading in html
-    assert "Source : Bilan écrit du réseau" in html
+    assert 'Source : <bdi lang="fr" dir="ltr">Bilan écrit du réseau</bdi>' in html
     assert "organisations représentées" not in html  # not known: not said
     assert "exemple" not in html.split("<main", 1)[1]
 

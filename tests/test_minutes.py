@@ -99,7 +99,7 @@ def _client_for(app, user):
 
 def _visible(html: str) -> str:
     """The page without the words only screen readers get (the diff's markers)."""
-    return re.sub(r'<span class="visually-hidden">[^<]*</span>', "", html)
+    return re.sub(r'<span class="visually-hidden"[^>]*>[^<]*</span>', "", html)
 
 
 def _page(client, url) -> str:

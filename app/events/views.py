@@ -11,6 +11,7 @@ from app.labels import event_kind_label
 from app.queries.proposals import EventFilter
 from app.services import ServiceError
 from app.services import network_events as service
+from app.web import content_language
 from app.web.loading import event_filter, event_or_404
 from app.web.pagination import paginate
 from app.web.refusals import refuse_on
@@ -59,6 +60,8 @@ def show(slug: str):
         meetings=queries.network_events.event_meetings(event, MEETINGS_SHOWN),
         voices=queries.synthesis.voices(events=EventFilter(event=event)),
         featured=queries.synthesis.featured_testimonies(events=EventFilter(event=event)),
+        # Last: the page's translations are read with these languages, in one statement.
+        languages=content_language.page_languages(event),
     )
 
 

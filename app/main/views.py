@@ -43,11 +43,8 @@ def index():
 @public_page
 def charter():
     """The participation charter in force, and its earlier versions."""
-    return render_template(
-        "main/charter.html",
-        charter=queries.charter.current_charter(),
-        versions=queries.charter.versions(),
-    )
+    charter = queries.charter.current_charter()
+    return _render_charter("main/charter.html", charter, versions=queries.charter.versions())
 
 
 @bp.get("/charte/versions/<label>")
@@ -55,9 +52,14 @@ def charter():
 def charter_version(label: str):
     """An earlier version of the charter, as it was."""
     version = queries.charter.version_by_label(label) or abort(404)
-    return render_template(
-        "main/charter.html", charter=version, versions=queries.charter.versions()
-    )
+    return _render_charter("main/charter.html", version, versions=queries.charter.versions())
+
+
+def _render_charter(template: str, charter, **context):
+    """A charter version in the reader's language: its translations, and the languages it is
+    in, read in one statement once everything the page shows is loaded."""
+    languages = charter_gate.charter_languages(charter)
+    return render_template(template, charter=charter, languages=languages, **context)
 
 
 @bp.route("/charte/accepter", methods=["GET", "POST"])
@@ -74,9 +76,8 @@ def accept_charter():
         return redirect(safe_next(request.args.get("next")), code=307 if resending else 302)
     if resending:
         return charter_gate.accept_then_resend(safe_next(request.args.get("next")), form)
-    return render_template(
-        "main/accept_charter.html", charter=queries.charter.current_charter(), form=form
-    )
+    charter = queries.charter.current_charter()
+    return _render_charter("main/accept_charter.html", charter, form=form)
 
 
 # Help pages, each in a full and an easy-read (FALC) version; the reader's choice is kept.

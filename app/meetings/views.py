@@ -24,6 +24,7 @@ from app.models import Meeting, MeetingKind, Organisation, Theme, User
 from app.services import ServiceError
 from app.services import meetings as service
 from app.services.meetings import MeetingDetails
+from app.web import content_language
 from app.web.links import public_url
 from app.web.loading import theme_filter, theme_or_404
 from app.web.pagination import paginate
@@ -132,6 +133,8 @@ def show(meeting_id: int):
         registered=queries.meetings.is_registered(current_user, meeting),
         people=people,
         minutes=queries.minutes.minutes_for(meeting),
+        # Last: the page's translations are read with these languages, in one statement.
+        languages=content_language.page_languages(meeting),
     )
 
 
@@ -315,6 +318,7 @@ def _calendar_response(meetings: list[Meeting], name: str, filename: str):
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.cache_control.public = True
     response.cache_control.max_age = CALENDAR_MAX_AGE
+    response.vary.update(("Cookie", "Accept-Language"))  # in the requester's language
     response.add_etag()
     return response.make_conditional(request)
 
@@ -324,7 +328,8 @@ def _calendar_response(meetings: list[Meeting], name: str, filename: str):
 def meeting_calendar(meeting_id: int):
     """One meeting, to add to one's calendar."""
     meeting = _load(meeting_id)
-    return _calendar_response([meeting], meeting.title, f"reunion-{meeting.id}.ics")
+    title = content_language.localized(meeting, "title").text
+    return _calendar_response([meeting], title, f"reunion-{meeting.id}.ics")
 
 
 @bp.get("/reunions.ics")
@@ -340,7 +345,7 @@ def network_calendar():
 def theme_calendar(slug: str):
     """A workshop's meetings, for calendar apps to subscribe to."""
     theme = theme_or_404(slug)
-    name = _("Voix solidaires : %(name)s", name=theme.name)
+    name = _("Voix solidaires : %(name)s", name=content_language.localized(theme, "name").text)
     return _calendar_response(
         queries.meetings.calendar_meetings(theme), name, f"reunions-{theme.slug}.ics"
     )

@@ -23,6 +23,7 @@ from app.responses.forms import UpdateForm
 from app.services import ServiceError
 from app.services import proposals as service
 from app.services import responses as response_service
+from app.web import content_language
 from app.web.loading import event_filter, theme_filter, theme_or_404
 from app.web.pagination import page_number, paginate
 from app.web.refusals import refuse
@@ -90,6 +91,8 @@ def theme(slug: str):
         status=status,
         meetings=queries.meetings.upcoming_meetings_for(theme),
         following=service.is_following(current_user, theme=theme),
+        # Last: the page's translations are read with these languages, in one statement.
+        languages=content_language.page_languages(theme),
     )
 
 

@@ -10,8 +10,9 @@ from flask_login import current_user
 
 from app import queries
 from app.main.forms import AcceptCharterForm
+from app.models import ORIGINAL_LANGUAGE
 from app.services.charter import has_accepted_current
-from app.web import routes
+from app.web import content_language, routes
 from app.web.kept_input import kept_fields, typed_texts
 
 # The acceptance form's own fields, never taken for the kept form's.
@@ -46,14 +47,24 @@ def must_accept_charter(user) -> bool:
 def accept_then_resend(target: str, form: AcceptCharterForm):
     """The acceptance page carrying the sent form: accepting sends it on to ``target``."""
     kept = kept_fields(request.form, skip=ACCEPT_FIELDS)
+    charter = queries.charter.current_charter()
     return render_template(
         "main/accept_charter.html",
-        charter=queries.charter.current_charter(),
+        charter=charter,
+        languages=charter_languages(charter),
         form=form,
         action=url_for("main.accept_charter", next=target),
         kept=kept,
         kept_texts=typed_texts(kept),
     )
+
+
+def charter_languages(charter) -> list[str]:
+    """The languages a charter version is in (its introduction or an article translated),
+    read with the page's translations: call it once the page's objects are loaded."""
+    if charter is None:
+        return [ORIGINAL_LANGUAGE]
+    return content_language.page_languages(charter, *charter.articles)
 
 
 def _back_to() -> str:

@@ -12,7 +12,10 @@ request has loaded (the session's identity map) has its translations in the page
 language read in one statement. An object first loaded while rendering (a lazy
 relationship) is read with every other such object at its first `tr()`. A French page
 reads none: French is every original's language. The translations read are kept for the
-transaction (a commit or a rollback forgets them).
+transaction (a commit or a rollback forgets them). A page whose main text carries a note
+("translated by…", links to its other languages) learns those languages in that same
+statement: its view calls ``page_languages(main objects)`` last, once the page's objects
+are loaded.
 """
 
 import itertools
@@ -139,33 +142,53 @@ def prefetch(objects, lang: str | None = None) -> None:
     if lang == ORIGINAL_LANGUAGE:
         return
     cache = _cache(lang)
-    wanted: dict[TranslatedKind, set[int]] = {}
-    for obj in objects:
-        kind = kind_of(obj)
-        object_id = getattr(obj, "id", None) if kind else None
-        if object_id is not None and (kind, object_id) not in cache["loaded"]:
-            wanted.setdefault(kind, set()).add(object_id)
+    wanted = _ids(objects, skip=cache["loaded"])
     if not wanted:
         return
     _read(lang, wanted, cache)
 
 
-def _read(lang: str, wanted: dict[TranslatedKind, set[int]], cache: dict) -> None:
-    conditions = [
+def _ids(objects, skip=frozenset()) -> dict[TranslatedKind, set[int]]:
+    """The ids of the translatable ``objects`` by kind, but those in ``skip``."""
+    found: dict[TranslatedKind, set[int]] = {}
+    for obj in objects:
+        kind = kind_of(obj)
+        object_id = getattr(obj, "id", None) if kind else None
+        if object_id is not None and (kind, object_id) not in skip:
+            found.setdefault(kind, set()).add(object_id)
+    return found
+
+
+def _of(wanted: dict[TranslatedKind, set[int]]) -> list:
+    return [
         sa.and_(Translation.kind == kind, Translation.object_id.in_(sorted(ids)))
         for kind, ids in wanted.items()
     ]
+
+
+def _read(
+    lang: str,
+    wanted: dict[TranslatedKind, set[int]],
+    cache: dict,
+    every_language: dict[TranslatedKind, set[int]] | None = None,
+) -> list[Translation]:
+    """The translations in ``lang`` of ``wanted``, and those of ``every_language`` in any
+    language (whose rows in ``lang`` are kept too), in one statement."""
+    every_language = every_language or {}
+    condition = sa.and_(Translation.lang == lang, sa.or_(*_of(wanted))) if wanted else sa.false()
     statement = (
         sa.select(Translation)
-        .where(Translation.lang == lang, sa.or_(*conditions))
+        .where(sa.or_(condition, *_of(every_language)))
         .options(joinedload(Translation.translator))  # pages name who translated
     )
     with db.session.no_autoflush:
         rows = db.session.scalars(statement).all()
     for row in rows:
-        cache["rows"][(row.kind, row.object_id, row.field)] = row
-    for kind, ids in wanted.items():
+        if row.lang == lang:
+            cache["rows"][(row.kind, row.object_id, row.field)] = row
+    for kind, ids in (*wanted.items(), *every_language.items()):
         cache["loaded"].update((kind, object_id) for object_id in ids)
+    return rows
 
 
 def prefetch_loaded(lang: str | None = None) -> None:
@@ -173,6 +196,26 @@ def prefetch_loaded(lang: str | None = None) -> None:
     if (lang or reader_language()) == ORIGINAL_LANGUAGE:
         return
     prefetch(list(db.session.identity_map.values()), lang)
+
+
+def page_languages(*objects, lang: str | None = None) -> list[str]:
+    """The languages ``objects`` (a page's main text: a meeting, a charter and its articles)
+    have a translation in, French first, for the note under them: read in the SAME statement
+    as the page's translations in the reader's language. Call it last, once the view has
+    loaded what the page shows (every object in the session has its translations read with
+    it). A French page reads nothing: French pages show no translation, so no note."""
+    lang = lang or reader_language()
+    if lang == ORIGINAL_LANGUAGE:
+        return [ORIGINAL_LANGUAGE]
+    cache = _cache(lang)
+    main = _ids(objects)
+    if not main:
+        return [ORIGINAL_LANGUAGE]
+    main_keys = {(kind, object_id) for kind, ids in main.items() for object_id in ids}
+    wanted = _ids(list(db.session.identity_map.values()), skip=cache["loaded"] | main_keys)
+    rows = _read(lang, wanted, cache, main)
+    found = {row.lang for row in rows if (row.kind, row.object_id) in main_keys and row.text}
+    return [ORIGINAL_LANGUAGE, *sorted(found - {ORIGINAL_LANGUAGE})]
 
 
 def translation_of(obj, field: str, lang: str) -> Translation | None:

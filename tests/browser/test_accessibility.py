@@ -25,7 +25,7 @@ import pytest
 
 from app.extensions import db
 from app.models import AddressedInstitution, ContributionState, OrganisationKind, utcnow
-from app.services import answer_links
+from app.services import answer_links, translations
 from tests.browser.conftest import DESKTOP, NARROW, Axe, PlaywrightError, log_in
 from tests.conftest import ROLES
 from tests.test_invitations import onboarding_links
@@ -316,6 +316,26 @@ PAGES = [
     ),
     Page("translators.easy_read", "/traductions/facile-a-lire/{proposal.id}", EDIT, invalid=EMPTY),
     Page("translators.admin", "/admin/traducteurs", ADMIN_ONLY, invalid=EMPTY),
+    # Content in the reader's language (issue 21): events, meetings, minutes, the charter
+    # and workshops, translated (see _translate_pages_b) or French originals marked as such.
+    # A ?lang= choice is kept in the session: the last page goes back to French.
+    Page("events.index en", "/evenements/?lang=en"),
+    Page("events.show en", "/evenements/{event.slug}?lang=en"),
+    Page("proposals.themes en", "/ateliers?lang=en"),
+    Page("proposals.theme en", "/ateliers/{theme.slug}?lang=en"),
+    Page("meetings.show en", "/reunions/{upcoming_meeting.id}?lang=en"),
+    Page("main.charter en", "/charte?lang=en"),
+    Page("events.index ar", "/evenements/?lang=ar"),
+    Page("events.show ar", "/evenements/{event.slug}?lang=ar"),
+    Page("meetings.index ar", "/reunions/?lang=ar"),
+    Page("meetings.show ar", "/reunions/{upcoming_meeting.id}?lang=ar"),
+    Page("minutes.show ar", "/reunions/{meeting.id}/compte-rendu?lang=ar"),
+    Page("main.charter ar", "/charte?lang=ar"),
+    Page("main.accept_charter ar", "/charte/accepter?lang=ar", LOGGED_IN, invalid=EMPTY),
+    Page("proposals.themes ar", "/ateliers?lang=ar"),
+    Page("proposals.theme ar", "/ateliers/{theme.slug}?lang=ar"),
+    Page("admin.themes ar", "/admin/ateliers?lang=ar", ADMIN_ONLY),
+    Page("main.charter fr", "/charte?lang=fr"),
 ]
 
 
@@ -352,10 +372,45 @@ def world(make_organisation, make_theme, make_proposal, make_user):
         )
     )
     db.session.commit()
+    _translate_pages_b(built)
     built["revoked_token"] = _revoked_answer_link(make_organisation, late)
     built["put"] = put
     built.update(onboarding_links(built))
     return built
+
+
+def _translate_pages_b(built) -> None:
+    """Arabic and English versions of the workshop, the event, the meetings, the charter and
+    a proposal's title; the answered proposal and the past meeting's agenda stay French."""
+    built["upcoming_meeting"].agenda = "1. Tour de table\n2. Les prochaines dates"
+    built["meeting"].agenda = "1. Tour de table"
+    db.session.commit()
+    texts = {
+        "ar": {
+            "theme": {"name": "الإيواء"},
+            "event": {"name": "ملتقى التضامن"},
+            "upcoming_meeting": {"title": "مجموعة الثقافة", "agenda": "١. جولة تعارف"},
+            "meeting": {"title": "مجموعة الصحة"},
+            "proposal": {"title": "فتح حمامات مجانية"},
+        },
+        "en": {
+            "theme": {"name": "Housing"},
+            "event": {"name": "Solidarity assembly"},
+            "upcoming_meeting": {"title": "Culture group"},
+            "proposal": {"title": "Open free public baths"},
+        },
+    }
+    charter_texts = {
+        "ar": ("للمشاركة.", {"title": "الاحترام", "body": "نحترم بعضنا."}),
+        "en": ("To take part.", {"title": "Respect", "body": "We respect each other."}),
+    }
+    for lang, objects in texts.items():
+        for name, fields in objects.items():
+            translations.add_network_translation(built[name], lang, fields)
+        introduction, article = charter_texts[lang]
+        translations.add_network_translation(built["charter"], lang, {"introduction": introduction})
+        translations.add_network_translation(built["charter"].articles[0], lang, article)
+    db.session.commit()
 
 
 def _revoked_answer_link(make_organisation, proposal) -> str:
