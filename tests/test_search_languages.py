@@ -244,6 +244,18 @@ def test_an_object_found_in_three_languages_is_one_result_counted_once(client, m
         assert _counts(html)["all"] == _counts(html)["proposal"] == 1
 
 
+def test_the_readers_document_is_shown_when_it_matches_less_well(client, make_proposal):
+    """Ranked by its best document (the French title), shown through the English one."""
+    proposal = make_proposal(title="Douches de la rue Mazelle")
+    _translate(proposal, "en", title="Free showers", body="The showers are near Mazelle street.")
+    [card] = _cards(_search(client, "Mazelle", lang="en"))
+    assert '<bdi lang="en" dir="ltr">Free showers</bdi>' in card
+    assert '<p class="snippet" lang="en" dir="ltr">' in card
+    assert "near <mark>Mazelle</mark> street" in card
+    [card] = _cards(_search(client, "Mazelle", lang="ar"))  # no Arabic: the best one
+    assert '<bdi lang="fr" dir="ltr">Douches de la rue <mark>Mazelle</mark></bdi>' in card
+
+
 def test_counts_and_pages_count_objects_not_documents(app, client, make_proposal, monkeypatch):
     monkeypatch.setitem(app.config, "SEARCH_RESULTS_PER_PAGE", 2)
     ids = []

@@ -140,6 +140,10 @@ def _fts_match(text: str, languages: tuple[str, ...] = SEARCH_LANGUAGES):
     return FTS_NAME.op("MATCH")(expression)
 
 
+def _bm25():
+    return sa.func.bm25(FTS_NAME, *[TITLE_WEIGHT, BODY_WEIGHT] * len(SEARCH_LANGUAGES))
+
+
 def _indexed(name: str, type_=None):
     return sa.literal_column(f"search_document.{name}", type_)
 
@@ -165,8 +169,7 @@ class SQLiteBackend(SearchBackend):
         # text and all, or start from the (kind, object_id, lang) index.
         documents = sa.text("search_document INDEXED BY ix_search_document_match")
         kind_column = _indexed("kind", DOCUMENTS.c.kind.type)
-        weights = [TITLE_WEIGHT, BODY_WEIGHT] * len(SEARCH_LANGUAGES)
-        score = sa.func.bm25(FTS_NAME, *weights)
+        score = _bm25()
         select = (
             sa.select(
                 FTS.c.rowid.label("id"),
@@ -181,6 +184,26 @@ class SQLiteBackend(SearchBackend):
         if kind is not None:
             select = select.where(kind_column == kind)
         return select
+
+    def ranked(self, text: str, kind: DocumentKind | None, limit: int, offset: int):
+        if kind is not None:
+            return super().ranked(text, kind, limit, offset)
+        # Every kind: the best documents picked from the full-text table alone, then only
+        # those looked up for their object.
+        score = _bm25()
+        top = (
+            sa.select(FTS.c.rowid.label("id"), score.label("score"))
+            .where(_fts_match(text))
+            .order_by(score, FTS.c.rowid)
+            .limit((offset + limit) * documents_per_object())
+            .subquery("top")
+        )
+        matches = (
+            sa.select(top.c.id, DOCUMENTS.c.kind, DOCUMENTS.c.object_id, top.c.score)
+            .join(DOCUMENTS, DOCUMENTS.c.id == top.c.id)
+            .subquery("matches")
+        )
+        return one_per_object(matches, limit, offset)
 
     def matches_document(self, document, text: str, lang: str):
         # Only the branch of the document's language: the rowid picks the one row.

@@ -26,9 +26,9 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import aliased
 
+from app import policy
 from app.extensions import db
 from app.models import (
-    ORIGINAL_LANGUAGE,
     Commitment,
     Contribution,
     ContributionKind,
@@ -71,19 +71,26 @@ def _where_ids(column, ids: set[int] | None):
 
 
 def _translated(connection, kind: TranslatedKind, ids: set[int]) -> dict[int, dict]:
-    """The translations of these objects: object id → language → field → text."""
+    """The translations of these objects into the site's languages: object id → language →
+    field → text (so that an object has at most one document per site language)."""
     found: dict[int, dict[str, dict[str, str]]] = {}
     if not ids:
         return found
     t = Translation
     rows = connection.execute(
         sa.select(t.object_id, t.lang, t.field, t.text).where(
-            t.kind == kind, t.object_id.in_(ids), t.lang != ORIGINAL_LANGUAGE
+            t.kind == kind, t.object_id.in_(ids), t.lang.in_(policy.translation_languages())
         )
     )
     for object_id, lang, field, text in rows:
         found.setdefault(object_id, {}).setdefault(lang, {})[field] = text
     return found
+
+
+def _shown(texts: dict[str, str], **originals: str) -> dict[str, str]:
+    """The translated fields a page shows: those whose original is not empty (a page shows
+    no translation of a text that is no longer there)."""
+    return {field: texts.get(field) for field, original in originals.items() if original}
 
 
 def proposal_documents(connection, ids):
@@ -100,8 +107,9 @@ def proposal_documents(connection, ids):
     for r in rows:
         documents.append(_document(r.id, r.id, r.title, _text(r.body, r.easy_read), r.updated_at))
         for lang, texts in translated.get(r.id, {}).items():
-            body = _text(texts.get("body"), texts.get("easy_read"))
-            documents.append(_document(r.id, r.id, texts.get("title"), body, r.updated_at, lang))
+            shown = _shown(texts, title=r.title, body=r.body, easy_read=r.easy_read)
+            body = _text(shown.get("body"), shown.get("easy_read"))
+            documents.append(_document(r.id, r.id, shown.get("title"), body, r.updated_at, lang))
     return {DocumentKind.PROPOSAL: documents}
 
 
@@ -163,8 +171,9 @@ def response_documents(connection, ids):
         languages.update(lang for cid, _ in listed for lang in actions.get(cid, {}))
         for lang in sorted(languages):
             texts = translated.get(row.id, {}).get(lang, {})
+            shown = _shown(texts, body=row.body, easy_read=row.easy_read)
             in_lang = (actions.get(cid, {}).get(lang, {}).get("action") for cid, _ in listed)
-            body = _text(texts.get("body"), texts.get("easy_read"), *in_lang)
+            body = _text(shown.get("body"), shown.get("easy_read"), *in_lang)
             documents.append(
                 _document(row.id, row.proposal_id, row.name, body, row.updated_at, lang)
             )
@@ -203,8 +212,9 @@ def meeting_documents(connection, ids):
         body = _text(r.description, r.agenda, r.place_name, r.address)
         documents.append(_document(r.id, None, r.title, body, r.updated_at))
         for lang, texts in translated.get(r.id, {}).items():
-            body = _text(texts.get("description"), texts.get("agenda"))
-            documents.append(_document(r.id, None, texts.get("title"), body, r.updated_at, lang))
+            shown = _shown(texts, title=r.title, description=r.description, agenda=r.agenda)
+            body = _text(shown.get("description"), shown.get("agenda"))
+            documents.append(_document(r.id, None, shown.get("title"), body, r.updated_at, lang))
     return {DocumentKind.MEETING: documents}
 
 
