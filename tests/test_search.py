@@ -95,7 +95,10 @@ def test_a_workshop_named_by_the_words_is_offered(client, make_proposal, make_th
 
     html = _search(client, "Logements")
     found = html[html.index('id="ateliers-trouves"') : html.index("</section>")]
-    assert f'href="/ateliers/{housing.slug}">Hébergement – logement</a> — 2 propositions' in found
+    assert (
+        f'href="/ateliers/{housing.slug}"><bdi lang="fr" dir="ltr">Hébergement – logement</bdi></a>'
+        " — 2 propositions"
+    ) in found
     assert other.name not in found
     assert _count(html) == 1  # the results themselves are unchanged
     assert 'id="ateliers-trouves"' not in _search(client, "logement santé")
@@ -124,7 +127,7 @@ def test_a_testimony_is_found_once_approved(client, make_proposal, make_user):
     assert _count(html) == 1
     results = _results(html)
     assert f'href="/propositions/{proposal.id}#contribution-{testimony.id}"' in results
-    assert 'Témoignage · <bdi lang="fr">Bains-douches' in results
+    assert 'Témoignage · <bdi lang="fr" dir="ltr">Bains-douches' in results
     assert "<mark>insalubre</mark>" in results
 
 
@@ -228,14 +231,18 @@ def test_responses_and_organisations_are_found(client, make_proposal, make_organ
 
     results = _results(_search(client, "bâtiment"))
     assert f'href="/propositions/{proposal.id}#reponse-{response.id}"' in results
-    assert 'Réponse de Conseil départemental · <bdi lang="fr">Des locaux vides' in results
+    assert (
+        'Réponse de <bdi dir="auto">Conseil départemental</bdi> · '
+        '<bdi lang="fr" dir="ltr">Des locaux vides'
+    ) in results
 
     results = _results(_search(client, "colis alimentaire"))
     assert 'href="/organisations/' in results and "Restos du cœur" in results
 
     institution.name = "Département de la Moselle"  # the response's document follows
     db.session.commit()
-    assert "Réponse de Département de la Moselle" in _results(_search(client, "bâtiments"))
+    results = _results(_search(client, "bâtiments"))
+    assert 'Réponse de <bdi dir="auto">Département de la Moselle</bdi>' in results
 
 
 HOSTILE = [

@@ -1,9 +1,12 @@
-"""The search index: one document per public object, the text a search may find.
+"""The search index: one document per public object and language, the text a search may
+find.
 
 Only what anyone may read gets a document (published contributions, proposals, official
 responses, organisations, public meetings), and only the text its page shows publicly:
-never the author of an anonymous testimony. The full-text index beside it depends on the
-database (see app/search/backends.py) and is kept out of the models.
+never the author of an anonymous testimony. A proposal, a response or a meeting has one
+more document for each language it is translated into (`lang`); a contribution's `lang`
+is the one its author wrote in. The full-text index beside it depends on the database
+(see app/search/backends.py) and is kept out of the models.
 """
 
 import enum
@@ -30,9 +33,10 @@ class SearchDocument(db.Model):
 
     __tablename__ = "search_document"
     __table_args__ = (
-        sa.UniqueConstraint("kind", "object_id"),
-        # The counts by kind read it instead of each matching row, text and all.
-        sa.Index("ix_search_document_id_kind", "id", "kind"),
+        sa.UniqueConstraint("kind", "object_id", "lang"),
+        # The counts of objects by kind and the one-result-per-object ranking read it
+        # instead of each matching row, text and all.
+        sa.Index("ix_search_document_match", "id", "kind", "object_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,5 +46,6 @@ class SearchDocument(db.Model):
     proposal_id: Mapped[int | None] = mapped_column(index=True)
     title: Mapped[str] = mapped_column(sa.String(300), default="")
     body: Mapped[str] = mapped_column(sa.Text, default="")
+    # The language of the text: a translation's, a contribution's own, "fr" otherwise.
     lang: Mapped[str] = mapped_column(sa.String(12), default="fr")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

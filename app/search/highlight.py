@@ -1,28 +1,30 @@
 """Snippets of results with the searched words marked, safely.
 
 Every piece of the person's text is escaped (markupsafe) before it joins the markup; only
-our own `<mark>` tags are added. Words are compared by their index form (no case, no
-accents, same stem), so "sante" marks "Santé" and "logements" marks "logement".
+our own `<mark>` tags are added. Words are compared by their index form in the text's
+language (no case, no accents, same stem, Arabic normalised), so "sante" marks "Santé",
+"logements" marks "logement", "shelters" marks "shelter" in English and "مدرسة" marks
+"مَدْرَسَة" in Arabic.
 """
 
 import re
 
 from markupsafe import Markup, escape
 
-from app.search.terms import stem, terms
+from app.search.terms import FRENCH, WORD, stem, terms
 
 SNIPPET_LENGTH = 200
 # In escaped text: an entity the escaping wrote (left alone, "&amp;" holds no word), or a word.
-ENTITY_OR_WORD = re.compile(r"&(?:#\d+|[a-z]+);|\w+", re.UNICODE)
+ENTITY_OR_WORD = re.compile(r"&(?:#\d+|[a-z]+);|" + WORD.pattern, re.UNICODE)
 
 
-def _marked(text: str, wanted: set[str]) -> Markup:
+def _marked(text: str, wanted: set[str], lang: str) -> Markup:
     """The text escaped as a whole, then its searched words wrapped in <mark> (words hold no
     character that needs escaping, so the markup stays safe)."""
 
     def mark(match: re.Match) -> str:
         token = match.group()
-        if token[0] != "&" and stem(token) in wanted:
+        if token[0] != "&" and stem(token, lang) in wanted:
             return f"<mark>{token}</mark>"
         return token
 
@@ -30,9 +32,9 @@ def _marked(text: str, wanted: set[str]) -> Markup:
     return Markup(ENTITY_OR_WORD.sub(mark, str(escape(text))))  # nosec B704
 
 
-def _first_match(text: str, wanted: set[str]) -> int:
-    for match in re.finditer(r"\w+", text):
-        if stem(match.group()) in wanted:
+def _first_match(text: str, wanted: set[str], lang: str) -> int:
+    for match in WORD.finditer(text):
+        if stem(match.group(), lang) in wanted:
             return match.start()
     return 0
 
@@ -52,15 +54,16 @@ def _cut(text: str, start: int, length: int) -> tuple[str, bool, bool]:
     return text[begin:end], begin > 0, end < len(text)
 
 
-def highlight(text: str, query: str) -> Markup:
-    """The whole (short) text, escaped, the searched words in <mark>."""
-    return _marked(text or "", set(terms(query)))
+def highlight(text: str, query: str, lang: str = FRENCH) -> Markup:
+    """The whole (short) text in `lang`, escaped, the searched words in <mark>."""
+    return _marked(text or "", set(terms(query, lang)), lang)
 
 
-def snippet(text: str, query: str, length: int = SNIPPET_LENGTH) -> Markup:
-    """About `length` characters around the first searched word, escaped and marked."""
-    wanted = set(terms(query))
+def snippet(text: str, query: str, lang: str = FRENCH, length: int = SNIPPET_LENGTH) -> Markup:
+    """About `length` characters of a text in `lang` around the first searched word,
+    escaped and marked."""
+    wanted = set(terms(query, lang))
     flat = " ".join((text or "").split())
-    part, before, after = _cut(flat, _first_match(flat, wanted), length)
-    marked = _marked(part, wanted)
+    part, before, after = _cut(flat, _first_match(flat, wanted, lang), length)
+    marked = _marked(part, wanted, lang)
     return Markup("{}{}{}").format("… " if before else "", marked, " …" if after else "")

@@ -2,10 +2,19 @@
 
 After every flush, the objects it wrote (proposals, contributions and the moderation
 decisions that change them, official responses and their commitments, organisations,
-meetings) have their document rebuilt from what the database now holds: upserted when the
-object is public, deleted when it is not (any more). Reading back from the database, not
-from the objects in memory, also catches state changes made by a bulk UPDATE earlier in the
+meetings, and the translations of proposals, responses, commitments and meetings) have
+their documents rebuilt from what the database now holds: upserted when the object is
+public, deleted when it is not (any more). Reading back from the database, not from the
+objects in memory, also catches state changes made by a bulk UPDATE earlier in the
 transaction (moderation's compare-and-set). `reindex()` rebuilds everything.
+
+An object has one document per language it can be read in, unique by (kind, object_id,
+lang): its French original's, and one for each language it has translations in (a
+proposal's title, text and easy-read summary; a response's text, easy-read summary and
+commitments; a meeting's title, description and agenda), indexed with that language's
+stemming. A translation is indexed whether current or outdated: pages show an outdated
+translation (with a note) until it is updated, so a search finds what readers are shown.
+An object that is not public has no document in any language.
 """
 
 from collections.abc import Iterable
@@ -17,6 +26,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import aliased
 
+from app import policy
 from app.extensions import db
 from app.models import (
     Commitment,
@@ -30,6 +40,8 @@ from app.models import (
     Proposal,
     ResponseVersion,
     SearchDocument,
+    TranslatedKind,
+    Translation,
     content_version,
 )
 from app.queries.contributions import has_public_text
@@ -58,22 +70,53 @@ def _where_ids(column, ids: set[int] | None):
     return sa.true() if ids is None else column.in_(ids)
 
 
-def proposal_documents(connection, ids):
-    """Every proposal is public (there are no drafts): title, text, easy-read summary."""
-    p = Proposal
+def _translated(connection, kind: TranslatedKind, ids: set[int]) -> dict[int, dict]:
+    """The translations of these objects into the site's languages: object id → language →
+    field → text (so that an object has at most one document per site language)."""
+    found: dict[int, dict[str, dict[str, str]]] = {}
+    if not ids:
+        return found
+    t = Translation
     rows = connection.execute(
-        sa.select(p.id, p.title, p.body, p.easy_read, p.updated_at).where(_where_ids(p.id, ids))
+        sa.select(t.object_id, t.lang, t.field, t.text).where(
+            t.kind == kind, t.object_id.in_(ids), t.lang.in_(policy.translation_languages())
+        )
     )
-    return {
-        DocumentKind.PROPOSAL: [
-            _document(r.id, r.id, r.title, _text(r.body, r.easy_read), r.updated_at) for r in rows
-        ]
-    }
+    for object_id, lang, field, text in rows:
+        found.setdefault(object_id, {}).setdefault(lang, {})[field] = text
+    return found
+
+
+def _shown(texts: dict[str, str], **originals: str) -> dict[str, str]:
+    """The translated fields a page shows: those whose original is not empty (a page shows
+    no translation of a text that is no longer there)."""
+    return {field: texts.get(field) for field, original in originals.items() if original}
+
+
+def proposal_documents(connection, ids):
+    """Every proposal is public (there are no drafts): title, text, easy-read summary, in
+    French and in each language they are translated into."""
+    p = Proposal
+    rows = list(
+        connection.execute(
+            sa.select(p.id, p.title, p.body, p.easy_read, p.updated_at).where(_where_ids(p.id, ids))
+        )
+    )
+    documents = []
+    translated = _translated(connection, TranslatedKind.PROPOSAL, {r.id for r in rows})
+    for r in rows:
+        documents.append(_document(r.id, r.id, r.title, _text(r.body, r.easy_read), r.updated_at))
+        for lang, texts in translated.get(r.id, {}).items():
+            shown = _shown(texts, title=r.title, body=r.body, easy_read=r.easy_read)
+            body = _text(shown.get("body"), shown.get("easy_read"))
+            documents.append(_document(r.id, r.id, shown.get("title"), body, r.updated_at, lang))
+    return {DocumentKind.PROPOSAL: documents}
 
 
 def contribution_documents(connection, ids):
     """Published, not withdrawn, under a published comment if a reply; the text only,
-    never who wrote it (anonymous, guest or assisted alike)."""
+    never who wrote it (anonymous, guest or assisted alike). Never translated: one
+    document, in the language its author wrote in."""
     c, parent = Contribution, aliased(Contribution)
     rows = connection.execute(
         sa.select(c.id, c.kind, c.proposal_id, c.body, c.lang, c.created_at, c.edited_at)
@@ -92,35 +135,49 @@ def contribution_documents(connection, ids):
 
 
 def response_documents(connection, ids):
-    """The current version of each official response, its institution and commitments."""
+    """The current version of each official response, its institution and commitments; in
+    each language its text, summary or commitments are translated into, the translated
+    texts under the institution's name."""
     r, org = OfficialResponse, Organisation
     rows = list(
         connection.execute(
-            sa.select(r.id, r.proposal_id, r.body, r.competent_body, r.updated_at, org.name)
+            sa.select(
+                r.id, r.proposal_id, r.body, r.easy_read, r.competent_body, r.updated_at, org.name
+            )
             .join(org, r.institution_id == org.id)
             .where(_where_ids(r.id, ids))
         )
     )
-    actions: dict[int, list[str]] = {}
-    commitments = connection.execute(
-        sa.select(Commitment.response_id, Commitment.action)
-        .where(_where_ids(Commitment.response_id, ids))
+    found = {row.id for row in rows}
+    commitments: dict[int, list[tuple[int, str]]] = {}
+    for commitment_id, response_id, action in connection.execute(
+        sa.select(Commitment.id, Commitment.response_id, Commitment.action)
+        .where(Commitment.response_id.in_(found))
         .order_by(Commitment.due_on, Commitment.id)
+    ):
+        commitments.setdefault(response_id, []).append((commitment_id, action))
+    translated = _translated(connection, TranslatedKind.RESPONSE, found)
+    actions = _translated(
+        connection,
+        TranslatedKind.COMMITMENT,
+        {commitment_id for listed in commitments.values() for commitment_id, _ in listed},
     )
-    for response_id, action in commitments:
-        actions.setdefault(response_id, []).append(action)
-    return {
-        DocumentKind.RESPONSE: [
-            _document(
-                row.id,
-                row.proposal_id,
-                row.name,
-                _text(row.body, row.competent_body, *actions.get(row.id, [])),
-                row.updated_at,
+    documents = []
+    for row in rows:
+        listed = commitments.get(row.id, [])
+        body = _text(row.body, row.easy_read, row.competent_body, *(a for _, a in listed))
+        documents.append(_document(row.id, row.proposal_id, row.name, body, row.updated_at))
+        languages = set(translated.get(row.id, {}))
+        languages.update(lang for cid, _ in listed for lang in actions.get(cid, {}))
+        for lang in sorted(languages):
+            texts = translated.get(row.id, {}).get(lang, {})
+            shown = _shown(texts, body=row.body, easy_read=row.easy_read)
+            in_lang = (actions.get(cid, {}).get(lang, {}).get("action") for cid, _ in listed)
+            body = _text(shown.get("body"), shown.get("easy_read"), *in_lang)
+            documents.append(
+                _document(row.id, row.proposal_id, row.name, body, row.updated_at, lang)
             )
-            for row in rows
-        ]
-    }
+    return {DocumentKind.RESPONSE: documents}
 
 
 def organisation_documents(connection, ids):
@@ -139,25 +196,26 @@ def organisation_documents(connection, ids):
 
 
 def meeting_documents(connection, ids):
-    """Public meetings only (cancelled ones stay, labelled as such on the results)."""
+    """Public meetings only (cancelled ones stay, labelled as such on the results); their
+    title, description and agenda in each language they are translated into too."""
     m = Meeting
-    rows = connection.execute(
-        sa.select(
-            m.id, m.title, m.description, m.agenda, m.place_name, m.address, m.updated_at
-        ).where(_where_ids(m.id, ids), m.is_public.is_not(False))
+    rows = list(
+        connection.execute(
+            sa.select(
+                m.id, m.title, m.description, m.agenda, m.place_name, m.address, m.updated_at
+            ).where(_where_ids(m.id, ids), m.is_public.is_not(False))
+        )
     )
-    return {
-        DocumentKind.MEETING: [
-            _document(
-                r.id,
-                None,
-                r.title,
-                _text(r.description, r.agenda, r.place_name, r.address),
-                r.updated_at,
-            )
-            for r in rows
-        ]
-    }
+    translated = _translated(connection, TranslatedKind.MEETING, {r.id for r in rows})
+    documents = []
+    for r in rows:
+        body = _text(r.description, r.agenda, r.place_name, r.address)
+        documents.append(_document(r.id, None, r.title, body, r.updated_at))
+        for lang, texts in translated.get(r.id, {}).items():
+            shown = _shown(texts, title=r.title, description=r.description, agenda=r.agenda)
+            body = _text(shown.get("description"), shown.get("agenda"))
+            documents.append(_document(r.id, None, shown.get("title"), body, r.updated_at, lang))
+    return {DocumentKind.MEETING: documents}
 
 
 # What each group of objects builds, and the document kinds it owns.
@@ -176,18 +234,21 @@ def refresh(connection, group: str, ids: set[int]) -> None:
         return
     build, kinds = BUILDERS[group]
     documents = build(connection, ids)
+    d = DOCUMENTS.c
     existing = {
-        (kind, object_id): doc_id
-        for doc_id, kind, object_id in connection.execute(
-            sa.select(DOCUMENTS.c.id, DOCUMENTS.c.kind, DOCUMENTS.c.object_id).where(
-                DOCUMENTS.c.kind.in_(kinds), DOCUMENTS.c.object_id.in_(ids)
+        (kind, object_id, lang): doc_id
+        for doc_id, kind, object_id, lang in connection.execute(
+            sa.select(d.id, d.kind, d.object_id, d.lang).where(
+                d.kind.in_(kinds), d.object_id.in_(ids)
             )
         )
     }
     backend = backend_for(connection.dialect.name)
     for kind, rows in documents.items():
         for row in rows:
-            doc_id = existing.pop((kind, row["object_id"]), None)
+            if not (row["title"] or row["body"]):
+                continue  # a translation of nothing the index holds
+            doc_id = existing.pop((kind, row["object_id"], row["lang"]), None)
             if doc_id is None:
                 doc_id = connection.execute(
                     sa.insert(DOCUMENTS).values(kind=kind, **row).returning(DOCUMENTS.c.id)
@@ -196,8 +257,9 @@ def refresh(connection, group: str, ids: set[int]) -> None:
                 connection.execute(
                     sa.update(DOCUMENTS).where(DOCUMENTS.c.id == doc_id).values(**row)
                 )
-            backend.write(connection, doc_id, row["title"], row["body"])
-    if existing:  # no longer public: the document goes (and, by trigger, its index entry)
+            backend.write(connection, doc_id, row["title"], row["body"], row["lang"])
+    if existing:  # no longer public, or no longer translated: the document goes (and, by
+        # trigger, its index entry)
         connection.execute(sa.delete(DOCUMENTS).where(DOCUMENTS.c.id.in_(existing.values())))
 
 
@@ -223,9 +285,41 @@ def _responses_of(connection, institution_ids: set[int]) -> set[int]:
     )
 
 
+# The group whose documents hold the translations of each kind (commitments: through their
+# response, found by `_responses_of_commitments`).
+TRANSLATED_GROUPS = {
+    TranslatedKind.PROPOSAL: "proposal",
+    TranslatedKind.RESPONSE: "response",
+    TranslatedKind.MEETING: "meeting",
+}
+
+
+def _responses_of_commitments(connection, commitment_ids: set[int]) -> set[int]:
+    """A translated commitment is part of its response's document in that language."""
+    if not commitment_ids:
+        return set()
+    return set(
+        connection.scalars(
+            sa.select(Commitment.response_id).where(Commitment.id.in_(commitment_ids))
+        )
+    )
+
+
+def _translated_commitments(objects: Iterable) -> set[int]:
+    return {
+        obj.object_id
+        for obj in objects
+        if isinstance(obj, Translation) and obj.kind == TranslatedKind.COMMITMENT
+    }
+
+
 def _changed(objects: Iterable) -> dict[str, set[int]]:
     groups: dict[str, set[int]] = {group: set() for group in BUILDERS}
     for obj in objects:
+        if isinstance(obj, Translation):
+            if obj.kind in TRANSLATED_GROUPS:
+                groups[TRANSLATED_GROUPS[obj.kind]].add(obj.object_id)
+            continue
         if isinstance(obj, Proposal):
             groups["proposal"].add(obj.id)
         elif isinstance(obj, Contribution):
@@ -249,9 +343,11 @@ def _after_flush(session, _flush_context) -> None:
     if not objects:
         return
     groups = _changed(objects)
-    if not any(groups.values()):
+    commitments = _translated_commitments(objects)
+    if not any(groups.values()) and not commitments:
         return
     connection = session.connection()
+    groups["response"] |= _responses_of_commitments(connection, commitments)
     deleted_proposals = {obj.id for obj in session.deleted if isinstance(obj, Proposal)}
     if deleted_proposals:  # their contributions and responses went by cascade
         connection.execute(

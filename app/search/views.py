@@ -14,6 +14,7 @@ from app.search.backends import SearchBackend
 from app.search.highlight import highlight, snippet
 from app.search.results import search
 from app.search.terms import terms
+from app.web.content_language import localized, reader_language
 from app.web.pagination import page_number
 from app.web.routes import public_page
 
@@ -65,15 +66,20 @@ def _parse_kind(value: str | None) -> DocumentKind | None:
         abort(400)
 
 
-def matching_workshops(text: str) -> list:
+def matching_workshops(text: str, lang: str) -> list:
     """The workshops (with their number of proposals) whose name holds every word searched:
-    "logement" finds "Hébergement – logement", where most of its proposals are (one query)."""
-    wanted = set(terms(text))
-    return [
-        (theme, count)
-        for theme, count in queries.proposals.themes_with_counts()
-        if wanted <= set(terms(theme.name))
-    ]
+    "logement" finds "Hébergement – logement", where most of its proposals are (one query,
+    and the page's one query for translations). The name is read in French, and in the
+    reader's language where the workshop has a name in it ("housing" on an English page)."""
+    french = set(terms(text))
+    readers = set(terms(text, lang))
+    found = []
+    for theme, count in queries.proposals.themes_with_counts():
+        name = localized(theme, "name", lang)
+        in_readers = name.translated and readers <= set(terms(name.text, lang))
+        if french <= set(terms(theme.name)) or in_readers:
+            found.append((theme, count))
+    return found
 
 
 @bp.get("/recherche")
@@ -103,8 +109,9 @@ def index():
     elif text and SearchBackend.searchable(text):
         per_page = current_app.config["SEARCH_RESULTS_PER_PAGE"]
         limit = context["count_limit"]
-        context["results"], context["counts"] = search(text, kind, page, per_page, limit)
-        context["workshops"] = matching_workshops(text)
+        lang = reader_language()
+        context["results"], context["counts"] = search(text, kind, page, per_page, limit, lang)
+        context["workshops"] = matching_workshops(text, lang)
     return render_template(
         "search/index.html",
         highlight=highlight,
