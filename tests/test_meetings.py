@@ -779,6 +779,7 @@ def test_api_lists_upcoming_and_past(client, app, make_meeting, make_theme):
         "url",
         "ics_url",
         "example",
+        "languages",
     }
     assert (item["theme"], item["kind"], item["capacity"]) == (theme.slug, "working_group", 20)
     assert item["starts_at"] == soon.starts_at.isoformat() + "Z"
@@ -831,6 +832,7 @@ def test_api_meeting_detail_and_minutes(client, make_meeting, make_proposal, mak
             "status": "submitted",
             "url": f"http://voix.test/propositions/{proposal.id}",
             "example": False,
+            "languages": {"title": {"lang": "fr", "translation_outdated": False}},
         }
     ]
     assert (data["registered_count"], data["places_left"], data["minutes"]) == (1, 2, None)
