@@ -144,9 +144,18 @@ def iso_date_label(value: str | None) -> str:
     return format_date(date.fromisoformat(value), "long") if value else ""
 
 
+def language_of(locale: str | None) -> str:
+    """The language to write to someone in: the one they chose (an account's, or the page a
+    guest wrote from) when the site speaks it, else the site's first, French."""
+    languages = current_app.config["LANGUAGES"]
+    return locale if locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
 def _render(user: User, template: str, notification=None, notifications=()) -> tuple[str, str]:
-    """Subject and body of a notification or digest e-mail, in the recipient's language."""
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    """Subject and body of a notification or digest e-mail, in the recipient's language: the
+    site's words, and what people read (a proposal's title…) in its translation when there
+    is one (``tr()`` reads the language forced here)."""
+    with force_locale(language_of(user.locale)):
         subject = _subject(notification)
         body = render_template(
             template,
