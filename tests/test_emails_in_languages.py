@@ -291,3 +291,51 @@ def test_a_decision_made_in_arabic_reaches_a_french_author_in_french(
     subject, body = _received(outbox, "louise@example.org")
     assert subject == "Votre témoignage a été publié"
     assert f"« {FRENCH} »" in body and ARABIC not in body
+
+
+def _meeting(title):
+    from datetime import timedelta
+
+    from app.models import Meeting
+
+    starts = (utcnow() + timedelta(days=5)).replace(microsecond=0)
+    meeting = Meeting(title=title, starts_at=starts, ends_at=starts + timedelta(hours=2))
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting
+
+
+def test_a_cancelled_meeting_named_in_each_registrants_language(client, outbox, make_user):
+    from app.models import MeetingRegistration
+    from app.services.meetings import cancel_meeting
+
+    meeting = _meeting("Groupe de travail santé")
+    add_network_translation(meeting, "ar", {"title": "مجموعة العمل حول الصحة"})
+    amal, louise = _person(make_user, "ar", "amal@x.org"), _person(make_user, "fr", "lou@x.org")
+    for person in (amal, louise):
+        db.session.add(MeetingRegistration(meeting_id=meeting.id, user_id=person.id))
+    db.session.commit()
+    cancel_meeting(make_user("admin"), meeting, "Salle indisponible.")
+    deliver_outbox()
+    assert "« مجموعة العمل حول الصحة »" in _received(outbox, "amal@x.org")[1]
+    assert "« Groupe de travail santé »" in _received(outbox, "lou@x.org")[1]
+    login(client, amal)
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert '« <bdi dir="auto">مجموعة العمل حول الصحة</bdi> »' in page
+
+
+def test_a_renamed_meeting_is_named_by_its_new_title(outbox, make_user):
+    """Its translation, made from the old title, is outdated: the new original is said."""
+    from app.models import MeetingRegistration
+    from app.services.meetings import cancel_meeting
+
+    meeting = _meeting("Groupe de travail santé")
+    add_network_translation(meeting, "en", {"title": "Health working group"})
+    grace = _person(make_user, "en", "grace@x.org")
+    db.session.add(MeetingRegistration(meeting_id=meeting.id, user_id=grace.id))
+    meeting.title = "Groupe santé et logement"
+    db.session.commit()
+    cancel_meeting(make_user("admin"), meeting, "Salle indisponible.")
+    deliver_outbox()
+    body = _received(outbox, "grace@x.org")[1]
+    assert "Groupe santé et logement" in body and "Health working group" not in body

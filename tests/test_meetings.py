@@ -602,7 +602,7 @@ def test_people_registered_hear_of_a_change(client, make_meeting, make_user):
     login(client, first)
     page = client.get("/notifications/").get_data(as_text=True)
     assert (
-        'La réunion « <bdi lang="fr" dir="ltr">Groupe santé</bdi> » a changé' in page
+        'La réunion « <bdi dir="auto">Groupe santé</bdi> » a changé' in page
         and "14:00" in page
     )
     assert away.id not in {n.user_id for n in _notes(NotificationKind.MEETING_CHANGED)}
@@ -639,7 +639,7 @@ def test_people_registered_hear_of_a_cancellation(client, make_meeting, make_use
     client.post("/compte/deconnexion")
     login(client, person)
     page = client.get("/notifications/").get_data(as_text=True)
-    assert 'La réunion « <bdi lang="fr" dir="ltr">Groupe culture</bdi> » est annulée.' in page
+    assert 'La réunion « <bdi dir="auto">Groupe culture</bdi> » est annulée.' in page
 
 
 def test_demo_meetings_take_up_their_workshops_proposals(app):

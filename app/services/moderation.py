@@ -203,13 +203,14 @@ def guest_language(contribution: Contribution) -> str:
 
 def _article(number: int | None, lang: str) -> str | None:
     """The article of the charter in force a decision refers to, as "2. Le respect", its
-    title in the reader's language when translated."""
+    title in the reader's language when a current translation exists."""
     if number is None:
         return None
     charter = current_charter()
     for article in charter.articles if charter else []:
         if article.number == number:
-            return f"{number}. {content_language.localized(article, 'title', lang).text}"
+            shown = content_language.localized(article, "title", lang)
+            return f"{number}. {article.title if shown.outdated else shown.text}"
     return str(number)
 
 

@@ -30,8 +30,7 @@ from app.models import (
 from app.policy.core import MODERATION_ROLES
 from app.queries.moderation import Waiting
 from app.services import retry_when_busy
-from app.services.notifications import email_notification, language_of
-from app.web.content_language import localized
+from app.services.notifications import email_notification, snapshot_text
 
 
 def send_moderation_alerts(now: datetime | None = None) -> int:
@@ -76,14 +75,13 @@ def _alert(user_id: int, now: datetime) -> int:
     if claimed.rowcount != 1:  # another run alerted this person meanwhile
         db.session.rollback()
         return 0
-    lang = language_of(user.locale)  # the notification is theirs alone: names in their language
     notification = Notification(
         user=user,
         kind=NotificationKind.MODERATION_WAITING,
         data={
             "count": found.count,
             "oldest_hours": found.oldest_hours(now),
-            "workshops": [localized(theme, "name", lang).text for theme in workshops],
+            "workshops": [snapshot_text(theme, "name", user) for theme in workshops],
         },
     )
     db.session.add(notification)
