@@ -601,10 +601,7 @@ def test_people_registered_hear_of_a_change(client, make_meeting, make_user):
     client.post("/compte/deconnexion")
     login(client, first)
     page = client.get("/notifications/").get_data(as_text=True)
-    assert (
-        'La réunion « <bdi dir="auto">Groupe santé</bdi> » a changé' in page
-        and "14:00" in page
-    )
+    assert 'La réunion « <bdi dir="auto">Groupe santé</bdi> » a changé' in page and "14:00" in page
     assert away.id not in {n.user_id for n in _notes(NotificationKind.MEETING_CHANGED)}
 
 
