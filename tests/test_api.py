@@ -10,9 +10,15 @@ def test_themes_with_counts(client, make_theme, make_proposal):
     make_theme("Urgence alimentaire")
     make_proposal(theme=health)
     data = client.get("/api/v1/themes").get_json()
+    french = {"name": {"lang": "fr", "translation_outdated": False}}
     assert data["items"] == [
-        {"slug": health.slug, "name": "Accès à la santé", "proposal_count": 1},
-        {"slug": "atelier-2", "name": "Urgence alimentaire", "proposal_count": 0},
+        {"slug": health.slug, "name": "Accès à la santé", "proposal_count": 1, "languages": french},
+        {
+            "slug": "atelier-2",
+            "name": "Urgence alimentaire",
+            "proposal_count": 0,
+            "languages": french,
+        },
     ]
 
 
@@ -40,7 +46,10 @@ def test_proposals_filter_and_item_shape(client, make_theme, make_proposal):
     data = client.get(f"/api/v1/proposals?theme={housing.slug}&status=answered").get_json()
     assert [item["title"] for item in data["items"]] == ["Bail glissant"]
     item = data["items"][0]
-    assert set(item) == {"id", "title", "theme", "status", "created_at", "url", "event", "example"}
+    assert set(item) == {
+        *("id", "title", "theme", "status", "created_at", "url", "event", "example", "languages")
+    }
+    assert item["languages"] == {"title": {"lang": "fr", "translation_outdated": False}}
     assert item["theme"] == housing.slug
     assert item["url"].endswith(f"/propositions/{item['id']}")
     assert data["next_cursor"] is None

@@ -42,6 +42,7 @@ def test_events_list_shape(client, make_event, make_proposal):
         "organisations_count": 100,
         "proposals_count": 1,
         "example": False,
+        "languages": {"name": {"lang": "fr", "translation_outdated": False}},
     }
     assert (newest["slug"], newest["example"], newest["place"]) == ("journee-2026", True, None)
     assert newest["organisations_count"] is None and newest["proposals_count"] == 0
@@ -190,6 +191,7 @@ def test_proposal_detail_event_stated_positions_and_due_date(
         "slug": "assises-2015",
         "name": "Assises de la solidarité 2015",
         "date": "2015-04-30",
+        "languages": {"name": {"lang": "fr", "translation_outdated": False}},
     }
     assert data["example"] is True
     assert data["stated_positions"] == [
@@ -199,6 +201,7 @@ def test_proposal_detail_event_stated_positions_and_due_date(
             "source": "Bilan des assises",
             "date": "2015-04-30",
             "reported_by": {"id": network.id, "name": "Le réseau"},
+            "languages": {"words": {"lang": "fr", "translation_outdated": False}},
         },
         {
             "institution": {"id": ccas.id, "name": "CCAS de Metz"},
@@ -206,6 +209,7 @@ def test_proposal_detail_event_stated_positions_and_due_date(
             "source": None,
             "date": None,
             "reported_by": None,
+            "languages": {"words": {"lang": "fr", "translation_outdated": False}},
         },
     ]
     assert data["responses"] == []  # a stated position is never an answer

@@ -526,7 +526,13 @@ def test_api_cursor_walks_every_item(client, app, make_organisation, monkeypatch
 
 def test_api_detail(client, w):
     data = client.get(f"/api/v1/organisations/{w['coeur'].id}").get_json()
-    assert data["themes"] == [{"slug": w["food"].slug, "name": "Urgence alimentaire"}]
+    assert data["themes"] == [
+        {
+            "slug": w["food"].slug,
+            "name": "Urgence alimentaire",
+            "languages": {"name": {"lang": "fr", "translation_outdated": False}},
+        }
+    ]
     assert data["description"] == "Distribution de repas.\nAccueil de jour."
     assert (data["address"], data["opening_hours"]) == (
         "3 rue du Pont, Metz",
@@ -547,6 +553,7 @@ def test_api_detail(client, w):
             "title": "Domiciliation simplifiée",
             "url": f"http://voix.test/propositions/{w['theirs'].id}",
             "example": False,
+            "languages": {"title": {"lang": "fr", "translation_outdated": False}},
         }
     ]
     assert data["responses"] == [] and data["awaiting_responses"] == []

@@ -601,7 +601,7 @@ def test_people_registered_hear_of_a_change(client, make_meeting, make_user):
     client.post("/compte/deconnexion")
     login(client, first)
     page = client.get("/notifications/").get_data(as_text=True)
-    assert "La réunion « Groupe santé » a changé" in page and "14:00" in page
+    assert 'La réunion « <bdi dir="auto">Groupe santé</bdi> » a changé' in page and "14:00" in page
     assert away.id not in {n.user_id for n in _notes(NotificationKind.MEETING_CHANGED)}
 
 
@@ -636,7 +636,7 @@ def test_people_registered_hear_of_a_cancellation(client, make_meeting, make_use
     client.post("/compte/deconnexion")
     login(client, person)
     page = client.get("/notifications/").get_data(as_text=True)
-    assert "La réunion « Groupe culture » est annulée." in page
+    assert 'La réunion « <bdi dir="auto">Groupe culture</bdi> » est annulée.' in page
 
 
 def test_demo_meetings_take_up_their_workshops_proposals(app):
@@ -779,6 +779,7 @@ def test_api_lists_upcoming_and_past(client, app, make_meeting, make_theme):
         "url",
         "ics_url",
         "example",
+        "languages",
     }
     assert (item["theme"], item["kind"], item["capacity"]) == (theme.slug, "working_group", 20)
     assert item["starts_at"] == soon.starts_at.isoformat() + "Z"
@@ -831,6 +832,7 @@ def test_api_meeting_detail_and_minutes(client, make_meeting, make_proposal, mak
             "status": "submitted",
             "url": f"http://voix.test/propositions/{proposal.id}",
             "example": False,
+            "languages": {"title": {"lang": "fr", "translation_outdated": False}},
         }
     ]
     assert (data["registered_count"], data["places_left"], data["minutes"]) == (1, 2, None)

@@ -102,7 +102,8 @@ def test_a_participant_asks_and_a_member_accepts(client, association, member, ma
     assert "1 demande pour rejoindre" in _page(client, f"/organisations/{association.slug}")
     page = _page(client, f"/organisations/{association.slug}/demandes")
     assert person.pseudonym in page and "Je suis bénévole le mardi." in page
-    assert "demande à rejoindre Le Relais" in _page(client, "/notifications/")
+    notifications = _page(client, "/notifications/")  # names isolated, in their own direction
+    assert 'demande à rejoindre <bdi dir="auto">Le Relais</bdi>' in notifications
     assert _decide(client, asked, "accept").status_code == REDIRECT
     db.session.expire_all()
     person = db.session.get(User, person.id)

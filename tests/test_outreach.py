@@ -564,10 +564,10 @@ def test_the_notifications_page_shows_the_three_kinds(
     post_response_reply(make_user("association_member"), response, "Merci.", DisplayMode.PSEUDONYM)
     login(client, rep)
     page = client.get("/notifications/").get_data(as_text=True)
-    assert "est adressée à Ville de Metz" in page
+    assert 'est adressée à <bdi dir="auto">Ville de Metz</bdi>' in page
     assert "Témoignages publiés sur cette proposition : 0" in page
     assert "était attendue le" in page
-    assert "Quelqu’un a répondu à la réponse officielle de Ville de Metz" in page
+    assert 'Quelqu’un a répondu à la réponse officielle de <bdi dir="auto">Ville de Metz' in page
     assert f"/propositions/{proposal.id}/reponses/{organisation.id}" in page
 
 

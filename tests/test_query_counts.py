@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Follow, OrganisationKind, Proposal, ProposalStatus, StatusChange
 from app.services.privacy import tables_about_people
+from app.services.translations import add_network_translation
 from tests.helpers import count_queries
 
 
@@ -14,7 +15,7 @@ def _seed(n, make_theme, make_organisation, make_proposal, make_user):
     institutions = [make_organisation(OrganisationKind.INSTITUTION) for _ in range(4)]
     associations = [make_organisation() for _ in range(3)]
     author = make_user("association_member", organisation=associations[0])
-    first = None
+    first, made = None, []
     for i in range(n):
         proposal = make_proposal(
             title=f"Proposition numéro {i}",
@@ -25,6 +26,7 @@ def _seed(n, make_theme, make_organisation, make_proposal, make_user):
             institutions=institutions[: 1 + i % 4],
             commit=False,
         )
+        made.append(proposal)
         proposal.status_changes.append(
             StatusChange(
                 from_status=ProposalStatus.SUBMITTED,
@@ -34,6 +36,11 @@ def _seed(n, make_theme, make_organisation, make_proposal, make_user):
             )
         )
         first = first or proposal
+    db.session.commit()
+    for i, proposal in enumerate(made):  # translated: an Arabic page reads them in one query
+        add_network_translation(proposal, "ar", {"title": f"الاقتراح رقم {i}"})
+    for theme in themes:
+        add_network_translation(theme, "ar", {"name": f"ورشة {theme.id}"})
     db.session.commit()
     return first, themes[0]
 
@@ -62,6 +69,9 @@ PAGES = [
     lambda first, theme: "/api/v1/themes",
     lambda first, theme: "/api/v1/proposals",
     lambda first, theme: f"/api/v1/proposals/{first.id}",
+    lambda first, theme: "/api/v1/themes?lang=ar",
+    lambda first, theme: "/api/v1/proposals?lang=ar",
+    lambda first, theme: f"/api/v1/proposals/{first.id}?lang=ar",
 ]
 
 
@@ -154,9 +164,28 @@ def _answer_all(proposal, institutions, n_commitments):
             )
         )
     db.session.commit()
+    # Every text translated: the Arabic API reads them in one query, whatever their number.
+    rows = db.session.scalars(
+        sa.select(OfficialResponse).where(OfficialResponse.proposal_id == proposal.id)
+    ).all()
+    for response in rows:
+        add_network_translation(response, "ar", {"body": "نعم."})
+        for commitment in response.commitments:
+            add_network_translation(commitment, "ar", {"action": "إجراء"})
+    for update in db.session.scalars(
+        sa.select(ProgressUpdate).where(ProgressUpdate.proposal_id == proposal.id)
+    ):
+        add_network_translation(update, "ar", {"body": "أخبار."})
+    for stated in db.session.scalars(
+        sa.select(StatedPosition).where(StatedPosition.proposal_id == proposal.id)
+    ):
+        add_network_translation(stated, "ar", {"words": "سنرى."})
+    db.session.commit()
 
 
-@pytest.mark.parametrize("url", ["/propositions/{id}", "/api/v1/proposals/{id}"])
+@pytest.mark.parametrize(
+    "url", ["/propositions/{id}", "/api/v1/proposals/{id}", "/api/v1/proposals/{id}?lang=ar"]
+)
 def test_responses_do_not_add_queries(client, url, make_proposal, make_organisation):
     few = [make_organisation(OrganisationKind.INSTITUTION) for _ in range(1)]
     many = [make_organisation(OrganisationKind.INSTITUTION) for _ in range(6)]

@@ -179,7 +179,10 @@ def test_the_institution_gets_a_copy_with_a_link_to_correct_it(app, client, w):
     client = app.test_client()
     login(client, w["rep"])
     page = client.get("/notifications/").get_data(as_text=True)
-    assert "Une réponse de CCAS de Metz à la proposition « Ouvrir des bains-douches »" in page
+    assert (
+        'Une réponse de <bdi dir="auto">CCAS de Metz</bdi> à la proposition '
+        '« <bdi lang="fr" dir="ltr">Ouvrir des bains-douches</bdi> »'
+    ) in page
     assert "Reçue par courrier le 3 mars 2026, saisie par Collectif des associations." in page
     assert f"#reponse-{response.id}" in page
 

@@ -50,12 +50,13 @@ def decode_day_cursor(cursor: str) -> tuple[date, int]:
         abort(400)
 
 
-def keyset_page(query, sort_key, ident, *, ascending: bool, summary) -> dict:
+def keyset_page(query, sort_key, ident, *, ascending: bool, summary=None) -> dict:
     """One page of ``query`` (ordered by ``sort_key`` then ``ident``, ascending or not) after
     the request's ``?cursor=``: ``{"items": [...], "next_cursor": ...}``.
 
     One row more than the page is read to know whether another page follows; a timestamp
-    or day sort key travels in the cursor as ISO 8601.
+    or day sort key travels in the cursor as ISO 8601. Without ``summary`` the items are the
+    rows themselves (the caller reads their translations in one query, then shapes them).
     """
     size = current_app.config["API_PAGE_SIZE"]
     moment = isinstance(sort_key.type, sa.DateTime)
@@ -70,4 +71,6 @@ def keyset_page(query, sort_key, ident, *, ascending: bool, summary) -> dict:
     if len(rows) > size:
         last = getattr(items[-1], sort_key.key)
         next_cursor = encode_cursor(last.isoformat() if moment or day else last, items[-1].id)
-    return {"items": [summary(item) for item in items], "next_cursor": next_cursor}
+    if summary is not None:
+        items = [summary(item) for item in items]
+    return {"items": items, "next_cursor": next_cursor}

@@ -5,6 +5,7 @@ from flask import abort, jsonify, request
 
 from app import queries
 from app.api.cursors import keyset_page
+from app.api.languages import languages, prefetch, requested_language, text
 from app.api.views import _iso, bp
 from app.models import Meeting, MeetingKind, Theme
 from app.web.links import public_url
@@ -14,11 +15,12 @@ from app.web.routes import public_page
 WHEN = ("upcoming", "past")
 
 
-def _summary(meeting: Meeting) -> dict:
+def _summary(meeting: Meeting, lang: str) -> dict:
+    title = text(meeting, "title", lang)
     return {
         "id": meeting.id,
         "kind": meeting.kind.value,
-        "title": meeting.title,
+        "title": title.text,
         "theme": meeting.theme.slug if meeting.theme else None,
         "starts_at": _iso(meeting.starts_at),
         "ends_at": _iso(meeting.ends_at),
@@ -32,6 +34,7 @@ def _summary(meeting: Meeting) -> dict:
         "url": public_url("meetings.show", meeting_id=meeting.id),
         "ics_url": public_url("meetings.meeting_calendar", meeting_id=meeting.id),
         "example": meeting.example,
+        "languages": languages(title=title),
     }
 
 
@@ -52,10 +55,13 @@ def _filters() -> tuple[bool, Theme | None, MeetingKind | None]:
 @public_page
 def meetings():
     """Upcoming meetings soonest first (``?when=upcoming``, the default) or past ones latest
-    first (``?when=past``), by ``theme`` and ``kind``, in keyset pages."""
+    first (``?when=past``), by ``theme`` and ``kind``, in keyset pages; titles in ``?lang=``."""
+    lang = requested_language()
     upcoming, theme, kind = _filters()
     query = queries.meetings.meetings_query(upcoming, theme, kind)
-    page = keyset_page(query, Meeting.starts_at, Meeting.id, ascending=upcoming, summary=_summary)
+    page = keyset_page(query, Meeting.starts_at, Meeting.id, ascending=upcoming)
+    prefetch(page["items"], lang)
+    page["items"] = [_summary(meeting, lang) for meeting in page["items"]]
     return jsonify(page)
 
 
@@ -67,30 +73,42 @@ def _validated_minutes(meeting: Meeting) -> dict | None:
     return {"validated_at": _iso(row.validated_at), "version": row.number, "text": row.body}
 
 
+def _proposal(proposal, lang: str) -> dict:
+    title = text(proposal, "title", lang)
+    return {
+        "id": proposal.id,
+        "title": title.text,
+        "status": proposal.status.value,
+        "url": public_url("proposals.show", proposal_id=proposal.id),
+        "example": proposal.example,
+        "languages": languages(title=title),
+    }
+
+
 @bp.get("/meetings/<int:meeting_id>")
 @public_page
 def meeting(meeting_id: int):
-    """One meeting: agenda, proposals to discuss, people registered, validated minutes."""
+    """One meeting: agenda, proposals to discuss, people registered, validated minutes; its
+    title, description and agenda and the proposals' titles in ``?lang=``."""
+    lang = requested_language()
     meeting = queries.meetings.meeting_detail(meeting_id) or abort(404)
     registered = queries.meetings.registration_count(meeting)
     places_left = None if meeting.capacity is None else max(0, meeting.capacity - registered)
-    return jsonify(
-        {
-            **_summary(meeting),
-            "agenda": meeting.agenda,
-            "description": meeting.description,
-            "proposals": [
-                {
-                    "id": p.id,
-                    "title": p.title,
-                    "status": p.status.value,
-                    "url": public_url("proposals.show", proposal_id=p.id),
-                    "example": p.example,
-                }
-                for p in meeting.proposals
-            ],
-            "registered_count": registered,
-            "places_left": places_left,
-            "minutes": _validated_minutes(meeting),
-        }
-    )
+    minutes = _validated_minutes(meeting)
+    prefetch([meeting, *meeting.proposals], lang)
+    summary = _summary(meeting, lang)
+    agenda, description = text(meeting, "agenda", lang), text(meeting, "description", lang)
+    payload = {
+        **summary,
+        "agenda": agenda.text if meeting.agenda is not None else None,
+        "description": description.text if meeting.description is not None else None,
+        "proposals": [_proposal(p, lang) for p in meeting.proposals],
+        "registered_count": registered,
+        "places_left": places_left,
+        "minutes": minutes,
+        "languages": {
+            **summary["languages"],
+            **languages(agenda=agenda, description=description),
+        },
+    }
+    return jsonify(payload)

@@ -4,6 +4,7 @@ from flask import abort, jsonify, request
 
 from app import queries
 from app.api.cursors import keyset_page
+from app.api.languages import languages, prefetch, requested_language, text
 from app.api.views import _iso, bp
 from app.extensions import db
 from app.models import Organisation, OrganisationKind, Proposal, Theme, paris_today
@@ -39,12 +40,14 @@ def _summary(organisation: Organisation) -> dict:
     }
 
 
-def _proposal_ref(proposal: Proposal) -> dict:
+def _proposal_ref(proposal: Proposal, lang: str) -> dict:
+    title = text(proposal, "title", lang)
     return {
         "id": proposal.id,
-        "title": proposal.title,
+        "title": title.text,
         "url": public_url("proposals.show", proposal_id=proposal.id),
         "example": proposal.example,
+        "languages": languages(title=title),
     }
 
 
@@ -58,60 +61,74 @@ def organisations():
     return jsonify(page)
 
 
-def _responses(institution: Organisation) -> list[dict]:
-    today = paris_today()
-    return [
-        {
-            "id": response.id,
-            "proposal": _proposal_ref(response.proposal),
-            "position": response.position.value,
-            "created_at": _iso(response.created_at),
-            "updated_at": _iso(response.updated_at),
-            "commitments": [
-                {
-                    "id": c.id,
-                    "action": c.action,
-                    "due_on": _iso(c.due_on),
-                    "state": c.state.value,
-                    "overdue": c.is_overdue(today),
-                }
-                for c in response.commitments
-            ],
-        }
-        for response in db.session.scalars(queries.directory.responses_of(institution))
-    ]
+def _response(response, lang: str, today) -> dict:
+    return {
+        "id": response.id,
+        "proposal": _proposal_ref(response.proposal, lang),
+        "position": response.position.value,
+        "created_at": _iso(response.created_at),
+        "updated_at": _iso(response.updated_at),
+        "commitments": [_commitment(c, lang, today) for c in response.commitments],
+    }
 
 
-def _awaiting(institution: Organisation) -> list[dict]:
-    return [
-        {**_proposal_ref(item.proposal), "response_due_on": _iso(item.response_due_on)}
-        for item in db.session.scalars(queries.directory.awaiting_answer(institution)).unique()
-    ]
+def _commitment(commitment, lang: str, today) -> dict:
+    action = text(commitment, "action", lang)
+    return {
+        "id": commitment.id,
+        "action": action.text,
+        "due_on": _iso(commitment.due_on),
+        "state": commitment.state.value,
+        "overdue": commitment.is_overdue(today),
+        "languages": languages(action=action),
+    }
+
+
+def _theme(theme: Theme, lang: str) -> dict:
+    name = text(theme, "name", lang)
+    return {"slug": theme.slug, "name": name.text, "languages": languages(name=name)}
+
+
+def _institution_lists(org: Organisation) -> tuple[list, list]:
+    """An institution's responses and the items awaiting its answer (none for others)."""
+    if not org.is_institution:
+        return [], []
+    responses = list(db.session.scalars(queries.directory.responses_of(org)))
+    awaiting = list(db.session.scalars(queries.directory.awaiting_answer(org)).unique())
+    return responses, awaiting
 
 
 @bp.get("/organisations/<int:organisation_id>")
 @public_page
 def organisation(organisation_id: int):
-    """One organisation: public fields, workshops, proposals, co-signatures, responses."""
+    """One organisation: public fields, workshops, proposals, co-signatures, responses; the
+    workshops' names, proposals' titles and commitments in ``?lang=``."""
+    lang = requested_language()
     org = db.session.get(Organisation, organisation_id) or abort(404)
-    institution = org.is_institution
-    return jsonify(
-        {
-            **_summary(org),
-            "themes": [{"slug": theme.slug, "name": theme.name} for theme in org.themes],
-            "description": org.description,
-            "address": org.address,
-            "opening_hours": org.opening_hours,
-            "contact_email": org.contact_email or None,
-            "contact_phone": org.contact_phone or None,
-            "website": directory.safe_website(org.website),
-            "proposals": [
-                _proposal_ref(p) for p in db.session.scalars(queries.directory.proposals_of(org))
-            ],
-            "cosigned_proposals": [
-                _proposal_ref(p) for p in db.session.scalars(queries.directory.cosigned_by(org))
-            ],
-            "responses": _responses(org) if institution else [],
-            "awaiting_responses": _awaiting(org) if institution else [],
-        }
-    )
+    themes = list(org.themes)
+    proposals = list(db.session.scalars(queries.directory.proposals_of(org)))
+    cosigned = list(db.session.scalars(queries.directory.cosigned_by(org)))
+    responses, awaiting = _institution_lists(org)
+    shown = [*themes, *proposals, *cosigned, *(item.proposal for item in awaiting)]
+    for response in responses:
+        shown += [response.proposal, *response.commitments]
+    prefetch(shown, lang)
+    today = paris_today()
+    payload = {
+        **_summary(org),
+        "themes": [_theme(theme, lang) for theme in themes],
+        "description": org.description,
+        "address": org.address,
+        "opening_hours": org.opening_hours,
+        "contact_email": org.contact_email or None,
+        "contact_phone": org.contact_phone or None,
+        "website": directory.safe_website(org.website),
+        "proposals": [_proposal_ref(p, lang) for p in proposals],
+        "cosigned_proposals": [_proposal_ref(p, lang) for p in cosigned],
+        "responses": [_response(r, lang, today) for r in responses],
+        "awaiting_responses": [
+            {**_proposal_ref(item.proposal, lang), "response_due_on": _iso(item.response_due_on)}
+            for item in awaiting
+        ],
+    }
+    return jsonify(payload)

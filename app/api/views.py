@@ -6,15 +6,19 @@ from flask import Blueprint, abort, current_app, jsonify, request
 
 from app import queries
 from app.api.cursors import keyset_page
+from app.api.languages import languages, prefetch, requested_language, say_language, text
 from app.extensions import csrf, db, limiter
 from app.labels import author_label
 from app.models import (
+    Commitment,
     Contribution,
     ContributionKind,
     OfficialResponse,
     Organisation,
+    ProgressUpdate,
     Proposal,
     ProposalStatus,
+    StatedPosition,
     Theme,
 )
 from app.queries.proposals import EventFilter
@@ -26,18 +30,21 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 # Every API route, per address; a refusal is a JSON 429 with Retry-After (app/web/errors.py).
 limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])(bp)
+bp.after_request(say_language)
 
 
-def _summary(proposal: Proposal) -> dict:
+def _summary(proposal: Proposal, lang: str) -> dict:
+    title = text(proposal, "title", lang)
     return {
         "id": proposal.id,
-        "title": proposal.title,
+        "title": title.text,
         "theme": proposal.theme.slug,
         "status": proposal.status.value,
         "created_at": proposal.created_at.isoformat() + "Z",
         "url": public_url("proposals.show", proposal_id=proposal.id),
         "event": proposal.event.slug if proposal.event else None,
         "example": proposal.example,
+        "languages": languages(title=title),
     }
 
 
@@ -99,14 +106,16 @@ def _organisation(organisation: Organisation) -> dict:
     return {"id": organisation.id, "name": organisation.name, "kind": organisation.kind.value}
 
 
-def _response(response: OfficialResponse, replies: list[Contribution]) -> dict:
+def _response(response: OfficialResponse, replies: list[Contribution], lang: str) -> dict:
+    body, easy_read = text(response, "body", lang), text(response, "easy_read", lang)
     return {
         "id": response.id,
         # Its "institution" may be an association answering an institution's proposal.
         "institution": _organisation(response.institution),
         "position": response.position.value,
         "competent_body": response.competent_body or None,
-        "text": response.body,
+        "text": body.text,
+        "easy_read": easy_read.text or None,
         "created_at": _iso(response.created_at),
         "updated_at": _iso(response.updated_at),
         # How it reached the site; a letter, e-mail or meeting was recorded on its behalf.
@@ -118,17 +127,21 @@ def _response(response: OfficialResponse, replies: list[Contribution]) -> dict:
             else None
         ),
         "document": _document(response),
-        "commitments": [
-            {
-                "id": c.id,
-                "action": c.action,
-                "due_on": _iso(c.due_on),
-                "state": c.state.value,
-                "drop_reason": c.drop_reason or None,
-            }
-            for c in response.commitments
-        ],
+        "commitments": [_commitment(c, lang) for c in response.commitments],
         "replies": [_contribution(reply) for reply in replies],
+        "languages": languages(text=body, easy_read=easy_read),
+    }
+
+
+def _commitment(commitment: Commitment, lang: str) -> dict:
+    action = text(commitment, "action", lang)
+    return {
+        "id": commitment.id,
+        "action": action.text,
+        "due_on": _iso(commitment.due_on),
+        "state": commitment.state.value,
+        "drop_reason": commitment.drop_reason or None,
+        "languages": languages(action=action),
     }
 
 
@@ -146,11 +159,17 @@ def _document(response: OfficialResponse) -> dict | None:
     }
 
 
-def _event(proposal: Proposal) -> dict | None:
+def _event(proposal: Proposal, lang: str) -> dict | None:
     event = proposal.event
     if event is None:
         return None
-    return {"slug": event.slug, "name": event.name, "date": _iso(event.held_on)}
+    name = text(event, "name", lang)
+    return {
+        "slug": event.slug,
+        "name": name.text,
+        "date": _iso(event.held_on),
+        "languages": languages(name=name),
+    }
 
 
 def _response_due(proposal: Proposal) -> date | None:
@@ -159,53 +178,53 @@ def _response_due(proposal: Proposal) -> date | None:
     return min(due, default=None)
 
 
-def _stated_positions(proposal: Proposal) -> list[dict]:
-    """What institutions said of it elsewhere, as the network reported: never a response."""
-    return [
-        {
-            "institution": {"id": s.institution.id, "name": s.institution.name},
-            "words": s.words,
-            "source": s.source or None,
-            "date": _iso(s.stated_on),
-            "reported_by": (
-                {"id": s.reported_by.id, "name": s.reported_by.name} if s.reported_by else None
-            ),
-        }
-        for s in queries.proposals.stated_positions(proposal)
-    ]
-
-
-def _follow_up(proposal: Proposal) -> dict:
-    responses = queries.responses.responses_for(proposal)
-    replies = queries.contributions.response_replies([r.id for r in responses.values()], None)
-    updates = queries.proposals.progress_updates(proposal)
+def _stated_position(stated: StatedPosition, lang: str) -> dict:
+    """What an institution said of it elsewhere, as the network reported: never a response."""
+    words = text(stated, "words", lang)
     return {
-        "responses": [_response(r, replies[r.id]) for r in responses.values()],
-        "updates": [
-            {
-                "id": u.id,
-                "text": u.body,
-                "organisation": u.organisation.name if u.organisation else None,
-                "status_change": u.status_change_id,
-                "created_at": _iso(u.created_at),
-            }
-            for u in updates
-        ],
+        "institution": {"id": stated.institution.id, "name": stated.institution.name},
+        "words": words.text,
+        "source": stated.source or None,
+        "date": _iso(stated.stated_on),
+        "reported_by": (
+            {"id": stated.reported_by.id, "name": stated.reported_by.name}
+            if stated.reported_by
+            else None
+        ),
+        "languages": languages(words=words),
+    }
+
+
+def _update(update: ProgressUpdate, lang: str) -> dict:
+    body = text(update, "body", lang)
+    return {
+        "id": update.id,
+        "text": body.text,
+        "organisation": update.organisation.name if update.organisation else None,
+        "status_change": update.status_change_id,
+        "created_at": _iso(update.created_at),
+        "languages": languages(text=body),
+    }
+
+
+def _theme(theme: Theme, count: int, lang: str) -> dict:
+    name = text(theme, "name", lang)
+    return {
+        "slug": theme.slug,
+        "name": name.text,
+        "proposal_count": count,
+        "languages": languages(name=name),
     }
 
 
 @bp.get("/themes")
 @public_page
 def themes():
-    """Every workshop with its number of proposals."""
-    return jsonify(
-        {
-            "items": [
-                {"slug": theme.slug, "name": theme.name, "proposal_count": count}
-                for theme, count in queries.proposals.themes_with_counts()
-            ]
-        }
-    )
+    """Every workshop with its number of proposals; its name in ``?lang=``."""
+    lang = requested_language()
+    rows = queries.proposals.themes_with_counts()
+    prefetch([theme for theme, _count in rows], lang)
+    return jsonify({"items": [_theme(theme, count, lang) for theme, count in rows]})
 
 
 def _filters() -> tuple[Theme | None, ProposalStatus | None]:
@@ -222,43 +241,58 @@ def _filters() -> tuple[Theme | None, ProposalStatus | None]:
 @public_page
 def proposals():
     """Proposals newest first, by keyset pages: ``{"items": [...], "next_cursor": ...}``;
-    by ``theme``, ``status``, ``event`` (its slug) and ``year`` (the event's)."""
+    by ``theme``, ``status``, ``event`` (its slug) and ``year`` (the event's); titles in
+    ``?lang=``."""
+    lang = requested_language()
     theme, status = _filters()
     slug = request.args.get("event") or None
     events = EventFilter(event_or_404(slug) if slug else None, year_filter("year"))
     query = queries.network_events.proposals_query(theme, status, events)
-    page = keyset_page(query, Proposal.created_at, Proposal.id, ascending=False, summary=_summary)
+    page = keyset_page(query, Proposal.created_at, Proposal.id, ascending=False)
+    prefetch(page["items"], lang)
+    page["items"] = [_summary(proposal, lang) for proposal in page["items"]]
     return jsonify(page)
 
 
 @bp.get("/proposals/<int:proposal_id>")
 @public_page
 def proposal(proposal_id: int):
-    """One proposal with its text, organisation, addressed institutions and timeline."""
+    """One proposal with its text, organisation, addressed institutions and timeline; its
+    texts and those of its responses, commitments and updates in ``?lang=``."""
+    lang = requested_language()
     proposal = queries.proposals.proposal_detail(proposal_id) or abort(404)
+    responses = list(queries.responses.responses_for(proposal).values())
+    replies = queries.contributions.response_replies([r.id for r in responses], None)
+    updates = queries.proposals.progress_updates(proposal)
+    stated = queries.proposals.stated_positions(proposal)
+    commitments = [c for response in responses for c in response.commitments]
+    prefetch([proposal, proposal.event, *responses, *commitments, *updates, *stated], lang)
+    body, easy_read = text(proposal, "body", lang), text(proposal, "easy_read", lang)
+    summary = _summary(proposal, lang)
     organisation = proposal.organisation
-    return jsonify(
-        {
-            **_summary(proposal),
-            "text": proposal.body,
-            "easy_read": proposal.easy_read or None,
-            "organisation": _organisation(organisation) if organisation else None,
-            "event": _event(proposal),
-            "addressed_institutions": [
-                {
-                    **_organisation(a.institution),
-                    "sent_at": _iso(a.sent_at),
-                    "response_due_on": _iso(a.response_due_on),
-                }
-                for a in proposal.addressed
-            ],
-            "response_due_at": _iso(_response_due(proposal)),
-            "stated_positions": _stated_positions(proposal),
-            "timeline": _timeline(proposal),
-            **_follow_up(proposal),
-            **_contributions(proposal),
-        }
-    )
+    payload = {
+        **summary,
+        "text": body.text,
+        "easy_read": easy_read.text or None,
+        "organisation": _organisation(organisation) if organisation else None,
+        "event": _event(proposal, lang),
+        "addressed_institutions": [
+            {
+                **_organisation(a.institution),
+                "sent_at": _iso(a.sent_at),
+                "response_due_on": _iso(a.response_due_on),
+            }
+            for a in proposal.addressed
+        ],
+        "response_due_at": _iso(_response_due(proposal)),
+        "stated_positions": [_stated_position(s, lang) for s in stated],
+        "timeline": _timeline(proposal),
+        "responses": [_response(r, replies[r.id], lang) for r in responses],
+        "updates": [_update(u, lang) for u in updates],
+        **_contributions(proposal),
+        "languages": {**summary["languages"], **languages(text=body, easy_read=easy_read)},
+    }
+    return jsonify(payload)
 
 
 @bp.get("/institutions/<int:institution_id>/accountability")

@@ -2,6 +2,7 @@
 editing, withdrawing and flagging them."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -106,6 +107,7 @@ def _guest_testimony(proposal: Proposal):
                     form.contact.data or "",
                     lang=form.lang.data,
                     idempotency_key=form.once_key,
+                    page_locale=str(get_locale()),
                 )
         except ServiceError as error:
             refuse(form.body, error)

@@ -35,7 +35,7 @@ from app.ops.mail import send_email
 from app.policy import is_moderator
 from app.queries.charter import current_label
 from app.services import ServiceError, audit, retry_when_busy
-from app.services.notifications import queue_email
+from app.services.notifications import language_of, queue_email
 from app.services.sessions import revoke_sessions
 from app.web.links import public_url
 
@@ -272,13 +272,15 @@ def request_password_reset(email: str) -> None:
         )
     )
     db.session.commit()
-    body = render_template(
-        "accounts/email/reset_password.txt",
-        user=user,
-        url=public_url("accounts.reset_password", token=token),
-        minutes=max_age // 60,
-    )
-    send_email(user.email, "Voix solidaires : réinitialiser votre mot de passe", body)
+    with force_locale(language_of(user.locale)):  # in the account's language
+        subject = _("Voix solidaires : réinitialiser votre mot de passe")
+        body = render_template(
+            "accounts/email/reset_password.txt",
+            user=user,
+            url=public_url("accounts.reset_password", token=token),
+            minutes=max_age // 60,
+        )
+    send_email(user.email, subject, body)
 
 
 def valid_reset_token(token: str) -> PasswordResetToken | None:

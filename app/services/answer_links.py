@@ -51,6 +51,7 @@ from app.queries.responses import current_response
 from app.services import PermissionDenied, ServiceError, retry_when_busy
 from app.services import audit as audit_service
 from app.services.notifications import queue_email
+from app.web import content_language
 from app.web.links import public_url
 
 # A link stays valid this long after the answer's due date (and a link made later, this
@@ -300,7 +301,8 @@ def _queue_link_email(proposal: Proposal, institution: Organisation, url: str) -
     link (it is what the institution asked for)."""
     locale = institution.official_locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(locale):
-        subject = _("Votre nouveau lien pour répondre : %(title)s", title=proposal.title)
+        title = content_language.localized(proposal, "title", locale).text
+        subject = _("Votre nouveau lien pour répondre : %(title)s", title=title)
         body = render_template(
             "answers/email/new_link.txt",
             proposal=proposal,

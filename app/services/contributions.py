@@ -184,8 +184,11 @@ def post_guest_testimony(
     contact: str,
     lang: str = "fr",
     idempotency_key: str | None = None,
+    page_locale: str | None = None,
 ) -> Contribution:
-    """A testimony from someone without an account: always held for moderation."""
+    """A testimony from someone without an account: always held for moderation. The site
+    language they wrote from (``page_locale``) is kept: the moderation's answer is e-mailed
+    in it."""
     earlier, idempotency_key = _once(idempotency_key, None, proposal)
     if earlier:
         return earlier
@@ -199,6 +202,7 @@ def post_guest_testimony(
             lang=_check_lang(lang),
             guest_name=name.strip(),
             guest_contact=contact.strip(),
+            page_locale=page_locale if page_locale in current_app.config["LANGUAGES"] else None,
             state=ContributionState.PENDING,
         )
     )

@@ -23,7 +23,7 @@ from app.models import (
 )
 from app.queries.meetings import registered_people, registration_count
 from app.services import PermissionDenied, ServiceError, retry_when_busy
-from app.services.notifications import notify
+from app.services.notifications import notify, snapshot_text
 from app.text import too_long_message
 
 # A change to these is worth telling the people who registered.
@@ -167,7 +167,6 @@ def update_meeting(editor: User, meeting: Meeting, details: MeetingDetails) -> l
             NotificationKind.MEETING_CHANGED,
             editor,
             meeting_id=meeting.id,
-            title=meeting.title,
             changes=changes,
         )
     db.session.commit()
@@ -193,18 +192,18 @@ def cancel_meeting(actor: User, meeting: Meeting, reason: str) -> None:
         NotificationKind.MEETING_CANCELLED,
         actor,
         meeting_id=meeting.id,
-        title=meeting.title,
         reason=reason,
     )
     db.session.commit()
 
 
 def _notify_registered(meeting: Meeting, kind: NotificationKind, actor: User, **data) -> int:
-    """One notification per registered person, except the one who made the change."""
+    """One notification per registered person, except the one who made the change; the
+    meeting's title in each person's language."""
     told = 0
     for person in registered_people(meeting, active_only=True):
         if person.id != actor.id:
-            notify(person, kind, **data)
+            notify(person, kind, title=snapshot_text(meeting, "title", person), **data)
             told += 1
     return told
 

@@ -31,7 +31,7 @@ from app.models import (
 )
 from app.queries.minutes import amendment_number, minutes_for, pending_count
 from app.services import PermissionDenied, ServiceError, retry_when_busy
-from app.services.notifications import notify
+from app.services.notifications import notify, snapshot_text
 
 
 class MinutesChanged(ServiceError):
@@ -319,7 +319,7 @@ def _decide(secretary: User, amendment: MinutesAmendment, state: AmendmentState,
         amendment.author,
         NotificationKind.AMENDMENT_DECISION,
         meeting_id=meeting.id,
-        meeting_title=meeting.title,
+        meeting_title=snapshot_text(meeting, "title", amendment.author),
         decision=state.value,
         reason=amendment.decision_reason,
     )

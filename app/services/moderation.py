@@ -24,7 +24,8 @@ from app.models import (
 )
 from app.queries.charter import current_charter
 from app.services import PermissionDenied, ServiceError, outreach, retry_when_busy
-from app.services.notifications import notify, notify_reply, queue_email
+from app.services.notifications import language_of, notify, notify_reply, queue_email
+from app.web import content_language
 from app.web.links import public_url
 
 S = ContributionState
@@ -164,22 +165,23 @@ def _resolve_flags(contribution: Contribution) -> None:
 def _tell_author(contribution: Contribution, decision: ModerationDecision) -> None:
     """An account author hears through their notifications (and by e-mail as they chose);
     a guest only by e-mail, when they left an address."""
-    if contribution.author is not None:
+    if (author := contribution.author) is not None:
         notify(
-            contribution.author,
+            author,
             NotificationKind.MODERATION_DECISION,
             proposal=contribution.proposal,
             contribution=contribution,
             action=decision.action.value,
             reason=decision.reason.value,
             details=decision.details,
-            charter_article=_article(decision.charter_article),
+            charter_article=_article(decision.charter_article, language_of(author.locale)),
         )
         return
     address = _guest_email(contribution)
     if not address:
         return
-    with force_locale("fr"):  # a guest chose no language; the site speaks French first
+    lang = guest_language(contribution)
+    with force_locale(lang):  # the proposal's title, the reasons and the article too
         subject = decision_outcome(decision.action, contribution.kind)
         body = render_template(
             "moderation/email/decision.txt",
@@ -187,20 +189,28 @@ def _tell_author(contribution: Contribution, decision: ModerationDecision) -> No
             outcome=subject,
             reason=moderation_reason_label(decision.reason),
             details=decision.details,
-            charter_article=_article(decision.charter_article),
+            charter_article=_article(decision.charter_article, lang),
             link=public_url,
         )
     queue_email(address, subject, body)
 
 
-def _article(number: int | None) -> str | None:
-    """The article of the charter in force a decision refers to, as "2. Le respect"."""
+def guest_language(contribution: Contribution) -> str:
+    """A guest chose no language but read the site in one: their e-mails are in the
+    language of the page they wrote from, French when it is not known."""
+    return language_of(contribution.page_locale)
+
+
+def _article(number: int | None, lang: str) -> str | None:
+    """The article of the charter in force a decision refers to, as "2. Le respect", its
+    title in the reader's language when a current translation exists."""
     if number is None:
         return None
     charter = current_charter()
     for article in charter.articles if charter else []:
         if article.number == number:
-            return f"{number}. {article.title}"
+            shown = content_language.localized(article, "title", lang)
+            return f"{number}. {article.title if shown.outdated else shown.text}"
     return str(number)
 
 

@@ -30,7 +30,7 @@ from app.models import (
 from app.policy.core import MODERATION_ROLES
 from app.queries.moderation import Waiting
 from app.services import retry_when_busy
-from app.services.notifications import email_notification
+from app.services.notifications import email_notification, snapshot_text
 
 
 def send_moderation_alerts(now: datetime | None = None) -> int:
@@ -81,7 +81,7 @@ def _alert(user_id: int, now: datetime) -> int:
         data={
             "count": found.count,
             "oldest_hours": found.oldest_hours(now),
-            "workshops": [theme.name for theme in workshops],
+            "workshops": [snapshot_text(theme, "name", user) for theme in workshops],
         },
     )
     db.session.add(notification)

@@ -45,6 +45,7 @@ from app.models import (
 from app.queries.board import paris_date
 from app.services import answer_links, retry_when_busy
 from app.services.notifications import notify, queue_email
+from app.web import content_language
 from app.web.links import public_url
 
 K = NotificationKind
@@ -58,6 +59,11 @@ ADDRESSED_SUBJECT = _l("Voix solidaires : une proposition vous est adressée")
 REMINDER_SUBJECT = _l("Voix solidaires : rappel, votre réponse est attendue")
 OVERDUE_SUBJECT = _l("Voix solidaires : votre réponse est en retard")
 DIGEST_SUBJECT = _l("Voix solidaires : ce qui attend votre réponse cette semaine")
+
+
+def official_language(organisation: Organisation) -> str:
+    """The language of the e-mails to an organisation's official address."""
+    return organisation.official_locale or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def answerers(proposal: Proposal, organisation: Organisation) -> list[User]:
@@ -109,12 +115,14 @@ def _tell_one(proposal: Proposal, item: AddressedInstitution, testimonies: int) 
             proposal=proposal,
             item=item,
             testimonies=testimonies,
-            excerpt=_excerpt(proposal),
+            excerpt=_excerpt(proposal, official_language(organisation)),
         )
 
 
-def _excerpt(proposal: Proposal) -> str:
-    text = (proposal.easy_read or proposal.body).strip()
+def _excerpt(proposal: Proposal, lang: str) -> str:
+    """The easy-read summary (else the text), in ``lang`` when translated."""
+    field = "easy_read" if proposal.easy_read else "body"
+    text = content_language.localized(proposal, field, lang).text.strip()
     if len(text) <= EXCERPT_CHARS:
         return text
     return text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " […]"
@@ -146,7 +154,7 @@ def _mail_follow_up(
 
 def _mail_organisation(organisation: Organisation, subject, template: str, **context) -> None:
     """An e-mail to the organisation's official address, in its language."""
-    with force_locale(organisation.official_locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_locale(official_language(organisation)):
         body = render_template(
             template,
             organisation=organisation,
@@ -308,7 +316,7 @@ def queue_institution_digests(now: datetime | None = None) -> int:
 @retry_when_busy
 def _queue_digest(organisation: Organisation, key: str, today: date, contents: dict) -> bool:
     # Rendered before the key is claimed: a rollback would expire the loaded rows.
-    with force_locale(organisation.official_locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_locale(official_language(organisation)):
         subject = str(DIGEST_SUBJECT)
         body = render_template(
             "outreach/email/digest.txt",

@@ -62,8 +62,9 @@ class Localized:
     def __str__(self) -> str:
         return self.text
 
-    def __html__(self) -> str:
-        return str(escape(self.text))
+    def __html__(self) -> Markup:
+        # Markup, not str: `Markup.format` (as in `bidi`) escapes again whatever is a str.
+        return escape(self.text)
 
     def __bool__(self) -> bool:
         return bool(self.text)

@@ -32,9 +32,11 @@ def _url_with_lang(lang: str) -> str:
 
 
 def _remember_language_choice() -> None:
-    """A visitor's ``?lang=`` choice is kept in the session for the next pages."""
+    """A visitor's ``?lang=`` choice is kept in the session for the next pages. Not the
+    API's: there ``?lang=`` chooses one answer's language (app/api/languages.py), and an
+    answer that set a cookie could not be kept in the page cache."""
     lang = request.args.get("lang")
-    if lang in current_app.config["LANGUAGES"]:
+    if lang in current_app.config["LANGUAGES"] and request.blueprint != "api":
         session["locale"] = lang
 
 
