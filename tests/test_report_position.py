@@ -99,8 +99,11 @@ def test_a_member_records_a_stated_position_shown_apart_never_as_an_answer(clien
     html = client.get(f"/propositions/{w['proposal'].id}").get_data(as_text=True)
     assert "La position rapportée est enregistrée." in html
     section = _section(html)
-    assert f'<blockquote class="quoted text" lang="fr">{ESCAPED}</blockquote>' in section
-    assert "rapportée par Collectif des associations · " + SOURCE in section
+    assert f'<blockquote class="quoted text" lang="fr" dir="ltr">{ESCAPED}</blockquote>' in section
+    assert (
+        'rapportée par <bdi dir="auto">Collectif des associations</bdi> · '
+        f'<bdi dir="auto">{SOURCE}</bdi>' in section
+    )
     assert "Ce n’est pas une réponse officielle" in section
     assert "<script>alert(1)" not in html
     assert "badge position-" not in html  # never an official position
