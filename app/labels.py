@@ -150,7 +150,7 @@ def author_label(contribution, isolate=None) -> str:
         else:
             label = _l("Témoignage recueilli par %(org)s", org=org)
         # The catalogue's text is trusted; every name in it was escaped by `isolate`.
-        return Markup(str(label)) if isolate else str(label)
+        return Markup(str(label)) if isolate else str(label)  # nosec B704
     if contribution.is_anonymous:
         return str(_l("Anonyme"))
     if contribution.author_id is None:
