@@ -1,6 +1,7 @@
 """French labels (translated through Babel) for the values of the domain's enums."""
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from app.models import (
     AuditAction,
@@ -131,24 +132,33 @@ def moderation_reason_label(reason) -> str:
     return str(MODERATION_REASON_LABELS[ModerationReason(reason)])
 
 
-def author_label(contribution) -> str:
-    """How an author is shown to the public: never the account behind an anonymous one."""
+def author_label(contribution, isolate=None) -> str:
+    """How an author is shown to the public: never the account behind an anonymous one.
+
+    ``isolate`` (a page's `bidi` filter) wraps each name, so that a name in another script
+    keeps its own order inside the sentence around it; the label is then HTML (the
+    catalogue's text, the names escaped by ``isolate``)."""
+    wrap = isolate or str
     if contribution.is_assisted:
-        org = contribution.recorded_for.name
+        org = wrap(contribution.recorded_for.name)
         if contribution.guest_name:
-            return str(
-                _l(
-                    "%(name)s, témoignage recueilli par %(org)s",
-                    name=contribution.guest_name,
-                    org=org,
-                )
+            label = _l(
+                "%(name)s, témoignage recueilli par %(org)s",
+                name=wrap(contribution.guest_name),
+                org=org,
             )
-        return str(_l("Témoignage recueilli par %(org)s", org=org))
+        else:
+            label = _l("Témoignage recueilli par %(org)s", org=org)
+        # The catalogue's text is trusted; every name in it was escaped by `isolate`.
+        return Markup(str(label)) if isolate else str(label)  # nosec B704
     if contribution.is_anonymous:
         return str(_l("Anonyme"))
     if contribution.author_id is None:
-        return contribution.guest_name
-    return contribution.author.public_name if contribution.author else str(_l("Compte supprimé"))
+        name = contribution.guest_name
+        return wrap(name) if name else name
+    if contribution.author is None:
+        return str(_l("Compte supprimé"))
+    return wrap(contribution.author.public_name)
 
 
 POSITION_LABELS = {

@@ -611,7 +611,9 @@ def test_synthesis_sections_and_charts(client, data):
     # By status (Déposée … Abandonnée), total, with an official response, without one.
     assert rows["Accès à la santé"] == ["1", "0", "0", "2", "1", "0", "0", "4", "3", "1"]
     assert rows["Hébergement"] == ["0", "0", "1", "1", "0", "0", "1", "3", "1", "2"]
-    assert 'href="/bilan?atelier=logement">Hébergement</a>' in propositions
+    assert 'href="/bilan?atelier=logement"><bdi lang="fr" dir="ltr">Hébergement</bdi></a>' in (
+        propositions
+    )
 
     status_svg, position_svg = _svgs(html)
     _check_accessible(status_svg, "Propositions par statut")
@@ -662,24 +664,26 @@ def test_synthesis_over_a_period(client, data):
 
 def test_synthesis_for_one_workshop(client, data):
     html = client.get("/bilan?atelier=logement").get_data(as_text=True)
-    assert "Bilan : Hébergement" in html
+    assert 'Bilan : <bdi lang="fr" dir="ltr">Hébergement</bdi>' in html
     assert "Mobiliser des locaux vides" in html
     assert "Plateforme d’accueil médico-social" not in html
     assert "Groupe accès à la santé" not in html  # the health workshop's meeting
     propositions = re.split(r"<h2 id=", html)[3]
     # Its proposals, each with every institution's position, the latest filed first.
-    assert "Ville de Metz : <strong>À l’étude</strong>" in propositions  # answered unasked
+    # Answered unasked:
+    assert '<bdi dir="auto">Ville de Metz</bdi> : <strong>À l’étude</strong>' in propositions
     assert "plus attendue (proposition abandonnée)" in propositions  # p5
     rows = rows_of(propositions)
     assert rows["Hébergement"][-3:] == ["3", "1", "2"] and "Accès à la santé" not in rows
-    assert "Atelier Hébergement" in propositions and "… et" not in html
+    assert 'Atelier <bdi lang="fr" dir="ltr">Hébergement</bdi>' in propositions
+    assert "… et" not in html
 
 
 def test_synthesis_for_one_workshop_over_a_period(client, data):
     html = client.get("/bilan?atelier=sante&du=2025-01-15&au=2025-02-18").get_data(as_text=True)
     propositions = re.split(r"<h2 id=", html)[3]
     assert "Lits halte soins santé" in propositions  # the only one filed in the period
-    assert "Ville de Metz : <strong>Pas compétente</strong>" in propositions
+    assert '<bdi dir="auto">Ville de Metz</bdi> : <strong>Pas compétente</strong>' in propositions
     assert "Plateforme d’accueil médico-social" not in propositions
     assert "Bains-douches gratuits" not in propositions
 
@@ -687,7 +691,8 @@ def test_synthesis_for_one_workshop_over_a_period(client, data):
 def test_synthesis_shows_not_yet_sent(client, data):
     html = client.get("/bilan?atelier=sante").get_data(as_text=True)
     assert (
-        "Préfecture de la Moselle : concernée · proposition pas encore envoyée sur le site" in html
+        '<bdi dir="auto">Préfecture de la Moselle</bdi> : '
+        "concernée · proposition pas encore envoyée sur le site" in html
     )  # p6: neither awaited nor late
 
 

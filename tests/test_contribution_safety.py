@@ -313,7 +313,7 @@ def test_moderators_see_the_account(app, anonymous_posts, make_user):
     moderator = _client(app, make_user("moderator"))
     for post in posts:
         page = moderator.get(f"/moderation/contributions/{post.id}").get_data(as_text=True)
-        assert f"{secret.pseudonym} (anonyme pour le public)" in page
+        assert f'<bdi dir="auto">{secret.pseudonym}</bdi> (anonyme pour le public)' in page
 
 
 # Query counts

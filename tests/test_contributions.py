@@ -189,7 +189,10 @@ def test_assisted_testimony(client, proposal, login_as, make_organisation):
     assert contribution.author_id == member.id
     assert contribution.consent_confirmed_at is not None
     page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
-    assert "Youssef, témoignage recueilli par Fondation Abbé Pierre" in page
+    assert (
+        '<bdi dir="auto">Youssef</bdi>, témoignage recueilli par '
+        '<bdi dir="auto">Fondation Abbé Pierre</bdi>' in page
+    )
 
 
 def test_assisted_testimony_requires_consent(client, proposal, login_as, make_organisation):

@@ -462,7 +462,7 @@ def test_cosigners_partial(app, w, make_user):
         )
     assert f'href="/organisations/{w["coeur"].slug}"' in anonymous
     assert "Retirer la cosignature" not in anonymous and "Cosigner" not in anonymous
-    assert "Retirer la cosignature de Restos du Cœur" in member
+    assert 'Retirer la cosignature de <bdi dir="auto">Restos du Cœur</bdi>' in member
     assert "Cosigner au nom" not in member  # its only association already signed
     with app.test_request_context():
         login_user(w["member"])
@@ -472,7 +472,7 @@ def test_cosigners_partial(app, w, make_user):
     with app.test_request_context():
         login_user(other)
         html = render_template("proposals/_cosigners.html", proposal=w["own"], cosignatures=[])
-    assert "Cosigner au nom de Équipe Saint-Vincent" in html
+    assert 'Cosigner au nom de <bdi dir="auto">Équipe Saint-Vincent</bdi>' in html
     assert f'name="organisation_id" value="{w["vincent"].id}"' in html
 
 

@@ -44,7 +44,7 @@ def test_guest_testimony_records_its_language_and_is_marked(client, make_proposa
     assert contribution.lang == "ar"
     _publish(contribution.id)
     page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
-    assert re.search(r'<div class="body" lang="ar" dir="auto">\s*<p>لم أجد', page)
+    assert re.search(r'<div class="body" lang="ar" dir="rtl">\s*<p>لم أجد', page)
 
 
 def test_language_defaults_to_the_interface_language(client, make_proposal):

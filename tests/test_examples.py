@@ -370,12 +370,12 @@ APART = "Les données d’exemple ne sont pas comptées ici."
 
 def test_board_and_synthesis_count_example_items_only_under_their_event(client, both):
     board = _page(client, "/suivi")
-    assert not _marked(board, REAL_PROPOSAL) and not _marked(board, "Vraie institution</a>")
+    assert not _marked(board, REAL_PROPOSAL) and not _marked(board, "Vraie institution</bdi></a>")
     assert EXAMPLE_SENT not in board and "Agence fictive" not in board
     assert APART in board and f'href="/suivi{EXAMPLE_EVENT}"' in board
     board = _page(client, "/suivi" + EXAMPLE_EVENT)
     assert _marked(board, EXAMPLE_SENT) and _marked(board, EXAMPLE_ANSWERED)
-    assert _marked(board, "Agence fictive des solidarités (exemple)</a>")
+    assert _marked(board, "Agence fictive des solidarités (exemple)</bdi></a>")
     assert REAL_PROPOSAL not in board and APART not in board
 
     synthesis = _page(client, "/bilan")
@@ -471,7 +471,7 @@ def test_an_example_institution_counts_its_own_example_rows(client, both):
     figures = client.get(f"/api/v1/institutions/{agency.id}/accountability").get_json()
     assert figures["addressed"] > 0
     board = _page(client, f"/suivi?institution={agency.id}")
-    assert _marked(board, "Agence fictive des solidarités (exemple)</a>")
+    assert _marked(board, "Agence fictive des solidarités (exemple)</bdi></a>")
     assert _marked(board, EXAMPLE_SENT)
 
 

@@ -211,7 +211,9 @@ def test_a_representative_of_several_institutions_chooses(client, town):
     assert f'href="{INBOX}?institution={town.institution.slug}"' in first
     second = _inbox(client, f"?institution={town.institution.slug}")
     assert "Pour la ville" in second and "Pour la préfecture" not in second
-    assert re.search(r'institution=org-\d+" aria-current="page">Ville de Metz', second)
+    assert re.search(
+        r'institution=org-\d+" aria-current="page"><bdi dir="auto">Ville de Metz</bdi>', second
+    )
 
 
 def test_an_admin_chooses_any_institution_and_sees_it_without_answering(client, town, make_user):

@@ -112,7 +112,7 @@ def test_an_institution_files_a_proposal_to_associations(client, orgs, make_user
         "DDCS de la Moselle",
     }
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Proposition de Ville de Metz aux associations" in page
+    assert 'Proposition de <bdi dir="auto">Ville de Metz</bdi> aux associations' in page
     assert "Réponses des organisations sollicitées" in page
 
 
@@ -435,9 +435,15 @@ def test_the_synthesis_shows_who_took_it_up_and_who_has_not_answered(client, org
     part = html[html.index('id="aux-associations"') :]
     part = part[: part.index("</section>")]
     assert "1 proposition d’institution adressée à des associations sur la période." in part
-    assert "Proposition de Ville de Metz aux associations" in part
-    assert "Restos du cœur (Association) : <strong>Nous nous en saisissons</strong>" in part
-    assert "AIEM prestataire (Association prestataire) : réponse attendue" in part
+    assert 'Proposition de <bdi dir="auto">Ville de Metz</bdi> aux associations' in part
+    assert (
+        '<bdi dir="auto">Restos du cœur</bdi> (Association) : '
+        "<strong>Nous nous en saisissons</strong>" in part
+    )
+    assert (
+        '<bdi dir="auto">AIEM prestataire</bdi> (Association prestataire) : réponse attendue'
+        in part
+    )
     # The institutions' responses by position: none, and no "taken up" among them.
     chart = html[html.index('id="graphique-positions-caption"') :]
     chart = chart[: chart.index("</table>")]
@@ -515,7 +521,10 @@ def test_the_example_edition_has_one_proposal_put_to_an_association(client):
     )
     assert answer.position is Position.TAKEN_UP and not answer.institution.is_institution
     page = client.get(f"/propositions/{put[0].id}").get_data(as_text=True)
-    assert "Proposition de Agence fictive des solidarités (exemple) aux associations" in page
+    assert (
+        'Proposition de <bdi dir="auto">Agence fictive des solidarités (exemple)</bdi> '
+        "aux associations" in page
+    )
     assert 'class="badge example"' in page
 
 

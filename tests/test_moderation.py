@@ -111,7 +111,7 @@ def test_queue_filters_by_workshop(client, make_proposal, make_theme, make_user)
     login(client, make_user("moderator"))
     html = client.get(f"/moderation/?atelier={housing.slug}").get_data(as_text=True)
     assert _queue_ids(html) == [in_housing.id]
-    assert f'<option value="{housing.slug}" selected>' in html
+    assert f'<option value="{housing.slug}" lang="fr" dir="ltr" selected>' in html
     html = client.get("/moderation/").get_data(as_text=True)
     assert sorted(_queue_ids(html)) == sorted([in_housing.id, in_food.id])
     assert client.get("/moderation/?atelier=inconnu").status_code == 404
@@ -448,7 +448,7 @@ def test_journal_lists_who_what_why(client, proposal, make_user):
     assert "Refuser" in html
     assert f"/moderation/contributions/{contribution.id}" in html
     assert "En attente de modération → Refusée par la modération" in html
-    assert "Autre raison (précisée) : Hors charte, voir article 4." in html
+    assert 'Autre raison (précisée) : <bdi dir="auto">Hors charte, voir article 4.</bdi>' in html
 
 
 def test_journal_is_paginated_newest_first(client, proposal, make_user):

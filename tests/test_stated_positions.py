@@ -174,9 +174,12 @@ def test_sent_without_a_due_date_says_when_without_inventing_one(client, w):
 def test_the_institution_page_lists_the_positions_it_stated(client, w):
     section = _section(_html(client, f"/organisations/{w['departement'].slug}"), "positions")
     link = f'<a href="/propositions/{w["proposal"].id}#positions-rapportees">'
-    assert link + "Former les travailleurs sociaux</a>" in section
+    assert 'lang="fr" dir="ltr">' + link + "Former les travailleurs sociaux</a>" in section
     assert ESCAPED in section and "<script>alert" not in section
-    assert 'Bilan des assises 2015 · <time datetime="2015-04-30">30 avril 2015</time>' in section
+    assert (
+        '<bdi dir="auto">Bilan des assises 2015</bdi> · '
+        '<time datetime="2015-04-30">30 avril 2015</time>' in section
+    )
     assert "ne sont pas des réponses officielles" in section
     assert "badge" not in section
     assert 'id="positions"' not in _html(client, f"/organisations/{w['collectif'].slug}")
@@ -217,8 +220,11 @@ def test_the_board_and_the_synthesis_count_a_stated_position_as_no_answer(client
     assert "volonté politique" not in board
     bilan = _html(client, f"/bilan?atelier={w['theme'].slug}")
     part = bilan[bilan.index("Former les travailleurs sociaux") :]
-    assert "Conseil départemental : concernée · proposition pas encore envoyée sur le site" in part
-    assert "CCAS de Metz : réponse attendue" in part
+    assert (
+        '<bdi dir="auto">Conseil départemental</bdi> : '
+        "concernée · proposition pas encore envoyée sur le site" in part
+    )
+    assert '<bdi dir="auto">CCAS de Metz</bdi> : réponse attendue' in part
     assert "Défavorable" not in bilan.split("<main")[1].split("graphique-positions")[0]
 
 

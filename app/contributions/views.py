@@ -1,7 +1,7 @@
 """Contributing on a proposal: testimonies (account, guest, assisted), comments, replies;
 editing, withdrawing and flagging them."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -41,12 +41,12 @@ def _rate(key: str):
 
 
 def _proposal_or_404(proposal_id: int) -> Proposal:
-    return db.get_or_404(Proposal, proposal_id)
+    return queries.proposals.proposal_with_theme(proposal_id) or abort(404)
 
 
 def _contribution_or_404(contribution_id: int) -> Contribution:
     """A contribution the current person may see (its parents included), or 404."""
-    contribution = db.get_or_404(Contribution, contribution_id)
+    contribution = queries.contributions.contribution_with_proposal(contribution_id) or abort(404)
     policy.require_visible(policy.can_view_contribution(current_user, contribution))
     return contribution
 

@@ -1,6 +1,16 @@
 """The moderation queue, decisions, and the audit log (moderators and admins)."""
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -127,7 +137,7 @@ def _decided_message(contribution: Contribution) -> str:
 @private
 def contribution(contribution_id: int):
     """One contribution as moderators see it: account behind it, flags, decision history."""
-    contribution = db.get_or_404(Contribution, contribution_id)
+    contribution = queries.moderation.contribution_for_moderation(contribution_id) or abort(404)
     html = render_template(
         "moderation/contribution.html",
         contribution=contribution,

@@ -47,7 +47,7 @@ def _paginate(query):
 
 
 def _load_proposal(proposal_id: int) -> Proposal:
-    return db.get_or_404(Proposal, proposal_id)
+    return queries.proposals.proposal_with_theme(proposal_id) or abort(404)
 
 
 @bp.get("/propositions")
@@ -130,6 +130,7 @@ def _render_show(proposal: Proposal, status_form: StatusForm | None):
     comments = _contributions_page(proposal, COMMENT, "commentaires", viewer, totals)
     responses = queries.responses.responses_for(proposal)
     updates = queries.proposals.progress_updates(proposal)
+    content_language.want_languages(proposal)  # its "read in" links, with its translations
     return render_template(
         "proposals/show.html",
         proposal=proposal,
@@ -139,7 +140,6 @@ def _render_show(proposal: Proposal, status_form: StatusForm | None):
         replies=queries.contributions.replies_to([c.id for c in comments.items], viewer),
         responses=responses,
         stated_positions=queries.proposals.stated_positions(proposal),
-        languages=queries.translations.languages_of(proposal),
         response_replies=queries.contributions.response_replies(
             [r.id for r in responses.values()], viewer
         ),

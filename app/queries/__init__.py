@@ -28,6 +28,5 @@ from app.queries import (  # noqa: F401  (each area, reachable as queries.<area>
     proposals,
     responses,
     synthesis,
-    translations,
     translators,
 )

@@ -170,3 +170,13 @@ def published_contributions(proposal_id: int) -> list[Contribution]:
             .order_by(Contribution.created_at, Contribution.id)
         )
     )
+
+
+def contribution_with_proposal(contribution_id: int) -> Contribution | None:
+    """A contribution with its proposal and the proposal's workshop, as the pages about one
+    contribution (reply, flag, edit, withdraw) show them."""
+    return db.session.get(
+        Contribution,
+        contribution_id,
+        options=[joinedload(Contribution.proposal).joinedload(Proposal.theme)],
+    )

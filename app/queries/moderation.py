@@ -80,6 +80,26 @@ def waiting(theme: Theme | None = None, theme_ids: list[int] | None = None) -> W
     return Waiting(count, oldest, newest)
 
 
+def _as_moderators_see_it():
+    """What a moderation item shows with a contribution, loaded with it."""
+    return (
+        joinedload(Contribution.author),
+        joinedload(Contribution.recorded_for),
+        joinedload(Contribution.proposal).joinedload(Proposal.theme),
+        joinedload(Contribution.parent),
+    )
+
+
+def contribution_for_moderation(contribution_id: int) -> Contribution | None:
+    """One contribution with what its moderation page shows (its proposal and workshop,
+    whose names are read in the moderator's language with the page's other texts)."""
+    return db.session.scalar(
+        sa.select(Contribution)
+        .where(Contribution.id == contribution_id)
+        .options(*_as_moderators_see_it())
+    )
+
+
 def moderation_queue(theme: Theme | None = None, theme_ids: list[int] | None = None):
     """Pending and flagged contributions, oldest first (a select to paginate); `theme_ids`
     keeps those of a moderator's workshops (None: every workshop)."""
@@ -87,12 +107,7 @@ def moderation_queue(theme: Theme | None = None, theme_ids: list[int] | None = N
         sa.select(Contribution)
         .join(Contribution.proposal)
         .where(_needs_review(), _in_workshops(theme, theme_ids))
-        .options(
-            joinedload(Contribution.author),
-            joinedload(Contribution.recorded_for),
-            joinedload(Contribution.proposal).joinedload(Proposal.theme),
-            joinedload(Contribution.parent),
-        )
+        .options(*_as_moderators_see_it())
         .order_by(Contribution.created_at, Contribution.id)
     )
 

@@ -117,6 +117,12 @@ def latest_proposals(limit: int = 6) -> list[Proposal]:
     return list(db.session.scalars(proposal_list_query().limit(limit)).unique())
 
 
+def proposal_with_theme(proposal_id: int) -> Proposal | None:
+    """A proposal and its workshop, as a form's reminder shows them (their names read in
+    the reader's language with the page's other texts, before it renders)."""
+    return db.session.get(Proposal, proposal_id, options=[joinedload(Proposal.theme)])
+
+
 def proposal_detail(proposal_id: int) -> Proposal | None:
     """A proposal with everything its page shows (a fixed number of queries)."""
     return db.session.scalar(

@@ -16,7 +16,7 @@ from dataclasses import astuple, dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, load_only
 
 from app.extensions import db
 from app.models import (
@@ -464,13 +464,15 @@ class VoiceCounts:
 @dataclass(frozen=True)
 class VoiceRow:
     """One workshop's or one proposal's voices (``slug``: a workshop's; ``example``: an
-    invented proposal's)."""
+    invented proposal's; ``item``: the workshop or the proposal, whose name a page shows in
+    the reader's language)."""
 
     id: int
     name: str
     counts: VoiceCounts
     slug: str | None = None
     example: bool = False
+    item: Theme | Proposal | None = None
 
 
 @dataclass(frozen=True)
@@ -529,19 +531,22 @@ def voices(
     scope = _proposal_scope(theme_id, events)
     counts = _voice_counts()
     workshops = [
-        VoiceRow(id=workshop_id, name=name, slug=slug, counts=VoiceCounts(*numbers))
-        for workshop_id, name, slug, *numbers in db.session.execute(
-            sa.select(Theme.id, Theme.name, Theme.slug, *counts)
+        VoiceRow(
+            id=theme.id, name=theme.name, slug=theme.slug, counts=VoiceCounts(*numbers), item=theme
+        )
+        for theme, *numbers in db.session.execute(
+            sa.select(Theme, *counts)
             .join(Proposal, Proposal.theme_id == Theme.id)
             .outerjoin(Contribution, _voiced(period))
             .where(*scope)
-            .group_by(Theme.id, Theme.name, Theme.slug, Theme.position)
+            .group_by(Theme.id)  # a primary key: the theme's other columns follow from it
             .order_by(Theme.position, Theme.name)
         )
     ]
     totals = sum((row.counts for row in workshops), VoiceCounts())
     rows = db.session.execute(
-        sa.select(Proposal.id, Proposal.title, Proposal.example, *counts, sa.func.count().over())
+        sa.select(Proposal, *counts, sa.func.count().over())
+        .options(load_only(Proposal.title, Proposal.example))
         .outerjoin(Contribution, _voiced(period))
         .where(*scope)
         .group_by(Proposal.id, Proposal.title, Proposal.example)
@@ -552,8 +557,14 @@ def voices(
     ).all()
     proposals = Excerpt(
         [
-            VoiceRow(id=pid, name=title, example=example, counts=VoiceCounts(*numbers))
-            for pid, title, example, *numbers, _total in rows
+            VoiceRow(
+                id=proposal.id,
+                name=proposal.title,
+                example=proposal.example,
+                counts=VoiceCounts(*numbers),
+                item=proposal,
+            )
+            for proposal, *numbers, _total in rows
         ],
         rows[0][-1] if rows else 0,
     )

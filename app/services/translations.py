@@ -1,4 +1,4 @@
-"""Translations of what people read (reads: ``app/queries/translations.py``; shown through
+"""Translations of what people read (reads: ``app/queries/translators.py``; shown through
 ``app/web/content_language.py``).
 
 A translation is saved field by field from the side-by-side form. Two translators may work

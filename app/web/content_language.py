@@ -7,18 +7,21 @@ gives its ``lang``/``dir`` attributes for the element holding it; ``{{ text|bdi 
 isolates it inline, so French inside an Arabic page (and the reverse) reads in the right
 order.
 
+Contributions are shown as written: ``<div{{ contribution.lang|language_attrs }}>`` marks
+one with its own language and direction (``text_dir(lang)`` gives the direction alone);
+``author_of(contribution)`` is its author's label with each name in it isolated.
+
 One query per page: just before a template is rendered, every translatable object the
 request has loaded (the session's identity map) has its translations in the page's
-language read in one statement. An object first loaded while rendering (a lazy
-relationship) is read with every other such object at its first `tr()`. A French page
-reads none: French is every original's language. The translations read are kept for the
-transaction (a commit or a rollback forgets them). A page whose main text carries a note
-("translated by…", links to its other languages) learns those languages in that same
-statement: its view calls ``page_languages(main objects)`` last, once the page's objects
-are loaded.
+language read in one statement; a view loads what its page shows before rendering. An
+object first loaded while rendering (a lazy relationship) is read with every other such
+object at its first `tr()`: a second statement. The languages an object is translated
+into (a page's "read in" links, ``languages_of(obj)``) are read in that same statement
+when the view asked for them with `want_languages`. A French page reads none: French is
+every original's language. The translations read are kept for the transaction (a commit
+or a rollback forgets them).
 """
 
-import itertools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -29,7 +32,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import event
 from sqlalchemy.orm import joinedload
 
-from app import models
+from app import labels, models
 from app.extensions import db
 from app.models import ORIGINAL_LANGUAGE, TRANSLATABLE, TranslatedKind, Translation
 
@@ -63,16 +66,33 @@ class Localized:
         return self.text
 
     def __html__(self) -> Markup:
-        # Markup, not str: `Markup.format` (as in `bidi`) escapes again whatever is a str.
-        return escape(self.text)
+        return escape(self.text)  # Markup: not escaped again when formatted into a <bdi>
 
     def __bool__(self) -> bool:
         return bool(self.text)
 
 
+# Languages written right to left, the site's own (config RTL_LANGUAGES) and those a
+# contribution may be written in (Persian, Pashto…).
+RIGHT_TO_LEFT = frozenset({"ar", "fa", "ps", "ur", "he", "ckb", "ku-arab", "ug", "yi", "dv"})
+
+
 def direction_of(lang: str | None) -> str:
-    rtl = current_app.config["RTL_LANGUAGES"] if has_app_context() else ("ar",)
-    return "rtl" if (lang or "").split("-")[0] in rtl else "ltr"
+    """``rtl`` or ``ltr``: the direction a text in ``lang`` (a BCP 47 code) is written in."""
+    lang = (lang or "").lower()
+    rtl = set(current_app.config["RTL_LANGUAGES"]) if has_app_context() else set()
+    if lang in RIGHT_TO_LEFT or lang.split("-")[0] in RIGHT_TO_LEFT | rtl:
+        return "rtl"
+    return "ltr"
+
+
+def language_attrs(lang: str | None) -> Markup:
+    """`` lang="…" dir="…"`` for an element holding a text in ``lang`` (a contribution, as
+    written): ``<div{{ contribution.lang|language_attrs }}>``; ``dir="auto"`` when the
+    language is unknown."""
+    if not lang:
+        return Markup(' dir="auto"')
+    return Markup(' lang="{}" dir="{}"').format(lang, direction_of(lang))
 
 
 def bidi(value, lang: str | None = None) -> Markup:
@@ -113,110 +133,142 @@ def reader_language() -> str:
     return str(get_locale() or ORIGINAL_LANGUAGE)
 
 
-_TOKENS = itertools.count(1)
-
-
-def _request_token() -> int | None:
-    """A number of this request's own (an object's id may come back for a later one)."""
-    if not has_request_context():
-        return None
-    current = request._get_current_object()
-    token = getattr(current, "_translations_token", None)
-    if token is None:
-        token = current._translations_token = next(_TOKENS)
-    return token
+def _kept() -> dict:
+    """What this request and transaction read: per language, the objects whose translations
+    were read and the rows; per object, the languages it is translated into, when asked."""
+    # The request itself, not its id(): a later request may be given a freed one's id.
+    owner = request._get_current_object() if has_request_context() else None
+    kept = db.session.info.get(_CACHE_KEY)
+    if kept is None or kept["owner"] is not owner:
+        kept = db.session.info[_CACHE_KEY] = {
+            "owner": owner,
+            "languages": {},
+            "asked": set(),  # (kind, id) whose languages are wanted
+            "available": {},  # (kind, id) → the languages it is translated into
+        }
+    return kept
 
 
 def _cache(lang: str) -> dict:
-    """The translations read, per language, for this request and transaction."""
-    owner = _request_token()
-    kept = db.session.info.get(_CACHE_KEY)
-    if kept is None or kept["owner"] != owner:
-        kept = db.session.info[_CACHE_KEY] = {"owner": owner, "languages": {}}
-    return kept["languages"].setdefault(lang, {"loaded": set(), "rows": {}})
+    """The translations read in one language."""
+    return _kept()["languages"].setdefault(lang, {"loaded": set(), "rows": {}})
 
 
-def prefetch(objects, lang: str | None = None) -> None:
-    """Read, in one statement, the translations in ``lang`` (the page's language) of those
-    of ``objects`` not read yet. Nothing is read for French."""
+def _key(obj) -> tuple[TranslatedKind, int] | None:
+    kind = kind_of(obj)
+    object_id = _identity(obj) if kind else None
+    return None if object_id is None else (kind, object_id)
+
+
+def _identity(obj) -> int | None:
+    """An object's id without loading it: an object expired by a commit keeps its identity,
+    and reading its ``id`` would run one query per object."""
+    identity = sa.inspect(obj).identity
+    return identity[0] if identity else None
+
+
+def want_languages(obj) -> None:
+    """Ask, before a page renders, for the languages ``obj`` is translated into (its "read
+    in" links, `languages_of`): they are read with the page's translations, in the same
+    statement. A French page, which shows no such links, reads none."""
+    key = _key(obj)
+    if key is not None and reader_language() != ORIGINAL_LANGUAGE:
+        _kept()["asked"].add(key)
+
+
+def languages_of(obj) -> list[str]:
+    """The languages ``obj`` reads in: French, then those it is translated into. Asked for
+    with `want_languages` before the page renders, it costs no statement of its own."""
+    key = _key(obj)
+    if key is None:
+        return [ORIGINAL_LANGUAGE]
+    kept = _kept()
+    if key not in kept["available"]:
+        kept["asked"].add(key)
+        prefetch([obj])
+    return [ORIGINAL_LANGUAGE, *sorted(kept["available"].get(key, ()))]
+
+
+def page_languages(*objects, lang: str | None = None) -> list[str]:
+    """The languages a page's main text (a meeting, a charter and its articles) reads in,
+    French first, for the note under it: read in the SAME statement as the page's
+    translations. Call it last in the view, once it has loaded what the page shows. A
+    French page reads nothing: it shows no translation, so no note."""
     lang = lang or reader_language()
     if lang == ORIGINAL_LANGUAGE:
-        return
-    cache = _cache(lang)
-    wanted = _ids(objects, skip=cache["loaded"])
-    if not wanted:
-        return
-    _read(lang, wanted, cache)
-
-
-def _ids(objects, skip=frozenset()) -> dict[TranslatedKind, set[int]]:
-    """The ids of the translatable ``objects`` by kind, but those in ``skip``."""
-    found: dict[TranslatedKind, set[int]] = {}
+        return [ORIGINAL_LANGUAGE]
     for obj in objects:
-        kind = kind_of(obj)
-        object_id = getattr(obj, "id", None) if kind else None
-        if object_id is not None and (kind, object_id) not in skip:
-            found.setdefault(kind, set()).add(object_id)
-    return found
+        want_languages(obj)
+    prefetch_loaded(lang)
+    found = {language for obj in objects for language in languages_of(obj)}
+    return [ORIGINAL_LANGUAGE, *sorted(found - {ORIGINAL_LANGUAGE})]
 
 
-def _of(wanted: dict[TranslatedKind, set[int]]) -> list:
-    return [
-        sa.and_(Translation.kind == kind, Translation.object_id.in_(sorted(ids)))
-        for kind, ids in wanted.items()
-    ]
+def prefetch(objects, lang: str | None = None, force: bool = False) -> None:
+    """Read, in one statement, the translations in ``lang`` (the page's language) of those
+    of ``objects`` not read yet, and every translation of the objects whose languages were
+    asked for (`want_languages`). A French page reads none but the latter."""
+    lang = lang or reader_language()
+    kept = _kept()
+    cache = _cache(lang)
+    wanted: dict[TranslatedKind, set[int]] = {}
+    if lang != ORIGINAL_LANGUAGE:
+        for obj in objects:
+            key = _key(obj)
+            if key is not None and key not in cache["loaded"]:
+                wanted.setdefault(key[0], set()).add(key[1])
+    every = kept["asked"] - kept["available"].keys()
+    if wanted or every:
+        _read(lang, wanted, every, cache)
+
+
+def _in(kind: TranslatedKind, ids) -> sa.ColumnElement[bool]:
+    return sa.and_(Translation.kind == kind, Translation.object_id.in_(sorted(ids)))
 
 
 def _read(
     lang: str,
     wanted: dict[TranslatedKind, set[int]],
+    every: set[tuple[TranslatedKind, int]],
     cache: dict,
-    every_language: dict[TranslatedKind, set[int]] | None = None,
-) -> list[Translation]:
-    """The translations in ``lang`` of ``wanted``, and those of ``every_language`` in any
-    language (whose rows in ``lang`` are kept too), in one statement."""
-    every_language = every_language or {}
-    condition = sa.and_(Translation.lang == lang, sa.or_(*_of(wanted))) if wanted else sa.false()
+) -> None:
+    conditions = []
+    if wanted:
+        in_page_language = sa.or_(*(_in(kind, ids) for kind, ids in wanted.items()))
+        conditions.append(sa.and_(Translation.lang == lang, in_page_language))
+    by_kind: dict[TranslatedKind, set[int]] = {}
+    for kind, object_id in every:
+        by_kind.setdefault(kind, set()).add(object_id)
+    conditions.extend(_in(kind, ids) for kind, ids in by_kind.items())
     statement = (
         sa.select(Translation)
-        .where(sa.or_(condition, *_of(every_language)))
+        .where(sa.or_(*conditions))
         .options(joinedload(Translation.translator))  # pages name who translated
     )
     with db.session.no_autoflush:
         rows = db.session.scalars(statement).all()
+    available = _kept()["available"]
+    for key in every:
+        available[key] = set()
     for row in rows:
+        key = (row.kind, row.object_id)
+        if key in every:
+            available[key].add(row.lang)
         if row.lang == lang:
             cache["rows"][(row.kind, row.object_id, row.field)] = row
-    for kind, ids in (*wanted.items(), *every_language.items()):
+    for kind, ids in wanted.items():
         cache["loaded"].update((kind, object_id) for object_id in ids)
-    return rows
+    if lang != ORIGINAL_LANGUAGE:
+        cache["loaded"].update(every)  # all their rows, this language's among them
 
 
 def prefetch_loaded(lang: str | None = None) -> None:
     """Read the translations of every translatable object this request has loaded."""
-    if (lang or reader_language()) == ORIGINAL_LANGUAGE:
-        return
-    prefetch(list(db.session.identity_map.values()), lang)
-
-
-def page_languages(*objects, lang: str | None = None) -> list[str]:
-    """The languages ``objects`` (a page's main text: a meeting, a charter and its articles)
-    have a translation in, French first, for the note under them: read in the SAME statement
-    as the page's translations in the reader's language. Call it last, once the view has
-    loaded what the page shows (every object in the session has its translations read with
-    it). A French page reads nothing: French pages show no translation, so no note."""
     lang = lang or reader_language()
     if lang == ORIGINAL_LANGUAGE:
-        return [ORIGINAL_LANGUAGE]
-    cache = _cache(lang)
-    main = _ids(objects)
-    if not main:
-        return [ORIGINAL_LANGUAGE]
-    main_keys = {(kind, object_id) for kind, ids in main.items() for object_id in ids}
-    wanted = _ids(list(db.session.identity_map.values()), skip=cache["loaded"] | main_keys)
-    rows = _read(lang, wanted, cache, main)
-    found = {row.lang for row in rows if (row.kind, row.object_id) in main_keys and row.text}
-    return [ORIGINAL_LANGUAGE, *sorted(found - {ORIGINAL_LANGUAGE})]
+        prefetch((), lang)  # only the languages asked for, if any
+        return
+    prefetch(list(db.session.identity_map.values()), lang)
 
 
 def translation_of(obj, field: str, lang: str) -> Translation | None:
@@ -241,6 +293,11 @@ def localized(obj, field: str, lang: str | None = None) -> Localized:
     return Localized(row.text, lang, True, outdated, original, row)
 
 
+def isolated_author(contribution) -> Markup | str:
+    """`labels.author_label` for a page: each name in it isolated (``<bdi>``)."""
+    return labels.author_label(contribution, isolate=bidi)
+
+
 def _forget(session, *args) -> None:
     session.info.pop(_CACHE_KEY, None)
 
@@ -254,4 +311,8 @@ def init_app(app: Flask) -> None:
     event.listen(db.session, "after_commit", _forget)
     event.listen(db.session, "after_rollback", _forget)
     app.jinja_env.globals["tr"] = localized
+    app.jinja_env.globals["languages_of"] = languages_of
+    app.jinja_env.globals["text_dir"] = direction_of
+    app.jinja_env.globals["author_of"] = isolated_author
     app.jinja_env.filters["bdi"] = bidi
+    app.jinja_env.filters["language_attrs"] = language_attrs

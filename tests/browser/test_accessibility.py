@@ -587,3 +587,69 @@ def test_every_html_page_of_the_matrix_is_visited():
     }
     visited = {page.name.split(" ")[0] for page in PAGES}
     assert endpoints - visited == set()
+
+
+# Content read in another site language (issue 21): Arabic and English pages holding French
+# originals next to translated texts, each marked with its language and direction.
+LANGUAGE_PAGES = [
+    Page("main.index", "/"),
+    Page("proposals.index", "/propositions"),
+    Page("proposals.show", "/propositions/{proposal.id}"),
+    Page("proposals.show answered", "/propositions/{answered.id}"),
+    Page("board.index", "/suivi"),
+    Page("board.synthesis", "/bilan"),
+    Page("directory.index", "/organisations/"),
+    Page("directory.show", "/organisations/{institution.slug}"),
+    Page("inbox.index", "/espace-institution", ("institution_rep",)),
+    Page("moderation.queue", "/moderation/", ("moderator",)),
+    Page("moderation.contribution", "/moderation/contributions/{pending.id}", ("moderator",)),
+]
+SOME_TRANSLATIONS = {
+    "ar": {"title": "فتح حمامات عامة مجانية", "body": "الوضع، ثم ما نقترحه.", "name": "السكن"},
+    "en": {"title": "Open free public baths", "body": "What we see, then what we ask.",
+           "name": "Housing"},
+}  # fmt: skip
+
+
+def _translate_some(world, lang: str) -> None:
+    """The proposal and its workshop translated; the answered proposal left in French."""
+    texts = SOME_TRANSLATIONS[lang]
+    translations.add_network_translation(
+        world["proposal"], lang, {"title": texts["title"], "body": texts["body"]}
+    )
+    translations.add_network_translation(world["theme"], lang, {"name": texts["name"]})
+    db.session.commit()
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_content_pages_in_arabic_and_english_are_accessible(new_context, world, make_user, lang):
+    _translate_some(world, lang)
+    readers = {
+        "visitor": None,
+        "moderator": make_user("moderator", organisation=world["association"]),
+        "institution_rep": make_user("institution_rep", organisation=world["institution"]),
+    }
+    problems: list[str] = []
+    axe = Axe()
+    for role, user in readers.items():
+        pages = [spec for spec in LANGUAGE_PAGES if role in _roles(spec)]
+        urls = [(spec, spec.url.format(**world)) for spec in pages]
+        db.session.commit()  # end the test's read transaction before the server writes
+        page = new_context().new_page()
+        if user is not None:
+            log_in(page, user)
+        for spec, url in urls:
+            url += ("&" if "?" in url else "?") + f"lang={lang}"
+            label = f"{spec.name} as {role} {url}"
+            try:
+                response = page.goto(url)
+                if response.status != 200:
+                    problems.append(f"{label}: status {response.status}")
+                    continue
+                if page.evaluate("document.documentElement.lang") != lang:
+                    problems.append(f"{label}: the page is not in {lang}")
+                problems += _axe_problems(page, axe, label)
+                problems += _overflow(page, label)
+            except PlaywrightError as error:
+                problems.append(f"{label}: {error.message.splitlines()[0]}")
+    assert not problems, f"{len(problems)} problem(s) in {lang}:\n" + "\n".join(problems)
