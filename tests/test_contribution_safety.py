@@ -304,7 +304,8 @@ def test_anonymous_author_absent_from_public_responses(client, anonymous_posts):
 def test_reply_notification_keeps_the_replier_anonymous(anonymous_posts):
     secret, _proposal, _posts, others = anonymous_posts
     page = others.get("/notifications/").get_data(as_text=True)
-    assert "Quelqu’un a répondu à votre commentaire sur « Une douche pour tous »" in page
+    title = '<bdi lang="fr" dir="ltr">Une douche pour tous</bdi>'
+    assert f"Quelqu’un a répondu à votre commentaire sur « {title} »" in page
     _absent(page, secret)
 
 
