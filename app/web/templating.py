@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from app import N_, labels, policy, queries, text
 from app.web import page_cache
+from app.web.content_language import direction_of
 from app.web.pagination import link_values
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية"}
@@ -123,7 +124,8 @@ def _datetime_filter(value) -> str:
 
 
 def _text_direction() -> str:
-    return "rtl" if str(get_locale()) in current_app.config["RTL_LANGUAGES"] else "ltr"
+    """The page's direction: the same rule as any text's (`direction_of`)."""
+    return direction_of(str(get_locale()))
 
 
 def _arrow(way: str) -> str:
