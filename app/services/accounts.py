@@ -35,7 +35,7 @@ from app.ops.mail import send_email
 from app.policy import is_moderator
 from app.queries.charter import current_label
 from app.services import ServiceError, audit, retry_when_busy
-from app.services.notifications import language_of, queue_email
+from app.services.notifications import queue_email, recipient_language
 from app.services.sessions import revoke_sessions
 from app.web.links import public_url
 
@@ -139,7 +139,7 @@ def _hours() -> int:
 
 def _warn_owner(owner: User) -> None:
     """Someone tried to register with this person's address: tell them, in their language."""
-    with force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_locale(recipient_language(owner.locale)):
         subject = _("Voix solidaires : quelqu’un a voulu s’inscrire avec votre adresse")
         body = render_template(
             "accounts/email/registration_attempt.txt",
@@ -272,7 +272,7 @@ def request_password_reset(email: str) -> None:
         )
     )
     db.session.commit()
-    with force_locale(language_of(user.locale)):  # in the account's language
+    with force_locale(recipient_language(user.locale)):  # in the account's language
         subject = _("Voix solidaires : réinitialiser votre mot de passe")
         body = render_template(
             "accounts/email/reset_password.txt",

@@ -50,7 +50,7 @@ from app.models import (
 from app.queries.responses import current_response
 from app.services import PermissionDenied, ServiceError, retry_when_busy
 from app.services import audit as audit_service
-from app.services.notifications import queue_email
+from app.services.notifications import queue_email, recipient_language
 from app.web import content_language
 from app.web.links import public_url
 
@@ -299,9 +299,9 @@ def send_new_link(link: AnswerLink) -> None:
 def _queue_link_email(proposal: Proposal, institution: Organisation, url: str) -> None:
     """The e-mail that carries a new link, in the institution's language; no unsubscribe
     link (it is what the institution asked for)."""
-    locale = institution.official_locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    locale = recipient_language(institution.official_locale)
     with force_locale(locale):
-        title = content_language.localized(proposal, "title", locale).text
+        title = content_language.current_text(proposal, "title", locale).text
         subject = _("Votre nouveau lien pour répondre : %(title)s", title=title)
         body = render_template(
             "answers/email/new_link.txt",

@@ -20,7 +20,7 @@ from app.extensions import db
 from app.models import User, utcnow
 from app.services import retry_when_busy
 from app.services.accounts import address_digest, same_address
-from app.services.notifications import queue_email
+from app.services.notifications import queue_email, recipient_language
 from app.web.links import public_url
 
 SALT = "email-address-confirmation"
@@ -44,7 +44,7 @@ def confirmation_token(user: User) -> str:
 def send_confirmation_link(user: User) -> None:
     """E-mail the link to the account's own address, in its language."""
     link = public_url("accounts.confirm_email", token=confirmation_token(user))
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_locale(recipient_language(user.locale)):
         subject = _("Voix solidaires : confirmez votre adresse e-mail")
         body = render_template(
             "accounts/email/confirm_email.txt",

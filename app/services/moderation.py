@@ -24,7 +24,7 @@ from app.models import (
 )
 from app.queries.charter import current_charter
 from app.services import PermissionDenied, ServiceError, outreach, retry_when_busy
-from app.services.notifications import language_of, notify, notify_reply, queue_email
+from app.services.notifications import notify, notify_reply, queue_email, recipient_language
 from app.web import content_language
 from app.web.links import public_url
 
@@ -174,7 +174,7 @@ def _tell_author(contribution: Contribution, decision: ModerationDecision) -> No
             action=decision.action.value,
             reason=decision.reason.value,
             details=decision.details,
-            charter_article=_article(decision.charter_article, language_of(author.locale)),
+            charter_article=_article(decision.charter_article, recipient_language(author.locale)),
         )
         return
     address = _guest_email(contribution)
@@ -198,7 +198,7 @@ def _tell_author(contribution: Contribution, decision: ModerationDecision) -> No
 def guest_language(contribution: Contribution) -> str:
     """A guest chose no language but read the site in one: their e-mails are in the
     language of the page they wrote from, French when it is not known."""
-    return language_of(contribution.page_locale)
+    return recipient_language(contribution.page_locale)
 
 
 def _article(number: int | None, lang: str) -> str | None:
@@ -209,8 +209,7 @@ def _article(number: int | None, lang: str) -> str | None:
     charter = current_charter()
     for article in charter.articles if charter else []:
         if article.number == number:
-            shown = content_language.localized(article, "title", lang)
-            return f"{number}. {article.title if shown.outdated else shown.text}"
+            return f"{number}. {content_language.current_text(article, 'title', lang)}"
     return str(number)
 
 

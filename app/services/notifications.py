@@ -145,9 +145,11 @@ def iso_date_label(value: str | None) -> str:
     return format_date(date.fromisoformat(value), "long") if value else ""
 
 
-def language_of(locale: str | None) -> str:
-    """The language to write to someone in: the one they chose (an account's, or the page a
-    guest wrote from) when the site speaks it, else the site's first, French."""
+def recipient_language(locale: str | None) -> str:
+    """The language to write to someone in: the one they chose (an account's, an
+    organisation's official address's, or the page a guest wrote from) when the site speaks
+    it, else the site's first, French. Every e-mail asks it here: a stored value the site no
+    longer speaks (or none) never fails nor picks an unknown catalogue."""
     languages = current_app.config["LANGUAGES"]
     return locale if locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
@@ -156,15 +158,14 @@ def snapshot_text(obj, field: str, user: User) -> str:
     """What a notification keeps of an object's text (a meeting's title, a workshop's name),
     in the person's language when a current translation exists, else the original: the
     notification is theirs alone, and says what the object said then."""
-    shown = content_language.localized(obj, field, language_of(user.locale))
-    return getattr(obj, field) if shown.outdated else shown.text
+    return content_language.current_text(obj, field, recipient_language(user.locale)).text
 
 
 def _render(user: User, template: str, notification=None, notifications=()) -> tuple[str, str]:
     """Subject and body of a notification or digest e-mail, in the recipient's language: the
     site's words, and what people read (a proposal's title…) in its translation when there
     is one (``tr()`` reads the language forced here)."""
-    with force_locale(language_of(user.locale)):
+    with force_locale(recipient_language(user.locale)):
         subject = _subject(notification)
         body = render_template(
             template,

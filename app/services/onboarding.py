@@ -41,7 +41,7 @@ from app.services.accounts import (
     same_address,
 )
 from app.services.audit import record
-from app.services.notifications import queue_email
+from app.services.notifications import queue_email, recipient_language
 from app.web.links import public_url
 
 OFFICIAL_LINK_SALT = "official-address-confirmation"
@@ -83,7 +83,7 @@ def queue_official_link(organisation: Organisation) -> None:
     """E-mail the confirmation link to the official address, in its language, in the
     caller's transaction. A security e-mail: no unsubscribe link."""
     url = official_link(organisation)
-    locale = organisation.official_locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    locale = recipient_language(organisation.official_locale)
     with force_locale(locale):
         subject = _(
             "Voix solidaires : confirmez l’adresse officielle de %(name)s",
@@ -303,7 +303,7 @@ def _send_invitation(invitation: Invitation) -> None:
     invitation.created_at = now
     invitation.expires_at = now + timedelta(days=current_app.config["INVITATION_DAYS"])
     account = account_for(invitation.email)
-    locale = (account.locale if account else None) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    locale = recipient_language(account.locale if account else None)
     with force_locale(locale):
         subject = _(
             "Voix solidaires : invitation à rejoindre %(name)s", name=invitation.organisation.name

@@ -44,7 +44,7 @@ from app.models import (
 )
 from app.queries.board import paris_date
 from app.services import answer_links, retry_when_busy
-from app.services.notifications import notify, queue_email
+from app.services.notifications import notify, queue_email, recipient_language
 from app.web import content_language
 from app.web.links import public_url
 
@@ -63,7 +63,7 @@ DIGEST_SUBJECT = _l("Voix solidaires : ce qui attend votre réponse cette semain
 
 def official_language(organisation: Organisation) -> str:
     """The language of the e-mails to an organisation's official address."""
-    return organisation.official_locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return recipient_language(organisation.official_locale)
 
 
 def answerers(proposal: Proposal, organisation: Organisation) -> list[User]:
@@ -120,9 +120,9 @@ def _tell_one(proposal: Proposal, item: AddressedInstitution, testimonies: int) 
 
 
 def _excerpt(proposal: Proposal, lang: str) -> str:
-    """The easy-read summary (else the text), in ``lang`` when translated."""
+    """The easy-read summary (else the text), in ``lang`` when a current translation exists."""
     field = "easy_read" if proposal.easy_read else "body"
-    text = content_language.localized(proposal, field, lang).text.strip()
+    text = content_language.current_text(proposal, field, lang).text.strip()
     if len(text) <= EXCERPT_CHARS:
         return text
     return text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " […]"

@@ -41,7 +41,7 @@ from app.queries.responses import current_response
 from app.services import PermissionDenied, ServiceError, answer_links, outreach, retry_when_busy
 from app.services import audit as audit_service
 from app.services.events import notify_followers
-from app.services.notifications import SUBJECTS, notify, queue_email
+from app.services.notifications import SUBJECTS, notify, queue_email, recipient_language
 from app.services.proposals import apply_status_change
 from app.text import too_long_message
 from app.web.incoming import megabytes
@@ -499,7 +499,7 @@ def _tell_institution(response: OfficialResponse) -> None:
     institution, proposal = response.institution, response.proposal
     if institution.official_email_verified and not proposal.example:
         correct_url = answer_links.issue(proposal, institution, response=response)
-        locale = institution.official_locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+        locale = recipient_language(institution.official_locale)
         with force_locale(locale):
             subject = str(SUBJECTS[NotificationKind.RESPONSE_RECORDED])
             body = render_template(

@@ -293,6 +293,14 @@ def localized(obj, field: str, lang: str | None = None) -> Localized:
     return Localized(row.text, lang, True, outdated, original, row)
 
 
+def current_text(obj, field: str, lang: str | None = None) -> Localized:
+    """``obj.field`` for an e-mail: the translation in ``lang`` only when it is current,
+    else the French original. A page marks an outdated translation with a note and folds
+    the original under it; an e-mail can show neither, so it never sends an outdated one."""
+    shown = localized(obj, field, lang)
+    return Localized(shown.original) if shown.outdated else shown
+
+
 def isolated_author(contribution) -> Markup | str:
     """`labels.author_label` for a page: each name in it isolated (``<bdi>``)."""
     return labels.author_label(contribution, isolate=bidi)
@@ -311,6 +319,7 @@ def init_app(app: Flask) -> None:
     event.listen(db.session, "after_commit", _forget)
     event.listen(db.session, "after_rollback", _forget)
     app.jinja_env.globals["tr"] = localized
+    app.jinja_env.globals["tr_current"] = current_text  # e-mails
     app.jinja_env.globals["languages_of"] = languages_of
     app.jinja_env.globals["text_dir"] = direction_of
     app.jinja_env.globals["author_of"] = isolated_author
