@@ -146,7 +146,7 @@ def town(make_theme, make_organisation, make_user, make_event):
         "theme": theme.id, "slug": theme.slug, "institution": institution.id,
         "institution_slug": institution.slug, "association": association.id,
         "main": main.id, "waiting": waiting.id, "rep": rep, "moderator": moderator,
-        "answered": answered.id, "response": commitment.response.id,
+        "event_slug": event.slug, "answered": answered.id, "response": commitment.response.id,
         "commitment": commitment.id, "stated": stated.id,
     }  # fmt: skip
 
@@ -232,15 +232,16 @@ RTL = ("ar", "rtl")
 # Each page, who reads it, and the Arabic texts it shows.
 PAGES = {
     "home": ("/", None, ["title", "theme"]),
-    "proposals": ("/propositions", None, ["title", "theme"]),
+    "proposals": ("/propositions", None, ["title", "theme", "event"]),
     "proposals-filtered": ("/propositions?atelier={slug}&statut=sent", None, ["title", "theme"]),
+    "proposals-of-event": ("/propositions?evenement={event_slug}", None, ["title", "event"]),
     "proposal": (
         "/propositions/{main}", None,
         ["title", "body", "easy_read", "event", "theme", "words", "news"],
     ),
-    "board": ("/suivi", None, ["title", "action", "theme"]),
+    "board": ("/suivi", None, ["title", "action", "theme", "event"]),
     "board-workshop": ("/suivi?atelier={slug}", None, ["title", "action", "theme"]),
-    "synthesis": ("/bilan", None, ["answered", "action", "theme"]),
+    "synthesis": ("/bilan", None, ["answered", "action", "theme", "event"]),
     "synthesis-workshop": ("/bilan?atelier={slug}", None, ["answered", "title", "action", "theme"]),
     "directory": ("/organisations/", None, ["theme"]),
     "institution": (
