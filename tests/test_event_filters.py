@@ -100,7 +100,7 @@ def test_the_filter_form_offers_events_newest_first_and_their_years(client, w):
     assert '<label for="annee">Année</label>' in form
     events = [form.index(name) for name in ("Cycle santé 2026", "Journée logement", "Assises")]
     assert events == sorted(events)
-    assert '<option value="journee-2026" selected>' in form
+    assert '<option value="journee-2026" lang="fr" dir="ltr" selected>' in form
     years = [form.index(f'<option value="{year}"') for year in (2026, 2015)]
     assert years == sorted(years)
     assert '<option value="2027"' not in form  # only years that have an event
@@ -109,7 +109,10 @@ def test_the_filter_form_offers_events_newest_first_and_their_years(client, w):
 def test_the_active_filter_is_shown_with_a_way_to_clear_it(client, w):
     slug = w["sante"].slug
     html = _html(client, f"/propositions?evenement=assises-2015&annee=2015&atelier={slug}")
-    assert "Événement : Assises 2015." in html and "Année : 2015." in html
+    assert (
+        'Événement : <bdi lang="fr" dir="ltr">Assises 2015</bdi>.' in html
+        and "Année : 2015." in html
+    )
     # Clearing keeps the workshop, drops the event and the year.
     assert f'<a href="/propositions?atelier={slug}">Retirer le filtre' in html
     assert "Retirer le filtre" not in _html(client, "/propositions")
@@ -165,7 +168,7 @@ def test_the_board_page_and_its_csv_keep_the_filter(client, w):
     assert "Domiciliation pour tous" in html  # overdue, from the 2015 assises
     assert 'href="/suivi.csv?evenement=assises-2015"' in html
     assert 'href="/bilan?evenement=assises-2015"' in html
-    assert '<option value="assises-2015" selected>' in html
+    assert '<option value="assises-2015" lang="fr" dir="ltr" selected>' in html
     assert "Domiciliation pour tous" not in _html(client, "/suivi?annee=2026")
 
     response = client.get("/suivi.csv?evenement=assises-2015&annee=2015")
@@ -188,7 +191,7 @@ def test_the_synthesis_counts_one_event_or_one_year(client, w):
 
     html = _html(client, "/bilan?evenement=assises-2015")
     assert "Domiciliation pour tous" in html  # section II: awaited past its date
-    assert "Événement : Assises 2015." in html
+    assert 'Événement : <bdi lang="fr" dir="ltr">Assises 2015</bdi>.' in html
     # The summary's links to each workshop's synthesis keep the event.
     assert f"/bilan?atelier={w['sante'].slug}&amp;evenement=assises-2015" in html
     assert "Domiciliation pour tous" not in _html(client, "/bilan?evenement=journee-2026")

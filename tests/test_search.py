@@ -373,14 +373,14 @@ def test_type_filter_with_counts(client, make_proposal):
     assert _count(html) == 1
     assert 'aria-current="page">Témoignages (1)' in html
     assert "depuis deux ans" in _results(html)
-    assert 'lang="fr" dir="auto"' in _results(html)
+    assert 'lang="fr" dir="ltr"' in _results(html)
     assert client.get("/recherche?q=logement&type=user").status_code == 400
 
 
 def test_contribution_language_is_marked(client, make_proposal):
     proposal = make_proposal()
     _contribute(proposal, "The shelter closes too early", lang="en")
-    assert '<p class="snippet" lang="en" dir="auto">' in _results(_search(client, "shelter"))
+    assert '<p class="snippet" lang="en" dir="ltr">' in _results(_search(client, "shelter"))
 
 
 def test_empty_query_shows_help_and_runs_no_search(client, make_proposal):

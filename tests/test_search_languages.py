@@ -208,7 +208,7 @@ def test_an_arabic_testimony_is_found_however_written(client, make_proposal):
     )
     db.session.commit()
     [card] = _cards(_search(client, "سنتين"))
-    assert '<p class="snippet" lang="ar" dir="auto">' in card
+    assert '<p class="snippet" lang="ar" dir="rtl">' in card
 
 
 def test_french_keeps_its_stemming_and_finds_the_original(client, make_proposal):

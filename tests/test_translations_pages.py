@@ -16,6 +16,7 @@ from app.models import (
     Contribution,
     ContributionKind,
     ContributionState,
+    Meeting,
     OfficialResponse,
     Organisation,
     OrganisationKind,
@@ -125,7 +126,9 @@ def town(make_theme, make_organisation, make_user, make_event):
     main.event = event
     main.easy_read = FRENCH["easy_read"]
     answered, commitment = _answered(theme, association, institution, FRENCH["answered"])
-    stated = StatedPosition(proposal=main, institution=institution, words=FRENCH["words"])
+    stated = StatedPosition(
+        proposal=main, institution=institution, words=FRENCH["words"], reported_by=association
+    )
     news = ProgressUpdate(proposal=main, organisation=association, body=FRENCH["news"])
     waiting = _waiting_testimony(main)
     db.session.add_all([stated, news, waiting])
@@ -143,6 +146,8 @@ def town(make_theme, make_organisation, make_user, make_event):
         "theme": theme.id, "slug": theme.slug, "institution": institution.id,
         "institution_slug": institution.slug, "association": association.id,
         "main": main.id, "waiting": waiting.id, "rep": rep, "moderator": moderator,
+        "event_slug": event.slug, "answered": answered.id, "response": commitment.response.id,
+        "commitment": commitment.id, "stated": stated.id,
     }  # fmt: skip
 
 
@@ -227,15 +232,16 @@ RTL = ("ar", "rtl")
 # Each page, who reads it, and the Arabic texts it shows.
 PAGES = {
     "home": ("/", None, ["title", "theme"]),
-    "proposals": ("/propositions", None, ["title", "theme"]),
+    "proposals": ("/propositions", None, ["title", "theme", "event"]),
     "proposals-filtered": ("/propositions?atelier={slug}&statut=sent", None, ["title", "theme"]),
+    "proposals-of-event": ("/propositions?evenement={event_slug}", None, ["title", "event"]),
     "proposal": (
         "/propositions/{main}", None,
         ["title", "body", "easy_read", "event", "theme", "words", "news"],
     ),
-    "board": ("/suivi", None, ["title", "action", "theme"]),
+    "board": ("/suivi", None, ["title", "action", "theme", "event"]),
     "board-workshop": ("/suivi?atelier={slug}", None, ["title", "action", "theme"]),
-    "synthesis": ("/bilan", None, ["answered", "action", "theme"]),
+    "synthesis": ("/bilan", None, ["answered", "action", "theme", "event"]),
     "synthesis-workshop": ("/bilan?atelier={slug}", None, ["answered", "title", "action", "theme"]),
     "directory": ("/organisations/", None, ["theme"]),
     "institution": (
@@ -244,6 +250,21 @@ PAGES = {
     "inbox": ("/espace-institution", "rep", ["title", "action", "theme"]),
     "moderation": ("/moderation/", "moderator", ["title", "theme"]),
     "moderation-item": ("/moderation/contributions/{waiting}", "moderator", ["title", "theme"]),
+    # The forms and pages of responses: the proposal they are about, reminded at the top.
+    "respond": ("/propositions/{main}/reponses/{institution}", "rep", ["title", "theme"]),
+    "response-history": ("/reponses/{response}/historique", None, ["answered", "theme"]),
+    "add-commitment": ("/reponses/{response}/engagements", "rep", ["answered", "theme"]),
+    "update-commitment": ("/engagements/{commitment}", "rep", ["answered", "theme"]),
+    "reply": ("/reponses/{response}/repondre", "moderator", ["answered", "theme"]),
+    "report-position": (
+        "/propositions/{main}/positions-rapportees/nouvelle", "moderator", ["title", "theme"]
+    ),
+    "remove-position": (
+        "/positions-rapportees/{stated}/supprimer", "moderator", ["title", "theme"]
+    ),
+    "record-response": (
+        "/propositions/{main}/reponses/{institution}/saisir", "moderator", ["title", "theme"]
+    ),
 }  # fmt: skip
 
 
@@ -264,6 +285,30 @@ def test_arabic_page_reads_its_translations_at_once(client, town, name):
     html, many = read(client, url)
     assert len(translation_reads(many)) == 1
     assert len(many) == len(few), "\n".join(many)
+
+
+def _translated_meeting(theme_id: int) -> None:
+    meeting = Meeting(
+        title="Groupe logement", theme_id=theme_id, starts_at=utcnow() + timedelta(days=7)
+    )
+    db.session.add(meeting)
+    db.session.commit()
+    _translate(meeting, title=f"مجموعة السكن {meeting.id}")
+    db.session.commit()
+
+
+def test_the_workshop_calendar_reads_its_translations_at_once(client, town):
+    """The workshop's name and its meetings' titles, in Arabic, in one statement."""
+    _translated_meeting(town["theme"])
+    url = f"/ateliers/{town['slug']}/reunions.ics?lang=ar"
+    few = read(client, url)[1]
+    for _ in range(MANY):
+        _translated_meeting(town["theme"])
+    ics, many = read(client, url)
+    assert ARABIC["theme"] in ics and "مجموعة السكن" in ics
+    assert len(translation_reads(few)) == 1, translation_reads(few)
+    assert len(translation_reads(many)) == 1
+    assert len(many) == len(few)
 
 
 def test_untranslated_french_in_an_arabic_page_is_marked_french(client, town):

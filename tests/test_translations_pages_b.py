@@ -19,6 +19,7 @@ from app.models import (
     Minutes,
     MinutesState,
     MinutesVersion,
+    Theme,
     User,
     paris_today,
     utcnow,
@@ -46,9 +47,13 @@ def _page(client, url) -> str:
 
 
 def _statements(client, url) -> tuple[str, list[str]]:
+    """The page and its statements, read as a new request reads it: with a session holding
+    nothing (an object the test holds cannot hide what the page loads as it renders)."""
     _page(client, url)  # warm: the language kept in the session, the caches
+    db.session.expunge_all()
     with count_queries() as statements:
         html = _page(client, url)
+    db.session.expunge_all()
     return html, statements
 
 
@@ -199,9 +204,12 @@ def test_meeting_page_in_arabic(client, make_proposal, make_theme, make_organisa
     theme = make_theme("Santé")
     host = make_organisation(name="Association Al-Amal")
     meeting = _translated_meeting(theme, host=host, description="Pour tout le monde.")
+    meeting_id, theme_id = meeting.id, theme.id  # the session is emptied at each page
 
     def grow():
+        theme = db.session.get(Theme, theme_id)
         more = [_translated_proposal(make_proposal, theme) for _ in range(5)]
+        meeting = db.session.get(Meeting, meeting_id)
         meeting.proposals.extend(more)
         db.session.commit()
 
@@ -238,16 +246,18 @@ def test_minutes_page_in_arabic(client, make_proposal, make_user):
     first = _translated_proposal(make_proposal)
     meeting.proposals.append(first)
     db.session.commit()
+    ids = {"meeting": meeting.id, "minutes": minutes.id, "secretary": secretary.id}
 
     def grow():
         more = [_translated_proposal(make_proposal) for _ in range(5)]
+        meeting = db.session.get(Meeting, ids["meeting"])
         meeting.proposals.extend(more)
         for number in range(2, 6):
-            db.session.add(
-                MinutesVersion(
-                    minutes=minutes, number=number, body="Présents.", author=secretary, note="Ajout"
-                )
+            version = MinutesVersion(
+                minutes_id=ids["minutes"], number=number, body="Présents.", note="Ajout"
             )
+            version.author_id = ids["secretary"]
+            db.session.add(version)
         db.session.commit()
 
     html = _flat(client, f"/reunions/{meeting.id}/compte-rendu?lang=ar", grow)
@@ -291,7 +301,10 @@ def _translate_charter(version, lang="ar"):
 
 
 def _grow_charter(version):
+    version_id = version.id  # the session is emptied at each page
+
     def grow():
+        version = db.session.get(CharterVersion, version_id)
         for n in range(len(version.articles) + 1, len(version.articles) + 6):
             article = CharterArticle(number=n, title=f"Article titré {n}", body=f"Le texte {n}.")
             version.articles.append(article)

@@ -345,7 +345,7 @@ def network_calendar():
 def theme_calendar(slug: str):
     """A workshop's meetings, for calendar apps to subscribe to."""
     theme = theme_or_404(slug)
+    # The meetings first: the workshop's name is then read with their titles, in one query.
+    meetings = queries.meetings.calendar_meetings(theme)
     name = _("Voix solidaires : %(name)s", name=content_language.localized(theme, "name").text)
-    return _calendar_response(
-        queries.meetings.calendar_meetings(theme), name, f"reunions-{theme.slug}.ics"
-    )
+    return _calendar_response(meetings, name, f"reunions-{theme.slug}.ics")

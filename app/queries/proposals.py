@@ -123,6 +123,19 @@ def proposal_with_theme(proposal_id: int) -> Proposal | None:
     return db.session.get(Proposal, proposal_id, options=[joinedload(Proposal.theme)])
 
 
+def stated_with_proposal(position_id: int) -> StatedPosition | None:
+    """A stated position with its institution, its proposal and the proposal's workshop:
+    what the page removing it shows, loaded before it renders."""
+    return db.session.get(
+        StatedPosition,
+        position_id,
+        options=[
+            joinedload(StatedPosition.institution),
+            joinedload(StatedPosition.proposal).joinedload(Proposal.theme),
+        ],
+    )
+
+
 def proposal_detail(proposal_id: int) -> Proposal | None:
     """A proposal with everything its page shows (a fixed number of queries)."""
     return db.session.scalar(

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import (
+    Commitment,
     OfficialResponse,
     Organisation,
     Proposal,
@@ -56,6 +57,30 @@ def response_versions(response: OfficialResponse) -> list[ResponseVersion]:
             .options(joinedload(ResponseVersion.author), joinedload(ResponseVersion.recorded_by))
             .order_by(ResponseVersion.written_at.desc(), ResponseVersion.id.desc())
         )
+    )
+
+
+def _about_its_proposal():
+    """A response with its institution, and the proposal it answers with its workshop: what
+    a page about the response reminds, loaded before it renders (their translations come
+    with the page's others, in its one query for translations)."""
+    return (
+        joinedload(OfficialResponse.institution),
+        joinedload(OfficialResponse.proposal).joinedload(Proposal.theme),
+    )
+
+
+def response_with_proposal(response_id: int) -> OfficialResponse | None:
+    """A response, its institution, its proposal and the proposal's workshop."""
+    return db.session.get(OfficialResponse, response_id, options=_about_its_proposal())
+
+
+def commitment_with_proposal(commitment_id: int) -> Commitment | None:
+    """A commitment with its response, as ``response_with_proposal`` loads it."""
+    return db.session.get(
+        Commitment,
+        commitment_id,
+        options=[joinedload(Commitment.response).options(*_about_its_proposal())],
     )
 
 

@@ -21,7 +21,6 @@ from app import policy, queries
 from app.contributions.forms import ConfirmForm, ReplyForm
 from app.extensions import db, limiter
 from app.models import (
-    Commitment,
     CommitmentState,
     DisplayMode,
     OfficialResponse,
@@ -29,7 +28,6 @@ from app.models import (
     Position,
     Proposal,
     ReceivedVia,
-    StatedPosition,
 )
 from app.responses.forms import (
     CommitmentForm,
@@ -60,7 +58,7 @@ def _anchor(response: OfficialResponse) -> str:
 @login_required
 def respond(proposal_id: int, institution_id: int):
     """Write, or edit, the institution's official response (the earlier text is kept)."""
-    proposal = db.get_or_404(Proposal, proposal_id)
+    proposal = queries.proposals.proposal_with_theme(proposal_id) or abort(404)
     institution = db.get_or_404(Organisation, institution_id)
     policy.require(policy.can_respond(current_user, proposal, institution))
     response = queries.responses.current_response(proposal, institution)
@@ -96,7 +94,7 @@ def respond(proposal_id: int, institution_id: int):
 @public_page
 def history(response_id: int):
     """Every version of a response, newest first: what was said, when, by whom."""
-    response = db.get_or_404(OfficialResponse, response_id)
+    response = queries.responses.response_with_proposal(response_id) or abort(404)
     return render_template(
         "responses/history.html",
         response=response,
@@ -110,7 +108,7 @@ def history(response_id: int):
 @login_required
 def add_commitment(response_id: int):
     """Add a dated commitment under the institution's response."""
-    response = db.get_or_404(OfficialResponse, response_id)
+    response = queries.responses.response_with_proposal(response_id) or abort(404)
     policy.require(policy.can_respond(current_user, response.proposal, response.institution))
     form = CommitmentForm()
     if form.validate_on_submit():
@@ -128,7 +126,7 @@ def add_commitment(response_id: int):
 @login_required
 def update_commitment(commitment_id: int):
     """Say where a commitment stands: in progress, done, or dropped (with a reason)."""
-    commitment = db.get_or_404(Commitment, commitment_id)
+    commitment = queries.responses.commitment_with_proposal(commitment_id) or abort(404)
     policy.require(policy.can_manage_commitment(current_user, commitment))
     form = CommitmentUpdateForm(obj=commitment)
     if not form.is_submitted():
@@ -164,7 +162,7 @@ def update_commitment(commitment_id: int):
 @limiter.limit(lambda: current_app.config["CONTRIBUTION_RATE_LIMIT"], methods=["POST"])
 def reply(response_id: int):
     """The right of reply under an official response."""
-    response = db.get_or_404(OfficialResponse, response_id)
+    response = queries.responses.response_with_proposal(response_id) or abort(404)
     policy.require(policy.can_reply_to_response(current_user, response))
     form = ReplyForm()
     if form.validate_on_submit():
@@ -211,7 +209,7 @@ def _fitting(proposal: Proposal, organisations) -> list[Organisation]:
 def report_position(proposal_id: int):
     """Record what an institution said of the proposal elsewhere, as reported: never its
     official response."""
-    proposal = db.get_or_404(Proposal, proposal_id)
+    proposal = queries.proposals.proposal_with_theme(proposal_id) or abort(404)
     policy.require(policy.can_report_position(current_user))
     form = StatedPositionForm()
     institutions = _fitting(proposal, queries.directory.institutions())
@@ -242,7 +240,7 @@ def report_position(proposal_id: int):
 @login_required
 def remove_position(position_id: int):
     """Remove a stated position recorded by mistake, after confirming."""
-    stated = db.get_or_404(StatedPosition, position_id)
+    stated = queries.proposals.stated_with_proposal(position_id) or abort(404)
     policy.require(policy.can_remove_stated_position(current_user, stated))
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -298,7 +296,7 @@ def _fill_from(form: RecordResponseForm, response: OfficialResponse | None) -> N
 def record(proposal_id: int, institution_id: int):
     """Record the response an institution gave by letter, e-mail or in a meeting, on its
     behalf, with the document it came in."""
-    proposal = db.get_or_404(Proposal, proposal_id)
+    proposal = queries.proposals.proposal_with_theme(proposal_id) or abort(404)
     institution = db.get_or_404(Organisation, institution_id)
     policy.require(policy.can_record_response(current_user, proposal, institution))
     response = queries.responses.current_response(proposal, institution)

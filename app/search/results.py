@@ -11,7 +11,7 @@ from markupsafe import Markup
 from app.extensions import db
 from app.models import DocumentKind, Meeting, Organisation, Proposal, SearchDocument
 from app.search.backends import backend_for
-from app.web.content_language import Localized
+from app.web.content_language import Localized, language_attrs
 
 
 @dataclass
@@ -42,11 +42,11 @@ class Hit:
     @property
     def text_attrs(self) -> Markup:
         """The `lang` and `dir` of the document's text: the direction of its language for
-        the network's texts and their translations; the browser's guess for what a person
-        wrote in the language they chose (as their pages mark it)."""
+        the network's texts and their translations; what a person wrote marked as every
+        other page marks it (``language_attrs``)."""
         lang = self.document.lang
         if self.kind in (DocumentKind.TESTIMONY, DocumentKind.COMMENT):
-            return Markup(' lang="{}" dir="auto"').format(lang)
+            return language_attrs(lang)
         return Localized("", lang).attrs
 
 
