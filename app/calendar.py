@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from app.models import Meeting
 from app.models.base import PARIS
-from app.web.content_language import localized
+from app.web.content_language import current_text
 from app.web.links import public_url
 
 TZID = PARIS.key
@@ -106,12 +106,12 @@ def _description(meeting: Meeting, url: str) -> str:
     if meeting.is_cancelled:
         parts.append(_("Réunion annulée : %(reason)s", reason=meeting.cancel_reason))
     if meeting.agenda:
-        parts.append(_("Ordre du jour :") + "\n" + localized(meeting, "agenda").text.strip())
+        parts.append(_("Ordre du jour :") + "\n" + current_text(meeting, "agenda").text.strip())
     elif meeting.description:
-        parts.append(localized(meeting, "description").text.strip())
+        parts.append(current_text(meeting, "description").text.strip())
     if meeting.proposals:
         titles = "\n".join(
-            f"- {localized(proposal, 'title').text}" for proposal in meeting.proposals
+            f"- {current_text(proposal, 'title').text}" for proposal in meeting.proposals
         )
         parts.append(_("Propositions à discuter :") + "\n" + titles)
     if meeting.is_public is False:
@@ -133,7 +133,7 @@ def _event(meeting: Meeting) -> icalendar.Event:
     if meeting.ends_at is not None:  # unknown: no end invented (RFC 5545 allows none)
         value, params = _local(meeting.ends_at)
         event.add("dtend", value, parameters=params)
-    summary = title = localized(meeting, "title").text
+    summary = title = current_text(meeting, "title").text
     if meeting.is_cancelled:
         # Not every app shows STATUS:CANCELLED; the title says it everywhere.
         summary = _("Annulée : %(title)s", title=title)
