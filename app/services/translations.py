@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy import inspect as orm_inspect
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app import policy
 from app.extensions import db
@@ -80,19 +81,23 @@ def current_rows(obj, lang: str) -> dict[str, Translation]:
     return {row.field: row for row in rows}
 
 
+def _saved_meanwhile(field: str) -> ServiceError:
+    return ServiceError(
+        _(
+            "Quelqu’un a enregistré une autre traduction de ce texte pendant que vous "
+            "écriviez. Comparez-la avec la vôtre, gardée ci-dessous, puis enregistrez "
+            "à nouveau."
+        ),
+        field=field,
+    )
+
+
 def _check_bases(obj, rows: dict, typed: dict, revisions: dict, digests: dict) -> None:
     """Refuse a save made from an older translation or against a changed original."""
     for field in typed:
         row = rows.get(field)
         if (row.revision if row else 0) != revisions.get(field, 0):
-            raise ServiceError(
-                _(
-                    "Quelqu’un a enregistré une autre traduction de ce texte pendant que "
-                    "vous écriviez. Comparez-la avec la vôtre, gardée ci-dessous, puis "
-                    "enregistrez à nouveau."
-                ),
-                field=field,
-            )
+            raise _saved_meanwhile(field)
         if source_digest(getattr(obj, field)) != digests.get(field):
             raise ServiceError(
                 _(
@@ -107,15 +112,14 @@ def _check_bases(obj, rows: dict, typed: dict, revisions: dict, digests: dict) -
 def _write(obj, lang: str, field: str, text: str, row: Translation | None, actor: User | None):
     original = getattr(obj, field)
     if row is None:
-        row = Translation(kind=kind_of(obj), object_id=obj.id, field=field, lang=lang, revision=0)
+        row = Translation(kind=kind_of(obj), object_id=obj.id, field=field, lang=lang)
         db.session.add(row)
     row.text = text
     row.source_hash = source_digest(original)
     row.source_text = original
     row.outdated = False
     row.translator = actor
-    row.by_network = actor is None
-    row.revision += 1
+    row.by_network = actor is None  # the revision is counted by the ORM (version_id_col)
     row.updated_at = utcnow()
     return row
 
@@ -142,16 +146,11 @@ def save_translation(
     ]
     try:
         db.session.commit()
-    except IntegrityError:  # another translator's first save of the same field came first
+    # Another translator's save of the same field came first: their first one (the unique
+    # key), or a later one (the UPDATE matched no row at the revision read).
+    except (IntegrityError, StaleDataError):
         db.session.rollback()
-        raise ServiceError(
-            _(
-                "Quelqu’un a enregistré une autre traduction de ce texte pendant que vous "
-                "écriviez. Comparez-la avec la vôtre, gardée ci-dessous, puis enregistrez "
-                "à nouveau."
-            ),
-            field=next(iter(typed)),
-        ) from None
+        raise _saved_meanwhile(next(iter(typed))) from None
     return saved
 
 
