@@ -8,9 +8,19 @@ import threading
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Proposal, Translation, Translator, User, source_digest
+from app.models import (
+    AuditAction,
+    AuditEvent,
+    Proposal,
+    Translation,
+    Translator,
+    User,
+    source_digest,
+    utcnow,
+)
 from app.services import ServiceError
 from app.services import translations as service
+from tests.conftest import login
 
 
 def _named(user, *languages):
@@ -80,3 +90,152 @@ def test_two_saves_at_the_same_instant_the_second_is_refused(
     row = db.session.scalars(sa.select(Translation)).one()
     winner = next(text for text, outcome in outcomes.items() if outcome == "saved")
     assert (row.text, row.revision) == (winner, 2)
+
+
+# The audit trail
+
+
+def _events(action):
+    db.session.expire_all()
+    return db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)).all()
+
+
+def test_saves_removals_and_summaries_are_audited_without_the_text(
+    client, make_user, make_proposal
+):
+    proposal = make_proposal("Des douches gratuites")
+    translator = _named(make_user("participant"), "en")
+    login(client, translator)
+    url = f"/traductions/proposal/{proposal.id}/en"
+    digest = source_digest(proposal.title)
+    data = {"title": "Free showers", "revision_title": "0", "digest_title": digest}
+    assert client.post(url, data=data).status_code == 302
+    [saved] = _events(AuditAction.TRANSLATION_SAVED)
+    assert (saved.actor_id, saved.target_type, saved.target_id) == (
+        translator.id, "proposal", proposal.id,
+    )  # fmt: skip
+    assert saved.details == {
+        "kind": "proposal", "lang": "en", "fields": ["title"],
+    }  # fmt: skip
+    assert client.post(f"{url}/retirer").status_code == 302
+    [removed] = _events(AuditAction.TRANSLATION_REMOVED)
+    assert removed.details == {"kind": "proposal", "lang": "en", "fields": ["title"]}
+    summary = {"easy_read": "Des douches. Pour tous.", "was": source_digest("")}
+    assert client.post(f"/traductions/facile-a-lire/{proposal.id}", data=summary).status_code == 302
+    [written] = _events(AuditAction.EASY_READ_WRITTEN)
+    assert written.details == {"kind": "proposal", "lang": "fr", "fields": ["easy_read"]}
+    for event in (saved, removed, written):
+        assert "Free showers" not in str(event.details)
+        assert "douches" not in str(event.details).lower()
+
+
+# Taking a translation down
+
+
+def test_a_translator_takes_an_outdated_translation_down(client, make_user, make_proposal):
+    proposal = make_proposal("Appelez le 06 12 34 56 78")
+    proposal.body = "Le numéro : 06 12 34 56 78."
+    service.add_network_translation(
+        proposal, "en", {"title": "Call 06 12 34 56 78", "body": "The number: 06 12 34 56 78."}
+    )
+    service.add_network_translation(proposal, "ar", {"title": "اتصلوا بالرقم 06 12 34 56 78"})
+    proposal.title = "Appelez l’accueil"
+    db.session.commit()
+    login(client, _named(make_user("participant"), "en"))
+    url = f"/traductions/proposal/{proposal.id}/en"
+    page = client.get(url).get_data(as_text=True)
+    assert f'action="{url}/retirer"' in page
+    assert 'name="csrf_token"' in page.split(f'action="{url}/retirer"')[1].split("</form>")[0]
+    assert "les lecteurs liront l’original en français" in page
+    response = client.post(f"{url}/retirer")
+    assert response.headers["Location"].endswith(f"/propositions/{proposal.id}")
+    db.session.expire_all()
+    left = db.session.execute(sa.select(Translation.lang, Translation.field)).all()
+    assert left == [("ar", "title")]  # the other language is not hers: kept
+    shown = client.get(f"/propositions/{proposal.id}?lang=en").get_data(as_text=True)
+    assert "La traduction en anglais est retirée." in shown  # said in the remover's language
+    assert "Call 06 12 34 56 78" not in shown and "The number:" not in shown
+    assert "Appelez l’accueil" in shown  # the original instead
+
+
+def test_no_translation_to_take_down_is_said_and_nothing_recorded(client, make_user, make_proposal):
+    proposal = make_proposal()
+    login(client, make_user("admin"))
+    url = f"/traductions/proposal/{proposal.id}/en"
+    assert "retirer" not in client.get(url).get_data(as_text=True)  # nothing to take down
+    response = client.post(f"{url}/retirer")
+    assert response.headers["Location"].endswith(url)
+    assert "Ce texte n’a pas de traduction dans cette langue." in client.get(url).get_data(
+        as_text=True
+    )
+    assert _events(AuditAction.TRANSLATION_REMOVED) == []
+
+
+def test_who_may_not_translate_into_it_takes_nothing_down(client, make_user, make_proposal):
+    proposal = make_proposal()
+    service.add_network_translation(proposal, "ar", {"title": "عنوان"})
+    db.session.commit()
+    url = f"/traductions/proposal/{proposal.id}/ar/retirer"
+    login(client, _named(make_user("participant"), "en"))  # English only
+    assert client.post(url).status_code == 403
+    login(client, make_user("participant"))
+    assert client.post(url).status_code == 403
+    assert client.post(f"/traductions/proposal/{proposal.id}/de/retirer").status_code == 404
+    assert db.session.scalar(sa.select(sa.func.count(Translation.id))) == 1
+
+
+# The easy-read summary: written where there is none
+
+
+def test_a_translator_writes_a_summary_only_where_there_is_none(client, make_user, make_proposal):
+    proposal = make_proposal("Des douches gratuites")
+    proposal.easy_read = "Des douches. Gratuites."
+    db.session.commit()
+    login(client, _named(make_user("participant"), "en"))
+    url = f"/traductions/facile-a-lire/{proposal.id}"
+    assert client.get(url).status_code == 403
+    data = {"easy_read": "Autre chose.", "was": source_digest(proposal.easy_read)}
+    assert client.post(url, data=data).status_code == 403
+    assert "Écrire le résumé facile à lire" not in client.get(
+        f"/propositions/{proposal.id}"
+    ).get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).easy_read == "Des douches. Gratuites."
+    assert _events(AuditAction.EASY_READ_WRITTEN) == []
+
+
+def test_a_summary_written_meanwhile_is_told_to_the_translator(client, make_user, make_proposal):
+    proposal = make_proposal("Des douches gratuites")
+    login(client, _named(make_user("participant"), "en"))
+    url = f"/traductions/facile-a-lire/{proposal.id}"
+    page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
+    assert f'href="{url}?retour=page">Écrire le résumé facile à lire</a>' in page
+    proposal.easy_read = "Le résumé de l’autrice."
+    db.session.commit()
+    response = client.post(url, data={"easy_read": "Le mien.", "was": source_digest("")})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Quelqu’un a écrit un autre résumé" in text
+    assert "Le mien." in text and "Le résumé de l’autrice." in text
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).easy_read == "Le résumé de l’autrice."
+
+
+# Who translated, as pages name them
+
+
+def test_a_deleted_translators_pseudonym_is_never_shown(client, make_user, make_proposal):
+    proposal = make_proposal("Des douches gratuites")
+    translator = _named(make_user("participant", pseudonym="Traductrice"), "en")
+    service.save_translation(
+        translator, proposal, "en", {"title": "Free showers"},
+        revisions={"title": 0}, digests={"title": source_digest(proposal.title)},
+    )  # fmt: skip
+    page = client.get(f"/propositions/{proposal.id}?lang=en").get_data(as_text=True)
+    assert "Traductrice" in page
+    translator = db.session.get(User, translator.id)
+    translator.deleted_at = utcnow()
+    db.session.commit()
+    page = client.get(f"/propositions/{proposal.id}?lang=en").get_data(as_text=True)
+    assert "Traductrice" not in page
+    assert 'Translated from French by <bdi dir="auto">Deleted account</bdi>' in page

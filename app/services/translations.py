@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app import policy
 from app.extensions import db
 from app.models import (
+    ORIGINAL_LANGUAGE,
     AuditAction,
     Proposal,
     Translation,
@@ -30,6 +31,7 @@ from app.models import (
     source_digest,
     utcnow,
 )
+from app.queries.translators import translations_of
 from app.services import PermissionDenied, ServiceError, audit, retry_when_busy
 from app.text import too_long_message
 from app.web.content_language import fields_of, kind_of
@@ -69,16 +71,8 @@ def _texts_to_save(obj, texts: dict[str, str]) -> dict[str, str]:
     return typed
 
 
-def current_rows(obj, lang: str) -> dict[str, Translation]:
-    """The translations of an object in one language, by field (one statement)."""
-    rows = db.session.scalars(
-        db.select(Translation).where(
-            Translation.kind == kind_of(obj),
-            Translation.object_id == obj.id,
-            Translation.lang == lang,
-        )
-    )
-    return {row.field: row for row in rows}
+def _rows(obj, lang: str) -> dict[str, Translation]:
+    return translations_of(obj, kind_of(obj), lang)
 
 
 def _saved_meanwhile(field: str) -> ServiceError:
@@ -139,11 +133,12 @@ def save_translation(
     ``source_digest`` of the original the form showed)."""
     _check(actor, obj, lang)
     typed = _texts_to_save(obj, texts)
-    rows = current_rows(obj, lang)
+    rows = _rows(obj, lang)
     _check_bases(obj, rows, typed, revisions, digests)
     saved = [
         _write(obj, lang, field, text, rows.get(field), actor) for field, text in typed.items()
     ]
+    _audit(actor, AuditAction.TRANSLATION_SAVED, obj, lang, sorted(typed))
     try:
         db.session.commit()
     # Another translator's save of the same field came first: their first one (the unique
@@ -154,9 +149,42 @@ def save_translation(
     return saved
 
 
+def _audit(actor: User, action: AuditAction, obj, lang: str, fields: list[str]) -> None:
+    """What was done to which text, in which language: never the text itself."""
+    kind = kind_of(obj).value
+    audit.record(actor, action, kind, obj.id, kind=kind, lang=lang, fields=fields)
+
+
+@retry_when_busy
+def remove_translation(actor: User, obj, lang: str) -> list[str]:
+    """Take down an object's translation into ``lang`` (every field, with the original it
+    was made from): readers read the French original again. For a translation still
+    showing what the original no longer says (a phone number taken out, say)."""
+    if lang not in policy.translation_languages():
+        raise ServiceError(_("Choisissez une langue du site."), field="lang")
+    if kind_of(obj) is None:
+        raise ServiceError(_("Ce texte ne se traduit pas."))
+    if not policy.can_remove_translation(actor, obj, lang):
+        raise PermissionDenied
+    rows = _rows(obj, lang)
+    if not rows:
+        raise ServiceError(_("Ce texte n’a pas de traduction dans cette langue."))
+    for row in rows.values():
+        db.session.delete(row)
+    _audit(actor, AuditAction.TRANSLATION_REMOVED, obj, lang, sorted(rows))
+    try:
+        db.session.commit()
+    except StaleDataError:  # saved or removed meanwhile: nothing taken down unseen
+        db.session.rollback()
+        raise ServiceError(
+            _("Quelqu’un a changé cette traduction entre-temps : relisez-la avant de la retirer.")
+        ) from None
+    return sorted(rows)
+
+
 def add_network_translation(obj, lang: str, texts: dict[str, str]) -> None:
     """The network's own translation (the demonstration's): no person named, no commit."""
-    rows = current_rows(obj, lang)
+    rows = _rows(obj, lang)
     for field, text in texts.items():
         if text and getattr(obj, field):
             _write(obj, lang, field, text.strip(), rows.get(field), None)
@@ -198,6 +226,8 @@ def write_easy_read(actor: User, proposal: Proposal, text: str, *, was: str) -> 
     the ``source_digest`` of the summary the form showed; someone else's summary written
     meanwhile is never overwritten unseen."""
     if not policy.can_write_easy_read(actor, proposal):
+        if policy.is_translator(actor) and source_digest(proposal.easy_read) != was:
+            raise _summary_written_meanwhile()  # one was written since the form opened
         raise PermissionDenied
     text = (text or "").replace("\r\n", "\n").strip()
     if not text:
@@ -205,16 +235,24 @@ def write_easy_read(actor: User, proposal: Proposal, text: str, *, was: str) -> 
     if len(text) > Proposal.EASY_READ_MAX:
         raise ServiceError(too_long_message(len(text), Proposal.EASY_READ_MAX), field="easy_read")
     if source_digest(proposal.easy_read) != was:
-        raise ServiceError(
-            _(
-                "Quelqu’un a écrit un autre résumé pendant que vous écriviez. Comparez-le "
-                "avec le vôtre, gardé ci-dessous, puis enregistrez à nouveau."
-            ),
-            field="easy_read",
-        )
+        raise _summary_written_meanwhile()
     proposal.easy_read = text
+    audit.record(
+        actor, AuditAction.EASY_READ_WRITTEN, "proposal", proposal.id,
+        kind="proposal", lang=ORIGINAL_LANGUAGE, fields=["easy_read"],
+    )  # fmt: skip
     db.session.commit()
     return proposal
+
+
+def _summary_written_meanwhile() -> ServiceError:
+    return ServiceError(
+        _(
+            "Quelqu’un a écrit un autre résumé pendant que vous écriviez. Comparez-le "
+            "avec le vôtre, gardé ci-dessous, puis enregistrez à nouveau."
+        ),
+        field="easy_read",
+    )
 
 
 # --- originals that change outdate their translations -------------------------------------
