@@ -3,6 +3,7 @@ sessions (the second is refused, nothing overwritten), the audit trail of transl
 taking an outdated translation down, the easy-read summary a translator may only write
 when there is none, and the translate links under every text a reader reaches."""
 
+import re
 import threading
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from app.models import (
 from app.services import ServiceError
 from app.services import translations as service
 from tests.conftest import login
+from tests.helpers import count_queries
 
 
 def _named(user, *languages):
@@ -239,3 +241,20 @@ def test_a_deleted_translators_pseudonym_is_never_shown(client, make_user, make_
     page = client.get(f"/propositions/{proposal.id}?lang=en").get_data(as_text=True)
     assert "Traductrice" not in page
     assert 'Translated from French by <bdi dir="auto">Deleted account</bdi>' in page
+
+
+# The side-by-side form reads its translations once
+
+
+def test_the_form_reads_the_translations_once(client, make_user, make_proposal):
+    proposal = make_proposal("Des douches gratuites")
+    service.add_network_translation(proposal, "en", {"title": "Free showers"})
+    db.session.commit()
+    login(client, _named(make_user("participant"), "en"))
+    for page_language in ("en", "fr"):  # the form in English, and in French
+        url = f"/traductions/proposal/{proposal.id}/en?lang={page_language}"
+        with count_queries() as statements:
+            page = client.get(url).get_data(as_text=True)
+        assert "Free showers" in page
+        reads = [s for s in statements if re.search(r"FROM translation\b", s)]
+        assert len(reads) == 1, reads
