@@ -5,6 +5,7 @@ when there is none, and the translate links under every text a reader reaches.""
 
 import re
 import threading
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -258,3 +259,46 @@ def test_the_form_reads_the_translations_once(client, make_user, make_proposal):
         assert "Free showers" in page
         reads = [s for s in statements if re.search(r"FROM translation\b", s)]
         assert len(reads) == 1, reads
+
+
+# The queue: most read first
+
+
+def test_a_response_comes_with_its_proposals_reads_and_meetings_count_theirs(
+    app, client, make_user, make_proposal, monkeypatch
+):
+    from app.models import Meeting, OfficialResponse, Organisation, OrganisationKind, Position
+
+    read, unread = make_proposal("Très lue"), make_proposal("Jamais lue")
+    institution = Organisation(
+        slug="ddcs", name="DDCS", kind=OrganisationKind.INSTITUTION, verified=True
+    )
+    old_answer = OfficialResponse(
+        proposal=read, institution=institution, position=Position.UNDER_STUDY,
+        body="Réponse ancienne à la proposition lue.",
+    )  # fmt: skip
+    new_answer = OfficialResponse(
+        proposal=unread, institution=institution, position=Position.UNDER_STUDY,
+        body="Réponse récente à la proposition jamais lue.",
+    )  # fmt: skip
+    meeting = Meeting(title="Réunion très suivie", starts_at=utcnow(), is_public=True)
+    db.session.add_all([institution, old_answer, new_answer, meeting])
+    db.session.commit()
+    old_answer.created_at = utcnow() - timedelta(days=300)
+    meeting.starts_at = utcnow() - timedelta(days=400)
+    db.session.commit()
+    app.extensions["read_counter"].clear()
+    monkeypatch.setitem(app.config, "READ_TALLY_FLUSH_SECONDS", 0)
+    for _ in range(3):
+        assert client.get(f"/propositions/{read.id}").status_code == 200
+    for _ in range(5):
+        assert client.get(f"/reunions/{meeting.id}").status_code == 200
+    login(client, _named(make_user("participant"), "en"))
+    page = client.get("/traductions?langue=en").get_data(as_text=True)
+    queue = page[page.index('id="a-traduire"') : page.index('id="a-mettre-a-jour"')]
+    order = [
+        queue.index(text) for text in ("Réunion très suivie", "Réponse ancienne", "Réponse récente")
+    ]
+    assert order == sorted(order), queue
+    assert "lu 5 fois" in queue and "lu 3 fois" in queue
+    app.extensions["read_counter"].clear()
