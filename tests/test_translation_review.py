@@ -17,6 +17,7 @@ from app.models import (
     Translation,
     Translator,
     User,
+    paris_today,
     source_digest,
     utcnow,
 )
@@ -174,15 +175,16 @@ def test_no_translation_to_take_down_is_said_and_nothing_recorded(client, make_u
     assert _events(AuditAction.TRANSLATION_REMOVED) == []
 
 
-def test_who_may_not_translate_into_it_takes_nothing_down(client, make_user, make_proposal):
+def test_who_may_not_translate_into_it_takes_nothing_down(app, client, make_user, make_proposal):
     proposal = make_proposal()
     service.add_network_translation(proposal, "ar", {"title": "عنوان"})
     db.session.commit()
     url = f"/traductions/proposal/{proposal.id}/ar/retirer"
     login(client, _named(make_user("participant"), "en"))  # English only
     assert client.post(url).status_code == 403
-    login(client, make_user("participant"))
-    assert client.post(url).status_code == 403
+    reader = app.test_client()
+    login(reader, make_user("participant"))
+    assert reader.post(url).status_code == 403
     assert client.post(f"/traductions/proposal/{proposal.id}/de/retirer").status_code == 404
     assert db.session.scalar(sa.select(sa.func.count(Translation.id))) == 1
 
@@ -302,3 +304,56 @@ def test_a_response_comes_with_its_proposals_reads_and_meetings_count_theirs(
     assert order == sorted(order), queue
     assert "lu 5 fois" in queue and "lu 3 fois" in queue
     app.extensions["read_counter"].clear()
+
+
+# Translate links under what a translator or a representative reads
+
+
+def test_translate_links_under_every_text_a_reader_reaches(
+    app, client, make_user, make_proposal, make_theme
+):
+    from app.models import (
+        AddressedInstitution,
+        CharterVersion,
+        Event,
+        Meeting,
+        OfficialResponse,
+        Organisation,
+        OrganisationKind,
+        Position,
+        StatedPosition,
+    )
+
+    theme = make_theme("Hébergement")
+    proposal = make_proposal("Des douches", theme=theme)
+    institution = Organisation(
+        slug="ddcs", name="DDCS", kind=OrganisationKind.INSTITUTION, verified=True
+    )
+    response = OfficialResponse(
+        proposal=proposal, institution=institution, position=Position.UNDER_STUDY, body="Oui."
+    )
+    stated = StatedPosition(proposal=proposal, institution=institution, words="Peut-être.")
+    event = Event(slug="assises", name="Assises", summary="Une journée.", held_on=paris_today())
+    meeting = Meeting(title="Réunion", starts_at=utcnow(), is_public=True)
+    charter = CharterVersion(label="9.0", introduction="Bienvenue.", published_at=utcnow())
+    proposal.addressed.append(AddressedInstitution(institution=institution))
+    db.session.add_all([institution, response, stated, event, meeting, charter])
+    db.session.commit()
+    rep = make_user("institution_rep", organisation=institution)
+    login(client, rep)
+    page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
+    assert f"/traductions/response/{response.id}/ar?retour=page" in page
+    assert f"/traductions/stated_position/{stated.id}/" not in page  # not theirs to translate
+    client = app.test_client()  # another person
+    login(client, _named(make_user("participant"), "ar"))
+    page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
+    assert f"/traductions/response/{response.id}/ar?retour=page" in page
+    assert f"/traductions/stated_position/{stated.id}/ar?retour=page" in page
+    for url, kind, object_id in (
+        (f"/ateliers/{theme.slug}", "theme", theme.id),
+        ("/evenements/assises", "event", event.id),
+        (f"/reunions/{meeting.id}", "meeting", meeting.id),
+        ("/charte", "charter", charter.id),
+    ):
+        page = client.get(url).get_data(as_text=True)
+        assert f"/traductions/{kind}/{object_id}/ar?retour=page" in page, url
