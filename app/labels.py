@@ -241,6 +241,9 @@ AUDIT_ACTION_LABELS = {
     AuditAction.MODERATOR_THEMES_CHANGED: _l("Ateliers d’un·e modérateur·rice changés"),
     AuditAction.TRANSLATOR_NAMED: _l("Traducteur·rice nommé·e"),
     AuditAction.TRANSLATOR_REMOVED: _l("Traducteur·rice retiré·e"),
+    AuditAction.TRANSLATION_SAVED: _l("Traduction enregistrée"),
+    AuditAction.TRANSLATION_REMOVED: _l("Traduction retirée"),
+    AuditAction.EASY_READ_WRITTEN: _l("Résumé facile à lire écrit"),
 }
 
 

@@ -829,6 +829,21 @@ TRANSLATORS_CASES = [
         _easy_read_form,
         EDIT_POST,
     ),
+    # Taking a translation down: admins and translators of that language, nobody else.
+    (
+        "POST",
+        "translators.remove_translation",
+        TRANSLATE_URL + "/retirer",
+        None,
+        by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT),
+    ),
+    (
+        "POST",
+        "translators.remove_translation",
+        "/traductions/response/999999/ar/retirer",
+        None,
+        by_role(REDIRECT, *[NOT_FOUND] * 5),
+    ),
     ("GET", "translators.admin", "/admin/traducteurs", None, ADMIN_ONLY),
     (
         "POST",

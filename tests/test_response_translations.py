@@ -109,7 +109,7 @@ def test_the_institution_translates_its_own_response_and_is_named(client, w):
     )  # fmt: skip
     article = _article(client, w, "ar")
     assert f'<div class="body" lang="ar" dir="rtl"><p>{AR_BODY}</p></div>' in article
-    assert f"ترجمه من الفرنسية {w['rep'].pseudonym} في" in article
+    assert f'ترجمه من الفرنسية <bdi dir="auto">{w["rep"].pseudonym}</bdi> في' in article
     # Not translated: the summary and the commitment stay French, marked so.
     assert f'<div class="text" lang="fr" dir="ltr">{EASY}</div>' in article
     assert f'<strong><bdi lang="fr" dir="ltr">{ACTION}</bdi></strong>' in article

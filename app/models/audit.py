@@ -43,6 +43,10 @@ class AuditAction(enum.StrEnum):
     # Translators named or no longer named for a language.
     TRANSLATOR_NAMED = "translator_named"
     TRANSLATOR_REMOVED = "translator_removed"
+    # Translations saved or taken down, a proposal's easy-read summary written.
+    TRANSLATION_SAVED = "translation_saved"
+    TRANSLATION_REMOVED = "translation_removed"
+    EASY_READ_WRITTEN = "easy_read_written"
 
 
 class AuditEvent(PrivateRecord, db.Model):

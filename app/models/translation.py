@@ -92,11 +92,15 @@ class Translation(db.Model):
     # Made by the network itself (the demonstration's translations): no person named.
     by_network: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Each save adds one: a form posted from an older revision is told someone else saved.
+    # The ORM's version counter: every UPDATE says ``WHERE revision = <the one read>``, so
+    # of two saves at the same instant the second matches no row and is refused.
     revision: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     translator: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": revision}
 
     def is_current_for(self, original: str) -> bool:
         return not self.outdated and self.source_hash == source_digest(original)

@@ -42,6 +42,12 @@ def can_translate(user, obj, lang: str) -> bool:
     return lang in translator_languages(user) or _own_institution(user, obj)
 
 
+def can_remove_translation(user, obj, lang: str) -> bool:
+    """Admins and translators of that language take a translation down (an outdated one
+    still showing what the original no longer says)."""
+    return lang in translator_languages(user)
+
+
 def can_name_translators(user) -> bool:
     return is_admin(user)
 
@@ -49,6 +55,5 @@ def can_name_translators(user) -> bool:
 TRANSLATIONS_PREDICATES = {
     "can_translate": can_translate,
     "is_translator": is_translator,
-    "translator_languages": translator_languages,
-    "can_name_translators": can_name_translators,
+    "can_remove_translation": can_remove_translation,
 }

@@ -2,7 +2,7 @@
 writes a proposal's easy-read summary from it. Who may translate one text is decided in
 ``translations.py`` (``can_translate``)."""
 
-from app.models import Proposal
+from app.models import Meeting, Proposal
 from app.policy.core import can_edit_proposal, institution_memberships
 from app.policy.translations import (
     can_translate,
@@ -30,19 +30,23 @@ def translates_everything_into(user, lang: str) -> bool:
 
 
 def can_write_easy_read(user, proposal: Proposal) -> bool:
-    """The French easy-read summary: translators (plain words are their craft) and those
-    who may edit the proposal."""
-    return is_translator(user) or can_edit_proposal(user, proposal)
+    """The French easy-read summary: translators (plain words are their craft) write one
+    where there is none; replacing one is for those who may edit the proposal."""
+    if can_edit_proposal(user, proposal):
+        return True
+    return is_translator(user) and not (proposal.easy_read or "").strip()
 
 
 def languages_to_translate(user, obj) -> list[str]:
-    """The languages this person may translate this text into (its "Traduire" links)."""
+    """The languages this person may translate this text into (its "Traduire" links); none
+    for a members' meeting, which is not translated."""
+    if isinstance(obj, Meeting) and not obj.is_public:
+        return []
     return [lang for lang in translation_languages() if can_translate(user, obj, lang)]
 
 
 TRANSLATORS_PREDICATES = {
     "languages_to_translate": languages_to_translate,
-    "queue_languages": queue_languages,
     "can_open_translation_queue": can_open_translation_queue,
     "can_write_easy_read": can_write_easy_read,
 }

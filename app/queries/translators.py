@@ -2,11 +2,12 @@
 of translators (writes: ``app/services/translations.py``).
 
 The queue mixes every kind of translatable text in one list, most read first
-(``ReadTally``), then the newest: one select per kind, joined in a UNION ALL whose rows
-carry what a line of the queue shows (a few words of the original, the organisation, the
-proposal it is about, whether it is an example), so a page of it costs two statements (its
-rows and its count) whatever the kinds on it. Only what any reader sees is listed: public
-meetings, the charter in force, and examples marked as such by their ``example`` column.
+(``ReadTally``; what a proposal received counts its proposal's reads), then the newest: one
+select per kind, joined in a UNION ALL whose rows carry what a line of the queue shows (a
+few words of the original, the organisation, the proposal it is about, whether it is an
+example), so a page of it costs two statements (its rows and its count) whatever the kinds
+on it. Only what any reader sees is listed: public meetings, the charter in force, and
+examples marked as such by their ``example`` column.
 """
 
 from collections.abc import Callable
@@ -34,6 +35,7 @@ from app.models import (
     User,
 )
 from app.models.user import pseudonym_key
+from app.web import content_language
 from app.web.content_language import fields_of, model_of
 
 K = TranslatedKind
@@ -260,14 +262,19 @@ def _branches(need: Callable, lang: str, institution_ids: list[int] | None) -> l
 
 
 def _by_reads(queue):
-    """Most read first, then the newest (a workshop has no date: last)."""
+    """Most read first, then the newest (a workshop has no date: last). What a proposal
+    received (a response, a commitment, a stated position, an update) is read on the
+    proposal's page: it counts that page's reads. Meetings count their own page's; events
+    and workshops, whose reads are not counted, come by date."""
     reads = sa.func.coalesce(ReadTally.reads, 0).label("reads")
+    read_on = sa.case(
+        (queue.c.proposal_id.is_not(None), sa.literal(K.PROPOSAL.value, sa.String(32))),
+        else_=queue.c.kind,
+    )
+    read_on_id = sa.func.coalesce(queue.c.proposal_id, queue.c.object_id)
     return (
         sa.select(queue, reads)
-        .outerjoin(
-            ReadTally,
-            sa.and_(ReadTally.kind == queue.c.kind, ReadTally.object_id == queue.c.object_id),
-        )
+        .outerjoin(ReadTally, sa.and_(ReadTally.kind == read_on, ReadTally.object_id == read_on_id))
         .order_by(
             reads.desc(),
             queue.c.created.is_(None),
@@ -312,13 +319,12 @@ def translatable(kind: TranslatedKind, object_id: int):
 
 
 def translations_of(obj, kind: TranslatedKind, lang: str) -> dict[str, Translation]:
-    """The object's translations into ``lang`` by field, with their translators (one query)."""
-    rows = db.session.scalars(
-        sa.select(Translation)
-        .where(Translation.kind == kind, Translation.object_id == obj.id, Translation.lang == lang)
-        .options(joinedload(Translation.translator))
-    )
-    return {row.field: row for row in rows}
+    """The object's translations into ``lang`` by field, with their translators: read as
+    the page's translations are (``content_language.prefetch``, one statement), so a page
+    in that language reads them no second time before it renders."""
+    content_language.prefetch([obj], lang)
+    rows = {field: content_language.translation_of(obj, field, lang) for field in fields_of(kind)}
+    return {field: row for field, row in rows.items() if row is not None}
 
 
 # The admins' list

@@ -17,10 +17,12 @@ from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy import inspect as orm_inspect
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app import policy
 from app.extensions import db
 from app.models import (
+    ORIGINAL_LANGUAGE,
     AuditAction,
     Proposal,
     Translation,
@@ -29,6 +31,7 @@ from app.models import (
     source_digest,
     utcnow,
 )
+from app.queries.translators import translations_of
 from app.services import PermissionDenied, ServiceError, audit, retry_when_busy
 from app.text import too_long_message
 from app.web.content_language import fields_of, kind_of
@@ -68,16 +71,19 @@ def _texts_to_save(obj, texts: dict[str, str]) -> dict[str, str]:
     return typed
 
 
-def current_rows(obj, lang: str) -> dict[str, Translation]:
-    """The translations of an object in one language, by field (one statement)."""
-    rows = db.session.scalars(
-        db.select(Translation).where(
-            Translation.kind == kind_of(obj),
-            Translation.object_id == obj.id,
-            Translation.lang == lang,
-        )
+def _rows(obj, lang: str) -> dict[str, Translation]:
+    return translations_of(obj, kind_of(obj), lang)
+
+
+def _saved_meanwhile(field: str) -> ServiceError:
+    return ServiceError(
+        _(
+            "Quelqu’un a enregistré une autre traduction de ce texte pendant que vous "
+            "écriviez. Comparez-la avec la vôtre, gardée ci-dessous, puis enregistrez "
+            "à nouveau."
+        ),
+        field=field,
     )
-    return {row.field: row for row in rows}
 
 
 def _check_bases(obj, rows: dict, typed: dict, revisions: dict, digests: dict) -> None:
@@ -85,14 +91,7 @@ def _check_bases(obj, rows: dict, typed: dict, revisions: dict, digests: dict) -
     for field in typed:
         row = rows.get(field)
         if (row.revision if row else 0) != revisions.get(field, 0):
-            raise ServiceError(
-                _(
-                    "Quelqu’un a enregistré une autre traduction de ce texte pendant que "
-                    "vous écriviez. Comparez-la avec la vôtre, gardée ci-dessous, puis "
-                    "enregistrez à nouveau."
-                ),
-                field=field,
-            )
+            raise _saved_meanwhile(field)
         if source_digest(getattr(obj, field)) != digests.get(field):
             raise ServiceError(
                 _(
@@ -107,15 +106,14 @@ def _check_bases(obj, rows: dict, typed: dict, revisions: dict, digests: dict) -
 def _write(obj, lang: str, field: str, text: str, row: Translation | None, actor: User | None):
     original = getattr(obj, field)
     if row is None:
-        row = Translation(kind=kind_of(obj), object_id=obj.id, field=field, lang=lang, revision=0)
+        row = Translation(kind=kind_of(obj), object_id=obj.id, field=field, lang=lang)
         db.session.add(row)
     row.text = text
     row.source_hash = source_digest(original)
     row.source_text = original
     row.outdated = False
     row.translator = actor
-    row.by_network = actor is None
-    row.revision += 1
+    row.by_network = actor is None  # the revision is counted by the ORM (version_id_col)
     row.updated_at = utcnow()
     return row
 
@@ -135,29 +133,58 @@ def save_translation(
     ``source_digest`` of the original the form showed)."""
     _check(actor, obj, lang)
     typed = _texts_to_save(obj, texts)
-    rows = current_rows(obj, lang)
+    rows = _rows(obj, lang)
     _check_bases(obj, rows, typed, revisions, digests)
     saved = [
         _write(obj, lang, field, text, rows.get(field), actor) for field, text in typed.items()
     ]
+    _audit(actor, AuditAction.TRANSLATION_SAVED, obj, lang, sorted(typed))
     try:
         db.session.commit()
-    except IntegrityError:  # another translator's first save of the same field came first
+    # Another translator's save of the same field came first: their first one (the unique
+    # key), or a later one (the UPDATE matched no row at the revision read).
+    except (IntegrityError, StaleDataError):
+        db.session.rollback()
+        raise _saved_meanwhile(next(iter(typed))) from None
+    return saved
+
+
+def _audit(actor: User, action: AuditAction, obj, lang: str, fields: list[str]) -> None:
+    """What was done to which text, in which language: never the text itself."""
+    kind = kind_of(obj).value
+    audit.record(actor, action, kind, obj.id, kind=kind, lang=lang, fields=fields)
+
+
+@retry_when_busy
+def remove_translation(actor: User, obj, lang: str) -> list[str]:
+    """Take down an object's translation into ``lang`` (every field, with the original it
+    was made from): readers read the French original again. For a translation still
+    showing what the original no longer says (a phone number taken out, say)."""
+    if lang not in policy.translation_languages():
+        raise ServiceError(_("Choisissez une langue du site."), field="lang")
+    if kind_of(obj) is None:
+        raise ServiceError(_("Ce texte ne se traduit pas."))
+    if not policy.can_remove_translation(actor, obj, lang):
+        raise PermissionDenied
+    rows = _rows(obj, lang)
+    if not rows:
+        raise ServiceError(_("Ce texte n’a pas de traduction dans cette langue."))
+    for row in rows.values():
+        db.session.delete(row)
+    _audit(actor, AuditAction.TRANSLATION_REMOVED, obj, lang, sorted(rows))
+    try:
+        db.session.commit()
+    except StaleDataError:  # saved or removed meanwhile: nothing taken down unseen
         db.session.rollback()
         raise ServiceError(
-            _(
-                "Quelqu’un a enregistré une autre traduction de ce texte pendant que vous "
-                "écriviez. Comparez-la avec la vôtre, gardée ci-dessous, puis enregistrez "
-                "à nouveau."
-            ),
-            field=next(iter(typed)),
+            _("Quelqu’un a changé cette traduction entre-temps : relisez-la avant de la retirer.")
         ) from None
-    return saved
+    return sorted(rows)
 
 
 def add_network_translation(obj, lang: str, texts: dict[str, str]) -> None:
     """The network's own translation (the demonstration's): no person named, no commit."""
-    rows = current_rows(obj, lang)
+    rows = _rows(obj, lang)
     for field, text in texts.items():
         if text and getattr(obj, field):
             _write(obj, lang, field, text.strip(), rows.get(field), None)
@@ -199,6 +226,8 @@ def write_easy_read(actor: User, proposal: Proposal, text: str, *, was: str) -> 
     the ``source_digest`` of the summary the form showed; someone else's summary written
     meanwhile is never overwritten unseen."""
     if not policy.can_write_easy_read(actor, proposal):
+        if policy.is_translator(actor) and source_digest(proposal.easy_read) != was:
+            raise _summary_written_meanwhile()  # one was written since the form opened
         raise PermissionDenied
     text = (text or "").replace("\r\n", "\n").strip()
     if not text:
@@ -206,16 +235,24 @@ def write_easy_read(actor: User, proposal: Proposal, text: str, *, was: str) -> 
     if len(text) > Proposal.EASY_READ_MAX:
         raise ServiceError(too_long_message(len(text), Proposal.EASY_READ_MAX), field="easy_read")
     if source_digest(proposal.easy_read) != was:
-        raise ServiceError(
-            _(
-                "Quelqu’un a écrit un autre résumé pendant que vous écriviez. Comparez-le "
-                "avec le vôtre, gardé ci-dessous, puis enregistrez à nouveau."
-            ),
-            field="easy_read",
-        )
+        raise _summary_written_meanwhile()
     proposal.easy_read = text
+    audit.record(
+        actor, AuditAction.EASY_READ_WRITTEN, "proposal", proposal.id,
+        kind="proposal", lang=ORIGINAL_LANGUAGE, fields=["easy_read"],
+    )  # fmt: skip
     db.session.commit()
     return proposal
+
+
+def _summary_written_meanwhile() -> ServiceError:
+    return ServiceError(
+        _(
+            "Quelqu’un a écrit un autre résumé pendant que vous écriviez. Comparez-le "
+            "avec le vôtre, gardé ci-dessous, puis enregistrez à nouveau."
+        ),
+        field="easy_read",
+    )
 
 
 # --- originals that change outdate their translations -------------------------------------

@@ -233,7 +233,27 @@ def _render_form(obj, kind: TranslatedKind, lang: str, form, rows: dict, meanwhi
         language=language_label(lang),
         field_labels=FIELD_LABELS,
         page=_page_of(obj),
+        can_remove=bool(rows) and policy.can_remove_translation(current_user, obj, lang),
     )
+
+
+@bp.post("/traductions/<kind>/<int:object_id>/<lang>/retirer")
+@private
+@login_required
+def remove_translation(kind: str, object_id: int, lang: str):
+    """Take down a text's translation into ``lang``: readers read the original again."""
+    kind = _kind_or_404(kind)
+    if lang not in policy.translation_languages():
+        abort(404)
+    obj = queries.translators.translatable(kind, object_id) or abort(404)
+    policy.require(policy.can_remove_translation(current_user, obj, lang))
+    try:
+        service.remove_translation(current_user, obj, lang)
+    except ServiceError as error:
+        flash(str(error), "error")
+        return redirect(url_for("translators.translate", kind=kind, object_id=object_id, lang=lang))
+    flash(_("La traduction en %(language)s est retirée.", language=language_label(lang)), "success")
+    return redirect(_page_of(obj))
 
 
 # A proposal's easy-read summary
@@ -246,7 +266,9 @@ def _render_form(obj, kind: TranslatedKind, lang: str, form, rows: dict, meanwhi
 def easy_read(proposal_id: int):
     """Write the French easy-read summary of a proposal (FALC)."""
     proposal = db.get_or_404(Proposal, proposal_id)
-    policy.require(policy.can_write_easy_read(current_user, proposal))
+    # A translator's form sent after someone else wrote a summary: told, the text kept.
+    sent_meanwhile = request.method == "POST" and policy.is_translator(current_user)
+    policy.require(policy.can_write_easy_read(current_user, proposal) or sent_meanwhile)
     form = EasyReadForm()
     if request.method == "GET":
         form.easy_read.data = proposal.easy_read

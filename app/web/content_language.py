@@ -58,10 +58,6 @@ class Localized:
     def attrs(self) -> Markup:
         return Markup(' lang="{}" dir="{}"').format(self.lang, self.dir)
 
-    @property
-    def is_original(self) -> bool:
-        return not self.translated
-
     def __str__(self) -> str:
         return self.text
 

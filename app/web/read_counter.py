@@ -1,4 +1,5 @@
-"""Counting the reads of proposal pages, for the translators' queue (most read first).
+"""Counting the reads of proposal and meeting pages, for the translators' queue (most read
+first).
 
 A read is a GET of the page answered 200, by the view or by the page cache (this
 after-request hook runs when the cache answered before the view, too). Nothing about the
@@ -18,7 +19,11 @@ from app.models import TranslatedKind
 from app.services import read_tally
 
 # The pages whose reads are counted: endpoint → (kind, the URL's id argument).
-COUNTED = {"proposals.show": (TranslatedKind.PROPOSAL, "proposal_id")}
+# (Events and workshops are addressed by slug: not counted, the queue lists them by date.)
+COUNTED = {
+    "proposals.show": (TranslatedKind.PROPOSAL, "proposal_id"),
+    "meetings.show": (TranslatedKind.MEETING, "meeting_id"),
+}
 
 
 class ReadCounter:
