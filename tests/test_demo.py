@@ -633,13 +633,13 @@ def test_the_networks_corrected_wording_replaces_its_earlier_one(app):
     proposal = _proposal("bains douches")
     earlier = _translations_of(proposal)[("title", "en")]
     earlier.text = "Opening of free shower baths"  # what an earlier demo said
-    db.session.commit()
+    db.session.commit()  # a write: revision 2
 
     counts = load_demo()
 
     assert counts["updated"] == 1 and counts["translations"] == 0
     db.session.refresh(earlier)
-    assert (earlier.text, earlier.revision) == ("Open free public baths and free public toilets", 2)
+    assert (earlier.text, earlier.revision) == ("Open free public baths and free public toilets", 3)
     assert earlier.by_network and earlier.is_current_for(proposal.title)
 
 
