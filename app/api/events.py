@@ -4,9 +4,10 @@ from flask import jsonify
 
 from app import queries
 from app.api.cursors import keyset_page
-from app.api.languages import languages, prefetch, requested_language, text
+from app.api.languages import languages, requested_language
 from app.api.views import _iso, bp
 from app.models import Event
+from app.web.content_language import localized, prefetch
 from app.web.links import public_url
 from app.web.loading import event_or_404, year_filter
 from app.web.routes import public_page
@@ -15,7 +16,7 @@ REVIEW = ("summary", "advances", "obstacles", "next_steps")
 
 
 def _summary(event: Event, proposals_count: int, lang: str) -> dict:
-    name = text(event, "name", lang)
+    name = localized(event, "name", lang)
     return {
         "slug": event.slug,
         "name": name.text,
@@ -53,7 +54,7 @@ def event(slug: str):
     event = event_or_404(slug)
     count = queries.network_events.proposal_counts([event.id])[event.id]
     summary = _summary(event, count, lang)
-    review = {field: text(event, field, lang) for field in REVIEW}
+    review = {field: localized(event, field, lang) for field in REVIEW}
     return jsonify(
         {
             **summary,

@@ -19,7 +19,6 @@ never an error. The translations an answer shows are read in one query
 from flask import Response, current_app, request
 
 from app.models import ORIGINAL_LANGUAGE
-from app.web import content_language
 from app.web.content_language import Localized
 
 
@@ -27,16 +26,6 @@ def requested_language() -> str:
     """The language asked for with ``?lang=``: a site language, or French."""
     lang = request.args.get("lang", "")
     return lang if lang in current_app.config["LANGUAGES"] else ORIGINAL_LANGUAGE
-
-
-def prefetch(objects, lang: str) -> None:
-    """Read the translations of these objects (None skipped) in one query."""
-    content_language.prefetch([obj for obj in objects if obj is not None], lang)
-
-
-def text(obj, field: str, lang: str) -> Localized:
-    """One field in ``lang`` when translated, the French original otherwise."""
-    return content_language.localized(obj, field, lang)
 
 
 def languages(**shown: Localized) -> dict:

@@ -5,9 +5,10 @@ from flask import abort, jsonify, request
 
 from app import queries
 from app.api.cursors import keyset_page
-from app.api.languages import languages, prefetch, requested_language, text
+from app.api.languages import languages, requested_language
 from app.api.views import _iso, bp
 from app.models import Meeting, MeetingKind, Theme
+from app.web.content_language import localized, prefetch
 from app.web.links import public_url
 from app.web.loading import theme_filter
 from app.web.routes import public_page
@@ -16,7 +17,7 @@ WHEN = ("upcoming", "past")
 
 
 def _summary(meeting: Meeting, lang: str) -> dict:
-    title = text(meeting, "title", lang)
+    title = localized(meeting, "title", lang)
     return {
         "id": meeting.id,
         "kind": meeting.kind.value,
@@ -74,7 +75,7 @@ def _validated_minutes(meeting: Meeting) -> dict | None:
 
 
 def _proposal(proposal, lang: str) -> dict:
-    title = text(proposal, "title", lang)
+    title = localized(proposal, "title", lang)
     return {
         "id": proposal.id,
         "title": title.text,
@@ -97,7 +98,10 @@ def meeting(meeting_id: int):
     minutes = _validated_minutes(meeting)
     prefetch([meeting, *meeting.proposals], lang)
     summary = _summary(meeting, lang)
-    agenda, description = text(meeting, "agenda", lang), text(meeting, "description", lang)
+    agenda, description = (
+        localized(meeting, "agenda", lang),
+        localized(meeting, "description", lang),
+    )
     payload = {
         **summary,
         "agenda": agenda.text if meeting.agenda is not None else None,

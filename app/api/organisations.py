@@ -4,11 +4,12 @@ from flask import abort, jsonify, request
 
 from app import queries
 from app.api.cursors import keyset_page
-from app.api.languages import languages, prefetch, requested_language, text
+from app.api.languages import languages, requested_language
 from app.api.views import _iso, bp
 from app.extensions import db
 from app.models import Organisation, OrganisationKind, Proposal, Theme, paris_today
 from app.services import directory
+from app.web.content_language import localized, prefetch
 from app.web.links import public_url
 from app.web.loading import theme_filter
 from app.web.routes import public_page
@@ -41,7 +42,7 @@ def _summary(organisation: Organisation) -> dict:
 
 
 def _proposal_ref(proposal: Proposal, lang: str) -> dict:
-    title = text(proposal, "title", lang)
+    title = localized(proposal, "title", lang)
     return {
         "id": proposal.id,
         "title": title.text,
@@ -73,7 +74,7 @@ def _response(response, lang: str, today) -> dict:
 
 
 def _commitment(commitment, lang: str, today) -> dict:
-    action = text(commitment, "action", lang)
+    action = localized(commitment, "action", lang)
     return {
         "id": commitment.id,
         "action": action.text,
@@ -85,7 +86,7 @@ def _commitment(commitment, lang: str, today) -> dict:
 
 
 def _theme(theme: Theme, lang: str) -> dict:
-    name = text(theme, "name", lang)
+    name = localized(theme, "name", lang)
     return {"slug": theme.slug, "name": name.text, "languages": languages(name=name)}
 
 

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 
 from app import queries
 from app.api.cursors import keyset_page
-from app.api.languages import languages, prefetch, requested_language, say_language, text
+from app.api.languages import languages, requested_language, say_language
 from app.extensions import csrf, db, limiter
 from app.labels import author_label
 from app.models import (
@@ -22,6 +22,7 @@ from app.models import (
     Theme,
 )
 from app.queries.proposals import EventFilter
+from app.web.content_language import localized, prefetch
 from app.web.links import public_url
 from app.web.loading import event_or_404, theme_filter, year_filter
 from app.web.routes import public_page
@@ -34,7 +35,7 @@ bp.after_request(say_language)
 
 
 def _summary(proposal: Proposal, lang: str) -> dict:
-    title = text(proposal, "title", lang)
+    title = localized(proposal, "title", lang)
     return {
         "id": proposal.id,
         "title": title.text,
@@ -107,7 +108,7 @@ def _organisation(organisation: Organisation) -> dict:
 
 
 def _response(response: OfficialResponse, replies: list[Contribution], lang: str) -> dict:
-    body, easy_read = text(response, "body", lang), text(response, "easy_read", lang)
+    body, easy_read = localized(response, "body", lang), localized(response, "easy_read", lang)
     return {
         "id": response.id,
         # Its "institution" may be an association answering an institution's proposal.
@@ -134,7 +135,7 @@ def _response(response: OfficialResponse, replies: list[Contribution], lang: str
 
 
 def _commitment(commitment: Commitment, lang: str) -> dict:
-    action = text(commitment, "action", lang)
+    action = localized(commitment, "action", lang)
     return {
         "id": commitment.id,
         "action": action.text,
@@ -163,7 +164,7 @@ def _event(proposal: Proposal, lang: str) -> dict | None:
     event = proposal.event
     if event is None:
         return None
-    name = text(event, "name", lang)
+    name = localized(event, "name", lang)
     return {
         "slug": event.slug,
         "name": name.text,
@@ -180,7 +181,7 @@ def _response_due(proposal: Proposal) -> date | None:
 
 def _stated_position(stated: StatedPosition, lang: str) -> dict:
     """What an institution said of it elsewhere, as the network reported: never a response."""
-    words = text(stated, "words", lang)
+    words = localized(stated, "words", lang)
     return {
         "institution": {"id": stated.institution.id, "name": stated.institution.name},
         "words": words.text,
@@ -196,7 +197,7 @@ def _stated_position(stated: StatedPosition, lang: str) -> dict:
 
 
 def _update(update: ProgressUpdate, lang: str) -> dict:
-    body = text(update, "body", lang)
+    body = localized(update, "body", lang)
     return {
         "id": update.id,
         "text": body.text,
@@ -208,7 +209,7 @@ def _update(update: ProgressUpdate, lang: str) -> dict:
 
 
 def _theme(theme: Theme, count: int, lang: str) -> dict:
-    name = text(theme, "name", lang)
+    name = localized(theme, "name", lang)
     return {
         "slug": theme.slug,
         "name": name.text,
@@ -267,7 +268,7 @@ def proposal(proposal_id: int):
     stated = queries.proposals.stated_positions(proposal)
     commitments = [c for response in responses for c in response.commitments]
     prefetch([proposal, proposal.event, *responses, *commitments, *updates, *stated], lang)
-    body, easy_read = text(proposal, "body", lang), text(proposal, "easy_read", lang)
+    body, easy_read = localized(proposal, "body", lang), localized(proposal, "easy_read", lang)
     summary = _summary(proposal, lang)
     organisation = proposal.organisation
     payload = {
