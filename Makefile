@@ -81,9 +81,10 @@ audit: install
 test-load: install
 	$(BIN)/pytest -m load -s -p no:cacheprovider tests/load $(PYTEST_ARGS)
 
-# Benchmark (bench/run.py): 1× and 10× data sets, gunicorn, wrk; writes bench/results/.
-# SQLite by default; DATABASE_URL=postgresql+psycopg://… benches PostgreSQL. BENCH_DURATION,
-# BENCH_CONNECTIONS, BENCH_WORKERS, BENCH_SCALES change the run.
+# Benchmark (bench/run.py): data sets of BENCH_SCALES (1,10; 1,10,100 for the full run),
+# gunicorn beside a bare Flask app (the ceiling), wrk; writes bench/results/. SQLite by
+# default; DATABASE_URL=postgresql+psycopg://… benches PostgreSQL. BENCH_DURATION,
+# BENCH_CONNECTIONS, BENCH_WORKERS, BENCH_SOAK, BENCH_PROFILE change the run (README).
 bench: install
 	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && \
 		{ apt-get install -y -q wrk || { apt-get update -q && apt-get install -y -q wrk; }; }; } || \

@@ -29,7 +29,11 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'voix-solidaires.sqlite'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A pooled connection unused this long is tested before use (app/database.py).
+    DATABASE_PING_AFTER_IDLE_SECONDS = float(
+        os.environ.get("DATABASE_PING_AFTER_IDLE_SECONDS", "10")
+    )
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # Flask-Login's remember cookie is never set (app/accounts/login_sessions.py); set anyway.
@@ -51,12 +55,13 @@ class Config:
     # use static files and classes only (tests/test_security_headers.py checks them).
     CONTENT_SECURITY_POLICY = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "media-src 'self' blob:; "  # blob: a recording heard again before it is sent
         "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
         "object-src 'none'"
     )
     PERMISSIONS_POLICY = (
         "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-        "microphone=(), payment=(), usb=()"
+        "microphone=(self), payment=(), usb=()"  # the microphone: spoken testimonies
     )
     HSTS = None  # production only: the development server speaks plain HTTP
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
@@ -64,6 +69,16 @@ class Config:
     # characters at most, so 2 MB leaves room for every form.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
     MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
+    # Spoken testimonies (app/services/audio.py): an upload's limits, checked by its content;
+    # the worker's job tries a conversion AUDIO_MAX_ATTEMPTS times, and takes again one
+    # claimed longer than AUDIO_CLAIM_SECONDS ago (its worker was killed). A form taking a
+    # recording reads up to twice AUDIO_MAX_BYTES (app/web/incoming.py, ``takes_file``).
+    AUDIO_MAX_SECONDS = int(os.environ.get("AUDIO_MAX_SECONDS", "180"))
+    AUDIO_MAX_BYTES = int(os.environ.get("AUDIO_MAX_BYTES", str(10 * 1024 * 1024)))
+    AUDIO_MAX_ATTEMPTS = int(os.environ.get("AUDIO_MAX_ATTEMPTS", "3"))
+    AUDIO_CLAIM_SECONDS = int(os.environ.get("AUDIO_CLAIM_SECONDS", "300"))
+    # How many recordings each round of the notifications worker converts at most.
+    AUDIO_JOBS_PER_ROUND = int(os.environ.get("AUDIO_JOBS_PER_ROUND", "5"))
 
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = SITE_TIMEZONE
@@ -95,6 +110,11 @@ class Config:
     # A logged-in reader's own copy of the proposal list and page, for going back to them;
     # shorter-lived: one copy per reader and page.
     PAGE_CACHE_READER_SECONDS = int(os.environ.get("PAGE_CACHE_READER_SECONDS", "120"))
+    # The visitors' pages a worker read last, kept in its memory too, in front of Redis
+    # (app/web/near_cache.py); none without Redis, where the whole cache is in its memory.
+    PAGE_CACHE_LOCAL_PAGES = int(
+        os.environ.get("PAGE_CACHE_LOCAL_PAGES", "64" if REDIS_URL else "0")
+    )
     CACHE_TYPE = "RedisCache" if REDIS_URL else "SimpleCache"
     CACHE_REDIS_URL = REDIS_URL
     CACHE_KEY_PREFIX = "voix:"
@@ -169,8 +189,21 @@ class Config:
     GUEST_TESTIMONY_PREMISES_RATE_LIMIT = os.environ.get(
         "GUEST_TESTIMONY_PREMISES_RATE_LIMIT", "200 per hour;1000 per day"
     )
+    # Hearing one's recording disguised before sending it (a conversion each time).
+    AUDIO_PREVIEW_RATE_LIMIT = os.environ.get("AUDIO_PREVIEW_RATE_LIMIT", "30 per hour")
     CONTRIBUTION_RATE_LIMIT = os.environ.get("CONTRIBUTION_RATE_LIMIT", "30 per hour")
+    # Suggestions of proposals a person sends (only those stored count).
+    SUGGESTION_RATE_LIMIT = os.environ.get("SUGGESTION_RATE_LIMIT", "10 per hour;30 per day")
+    SUGGESTIONS_PER_PAGE = 20
     FLAG_RATE_LIMIT = os.environ.get("FLAG_RATE_LIMIT", "30 per hour")
+    # A guest's receipt pages (/recu/<code>), per address: codes cannot be guessed.
+    RECEIPT_RATE_LIMIT = os.environ.get("RECEIPT_RATE_LIMIT", "30 per hour;100 per day")
+    # From an association's premises (many guests behind one address), as for the guest form;
+    # 60-bit codes stay out of reach even so.
+    RECEIPT_PREMISES_RATE_LIMIT = os.environ.get(
+        "RECEIPT_PREMISES_RATE_LIMIT", "300 per hour;1000 per day"
+    )
+    CONCERN_RATE_LIMIT = os.environ.get("CONCERN_RATE_LIMIT", "60 per hour")
     MODERATION_QUEUE_PER_PAGE = 25
     # A moderator who wants to hear of each new item hears at most once in this many minutes.
     MODERATION_ALERT_MIN_MINUTES = int(os.environ.get("MODERATION_ALERT_MIN_MINUTES", "60"))
@@ -230,6 +263,11 @@ class Config:
         os.environ.get("RESPONSE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
     )
 
+    # Paper testimonies typed in at the day centre: the photo of one sheet (kept for the
+    # moderators until their decision), and all the photos of one sitting's form together.
+    PAPER_PHOTO_MAX_BYTES = int(os.environ.get("PAPER_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
+    PAPER_BATCH_MAX_BYTES = int(os.environ.get("PAPER_BATCH_MAX_BYTES", str(15 * 1024 * 1024)))
+
     PROPOSALS_PER_PAGE = 20
     # The site-wide search (/recherche).
     SEARCH_RESULTS_PER_PAGE = 20
@@ -273,6 +311,7 @@ class TestingConfig(Config):
     READ_TALLY_FLUSH_SECONDS = 10**9
     CACHE_TYPE = "SimpleCache"
     CACHE_OPTIONS: dict = {}
+    PAGE_CACHE_LOCAL_PAGES = 0  # tests/test_near_cache.py turns it on
     # Cheaper Argon2 parameters so the suite stays fast; the algorithm is the same.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024

@@ -42,6 +42,10 @@ max_requests_jitter = max_requests // 10
 # TRUSTED_PROXIES, decides what they mean for the client's address).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG") == "1" else None
+if accesslog:  # its lines carry the path: a guest's receipt code is taken out of it
+    from app.ops.logs import access_logger_class
+
+    logger_class = access_logger_class()
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Each worker builds the app itself: its own database pool (no connection shared across a

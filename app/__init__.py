@@ -1,13 +1,16 @@
 """Voix solidaires: the application factory."""
 
 import os
+import weakref
+from functools import lru_cache
 
+from babel import Locale
 from flask import Flask, has_request_context, request, session
 from flask_babel import gettext
 from flask_login import current_user
 
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
-from app.web import ids
+from app.web import cookie_session, ids
 from config import CONFIGS, INSTANCE_DIR
 
 
@@ -35,15 +38,40 @@ BLUEPRINTS = (
     "app.events",
     "app.imports.views",
     "app.answers",
+    "app.receipts.views",
     "app.inbox.views",
     "app.onboarding",
     "app.translators.views",
+    "app.paper",
+    "app.audio.views",
+    "app.suggestions.views",
+    "app.sheets",
+    "app.concerns.views",
 )
+
+
+class VoixFlask(Flask):
+    """Flask, its hooks and views checked once for being coroutines, not at every request:
+    Flask asks `inspect` again for each of a request's twenty hooks."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Weak keys: a function made for one request (`after_this_request`) is not kept.
+        self._plain_functions = weakref.WeakKeyDictionary()
+
+    def ensure_sync(self, func):
+        try:
+            plain = self._plain_functions.get(func)
+            if plain is None:  # a bool: a value holding the function would keep it
+                plain = self._plain_functions[func] = super().ensure_sync(func) is func
+        except TypeError:  # a callable that takes no weak reference: asked each time
+            plain = False
+        return func if plain else super().ensure_sync(func)
 
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
     """Build the app: defaults, then the chosen config class, then test overrides."""
-    app = Flask(
+    app = VoixFlask(
         __name__,
         template_folder="../templates",
         static_folder="../static",
@@ -70,6 +98,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    cookie_session.init_app(app)
     _init_extensions(app)
     ids.init_app(app)  # before the blueprints: their `<int:…>` rules use its converter
     _register_blueprints(app)
@@ -79,18 +108,25 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     return app
 
 
-def _select_locale() -> str:
+def _select_locale() -> Locale:
     """The account's language, then the visitor's choice, then the browser's."""
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # commands and workers: the default language
-        return languages[0]
+        return _locale(languages[0])
     if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
+        return _locale(current_user.locale)
     if session.get("locale") in languages:
-        return session["locale"]
-    return request.accept_languages.best_match(languages) or languages[0]
+        return _locale(session["locale"])
+    return _locale(request.accept_languages.best_match(languages) or languages[0])
+
+
+@lru_cache(maxsize=16)
+def _locale(code: str) -> Locale:
+    """Babel's Locale for a site language, parsed once (Flask-Babel parses the selector's
+    answer at every request, unless it is a Locale already)."""
+    return Locale.parse(code)
 
 
 def _init_extensions(app: Flask) -> None:

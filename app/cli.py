@@ -1,8 +1,10 @@
 """Command-line tools: ``flask users create-admin``, ``flask demo load``,
 ``flask notifications send|worker|digest|overdue``, ``flask institutions remind|digest``,
 ``flask privacy purge``,
-``flask backup create|restore``, ``flask search reindex``, ``flask cache clear`` and
-``flask events create``, ``flask events import``, ``flask moderation alert``."""
+``flask backup create|restore``, ``flask search reindex``, ``flask cache clear``,
+``flask database analyze`` and
+``flask events create``, ``flask events import``, ``flask moderation alert``,
+``flask audio convert``."""
 
 import logging
 from pathlib import Path
@@ -28,6 +30,8 @@ search_cli = AppGroup("search", help="The site-wide search index.")
 cache_cli = AppGroup("cache", help="Public pages kept ready for visitors (app/web/page_cache.py).")
 events_cli = AppGroup("events", help="Events of the network (assises, thematic days).")
 moderation_cli = AppGroup("moderation", help="Moderators and what waits for them.")
+audio_cli = AppGroup("audio", help="Spoken testimonies.")
+database_cli = AppGroup("database", help="Upkeep of the database (schema changes: flask db).")
 
 
 def _require_links() -> None:
@@ -199,7 +203,11 @@ def purge_command() -> None:
         f"{counts['sessions']} session(s) terminée(s) supprimée(s), "
         f"{counts['reset_links']} lien(s) de réinitialisation expiré(s) supprimé(s), "
         f"{counts['registrations']} inscription(s) non confirmée(s) supprimée(s), "
-        f"{counts['invitations']} invitation(s) terminée(s) supprimée(s)."
+        f"{counts['invitations']} invitation(s) terminée(s) supprimée(s), "
+        f"{counts['receipts']} reçu(s) d’invité expiré(s) effacé(s), "
+        f"{counts['paper_photos']} photo(s) de fiche papier supprimée(s), "
+        f"{counts['audio_originals']} enregistrement(s) original(aux) effacé(s), "
+        f"{counts['audio_recordings']} enregistrement(s) retiré(s) ou refusé(s) supprimé(s)."
     )
 
 
@@ -259,6 +267,15 @@ def reindex_command() -> None:
     click.echo(f"Index de recherche reconstruit : {sum(counts.values())} document(s).")
     for kind, count in counts.items():
         click.echo(f"  {kind:<14} {count}")
+
+
+@database_cli.command("analyze")
+def analyze_command() -> None:
+    """Refresh the query planner's statistics (daily; after a large import)."""
+    from app.database import refresh_planner_statistics
+
+    refresh_planner_statistics()
+    click.echo("Statistiques de la base mises à jour.")
 
 
 @events_cli.command("create")
@@ -354,6 +371,16 @@ def moderation_alert_command() -> None:
     click.echo(f"{alerted} modérateur·rice(s) prévenu·e(s) ; `flask notifications send` envoie.")
 
 
+@audio_cli.command("convert")
+@click.option("--limit", default=20, show_default=True, help="Recordings in this pass, at most.")
+def audio_convert_command(limit: int) -> None:
+    """Convert the recordings waiting, once (the notifications worker does it every round)."""
+    from app.services.audio import convert_waiting
+
+    converted = convert_waiting(f"cli-{new_sender_id()}", limit)
+    click.echo(f"{converted} enregistrement(s) converti(s).")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
@@ -366,3 +393,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cache_cli)
     app.cli.add_command(events_cli)
     app.cli.add_command(moderation_cli)
+    app.cli.add_command(audio_cli)
+    app.cli.add_command(database_cli)

@@ -1,5 +1,6 @@
 """French labels (translated through Babel) for the values of the domain's enums."""
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -141,7 +142,9 @@ def author_label(contribution, isolate=None) -> str:
     wrap = isolate or str
     if contribution.is_assisted:
         org = wrap(contribution.recorded_for.name)
-        if contribution.guest_name:
+        if contribution.on_paper:
+            label = _paper_label(contribution, org, wrap)
+        elif contribution.guest_name:
             label = _l(
                 "%(name)s, témoignage recueilli par %(org)s",
                 name=wrap(contribution.guest_name),
@@ -159,6 +162,20 @@ def author_label(contribution, isolate=None) -> str:
     if contribution.author is None:
         return str(_l("Compte supprimé"))
     return wrap(contribution.author.public_name)
+
+
+def _paper_label(contribution, org, wrap):
+    """A testimony typed in from a paper sheet: who collected it and when. The place is
+    not said: in a small shelter, a first name, a place and a date may tell who wrote it."""
+    day = format_date(contribution.collected_on, "long") if contribution.collected_on else ""
+    if contribution.guest_name:
+        return _l(
+            "%(name)s, recueilli sur papier par %(org)s le %(date)s",
+            name=wrap(contribution.guest_name),
+            org=org,
+            date=day,
+        )
+    return _l("Recueilli sur papier par %(org)s le %(date)s", org=org, date=day)
 
 
 POSITION_LABELS = {
@@ -244,6 +261,14 @@ AUDIT_ACTION_LABELS = {
     AuditAction.TRANSLATION_SAVED: _l("Traduction enregistrée"),
     AuditAction.TRANSLATION_REMOVED: _l("Traduction retirée"),
     AuditAction.EASY_READ_WRITTEN: _l("Résumé facile à lire écrit"),
+    AuditAction.GUEST_TESTIMONY_CORRECTED: _l("Témoignage corrigé par son auteur (reçu)"),
+    AuditAction.GUEST_TESTIMONY_WITHDRAWN: _l("Témoignage retiré par son auteur (reçu)"),
+    AuditAction.TRANSCRIPT_WRITTEN: _l("Transcription d’un témoignage oral écrite"),
+    AuditAction.SUGGESTION_TAKEN_UP: _l("Suggestion reprise par une association"),
+    AuditAction.SUGGESTION_DECLINED: _l("Suggestion déclinée"),
+    AuditAction.CONCERN_TALLY_RECORDED: _l("Personnes concernées comptées par une association"),
+    AuditAction.CONCERN_TALLY_CHANGED: _l("Comptage de personnes concernées corrigé"),
+    AuditAction.CONCERN_TALLY_DELETED: _l("Comptage de personnes concernées supprimé"),
 }
 
 

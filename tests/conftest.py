@@ -6,6 +6,7 @@ Hypothesis profiles of the fuzz tests."""
 import contextlib
 import os
 import tempfile
+import time
 import unittest
 from collections import Counter
 from collections.abc import Iterator
@@ -43,6 +44,12 @@ from app.models import (
 from app.services.accounts import CHARTER_VERSION
 from tests import snapshots
 from tests.helpers import Clock
+
+# The tests keep Paris time, as the site counts its days (`paris_today()`): a test's
+# `date.today()` is then the site's today, also between 22:00 and midnight UTC, when the two
+# calendars differ. The app itself never reads the machine's zone (ruff's DTZ rules).
+os.environ["TZ"] = "Europe/Paris"
+time.tzset()
 
 PASSWORD = "correct horse battery"
 ROLES = ("visitor", *[role.value for role in Role])

@@ -113,7 +113,8 @@ def test_no_channel_leaks_what_its_reader_may_not_see(client, secret_world, make
         world["me"] = world["mine"] = me
     leaks = []
     for endpoint, url in _readable_gets(role):
-        page = client.get(_fill(world, url, None)[0]).get_data(as_text=True)
+        # (A spoken testimony's MP3 is read as bytes: a secret in it would be text still.)
+        page = client.get(_fill(world, url, None)[0]).get_data().decode(errors="replace")
         leaks += [f"{endpoint}: {name}" for name, text in SECRETS.items() if text in page]
     for name, text in SECRETS.items():  # search, asked for the very words
         page = client.get("/recherche", query_string={"q": text}).get_data(as_text=True)

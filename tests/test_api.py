@@ -47,7 +47,8 @@ def test_proposals_filter_and_item_shape(client, make_theme, make_proposal):
     assert [item["title"] for item in data["items"]] == ["Bail glissant"]
     item = data["items"][0]
     assert set(item) == {
-        *("id", "title", "theme", "status", "created_at", "url", "event", "example", "languages")
+        *("id", "title", "theme", "status", "created_at", "url", "event", "example", "languages"),
+        "concerned_count",
     }
     assert item["languages"] == {"title": {"lang": "fr", "translation_outdated": False}}
     assert item["theme"] == housing.slug

@@ -514,6 +514,7 @@ def test_csv_export(client, data):
         "2025-02-01",
         "2025-03-09",
         "1",
+        "0",  # people concerned
         "",
     ] in rows
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)

@@ -152,6 +152,7 @@ def test_the_private_records_are_these():
         "membership_request",
         "notification",
         "outbox_email",
+        "paper_sheet_photo",
         "password_reset_token",
         "pending_registration",
         "read_tally",

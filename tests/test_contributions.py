@@ -76,7 +76,7 @@ def test_guest_rate_limit(client, proposal):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"body": ""}, "Écrivez votre témoignage."),
+        ({"body": ""}, "Écrivez votre témoignage ou enregistrez-le."),
         ({"body": "x" * 5001}, "Votre texte fait 5\u202f001 caractères ; 5\u202f000 au plus."),
         ({"body": "Appelez-moi au 06 12 34 56 78 svp"}, "semble contenir un numéro"),
         ({"body": "Écrivez à moi@example.org"}, "semble contenir un numéro"),

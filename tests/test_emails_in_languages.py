@@ -11,6 +11,7 @@ from app.models import (
     Contribution,
     ContributionKind,
     ContributionState,
+    EmailFrequency,
     Follow,
     OrganisationKind,
     ProposalStatus,
@@ -114,8 +115,6 @@ def test_a_decision_made_in_french_reaches_an_arabic_author_in_arabic(
 
 
 def test_the_daily_digest_in_the_readers_language(outbox, make_user, proposal):
-    from app.models import EmailFrequency
-
     reader = _person(make_user, "en", "grace@example.org")
     reader.email_frequency = EmailFrequency.DAILY
     db.session.add(Follow(user=reader, proposal=proposal))
@@ -220,6 +219,8 @@ def test_a_moderators_workshops_named_in_their_language(
     moderator = make_user("moderator", email="mod@example.org")
     moderator.locale = "en"
     moderator.moderated_themes = [housing]
+    # At once: a daily alert waits for the morning in Paris, and the test may run at night.
+    moderator.moderation_alerts = EmailFrequency.IMMEDIATE
     db.session.commit()
     db.session.add(
         Contribution(

@@ -6,11 +6,15 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.models import AuditAction, AuditEvent
 from tests.test_permissions import CASES, _act_as, _fill
 
 GET_CASES = [case for case in CASES if case[0] == "GET"]
 # Written at most once a minute by a logged-in person's request: app/accounts/login_sessions.py.
 MAY_CHANGE = {("user_session", "last_seen_at")}
+# Reading is what these record: a moderator shown who is behind a protected contribution
+# (an assisted or paper testimony waiting in the queue), app/services/audit.py.
+READS_RECORDED = AuditEvent.action == AuditAction.IDENTITY_VIEWED
 
 
 def snapshot() -> dict[str, list[tuple]]:
@@ -19,7 +23,10 @@ def snapshot() -> dict[str, list[tuple]]:
     tables = {}
     for table in db.metadata.sorted_tables:
         columns = [c for c in table.columns if (table.name, c.name) not in MAY_CHANGE]
-        rows = db.session.execute(sa.select(*columns).order_by(*table.primary_key.columns))
+        query = sa.select(*columns).order_by(*table.primary_key.columns)
+        if table is AuditEvent.__table__:
+            query = query.where(~READS_RECORDED)
+        rows = db.session.execute(query)
         tables[table.name] = [tuple(row) for row in rows]
     return tables
 

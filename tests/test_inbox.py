@@ -540,6 +540,26 @@ def test_proposals_of_its_workshops_without_addressee(client, town, make_theme):
         assert gone not in section, gone
 
 
+def test_only_the_newest_proposals_without_addressee_are_shown(client, town, monkeypatch):
+    monkeypatch.setattr("app.queries.inbox.UNADDRESSED_SHOWN", 3)
+    moment = datetime(2026, 3, 1, 9, 0)
+    for n in range(1, 6):
+        _proposal(town, f"Sans destinataire numéro {n}", created_at=moment + timedelta(days=n))
+    login(client, town.rep)
+    section = _section(_inbox(client), "sans-destinataire")
+    for shown in (5, 4, 3):
+        assert f"Sans destinataire numéro {shown}" in section
+    for older in (2, 1):
+        assert f"Sans destinataire numéro {older}" not in section
+    assert "Il y en a plus de 3 : les 3 plus récentes sont montrées." in section
+    assert "Page 1 sur" not in section  # three fit on one page
+
+    monkeypatch.setattr("app.queries.inbox.UNADDRESSED_SHOWN", 5)
+    section = _section(_inbox(client), "sans-destinataire")
+    assert "Sans destinataire numéro 1" in section
+    assert "plus récentes sont montrées" not in section
+
+
 def test_an_institution_without_workshops_has_none_there(client, town):
     town.institution.themes = []
     db.session.commit()

@@ -4,7 +4,13 @@ import gzip
 import re
 
 from app.extensions import db
-from app.models import Contribution, ContributionKind, ContributionState, DisplayMode
+from app.models import (
+    Contribution,
+    ContributionKind,
+    ContributionState,
+    DisplayMode,
+)
+from tests.audio_samples import add_published_spoken
 
 RESOURCE = re.compile(r"<(?:link|script|img|iframe|source|video|audio)\b[^>]*>", re.IGNORECASE)
 URL_ATTR = re.compile(r'(?:src|href|srcset|poster)="([^"]*)"', re.IGNORECASE)
@@ -61,4 +67,21 @@ def test_proposal_with_50_contributions_is_under_100_kb(client, app, make_propos
     for url in _resources(page.decode()):
         transferred += len(gzip.compress(client.get(url).get_data()))
     app.config["CONTRIBUTIONS_PER_PAGE"] = 20
+    assert transferred < 100 * 1024
+
+
+def test_proposal_with_20_spoken_testimonies_is_under_100_kb(client, make_proposal):
+    """The players load nothing before they are played (preload="none"): the page, its CSS
+    and its scripts stay light, the recordings aside."""
+    proposal = make_proposal(title="Développer le bail glissant")
+    said = "Je vis à l’hôtel avec mes deux enfants depuis huit mois. " * 6
+    transcripts = [f"{i}. {said}" for i in range(20)]
+    add_published_spoken(proposal, transcripts, duration_seconds=95.0, media_bytes=2048)
+    page = client.get(f"/propositions/{proposal.id}").get_data()
+    assert page.count(b'<audio controls preload="none"') == 20
+    transferred = len(gzip.compress(page))
+    resources = [url for url in _resources(page.decode()) if "/audio" not in url]
+    assert resources  # the stylesheet and scripts, counted
+    for url in resources:
+        transferred += len(gzip.compress(client.get(url).get_data()))
     assert transferred < 100 * 1024

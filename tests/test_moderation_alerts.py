@@ -242,7 +242,12 @@ def test_an_assigned_moderator_hears_of_their_workshops_only(
     _waiting(make_proposal(theme=housing), hours_ago=2)
     assert send_moderation_alerts() == 1
     [alert] = _alerts(moderator)
-    assert alert.data == {"count": 1, "oldest_hours": 2, "workshops": ["Hébergement"]}
+    assert alert.data == {
+        "count": 1,
+        "oldest_hours": 2,
+        "workshops": ["Hébergement"],
+        "suggestions": 0,
+    }
     [email] = _emails(moderator)
     assert "Vos ateliers : Hébergement" in email.body
     assert "/moderation/?ateliers=miens" in email.body
@@ -471,3 +476,23 @@ def test_admin_unknown_workshop_is_refused(client, login_as, make_user, housing)
     assert [t.name for t in moderator.moderated_themes] == ["Hébergement"]
     assert moderator.role.value == "moderator"
     assert _themes_changed() == []
+
+
+def test_the_alert_tells_the_suggestions_waiting(client, morning, make_user, make_proposal):
+    from app.models import DisplayMode
+    from app.services import suggestions as suggestions_service
+
+    moderator = _moderator(make_user, F.IMMEDIATE)
+    person = make_user("participant")
+    for title in ("Des douches le dimanche", "Un casier par personne"):
+        suggestions_service.suggest(
+            person, title=title, body="Pourquoi.", lang="fr", theme=None,
+            display_mode=DisplayMode.PSEUDONYM,
+        )  # fmt: skip
+    _waiting(make_proposal())
+    assert send_moderation_alerts() == 1
+    [email] = _emails(moderator)
+    assert "2 suggestions en attente : http" in email.body and "/suggestions" in email.body
+    login(client, moderator)
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert "2 suggestions en attente" in page

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from app.extensions import db
@@ -168,3 +169,32 @@ def test_an_idle_worker_stops_at_once_on_sigterm(app, smtp_server, tmp_path):
     assert worker.returncode == 0, output
     assert time.monotonic() - started < 10  # not the 300 seconds of its interval
     assert "round 1, 0 e-mail(s) sent" in output
+
+
+def test_an_audio_error_neither_stops_the_emails_nor_the_worker(app, outbox, monkeypatch, caplog):
+    from sqlalchemy.exc import OperationalError
+
+    from app.ops import worker as worker_module
+
+    worker = worker_module.OutboxWorker(interval=0, limit=100)
+    calls = []
+
+    def broken_claim(sender_id, limit):
+        calls.append(limit)
+        if len(calls) == 2:
+            worker.stop()
+        raise OperationalError("UPDATE audio_recording ...", {}, Exception("server closed"))
+
+    monkeypatch.setattr(worker_module, "convert_waiting", broken_claim)
+    caplog.set_level("INFO")
+    _queue(2)
+    worker.run()  # would raise at once without the fix
+    assert worker.rounds == 2 and calls == [app.config["AUDIO_JOBS_PER_ROUND"]] * 2
+    assert sorted(message["To"] for message in outbox) == [
+        "person0@example.org",
+        "person1@example.org",
+    ]
+    unsent = sa.select(sa.func.count(OutboxEmail.id)).where(OutboxEmail.sent_at.is_(None))
+    assert db.session.scalar(unsent) == 0
+    assert "audio conversion failed this round" in caplog.text
+    assert "round 2, 0 e-mail(s) sent, 0 recording(s) converted" in caplog.text

@@ -3,6 +3,7 @@ ownership, parents, smuggled form fields and unknown ids, one rule at a time."""
 
 import io
 from datetime import date, timedelta
+from uuid import uuid4
 
 import pytest
 import sqlalchemy as sa
@@ -15,9 +16,12 @@ from app.imports.sealing import seal
 from app.models import (
     AddressedInstitution,
     AnswerLink,
+    AudioRecording,
+    AudioState,
     CharterArticle,
     CharterVersion,
     Commitment,
+    ConcernTally,
     Contribution,
     ContributionKind,
     ContributionState,
@@ -32,22 +36,26 @@ from app.models import (
     MinutesVersion,
     OfficialResponse,
     OrganisationKind,
+    PaperSheetPhoto,
+    Place,
     Position,
     Proposal,
     ProposalStatus,
     ResponseAttachment,
     ResponseVersion,
     StatedPosition,
+    Suggestion,
     Translator,
     paris_today,
     source_digest,
     utcnow,
 )
-from app.services import answer_links
+from app.services import answer_links, receipts
 from app.services.accounts import CHARTER_VERSION
 from app.services.email_confirmation import confirmation_token
 from app.services.notifications import UNSUBSCRIBE_SALT
 from app.services.outreach import DIGEST_STOP_SALT
+from tests.audio_samples import tone_wav
 from tests.conftest import PASSWORD, ROLES, login
 
 OK, REDIRECT, BAD, FORBIDDEN, NOT_FOUND = 200, 302, 400, 403, 404
@@ -78,6 +86,8 @@ HIDDEN_OTHERS = by_role(REDIRECT, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, FO
 REWORD_MINE_URL = "/contributions/{mine_hidden.id}/reformuler"
 NOT_OWNER = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
 MODERATORS = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK)
+# An institution has no places, not even for the admins.
+NO_PLACES = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
 MODERATORS_DO = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, REDIRECT)
 MODERATORS_SEE = by_role(NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT, NOT_FOUND, REDIRECT)
 # Only representatives of the addressed, verified institution answer; not even admins.
@@ -156,6 +166,30 @@ def _assisted_form(w):
 
 
 ASSISTED_URL = "/propositions/{proposal.id}/temoignage-recueilli"
+PAPER_URL = "/propositions/{proposal.id}/fiches-papier"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+PLACES_URL = "/organisations/{association.slug}/lieux"
+PLACE_URL = "/organisations/{association.slug}/lieux/{place.id}"
+
+
+def _paper_form(w):
+    """A sitting of the acting user's association, at a place of its own."""
+    me = w["me"]
+    organisation = me.organisations[0] if me and me.organisations else w["association"]
+    place = Place(organisation=organisation, name=f"Foyer {uuid4().hex[:8]}")
+    db.session.add(place)
+    db.session.commit()
+    return {
+        "organisation_id": organisation.id,
+        "proposal_id": w["proposal"].id,
+        "collected_on": paris_today().isoformat(),
+        "place_id": place.id,
+        "lang": "fr",
+        "consent": "y",
+        "sheets-0-body": BODY,
+    }
+
+
 TEXT = {"body": BODY, "display_mode": "pseudonym"}
 FLAG_FORM = {"reason": "spam"}
 DECISION_FORM = {"action": "approve", "reason": "compliant", "version": "1"}
@@ -373,6 +407,22 @@ CASES = [
     ("GET", "contributions.receipt", "/propositions/{proposal.id}/temoignage-envoye", None, PUBLIC),
     ("GET", "contributions.record_assisted", ASSISTED_URL, None, ASSISTED),
     ("POST", "contributions.record_assisted", ASSISTED_URL, _assisted_form, ASSISTED_POST),
+    ("GET", "paper.batch", PAPER_URL, None, ASSISTED),
+    ("POST", "paper.batch", PAPER_URL, _paper_form, ASSISTED_POST),
+    ("GET", "paper.places", PLACES_URL, None, EDIT),
+    ("POST", "paper.places", PLACES_URL, {"name": "Maraude du soir"}, EDIT_POST),
+    ("GET", "paper.places", "/organisations/{institution.slug}/lieux", None, NO_PLACES),
+    ("GET", "paper.edit_place", PLACE_URL, None, EDIT),
+    ("POST", "paper.edit_place", PLACE_URL, {"name": "Accueil du matin"}, EDIT_POST),
+    ("POST", "paper.retire_place", PLACE_URL + "/retirer", {}, EDIT_POST),
+    ("POST", "paper.restore_place", PLACE_URL + "/retablir", {}, EDIT_POST),
+    (
+        "GET",
+        "paper.sheet_photo",
+        "/moderation/contributions/{paper.id}/fiche-papier",
+        None,
+        MODERATORS,
+    ),
     ("POST", "contributions.comment", "/propositions/{proposal.id}/commentaires", TEXT, REDIRECTS),
     ("GET", "contributions.reply", "/contributions/{comment.id}/repondre", None, LOGGED_IN),
     ("POST", "contributions.reply", "/contributions/{comment.id}/repondre", TEXT, REDIRECTS),
@@ -549,6 +599,34 @@ EVENT_CASES = [
     ("GET", "api.proposals", "/api/v1/proposals?event={event.slug}&year=2015", None, PUBLIC),
 ]
 CASES += EVENT_CASES
+# Printable sheets and posters (app/sheets/): public pages, unknown objects not found.
+SHEET_CASES = [
+    ("GET", "sheets.proposal_sheet", "/propositions/{proposal.id}/fiche", None, PUBLIC),
+    (
+        "GET",
+        "sheets.proposal_sheet",
+        "/propositions/999999/fiche",
+        None,
+        dict.fromkeys(ROLES, NOT_FOUND),
+    ),
+    ("GET", "sheets.theme_poster", "/ateliers/{theme.slug}/affiche", None, PUBLIC),
+    (
+        "GET",
+        "sheets.theme_poster",
+        "/ateliers/inconnu/affiche",
+        None,
+        dict.fromkeys(ROLES, NOT_FOUND),
+    ),
+    ("GET", "sheets.event_poster", "/evenements/{event.slug}/affiche", None, PUBLIC),
+    (
+        "GET",
+        "sheets.event_poster",
+        "/evenements/inconnu/affiche",
+        None,
+        dict.fromkeys(ROLES, NOT_FOUND),
+    ),
+]
+CASES += SHEET_CASES
 # Importing an event's proposals from a spreadsheet: admins only (tests/test_imports.py).
 IMPORT_URL = "/admin/evenements/{import_event.slug}/import"
 ADMIN_BAD = by_role(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, BAD)
@@ -630,6 +708,31 @@ def _record_form(w):
     }
 
 
+# Spoken testimonies: anyone hears their recording disguised before sending it (a sound
+# file is needed); moderators save a transcript without deciding yet.
+def _preview_form(_w):
+    return {"audio": (_Letter(tone_wav(1.0)), "voix.wav")}
+
+
+SPOKEN_CASES = [
+    ("POST", "contributions.audio_preview", "/temoignages/audio/apercu", _preview_form, PUBLIC),
+    (
+        "POST",
+        "contributions.audio_preview",
+        "/temoignages/audio/apercu",
+        {},
+        dict.fromkeys(ROLES, BAD),
+    ),
+    (
+        "POST",
+        "moderation.transcript",
+        "/moderation/contributions/{spoken.id}/transcription",
+        {"transcript": "Je dors dans ma voiture."},
+        MODERATORS_DO,
+    ),
+]
+
+
 RECORDED_RESPONSE_CASES = [
     ("GET", "responses.record", RECORD_URL, None, RECORD),
     ("POST", "responses.record", RECORD_URL, _record_form, RECORD_POST),
@@ -643,6 +746,7 @@ RECORDED_RESPONSE_CASES = [
     ),
 ]
 CASES += RECORDED_RESPONSE_CASES
+CASES += SPOKEN_CASES
 
 ANSWER_LINK_CASES = [
     ("GET", "answers.answer", "/repondre/inconnu", None, NOWHERE),
@@ -661,6 +765,24 @@ ANSWER_LINK_CASES = [
     ),
 ]
 CASES += ANSWER_LINK_CASES
+
+# A guest's receipt (tests/test_receipts.py): whoever holds the code follows the testimony,
+# corrects it while it waits and withdraws it, an account or not; any other code is unknown.
+RECEIPT_URL = "/recu/{receipt_code}"
+RECEIPT_CASES = [
+    ("GET", "receipts.lookup", "/recu", None, PUBLIC),
+    ("POST", "receipts.lookup", "/recu", {"code": "k7pq m2xd 9rtb"}, REDIRECTS),
+    ("GET", "receipts.show", RECEIPT_URL, None, PUBLIC),
+    ("GET", "receipts.show", "/recu/ZZZZ-ZZZZ-ZZZZ", None, NOWHERE),
+    ("GET", "receipts.correct", RECEIPT_URL + "/corriger", None, PUBLIC),
+    ("POST", "receipts.correct", RECEIPT_URL + "/corriger", {**TEXT, "seen_version": 1},
+     REDIRECTS),
+    ("POST", "receipts.correct", "/recu/ZZZZ-ZZZZ-ZZZZ/corriger", TEXT, NOWHERE),
+    ("GET", "receipts.withdraw", RECEIPT_URL + "/retirer", None, PUBLIC),
+    ("POST", "receipts.withdraw", RECEIPT_URL + "/retirer", None, REDIRECTS),
+    ("POST", "receipts.withdraw", "/recu/ZZZZ-ZZZZ-ZZZZ/retirer", None, NOWHERE),
+]  # fmt: skip
+CASES += RECEIPT_CASES
 
 # The institution's inbox (tests/test_inbox.py): its representatives, and admins for any
 # institution (without one named, admins get the list to choose from).
@@ -871,10 +993,133 @@ TRANSLATORS_CASES = [
 ]
 CASES += TRANSLATORS_CASES
 
+# Spoken testimonies (app/audio/): the published one plays for all; the waiting one only
+# for moderators (the public route answers 404 for it, whoever asks).
+AUDIO_CASES = [
+    ("GET", "audio.published", "/contributions/{spoken_published.id}/audio", None, PUBLIC),
+    (
+        "GET",
+        "audio.published",
+        "/contributions/{spoken_waiting.id}/audio",
+        None,
+        dict.fromkeys(ROLES, NOT_FOUND),
+    ),
+    (
+        "GET",
+        "audio.for_moderators",
+        "/moderation/contributions/{spoken_published.id}/audio",
+        None,
+        MODERATORS,
+    ),
+    (
+        "GET",
+        "audio.for_moderators",
+        "/moderation/contributions/{spoken_waiting.id}/audio",
+        None,
+        MODERATORS,
+    ),
+]
+CASES += AUDIO_CASES
+# Participants' suggestions (app/suggestions/): "suggestion" waits, written by "other".
+# Associations' members and moderators read the waiting ones; a member (the moderator has
+# an association too) takes one up for their association; moderators and admins decline.
+SUGGESTION_FORM = {
+    "title": "Des douches le dimanche",
+    "body": "Tout est fermé le dimanche.",
+    "theme_id": "0",
+    "lang": "fr",
+    "display_mode": "anonymous",
+}
+SUGGESTION_URL = "/suggestions/{suggestion.id}"
+SEE_SUGGESTIONS = by_role(REDIRECT, FORBIDDEN, OK, OK, FORBIDDEN, OK)
+TAKE_UP = by_role(REDIRECT, NOT_FOUND, OK, OK, NOT_FOUND, FORBIDDEN)
+TAKE_UP_POST = by_role(REDIRECT, NOT_FOUND, REDIRECT, REDIRECT, NOT_FOUND, FORBIDDEN)
+DECLINE = by_role(REDIRECT, NOT_FOUND, FORBIDDEN, OK, NOT_FOUND, OK)
+DECLINE_POST = by_role(REDIRECT, NOT_FOUND, FORBIDDEN, REDIRECT, NOT_FOUND, REDIRECT)
+
+
+def _take_up_form(w):
+    """For the acting user's own association (none for an admin: refused anyway)."""
+    me = w["me"]
+    organisation = me.organisations[0] if me and me.organisations else w["association"]
+    return {**_proposal_form(w), "organisation_id": organisation.id}
+
+
+SUGGESTIONS_CASES = [
+    ("GET", "suggestions.new", "/suggestions/nouvelle", None, LOGGED_IN),
+    ("POST", "suggestions.new", "/suggestions/nouvelle", SUGGESTION_FORM, REDIRECTS),
+    ("GET", "suggestions.mine", "/compte/suggestions", None, LOGGED_IN),
+    ("GET", "suggestions.queue", "/suggestions", None, SEE_SUGGESTIONS),
+    ("GET", "suggestions.take_up", SUGGESTION_URL + "/reprendre", None, TAKE_UP),
+    ("POST", "suggestions.take_up", SUGGESTION_URL + "/reprendre", _take_up_form, TAKE_UP_POST),
+    ("GET", "suggestions.decline", SUGGESTION_URL + "/decliner", None, DECLINE),
+    (
+        "POST",
+        "suggestions.decline",
+        SUGGESTION_URL + "/decliner",
+        {"reason": "Elle existe déjà."},
+        DECLINE_POST,
+    ),
+    # Someone else's: unseen by participants and representatives, refused to the others.
+    (
+        "POST",
+        "suggestions.withdraw",
+        SUGGESTION_URL + "/retirer",
+        None,
+        by_role(REDIRECT, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND, FORBIDDEN),
+    ),
+]
+CASES += SUGGESTIONS_CASES
+# "Ça me concerne" (tests/test_concerns.py): anyone with an account marks and withdraws;
+# members of any association count the people they met; "tally" was counted by
+# "association", so its members alone correct or delete it (the admin has no association).
+TALLIES_URL = "/propositions/{proposal.id}/personnes-concernees"
+TALLY_URL = "/personnes-concernees/{tally.id}"
+TALLY_OWNERS = by_role(REDIRECT, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN)
+TALLY_OWNERS_POST = by_role(REDIRECT, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN)
+
+
+def _tally_form(w):
+    me = w["me"]
+    organisation = me.organisations[0] if me and me.organisations else w["association"]
+    return {"organisation_id": organisation.id, "people": "4", "met_on": "2026-03-03"}
+
+
+CONCERN_CASES = [
+    ("POST", "concerns.mark", "/propositions/{proposal.id}/ca-me-concerne", None, REDIRECTS),
+    ("POST", "concerns.unmark", "/propositions/{proposal.id}/ne-me-concerne-plus", None, REDIRECTS),
+    ("GET", "concerns.tallies", TALLIES_URL, None, ASSISTED),
+    ("POST", "concerns.tallies", TALLIES_URL, _tally_form, ASSISTED_POST),
+    ("GET", "concerns.edit_tally", TALLY_URL + "/modifier", None, TALLY_OWNERS),
+    ("POST", "concerns.edit_tally", TALLY_URL + "/modifier", _tally_form, TALLY_OWNERS_POST),
+    ("GET", "concerns.delete_tally", TALLY_URL + "/supprimer", None, TALLY_OWNERS),
+    ("POST", "concerns.delete_tally", TALLY_URL + "/supprimer", None, TALLY_OWNERS_POST),
+]
+CASES += CONCERN_CASES
+
 
 def _case_ids(cases):
     ids = [f"{method} {endpoint}" for method, endpoint, *_ in cases]
     return [f"{i} #{ids[:n].count(i) + 1}" if ids.count(i) > 1 else i for n, i in enumerate(ids)]
+
+
+def add_recordings(world) -> None:
+    """A published testimony whose recording is converted, and a waiting one, by a guest."""
+    for name, state, audio_state in (
+        ("spoken_published", ContributionState.PUBLISHED, AudioState.READY),
+        ("spoken_waiting", ContributionState.PENDING, AudioState.WAITING),
+    ):
+        testimony = Contribution(
+            proposal=world["proposal"], kind=ContributionKind.TESTIMONY, body="", state=state
+        )
+        testimony.audio = AudioRecording(
+            state=audio_state, disguised=True, original=b"RIFF-original", original_size=13,
+            original_media_type="audio/wav", media=b"\xff\xf3-media", media_size=7,
+            media_type="audio/mpeg", transcript="Ce que j’ai dit.",
+        )  # fmt: skip
+        db.session.add(testimony)
+        world[name] = testimony
+    db.session.commit()
 
 
 def _contribution(author, proposal, state=ContributionState.PUBLISHED, parent=None):
@@ -989,7 +1234,12 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
     # A volunteer an admin named to translate into Arabic (app/translators/).
     translator = make_user("participant", pseudonym="Traductrice")
     translator_role = Translator(user=translator, lang="ar")
-    db.session.add_all([import_event, stated, translator_role])
+    # People the association met who are concerned by the proposal (app/concerns/).
+    tally = ConcernTally(
+        proposal=proposal, organisation=association, people=5, met_on=date(2026, 3, 3)
+    )
+    proposal.concerned_count = 5  # as app/services/concerns.py keeps it
+    db.session.add_all([import_event, stated, translator_role, tally])
     # The letter the response came in (app/responses/: its document is streamed).
     letter = b"%PDF-1.4\n%%EOF\n"
     db.session.add(
@@ -998,6 +1248,15 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
             size=len(letter), content=letter,
         )
     )  # fmt: skip
+    # A paper testimony typed in by a member, its sheet's photo waiting for the moderators.
+    place = Place(organisation=association, name="Accueil de jour")
+    paper = Contribution(
+        proposal=other_proposal, kind=ContributionKind.TESTIMONY, author=secretary,
+        recorded_for=association, on_paper=True, collected_on=paris_today(), place=place,
+        body=BODY, state=ContributionState.PENDING,
+    )  # fmt: skip
+    paper.paper_photo = PaperSheetPhoto(media_type="image/png", size=len(PNG), content=PNG)
+    db.session.add_all([place, paper])
     # A participant asks to join the association (app/services/memberships.py).
     membership_request = MembershipRequest(
         user=other, organisation=association, message="Bénévole le mardi."
@@ -1005,10 +1264,13 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
     db.session.add(membership_request)
     db.session.commit()
     answer_link, answer_token = _answer_link(proposal, institution)
-    return {
+    world = {
+        "receipt_code": _guest_with_receipt(proposal),
         "answer_link": answer_link,
         "answer_token": answer_token,
         "membership_request": membership_request,
+        "place": place,
+        "paper": paper,
         "confirm_token": confirmation_token(other),
         "event": event,
         "association": association,
@@ -1024,6 +1286,7 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
         "other_proposal": other_proposal,
         "import_event": import_event,
         "stated": stated,
+        "tally": tally,
         "translator_role": translator_role,
         "meeting": meeting,
         "secretary": secretary,
@@ -1035,7 +1298,59 @@ def build_world(make_organisation, make_theme, make_proposal, make_user):
         "hidden": hidden,
         "hidden_reply": _contribution(other, proposal, parent=hidden),
         "mine_hidden": hidden,  # for whoever acts, their own: see _act_as
+        "suggestion": _waiting_suggestion(other, theme),
     }
+    # Spoken testimonies: every world built from this one has them (each test file's own).
+    add_recordings(world)
+    add_spoken(world)
+    return world
+
+
+def add_spoken(world):
+    """A guest's spoken testimony, converted, waiting for its transcript and decision."""
+    spoken = Contribution(
+        proposal=world["proposal"],
+        kind=ContributionKind.TESTIMONY,
+        body="",
+        state=ContributionState.PENDING,
+    )
+    spoken.audio = AudioRecording(
+        state=AudioState.READY,
+        disguised=True,
+        duration_seconds=1.0,
+        media_type="audio/mpeg",
+        media=b"\xff\xfb" * 64,
+        media_size=128,
+    )
+    db.session.add(spoken)
+    db.session.commit()
+    world["spoken"] = spoken
+
+
+def _guest_with_receipt(proposal):
+    """A guest testimony waiting for moderation, and the code of its receipt."""
+    code = receipts.new_code()
+    db.session.add(
+        Contribution(
+            proposal=proposal,
+            kind=ContributionKind.TESTIMONY,
+            body="Un témoignage laissé sans compte.",
+            state=ContributionState.PENDING,
+            receipt_hash=receipts.code_hash(code),
+        )
+    )
+    db.session.commit()
+    return receipts.grouped(code)
+
+
+def _waiting_suggestion(author, theme) -> Suggestion:
+    """A participant's suggestion waiting for an association or a moderator."""
+    suggestion = Suggestion(
+        author=author, title="Des bancs au square", body="Pour se reposer.", theme=theme
+    )
+    db.session.add(suggestion)
+    db.session.commit()
+    return suggestion
 
 
 def add_minutes(world):
@@ -1109,7 +1424,9 @@ def _snapshot():
     tables += ("cosignature", "organisation_theme")
     tables += ("flag", "moderation_decision", "notification", "progress_update", "outbox_email")
     tables += ("charter_version", "charter_article", "meeting", "event", "stated_position")
+    tables += ("membership", "membership_request", "translation", "translator", "suggestion")
     tables += ("membership", "membership_request", "translation", "translator")
+    tables += ("concern_mark",)
     counts = {
         t: db.session.execute(sa.text(f'SELECT count(*) FROM "{t}"')).scalar() for t in tables
     }
@@ -1125,6 +1442,9 @@ def _snapshot():
     follows += _rows("SELECT id, state, amendments_until FROM minutes")
     follows += _rows("SELECT id, number, body FROM minutes_version")
     follows += _rows("SELECT id, state, decision_reason FROM minutes_amendment")
+    follows += _rows("SELECT id, state, reason, proposal_id FROM suggestion")
+    follows += _rows("SELECT id, people, met_on FROM concern_tally")
+    follows += _rows("SELECT id, concerned_count FROM proposal")
     return (
         proposals,
         contributions,

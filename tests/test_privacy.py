@@ -16,6 +16,8 @@ from app.models import (
     AuditEvent,
     CharterVersion,
     Commitment,
+    ConcernMark,
+    ConcernTally,
     Contribution,
     ContributionKind,
     ContributionState,
@@ -49,6 +51,7 @@ from app.models import (
     ResponseVersion,
     Role,
     StatusChange,
+    Suggestion,
     TranslatedKind,
     Translation,
     Translator,
@@ -195,6 +198,15 @@ def _everything_of(user, tag, make_proposal, make_organisation):
                 translator_id=user.id,
             ),
             Translator(user_id=user.id, lang="en"),
+            ConcernMark(proposal=other_proposal, user=user),
+            ConcernTally(
+                proposal=other_proposal,
+                organisation=association,
+                people=3,
+                met_on=date(2026, 3, 3),
+                recorded_by_id=user.id,
+            ),
+            Suggestion(author=user, title=f"Suggestion {tag}", body=f"Idée {tag}"),
         ]
     )
     user.moderated_themes.append(proposal.theme)
@@ -360,6 +372,7 @@ def deleted_world(client, make_user, make_proposal, make_organisation):
             Notification(user=me, kind=NotificationKind.REPLY, proposal=proposal),
             OutboxEmail(user_id=me.id, to_address=me.email, subject="Réponse", body="."),
             MeetingRegistration(meeting=meeting, user=me),
+            ConcernMark(proposal=proposal, user=me),  # what concerns me goes with me
             StatusChange(proposal=proposal, actor=me, to_status=proposal.status, reason="Lancé"),
         ]
     )
@@ -390,7 +403,7 @@ def test_deleting_my_account_keeps_my_contributions_as_deleted_account(client, d
     assert user.deleted_at is not None and not user.active
     assert "partir" not in user.email.lower() and pseudonym not in user.pseudonym
     assert user.organisations == []
-    for model in (Follow, Notification, OutboxEmail, MeetingRegistration):
+    for model in (Follow, Notification, OutboxEmail, MeetingRegistration, ConcernMark):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0
     # The contributions stay, attached to the emptied account.
     assert db.session.get(Contribution, w["public"].id).author_id == me.id

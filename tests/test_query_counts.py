@@ -99,7 +99,7 @@ def test_query_count_logged_in(
     _seed(200, make_theme, make_organisation, make_proposal, make_user)
     large = _count(client, PAGES[page](first, theme))
     assert small == large
-    assert large <= 17
+    assert large <= 18  # an association member's menu counts the suggestions waiting
 
 
 @pytest.mark.parametrize("url", ["/compte/mes-donnees", "/compte/mes-donnees.json"])
@@ -291,4 +291,4 @@ def test_synthesis_query_count_does_not_grow(
     small = _count(client, url.format(theme=small_theme.slug))
     _first, large_theme = _seed(200, make_theme, make_organisation, make_proposal, make_user)
     assert _count(client, url.format(theme=large_theme.slug)) == small
-    assert small <= 27
+    assert small <= 28  # with the proposals that concern the most people: one query

@@ -248,6 +248,7 @@ MEMBER_PAGES = {
         "/reunions/{meeting}/compte-rendu/corriger", "/organisations/{association_slug}/modifier",
         "/propositions/{proposal}", "/organisations/{association_slug}",
         "/organisations/{association_slug}/demandes",
+        "/propositions/{proposal}/fiches-papier", "/organisations/{association_slug}/lieux",
     ],
     "moderator": [
         "/moderation/", "/moderation/journal", "/moderation/contributions/{contribution}",

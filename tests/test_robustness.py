@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
+from app.database import ping_when_idle
 from app.extensions import db
 from app.models import (
     Contribution,
@@ -149,7 +150,7 @@ def test_key_kept_when_the_form_comes_back_with_an_error(client, login_as, propo
     html = client.post(
         url, data={"body": "", "display_mode": "pseudonym", "idempotency_key": key}
     ).get_data(as_text=True)
-    assert f'value="{key}"' in html and "Écrivez votre témoignage." in html
+    assert f'value="{key}"' in html and "Écrivez votre témoignage ou enregistrez-le." in html
     assert _count(Contribution) == 0
 
 
@@ -319,8 +320,9 @@ def test_official_response_fails_at_a_follower_notification_and_nothing_is_kept(
 
 
 def test_request_over_the_limit_is_a_french_413(client, proposal):
+    # (The testimony form takes a recording: its own, larger limit, tests/test_audio_forms.py.)
     response = client.post(
-        f"/propositions/{proposal.id}/temoigner", data={"body": "x" * (3 * 1024 * 1024)}
+        f"/propositions/{proposal.id}/commentaires", data={"body": "x" * (3 * 1024 * 1024)}
     )
     assert response.status_code == 413
     html = response.get_data(as_text=True)
@@ -356,3 +358,76 @@ def test_nul_character_in_a_path_is_a_french_400(client):
     response = client.get("/ateliers/loge%00ment")
     assert response.status_code == 400
     assert "Requête invalide" in response.get_data(as_text=True)
+
+
+# A connection dropped under the pool (app/database.py's ping_when_idle). The app tests
+# PostgreSQL's connections only, but the mechanism runs on both databases: PostgreSQL's
+# server ends the connection; on SQLite the driver's connection is closed under the pool.
+
+
+def _identity(connection) -> int:
+    """Which connection this is: the server process on PostgreSQL, the driver object on
+    SQLite."""
+    if connection.dialect.name == "postgresql":
+        return connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    return id(connection.connection.dbapi_connection)
+
+
+def _dropped(engine) -> int:
+    """Use a connection of the engine's pool, then have it ended from outside; its identity."""
+    with engine.connect() as connection:
+        identity = _identity(connection)
+        raw = connection.connection.dbapi_connection
+    if engine.dialect.name == "postgresql":
+        with db.engine.connect() as other:
+            other.exec_driver_sql(f"SELECT pg_terminate_backend({int(identity)})")
+    else:
+        raw.close()
+    return identity
+
+
+def _engine(app, idle_seconds: float):
+    engine = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"], pool_size=1)
+    ping_when_idle(engine, idle_seconds)
+    return engine
+
+
+def test_a_connection_dropped_while_idle_is_replaced_before_use(app):
+    engine = _engine(app, idle_seconds=0.05)
+    try:
+        identity = _dropped(engine)
+        time.sleep(0.1)
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT 1").scalar() == 1
+            assert _identity(connection) != identity
+    finally:
+        engine.dispose()
+
+
+def test_a_connection_in_constant_use_is_not_tested_at_each_checkout(app):
+    engine = _engine(app, idle_seconds=60)
+    try:
+        _dropped(engine)
+        with engine.connect() as connection, pytest.raises(sa.exc.DBAPIError) as failed:
+            connection.exec_driver_sql("SELECT 1")  # no round trip before: it meets the drop
+        assert failed.value.connection_invalidated
+        with engine.connect() as connection:  # the pool replaced it
+            assert connection.exec_driver_sql("SELECT 1").scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_a_connection_tested_after_idling_can_then_read_in_autocommit(app):
+    """The page cache reads the content version in autocommit: the test's own statement
+    must not leave the connection inside a transaction."""
+    engine = _engine(app, idle_seconds=0)  # tested at every checkout
+    reading = engine.execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+        with reading.connect() as connection:
+            assert connection.exec_driver_sql("SELECT 1").scalar() == 1
+        with engine.connect() as connection:  # and back, in a transaction
+            assert connection.exec_driver_sql("SELECT 1").scalar() == 1
+    finally:
+        engine.dispose()

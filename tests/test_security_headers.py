@@ -20,6 +20,7 @@ HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.I)
 JAVASCRIPT_URL = re.compile(r"""(?:href|src|action)\s*=\s*["']?\s*javascript:""", re.I)
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "media-src 'self' blob:; "  # a spoken testimony heard again before it is sent
     "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
     "object-src 'none'"
 )
@@ -34,15 +35,17 @@ def inline_code(html: str) -> list[str]:
     return found
 
 
-def assert_security_headers(response, hsts=False, csp=CSP):
+def assert_security_headers(response, hsts=False, csp=CSP, referrer="same-origin"):
     headers = response.headers
     assert headers["Content-Security-Policy"] == csp
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Referrer-Policy"] == referrer
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
     assert "camera=()" in headers["Permissions-Policy"]
     assert "geolocation=()" in headers["Permissions-Policy"]
+    # The site's own pages may record a spoken testimony; no frame or other origin may.
+    assert "microphone=(self)" in headers["Permissions-Policy"]
     assert ("Strict-Transport-Security" in headers) is hsts
 
 
@@ -68,7 +71,9 @@ def test_every_page_type_has_the_headers_and_no_inline_code(client, world, make_
         # A recorded response's letter is shown by the browser's PDF viewer, running nothing.
         shown = endpoint == "responses.document" and response.status_code == 200
         csp = DOCUMENT_POLICY if shown else CSP
-        assert_security_headers(response, csp=csp)
+        # A guest's receipt: its address holds the code, sent to no other page, even ours.
+        referrer = "no-referrer" if endpoint.startswith("receipts.") else "same-origin"
+        assert_security_headers(response, csp=csp, referrer=referrer)
         if response.mimetype == "text/html":
             problems += [f"{endpoint}: {code}" for code in inline_code(response.get_data(True))]
     assert problems == []

@@ -3,7 +3,7 @@ apart from official responses, on the proposal and on the institution's page; ne
 position badge, never counted as an answer; an institution never sent a proposal is
 concerned, neither awaited nor late."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from app.models import (
     Position,
     ProposalStatus,
     StatedPosition,
-    utcnow,
+    paris_today,
 )
 from app.queries import board as board_queries
 from app.queries import synthesis
@@ -39,7 +39,9 @@ def w(make_theme, make_organisation, make_proposal):
         "Former les travailleurs sociaux", theme=theme, status=ProposalStatus.SENT,
         institutions=[departement, ccas], commit=False,
     )  # fmt: skip
-    proposal.addressed[1].sent_at = utcnow() - timedelta(days=5)
+    # Noon UTC five Paris days ago: "il y a 5 jours" whatever the hour the suite runs.
+    five_days_ago = paris_today() - timedelta(days=5)
+    proposal.addressed[1].sent_at = datetime.combine(five_days_ago, time(12, 0))
     proposal.addressed[1].response_due_on = date.today() + timedelta(days=25)
     reported = StatedPosition(
         proposal=proposal, institution=departement, words=WORDS,

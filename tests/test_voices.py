@@ -5,6 +5,7 @@ quoted without ever naming an anonymous author."""
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from app import queries
 from app.extensions import db
@@ -16,6 +17,7 @@ from app.models import (
     Event,
     ModerationAction,
     ModerationReason,
+    User,
     utcnow,
 )
 from app.queries.board import Period
@@ -142,6 +144,52 @@ def test_voices_of_one_event_and_of_a_period(scene):
     recent = Period(start=date.today() - timedelta(days=30))
     rows = {row.name: row.counts for row in queries.synthesis.voices(recent).workshops}
     assert rows["Logement"].guest == 1
+
+
+def _counted_and_live():
+    """The voices from the proposals' counters (all time), and counted from the
+    contributions (a period holding them all)."""
+    live = queries.synthesis.voices(Period(start=date(2000, 1, 1)))
+    counted = queries.synthesis.voices()
+    shape = lambda voices: (  # noqa: E731
+        [(row.name, row.counts) for row in voices.workshops],
+        [(row.name, row.counts) for row in voices.proposals.items],
+        voices.proposals.total,
+        voices.totals,
+    )
+    return shape(counted), shape(live)
+
+
+def test_the_counters_follow_every_change_of_a_contribution(scene):
+    counted, live = _counted_and_live()
+    assert counted == live
+    assert counted[3] == VoiceCounts(guest=2, anonymous=1, assisted=1, account=1, comments=2)
+    # A bulk update past the ORM: the person withdraws all their words.
+    db.session.execute(
+        sa.update(Contribution)
+        .where(Contribution.author_id == scene["person"].id)
+        .values(withdrawn_at=utcnow())
+    )
+    db.session.commit()
+    scene["guest"].state = S.HIDDEN  # hidden by a moderator
+    scene["anonymous"].display_mode = DisplayMode.PSEUDONYM  # shown under a pseudonym
+    db.session.commit()
+    counted, live = _counted_and_live()
+    assert counted == live
+    assert counted[3] == VoiceCounts(guest=1, account=1, assisted=1)
+    # An account's row deleted: its testimony loses its author (ON DELETE SET NULL).
+    db.session.execute(sa.delete(User).where(User.id == scene["hidden_person"].id))
+    db.session.delete(scene["assisted"])
+    _add(scene["quiet"], kind=K.COMMENT, author=scene["member"])
+    db.session.commit()
+    db.session.expire_all()
+    counted, live = _counted_and_live()
+    assert counted == live
+    assert counted[3] == VoiceCounts(guest=2, comments=1)
+    assert [name for name, _counts in counted[1]] == [
+        "Des places d’hébergement",
+        "Une proposition sans voix",
+    ]
 
 
 # The quotes

@@ -12,6 +12,7 @@ from flask_login import current_user, login_user
 from app.extensions import login_manager
 from app.models import User, UserSession
 from app.services import sessions
+from app.web import page_cache
 
 SESSION_KEY = "session_token"
 
@@ -20,10 +21,16 @@ SESSION_KEY = "session_token"
 def load_user(user_id: str) -> User | None:
     if not (user_id.isascii() and user_id.isdigit()):  # "²" is a digit, not a number
         return None
-    found = sessions.load(session.get(SESSION_KEY), int(user_id))
+    user_id = int(user_id)
+    # A reader's kept page needs the content version and their private state: read with the
+    # session row, one query instead of three.
+    also = page_cache.reader_page_columns(user_id)
+    found = sessions.load(session.get(SESSION_KEY), user_id, also)
     if found is None:
         return None
-    user, g.user_session = found
+    user, g.user_session, read_too = found
+    if also is not None:
+        page_cache.prefetched(user_id, read_too)
     return user
 
 

@@ -10,6 +10,7 @@ from app.api.languages import languages, requested_language, say_language
 from app.extensions import csrf, db, limiter
 from app.labels import author_label
 from app.models import (
+    AudioState,
     Commitment,
     Contribution,
     ContributionKind,
@@ -41,6 +42,7 @@ def _summary(proposal: Proposal, lang: str) -> dict:
         "title": title.text,
         "theme": proposal.theme.slug,
         "status": proposal.status.value,
+        "concerned_count": proposal.concerned_count,
         "created_at": proposal.created_at.isoformat() + "Z",
         "url": public_url("proposals.show", proposal_id=proposal.id),
         "event": proposal.event.slug if proposal.event else None,
@@ -63,6 +65,19 @@ def _timeline(proposal: Proposal) -> list[dict]:
     ]
 
 
+def _collected(contribution: Contribution) -> dict | None:
+    """A testimony typed in from a paper sheet: by which association, on which day (the
+    place is not published: it could tell who wrote it)."""
+    if not contribution.on_paper or not contribution.is_assisted:
+        return None
+    organisation = contribution.recorded_for
+    return {
+        "on_paper": True,
+        "on": contribution.collected_on.isoformat() if contribution.collected_on else None,
+        "by": {"id": organisation.id, "name": organisation.name},
+    }
+
+
 def _contribution(contribution: Contribution) -> dict:
     """A published contribution: the public label of its author, never the account."""
     withdrawn = contribution.is_withdrawn
@@ -71,6 +86,7 @@ def _contribution(contribution: Contribution) -> dict:
         "kind": contribution.kind.value,
         "author": None if withdrawn else author_label(contribution),
         "recorded_by": contribution.recorded_for.name if contribution.is_assisted else None,
+        "collected": _collected(contribution),
         "text": None if withdrawn else contribution.body,
         "lang": contribution.lang,
         "withdrawn": withdrawn,
@@ -79,12 +95,27 @@ def _contribution(contribution: Contribution) -> dict:
     }
 
 
+def _audio(contribution: Contribution) -> dict | None:
+    """A published testimony's recording, once converted: where to play it, its transcript."""
+    audio = contribution.audio
+    if audio is None or audio.state is not AudioState.READY or contribution.is_withdrawn:
+        return None
+    return {
+        "url": public_url("audio.published", contribution_id=contribution.id),
+        "media_type": audio.media_type,
+        "size": audio.media_size,
+        "duration_seconds": round(audio.duration_seconds, 1),
+        "transcript": audio.transcript,
+        "disguised": audio.disguised,
+    }
+
+
 def _contributions(proposal: Proposal) -> dict:
     """Published testimonies and comments (with their replies) and their counts."""
     testimonies, comments, replies = [], [], {}
     for contribution in queries.contributions.published_contributions(proposal.id):
         if contribution.kind is ContributionKind.TESTIMONY:
-            testimonies.append(_contribution(contribution))
+            testimonies.append({**_contribution(contribution), "audio": _audio(contribution)})
         elif contribution.kind is ContributionKind.COMMENT:
             comments.append({**_contribution(contribution), "replies": []})
         else:

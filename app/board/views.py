@@ -237,6 +237,7 @@ def _csv_rows(board: dict):
         _("Transmise le"),
         _("Réponse attendue le"),
         _("Jours de retard"),
+        _("Personnes concernées"),
         _("Exemple"),
     ]
     for item in board["overdue"]:
@@ -246,6 +247,7 @@ def _csv_rows(board: dict):
             item["sent_on"].isoformat(),
             item["due_on"].isoformat(),
             item["days_overdue"],
+            item["proposal"].concerned_count,
             _example_cell(item["proposal"], item["institution"]),
         ]
     yield from _association_csv_rows(board["associations"])
@@ -399,6 +401,7 @@ def synthesis():
         charts=[status_chart, position_chart],
         links=_synthesis_links(theme, events),
         voices=queries.synthesis.voices(period, theme and theme.id, events=events),
+        most_concerned=queries.synthesis.most_concerned(theme and theme.id, events),
         featured=queries.synthesis.featured_testimonies(theme and theme.id, events=events),
     )
 

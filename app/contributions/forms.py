@@ -6,6 +6,7 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -88,11 +89,33 @@ DISPLAY_CHOICES = [
 ]
 
 
-class TestimonyForm(OnceForm, BodyForm):
+TEXT_OR_RECORDING = _l("Écrivez votre témoignage ou enregistrez-le.")
+
+
+class SpokenForm(FlaskForm):
+    """A testimony written, spoken, or both: a text or a recording is needed. The recording
+    itself is checked by content by the view (services.audio.check_upload)."""
+
+    audio = FileField(_l("Ou enregistrez votre témoignage"))
+
+    @property
+    def has_recording(self) -> bool:
+        """A file was chosen (an empty one too: the check says it is empty)."""
+        return bool(self.audio.data)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not (self.body.data or "").strip() and not self.has_recording:
+            self.body.errors = [*self.body.errors, str(TEXT_OR_RECORDING)]
+            return False
+        return valid
+
+
+class TestimonyForm(OnceForm, SpokenForm, BodyForm):
     max_length_key = "TESTIMONY_MAX_LENGTH"
     body = TextAreaField(
         _l("Votre témoignage"),
-        validators=[DataRequired(_l("Écrivez votre témoignage."))],
+        validators=[Optional()],
         description=_l("Ce que vous avez vécu, ce qui vous aiderait."),
     )
     display_mode = RadioField(
@@ -121,11 +144,11 @@ class ReplyForm(CommentForm):
     )
 
 
-class GuestTestimonyForm(OnceForm, BodyForm):
+class GuestTestimonyForm(OnceForm, SpokenForm, BodyForm):
     max_length_key = "TESTIMONY_MAX_LENGTH"
     body = TextAreaField(
         _l("Votre témoignage"),
-        validators=[DataRequired(_l("Écrivez votre témoignage."))],
+        validators=[Optional()],
         description=_l(
             "Ce que vous avez vécu, ce qui vous aiderait. N’écrivez pas votre nom de famille, "
             "votre adresse ni votre téléphone."
@@ -163,12 +186,13 @@ class CheckedBox(BooleanField):
         return self.checked_value
 
 
-class AssistedTestimonyForm(OnceForm, BodyForm):
+class AssistedTestimonyForm(OnceForm, SpokenForm, BodyForm):
     max_length_key = "TESTIMONY_MAX_LENGTH"
     body = TextAreaField(
         _l("Le témoignage, avec les mots de la personne"),
-        validators=[DataRequired(_l("Écrivez le témoignage."))],
+        validators=[Optional()],
     )
+    audio = FileField(_l("Ou enregistrez la personne"))
     first_name = StringField(
         _l("Prénom ou surnom de la personne (facultatif)"),
         validators=[Optional(), MaxChars(Contribution.GUEST_NAME_MAX)],
@@ -197,6 +221,17 @@ class FlagForm(FlaskForm):
 
 class EditForm(BodyForm):
     body = TextAreaField(_l("Votre texte"), validators=[DataRequired(_l("Écrivez votre texte."))])
+
+    def text_optional(self) -> None:
+        """A spoken testimony's text may be emptied: its recording says it."""
+        self.body.validators = [Optional()]
+        self.body.flags.required = False
+
+
+class AudioPreviewForm(FlaskForm):
+    """A recording sent to be heard disguised before the testimony is sent."""
+
+    audio = FileField()
 
 
 class ConfirmForm(FlaskForm):

@@ -1,7 +1,16 @@
 """Contributing on a proposal: testimonies (account, guest, assisted), comments, replies;
 editing, withdrawing and flagging them."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -10,6 +19,7 @@ from app import policy, queries
 from app.contributions import premises
 from app.contributions.forms import (
     AssistedTestimonyForm,
+    AudioPreviewForm,
     CommentForm,
     ConfirmForm,
     EditForm,
@@ -28,10 +38,13 @@ from app.models import (
     Organisation,
     Proposal,
 )
-from app.services import ServiceError
+from app.receipts import handover
+from app.services import ServiceError, receipts
+from app.services import audio as audio_service
 from app.services import contributions as service
-from app.web.refusals import refuse
-from app.web.routes import private, public_page, requires_charter
+from app.web.incoming import megabytes, takes_file
+from app.web.refusals import refuse, refuse_on
+from app.web.routes import private, public, public_page, requires_charter
 
 bp = Blueprint("contributions", __name__)
 
@@ -70,9 +83,35 @@ def _flash_posted(contribution: Contribution) -> None:
         flash(_("Merci ! Votre texte est publié."), "success")
 
 
+def _audio_limits() -> dict:
+    """The longest and largest recording, as the form's hint and the recorder say them."""
+    seconds = current_app.config["AUDIO_MAX_SECONDS"]
+    minutes, rest = divmod(seconds, 60)
+    return {
+        "seconds": seconds,
+        "duration": _("%(n)s min", n=minutes) if not rest else _("%(n)s s", n=seconds),
+        "clock": f"{minutes}:{rest:02d}",
+        "size": megabytes(current_app.config["AUDIO_MAX_BYTES"]),
+    }
+
+
+def _spoken_page(template: str, form, voice: str = "disguised", **context) -> str:
+    """A testimony form, again after a refusal: a file input is never filled again by the
+    browser, so the page says to choose the recording again when one was sent."""
+    return render_template(
+        template,
+        form=form,
+        voice=voice,
+        audio_limits=_audio_limits(),
+        audio_lost=form.is_submitted() and form.has_recording,
+        **context,
+    )
+
+
 @bp.route("/propositions/<int:proposal_id>/temoigner", methods=["GET", "POST"])
 @private
 @requires_charter
+@takes_file("AUDIO_MAX_BYTES", fields=("audio",))
 @limiter.limit(
     premises.guest_testimony_limit,
     methods=["POST"],
@@ -100,32 +139,41 @@ def _guest_testimony(proposal: Proposal):
     if form.validate_on_submit():
         try:
             if not form.website.data:  # a robot fills the hidden field: it gets the receipt only
-                service.post_guest_testimony(
+                code = receipts.new_code()
+                testimony = service.post_guest_testimony(
                     proposal,
-                    form.body.data,
+                    form.body.data or "",
                     form.name.data or "",
                     form.contact.data or "",
                     lang=form.lang.data,
                     idempotency_key=form.once_key,
                     page_locale=str(get_locale()),
+                    audio=audio_service.check_upload(form.audio.data),
+                    receipt_hash=receipts.code_hash(code),
                 )
+                # The same form sent again: its code was shown the first time, none now.
+                handover.hand_over(code if receipts.opens(testimony, code) else None, proposal.id)
         except ServiceError as error:
-            refuse(form.body, error)
+            refuse_on(form, error, "body")
         else:
             return redirect(url_for("contributions.receipt", proposal_id=proposal.id))
-    return render_template("contributions/testify_guest.html", proposal=proposal, form=form)
+    return _spoken_page("contributions/testify_guest.html", form, proposal=proposal)
 
 
 @bp.get("/propositions/<int:proposal_id>/temoignage-envoye")
 @private
 def receipt(proposal_id: int):
     """What happens next, for a guest who just left a testimony."""
-    return render_template("contributions/receipt.html", proposal=_proposal_or_404(proposal_id))
+    proposal = _proposal_or_404(proposal_id)
+    return render_template(
+        "contributions/receipt.html", proposal=proposal, receipt=handover.take(proposal.id)
+    )
 
 
 @bp.route("/propositions/<int:proposal_id>/temoignage-recueilli", methods=["GET", "POST"])
 @private
 @requires_charter
+@takes_file("AUDIO_MAX_BYTES", fields=("audio",))
 @login_required
 def record_assisted(proposal_id: int):
     """An association member records a beneficiary's testimony, with their consent."""
@@ -141,20 +189,42 @@ def record_assisted(proposal_id: int):
                 current_user,
                 proposal,
                 db.session.get(Organisation, form.organisation_id.data),
-                form.body.data,
+                form.body.data or "",
                 form.first_name.data or "",
                 lang=form.lang.data,
                 idempotency_key=form.once_key,
                 consent=form.consent.data,
+                audio=audio_service.check_upload(form.audio.data),
             )
         except service.ConsentRequired as error:
             refuse(form.consent, error)
         except ServiceError as error:
-            refuse(form.body, error)
+            refuse_on(form, error, "body")
         else:
             _flash_posted(contribution)
             return redirect(_anchor(contribution))
-    return render_template("contributions/assisted.html", proposal=proposal, form=form)
+    return _spoken_page("contributions/assisted.html", form, "assisted", proposal=proposal)
+
+
+@bp.post("/temoignages/audio/apercu")
+@public
+@takes_file("AUDIO_MAX_BYTES", fields=("audio",))
+@limiter.limit(_rate("AUDIO_PREVIEW_RATE_LIMIT"))
+def audio_preview():
+    """A recording as it will be published, voice disguised, heard before sending it;
+    nothing is stored."""
+    form = AudioPreviewForm()
+    if not form.validate_on_submit() or not form.audio.data:
+        return _plain(_("Choisissez un enregistrement."), 400)
+    try:
+        checked = audio_service.check_upload(form.audio.data)
+        return Response(audio_service.preview_disguised(checked), mimetype="audio/mpeg")
+    except ServiceError as error:
+        return _plain(str(error), 400)
+
+
+def _plain(message: str, status: int) -> Response:
+    return Response(message, status=status, mimetype="text/plain")
 
 
 @bp.post("/propositions/<int:proposal_id>/commentaires")
@@ -175,23 +245,29 @@ def _post_with_account(
 ):
     """A testimony, comment or reply by a logged-in person: posted, or the form back with
     why and the text kept."""
+    spoken = {}
     if form.validate_on_submit():
         try:
+            if kind is ContributionKind.TESTIMONY:
+                spoken["audio"] = audio_service.check_upload(form.audio.data)
             contribution = service.post_contribution(
                 current_user,
                 proposal,
                 kind,
-                form.body.data,
+                form.body.data or "",
                 DisplayMode(form.display_mode.data),
                 parent=parent,
                 lang=form.lang.data,
                 idempotency_key=form.once_key,
+                **spoken,
             )
         except ServiceError as error:
-            refuse(form.body, error)
+            refuse_on(form, error, "body")
         else:
             _flash_posted(contribution)
             return redirect(_anchor(contribution))
+    if kind is ContributionKind.TESTIMONY:
+        return _spoken_page(template, form, "chosen", proposal=proposal, parent=parent)
     return render_template(template, proposal=proposal, parent=parent, form=form)
 
 
@@ -221,6 +297,8 @@ def _edit_form(contribution) -> EditForm:
     form = EditForm(body=contribution.body, lang=contribution.lang)
     if contribution.kind is ContributionKind.TESTIMONY:
         form.max_length_key = "TESTIMONY_MAX_LENGTH"
+    if contribution.audio is not None:
+        form.text_optional()
     return form
 
 

@@ -17,7 +17,7 @@ bp = Blueprint("inbox", __name__)
 AWAITING_PER_PAGE = 20
 OTHERS_PER_PAGE = 10
 # What the inbox's page links carry: the institution and the page of each of its lists.
-PAGE_ARGS = ("institution", "page", "engagements", "nouvelles", "sans-destinataire")
+PAGE_ARGS = ("institution", "page", "engagements", "nouvelles", "sans-destinataire", "tri")
 
 
 def _institution() -> Organisation | None:
@@ -36,8 +36,11 @@ def _memberships() -> list[Organisation]:
 
 def _lists(institution: Organisation, totals: dict, today, since) -> dict:
     """One page of each list, counted already by the summary."""
+    most_concerned = request.args.get("tri") == "concernes"
     awaiting = paginate(
-        queries.inbox.awaiting_query(institution), AWAITING_PER_PAGE, total=totals["awaiting"]
+        queries.inbox.awaiting_query(institution, most_concerned),
+        AWAITING_PER_PAGE,
+        total=totals["awaiting"],
     )
     commitments = paginate(
         queries.inbox.commitments_query(institution, today),
@@ -46,6 +49,7 @@ def _lists(institution: Organisation, totals: dict, today, since) -> dict:
         total=totals["commitments"],
     )
     return {
+        "most_concerned": most_concerned,
         "awaiting": awaiting,
         "awaiting_items": queries.inbox.awaiting_items(awaiting.items, today),
         "commitments": commitments,
@@ -56,13 +60,23 @@ def _lists(institution: Organisation, totals: dict, today, since) -> dict:
             arg="nouvelles",
             total=totals["replies"],
         ),
-        "unaddressed": paginate(
-            queries.inbox.unaddressed_query(institution),
-            OTHERS_PER_PAGE,
-            arg="sans-destinataire",
-            total=totals["unaddressed"],
-        ),
+        "unaddressed": _newest_unaddressed(institution, totals["unaddressed"]),
+        "unaddressed_more": totals["unaddressed"] > queries.inbox.UNADDRESSED_SHOWN,
     }
+
+
+def _newest_unaddressed(institution: Organisation, counted: int):
+    """A page of the newest proposals of its workshops addressed to nobody, none past the
+    ones shown."""
+    shown = min(counted, queries.inbox.UNADDRESSED_SHOWN)
+    page = paginate(
+        queries.inbox.unaddressed_query(institution),
+        OTHERS_PER_PAGE,
+        arg="sans-destinataire",
+        total=shown,
+    )
+    page.items = page.items[: max(0, shown - (page.page - 1) * OTHERS_PER_PAGE)]
+    return page
 
 
 @bp.get("/espace-institution")

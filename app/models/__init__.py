@@ -1,8 +1,10 @@
 """The domain models; importing this package registers every table."""
 
+from app.models.audio import AudioRecording, AudioState
 from app.models.audit import AuditAction, AuditEvent
 from app.models.base import paris_today, utcnow
 from app.models.charter import CharterArticle, CharterVersion
+from app.models.concern import ConcernMark, ConcernTally
 from app.models.content_version import ContentVersion
 from app.models.contribution import (
     Contribution,
@@ -35,6 +37,8 @@ from app.models.organisation import (
     organisation_theme,
 )
 from app.models.outreach import AnswerLink, InboxVisit, InstitutionReminder
+from app.models.paper import PaperSheetPhoto
+from app.models.place import Place
 from app.models.proposal import (
     AddressedInstitution,
     Cosignature,
@@ -60,6 +64,7 @@ from app.models.response import (
 from app.models.search import DocumentKind, SearchDocument
 from app.models.session import UserSession
 from app.models.stated_position import StatedPosition
+from app.models.suggestion import Suggestion, SuggestionState
 from app.models.theme import Theme
 from app.models.translation import (
     ORIGINAL_LANGUAGE,
@@ -82,12 +87,16 @@ __all__ = [
     "AddressedInstitution",
     "AmendmentState",
     "AnswerLink",
+    "AudioRecording",
+    "AudioState",
     "AuditAction",
     "AuditEvent",
     "CharterArticle",
     "CharterVersion",
     "Commitment",
     "CommitmentState",
+    "ConcernMark",
+    "ConcernTally",
     "ContentVersion",
     "Contribution",
     "ContributionKind",
@@ -121,8 +130,10 @@ __all__ = [
     "Organisation",
     "OrganisationKind",
     "OutboxEmail",
+    "PaperSheetPhoto",
     "PasswordResetToken",
     "PendingRegistration",
+    "Place",
     "Position",
     "ProgressUpdate",
     "Proposal",
@@ -136,6 +147,8 @@ __all__ = [
     "SearchDocument",
     "StatedPosition",
     "StatusChange",
+    "Suggestion",
+    "SuggestionState",
     "Theme",
     "TranslatedKind",
     "Translation",

@@ -47,6 +47,18 @@ class AuditAction(enum.StrEnum):
     TRANSLATION_SAVED = "translation_saved"
     TRANSLATION_REMOVED = "translation_removed"
     EASY_READ_WRITTEN = "easy_read_written"
+    # A guest corrected or withdrew their testimony through their receipt (no actor).
+    GUEST_TESTIMONY_CORRECTED = "guest_testimony_corrected"
+    GUEST_TESTIMONY_WITHDRAWN = "guest_testimony_withdrawn"
+    # A moderator wrote or corrected the transcript of a spoken testimony.
+    TRANSCRIPT_WRITTEN = "transcript_written"
+    # A participant's suggestion taken up by an association, or declined by a moderator.
+    SUGGESTION_TAKEN_UP = "suggestion_taken_up"
+    SUGGESTION_DECLINED = "suggestion_declined"
+    # How many people an association met who are concerned by a proposal.
+    CONCERN_TALLY_RECORDED = "concern_tally_recorded"
+    CONCERN_TALLY_CHANGED = "concern_tally_changed"
+    CONCERN_TALLY_DELETED = "concern_tally_deleted"
 
 
 class AuditEvent(PrivateRecord, db.Model):

@@ -1,7 +1,7 @@
 """Testimonies, comments and replies on proposals, and the flags people raise on them."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -37,6 +37,12 @@ class Contribution(db.Model):
     __table_args__ = (
         sa.Index("ix_contribution_listing", "proposal_id", "kind", "state", "created_at"),
         sa.Index("ix_contribution_state_created", "state", "created_at"),
+        # The synthesis's voices over a period, counted from the index alone.
+        sa.Index(
+            "ix_contribution_voices",
+            *("proposal_id", "kind", "state", "withdrawn_at"),
+            *("recorded_for_id", "author_id", "display_mode"),
+        ),
     )
 
     # Longest texts, in characters, said once: the column's size, the forms' limit.
@@ -73,6 +79,14 @@ class Contribution(db.Model):
         sa.ForeignKey("organisation.id", ondelete="SET NULL")
     )
     consent_confirmed_at: Mapped[datetime | None]
+    # Paper testimonies typed in by an association member (``author``, for
+    # ``recorded_for``): when and where the sheet was filled in, consent given on paper.
+    on_paper: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    collected_on: Mapped[date | None]
+    place_id: Mapped[int | None] = mapped_column(sa.ForeignKey("place.id", ondelete="SET NULL"))
+    # Guest receipts: the hash of the private link's key given after a guest testimony (the
+    # key itself is never stored); it lapses with GUEST_CONTACT_RETENTION_DAYS.
+    receipt_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
     withdrawn_at: Mapped[datetime | None]
@@ -91,6 +105,7 @@ class Contribution(db.Model):
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     featured_by: Mapped[User | None] = relationship(foreign_keys=[featured_by_id])
     recorded_for: Mapped[Organisation | None] = relationship()
+    place: Mapped["Place | None"] = relationship()  # noqa: F821
     parent: Mapped["Contribution | None"] = relationship(remote_side=[id])
     response: Mapped["OfficialResponse | None"] = relationship()  # noqa: F821
 

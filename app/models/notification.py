@@ -37,6 +37,8 @@ class NotificationKind(enum.StrEnum):
     # Joining an organisation.
     MEMBERSHIP_REQUEST = "membership_request"
     MEMBERSHIP_DECISION = "membership_decision"
+    # A participant's suggestion taken up by an association, or declined.
+    SUGGESTION_DECISION = "suggestion_decision"
 
 
 class Notification(PrivateRecord, db.Model):

@@ -29,7 +29,10 @@ class Proposal(db.Model):
 
     __table_args__ = (
         sa.Index("ix_proposal_created", "created_at", "id"),
-        sa.Index("ix_proposal_theme_status", "theme_id", "status"),
+        # The institution's space counts its workshops' proposals from this index alone.
+        sa.Index("ix_proposal_workshop", "theme_id", "status", "example", "organisation_id"),
+        # The counts leave out the few example proposals: NOT IN this short list.
+        sa.Index("ix_proposal_example", "example"),
         sa.Index("ix_proposal_event_created", "event_id", "created_at", "id"),
     )
 
@@ -58,6 +61,18 @@ class Proposal(db.Model):
     event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event.id", ondelete="SET NULL"))
     # Invented for the demonstration: shown "exemple" everywhere, never loaded in production.
     example: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # People who said it concerns them: marks of accounts plus associations' counts, kept
+    # by app/services/concerns.py so lists sort by it without counting.
+    concerned_count: Mapped[int] = mapped_column(default=0, server_default="0", index=True)
+    # Who spoke on it: its published testimonies and comments, not withdrawn, by kind of voice
+    # (the synthesis's counts, app/queries/synthesis.py). Kept by triggers on the contribution
+    # table (migration 20261206_5d2b8e41c7a3), in the transaction of every write, bulk
+    # updates and deleted accounts included; never written by the application.
+    voices_guest: Mapped[int] = mapped_column(default=0, server_default="0")
+    voices_anonymous: Mapped[int] = mapped_column(default=0, server_default="0")
+    voices_assisted: Mapped[int] = mapped_column(default=0, server_default="0")
+    voices_account: Mapped[int] = mapped_column(default=0, server_default="0")
+    voices_comments: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -7,7 +7,7 @@ from wtforms.validators import AnyOf, DataRequired, Regexp, ValidationError
 
 from app.fields import MaxChars
 from app.labels import MODERATION_ACTION_LABELS, MODERATION_REASON_LABELS
-from app.models import ModerationAction, ModerationReason
+from app.models import AudioRecording, ModerationAction, ModerationReason
 
 MANUAL_ACTIONS = [a for a in ModerationAction if a is not ModerationAction.AUTO_HIDE]
 MANUAL_REASONS = [r for r in ModerationReason if r is not ModerationReason.FLAGS]
@@ -42,6 +42,8 @@ class DecisionForm(FlaskForm):
         _l("Précisions pour l’auteur (facultatif)"),
         validators=[MaxChars(1000)],
     )
+    # A spoken testimony's transcript, saved with the decision (services.audio).
+    transcript = TextAreaField(validators=[MaxChars(AudioRecording.TRANSCRIPT_MAX)])
     version = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
 
     def validate_reason(self, field):
@@ -52,6 +54,12 @@ class DecisionForm(FlaskForm):
     def validate_details(self, field):
         if self.reason.data == ModerationReason.OTHER.value and not (field.data or "").strip():
             raise ValidationError(_l("Précisez la raison."))
+
+
+class TranscriptForm(FlaskForm):
+    """A spoken testimony's transcript, saved without deciding yet."""
+
+    transcript = TextAreaField(validators=[MaxChars(AudioRecording.TRANSCRIPT_MAX)])
 
 
 class FeatureForm(FlaskForm):

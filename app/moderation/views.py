@@ -17,13 +17,20 @@ from flask_login import current_user, login_required
 from app import policy, queries
 from app.extensions import db
 from app.models import Contribution, ModerationAction, ModerationReason, utcnow
-from app.moderation.forms import DecisionForm, FeatureForm, charter_article_choices
+from app.moderation.forms import (
+    DecisionForm,
+    FeatureForm,
+    TranscriptForm,
+    charter_article_choices,
+)
 from app.services import ServiceError
+from app.services import audio as audio_service
 from app.services import audit as audit_service
 from app.services import moderation as service
 from app.web.loading import theme_filter
 from app.web.navigation import safe_next
 from app.web.pagination import paginate
+from app.web.refusals import refuse_on
 from app.web.routes import private
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -71,6 +78,7 @@ def queue():
         mine=mine,
         oldest_hours=queries.moderation.waiting(theme, theme_ids).oldest_hours(utcnow()),
         flags=flags,
+        suggestions_waiting=queries.suggestions.waiting_count(),
         form_for=lambda c: _decision_form(formdata=None, version=str(c.version)),
         allowed_actions=service.allowed_actions,
     )
@@ -82,25 +90,15 @@ def queue():
 @bp.post("/contributions/<int:contribution_id>/decision")
 @private
 def decide(contribution_id: int):
-    """Approve, reject, hide or restore one contribution, with a reason."""
+    """Approve, reject, hide or restore one contribution, with a reason (and a spoken
+    testimony's transcript, saved first)."""
     contribution = db.get_or_404(Contribution, contribution_id)
     policy.require(policy.can_moderate(current_user, contribution))
     form = _decision_form()
     if not form.validate_on_submit():
-        html = render_template(
-            "moderation/contribution.html",
-            contribution=contribution,
-            form=form,
-            history=queries.moderation.moderation_history(contribution),
-            flags=queries.moderation.open_flags_for([contribution.id]),
-            allowed_actions=service.allowed_actions,
-            may_be_featured=service.may_be_featured,
-            # Corrected here, the decision still leads back to where it was taken (the queue).
-            back_to=safe_next(request.form.get("next_url"), "moderation.queue"),
-        )
-        audit_service.record_identity_views(current_user, [contribution])
-        return html, 400
+        return _decision_page(contribution, form), 400
     try:
+        _save_changed_transcript(contribution, form.transcript.data)
         service.decide(
             current_user,
             contribution,
@@ -112,8 +110,64 @@ def decide(contribution_id: int):
         )
     except service.AlreadyDecided as error:
         flash(str(error), "info")
+    except ServiceError as error:  # e.g. a recording published without its transcript
+        refuse_on(form, error, "details")
+        return _decision_page(contribution, form), 400
     else:
         flash(_decided_message(contribution), "success")
+    return redirect(safe_next(request.form.get("next_url"), "moderation.queue"))
+
+
+def _save_changed_transcript(contribution: Contribution, text: str | None) -> None:
+    """The transcript typed with a decision, saved when it changed."""
+    recording = contribution.audio
+    if recording is None or text is None:
+        return
+    if text.replace("\r\n", "\n").strip() != recording.transcript:
+        audio_service.save_transcript(current_user, contribution, text)
+
+
+def _decision_page(contribution: Contribution, form: DecisionForm) -> str:
+    """The contribution's page with the decision form refused, every text kept."""
+    html = render_template(
+        "moderation/contribution.html",
+        contribution=contribution,
+        form=form,
+        history=queries.moderation.moderation_history(contribution),
+        flags=queries.moderation.open_flags_for([contribution.id]),
+        allowed_actions=service.allowed_actions,
+        may_be_featured=service.may_be_featured,
+        # Corrected here, the decision still leads back to where it was taken (the queue).
+        back_to=safe_next(request.form.get("next_url"), "moderation.queue"),
+    )
+    audit_service.record_identity_views(current_user, [contribution])
+    return html
+
+
+@bp.post("/contributions/<int:contribution_id>/transcription")
+@private
+def transcript(contribution_id: int):
+    """Save a spoken testimony's transcript without deciding yet."""
+    contribution = db.get_or_404(Contribution, contribution_id)
+    policy.require(policy.can_moderate(current_user, contribution))
+    if contribution.audio is None:
+        abort(404)
+    form = _decision_form()  # refused, the page comes back with what was typed
+    form.transcript.errors = []
+    transcript_form = TranscriptForm()
+    if not transcript_form.validate_on_submit():
+        form.transcript.errors = list(transcript_form.transcript.errors) or [
+            _("Le formulaire a expiré. Envoyez-le de nouveau.")
+        ]
+        return _decision_page(contribution, form), 400
+    try:
+        audio_service.save_transcript(
+            current_user, contribution, transcript_form.transcript.data or ""
+        )
+    except ServiceError as error:
+        refuse_on(form, error, "transcript")
+        return _decision_page(contribution, form), 400
+    flash(_("Transcription enregistrée."), "success")
     return redirect(safe_next(request.form.get("next_url"), "moderation.queue"))
 
 

@@ -10,9 +10,9 @@ keep Python's default logging: this is installed for the production configuratio
 import json
 import logging
 import re
+import secrets
 import sys
 import time
-import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
@@ -23,10 +23,21 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
 # The extra fields a record may carry (logger.info(..., extra={...})) that belong in the line.
 EXTRA_FIELDS = ("method", "path", "status", "duration_ms", "remote_addr")
+# A guest's receipt code is the only key to their testimony: never written in a log.
+_RECEIPT_PATH = re.compile(r"/recu/[^\s?#]+")
+
+
+def redact_path(path: str) -> str:
+    """The path (or request line) with any receipt code replaced by ``<code>``."""
+    return _RECEIPT_PATH.sub("/recu/<code>", path)
+
+
+# One encoder for every line (json.dumps with options builds a new one each time).
+_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
 class JsonFormatter(logging.Formatter):
-    """A record as one JSON object; json.dumps escapes anything a person typed."""
+    """A record as one JSON object; the encoder escapes anything a person typed."""
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, object] = {
@@ -43,7 +54,7 @@ class JsonFormatter(logging.Formatter):
                 line[name] = getattr(record, name)
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False, default=str)
+        return _JSON.encode(line)
 
 
 class RequestIdFilter(logging.Filter):
@@ -89,7 +100,7 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _start():
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
-        g.request_id = incoming if _SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        g.request_id = incoming if _SANE_REQUEST_ID.match(incoming) else secrets.token_hex(16)
         g.request_started = time.perf_counter()
 
     @app.after_request
@@ -97,19 +108,50 @@ def init_app(app: Flask) -> None:
         started = g.get("request_started")
         if started is None:  # a request refused before before_request ran
             return response
-        # The route's pattern, not the path: tokens in reset or unsubscribe links stay out.
-        path = request.url_rule.rule if request.url_rule is not None else request.path
-        request_logger.info(
-            "%s %s %s",
-            request.method,
-            path,
-            response.status_code,
-            extra={
-                "method": request.method,
-                "path": path,
-                "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-            },
-        )
-        response.headers[REQUEST_ID_HEADER] = g.request_id
+        request_id = g.request_id
+        if request_logger.isEnabledFor(logging.INFO):
+            _write_request_line(request._get_current_object(), response, started, request_id)
+        response.headers[REQUEST_ID_HEADER] = request_id
         return response
+
+
+def _write_request_line(req, response, started: float, request_id: str) -> None:
+    """The request's line, its record made directly: ``logger.info`` would first walk the
+    stack to find its caller, which the line does not show."""
+    # The route's pattern, not the path: tokens in reset or unsubscribe links and receipt
+    # codes stay out; a path no route matched has its receipt code taken out.
+    path = req.url_rule.rule if req.url_rule is not None else redact_path(req.path)
+    method, status = req.method, response.status_code
+    record = request_logger.makeRecord(
+        request_logger.name,
+        logging.INFO,
+        __file__,
+        0,
+        "%s %s %s",
+        (method, path, status),
+        None,
+        extra={
+            "request_id": request_id,
+            "method": method,
+            "path": path,
+            "status": status,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        },
+    )
+    request_logger.handle(record)
+
+
+def access_logger_class():
+    """gunicorn's logger, its access lines without receipt codes (gunicorn.conf.py uses it
+    when GUNICORN_ACCESS_LOG=1)."""
+    from gunicorn.glogging import Logger
+
+    class RedactedAccessLogger(Logger):
+        def atoms(self, resp, req, environ, request_time):
+            atoms = super().atoms(resp, req, environ, request_time)
+            for key in ("r", "U"):
+                if isinstance(atoms.get(key), str):
+                    atoms[key] = redact_path(atoms[key])
+            return atoms
+
+    return RedactedAccessLogger

@@ -7,6 +7,8 @@ One module per area; everything is importable from ``app.policy``.
 
 from app.policy.answer_links import *  # noqa: F403
 from app.policy.answer_links import ANSWER_LINKS_PREDICATES
+from app.policy.concerns import *  # noqa: F403
+from app.policy.concerns import CONCERNS_PREDICATES
 from app.policy.core import *  # noqa: F403
 from app.policy.core import CORE_PREDICATES
 from app.policy.directory import *  # noqa: F403
@@ -25,12 +27,18 @@ from app.policy.network_events import *  # noqa: F403
 from app.policy.network_events import NETWORK_EVENTS_PREDICATES
 from app.policy.onboarding import *  # noqa: F403
 from app.policy.onboarding import ONBOARDING_PREDICATES
+from app.policy.paper import *  # noqa: F403
+from app.policy.paper import PAPER_PREDICATES
 from app.policy.privacy import *  # noqa: F403
 from app.policy.privacy import PRIVACY_PREDICATES
+from app.policy.receipts import *  # noqa: F403
+from app.policy.receipts import RECEIPTS_PREDICATES
 from app.policy.recorded_responses import *  # noqa: F403
 from app.policy.recorded_responses import RECORDED_RESPONSES_PREDICATES
 from app.policy.stated_positions import *  # noqa: F403
 from app.policy.stated_positions import STATED_POSITIONS_PREDICATES
+from app.policy.suggestions import *  # noqa: F403
+from app.policy.suggestions import SUGGESTIONS_PREDICATES
 from app.policy.translations import *  # noqa: F403
 from app.policy.translations import TRANSLATIONS_PREDICATES
 from app.policy.translators import *  # noqa: F403
@@ -38,6 +46,7 @@ from app.policy.translators import TRANSLATORS_PREDICATES
 
 TEMPLATE_PREDICATES = {
     **ANSWER_LINKS_PREDICATES,
+    **CONCERNS_PREDICATES,
     **CORE_PREDICATES,
     **DIRECTORY_PREDICATES,
     **MEETINGS_PREDICATES,
@@ -45,10 +54,13 @@ TEMPLATE_PREDICATES = {
     **MINUTES_PREDICATES,
     **NETWORK_EVENTS_PREDICATES,
     **ONBOARDING_PREDICATES,
+    **PAPER_PREDICATES,
     **PRIVACY_PREDICATES,
     **IMPORTS_PREDICATES,
     **STATED_POSITIONS_PREDICATES,
+    **SUGGESTIONS_PREDICATES,
     **INBOX_PREDICATES,
+    **RECEIPTS_PREDICATES,
     **RECORDED_RESPONSES_PREDICATES,
     **TRANSLATIONS_PREDICATES,
     **TRANSLATORS_PREDICATES,

@@ -48,6 +48,9 @@ TABLE_LABELS = {
     "response_attachment": _l("Les documents de réponse que vous avez déposés"),
     "translation": _l("Vos traductions"),
     "translator": _l("Les langues dans lesquelles vous traduisez"),
+    "concern_mark": _l("Les propositions dont vous avez dit « ça me concerne »"),
+    "concern_tally": _l("Les personnes concernées que vous avez comptées"),
+    "suggestion": _l("Vos suggestions de propositions"),
 }
 
 

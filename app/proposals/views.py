@@ -21,6 +21,7 @@ from app.models import (
 from app.proposals.forms import ProposalEditForm, ProposalForm, StatusForm, offer_addressees
 from app.responses.forms import UpdateForm
 from app.services import ServiceError
+from app.services import concerns as concern_service
 from app.services import proposals as service
 from app.services import responses as response_service
 from app.web import content_language
@@ -42,6 +43,16 @@ def _parse_status(value: str | None) -> ProposalStatus | None:
         abort(400)
 
 
+SORTS = {"": queries.proposals.NEWEST, "concernes": queries.proposals.MOST_CONCERNED}
+
+
+def _parse_order(value: str | None) -> tuple:
+    """The list's order: newest first, or ``?tri=concernes`` the most people concerned."""
+    if (value or "") not in SORTS:
+        abort(400)
+    return SORTS[value or ""]
+
+
 def _paginate(query):
     return paginate(query, current_app.config["PROPOSALS_PER_PAGE"])
 
@@ -56,11 +67,13 @@ def index():
     """All proposals, filtered by workshop, status, event and year, paginated."""
     theme, events = theme_filter("atelier"), event_filter()
     status = _parse_status(request.args.get("statut"))
-    page = _paginate(queries.proposals.proposal_list_query(theme, status, events))
+    order = _parse_order(request.args.get("tri"))
+    page = _paginate(queries.proposals.proposal_list_query(theme, status, events, order))
     event_choices, year_choices = queries.network_events.filter_choices()
     return render_template(
         "proposals/index.html",
         page=page,
+        sort=request.args.get("tri") or "",
         themes=queries.proposals.themes_with_counts(),
         theme=theme,
         status=status,
@@ -131,6 +144,7 @@ def _render_show(proposal: Proposal, status_form: StatusForm | None):
     responses = queries.responses.responses_for(proposal)
     updates = queries.proposals.progress_updates(proposal)
     content_language.want_languages(proposal)  # its "read in" links, with its translations
+    tallies = queries.concerns.tallies_for(proposal)
     return render_template(
         "proposals/show.html",
         proposal=proposal,
@@ -145,7 +159,11 @@ def _render_show(proposal: Proposal, status_form: StatusForm | None):
         ),
         timeline=queries.proposals.timeline(proposal, responses.values(), updates),
         following=service.is_following(current_user, proposal=proposal),
+        concerned=queries.concerns.split(proposal, tallies),
+        tallies=tallies,
+        concern_marked=concern_service.has_marked(current_user, proposal),
         cosignatures=queries.directory.cosignatures_for(proposal),
+        suggestion=queries.suggestions.origin_of(proposal),
         # Built only for who sees it: a form makes a CSRF token, and a token makes a session.
         comment_form=CommentForm(formdata=None) if policy.can_contribute(current_user) else None,
         today=paris_today(),

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import (
@@ -68,8 +68,9 @@ def has_public_text(parent):
 
 
 def contributions_of(proposal: Proposal, kind: ContributionKind, user_id: int | None):
-    """Top-level testimonies or comments of a proposal, oldest first (a select to paginate)."""
-    return (
+    """Top-level testimonies or comments of a proposal, oldest first (a select to paginate);
+    testimonies with their recordings (never the recordings' bytes: deferred columns)."""
+    query = (
         sa.select(Contribution)
         .where(
             Contribution.proposal_id == proposal.id,
@@ -79,6 +80,9 @@ def contributions_of(proposal: Proposal, kind: ContributionKind, user_id: int | 
         .options(joinedload(Contribution.author), joinedload(Contribution.recorded_for))
         .order_by(Contribution.created_at, Contribution.id)
     )
+    if kind is ContributionKind.TESTIMONY:
+        query = query.options(selectinload(Contribution.audio))
+    return query
 
 
 def contribution_totals(proposal: Proposal, user_id: int | None) -> dict[ContributionKind, int]:
@@ -166,7 +170,11 @@ def published_contributions(proposal_id: int) -> list[Contribution]:
             sa.select(Contribution)
             .outerjoin(parent, Contribution.parent_id == parent.id)
             .where(Contribution.proposal_id == proposal_id, visible_to_public(parent))
-            .options(joinedload(Contribution.author), joinedload(Contribution.recorded_for))
+            .options(
+                joinedload(Contribution.author),
+                joinedload(Contribution.recorded_for),
+                selectinload(Contribution.audio),
+            )
             .order_by(Contribution.created_at, Contribution.id)
         )
     )

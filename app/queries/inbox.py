@@ -46,6 +46,9 @@ COMMITMENT_HORIZON_DAYS = 30
 FIRST_VISIT_DAYS = 30
 # Proposals of a workshop that nobody is asked about yet: these are done with.
 SETTLED = (ProposalStatus.ABANDONED, ProposalStatus.DONE)
+# Of those, the newest shown (ten pages): counting them all read 6,500 proposals of a busy
+# institution's workshops at 100× the demo's size, for pages nobody reaches.
+UNADDRESSED_SHOWN = 100
 
 
 def institution(slug: str) -> Organisation | None:
@@ -100,9 +103,11 @@ def _answered():
     )
 
 
-def awaiting_query(institution: Organisation):
+def awaiting_query(institution: Organisation, most_concerned: bool = False):
     """Proposals sent to it and not answered yet, by due date: the overdue ones come first
-    (without a due date: last). A select to paginate, with each proposal and its workshop."""
+    (without a due date: last); ``most_concerned``: the most people concerned first, then by
+    due date. A select to paginate, with each proposal and its workshop."""
+    first = (Proposal.concerned_count.desc(),) if most_concerned else ()
     return (
         sa.select(AddressedInstitution)
         .join(Proposal, Proposal.id == AddressedInstitution.proposal_id)
@@ -116,6 +121,7 @@ def awaiting_query(institution: Organisation):
         )
         .options(contains_eager(AddressedInstitution.proposal).contains_eager(Proposal.theme))
         .order_by(
+            *first,
             AddressedInstitution.response_due_on.is_(None),
             AddressedInstitution.response_due_on,
             AddressedInstitution.id,
@@ -196,7 +202,7 @@ def _count(query):
 def summary(institution: Organisation, today: date, since: datetime, user: User) -> dict:
     """The size of every list of the inbox (one query): ``overdue`` among ``awaiting``,
     ``commitments`` to keep (``commitments_overdue`` of them late), new ``replies``,
-    proposals ``unaddressed``."""
+    proposals ``unaddressed`` (counted up to one more than ``UNADDRESSED_SHOWN``)."""
     awaiting = awaiting_query(institution)
     commitments = commitments_query(institution, today)
     row = db.session.execute(
@@ -206,7 +212,7 @@ def summary(institution: Organisation, today: date, since: datetime, user: User)
             _count(commitments.where(Commitment.due_on < today)),
             _count(commitments),
             _count(replies_query(institution, since, user)),
-            _count(unaddressed_query(institution)),
+            _count(unaddressed_query(institution).limit(UNADDRESSED_SHOWN + 1)),
         )
     ).one()
     keys = ("overdue", "awaiting", "commitments_overdue", "commitments", "replies", "unaddressed")

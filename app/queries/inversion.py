@@ -34,6 +34,7 @@ from app.queries.board import (
     _commitment_columns,
     _count_if,
     _scope,
+    of_counted_proposals,
 )
 from app.queries.proposals import ANY_EVENT, EventFilter
 from app.queries.synthesis import LIST_LIMIT, Excerpt, _excerpt, _pair_state
@@ -65,14 +66,15 @@ def associations_query(
 ):
     """The associations institutions put proposals to (one institution's, when given), by
     name (a select to paginate)."""
-    addressed = (
-        sa.select(AddressedInstitution.institution_id)
-        .join(Proposal, Proposal.id == AddressedInstitution.proposal_id)
-        .where(*_filed(theme, institution, events))
-    )
-    query = sa.select(Organisation).where(
-        Organisation.kind.in_(ASSOCIATION_KINDS), Organisation.id.in_(addressed)
-    )
+    # EXISTS per association, its proposals kept by id: IN (every addressee of every
+    # proposal joined to it) read all the addressed rows and their proposals (60 → 5 ms at
+    # 133,000 of them on SQLite; 130 → 19 ms on PostgreSQL, with ix_proposal_example).
+    kept = of_counted_proposals(AddressedInstitution.proposal_id, theme and theme.id, events)
+    if institution is not None:
+        its_own = sa.select(Proposal.id).where(Proposal.organisation_id == institution.id)
+        kept.append(AddressedInstitution.proposal_id.in_(its_own))
+    addressed = sa.exists().where(AddressedInstitution.institution_id == Organisation.id, *kept)
+    query = sa.select(Organisation).where(Organisation.kind.in_(ASSOCIATION_KINDS), addressed)
     if not events.counts_examples:
         query = query.where(Organisation.example.is_(False))
     fields = (Organisation.name, Organisation.slug, Organisation.kind, Organisation.example)
@@ -186,9 +188,17 @@ def proposals_put(
 ) -> Excerpt:
     """The institutions' latest proposals to associations filed in the period, each with
     every addressee's position, answered or not (three queries)."""
-    put = sa.select(AddressedInstitution.proposal_id).where(
-        _to_associations(AddressedInstitution.institution_id)
+    # The proposals put to associations, found once from the addressed rows (materialised):
+    # as a plain subquery the planner, guessing most proposals qualify, walked every
+    # proposal newest first looking for 20 (1.6 s on PostgreSQL at 100,000 proposals when
+    # none were put to associations).
+    put_rows = (
+        sa.select(AddressedInstitution.proposal_id)
+        .where(_to_associations(AddressedInstitution.institution_id))
+        .cte("put_to_associations")
+        .prefix_with("MATERIALIZED")
     )
+    put = sa.select(put_rows.c.proposal_id)
     where = [
         Proposal.id.in_(put),
         *_filed(theme, None, events),

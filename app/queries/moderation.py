@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import (
@@ -87,6 +87,9 @@ def _as_moderators_see_it():
         joinedload(Contribution.recorded_for),
         joinedload(Contribution.proposal).joinedload(Proposal.theme),
         joinedload(Contribution.parent),
+        joinedload(Contribution.place),  # a paper sheet's: where it was collected
+        selectinload(Contribution.paper_photo),  # its photo's size, never its bytes
+        joinedload(Contribution.audio),  # never its bytes (deferred columns)
     )
 
 

@@ -98,17 +98,24 @@ def proposal_filters(
     return clauses
 
 
+NEWEST = (Proposal.created_at.desc(), Proposal.id.desc())
+# The most people concerned first (the count is a column, indexed), then the newest.
+MOST_CONCERNED = (Proposal.concerned_count.desc(), *NEWEST)
+
+
 def proposal_list_query(
     theme: Theme | None = None,
     status: ProposalStatus | None = None,
     events: EventFilter = ANY_EVENT,
+    order: tuple = NEWEST,
 ):
-    """Newest first, with workshop and organisation loaded in the same round trip."""
+    """Newest first (or in ``order``), with workshop and organisation loaded in the same
+    round trip."""
     return (
         sa.select(Proposal)
         .where(*proposal_filters(theme, status, events))
         .options(joinedload(Proposal.theme), joinedload(Proposal.organisation))
-        .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+        .order_by(*order)
     )
 
 

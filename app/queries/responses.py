@@ -15,9 +15,7 @@ from app.models import (
     ResponseAttachment,
     ResponseVersion,
 )
-
-# How much of a document one read brings: a response streams it piece by piece.
-DOCUMENT_CHUNK_BYTES = 256 * 1024
+from app.queries import stored_files
 
 
 def how_received():
@@ -103,24 +101,11 @@ def document_of(response_id: int) -> ResponseAttachment | None:
 
 
 def document_pieces(attachment: ResponseAttachment) -> Iterator[bytes]:
-    """The document's bytes, a piece at a time, never all in memory: SQL substr reads a
-    slice of the column (SQLite's BLOB, PostgreSQL's bytea alike). A document replaced
-    while it is read stops there rather than mixing two files."""
-    attachment_id, size, stored_at = attachment.id, attachment.size, attachment.created_at
-    for start in range(0, size, DOCUMENT_CHUNK_BYTES):
-        piece = db.session.scalar(
-            sa.select(
-                sa.func.substr(
-                    ResponseAttachment.content,
-                    start + 1,
-                    DOCUMENT_CHUNK_BYTES,
-                    type_=sa.LargeBinary,
-                )
-            ).where(
-                ResponseAttachment.id == attachment_id,
-                ResponseAttachment.created_at == stored_at,
-            )
-        )
-        if not piece:
-            return
-        yield bytes(piece)
+    """The document's bytes, a piece at a time (a document replaced while it is read stops
+    there rather than mixing two files)."""
+    return stored_files.pieces(
+        ResponseAttachment.content,
+        ResponseAttachment.id == attachment.id,
+        ResponseAttachment.created_at == attachment.created_at,
+        stop=attachment.size,
+    )

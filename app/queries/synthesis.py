@@ -16,7 +16,7 @@ from dataclasses import astuple, dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload, load_only
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from app.extensions import db
 from app.models import (
@@ -42,10 +42,11 @@ from app.queries.board import (
     _count_if,
     _scope,
     institutions_only,
+    of_counted_proposals,
     overdue_item,
     overdue_query,
 )
-from app.queries.contributions import visible_to_public
+from app.queries.contributions import _unindexed, visible_to_public
 from app.queries.meetings import upcoming_meetings, upcoming_meetings_for
 from app.queries.proposals import ANY_EVENT, EventFilter
 
@@ -83,8 +84,7 @@ def _excerpt(query, entity, where: list, order: tuple, total: int, limit: int = 
 def _in_workshop(proposal_id, theme: Theme | None, events: EventFilter = ANY_EVENT) -> list:
     """Clauses keeping rows of one workshop's proposals, or one event's, or one year's,
     without joining the proposals."""
-    kept = _scope(theme and theme.id, None, None, events)
-    return [proposal_id.in_(sa.select(Proposal.id).where(*kept))]
+    return of_counted_proposals(proposal_id, theme and theme.id, events)
 
 
 def _responses(
@@ -527,32 +527,44 @@ def voices(
     """Who spoke in the period: per workshop having proposals (of the events' filter, when
     given), published testimonies by kind of voice and published comments; then per
     proposal someone spoke on, the most voices first (two queries). Example proposals
-    count only under an example event's filter."""
+    count only under an example event's filter.
+
+    Over all time the proposals' counters are added up (``Proposal.voices_*``, kept by
+    triggers); over a period the contributions of the period are counted."""
     scope = _proposal_scope(theme_id, events)
-    counts = _voice_counts()
+    over_all_time = period == ALL_TIME
+    counts = _counted_voices() if over_all_time else _voice_counts()
     workshops = [
         VoiceRow(
             id=theme.id, name=theme.name, slug=theme.slug, counts=VoiceCounts(*numbers), item=theme
         )
         for theme, *numbers in db.session.execute(
-            sa.select(Theme, *counts)
-            .join(Proposal, Proposal.theme_id == Theme.id)
-            .outerjoin(Contribution, _voiced(period))
+            _with_voices(period, Theme, *(_added(c) if over_all_time else c for c in counts))
+            .join(Theme, Proposal.theme_id == Theme.id)
             .where(*scope)
             .group_by(Theme.id)  # a primary key: the theme's other columns follow from it
             .order_by(Theme.position, Theme.name)
         )
     ]
     totals = sum((row.counts for row in workshops), VoiceCounts())
+    if over_all_time:
+        # A proposal's own counters: no grouping.
+        spoke = sum(counts[1:], counts[0])
+        per_proposal = _with_voices(period, Proposal, *counts, sa.func.count().over()).where(
+            *scope, spoke > 0
+        )
+    else:
+        spoke = sa.func.count(Contribution.id)
+        per_proposal = (
+            _with_voices(period, Proposal, *counts, sa.func.count().over())
+            .where(*scope)
+            .group_by(Proposal.id, Proposal.title, Proposal.example)
+            .having(spoke > 0)
+        )
+    # A row of zeros tells nothing: only the proposals someone spoke on.
     rows = db.session.execute(
-        sa.select(Proposal, *counts, sa.func.count().over())
-        .options(load_only(Proposal.title, Proposal.example))
-        .outerjoin(Contribution, _voiced(period))
-        .where(*scope)
-        .group_by(Proposal.id, Proposal.title, Proposal.example)
-        # A row of zeros tells nothing: only the proposals someone spoke on.
-        .having(sa.func.count(Contribution.id) > 0)
-        .order_by(sa.func.count(Contribution.id).desc(), Proposal.id.desc())
+        per_proposal.options(load_only(Proposal.title, Proposal.example))
+        .order_by(spoke.desc(), Proposal.id.desc())
         .limit(PROPOSAL_LIMIT)
     ).all()
     proposals = Excerpt(
@@ -571,6 +583,29 @@ def voices(
     return Voices(workshops, proposals, totals)
 
 
+def _counted_voices() -> tuple:
+    """The columns of a VoiceCounts: a proposal's counters of all time."""
+    return (
+        Proposal.voices_guest,
+        Proposal.voices_anonymous,
+        Proposal.voices_assisted,
+        Proposal.voices_account,
+        Proposal.voices_comments,
+    )
+
+
+def _added(counter):
+    return sa.func.coalesce(sa.func.sum(counter), 0)
+
+
+def _with_voices(period: Period, *columns):
+    """The proposals, with their contributions of the period when there is one."""
+    select = sa.select(*columns).select_from(Proposal)
+    if period == ALL_TIME:
+        return select
+    return select.outerjoin(Contribution, _voiced(period))
+
+
 def featured_testimonies(
     theme_id: int | None = None,
     limit: int = FEATURED_LIMIT,
@@ -586,7 +621,9 @@ def featured_testimonies(
             .where(
                 Contribution.featured_at.is_not(None),
                 Contribution.kind == ContributionKind.TESTIMONY,
-                visible_to_public(),
+                # The featured-date index, not the state's: SQLite otherwise walked every
+                # published contribution (2 s at 1,000,000).
+                visible_to_public(state=_unindexed(Contribution.state)),
                 Contribution.withdrawn_at.is_(None),
                 *_proposal_scope(theme_id, events),
             )
@@ -594,8 +631,26 @@ def featured_testimonies(
                 contains_eager(Contribution.proposal),
                 joinedload(Contribution.author),
                 joinedload(Contribution.recorded_for),
+                selectinload(Contribution.audio),
             )
             .order_by(Contribution.featured_at.desc(), Contribution.id.desc())
             .limit(limit)
+        )
+    )
+
+
+MOST_CONCERNED_SHOWN = 5
+
+
+def most_concerned(theme_id: int | None = None, events: EventFilter = ANY_EVENT) -> list:
+    """The proposals that concern the most people (people with an account and people met
+    by associations, whenever they said so), the first few (one query, the count's index)."""
+    return list(
+        db.session.scalars(
+            sa.select(Proposal)
+            .options(load_only(Proposal.title, Proposal.example, Proposal.concerned_count))
+            .where(Proposal.concerned_count > 0, *_proposal_scope(theme_id, events))
+            .order_by(Proposal.concerned_count.desc(), Proposal.id.desc())
+            .limit(MOST_CONCERNED_SHOWN)
         )
     )

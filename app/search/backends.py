@@ -101,6 +101,10 @@ class SearchBackend:
     def write(self, connection, document_id: int, title: str, body: str, lang: str) -> None:
         """Index a document that was just inserted or changed (same transaction)."""
 
+    def write_many(self, connection, documents: list[tuple[int, str, str, str]]) -> None:
+        """Index documents just inserted, never indexed before: (id, title, body, lang)
+        each (a full rebuild)."""
+
     def matches(self, text: str, kind: DocumentKind | None = None):
         """The matching documents (id, kind, object_id, score; lower is better)."""
         raise NotImplementedError
@@ -162,6 +166,21 @@ class SQLiteBackend(SearchBackend):
                 }
             )
         )
+
+    def write_many(self, connection, documents: list[tuple[int, str, str, str]]) -> None:
+        by_language: dict[str, list[dict]] = {}
+        for document_id, title, body, lang in documents:
+            lang = index_language(lang)
+            title_column, body_column = FTS_COLUMNS[lang]
+            by_language.setdefault(lang, []).append(
+                {
+                    "rowid": document_id,
+                    title_column: index_text(title, lang),
+                    body_column: index_text(body, lang),
+                }
+            )
+        for rows in by_language.values():  # one statement per language: its two columns
+            connection.execute(sa.insert(FTS), rows)
 
     def matches(self, text: str, kind: DocumentKind | None = None):
         # Each match's kind and object read from the narrow index on (id, kind, object_id):

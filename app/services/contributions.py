@@ -24,8 +24,11 @@ from app.models import (
     utcnow,
 )
 from app.services import PermissionDenied, ServiceError, audit, outreach, retry_when_busy
+from app.services import audio as audio_service
+from app.services.audio import CheckedAudio
 from app.services.moderation import auto_hide
 from app.services.notifications import notify_reply
+from app.services.sheet_photos import forget_sheet_photo
 from app.text import too_long_message
 
 
@@ -49,6 +52,29 @@ def _check_length(kind: ContributionKind, body: str) -> str:
     if len(body) > current_app.config[limit_key]:
         raise ServiceError(too_long_message(len(body), current_app.config[limit_key]))
     return body
+
+
+def _testimony_body(body: str, audio: CheckedAudio | None) -> str:
+    """A testimony needs a text or a recording: with one, the text may be left empty."""
+    if audio is not None and not body.strip():
+        return ""
+    return _check_length(ContributionKind.TESTIMONY, body)
+
+
+def _with_audio(contribution: Contribution, audio: CheckedAudio | None) -> Contribution:
+    if audio is not None:
+        if contribution.kind is not ContributionKind.TESTIMONY:
+            raise PermissionDenied  # only testimonies may be spoken
+        audio_service.attach(contribution, audio)
+    return contribution
+
+
+def _saved_with_audio(contribution: Contribution, audio: CheckedAudio | None) -> Contribution:
+    """Commit it; its upload's temporary file goes once it is stored."""
+    saved = _save(contribution)
+    if audio is not None:
+        audio.discard()
+    return saved
 
 
 def _check_lang(lang: str) -> str:
@@ -120,9 +146,10 @@ def post_contribution(
     parent: Contribution | None = None,
     lang: str = "fr",
     idempotency_key: str | None = None,
+    audio: CheckedAudio | None = None,
 ) -> Contribution:
     """A testimony, comment or reply under one's account, held or published as the
-    workshop's moderation setting says."""
+    workshop's moderation setting says (a spoken testimony always waits for a moderator)."""
     if not policy.can_contribute(author):
         raise PermissionDenied
     if kind is ContributionKind.REPLY and (parent is None or not policy.can_reply(author, parent)):
@@ -137,13 +164,16 @@ def post_contribution(
         parent=parent,
         author=author,
         display_mode=display_mode,
-        body=_check_length(kind, body),
+        body=_testimony_body(body, audio)
+        if kind is ContributionKind.TESTIMONY
+        else _check_length(kind, body),
         lang=_check_lang(lang),
         state=_initial_state(author, proposal),
     )
+    _with_audio(contribution, audio)
     if kind is ContributionKind.REPLY and contribution.state is ContributionState.PUBLISHED:
         notify_reply(contribution)
-    return _save(contribution)
+    return _saved_with_audio(contribution, audio)
 
 
 @retry_when_busy
@@ -185,27 +215,30 @@ def post_guest_testimony(
     lang: str = "fr",
     idempotency_key: str | None = None,
     page_locale: str | None = None,
+    audio: CheckedAudio | None = None,
+    receipt_hash: str | None = None,
 ) -> Contribution:
     """A testimony from someone without an account: always held for moderation. The site
     language they wrote from (``page_locale``) is kept: the moderation's answer is e-mailed
-    in it."""
+    in it. ``receipt_hash`` is saved with it, only on a new testimony: the same form sent
+    again returns the earlier one, its receipt unchanged."""
     earlier, idempotency_key = _once(idempotency_key, None, proposal)
     if earlier:
         return earlier
-    return _save(
-        Contribution(
-            idempotency_key=idempotency_key,
-            proposal=proposal,
-            kind=ContributionKind.TESTIMONY,
-            display_mode=DisplayMode.PSEUDONYM if name.strip() else DisplayMode.ANONYMOUS,
-            body=_check_length(ContributionKind.TESTIMONY, body),
-            lang=_check_lang(lang),
-            guest_name=name.strip(),
-            guest_contact=contact.strip(),
-            page_locale=page_locale if page_locale in current_app.config["LANGUAGES"] else None,
-            state=ContributionState.PENDING,
-        )
+    guest_testimony = Contribution(
+        idempotency_key=idempotency_key,
+        proposal=proposal,
+        kind=ContributionKind.TESTIMONY,
+        display_mode=DisplayMode.PSEUDONYM if name.strip() else DisplayMode.ANONYMOUS,
+        body=_testimony_body(body, audio),
+        lang=_check_lang(lang),
+        guest_name=name.strip(),
+        guest_contact=contact.strip(),
+        page_locale=page_locale if page_locale in current_app.config["LANGUAGES"] else None,
+        state=ContributionState.PENDING,
+        receipt_hash=receipt_hash,
     )
+    return _saved_with_audio(_with_audio(guest_testimony, audio), audio)
 
 
 @retry_when_busy
@@ -218,6 +251,7 @@ def post_assisted_testimony(
     lang: str = "fr",
     idempotency_key: str | None = None,
     consent: bool = False,
+    audio: CheckedAudio | None = None,
 ) -> Contribution:
     """A testimony recorded by an association member for a beneficiary who consented."""
     if organisation not in policy.association_memberships(recorder):
@@ -227,21 +261,20 @@ def post_assisted_testimony(
     earlier, idempotency_key = _once(idempotency_key, recorder, proposal)
     if earlier:
         return earlier
-    return _save(
-        Contribution(
-            idempotency_key=idempotency_key,
-            proposal=proposal,
-            kind=ContributionKind.TESTIMONY,
-            author=recorder,
-            display_mode=DisplayMode.PSEUDONYM if first_name.strip() else DisplayMode.ANONYMOUS,
-            guest_name=first_name.strip(),
-            recorded_for=organisation,
-            consent_confirmed_at=utcnow(),
-            body=_check_length(ContributionKind.TESTIMONY, body),
-            lang=_check_lang(lang),
-            state=_initial_state(recorder, proposal),
-        )
+    assisted = Contribution(
+        idempotency_key=idempotency_key,
+        proposal=proposal,
+        kind=ContributionKind.TESTIMONY,
+        author=recorder,
+        display_mode=DisplayMode.PSEUDONYM if first_name.strip() else DisplayMode.ANONYMOUS,
+        guest_name=first_name.strip(),
+        recorded_for=organisation,
+        consent_confirmed_at=utcnow(),
+        body=_testimony_body(body, audio),
+        lang=_check_lang(lang),
+        state=_initial_state(recorder, proposal),
     )
+    return _saved_with_audio(_with_audio(assisted, audio), audio)
 
 
 @retry_when_busy
@@ -251,7 +284,8 @@ def edit_contribution(
     """Its author corrects it within the edit window; a held author's edit is held again."""
     if not policy.can_edit_contribution(editor, contribution):
         raise PermissionDenied
-    contribution.body = _check_length(contribution.kind, body)
+    spoken = contribution.audio is not None and not body.strip()  # the recording says it
+    contribution.body = "" if spoken else _check_length(contribution.kind, body)
     contribution.lang = _check_lang(lang or contribution.lang)
     contribution.edited_at = utcnow()
     contribution.version += 1  # a moderator's decision on the old text no longer applies
@@ -302,9 +336,17 @@ def withdraw_contribution(author: User, contribution: Contribution) -> None:
     """Its author takes it back; it shows as withdrawn and its replies stay."""
     if not policy.can_withdraw_contribution(author, contribution):
         raise PermissionDenied
-    contribution.withdrawn_at = utcnow()
-    contribution.featured_at = contribution.featured_by_id = None  # no longer quoted
+    mark_withdrawn(contribution)
     db.session.commit()
+
+
+def mark_withdrawn(contribution: Contribution) -> None:
+    """What any withdrawal does, by its author or through a guest's receipt (the caller
+    commits): shown as withdrawn, no longer quoted, its voice and sheet photo deleted."""
+    contribution.withdrawn_at = utcnow()
+    contribution.featured_at = contribution.featured_by_id = None
+    forget_sheet_photo(contribution)
+    audio_service.delete_recordings(Contribution.id == contribution.id)
 
 
 @retry_when_busy

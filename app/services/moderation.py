@@ -11,6 +11,7 @@ from app import policy
 from app.extensions import db
 from app.labels import decision_outcome, moderation_reason_label
 from app.models import (
+    AudioState,
     Contribution,
     ContributionKind,
     ContributionState,
@@ -23,8 +24,9 @@ from app.models import (
     utcnow,
 )
 from app.queries.charter import current_charter
-from app.services import PermissionDenied, ServiceError, outreach, retry_when_busy
+from app.services import PermissionDenied, ServiceError, audio, outreach, retry_when_busy
 from app.services.notifications import notify, notify_reply, queue_email, recipient_language
+from app.services.sheet_photos import forget_sheet_photo
 from app.web import content_language
 from app.web.links import public_url
 
@@ -62,6 +64,8 @@ def decide(
     sources, target = TRANSITIONS[action]
     if contribution.state not in sources:
         raise AlreadyDecided(_("Cette contribution a déjà été traitée."))
+    if target is S.PUBLISHED:
+        _check_audio_publishable(contribution)
     from_state = contribution.state
     # A testimony no longer published leaves the synthesis's quotes for good: restored, it
     # waits for a moderator to put it forward again.
@@ -87,6 +91,8 @@ def decide(
         to_state=target,
     )
     db.session.add(decision)
+    forget_sheet_photo(contribution)  # the sheet's photo served this decision only
+    _after_decision_on_audio(contribution, target)
     _resolve_flags(contribution)
     _tell_author(contribution, decision)
     if from_state is S.PENDING and target is S.PUBLISHED and contribution.parent_id:
@@ -96,6 +102,43 @@ def decide(
     db.session.commit()
     db.session.refresh(contribution)
     return decision
+
+
+def _check_audio_publishable(contribution: Contribution) -> None:
+    """A spoken testimony is published only converted, and with its transcript."""
+    recording = contribution.audio
+    if recording is None:
+        if not contribution.body.strip():  # refused, its recording went: nothing to show
+            raise ServiceError(
+                _("Ce témoignage n’a plus ni texte ni enregistrement : il ne peut être publié."),
+                field="transcript",
+            )
+        return
+    if recording.state is not AudioState.READY or not recording.transcript.strip():
+        raise ServiceError(
+            _(
+                "Écrivez la transcription avant de publier : les personnes qui n’entendent "
+                "pas doivent pouvoir la lire."
+            )
+            if recording.state is AudioState.READY
+            else _(
+                "L’enregistrement n’est pas encore converti : il pourra être publié une fois "
+                "prêt, avec sa transcription."
+            ),
+            field="transcript",
+        )
+
+
+def _after_decision_on_audio(contribution: Contribution, target: ContributionState) -> None:
+    """Whatever the decision, the original recording goes (once converted); refused, the
+    recording goes whole."""
+    recording = contribution.audio
+    if recording is None:
+        return
+    if target is S.REJECTED:
+        audio.delete_recordings(Contribution.id == contribution.id)
+    else:
+        audio.forget_original(recording)
 
 
 def may_be_featured(contribution: Contribution) -> bool:

@@ -82,6 +82,7 @@ def _alert(user_id: int, now: datetime) -> int:
             "count": found.count,
             "oldest_hours": found.oldest_hours(now),
             "workshops": [snapshot_text(theme, "name", user) for theme in workshops],
+            "suggestions": queries.suggestions.waiting_count(),
         },
     )
     db.session.add(notification)

@@ -53,6 +53,7 @@ SUBJECTS = {
     K.MODERATION_WAITING: _l("Voix solidaires : des contributions attendent la modération"),
     K.MEMBERSHIP_REQUEST: _l("Voix solidaires : une demande pour rejoindre votre organisation"),
     K.MEMBERSHIP_DECISION: _l("Voix solidaires : réponse à votre demande d’adhésion"),
+    K.SUGGESTION_DECISION: _l("Voix solidaires : des nouvelles de votre suggestion"),
 }
 DIGEST_SUBJECT = _l("Voix solidaires : votre résumé du jour")
 

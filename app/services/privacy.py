@@ -6,6 +6,7 @@ The export and the summary walk the schema: every table with a column pointing t
 change here (tests/test_privacy.py checks it).
 """
 
+import base64
 import enum
 import re
 from datetime import date, datetime, timedelta
@@ -18,7 +19,10 @@ from app import policy
 from app.accounts.password_hashing import verify_password
 from app.extensions import db
 from app.models import (
+    AudioRecording,
+    AudioState,
     Contribution,
+    ContributionState,
     EmailFrequency,
     Follow,
     InboxVisit,
@@ -34,10 +38,13 @@ from app.models import (
     UserSession,
     utcnow,
 )
-from app.services import PermissionDenied, ServiceError, retry_when_busy
+from app.services import PermissionDenied, ServiceError, concerns, receipts, retry_when_busy
 from app.services.accounts import delete_expired_registrations, delete_expired_reset_tokens
+from app.services.audio import delete_recordings
 from app.services.notifications import delete_old_emails
 from app.services.sessions import delete_ended
+from app.services.sheet_photos import forget_sheet_photos, purge_old_sheet_photos
+from app.services.suggestions import forget_author
 
 # Never exported: secrets, and internals that say nothing about the person.
 # A document's bytes are not data about the person: its name, type and size are exported.
@@ -70,6 +77,9 @@ def _user_table() -> sa.Table:
 # Nor is an admin given the addresses of the people they invited, nor a member who decided
 # requests to join their organisation those requests (the people's messages).
 _NOT_ABOUT_THE_PERSON = {
+    ("audio_recording", "transcript_by_id"),
+    ("paper_sheet_photo", "uploaded_by_id"),  # the recorder's: the sheet is someone else's
+    ("suggestion", "decided_by_id"),
     ("contribution", "featured_by_id"),
     ("invitation", "invited_by_id"),
     ("membership_request", "decided_by_id"),
@@ -134,7 +144,34 @@ def export_user_data(user: User) -> dict:
     for table in tables_about_people():
         rows = db.session.execute(_about(table, user)).all()
         data["tables"][table.name] = [_row(table, row) for row in rows]
+    data["recordings"] = _recordings_of(user)
     return data
+
+
+def _recordings_of(user: User) -> list[dict]:
+    """The person's spoken testimonies: the converted file, or the original while it is
+    held, in base64. Not those an association recorded: that voice is someone else's."""
+    rows = db.session.execute(
+        sa.select(AudioRecording)
+        .join(Contribution, AudioRecording.contribution_id == Contribution.id)
+        .where(Contribution.author_id == user.id, Contribution.recorded_for_id.is_(None))
+        .options(sa.orm.undefer(AudioRecording.media), sa.orm.undefer(AudioRecording.original))
+        .order_by(AudioRecording.id)
+    ).scalars()
+    return [_recording(recording) for recording in rows]
+
+
+def _recording(recording: AudioRecording) -> dict:
+    converted = recording.state is AudioState.READY and recording.media is not None
+    content = recording.media if converted else recording.original
+    return {
+        "contribution_id": recording.contribution_id,
+        "state": recording.state.value,
+        "media_type": recording.media_type if converted else recording.original_media_type,
+        "duration_seconds": recording.duration_seconds,
+        "transcript": recording.transcript,
+        "content_base64": base64.b64encode(content).decode() if content else None,
+    }
 
 
 def data_summary(user: User) -> dict[str, int]:
@@ -162,13 +199,24 @@ def delete_account(user: User, password: str, withdraw_contributions: bool) -> N
         )
     now = utcnow()
     if withdraw_contributions:
+        # Their own words only: testimonies they recorded or typed in for someone else
+        # (assisted, paper) are that person's, and stay.
+        mine = sa.and_(Contribution.author_id == user.id, Contribution.recorded_for_id.is_(None))
         db.session.execute(
             sa.update(Contribution)
-            .where(Contribution.author_id == user.id, Contribution.withdrawn_at.is_(None))
-            .values(withdrawn_at=now)
+            .where(mine, Contribution.withdrawn_at.is_(None))
+            .values(withdrawn_at=now, featured_at=None, featured_by_id=None)
         )
+        # As for one withdrawal: the sheets' photos and the recordings go.
+        withdrawn = sa.and_(mine, Contribution.withdrawn_at.is_not(None))
+        forget_sheet_photos(withdrawn)
+        delete_recordings(withdrawn)
+    _delete_voice(user)
     for model in _DELETED_WITH_ACCOUNT:
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
+    forget_author(user)  # their suggestions, but the credit of those taken up
+    # What concerns a person (housing, health) goes with them; the counts follow.
+    concerns.forget_marks(user)
     db.session.execute(  # the invitations it took, and any other sent to its address
         sa.delete(Invitation).where(
             sa.or_(Invitation.user_id == user.id, Invitation.email == user.email)
@@ -182,6 +230,26 @@ def delete_account(user: User, password: str, withdraw_contributions: bool) -> N
     _anonymise(user, now)
     db.session.commit()
     current_app.logger.info("account %s deleted", user.id)
+
+
+def _delete_voice(user: User) -> None:
+    """A voice says who one is: the recordings of the person's testimonies go. A testimony
+    that stays public and had no text keeps its words: the transcript becomes its text.
+    (Those an association recorded for someone else stay: that voice is not theirs.)"""
+    mine = sa.and_(Contribution.author_id == user.id, Contribution.recorded_for_id.is_(None))
+    transcript = (
+        sa.select(AudioRecording.transcript)
+        .where(AudioRecording.contribution_id == Contribution.id)
+        .scalar_subquery()
+    )
+    spoken_only = sa.exists().where(AudioRecording.contribution_id == Contribution.id)
+    db.session.execute(
+        sa.update(Contribution)
+        .where(mine, Contribution.body == "", spoken_only)
+        .values(body=sa.func.coalesce(transcript, ""))
+        .execution_options(synchronize_session=False)
+    )
+    delete_recordings(mine)
 
 
 def _is_last_admin(user: User) -> bool:
@@ -218,10 +286,10 @@ def ip_columns() -> list[tuple[sa.Table, sa.Column]]:
 
 
 def purge_personal_data(now: datetime | None = None, ip_tables=None) -> dict[str, int]:
-    """Forget guests' contact details and IP addresses older than their retention period,
-    registrations whose link has expired (REGISTRATION_MAX_AGE), and the records that only
-    served a while: e-mails sent, login sessions ended, reset links expired and invitations
-    accepted, revoked or expired more than RECORD_RETENTION_DAYS ago."""
+    """Forget guests' contact details and receipts, and IP addresses, older than their
+    retention period, registrations whose link has expired (REGISTRATION_MAX_AGE), and the
+    records that only served a while: e-mails sent, login sessions ended, reset links expired
+    and invitations accepted, revoked or expired more than RECORD_RETENTION_DAYS ago."""
     now = now or utcnow()
     counts = {
         "guest_contacts": _forget_guest_contacts(now),
@@ -233,6 +301,9 @@ def purge_personal_data(now: datetime | None = None, ip_tables=None) -> dict[str
     counts["reset_links"] = delete_expired_reset_tokens(records_limit)
     counts["registrations"] = delete_expired_registrations(now)
     counts["invitations"] = _delete_ended_invitations(records_limit)
+    counts["receipts"] = receipts.forget_lapsed(now)  # the same period as guests' contacts
+    counts["paper_photos"] = purge_old_sheet_photos(now)
+    counts.update(_purge_recordings(now))
     db.session.commit()
     current_app.logger.info(
         "privacy purge: %s", ", ".join(f"{name}={number}" for name, number in counts.items())
@@ -253,6 +324,29 @@ def _delete_ended_invitations(before: datetime) -> int:
         ),
     )
     return db.session.execute(sa.delete(Invitation).where(ended)).rowcount
+
+
+def _purge_recordings(now: datetime) -> dict[str, int]:
+    """Originals still held after the guests' retention period go (the converted file
+    stays while published); recordings of refused or withdrawn testimonies go whole."""
+    limit = now - timedelta(days=current_app.config["GUEST_CONTACT_RETENTION_DAYS"])
+    held = sa.and_(AudioRecording.original.is_not(None), AudioRecording.created_at < limit)
+    originals = 0
+    if db.session.scalar(sa.select(sa.exists().where(held))):  # see _forget_guest_contacts
+        originals = db.session.execute(
+            sa.update(AudioRecording)
+            .where(held)
+            .values(original=None, original_deleted_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    dead = sa.or_(
+        Contribution.state == ContributionState.REJECTED, Contribution.withdrawn_at.is_not(None)
+    )
+    dead_recordings = sa.select(AudioRecording.id).join(Contribution).where(dead)
+    deleted = 0
+    if db.session.scalar(sa.select(sa.exists(dead_recordings))):
+        deleted = delete_recordings(dead)
+    return {"audio_originals": originals, "audio_recordings": deleted}
 
 
 def _forget_guest_contacts(now: datetime) -> int:

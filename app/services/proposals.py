@@ -74,6 +74,33 @@ def create_proposal(
 ) -> Proposal:
     """File a new proposal in the name of an association (from an event, or none); it starts
     as submitted."""
+    proposal = file_proposal(
+        author,
+        title=title,
+        body=body,
+        theme=theme,
+        organisation=organisation,
+        institution_ids=institution_ids,
+        easy_read=easy_read,
+        event=event,
+    )
+    db.session.commit()
+    return proposal
+
+
+def file_proposal(
+    author: User,
+    *,
+    title: str,
+    body: str,
+    theme: Theme,
+    organisation: Organisation | None,
+    institution_ids: list[int],
+    easy_read: str = "",
+    event: Event | None = None,
+) -> Proposal:
+    """The filing itself, in the caller's transaction (a suggestion taken up is filed
+    so): the rules, the proposal, its first timeline entry, its author following it."""
     if not policy.can_create_proposal(author):
         raise PermissionDenied
     if not policy.can_act_for_organisation(author, organisation):
@@ -95,7 +122,6 @@ def create_proposal(
     )
     db.session.add(proposal)
     db.session.add(Follow(user=author, proposal=proposal))  # authors follow their proposals
-    db.session.commit()
     return proposal
 
 

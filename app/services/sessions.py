@@ -9,6 +9,7 @@ ticked, not idle longer than SESSION_IDLE_MINUTES.
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import httpagentparser
 import sqlalchemy as sa
@@ -105,16 +106,30 @@ _ACCOUNT_AND_SESSION = (
 )
 
 
-def load(token: str | None, user_id: int) -> tuple[User, UserSession] | None:
-    """The account and its live session for this cookie's token, in one query, or None."""
+@lru_cache(maxsize=4)
+def _with_columns(columns: tuple) -> sa.Select:
+    """The account query with these columns, built once: a statement built anew at each
+    request has its SQL cache key computed anew."""
+    return _ACCOUNT_AND_SESSION.add_columns(*columns)
+
+
+def load(
+    token: str | None, user_id: int, also: tuple[tuple, dict] | None = None
+) -> tuple[User, UserSession, tuple] | None:
+    """The account and its live session for this cookie's token, in one query, or None.
+
+    ``also``: more columns and their parameters, read in the same statement (the page
+    cache's content version and reader's state); their values come third."""
     if not token:
         return None
-    found = db.session.execute(
-        _ACCOUNT_AND_SESSION, {"token_hash": token_hash(token), "id": user_id}
-    ).first()
+    query, params = _ACCOUNT_AND_SESSION, {"token_hash": token_hash(token), "id": user_id}
+    if also is not None:
+        columns, more = also
+        query, params = _with_columns(columns), params | more
+    found = db.session.execute(query, params).first()
     if found is None or not is_live(found[1]):
         return None
-    return found[0], found[1]
+    return found[0], found[1], tuple(found[2:])
 
 
 def touch(row: UserSession) -> None:

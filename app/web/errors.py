@@ -15,6 +15,7 @@ from werkzeug.test import EnvironBuilder
 from app.accounts.security_log import security_event
 from app.database import is_busy
 from app.extensions import db, limiter
+from app.ops.logs import redact_path
 from app.services import PermissionDenied, ServiceError
 from app.web.kept_input import kept_fields, typed_texts
 
@@ -171,6 +172,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
-        app.logger.exception("Unhandled error on %s", request.path)
+        # Redacted: a receipt page's path holds the guest's code, never written in a log.
+        app.logger.exception("Unhandled error on %s", redact_path(request.path))
         db.session.rollback()  # the error page must not touch a broken transaction
         return _render(500)

@@ -1,13 +1,33 @@
 """Response headers every page gets, and who may keep a copy of a page.
 
 The policies themselves are in config.py (CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY,
-HSTS); HSTS is sent by the production configuration only.
+HSTS); HSTS is sent by the production configuration only. A route may send its own value
+of one of them (a recorded response's letter has its own policy, a receipt its own
+referrer policy): the route's value is kept.
 """
+
+from functools import lru_cache
 
 from flask import Flask, current_app, request
 from flask_login import current_user
 
 from app.web import routes
+
+
+@lru_cache(maxsize=8)
+def security_headers(csp: str, permissions: str, hsts: str | None) -> tuple:
+    """The security headers as (lower-case name, name, value), built once per configuration."""
+    headers = [
+        ("Content-Security-Policy", csp),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Permissions-Policy", permissions),
+    ]
+    if hsts:
+        headers.append(("Strict-Transport-Security", hsts))
+    return tuple((name.lower(), name, value) for name, value in headers)
 
 
 def _is_private() -> bool:
@@ -22,15 +42,13 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _headers(response):
         config = current_app.config
+        wanted = security_headers(
+            config["CONTENT_SECURITY_POLICY"], config["PERMISSIONS_POLICY"], config["HSTS"]
+        )
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", config["CONTENT_SECURITY_POLICY"])
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", config["PERMISSIONS_POLICY"])
-        if config["HSTS"]:
-            headers.setdefault("Strict-Transport-Security", config["HSTS"])
+        # One pass over the response's headers instead of a search per header.
+        present = {name.lower() for name, _value in headers}
+        headers.extend([(name, value) for low, name, value in wanted if low not in present])
         if _is_private():
             headers["Cache-Control"] = "no-store"
             headers.pop("Expires", None)

@@ -28,19 +28,20 @@ _TAKES_FILE = "voix_takes_file"
 FORM_ROOM_BYTES = 64 * 1024
 
 
-def takes_file(setting: str, *, files: bool = True):
+def takes_file(setting: str, *, files: bool = True, fields: tuple[str, ...] | None = None):
     """Declared under ``@bp.route``: this route takes a file of at most
     ``app.config[setting]`` bytes (``files=False``: no file, but a form that carries as
-    much, e.g. the rows read from one)."""
+    much, e.g. the rows read from one); ``fields``: the only fields a file may come in (a
+    file in a text field is refused as anywhere else)."""
 
     def declare(view: Callable) -> Callable:
-        setattr(view, _TAKES_FILE, (setting, files))
+        setattr(view, _TAKES_FILE, (setting, files, fields))
         return view
 
     return declare
 
 
-def _declaration(req: FlaskRequest) -> tuple[str, bool] | None:
+def _declaration(req: FlaskRequest) -> tuple[str, bool, tuple[str, ...] | None] | None:
     view = current_app.view_functions.get(req.endpoint) if req.endpoint else None
     return getattr(view, _TAKES_FILE, None)
 
@@ -112,8 +113,14 @@ def _refuse_nul_in_path():
 
 
 def _refuse_files():
+    # A GET carries no body: nothing to parse. Any other request's body is parsed here,
+    # before any other hook answers, so one over the size limit is a 413 whatever comes next.
+    if request.method in ("GET", "HEAD", "OPTIONS") or not request.files:
+        return
     declared = _declaration(request)
-    if request.files and not (declared and declared[1]):
+    if not (declared and declared[1]):
+        raise FileRefused()
+    if declared[2] is not None and set(request.files) - set(declared[2]):
         raise FileRefused()
 
 

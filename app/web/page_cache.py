@@ -11,7 +11,9 @@ transaction that writes a content model (any model not declared `PrivateRecord`:
 sessions, audit log, notifications, e-mails and follows are private), just before the
 commit and in the same transaction. So the moment a moderator's decision or an
 institution's new answer is committed, no server serves the old page again: the next
-request renders afresh. Reading the version is the one query a kept page costs.
+request renders afresh. Reading the version is the one query a kept page costs (for a
+logged-in reader, it is read with their login session's row and their private state, in
+the same statement).
 
 Never cached for visitors: a page with a form (its CSRF token is the visitor's own), a
 message to show once (flash), anything but a 200, a page that sets a cookie. A cached page
@@ -26,7 +28,6 @@ the link goes.
 """
 
 import hashlib
-import re
 import secrets
 import time
 from datetime import datetime
@@ -47,7 +48,7 @@ from flask_login import current_user
 
 from app.extensions import db, page_cache
 from app.models import ContentVersion, Follow, Notification, content_version, paris_today, utcnow
-from app.web import routes
+from app.web import near_cache, routes
 
 # Session keys that say nothing about what a page shows.
 _SESSION_NOISE = frozenset({"csrf_token", "_permanent", "_fresh", "_id"})
@@ -63,8 +64,34 @@ _VERSION_QUERY = sa.select(ContentVersion.version).where(ContentVersion.id == 1)
 
 
 def current_version() -> int | None:
+    """The version as the session sees it (its own uncommitted writes included)."""
     # On the session's connection: a plain read, with none of the ORM's execute events.
     return db.session.connection().execute(_VERSION_QUERY).scalar()
+
+
+def _committed_version() -> int | None:
+    """The version a visitor's request is keyed by, read from the database at every request.
+
+    One statement outside any transaction: it sees what is committed at that moment, as the
+    session's first statement would (PostgreSQL's READ COMMITTED; SQLite begins no
+    transaction for a read), without the ORM session's bookkeeping, nor on PostgreSQL the
+    session's BEGIN and the ROLLBACK at the request's end (two more round trips)."""
+    with _reading_engine().connect() as connection:
+        return connection.execute(_VERSION_QUERY).scalar()
+
+
+def _reading_engine():
+    """The engine in autocommit on PostgreSQL (sharing its pool, events and statement cache);
+    the engine itself on SQLite, whose driver opens no transaction for a read (switching it to
+    autocommit and back would cost a statement at each checkout)."""
+    engines = current_app.extensions["page_cache_engines"]
+    engine = db.engine
+    reading = engines.get(engine)
+    if reading is None:
+        autocommit = engine.dialect.name != "sqlite"
+        reading = engine.execution_options(isolation_level="AUTOCOMMIT") if autocommit else engine
+        engines[engine] = reading
+    return reading
 
 
 # Serving and storing pages
@@ -92,9 +119,9 @@ def _key(version: int, personal: tuple = ()) -> str:
     return f"page:{version}:{digest}"
 
 
-# A reader's private state, in one query built once: unread notifications, and whether
-# they follow the proposal of the page (none on the list).
-_READER_STATE = sa.select(
+# A reader's private state, built once: unread notifications, and whether they follow the
+# proposal of the page (none on the list).
+_READER_COLUMNS = (
     sa.select(sa.func.count(Notification.id))
     .where(Notification.user_id == sa.bindparam("user"), Notification.read_at.is_(None))
     .scalar_subquery(),
@@ -102,17 +129,58 @@ _READER_STATE = sa.select(
         Follow.user_id == sa.bindparam("user"), Follow.proposal_id == sa.bindparam("proposal")
     ),
 )
+_READER_STATE = sa.select(*_READER_COLUMNS)
+# The content version, then the reader's state: read with the login session's row
+# (`reader_page_columns`), one query for all three.
+_VERSION_AND_READER_COLUMNS = (_VERSION_QUERY.scalar_subquery(), *_READER_COLUMNS)
+_VERSION_AND_READER_STATE = sa.select(*_VERSION_AND_READER_COLUMNS)
+_PREFETCHED = "page_cache_reader_prefetch"
 
 
-def _personal_state() -> tuple:
+def reader_page_columns(user_id: int) -> tuple[tuple, dict] | None:
+    """The columns (and their parameters) the login session's query adds when this request
+    may be answered with the reader's kept page: the content version and the reader's
+    private state, read in the same statement as the session row. None for any other
+    request. Whatever is read is read from the database in this request, never kept."""
+    if (
+        not current_app.config["PAGE_CACHE_ENABLED"]
+        or request.method not in ("GET", "HEAD")
+        or not routes.kept_per_reader(request.endpoint)
+    ):
+        return None
+    return _VERSION_AND_READER_COLUMNS, {
+        "user": user_id,
+        "proposal": (request.view_args or {}).get("proposal_id"),
+    }
+
+
+def prefetched(user_id: int, values: tuple) -> None:
+    """What the login session's query read of `reader_page_columns`, for `_serve_cached`."""
+    g.setdefault(_PREFETCHED, {})[user_id] = values
+
+
+def _read(query, user_id: int) -> tuple:
+    params = {"user": user_id, "proposal": (request.view_args or {}).get("proposal_id")}
+    return tuple(db.session.connection().execute(query, params).one())
+
+
+def _personal_state(private: tuple | None = None) -> tuple:
     """What a reader's page shows of their own beyond the content version: who they are, the
     CSRF token of this browser's session (its forms carry it), and what lives in private
     tables (their unread notifications, whether they follow the proposal). Each is part of
     the key, so a change in any of them renders afresh."""
-    proposal_id = (request.view_args or {}).get("proposal_id")
-    params = {"user": current_user.id, "proposal": proposal_id}
-    private = db.session.connection().execute(_READER_STATE, params).one()
+    if private is None:
+        private = _read(_READER_STATE, current_user.id)
     return (current_user.id, session.get(_csrf_field()), *private)
+
+
+def _version_and_personal_state() -> tuple[int | None, tuple]:
+    """The version and the reader's state: as read with the login session's row when it
+    was, else in one query of their own."""
+    user_id = current_user.id
+    values = g.pop(_PREFETCHED, {}).get(user_id) or _read(_VERSION_AND_READER_STATE, user_id)
+    version, *private = values
+    return version, _personal_state(tuple(private))
 
 
 def _cache_call(method: str, *args):
@@ -145,12 +213,14 @@ def _serve_cached():
     mode = _mode()
     if mode is None:
         return None
-    version = current_version()
+    if mode == "personal":
+        version, personal = _version_and_personal_state()
+    else:
+        version, personal = _committed_version(), ()
     if version is None:
         return None
-    personal = _personal_state() if mode == "personal" else ()
     key = _key(version, personal)
-    entry = _cache_call("get", key)
+    entry = _public_entry(key) if mode == "public" else _cache_call("get", key)
     if entry is None:
         g.page_cache_key = key  # rendered by the view, then kept by _store
         if mode == "personal":
@@ -160,6 +230,16 @@ def _serve_cached():
         return _personal_response(entry, "hit")
     response = Response(entry["body"], content_type=entry["content_type"])
     return _http_caching(response, entry["etag"], "hit")
+
+
+def _public_entry(key: str) -> dict | None:
+    """A visitor's page: the worker's own copy, else the shared cache's (then copied)."""
+    entry = near_cache.near().get(key)
+    if entry is None:
+        entry = _cache_call("get", key)
+        if entry is not None:
+            near_cache.near().put(key, entry)
+    return entry
 
 
 def _http_caching(response: Response, etag: str, outcome: str) -> Response:
@@ -180,8 +260,12 @@ def _store(response: Response) -> Response:
         return response  # a page made for this visitor alone
     body = response.get_data()
     etag = hashlib.blake2b(body, digest_size=12).hexdigest()
+    seconds = current_app.config["PAGE_CACHE_SECONDS"]
+    # `until`: the end of the page's life in the shared cache, which a worker's copy keeps.
     entry = {"body": body, "content_type": response.content_type, "etag": etag}
-    _cache_call("set", key, entry, current_app.config["PAGE_CACHE_SECONDS"])
+    entry["until"] = time.time() + seconds
+    _cache_call("set", key, entry, seconds)
+    near_cache.near().put(key, entry)
     return _http_caching(response, etag, "miss")
 
 
@@ -273,8 +357,9 @@ def _has_flash() -> bool:
 
 
 def _personal_response(entry: dict, outcome: str | None, response: Response | None = None):
-    placeholder = re.escape(f"{entry['nonce']}-once")
-    body = re.sub(placeholder, lambda _: new_one_time_key(), entry["body"])
+    # Each placeholder gets its own key (two forms on a page never share one).
+    first, *rest = entry["body"].split(f"{entry['nonce']}-once")
+    body = "".join([first, *(new_one_time_key() + part for part in rest)])
     if response is None:
         response = Response(body, content_type=entry["content_type"])
     else:
@@ -299,7 +384,9 @@ def init_app(app: Flask) -> None:
     """Registered last: every other before-request hook (language, limits) has run."""
     _check_token_lifetime(app)
     page_cache.init_app(app)
+    near_cache.init_app(app)
     app.extensions["page_cache_outage"] = {"until": 0.0, "logged": False}
+    app.extensions["page_cache_engines"] = {}
     content_version.watch(db.session)
     app.before_request(_serve_cached)
     app.after_request(_store)

@@ -161,6 +161,7 @@ def init_app(app: Flask) -> None:
         commitment_state_label=labels.commitment_state_label,
         device_label=labels.device_label,
         moderation_queue_count=queries.moderation.moderation_queue_count,
+        suggestions_waiting_count=queries.suggestions.waiting_count,
         unread_notifications=lambda: queries.notifications.unread_count(current_user),
     )
     app.jinja_env.filters["contribution_text"] = text.render

@@ -24,7 +24,16 @@ from typing import NamedTuple
 import pytest
 
 from app.extensions import db
-from app.models import AddressedInstitution, ContributionState, OrganisationKind, utcnow
+from app.models import (
+    AddressedInstitution,
+    AudioRecording,
+    AudioState,
+    Contribution,
+    ContributionKind,
+    ContributionState,
+    OrganisationKind,
+    utcnow,
+)
 from app.services import answer_links, translations
 from tests.browser.conftest import DESKTOP, NARROW, Axe, PlaywrightError, log_in
 from tests.conftest import ROLES
@@ -33,6 +42,7 @@ from tests.test_permissions import (
     ADMIN_ONLY,
     ASSISTED,
     CREATE,
+    DECLINE,
     EDIT,
     GUESTS_ONLY,
     INSTITUTION_EDIT,
@@ -43,6 +53,9 @@ from tests.test_permissions import (
     RECORD,
     RESPOND,
     SECRETARY,
+    SEE_SUGGESTIONS,
+    TAKE_UP,
+    TALLY_OWNERS,
     UPDATE,
     _contribution,
     add_minutes,
@@ -118,6 +131,14 @@ PAGES = [
         ASSISTED,
         invalid=EMPTY,
     ),
+    Page("paper.batch", "/propositions/{proposal.id}/fiches-papier", ASSISTED, invalid=EMPTY),
+    Page("paper.places", "/organisations/{association.slug}/lieux", EDIT, invalid=EMPTY),
+    Page(
+        "paper.edit_place",
+        "/organisations/{association.slug}/lieux/{place.id}",
+        EDIT,
+        invalid=EMPTY,
+    ),
     Page("contributions.reply", "/contributions/{comment.id}/repondre", LOGGED_IN, invalid=EMPTY),
     Page("contributions.edit", "/contributions/{mine.id}/modifier", LOGGED_IN, invalid=EMPTY),
     Page("contributions.withdraw", "/contributions/{mine.id}/retirer", LOGGED_IN),
@@ -166,6 +187,19 @@ PAGES = [
         invalid={"words": "", "stated_on": "1900-01-01"},
     ),
     Page("responses.remove_position", "/positions-rapportees/{stated.id}/supprimer", EDIT),
+    Page(
+        "concerns.tallies",
+        "/propositions/{proposal.id}/personnes-concernees",
+        ASSISTED,
+        invalid={"people": "0", "met_on": "2999-01-01"},
+    ),
+    Page(
+        "concerns.edit_tally",
+        "/personnes-concernees/{tally.id}/modifier",
+        TALLY_OWNERS,
+        invalid={"people": ""},
+    ),
+    Page("concerns.delete_tally", "/personnes-concernees/{tally.id}/supprimer", TALLY_OWNERS),
     Page("meetings.create", "/reunions/nouvelle", ORGANISE, invalid=EMPTY),
     Page("meetings.edit", "/reunions/{upcoming_meeting.id}/modifier", ADMIN_ONLY, invalid=EMPTY),
     Page("meetings.cancel", "/reunions/{upcoming_meeting.id}/annuler", ADMIN_ONLY, invalid=EMPTY),
@@ -211,6 +245,9 @@ PAGES = [
     Page("errors.not_found", "/propositions/999999", ROLES, status=404),
     Page("events.index", "/evenements/"),
     Page("events.show", "/evenements/{event.slug}"),
+    Page("sheets.proposal_sheet", "/propositions/{proposal.id}/fiche"),
+    Page("sheets.theme_poster", "/ateliers/{theme.slug}/affiche"),
+    Page("sheets.event_poster", "/evenements/{event.slug}/affiche"),
     Page("events.admin_index", "/admin/evenements", ADMIN_ONLY),
     Page("events.create", "/admin/evenements/nouveau", ADMIN_ONLY, invalid=EMPTY),
     Page(
@@ -238,6 +275,13 @@ PAGES = [
     Page("answers.answer unknown", "/repondre/inconnu", status=404),
     Page("answers.thanks", "/repondre/merci"),
     Page("answers.admin_links", "/admin/liens-de-reponse", ADMIN_ONLY),
+    # A guest's receipt (h5): the code typed from paper, the testimony's state, its
+    # correction and withdrawal; an unknown code.
+    Page("receipts.lookup", "/recu", invalid={"code": "abc"}),
+    Page("receipts.show", "/recu/{receipt_code}"),
+    Page("receipts.show unknown", "/recu/ZZZZ-ZZZZ-ZZZZ", status=404),
+    Page("receipts.correct", "/recu/{receipt_code}/corriger", invalid=EMPTY),
+    Page("receipts.withdraw", "/recu/{receipt_code}/retirer"),
     Page("proposals.show put to associations", "/propositions/{put.id}"),
     Page(
         "responses.respond for an association",
@@ -335,7 +379,25 @@ PAGES = [
     Page("proposals.themes ar", "/ateliers?lang=ar"),
     Page("proposals.theme ar", "/ateliers/{theme.slug}?lang=ar"),
     Page("admin.themes ar", "/admin/ateliers?lang=ar", ADMIN_ONLY),
+    Page("receipts.show ar", "/recu/{receipt_code}?lang=ar"),
+    # Participants' suggestions (issue 22): the form, one's own, the queue, taking one up,
+    # declining one; the form and the queue in Arabic too.
+    Page("suggestions.new", "/suggestions/nouvelle", LOGGED_IN, invalid=EMPTY),
+    Page("suggestions.mine", "/compte/suggestions", LOGGED_IN),
+    Page("suggestions.queue", "/suggestions", SEE_SUGGESTIONS),
+    Page("suggestions.take_up", "/suggestions/{suggestion.id}/reprendre", TAKE_UP, invalid=EMPTY),
+    Page("suggestions.decline", "/suggestions/{suggestion.id}/decliner", DECLINE, invalid=EMPTY),
+    Page("suggestions.new ar", "/suggestions/nouvelle?lang=ar", LOGGED_IN, invalid=EMPTY),
+    Page("suggestions.queue ar", "/suggestions?lang=ar", SEE_SUGGESTIONS),
     Page("main.charter fr", "/charte?lang=fr"),
+    # Spoken testimonies (issue 22): the forms' recording field (and the recorder its script
+    # adds), in Arabic too; a recording in moderation, with its player and transcript.
+    Page(
+        "contributions.testify ar", "/propositions/{proposal.id}/temoigner?lang=ar", invalid=EMPTY
+    ),
+    Page("moderation.contribution spoken", "/moderation/contributions/{spoken.id}", MODERATORS),
+    Page("proposals.show ar", "/propositions/{proposal.id}?lang=ar"),
+    Page("contributions.testify fr", "/propositions/{proposal.id}/temoigner?lang=fr"),
 ]
 
 
@@ -354,6 +416,7 @@ def world(make_organisation, make_theme, make_proposal, make_user):
     """The permission matrix's world, plus an overdue answer (the board's late rows)."""
     built = build_world(make_organisation, make_theme, make_proposal, make_user)
     add_minutes(built)
+    _publish_spoken(built)
     late = make_proposal("Des douches ouvertes le dimanche", built["theme"], built["association"])
     late.addressed.append(
         AddressedInstitution(
@@ -377,6 +440,27 @@ def world(make_organisation, make_theme, make_proposal, make_user):
     built["put"] = put
     built.update(onboarding_links(built))
     return built
+
+
+def _publish_spoken(built) -> None:
+    """A published spoken testimony on the proposal's page: its player and transcript."""
+    published = Contribution(
+        proposal=built["proposal"],
+        kind=ContributionKind.TESTIMONY,
+        body="",
+        state=ContributionState.PUBLISHED,
+    )
+    published.audio = AudioRecording(
+        state=AudioState.READY,
+        disguised=True,
+        duration_seconds=75.0,
+        media_type="audio/mpeg",
+        media=b"\xff\xfb" * 64,
+        media_size=128,
+        transcript="Je dors dans ma voiture depuis l’hiver.",
+    )
+    db.session.add(published)
+    db.session.commit()
 
 
 def _translate_pages_b(built) -> None:
@@ -577,6 +661,8 @@ def test_every_html_page_of_the_matrix_is_visited():
     not_html = {"main.healthz", "main.readyz", "board.csv", "contributions.show", "privacy.export"}
     not_html |= {"opendata.csv", "opendata.json"}  # open data downloads
     not_html |= {"responses.document"}  # a recorded response's PDF or image
+    not_html |= {"paper.sheet_photo"}  # the photo of a paper sheet, for moderators
+    not_html |= {"audio.published", "audio.for_moderators"}  # a spoken testimony's MP3
     endpoints = {
         endpoint
         for method, endpoint, url, _form, _expected in CASES
@@ -596,6 +682,9 @@ LANGUAGE_PAGES = [
     Page("proposals.index", "/propositions"),
     Page("proposals.show", "/propositions/{proposal.id}"),
     Page("proposals.show answered", "/propositions/{answered.id}"),
+    Page("sheets.proposal_sheet", "/propositions/{proposal.id}/fiche"),
+    Page("sheets.theme_poster", "/ateliers/{theme.slug}/affiche"),
+    Page("sheets.event_poster", "/evenements/{event.slug}/affiche"),
     Page("board.index", "/suivi"),
     Page("board.synthesis", "/bilan"),
     Page("directory.index", "/organisations/"),

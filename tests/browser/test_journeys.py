@@ -100,7 +100,7 @@ def test_guest_testimony_to_reply_without_javascript(new_context, people):
     guest.get_by_role("link", name="Laisser mon témoignage").first.click()
     guest.get_by_role("button", name="Envoyer mon témoignage").click()  # sent empty
     summary = guest.locator(".error-summary")
-    assert "Écrivez votre témoignage." in summary.inner_text()
+    assert "Écrivez votre témoignage ou enregistrez-le." in summary.inner_text()
     assert summary.locator("a").get_attribute("href") == "#body"
     journey.shoot(guest, "guest-sees-error")
     guest.fill("textarea[name=body]", TESTIMONY)

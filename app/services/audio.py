@@ -1,0 +1,411 @@
+"""Spoken testimonies: an upload checked by its content, a moderator's transcript, and
+the worker's job that converts waiting recordings.
+
+A recording is held with its testimony (``AudioRecording``): the original as sent until the
+moderation decision, the converted MP3 once the worker has made it (the voice disguised
+unless an account holder speaks under their own pseudonym: see ``must_disguise``; what the
+disguise is worth: app/audio/processing.py). Moderation publishes only a converted
+recording with a transcript (app/services/moderation.py).
+"""
+
+import contextlib
+import logging
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, g, has_request_context
+from flask_babel import gettext as _
+
+from app import policy
+from app.audio import processing
+from app.extensions import db
+from app.models import (
+    AudioRecording,
+    AudioState,
+    AuditAction,
+    Contribution,
+    ContributionState,
+    DisplayMode,
+    utcnow,
+)
+from app.services import PermissionDenied, ServiceError, audit, retry_when_busy
+from app.text import too_long_message
+from app.web.incoming import megabytes
+
+logger = logging.getLogger("voix.audio")
+
+COPY_CHUNK_BYTES = 64 * 1024
+# What each container probed is sent as when a moderator listens to the original.
+_MEDIA_TYPES = {
+    "wav": "audio/wav",
+    "mp3": "audio/mpeg",
+    "ogg": "audio/ogg",
+    "matroska,webm": "audio/webm",
+    "mov,mp4,m4a,3gp,3g2,mj2": "audio/mp4",
+    "aac": "audio/aac",
+    "flac": "audio/flac",
+    "amr": "audio/amr",
+}
+_TEMP_FILES = "audio_temp_files"
+
+
+class AudioRefused(ServiceError):
+    """An upload that is not a recording the site takes: nothing is stored."""
+
+    def __init__(self, message: str):
+        super().__init__(message, field="audio")
+
+
+@dataclass
+class CheckedAudio:
+    """An upload found to be a recording within the limits, written to a temporary file."""
+
+    path: str
+    size: int
+    duration_seconds: float
+    media_type: str
+
+    def discard(self) -> None:
+        """Remove the temporary file (done at the end of the request anyway)."""
+        _remove(self.path)
+
+
+def check_upload(file_storage) -> CheckedAudio | None:
+    """The upload checked by its content (never its name or declared type); None when no
+    file was sent. Refused (``AudioRefused``) when it is not audio, too big, too long or
+    silent-empty; the temporary file is removed then, and at the end of the request."""
+    if file_storage is None:
+        return None
+    path, size = _write_temp(file_storage)
+    if size == 0 and not file_storage.filename:
+        _remove(path)
+        return None
+    try:
+        found = _probe(path, size)
+    except AudioRefused:
+        _remove(path)
+        raise
+    return CheckedAudio(path, size, found.duration_seconds, _media_type(found.format_name))
+
+
+def _write_temp(file_storage) -> tuple[str, int]:
+    """Copy the upload to a temporary file piece by piece, counting; refused past the limit."""
+    limit = current_app.config["AUDIO_MAX_BYTES"]
+    handle, path = tempfile.mkstemp(prefix="voix-audio-", suffix=".upload")
+    _remove_after_request(path)
+    size = 0
+    with os.fdopen(handle, "wb") as out:
+        while piece := file_storage.stream.read(COPY_CHUNK_BYTES):
+            size += len(piece)
+            if size > limit:
+                break
+            out.write(piece)
+    if size > limit:
+        _remove(path)
+        raise AudioRefused(
+            _(
+                "Ce fichier est trop volumineux (%(size)s au plus) : enregistrez un message "
+                "plus court.",
+                size=megabytes(limit),
+            )
+        )
+    return path, size
+
+
+def _probe(path: str, size: int) -> processing.Probe:
+    max_seconds = current_app.config["AUDIO_MAX_SECONDS"]
+    if size == 0:
+        raise AudioRefused(_empty_message())
+    try:
+        return processing.probe(path, max_seconds=max_seconds)
+    except processing.TooLong:
+        minutes = f"{max_seconds / 60:.1f}".removesuffix(".0").replace(".", ",")
+        raise AudioRefused(
+            _(
+                "Cet enregistrement est trop long : il doit durer %(minutes)s minutes au plus.",
+                minutes=minutes,
+            )
+        ) from None
+    except processing.EmptyRecording:
+        raise AudioRefused(_empty_message()) from None
+    except processing.NotAudio:
+        raise AudioRefused(
+            _(
+                "Ce fichier n’est pas un enregistrement sonore, ou il est incomplet : envoyez "
+                "le fichier audio enregistré par votre téléphone ou votre ordinateur."
+            )
+        ) from None
+
+
+def _empty_message() -> str:
+    return _("Cet enregistrement est vide : aucun son n’a été enregistré. Recommencez.")
+
+
+def _media_type(format_name: str) -> str:
+    return _MEDIA_TYPES.get(format_name, "application/octet-stream")
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(path)
+
+
+def _remove_after_request(path: str) -> None:
+    if has_request_context():
+        g.setdefault(_TEMP_FILES, []).append(path)
+
+
+def remove_temp_files(_error=None) -> None:
+    """Teardown: the temporary files of the request's uploads go, whatever happened."""
+    for path in g.pop(_TEMP_FILES, []):
+        _remove(path)
+
+
+def preview_disguised(checked: CheckedAudio) -> bytes:
+    """The disguised MP3 of an upload, made at once and stored nowhere: the person hears
+    how their voice will be published before sending."""
+    return processing.convert(checked.path, disguise=True)
+
+
+def attach(contribution: Contribution, checked: CheckedAudio) -> None:
+    """Add the recording to the contribution in the caller's transaction: its original
+    bytes, disguised unless it is an account holder's own testimony under their pseudonym,
+    waiting for the worker. A contribution with a recording waits for a moderator (who
+    writes the transcript)."""
+    with open(checked.path, "rb") as upload:
+        original = upload.read()
+    contribution.audio = AudioRecording(
+        disguised=must_disguise(contribution),
+        duration_seconds=checked.duration_seconds,
+        original_media_type=checked.media_type,
+        original_size=len(original),
+        original=original,
+        state=AudioState.WAITING,
+    )
+    contribution.state = ContributionState.PENDING
+
+
+def must_disguise(contribution: Contribution) -> bool:
+    """Whether the published voice is disguised: always, except for an account holder who
+    speaks for themself under their pseudonym. A guest, an anonymous author and the person
+    an association recorded (who has no account, named by a first name or not) are all
+    disguised: none of them chose to be heard in their own voice by everyone."""
+    own_named_voice = (
+        contribution.author is not None
+        and contribution.recorded_for_id is None
+        and contribution.recorded_for is None
+        and contribution.display_mode is DisplayMode.PSEUDONYM
+    )
+    return not own_named_voice
+
+
+@retry_when_busy
+def save_transcript(moderator, contribution: Contribution, text: str) -> None:
+    """The moderator writes or corrects what the recording says (required to publish)."""
+    if not policy.can_moderate(moderator, contribution):
+        raise PermissionDenied
+    recording = contribution.audio
+    if recording is None:
+        raise ServiceError(_("Cette contribution n’a pas d’enregistrement."), field="transcript")
+    text = text.replace("\r\n", "\n").strip()
+    if len(text) > AudioRecording.TRANSCRIPT_MAX:
+        raise ServiceError(
+            too_long_message(len(text), AudioRecording.TRANSCRIPT_MAX), field="transcript"
+        )
+    recording.transcript = text
+    recording.transcript_by_id = moderator.id
+    audit.record(moderator, AuditAction.TRANSCRIPT_WRITTEN, "contribution", contribution.id)
+    db.session.commit()
+
+
+def forget_original(recording: AudioRecording) -> None:
+    """After a decision: the original goes once the converted file exists (until then it
+    is kept, so a conversion never loses the recording). In the caller's transaction."""
+    if recording.state is not AudioState.READY:
+        return
+    db.session.execute(
+        sa.update(AudioRecording)
+        .where(AudioRecording.id == recording.id, AudioRecording.state == AudioState.READY)
+        .values(original=None, original_deleted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def delete_recordings(condition) -> int:
+    """Delete the recordings of the contributions matching ``condition`` (a withdrawal,
+    a refusal, a deleted account): the voice goes, originals and converted files alike.
+    In the caller's transaction; returns how many."""
+    contribution_ids = sa.select(Contribution.id).where(condition)
+    return db.session.execute(
+        sa.delete(AudioRecording)
+        .where(AudioRecording.contribution_id.in_(contribution_ids))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def convert_waiting(worker_id: str, limit: int = 5) -> int:
+    """The worker's job: convert up to ``limit`` waiting recordings (or ones whose claim
+    lapsed: their worker was killed); returns how many are now ready."""
+    converted = 0
+    for recording_id in _candidates(limit):
+        if _claim(recording_id, worker_id):
+            converted += _convert_one(recording_id, worker_id)
+    return converted
+
+
+def _lapsed_before():
+    return utcnow() - timedelta(seconds=current_app.config["AUDIO_CLAIM_SECONDS"])
+
+
+def _claimable():
+    """Waiting, or claimed by a worker long gone; never a withdrawn testimony's (its
+    recording is deleted on withdrawal: this holds even if one was left behind)."""
+    withdrawn = sa.select(Contribution.id).where(Contribution.withdrawn_at.is_not(None))
+    return sa.and_(
+        sa.or_(
+            AudioRecording.state == AudioState.WAITING,
+            sa.and_(
+                AudioRecording.state == AudioState.CONVERTING,
+                AudioRecording.claimed_at < _lapsed_before(),
+            ),
+        ),
+        AudioRecording.contribution_id.not_in(withdrawn),
+    )
+
+
+def _candidates(limit: int) -> list[int]:
+    ids = list(
+        db.session.scalars(
+            sa.select(AudioRecording.id)
+            .where(_claimable())
+            .order_by(AudioRecording.created_at, AudioRecording.id)
+            .limit(limit)
+        )
+    )
+    db.session.commit()  # no transaction left open while converting
+    return ids
+
+
+def _claim(recording_id: int, worker_id: str) -> bool:
+    """A conditional UPDATE: of two workers, one claims the recording."""
+    claimed = db.session.execute(
+        sa.update(AudioRecording)
+        .where(AudioRecording.id == recording_id, _claimable())
+        .values(
+            state=AudioState.CONVERTING,
+            claimed_at=utcnow(),
+            claimed_by=worker_id,
+            attempts=AudioRecording.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+def _convert_one(recording_id: int, worker_id: str) -> int:
+    started = time.perf_counter()
+    row = db.session.execute(
+        sa.select(AudioRecording.original, AudioRecording.disguised, AudioRecording.attempts).where(
+            AudioRecording.id == recording_id
+        )
+    ).one_or_none()
+    db.session.commit()
+    if row is None:  # deleted meanwhile (withdrawn, refused)
+        return 0
+    original, disguised, attempts = row
+    try:
+        if not original:
+            raise ValueError("no original left to convert")
+        media = _converted(original, disguised)
+    except Exception as error:  # any failure of FFmpeg is the job's failure
+        _failed(recording_id, worker_id, attempts, error)
+        return 0
+    _ready(recording_id, worker_id, media)
+    logger.info(
+        "audio %s: converted by %s (%s bytes, disguised=%s) in %.0f ms",
+        recording_id,
+        worker_id,
+        len(media),
+        disguised,
+        (time.perf_counter() - started) * 1000,
+    )
+    return 1
+
+
+def _converted(original: bytes, disguised: bool) -> bytes:
+    handle, path = tempfile.mkstemp(prefix="voix-audio-", suffix=".original")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(original)
+        return processing.convert(path, disguise=disguised)
+    finally:
+        _remove(path)
+
+
+def _mine(recording_id: int, worker_id: str):
+    return sa.and_(
+        AudioRecording.id == recording_id,
+        AudioRecording.state == AudioState.CONVERTING,
+        AudioRecording.claimed_by == worker_id,
+    )
+
+
+def _ready(recording_id: int, worker_id: str, media: bytes) -> None:
+    """The converted file and READY, in one commit: never half-converted. Already decided
+    (hidden since, say), the original goes at once."""
+    now = utcnow()
+    db.session.execute(
+        sa.update(AudioRecording)
+        .where(_mine(recording_id, worker_id))
+        .values(
+            state=AudioState.READY,
+            media=media,
+            media_type=processing.MEDIA_TYPE,
+            media_size=len(media),
+            converted_at=now,
+            claimed_at=None,
+            last_error="",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    decided = sa.select(Contribution.id).where(Contribution.state != ContributionState.PENDING)
+    db.session.execute(
+        sa.update(AudioRecording)
+        .where(
+            AudioRecording.id == recording_id,
+            AudioRecording.state == AudioState.READY,
+            AudioRecording.contribution_id.in_(decided),
+        )
+        .values(original=None, original_deleted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _failed(recording_id: int, worker_id: str, attempts: int, error: Exception) -> None:
+    """Back to waiting for another try, or FAILED after AUDIO_MAX_ATTEMPTS: moderators see it."""
+    db.session.rollback()
+    gave_up = attempts >= current_app.config["AUDIO_MAX_ATTEMPTS"]
+    db.session.execute(
+        sa.update(AudioRecording)
+        .where(_mine(recording_id, worker_id))
+        .values(
+            state=AudioState.FAILED if gave_up else AudioState.WAITING,
+            claimed_at=None,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    logger.warning(
+        "audio %s: conversion failed (attempt %s%s): %s",
+        recording_id,
+        attempts,
+        ", given up" if gave_up else "",
+        error,
+    )

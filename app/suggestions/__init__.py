@@ -1,0 +1,1 @@
+"""Participants' suggestions of proposals: the blueprint is in ``views.py``."""
