@@ -400,6 +400,28 @@ def test_a_claim_is_taken_once_and_a_lapsed_one_again(app, proposal):
     assert (recording.claimed_by, recording.attempts) == ("worker-b", 2)
 
 
+def test_a_recording_whose_worker_dies_at_every_try_is_failed(app, proposal, caplog):
+    """A file that kills the worker each time is not tried forever: after the last lapsed
+    try it is FAILED, which moderators see, and the other recordings go on."""
+    guest_testimony(proposal, samples.tone_wav())
+    [recording] = recordings()
+    lapsed = utcnow() - timedelta(seconds=app.config["AUDIO_CLAIM_SECONDS"] + 1)
+    for attempt in range(1, app.config["AUDIO_MAX_ATTEMPTS"] + 1):
+        assert service._claim(recording.id, f"worker-{attempt}")  # claimed, then killed
+        db.session.execute(sa.update(AudioRecording).values(claimed_at=lapsed))
+        db.session.commit()
+        db.session.refresh(recording)
+        assert recording.attempts == attempt
+    guest_testimony(proposal, samples.tone_wav())  # another one, sound
+    assert service.convert_waiting("worker-z") == 1
+    db.session.refresh(recording)
+    assert recording.state is AudioState.FAILED
+    assert recording.attempts == app.config["AUDIO_MAX_ATTEMPTS"]
+    assert "worker stopped" in recording.last_error and recording.media is None
+    assert "given up" in caplog.text
+    assert service.convert_waiting("worker-z") == 0  # never taken again
+
+
 def test_a_recording_deleted_while_converting_is_left_alone(proposal):
     testimony = guest_testimony(proposal, samples.tone_wav())
     [recording_id] = [recording.id for recording in recordings()]

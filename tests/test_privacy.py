@@ -237,6 +237,11 @@ def test_the_notice_says_who_what_why_how_long_and_the_rights(client, app, monke
         assert heading in html
     assert "https://www.cnil.fr/fr/plaintes" in html
     assert "Voir mes données" not in html  # only for people with an account
+    # Voices, paper sheets and receipts: what is kept, how long, who hears or sees it.
+    assert "Sans compte ou en anonyme, la voix publiée est déformée." in html
+    assert "jusqu’à la décision de modération, 180 jours au plus." in html
+    assert "Le reçu d’un témoignage sans compte : 180 jours, puis son code ne marche plus." in html
+    assert "voit la photo des feuilles papier. Personne d’autre." in html
 
 
 @pytest.mark.parametrize("url", ["/", "/aide", "/propositions", "/compte/connexion"])

@@ -251,6 +251,7 @@ def convert_waiting(worker_id: str, limit: int = 5) -> int:
     """The worker's job: convert up to ``limit`` waiting recordings (or ones whose claim
     lapsed: their worker was killed); returns how many are now ready."""
     converted = 0
+    _give_up_on_lapsed_claims()
     for recording_id in _candidates(limit):
         if _claim(recording_id, worker_id):
             converted += _convert_one(recording_id, worker_id)
@@ -261,20 +262,48 @@ def _lapsed_before():
     return utcnow() - timedelta(seconds=current_app.config["AUDIO_CLAIM_SECONDS"])
 
 
+def _lapsed_claim():
+    """Claimed by a worker long gone (killed, or stopped by the machine)."""
+    return sa.and_(
+        AudioRecording.state == AudioState.CONVERTING,
+        AudioRecording.claimed_at < _lapsed_before(),
+    )
+
+
+def _tries_left():
+    return AudioRecording.attempts < current_app.config["AUDIO_MAX_ATTEMPTS"]
+
+
 def _claimable():
-    """Waiting, or claimed by a worker long gone; never a withdrawn testimony's (its
-    recording is deleted on withdrawal: this holds even if one was left behind)."""
+    """Waiting, or claimed by a worker long gone with tries left; never a withdrawn
+    testimony's (its recording is deleted on withdrawal: this holds even if one was left
+    behind)."""
     withdrawn = sa.select(Contribution.id).where(Contribution.withdrawn_at.is_not(None))
     return sa.and_(
         sa.or_(
             AudioRecording.state == AudioState.WAITING,
-            sa.and_(
-                AudioRecording.state == AudioState.CONVERTING,
-                AudioRecording.claimed_at < _lapsed_before(),
-            ),
+            sa.and_(_lapsed_claim(), _tries_left()),
         ),
         AudioRecording.contribution_id.not_in(withdrawn),
     )
+
+
+def _give_up_on_lapsed_claims() -> None:
+    """A recording whose worker died at each of its AUDIO_MAX_ATTEMPTS tries (a file that
+    kills the decoder, say) is FAILED, shown as such to moderators, never taken again."""
+    given_up = db.session.execute(
+        sa.update(AudioRecording)
+        .where(_lapsed_claim(), sa.not_(_tries_left()))
+        .values(
+            state=AudioState.FAILED,
+            claimed_at=None,
+            last_error="The worker stopped while converting it, at every try.",
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if given_up:
+        logger.warning("audio: %s conversion(s) given up, their worker stopped each time", given_up)
 
 
 def _candidates(limit: int) -> list[int]:
