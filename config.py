@@ -77,6 +77,10 @@ class Config:
     AUDIO_MAX_BYTES = int(os.environ.get("AUDIO_MAX_BYTES", str(10 * 1024 * 1024)))
     AUDIO_MAX_ATTEMPTS = int(os.environ.get("AUDIO_MAX_ATTEMPTS", "3"))
     AUDIO_CLAIM_SECONDS = int(os.environ.get("AUDIO_CLAIM_SECONDS", "300"))
+    # Where recordings are kept: in the database by default (every app server reads it, the
+    # backup takes it), or, when set, as files in this directory, on a volume every app
+    # server shares (``flask backup create`` archives it beside the database's dump).
+    AUDIO_DIRECTORY = os.environ.get("AUDIO_DIRECTORY", "")
     # How many recordings each round of the notifications worker converts at most.
     AUDIO_JOBS_PER_ROUND = int(os.environ.get("AUDIO_JOBS_PER_ROUND", "5"))
 

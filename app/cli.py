@@ -224,10 +224,16 @@ def backup_create_command(output: Path | None) -> None:
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     output = output or default_path(url, Path(current_app.instance_path) / "backups")
     try:
-        create_backup(url, output)
+        create_backup(url, output, _recordings_directory())
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Sauvegarde écrite : {output}")
+
+
+def _recordings_directory() -> Path | None:
+    """AUDIO_DIRECTORY, when recordings are files: the backup takes them too."""
+    configured = current_app.config.get("AUDIO_DIRECTORY")
+    return Path(configured) if configured else None
 
 
 @backup_cli.command("restore")
@@ -240,7 +246,12 @@ def backup_restore_command(path: Path, yes: bool) -> None:
 
     db.engine.dispose()  # no pooled connection keeps the old database open
     try:
-        restore_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path, overwrite=yes)
+        restore_backup(
+            current_app.config["SQLALCHEMY_DATABASE_URI"],
+            path,
+            overwrite=yes,
+            recordings=_recordings_directory(),
+        )
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Base restaurée depuis {path}.")

@@ -22,10 +22,13 @@ class AudioState(enum.StrEnum):
 class AudioRecording(db.Model):
     """One recording, held with its testimony. The original (as sent) is kept only until the
     moderation decision, then deleted; the converted file (``media``) is what is played.
-    Both are kept in the database, so every app server reads them and the backup takes
-    them; they are streamed in pieces, never loaded whole (deferred columns)."""
+    Both are kept where every app server reads them and the backup takes them: in the
+    database by default (deferred columns, read in pieces), or as files in AUDIO_DIRECTORY
+    on a shared volume (``original_file``, ``media_file``: their names there; app/services/
+    audio_files.py)."""
 
     MEDIA_TYPE_MAX = 100
+    FILE_NAME_MAX = 80
     TRANSCRIPT_MAX = 10_000
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,10 +45,14 @@ class AudioRecording(db.Model):
     original_media_type: Mapped[str] = mapped_column(sa.String(MEDIA_TYPE_MAX), default="")
     original_size: Mapped[int] = mapped_column(default=0)
     original: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    original_file: Mapped[str] = mapped_column(
+        sa.String(FILE_NAME_MAX), default="", server_default=""
+    )
     # The converted file, without metadata: what the player plays once published.
     media_type: Mapped[str] = mapped_column(sa.String(MEDIA_TYPE_MAX), default="")
     media_size: Mapped[int] = mapped_column(default=0)
     media: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    media_file: Mapped[str] = mapped_column(sa.String(FILE_NAME_MAX), default="", server_default="")
     # Written or corrected by the moderator; required before publication.
     transcript: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     transcript_by_id: Mapped[int | None] = mapped_column(

@@ -3,17 +3,25 @@
 SQLite is copied page by page with its online backup API (consistent while the site runs);
 PostgreSQL with ``pg_dump -Fc`` and ``pg_restore``, the password passed through the
 environment (PGPASSWORD), never on the command line where `ps` would show it.
+
+Recordings kept as files (AUDIO_DIRECTORY) go in a tar beside the copy,
+``<backup>.audio.tar``, written after it: a row of the copy names a file the tar holds
+(files are never changed, only deleted; one deleted in between is missed, its testimony
+then decided or withdrawn). The restore puts them back.
 """
 
 import os
 import shutil
 import sqlite3
 import subprocess  # nosec B404
+import tarfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
+
+from app.audio.files import NAME as RECORDING_NAME
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
@@ -32,8 +40,9 @@ def default_path(url: str, directory: Path) -> Path:
     return directory / f"voix-solidaires-{stamp}.{suffix}"
 
 
-def create_backup(url: str, output: Path) -> Path:
-    """Write a full copy of the database at `url` to `output`, readable by its owner only."""
+def create_backup(url: str, output: Path, recordings: Path | None = None) -> Path:
+    """Write a full copy of the database at `url` to `output`, readable by its owner only;
+    and the files of ``recordings`` (AUDIO_DIRECTORY, when set) beside it."""
     output.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if output.exists():
         raise BackupError(f"Le fichier {output} existe déjà : choisissez un autre nom.")
@@ -48,15 +57,50 @@ def create_backup(url: str, output: Path) -> Path:
             target.close()
         else:
             _run("pg_dump", ["--format=custom", "--no-owner", f"--file={output}"], url)
+        if recordings is not None:
+            _archive_recordings(recordings, recordings_archive(output))
     except BaseException:
         output.unlink(missing_ok=True)
+        recordings_archive(output).unlink(missing_ok=True)
         raise
     return output
 
 
-def restore_backup(url: str, backup: Path, *, overwrite: bool) -> None:
-    """Replace the database at `url` with the backup; refused over data unless `overwrite`."""
+def recordings_archive(backup: Path) -> Path:
+    """Where the recordings' files of a backup are: ``<backup>.audio.tar``."""
+    return backup.with_name(backup.name + ".audio.tar")
+
+
+def _archive_recordings(directory: Path, archive: Path) -> None:
+    archive.touch(mode=0o600, exist_ok=False)
+    with tarfile.open(archive, "w") as tar:
+        if directory.is_dir():
+            for entry in sorted(os.scandir(directory), key=lambda entry: entry.name):
+                if RECORDING_NAME.match(entry.name):  # not a .part being written
+                    tar.add(entry.path, arcname=entry.name, recursive=False)
+
+
+def _restore_recordings(archive: Path, directory: Path) -> None:
+    """Put back the files of the archive (none but recordings' names, no path, no link)."""
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with tarfile.open(archive) as tar:
+        members = tar.getmembers()
+        if any(not (m.isfile() and RECORDING_NAME.match(m.name)) for m in members):
+            raise BackupError(f"{archive} ne contient pas que des enregistrements.")
+        tar.extractall(directory, members=members, filter="data")  # nosec B202
+
+
+def restore_backup(
+    url: str, backup: Path, *, overwrite: bool, recordings: Path | None = None
+) -> None:
+    """Replace the database at `url` with the backup; refused over data unless `overwrite`.
+    With ``recordings`` (AUDIO_DIRECTORY), the backup's recordings go back there too."""
     _check_backup_file(url, backup)
+    archive = recordings_archive(backup)
+    if recordings is not None and not archive.is_file():
+        raise BackupError(
+            f"{archive} est introuvable : les enregistrements de cette sauvegarde manquent."
+        )
     if not overwrite and not is_empty(url):
         raise BackupError(
             "La base de données cible contient déjà des données. Relancez avec --yes "
@@ -76,6 +120,8 @@ def restore_backup(url: str, backup: Path, *, overwrite: bool) -> None:
             url,
             str(backup),
         )
+    if recordings is not None:
+        _restore_recordings(archive, recordings)
 
 
 def is_empty(url: str) -> bool:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from app.audio import files as audio_files
 from app.extensions import db
 from app.models import AudioRecording, AudioState, Contribution
 from app.queries import stored_files
@@ -21,6 +22,8 @@ class Playable:
     media_type: str
     size: int
     version: str  # changes whenever the bytes may have changed: the ETag
+    # Its name in AUDIO_DIRECTORY; empty: the bytes are in the database's column.
+    file: str = ""
 
 
 def published_audio(contribution_id: int) -> Playable | None:
@@ -56,6 +59,7 @@ def moderators_audio(recording: AudioRecording) -> Playable | None:
         recording.original_media_type or "application/octet-stream",
         recording.original_size,
         f"o{recording.id}-{recording.original_size}",
+        recording.original_file,
     )
 
 
@@ -67,15 +71,19 @@ def _converted(recording: AudioRecording) -> Playable:
         recording.media_type,
         recording.media_size,
         f"m{recording.id}-{recording.media_size}-{stamp}",
+        recording.media_file,
     )
 
 
 def audio_pieces(playable: Playable, start: int = 0, stop: int | None = None) -> Iterator[bytes]:
     """Bytes ``start`` to ``stop`` (excluded) of the recording, a piece at a time (deleted
     while it is read, withdrawn or decided: it stops there)."""
+    stop = playable.size if stop is None else stop
+    if playable.file:
+        return stored_files.file_pieces(audio_files.path_of(playable.file), start, stop)
     return stored_files.pieces(
         getattr(AudioRecording, playable.column),
         AudioRecording.id == playable.recording_id,
         start=start,
-        stop=playable.size if stop is None else stop,
+        stop=stop,
     )

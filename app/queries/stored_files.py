@@ -1,7 +1,9 @@
 """Files kept in the database (a response's document, a paper sheet's photo, a spoken
-testimony's recording), read back a piece at a time, never whole in memory."""
+testimony's recording), or in a directory (recordings, with AUDIO_DIRECTORY), read back a
+piece at a time, never whole in memory."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -24,3 +26,18 @@ def pieces(column, *row, start: int = 0, stop: int) -> Iterator[bytes]:
         if not piece:
             return
         yield bytes(piece)
+
+
+def file_pieces(path: Path, start: int, stop: int) -> Iterator[bytes]:
+    """Bytes ``start`` to ``stop`` (excluded) of a file, a piece at a time. A file deleted
+    before it is opened gives nothing; once opened, it is read to the end asked for."""
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        return
+    with handle:
+        handle.seek(start)
+        left = stop - start
+        while left > 0 and (piece := handle.read(min(PIECE_BYTES, left))):
+            left -= len(piece)
+            yield piece

@@ -13,6 +13,7 @@ import logging
 import os
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -32,7 +33,8 @@ from app.models import (
     DisplayMode,
     utcnow,
 )
-from app.services import PermissionDenied, ServiceError, audit, retry_when_busy
+from app.queries import stored_files
+from app.services import PermissionDenied, ServiceError, audio_files, audit, retry_when_busy
 from app.text import too_long_message
 from app.web.incoming import megabytes
 
@@ -175,17 +177,25 @@ def attach(contribution: Contribution, checked: CheckedAudio) -> None:
     """Add the recording to the contribution in the caller's transaction: its original
     bytes, disguised unless it is an account holder's own testimony under their pseudonym,
     waiting for the worker. A contribution with a recording waits for a moderator (who
-    writes the transcript)."""
-    with open(checked.path, "rb") as upload:
-        original = upload.read()
-    contribution.audio = AudioRecording(
+    writes the transcript).
+
+    In the database, the original is written whole: at most AUDIO_MAX_BYTES, and a column
+    written by pieces would be rewritten at each (SQLite's ``||`` and PostgreSQL's bytea
+    alike), ten times the writes for a 10 MB file. In AUDIO_DIRECTORY, it is copied by
+    pieces."""
+    recording = AudioRecording(
         disguised=must_disguise(contribution),
         duration_seconds=checked.duration_seconds,
         original_media_type=checked.media_type,
-        original_size=len(original),
-        original=original,
+        original_size=checked.size,
         state=AudioState.WAITING,
     )
+    if audio_files.directory() is None:
+        with open(checked.path, "rb") as upload:
+            recording.original = upload.read()
+    else:
+        recording.original_file = audio_files.save_path(checked.path, audio_files.ORIGINAL)
+    contribution.audio = recording
     contribution.state = ContributionState.PENDING
 
 
@@ -227,12 +237,23 @@ def forget_original(recording: AudioRecording) -> None:
     is kept, so a conversion never loses the recording). In the caller's transaction."""
     if recording.state is not AudioState.READY:
         return
-    db.session.execute(
-        sa.update(AudioRecording)
-        .where(AudioRecording.id == recording.id, AudioRecording.state == AudioState.READY)
-        .values(original=None, original_deleted_at=utcnow())
-        .execution_options(synchronize_session=False)
+    forget_originals(
+        sa.and_(AudioRecording.id == recording.id, AudioRecording.state == AudioState.READY)
     )
+
+
+def forget_originals(condition) -> int:
+    """Delete the originals of the recordings matching ``condition`` (the converted files
+    stay); in the caller's transaction, the files once it commits. How many."""
+    held = sa.or_(AudioRecording.original.is_not(None), AudioRecording.original_file != "")
+    files = db.session.scalars(sa.select(AudioRecording.original_file).where(condition, held)).all()
+    audio_files.delete_after_commit(files)
+    return db.session.execute(
+        sa.update(AudioRecording)
+        .where(condition, held)
+        .values(original=None, original_file="", original_deleted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
 def delete_recordings(condition) -> int:
@@ -240,10 +261,10 @@ def delete_recordings(condition) -> int:
     a refusal, a deleted account): the voice goes, originals and converted files alike.
     In the caller's transaction; returns how many."""
     contribution_ids = sa.select(Contribution.id).where(condition)
+    theirs = AudioRecording.contribution_id.in_(contribution_ids)
+    audio_files.delete_after_commit(audio_files.names_of(theirs))
     return db.session.execute(
-        sa.delete(AudioRecording)
-        .where(AudioRecording.contribution_id.in_(contribution_ids))
-        .execution_options(synchronize_session=False)
+        sa.delete(AudioRecording).where(theirs).execution_options(synchronize_session=False)
     ).rowcount
 
 
@@ -338,19 +359,14 @@ def _claim(recording_id: int, worker_id: str) -> bool:
 
 def _convert_one(recording_id: int, worker_id: str) -> int:
     started = time.perf_counter()
-    row = db.session.execute(
-        sa.select(AudioRecording.original, AudioRecording.disguised, AudioRecording.attempts).where(
-            AudioRecording.id == recording_id
-        )
-    ).one_or_none()
-    db.session.commit()
-    if row is None:  # deleted meanwhile (withdrawn, refused)
+    recording = db.session.get(AudioRecording, recording_id)
+    if recording is None:  # deleted meanwhile (withdrawn, refused)
+        db.session.commit()
         return 0
-    original, disguised, attempts = row
+    disguised, attempts = recording.disguised, recording.attempts
     try:
-        if not original:
-            raise ValueError("no original left to convert")
-        media = _converted(original, disguised)
+        with _original_as_file(recording) as path:
+            media = processing.convert(path, disguise=disguised)
     except Exception as error:  # any failure of FFmpeg is the job's failure
         _failed(recording_id, worker_id, attempts, error)
         return 0
@@ -366,12 +382,28 @@ def _convert_one(recording_id: int, worker_id: str) -> int:
     return 1
 
 
-def _converted(original: bytes, disguised: bool) -> bytes:
+@contextlib.contextmanager
+def _original_as_file(recording: AudioRecording) -> Iterator[str]:
+    """The original as a file FFmpeg reads: its own in AUDIO_DIRECTORY, or a temporary copy
+    from the database, written a piece at a time and removed after. The transaction is
+    over before FFmpeg starts: none is left open while converting."""
+    name, size = recording.original_file, recording.original_size
+    if name:
+        db.session.commit()
+        yield str(audio_files.path_of(name))
+        return
     handle, path = tempfile.mkstemp(prefix="voix-audio-", suffix=".original")
     try:
+        written = 0
         with os.fdopen(handle, "wb") as out:
-            out.write(original)
-        return processing.convert(path, disguise=disguised)
+            for piece in stored_files.pieces(
+                AudioRecording.original, AudioRecording.id == recording.id, stop=size
+            ):
+                written += out.write(piece)
+        db.session.commit()
+        if not written:
+            raise ValueError("no original left to convert")
+        yield path
     finally:
         _remove(path)
 
@@ -388,12 +420,15 @@ def _ready(recording_id: int, worker_id: str, media: bytes) -> None:
     """The converted file and READY, in one commit: never half-converted. Already decided
     (hidden since, say), the original goes at once."""
     now = utcnow()
-    db.session.execute(
+    in_files = audio_files.directory() is not None
+    media_file = audio_files.save_bytes(media, audio_files.CONVERTED) if in_files else ""
+    written = db.session.execute(
         sa.update(AudioRecording)
         .where(_mine(recording_id, worker_id))
         .values(
             state=AudioState.READY,
-            media=media,
+            media=None if in_files else media,
+            media_file=media_file,
             media_type=processing.MEDIA_TYPE,
             media_size=len(media),
             converted_at=now,
@@ -401,19 +436,18 @@ def _ready(recording_id: int, worker_id: str, media: bytes) -> None:
             last_error="",
         )
         .execution_options(synchronize_session=False)
-    )
+    ).rowcount
     decided = sa.select(Contribution.id).where(Contribution.state != ContributionState.PENDING)
-    db.session.execute(
-        sa.update(AudioRecording)
-        .where(
+    forget_originals(
+        sa.and_(
             AudioRecording.id == recording_id,
             AudioRecording.state == AudioState.READY,
             AudioRecording.contribution_id.in_(decided),
         )
-        .values(original=None, original_deleted_at=now)
-        .execution_options(synchronize_session=False)
     )
     db.session.commit()
+    if not written:  # no longer this worker's (deleted, taken again): its file is no one's
+        audio_files.delete_now(media_file)
 
 
 def _failed(recording_id: int, worker_id: str, attempts: int, error: Exception) -> None:

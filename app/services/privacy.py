@@ -7,6 +7,7 @@ change here (tests/test_privacy.py checks it).
 """
 
 import base64
+import contextlib
 import enum
 import re
 from datetime import date, datetime, timedelta
@@ -38,9 +39,16 @@ from app.models import (
     UserSession,
     utcnow,
 )
-from app.services import PermissionDenied, ServiceError, concerns, receipts, retry_when_busy
+from app.services import (
+    PermissionDenied,
+    ServiceError,
+    audio_files,
+    concerns,
+    receipts,
+    retry_when_busy,
+)
 from app.services.accounts import delete_expired_registrations, delete_expired_reset_tokens
-from app.services.audio import delete_recordings
+from app.services.audio import delete_recordings, forget_originals
 from app.services.notifications import delete_old_emails
 from app.services.sessions import delete_ended
 from app.services.sheet_photos import forget_sheet_photos, purge_old_sheet_photos
@@ -162,8 +170,10 @@ def _recordings_of(user: User) -> list[dict]:
 
 
 def _recording(recording: AudioRecording) -> dict:
-    converted = recording.state is AudioState.READY and recording.media is not None
-    content = recording.media if converted else recording.original
+    converted = recording.state is AudioState.READY and (
+        recording.media is not None or recording.media_file != ""
+    )
+    content = _content(recording, "media" if converted else "original")
     return {
         "contribution_id": recording.contribution_id,
         "state": recording.state.value,
@@ -172,6 +182,16 @@ def _recording(recording: AudioRecording) -> dict:
         "transcript": recording.transcript,
         "content_base64": base64.b64encode(content).decode() if content else None,
     }
+
+
+def _content(recording: AudioRecording, which: str) -> bytes | None:
+    """A recording's bytes, from the database or its file in AUDIO_DIRECTORY."""
+    name = getattr(recording, f"{which}_file")
+    if name:
+        with contextlib.suppress(FileNotFoundError):
+            return audio_files.path_of(name).read_bytes()
+        return None
+    return getattr(recording, which)
 
 
 def data_summary(user: User) -> dict[str, int]:
@@ -330,15 +350,11 @@ def _purge_recordings(now: datetime) -> dict[str, int]:
     """Originals still held after the guests' retention period go (the converted file
     stays while published); recordings of refused or withdrawn testimonies go whole."""
     limit = now - timedelta(days=current_app.config["GUEST_CONTACT_RETENTION_DAYS"])
-    held = sa.and_(AudioRecording.original.is_not(None), AudioRecording.created_at < limit)
+    held = sa.or_(AudioRecording.original.is_not(None), AudioRecording.original_file != "")
+    old = sa.and_(held, AudioRecording.created_at < limit)
     originals = 0
-    if db.session.scalar(sa.select(sa.exists().where(held))):  # see _forget_guest_contacts
-        originals = db.session.execute(
-            sa.update(AudioRecording)
-            .where(held)
-            .values(original=None, original_deleted_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+    if db.session.scalar(sa.select(sa.exists().where(old))):  # see _forget_guest_contacts
+        originals = forget_originals(old)
     dead = sa.or_(
         Contribution.state == ContributionState.REJECTED, Contribution.withdrawn_at.is_not(None)
     )
@@ -346,7 +362,8 @@ def _purge_recordings(now: datetime) -> dict[str, int]:
     deleted = 0
     if db.session.scalar(sa.select(sa.exists(dead_recordings))):
         deleted = delete_recordings(dead)
-    return {"audio_originals": originals, "audio_recordings": deleted}
+    swept = audio_files.sweep(now)
+    return {"audio_originals": originals, "audio_recordings": deleted, "audio_files": swept}
 
 
 def _forget_guest_contacts(now: datetime) -> int:
