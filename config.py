@@ -77,6 +77,9 @@ class Config:
     AUDIO_MAX_BYTES = int(os.environ.get("AUDIO_MAX_BYTES", str(10 * 1024 * 1024)))
     AUDIO_MAX_ATTEMPTS = int(os.environ.get("AUDIO_MAX_ATTEMPTS", "3"))
     AUDIO_CLAIM_SECONDS = int(os.environ.get("AUDIO_CLAIM_SECONDS", "300"))
+    # A conversion stopped past this (a 3-minute recording takes about a second): the worker
+    # also sends the e-mails.
+    AUDIO_CONVERT_SECONDS = int(os.environ.get("AUDIO_CONVERT_SECONDS", "60"))
     # Where recordings are kept: in the database by default (every app server reads it, the
     # backup takes it), or, when set, as files in this directory, on a volume every app
     # server shares (``flask backup create`` archives it beside the database's dump).

@@ -400,6 +400,19 @@ def test_a_claim_is_taken_once_and_a_lapsed_one_again(app, proposal):
     assert (recording.claimed_by, recording.attempts) == ("worker-b", 2)
 
 
+def test_a_conversion_past_its_time_limit_is_a_failed_try(app, proposal, monkeypatch):
+    guest_testimony(proposal, samples.tone_wav())
+    [recording] = recordings()
+    monkeypatch.setitem(app.config, "AUDIO_CONVERT_SECONDS", 0)
+    assert service.convert_waiting("worker-a") == 0
+    db.session.refresh(recording)
+    assert recording.state is AudioState.WAITING and recording.attempts == 1
+    assert recording.last_error.startswith("TooSlow: conversion longer than 0 s")
+    assert recording.media is None
+    monkeypatch.setitem(app.config, "AUDIO_CONVERT_SECONDS", 60)
+    assert service.convert_waiting("worker-a") == 1  # the next try, in time
+
+
 def test_a_recording_whose_worker_dies_at_every_try_is_failed(app, proposal, caplog):
     """A file that kills the worker each time is not tried forever: after the last lapsed
     try it is FAILED, which moderators see, and the other recordings go on."""

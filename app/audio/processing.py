@@ -30,6 +30,7 @@ be recognised at all should write their testimony, or have it written for them.
 import io
 import os
 import secrets
+import time
 from dataclasses import dataclass
 
 import av
@@ -134,9 +135,15 @@ def disguise_factor() -> float:
     return secrets.SystemRandom().uniform(low, high)
 
 
-def convert(path: str, *, disguise: bool) -> bytes:
+class TooSlow(Exception):
+    """The conversion passed its time limit (a file made to make the decoder crawl)."""
+
+
+def convert(path: str, *, disguise: bool, time_limit: float | None = None) -> bytes:
     """The recording as a small mono MP3 without tags, its voice disguised if asked (by a
-    factor drawn for this conversion alone)."""
+    factor drawn for this conversion alone). Past ``time_limit`` seconds, TooSlow: checked
+    at each decoded frame, so a conversion never holds the worker (and its e-mails) long."""
+    deadline = None if time_limit is None else time.monotonic() + time_limit
     out = io.BytesIO()
     with av.open(path, mode="r") as source:
         stream = source.streams.audio[0]
@@ -146,6 +153,8 @@ def convert(path: str, *, disguise: bool) -> bytes:
             encoder.codec_context.options = {"flags": "+bitexact"}
             graph = _graph(stream, disguise)
             for frame in source.decode(stream):
+                if deadline is not None and time.monotonic() > deadline:
+                    raise TooSlow(f"conversion longer than {time_limit:.0f} s")
                 frame.pts = None
                 graph.push(frame)
                 _encode_ready(graph, encoder, target)

@@ -366,7 +366,8 @@ def _convert_one(recording_id: int, worker_id: str) -> int:
     disguised, attempts = recording.disguised, recording.attempts
     try:
         with _original_as_file(recording) as path:
-            media = processing.convert(path, disguise=disguised)
+            limit = current_app.config["AUDIO_CONVERT_SECONDS"]
+            media = processing.convert(path, disguise=disguised, time_limit=limit)
     except Exception as error:  # any failure of FFmpeg is the job's failure
         _failed(recording_id, worker_id, attempts, error)
         return 0
