@@ -30,6 +30,7 @@ from app.services import ServiceError, privacy
 from app.services import audio as service
 from app.services import contributions as contributions_service
 from app.services.moderation import decide
+from app.web.page_cache import current_version
 from tests import audio_samples as samples
 from tests.conftest import PASSWORD, login
 
@@ -398,6 +399,18 @@ def test_a_claim_is_taken_once_and_a_lapsed_one_again(app, proposal):
     db.session.refresh(recording)
     assert recording.state is AudioState.READY
     assert (recording.claimed_by, recording.attempts) == ("worker-b", 2)
+
+
+def test_an_idle_round_keeps_the_cached_pages(app, proposal):
+    """Nothing to convert or give up: the worker writes nothing, so the content version
+    (and every cached page) stays; a conversion changes it (the page shows the player)."""
+    version = current_version()
+    assert service.convert_waiting("worker-a") == 0
+    assert current_version() == version
+    guest_testimony(proposal, samples.tone_wav())
+    version = current_version()
+    assert service.convert_waiting("worker-a") == 1
+    assert current_version() != version
 
 
 def test_a_conversion_past_its_time_limit_is_a_failed_try(app, proposal, monkeypatch):

@@ -36,6 +36,7 @@ from tests import audio_samples as samples
 @pytest.fixture
 def folder(app, tmp_path, monkeypatch):
     path = tmp_path / "voix-audio"
+    path.mkdir()
     monkeypatch.setitem(app.config, "AUDIO_DIRECTORY", str(path))
     return path
 
@@ -145,6 +146,7 @@ def test_the_purge_forgets_old_originals_and_sweeps_what_no_row_names(
     assert _recording(gone) is None and len(_files(folder)) == 2  # left behind
     stray = folder / ("ab" * 16 + ".mp3")
     stray.write_bytes(b"a conversion whose commit never came")
+    (folder / ("cd" * 16 + ".original.part")).write_bytes(b"an upload cut off")
     foreign = folder / "README"
     foreign.write_text("not ours")
     counts = privacy.purge_personal_data()
@@ -153,7 +155,7 @@ def test_the_purge_forgets_old_originals_and_sweeps_what_no_row_names(
     for name in _files(folder):
         os.utime(folder / name, (hour_ago, hour_ago))
     counts = privacy.purge_personal_data()
-    assert counts["audio_files"] == 2
+    assert counts["audio_files"] == 3
     assert _files(folder) == sorted([_recording(kept).original_file, "README"])
     monkeypatch.setitem(app.config, "GUEST_CONTACT_RETENTION_DAYS", -1)  # all are old
     counts = privacy.purge_personal_data()
@@ -195,9 +197,6 @@ def test_the_backup_archives_the_directory_and_the_restore_puts_it_back(
     (folder / name).unlink()
     restore_backup(f"sqlite:///{target}", output, overwrite=True, recordings=folder)
     assert (folder / name).read_bytes() == samples.tone_wav()
-    archive.unlink()
-    with pytest.raises(BackupError, match="enregistrements de cette sauvegarde manquent"):
-        restore_backup(f"sqlite:///{target}", output, overwrite=True, recordings=folder)
 
 
 def test_a_restore_refuses_an_archive_with_anything_but_recordings(folder, tmp_path):
@@ -213,3 +212,69 @@ def test_a_restore_refuses_an_archive_with_anything_but_recordings(folder, tmp_p
     with pytest.raises(BackupError, match="ne contient pas que des enregistrements"):
         restore_backup(f"sqlite:///{source}", output, overwrite=True, recordings=folder)
     assert _files(folder) == []
+
+
+def test_a_savepoint_released_then_rolled_back_deletes_nothing(folder, make_proposal):
+    testimony = _testimony(make_proposal(), samples.tone_wav())
+    # A write first: SQLite's driver opens the outer transaction only before one (a
+    # SAVEPOINT alone would begin it, and its release commit it).
+    db.session.execute(sa.update(AudioRecording).values(transcript="Je dors dehors."))
+    with db.session.begin_nested():
+        service.delete_recordings(Contribution.id == testimony.id)
+    assert len(_files(folder)) == 1  # the savepoint released: the transaction goes on
+    db.session.rollback()
+    assert len(_files(folder)) == 1 and _recording(testimony) is not None
+
+
+def test_a_conversion_whose_claim_was_lost_leaves_no_file(folder, make_proposal):
+    testimony = _testimony(make_proposal(), samples.tone_wav())
+    recording = _recording(testimony)
+    assert service._claim(recording.id, "worker-a")
+    db.session.execute(sa.update(AudioRecording).values(claimed_by="worker-b"))  # taken over
+    db.session.commit()
+    service._convert_one(recording.id, "worker-a")
+    assert _files(folder) == [recording.original_file]
+    assert _recording(testimony).media_file == ""
+
+
+def test_without_its_directory_a_recording_is_refused_and_the_site_says_degraded(
+    folder, make_proposal, client
+):
+    folder.rmdir()  # the volume not mounted
+    with pytest.raises(service.AudioRefused, match="ne peut pas être reçu pour le moment"):
+        _testimony(make_proposal(), samples.tone_wav())
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(AudioRecording.id))) == 0
+    assert not folder.exists()  # never created in its place
+    answer = client.get("/readyz").get_json()
+    assert answer["status"] == "degraded" and answer["checks"]["audio_directory"] == "missing"
+
+
+def test_a_missing_file_is_not_found_rather_than_an_empty_body(
+    folder, make_proposal, make_user, client
+):
+    moderator = make_user("moderator")
+    testimony = _testimony(make_proposal(), samples.tone_wav())
+    service.convert_waiting("worker-a")
+    _publish(moderator, testimony)
+    assert client.get(f"/contributions/{testimony.id}/audio").status_code == 200
+    (folder / _recording(testimony).media_file).unlink()
+    assert client.get(f"/contributions/{testimony.id}/audio").status_code == 404
+    assert client.head(f"/contributions/{testimony.id}/audio").status_code == 404
+
+
+def test_the_backup_refuses_a_missing_directory_and_the_restore_checks_first(
+    folder, app, make_proposal, tmp_path
+):
+    _testimony(make_proposal(), samples.tone_wav())
+    source, target = tmp_path / "site.sqlite", tmp_path / "restored.sqlite"
+    for path in (source, target):
+        sqlite3.connect(path).close()
+    output = create_backup(f"sqlite:///{source}", tmp_path / "backup.sqlite", folder)
+    with pytest.raises(BackupError, match="réglez AUDIO_DIRECTORY"):  # before the database
+        restore_backup(f"sqlite:///{target}", output, overwrite=True, recordings=None)
+    recordings_archive(output).unlink()  # a backup from before AUDIO_DIRECTORY
+    restore_backup(f"sqlite:///{target}", output, overwrite=True, recordings=folder)
+    with pytest.raises(BackupError, match="le volume des enregistrements est-il monté"):
+        create_backup(f"sqlite:///{source}", tmp_path / "again.sqlite", tmp_path / "absent")
+    assert not (tmp_path / "again.sqlite").exists()

@@ -277,3 +277,21 @@ def test_the_preview_without_a_file_is_a_bad_request(client):
     response = client.post("/temoignages/audio/apercu", data={})
     assert response.status_code == 400
     assert response.get_data(as_text=True) == "Choisissez un enregistrement."
+
+
+@pytest.mark.parametrize("which", ["guest", "account", "assisted"])
+def test_without_the_recordings_volume_the_person_is_asked_to_write(
+    client, app, monkeypatch, forms, which, tmp_path
+):
+    """AUDIO_DIRECTORY set but not there (a volume not mounted): the testimony is refused
+    with a plain message at the recording field, the text given back, nothing stored."""
+    monkeypatch.setitem(app.config, "AUDIO_DIRECTORY", str(tmp_path / "not-mounted"))
+    url, fields = _open(client, forms, which)
+    data = {**fields, "body": TEXT, "audio": _file(tone_wav(1.0), "voix.wav")}
+    response = client.post(url, data=data, content_type="multipart/form-data")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True).replace("&#39;", "'")
+    assert "Votre enregistrement ne peut pas être reçu pour le moment." in html
+    assert TEXT in html
+    assert (_count(), _count(AudioRecording)) == (0, 0)
+    assert not (tmp_path / "not-mounted").exists()

@@ -1,5 +1,6 @@
-"""The recordings of spoken testimonies, streamed from the database: to everyone once
-published, to moderators before (the converted file when ready, else the original)."""
+"""The recordings of spoken testimonies, streamed in pieces from the database or from
+AUDIO_DIRECTORY: to everyone once published, to moderators before (the converted file when
+ready, else the original)."""
 
 from flask import Blueprint, Response, abort, request, stream_with_context
 from flask_login import current_user, login_required

@@ -10,6 +10,7 @@ Recordings kept as files (AUDIO_DIRECTORY) go in a tar beside the copy,
 then decided or withdrawn). The restore puts them back.
 """
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -72,35 +73,59 @@ def recordings_archive(backup: Path) -> Path:
 
 
 def _archive_recordings(directory: Path, archive: Path) -> None:
+    """The recordings' files in a tar; one deleted while the archive is written (a
+    withdrawal, a decision) is left out, as if deleted just before."""
+    if not directory.is_dir():
+        raise BackupError(
+            f"AUDIO_DIRECTORY ({directory}) n’est pas un dossier : le volume des "
+            "enregistrements est-il monté ?"
+        )
     archive.touch(mode=0o600, exist_ok=False)
     with tarfile.open(archive, "w") as tar:
-        if directory.is_dir():
-            for entry in sorted(os.scandir(directory), key=lambda entry: entry.name):
-                if RECORDING_NAME.match(entry.name):  # not a .part being written
+        for entry in sorted(os.scandir(directory), key=lambda entry: entry.name):
+            if RECORDING_NAME.fullmatch(entry.name):  # not a .part being written
+                with contextlib.suppress(FileNotFoundError):
                     tar.add(entry.path, arcname=entry.name, recursive=False)
 
 
+def _checked_archive(backup: Path, directory: Path | None) -> Path | None:
+    """The backup's archive of recordings, checked before anything is restored: regular
+    files with recordings' names only (no path, no link). None when the backup has none
+    (made while the database kept every recording)."""
+    archive = recordings_archive(backup)
+    if not archive.is_file():
+        return None
+    if directory is None:
+        raise BackupError(
+            f"{archive} contient des enregistrements : réglez AUDIO_DIRECTORY pour les restaurer."
+        )
+    try:
+        with tarfile.open(archive) as tar:
+            members = tar.getmembers()
+    except tarfile.TarError as error:
+        raise BackupError(f"{archive} est illisible : {error}") from error
+    if any(not (m.isfile() and RECORDING_NAME.fullmatch(m.name)) for m in members):
+        raise BackupError(f"{archive} ne contient pas que des enregistrements.")
+    return archive
+
+
 def _restore_recordings(archive: Path, directory: Path) -> None:
-    """Put back the files of the archive (none but recordings' names, no path, no link)."""
+    """Put back the files of a checked archive."""
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # Names checked (``_checked_archive``); the "data" filter too where Python has it.
+    safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
     with tarfile.open(archive) as tar:
-        members = tar.getmembers()
-        if any(not (m.isfile() and RECORDING_NAME.match(m.name)) for m in members):
-            raise BackupError(f"{archive} ne contient pas que des enregistrements.")
-        tar.extractall(directory, members=members, filter="data")  # nosec B202
+        tar.extractall(directory, **safe)  # nosec B202
 
 
 def restore_backup(
     url: str, backup: Path, *, overwrite: bool, recordings: Path | None = None
 ) -> None:
     """Replace the database at `url` with the backup; refused over data unless `overwrite`.
-    With ``recordings`` (AUDIO_DIRECTORY), the backup's recordings go back there too."""
+    The backup's recordings (``<backup>.audio.tar``) go back into ``recordings``
+    (AUDIO_DIRECTORY), checked before the database is touched."""
     _check_backup_file(url, backup)
-    archive = recordings_archive(backup)
-    if recordings is not None and not archive.is_file():
-        raise BackupError(
-            f"{archive} est introuvable : les enregistrements de cette sauvegarde manquent."
-        )
+    archive = _checked_archive(backup, recordings)
     if not overwrite and not is_empty(url):
         raise BackupError(
             "La base de données cible contient déjà des données. Relancez avec --yes "
@@ -120,7 +145,7 @@ def restore_backup(
             url,
             str(backup),
         )
-    if recordings is not None:
+    if archive is not None:
         _restore_recordings(archive, recordings)
 
 

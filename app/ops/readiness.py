@@ -1,4 +1,6 @@
-"""Readiness checks for /readyz: the database always, Redis when REDIS_URL is set.
+"""Readiness checks for /readyz: the database always, Redis when REDIS_URL is set, the
+recordings' directory when AUDIO_DIRECTORY is set (missing, the volume not mounted: spoken
+testimonies can be neither received nor played, the rest works: degraded).
 
 Each check returns "ok" or a short reason; no exception text (it may hold a URL with a
 password) goes into the answer. Without the database nothing works; without Redis the site
@@ -9,10 +11,11 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.audio import files
 from app.extensions import db
 
 # Checks whose failure leaves the site working, only less well.
-OPTIONAL = frozenset({"redis"})
+OPTIONAL = frozenset({"redis", "audio_directory"})
 
 
 def check_database() -> str:
@@ -43,6 +46,8 @@ def check_redis(url: str) -> str:
 def run_checks() -> dict[str, str]:
     """Every check by name, in a stable order."""
     checks = {"database": check_database()}
+    if current_app.config.get("AUDIO_DIRECTORY"):
+        checks["audio_directory"] = files.check()
     url = current_app.config.get("REDIS_URL")
     if url:
         checks["redis"] = check_redis(url)

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from app.audio import files as audio_files
@@ -38,7 +39,7 @@ def published_audio(contribution_id: int) -> Playable | None:
             Contribution.withdrawn_at.is_(None),
         )
     )
-    return _converted(recording) if recording else None
+    return _available(_converted(recording)) if recording else None
 
 
 def contribution_with_audio(contribution_id: int) -> Contribution | None:
@@ -50,17 +51,37 @@ def moderators_audio(recording: AudioRecording) -> Playable | None:
     """What moderators hear: the converted file once ready (what will be published), the
     original until then (they can transcribe even when the conversion failed)."""
     if recording.state is AudioState.READY:
-        return _converted(recording)
+        return _available(_converted(recording))
     if recording.original_deleted_at is not None or not recording.original_size:
         return None
-    return Playable(
-        recording.id,
-        "original",
-        recording.original_media_type or "application/octet-stream",
-        recording.original_size,
-        f"o{recording.id}-{recording.original_size}",
-        recording.original_file,
+    return _available(
+        Playable(
+            recording.id,
+            "original",
+            recording.original_media_type or "application/octet-stream",
+            recording.original_size,
+            f"o{recording.id}-{recording.original_size}",
+            recording.original_file,
+        )
     )
+
+
+def _available(playable: Playable) -> Playable | None:
+    """The recording if its bytes can be read whole: a file missing or cut short (the
+    volume not mounted, AUDIO_DIRECTORY changed) is logged and answered 404, never a
+    promised length followed by nothing."""
+    if not playable.file:
+        return playable
+    try:
+        size = audio_files.path_of(playable.file).stat().st_size
+    except (OSError, ValueError):
+        size = None
+    if size != playable.size:
+        current_app.logger.error(
+            "recording %s: file %s missing or incomplete", playable.recording_id, playable.file
+        )
+        return None
+    return playable
 
 
 def _converted(recording: AudioRecording) -> Playable:

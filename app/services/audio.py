@@ -194,9 +194,24 @@ def attach(contribution: Contribution, checked: CheckedAudio) -> None:
         with open(checked.path, "rb") as upload:
             recording.original = upload.read()
     else:
-        recording.original_file = audio_files.save_path(checked.path, audio_files.ORIGINAL)
+        recording.original_file = _saved_original(checked.path)
     contribution.audio = recording
     contribution.state = ContributionState.PENDING
+
+
+def _saved_original(path: str) -> str:
+    """The upload copied into AUDIO_DIRECTORY; refused, the text kept, when it cannot be
+    (the volume not mounted: /readyz says so too)."""
+    try:
+        return audio_files.save_path(path, audio_files.ORIGINAL)
+    except (audio_files.StorageMissing, OSError):
+        logger.exception("audio: the recording could not be stored in AUDIO_DIRECTORY")
+        raise AudioRefused(
+            _(
+                "Votre enregistrement ne peut pas être reçu pour le moment. Envoyez votre "
+                "témoignage par écrit, ou réessayez plus tard."
+            )
+        ) from None
 
 
 def must_disguise(contribution: Contribution) -> bool:
@@ -261,11 +276,15 @@ def delete_recordings(condition) -> int:
     a refusal, a deleted account): the voice goes, originals and converted files alike.
     In the caller's transaction; returns how many."""
     contribution_ids = sa.select(Contribution.id).where(condition)
-    theirs = AudioRecording.contribution_id.in_(contribution_ids)
-    audio_files.delete_after_commit(audio_files.names_of(theirs))
-    return db.session.execute(
-        sa.delete(AudioRecording).where(theirs).execution_options(synchronize_session=False)
-    ).rowcount
+    deleted = db.session.execute(
+        sa.delete(AudioRecording)
+        .where(AudioRecording.contribution_id.in_(contribution_ids))
+        .returning(AudioRecording.original_file, AudioRecording.media_file)
+        .execution_options(synchronize_session=False)
+    ).all()
+    # The names the deleted rows held: a file written by a worker meanwhile is among them.
+    audio_files.delete_after_commit(name for row in deleted for name in row)
+    return len(deleted)
 
 
 def convert_waiting(worker_id: str, limit: int = 5) -> int:
@@ -311,10 +330,17 @@ def _claimable():
 
 def _give_up_on_lapsed_claims() -> None:
     """A recording whose worker died at each of its AUDIO_MAX_ATTEMPTS tries (a file that
-    kills the decoder, say) is FAILED, shown as such to moderators, never taken again."""
+    kills the decoder, say) is FAILED, shown as such to moderators, never taken again.
+
+    Looked for first: an UPDATE of recordings, even of no row, renews the content version
+    (app/models/content_version.py), and every cached page with it, at each round."""
+    hopeless = sa.and_(_lapsed_claim(), sa.not_(_tries_left()))
+    if not db.session.scalar(sa.select(sa.exists().where(hopeless))):
+        db.session.commit()
+        return
     given_up = db.session.execute(
         sa.update(AudioRecording)
-        .where(_lapsed_claim(), sa.not_(_tries_left()))
+        .where(hopeless)
         .values(
             state=AudioState.FAILED,
             claimed_at=None,
@@ -368,10 +394,12 @@ def _convert_one(recording_id: int, worker_id: str) -> int:
         with _original_as_file(recording) as path:
             limit = current_app.config["AUDIO_CONVERT_SECONDS"]
             media = processing.convert(path, disguise=disguised, time_limit=limit)
-    except Exception as error:  # any failure of FFmpeg is the job's failure
+        in_files = audio_files.directory() is not None
+        media_file = audio_files.save_bytes(media, audio_files.CONVERTED) if in_files else ""
+    except Exception as error:  # FFmpeg's failure, or the file's: the job's failure
         _failed(recording_id, worker_id, attempts, error)
         return 0
-    _ready(recording_id, worker_id, media)
+    _ready(recording_id, worker_id, media, media_file)
     logger.info(
         "audio %s: converted by %s (%s bytes, disguised=%s) in %.0f ms",
         recording_id,
@@ -404,6 +432,8 @@ def _original_as_file(recording: AudioRecording) -> Iterator[str]:
         db.session.commit()
         if not written:
             raise ValueError("no original left to convert")
+        if written != size:  # deleted or replaced while copied: never convert a part
+            raise ValueError(f"original copied short: {written} of {size} bytes")
         yield path
     finally:
         _remove(path)
@@ -417,18 +447,16 @@ def _mine(recording_id: int, worker_id: str):
     )
 
 
-def _ready(recording_id: int, worker_id: str, media: bytes) -> None:
+def _ready(recording_id: int, worker_id: str, media: bytes, media_file: str) -> None:
     """The converted file and READY, in one commit: never half-converted. Already decided
     (hidden since, say), the original goes at once."""
     now = utcnow()
-    in_files = audio_files.directory() is not None
-    media_file = audio_files.save_bytes(media, audio_files.CONVERTED) if in_files else ""
     written = db.session.execute(
         sa.update(AudioRecording)
         .where(_mine(recording_id, worker_id))
         .values(
             state=AudioState.READY,
-            media=None if in_files else media,
+            media=None if media_file else media,
             media_file=media_file,
             media_type=processing.MEDIA_TYPE,
             media_size=len(media),

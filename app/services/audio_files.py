@@ -24,11 +24,19 @@ import sqlalchemy as sa
 from flask import has_app_context
 from sqlalchemy.orm import Session
 
-from app.audio.files import CONVERTED, NAME, ORIGINAL, directory, path_of
+from app.audio.files import (
+    CONVERTED,
+    NAME,
+    ORIGINAL,
+    StorageMissing,
+    directory,
+    path_of,
+    writable_directory,
+)
 from app.extensions import db
 from app.models import AudioRecording
 
-__all__ = ["CONVERTED", "ORIGINAL", "directory", "path_of"]
+__all__ = ["CONVERTED", "ORIGINAL", "StorageMissing", "directory", "path_of"]
 
 # A file younger than this is never swept: its transaction may not have committed yet.
 SWEEP_GRACE = timedelta(hours=1)
@@ -39,7 +47,7 @@ _TO_DELETE = "audio_files_to_delete"
 def save_stream(source: BinaryIO, kind: str) -> str:
     """Copy a file into the directory a piece at a time; its new name."""
     name = f"{secrets.token_hex(16)}.{kind}"
-    final = path_of(name)
+    final = writable_directory() / name
     part = final.with_name(final.name + ".part")
     handle = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
@@ -72,7 +80,8 @@ def names_of(condition) -> list[str]:
 
 
 def delete_after_commit(names: Iterable[str]) -> None:
-    """Delete these files once the current transaction commits."""
+    """Delete these files once the current transaction commits (its outermost level: a
+    savepoint released inside a transaction later rolled back deletes nothing)."""
     names = [name for name in names if name]
     if names:
         db.session().info.setdefault(_TO_DELETE, set()).update(names)
@@ -80,38 +89,47 @@ def delete_after_commit(names: Iterable[str]) -> None:
 
 def delete_now(name: str) -> None:
     if name and directory() is not None:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(FileNotFoundError, ValueError):
             path_of(name).unlink()
 
 
 @sa.event.listens_for(Session, "after_commit")
 def _delete_released(session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: the outermost transaction may still roll back
     names = session.info.pop(_TO_DELETE, None)
     if names and has_app_context():
         for name in names:
             delete_now(name)
 
 
-@sa.event.listens_for(Session, "after_rollback")
-def _keep_on_rollback(session) -> None:
-    session.info.pop(_TO_DELETE, None)  # the rows still name them
+@sa.event.listens_for(Session, "after_transaction_end")
+def _keep_on_rollback(session, transaction) -> None:
+    """The outermost transaction ended without its commit deleting them (rolled back): the
+    rows still name the files. (A savepoint rolled back keeps the names: at worst a file
+    goes that the sweep would have taken.)"""
+    if transaction.parent is None:
+        session.info.pop(_TO_DELETE, None)
 
 
 def sweep(now: datetime) -> int:
     """Delete the files no recording names, older than SWEEP_GRACE (a cascade deleted
     their row, a process died between the commit and the deletion, a write was rolled
-    back); how many. Nothing to do when the database keeps the recordings."""
+    back); how many. Run outside any transaction of ours: what it reads is committed.
+    Nothing to do when the database keeps the recordings."""
     folder = directory()
-    if folder is None:
+    if folder is None or not folder.is_dir():
         return 0
     named = set(names_of(sa.true()))
+    db.session.commit()  # nothing held while the directory is listed
     before = (now - SWEEP_GRACE).replace(tzinfo=UTC).timestamp()  # ``now``: naive UTC
     swept = 0
     for entry in os.scandir(folder):
         name = entry.name.removesuffix(".part")
-        ours = NAME.match(name) is not None
-        if ours and entry.name not in named and entry.stat().st_mtime < before:
-            with contextlib.suppress(FileNotFoundError):
+        if NAME.fullmatch(name) is None or entry.name in named:
+            continue
+        with contextlib.suppress(FileNotFoundError):  # taken meanwhile by another server
+            if entry.stat().st_mtime < before:
                 os.unlink(entry.path)
                 swept += 1
     return swept

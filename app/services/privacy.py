@@ -7,7 +7,6 @@ change here (tests/test_privacy.py checks it).
 """
 
 import base64
-import contextlib
 import enum
 import re
 from datetime import date, datetime, timedelta
@@ -188,9 +187,11 @@ def _content(recording: AudioRecording, which: str) -> bytes | None:
     """A recording's bytes, from the database or its file in AUDIO_DIRECTORY."""
     name = getattr(recording, f"{which}_file")
     if name:
-        with contextlib.suppress(FileNotFoundError):
+        try:
             return audio_files.path_of(name).read_bytes()
-        return None
+        except (OSError, ValueError):  # gone, or AUDIO_DIRECTORY no longer set
+            current_app.logger.error("recording %s: its file %s cannot be read", recording.id, name)
+            return None
     return getattr(recording, which)
 
 
@@ -325,6 +326,7 @@ def purge_personal_data(now: datetime | None = None, ip_tables=None) -> dict[str
     counts["paper_photos"] = purge_old_sheet_photos(now)
     counts.update(_purge_recordings(now))
     db.session.commit()
+    counts["audio_files"] = audio_files.sweep(now)  # after the commit: its deletions done
     current_app.logger.info(
         "privacy purge: %s", ", ".join(f"{name}={number}" for name, number in counts.items())
     )
@@ -362,8 +364,7 @@ def _purge_recordings(now: datetime) -> dict[str, int]:
     deleted = 0
     if db.session.scalar(sa.select(sa.exists(dead_recordings))):
         deleted = delete_recordings(dead)
-    swept = audio_files.sweep(now)
-    return {"audio_originals": originals, "audio_recordings": deleted, "audio_files": swept}
+    return {"audio_originals": originals, "audio_recordings": deleted}
 
 
 def _forget_guest_contacts(now: datetime) -> int:
