@@ -34,6 +34,18 @@ class Proposal(db.Model):
         # The counts leave out the few example proposals: NOT IN this short list.
         sa.Index("ix_proposal_example", "example"),
         sa.Index("ix_proposal_event_created", "event_id", "created_at", "id"),
+        # The synthesis adds up each workshop's voices from this index alone.
+        sa.Index(
+            "ix_proposal_voices",
+            "theme_id",
+            "example",
+            "event_id",
+            "voices_guest",
+            "voices_anonymous",
+            "voices_assisted",
+            "voices_account",
+            "voices_comments",
+        ),
     )
 
     # Text lengths, in characters, said once: the column's size, the form's and the import's.
@@ -110,7 +122,17 @@ class Proposal(db.Model):
 class AddressedInstitution(db.Model):
     """An institution a proposal is addressed to, from when, and by when it should answer."""
 
-    __table_args__ = (sa.UniqueConstraint("proposal_id", "institution_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("proposal_id", "institution_id"),
+        # Overdue answers listed by due date, and counted from the index alone.
+        sa.Index(
+            "ix_addressed_institution_due",
+            "response_due_on",
+            "sent_at",
+            "proposal_id",
+            "institution_id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"))
@@ -118,7 +140,7 @@ class AddressedInstitution(db.Model):
         sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
     )
     sent_at: Mapped[datetime | None]
-    response_due_on: Mapped[date | None] = mapped_column(index=True)
+    response_due_on: Mapped[date | None]
     overdue_notified_at: Mapped[datetime | None]
 
     proposal: Mapped[Proposal] = relationship(back_populates="addressed")
@@ -127,6 +149,11 @@ class AddressedInstitution(db.Model):
 
 class StatusChange(db.Model):
     """One entry of a proposal's public timeline: who moved it, from what to what, why."""
+
+    # The synthesis lists the latest changes to some statuses by walking this index back.
+    __table_args__ = (
+        sa.Index("ix_status_change_recent", "created_at", "to_status", "proposal_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(

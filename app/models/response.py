@@ -57,7 +57,13 @@ RECORDED_CHANNELS = (ReceivedVia.LETTER, ReceivedVia.EMAIL, ReceivedVia.MEETING)
 class OfficialResponse(db.Model):
     """The current response of one institution to one proposal."""
 
-    __table_args__ = (sa.UniqueConstraint("proposal_id", "institution_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("proposal_id", "institution_id"),
+        # The synthesis lists the latest responses of a position by walking this index back.
+        sa.Index(
+            "ix_official_response_recent", "created_at", "position", "institution_id", "proposal_id"
+        ),
+    )
 
     # Longest texts, in characters, said once: the column's size, the forms' limit.
     COMPETENT_BODY_MAX = 200
@@ -204,6 +210,13 @@ OPEN_COMMITMENT_STATES = (CommitmentState.PLANNED, CommitmentState.IN_PROGRESS)
 class Commitment(db.Model):
     """Something an institution commits to do, by a date, and how far it has got."""
 
+    # The synthesis lists commitments by due date and the latest closed ones by walking
+    # these indexes, their state and response read from them.
+    __table_args__ = (
+        sa.Index("ix_commitment_due", "due_on", "state", "response_id"),
+        sa.Index("ix_commitment_recent", "updated_at", "state", "response_id"),
+    )
+
     # Longest texts, in characters, said once: the column's size, the forms' limit.
     ACTION_MAX = 300
 
@@ -212,7 +225,7 @@ class Commitment(db.Model):
         sa.ForeignKey("official_response.id", ondelete="CASCADE"), index=True
     )
     action: Mapped[str] = mapped_column(sa.String(ACTION_MAX))
-    due_on: Mapped[date] = mapped_column(index=True)
+    due_on: Mapped[date]
     state: Mapped[CommitmentState] = mapped_column(
         enum_column(CommitmentState), default=CommitmentState.PLANNED
     )
