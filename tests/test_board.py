@@ -244,6 +244,27 @@ def test_institution_accountability_matches_hand_computed_figures(data):
     assert board_queries.institution_accountability(data["formule"], TODAY) == NOTHING
 
 
+def test_the_network_totals_count_only_institutions_commitments(data):
+    """An answer an association recorded (an organisation that is not, or no longer, an
+    institution) and its commitments stay out of the network's totals, as out of its rows."""
+    before = board_queries.totals(today=TODAY)
+    assert (before["commitments_due"], before["commitments_overdue"]) == (1, 2)
+    response = OfficialResponse(
+        proposal=data["p3"], institution=data["association"], position=Position.FAVOURABLE,
+        body="Nous le ferons.", created_at=at(2025, 3, 1), updated_at=at(2025, 3, 1),
+    )  # fmt: skip
+    response.commitments.append(
+        Commitment(action="Ouvrir le local", due_on=date(2025, 3, 5), state=CommitmentState.PLANNED)
+    )
+    db.session.add(response)
+    db.session.commit()
+    after = board_queries.totals(today=TODAY)
+    assert (after["commitments_due"], after["commitments_overdue"]) == (1, 2)
+    data["association"].kind = OrganisationKind.INSTITUTION  # now counted
+    db.session.commit()
+    assert board_queries.totals(today=TODAY)["commitments_overdue"] == 3
+
+
 def test_today_moves_the_overdue_line(data):
     """On 9 March nothing of p3 is late yet; on 11 March the city's answer is."""
     assert (

@@ -42,6 +42,7 @@ from app.queries.board import (
     _count_if,
     _scope,
     institutions_only,
+    of_counted_commitments,
     of_counted_proposals,
     overdue_item,
     overdue_query,
@@ -128,19 +129,8 @@ def _status_changes(
 
 def _commitments_of_workshop(theme: Theme | None, events: EventFilter = ANY_EVENT) -> list:
     """Clauses keeping the commitments made on one workshop's (event's, year's) proposals,
-    never an example's among real ones. Over every workshop, the few responses to example
-    proposals are left out by NOT IN (as ``of_counted_proposals`` does): IN every real
-    response made each list start from them all rather than walk its index."""
-    if theme is None and not events:
-        if events.counts_examples:
-            return []
-        examples = sa.select(Proposal.id).where(Proposal.example.is_(True))
-        invented = sa.select(OfficialResponse.id).where(OfficialResponse.proposal_id.in_(examples))
-        return [Commitment.response_id.not_in(invented)]
-    responses = sa.select(OfficialResponse.id).where(
-        *_in_workshop(OfficialResponse.proposal_id, theme, events)
-    )
-    return [Commitment.response_id.in_(responses)]
+    never an example's among real ones."""
+    return of_counted_commitments(theme and theme.id, events)
 
 
 def _commitments(
