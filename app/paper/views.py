@@ -38,8 +38,25 @@ def _association_or_404(slug: str) -> Organisation:
     return queries.directory.organisation_page(slug) or abort(404)
 
 
-def _place_or_404(organisation: Organisation, place_id: int) -> Place:
+def _managed_association(slug: str) -> Organisation:
+    """The association whose places the current user manages (404, or 403 when not theirs)."""
+    organisation = _association_or_404(slug)
+    policy.require(policy.can_manage_places(current_user, organisation))
+    return organisation
+
+
+def _managed_place(slug: str, place_id: int) -> Place:
+    """One place of an association the current user manages."""
+    organisation = _managed_association(slug)
     return queries.paper.place_of(organisation, place_id) or abort(404)
+
+
+def _confirmed_place(slug: str, place_id: int) -> Place:
+    """A managed place, for an action confirmed by its form (400 without)."""
+    place = _managed_place(slug, place_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return place
 
 
 @bp.route("/organisations/<slug>/lieux", methods=["GET", "POST"])
@@ -48,8 +65,7 @@ def _place_or_404(organisation: Organisation, place_id: int) -> Place:
 @login_required
 def places(slug: str):
     """The association's places: listed, and a new one added."""
-    organisation = _association_or_404(slug)
-    policy.require(policy.can_manage_places(current_user, organisation))
+    organisation = _managed_association(slug)
     form = PlaceForm()
     if form.validate_on_submit():
         try:
@@ -74,9 +90,8 @@ def places(slug: str):
 @login_required
 def edit_place(slug: str, place_id: int):
     """Rename a place or correct its address."""
-    organisation = _association_or_404(slug)
-    policy.require(policy.can_manage_places(current_user, organisation))
-    place = _place_or_404(organisation, place_id)
+    place = _managed_place(slug, place_id)
+    organisation = place.organisation
     form = PlaceForm(obj=place)
     if form.validate_on_submit():
         try:
@@ -97,16 +112,13 @@ def edit_place(slug: str, place_id: int):
 @login_required
 def retire_place(slug: str, place_id: int):
     """No longer offered: deleted if nothing was collected there, else archived."""
-    organisation = _association_or_404(slug)
-    policy.require(policy.can_manage_places(current_user, organisation))
-    place = _place_or_404(organisation, place_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    place = _confirmed_place(slug, place_id)
+    back = url_for("paper.places", slug=place.organisation.slug)
     if service.retire_place(current_user, place):
         flash(_("Le lieu est supprimé."), "success")
     else:
         flash(_("Le lieu est archivé : ce qui y a été recueilli le garde."), "success")
-    return redirect(url_for("paper.places", slug=organisation.slug))
+    return redirect(back)
 
 
 @bp.post("/organisations/<slug>/lieux/<int:place_id>/retablir")
@@ -115,14 +127,10 @@ def retire_place(slug: str, place_id: int):
 @login_required
 def restore_place(slug: str, place_id: int):
     """An archived place offered again."""
-    organisation = _association_or_404(slug)
-    policy.require(policy.can_manage_places(current_user, organisation))
-    place = _place_or_404(organisation, place_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    place = _confirmed_place(slug, place_id)
     service.restore_place(current_user, place)
     flash(_("Le lieu est de nouveau proposé."), "success")
-    return redirect(url_for("paper.places", slug=organisation.slug))
+    return redirect(url_for("paper.places", slug=place.organisation.slug))
 
 
 def _kept_from_args() -> dict:
