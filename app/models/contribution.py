@@ -83,7 +83,9 @@ class Contribution(db.Model):
     # ``recorded_for``): when and where the sheet was filled in, consent given on paper.
     on_paper: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     collected_on: Mapped[date | None]
-    place_id: Mapped[int | None] = mapped_column(sa.ForeignKey("place.id", ondelete="SET NULL"))
+    place_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("place.id", ondelete="SET NULL"), index=True
+    )
     # Guest receipts: the hash of the private link's key given after a guest testimony (the
     # key itself is never stored); it lapses with GUEST_CONTACT_RETENTION_DAYS.
     receipt_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)

@@ -50,10 +50,10 @@ class Notification(PrivateRecord, db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     kind: Mapped[NotificationKind] = mapped_column(enum_column(NotificationKind))
     proposal_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("proposal.id", ondelete="CASCADE")
+        sa.ForeignKey("proposal.id", ondelete="CASCADE"), index=True
     )
     contribution_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("contribution.id", ondelete="CASCADE")
+        sa.ForeignKey("contribution.id", ondelete="CASCADE"), index=True
     )
     data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

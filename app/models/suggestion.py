@@ -51,7 +51,7 @@ class Suggestion(db.Model):
         sa.ForeignKey("organisation.id", ondelete="SET NULL")
     )
     proposal_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("proposal.id", ondelete="SET NULL")
+        sa.ForeignKey("proposal.id", ondelete="SET NULL"), index=True
     )
     # Taken up or declined: by whom, when, and (declined) why.
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
