@@ -2,7 +2,7 @@
 every page shows (``Proposal.concerned_count``, always marks + tallies' people)."""
 
 import threading
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -264,6 +264,24 @@ def test_non_members_may_not_count(client, login_as, proposal, role):
     assert client.get(_tally_url(proposal)).status_code == 403
     assert client.post(_tally_url(proposal), data=_tally_form()).status_code == 403
     assert _count(proposal.id) == 0
+
+
+def test_a_tally_corrected_keeps_its_archived_place(client, member, place, proposal):
+    login(client, member)
+    client.post(_tally_url(proposal), data=_tally_form(people="12", place_id=str(place.id)))
+    tally = db.session.scalar(sa.select(ConcernTally))
+    place.archived_at = datetime(2026, 11, 1)
+    db.session.commit()
+    url = f"/personnes-concernees/{tally.id}/modifier"
+    page = client.get(url).get_data(as_text=True)
+    assert f'<option selected value="{place.id}">{place.name}</option>' in page
+    # Archived: no longer offered for new tallies.
+    new = client.get(_tally_url(proposal)).get_data(as_text=True)
+    assert f'value="{place.id}">{place.name}</option>' not in new
+    response = client.post(url, data=_tally_form(people="13", place_id=str(place.id)))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (tally.people, tally.place_id) == (13, place.id)
 
 
 def test_edits_and_deletes_keep_the_count_and_are_audited(

@@ -1,11 +1,14 @@
 """An association's places: named by its members and admins, archived once something was
 collected there, never an institution's."""
 
+from datetime import date
+
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import (
     AuditEvent,
+    ConcernTally,
     Contribution,
     ContributionKind,
     ContributionState,
@@ -47,10 +50,40 @@ def test_a_bad_place_is_refused_with_the_text_kept(client, make_organisation, ma
     client.post(url, data={"name": "Maraude"})
     html = client.post(url, data={"name": "maraude"}).get_data(as_text=True)
     assert "déjà un lieu de ce nom" in html
+    # Accented capitals too (SQLite's lower() leaves them).
+    client.post(url, data={"name": "Épicerie solidaire"})
+    html = client.post(url, data={"name": "épicerie SOLIDAIRE"}).get_data(as_text=True)
+    assert "déjà un lieu de ce nom" in html and "épicerie SOLIDAIRE" in html
     long_name = "L" * (Place.NAME_MAX + 1)
     html = client.post(url, data={"name": long_name}).get_data(as_text=True)
     assert long_name in html
-    assert len(_places()) == 1
+    assert len(_places()) == 2
+
+
+def test_a_place_where_people_were_counted_is_archived(
+    client, make_organisation, make_user, make_proposal
+):
+    association = make_organisation(OrganisationKind.ASSOCIATION)
+    member = make_user("association_member", organisation=association)
+    login(client, member)
+    place = Place(organisation=association, name="Maraude du mardi")
+    db.session.add(place)
+    db.session.add(
+        ConcernTally(
+            proposal=make_proposal(),
+            organisation=association,
+            people=12,
+            met_on=date(2026, 11, 3),
+            place=place,
+            recorded_by=member,
+        )
+    )
+    db.session.commit()
+    base = f"/organisations/{association.slug}/lieux"
+    assert client.post(f"{base}/{place.id}/retirer").status_code == 302
+    [kept] = _places()
+    assert kept.archived_at is not None
+    assert db.session.scalar(sa.select(ConcernTally.place_id)) == kept.id
 
 
 def test_a_used_place_is_archived_an_unused_one_deleted(

@@ -57,13 +57,20 @@ def unmark(proposal_id: int):
     return redirect(_back(proposal_id))
 
 
-def _fill_choices(form: TallyForm, organisations: list[Organisation]) -> None:
+def _fill_choices(
+    form: TallyForm, organisations: list[Organisation], kept: Place | None = None
+) -> None:
+    """The associations and their open places; ``kept``, a tally's own place, even archived
+    (corrected, the tally keeps it)."""
     form.organisation_id.choices = [(org.id, org.name) for org in organisations]
     several = len(organisations) > 1
     names = {org.id: org.name for org in organisations}
+    places = queries.concerns.open_places(organisations)
+    if kept is not None and kept not in places:
+        places.append(kept)
     form.place_id.choices = [(NO_PLACE, _("Lieu non précisé"))] + [
         (place.id, f"{names[place.organisation_id]} · {place.name}" if several else place.name)
-        for place in queries.concerns.open_places(organisations)
+        for place in places
     ]
 
 
@@ -126,7 +133,7 @@ def edit_tally(tally_id: int):
         place_id=tally.place_id or NO_PLACE,
         note=tally.note,
     )
-    _fill_choices(form, [tally.organisation])
+    _fill_choices(form, [tally.organisation], tally.place)
     del form.organisation_id  # a tally stays its association's
     if form.validate_on_submit():
         try:

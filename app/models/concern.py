@@ -48,7 +48,9 @@ class ConcernTally(db.Model):
     )
     people: Mapped[int]
     met_on: Mapped[date]
-    place_id: Mapped[int | None] = mapped_column(sa.ForeignKey("place.id", ondelete="SET NULL"))
+    place_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("place.id", ondelete="SET NULL"), index=True
+    )
     note: Mapped[str] = mapped_column(sa.String(NOTE_MAX), default="", server_default="")
     recorded_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL")

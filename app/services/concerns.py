@@ -138,9 +138,16 @@ def met_on_problem(day: date) -> str | None:
 
 
 def _check(
-    actor: User, organisation: Organisation | None, people, met_on, place: Place | None, note: str
+    actor: User,
+    organisation: Organisation | None,
+    people,
+    met_on,
+    place: Place | None,
+    note: str,
+    kept_place_id: int | None = None,
 ) -> None:
-    """The rules the form checks, again: the form may be bypassed."""
+    """The rules the form checks, again: the form may be bypassed. A tally corrected may
+    keep its place (``kept_place_id``) though it was archived since."""
     if organisation is None or not policy.can_record_tally_for(actor, organisation):
         raise ServiceError(
             _("Choisissez une association dont vous êtes membre."), field="organisation_id"
@@ -151,7 +158,8 @@ def _check(
         raise ServiceError(_("Indiquez la date de la rencontre."), field="met_on")
     if problem := met_on_problem(met_on):
         raise ServiceError(problem, field="met_on")
-    if place is not None and (place.organisation_id != organisation.id or place.archived_at):
+    archived = place is not None and place.archived_at and place.id != kept_place_id
+    if place is not None and (place.organisation_id != organisation.id or archived):
         raise ServiceError(_("Choisissez un lieu de votre association."), field="place_id")
     if len(note) > ConcernTally.NOTE_MAX:
         raise ServiceError(too_long_message(len(note), ConcernTally.NOTE_MAX), field="note")
@@ -213,7 +221,7 @@ def change_tally(
     if not policy.can_change_tally(actor, tally):
         raise PermissionDenied
     note = (note or "").strip()
-    _check(actor, tally.organisation, people, met_on, place, note)
+    _check(actor, tally.organisation, people, met_on, place, note, tally.place_id)
     _lock(tally.proposal_id)
     changed = {"people": [tally.people, people]} if tally.people != people else {}
     tally.people, tally.met_on, tally.note = people, met_on, note

@@ -19,6 +19,7 @@ from app.calendar import to_paris
 from app.extensions import db
 from app.models import (
     AuditAction,
+    ConcernTally,
     Contribution,
     ContributionKind,
     ContributionState,
@@ -50,12 +51,14 @@ def _check_place_fields(organisation: Organisation, name: str, address: str, pla
         raise ServiceError(too_long(len(name), Place.NAME_MAX), field="name")
     if len(address) > Place.ADDRESS_MAX:
         raise ServiceError(too_long(len(address), Place.ADDRESS_MAX), field="address")
-    same_name = sa.select(Place.id).where(
-        Place.organisation_id == organisation.id,
-        sa.func.lower(Place.name) == name.lower(),
-        Place.id != (place.id if place else 0),
+    # Compared here, not by SQL: SQLite's lower() leaves "É" as it is. An association has
+    # a few places.
+    others = db.session.scalars(
+        sa.select(Place.name).where(
+            Place.organisation_id == organisation.id, Place.id != (place.id if place else 0)
+        )
     )
-    if db.session.scalar(same_name):
+    if name.casefold() in {other.casefold() for other in others}:
         raise ServiceError(_("L’association a déjà un lieu de ce nom."), field="name")
     return name, address
 
@@ -109,8 +112,11 @@ def update_place(actor: User, place: Place, name: str, address: str) -> Place:
 
 
 def place_in_use(place: Place) -> bool:
-    """Whether something collected there points to it."""
-    return bool(db.session.scalar(sa.select(sa.exists().where(Contribution.place_id == place.id))))
+    """Whether something collected there points to it: a testimony, or a count of people
+    met there (one query)."""
+    testimony = sa.exists().where(Contribution.place_id == place.id)
+    tally = sa.exists().where(ConcernTally.place_id == place.id)
+    return bool(db.session.scalar(sa.select(sa.or_(testimony, tally))))
 
 
 @retry_when_busy

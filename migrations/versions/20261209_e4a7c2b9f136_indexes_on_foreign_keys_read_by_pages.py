@@ -1,12 +1,13 @@
 """indexes on foreign keys read by pages and by deletions: a proposal's suggestion, a
-place's testimonies, a contribution's or a proposal's notifications
+place's testimonies and tallies, a contribution's or a proposal's notifications
 
 Each of these columns was read without an index, so the cost grew with the table:
 
 - ``suggestion.proposal_id``: every proposal page looks for the suggestion it was made of
   (the credit under its title), and read the whole suggestion table to find it;
 - ``contribution.place_id``: retiring a place asks whether anything was collected there,
-  and read every contribution (1,000,000 at 100× data);
+  and read every contribution (1,000,000 at 100× data); ``concern_tally.place_id``, the
+  same question of the people counted there;
 - ``notification.contribution_id``: the worker asks whether representatives were told of
   a reply, and read every notification; a contribution deleted (withdrawn, purged) had its
   notifications found the same way (ON DELETE CASCADE);
@@ -30,6 +31,7 @@ depends_on = None
 INDEXES = {
     "ix_suggestion_proposal_id": ("suggestion", "proposal_id"),
     "ix_contribution_place_id": ("contribution", "place_id"),
+    "ix_concern_tally_place_id": ("concern_tally", "place_id"),
     "ix_notification_contribution_id": ("notification", "contribution_id"),
     "ix_notification_proposal_id": ("notification", "proposal_id"),
 }
