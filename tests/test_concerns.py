@@ -1,6 +1,7 @@
 """ "Ça me concerne": marks by people with an account, tallies by associations, and the count
 every page shows (``Proposal.concerned_count``, always marks + tallies' people)."""
 
+import re
 import threading
 from datetime import date, datetime, timedelta
 
@@ -47,7 +48,10 @@ def _updated_at(proposal_id: int):
 
 @pytest.fixture
 def proposal(make_proposal):
-    return make_proposal(title="Des lits halte soins santé")
+    proposal = make_proposal(title="Des lits halte soins santé")
+    proposal.created_at = datetime(2026, 1, 5, 9, 0)  # people were met since
+    db.session.commit()
+    return proposal
 
 
 @pytest.fixture
@@ -180,17 +184,24 @@ def test_a_member_records_a_tally_shown_publicly(app, client, member, place, pro
     assert audit.action is AuditAction.CONCERN_TALLY_RECORDED and audit.target_id == tally.id
     page = app.test_client().get(f"/propositions/{proposal.id}").get_data(as_text=True)
     assert "12 personnes rencontrées par" in page
-    assert "Accueil de jour Saint-Vincent" in page and "Accueil de jour rue Mazelle" in page
-    assert "3 mars 2026" in page
+    assert "Accueil de jour Saint-Vincent" in page and "3 mars 2026" in page
+    # The place is for the association's members: where people were met can locate them.
+    assert "Accueil de jour rue Mazelle" not in page
     assert "« ça me concerne » sur le site" not in page  # nobody with an account yet
     assert "12 personnes rencontrées par des associations :" in page
 
 
-def test_a_tally_without_place_says_so(app, client, member, proposal):
+def test_the_public_never_reads_where_people_were_met(app, client, member, place, proposal):
     login(client, member)
     client.post(_tally_url(proposal), data=_tally_form(people="3"))
-    page = app.test_client().get(f"/propositions/{proposal.id}").get_data(as_text=True)
-    assert "(lieu non précisé)" in page
+    client.post(_tally_url(proposal), data=_tally_form(people="4", place_id=str(place.id)))
+    html = app.test_client().get(f"/propositions/{proposal.id}").get_data(as_text=True)
+    page = re.sub(r"<[^>]+>", "", html)
+    assert "3 personnes rencontrées par Accueil de jour Saint-Vincent le" in page
+    assert "4 personnes rencontrées par Accueil de jour Saint-Vincent le" in page
+    assert place.name not in page and "lieu non précisé" not in page
+    members = client.get(_tally_url(proposal)).get_data(as_text=True)
+    assert place.name in members
 
 
 @pytest.mark.parametrize(
@@ -204,6 +215,7 @@ def test_a_tally_without_place_says_so(app, client, member, proposal):
         ({"met_on": ""}, "Indiquez la date de la rencontre."),
         ({"met_on": "hier"}, "Indiquez une date valide (jj/mm/aaaa)."),
         ({"met_on": "FUTURE"}, "La date de la rencontre ne peut pas être dans le futur."),
+        ({"met_on": "1926-03-03"}, "ne peut pas précéder la proposition (publiée le 5 janv. 2026)"),
         ({"place_id": "OTHER"}, "Choisissez un lieu de votre association."),
         ({"note": "x" * 501}, "501 caractères"),
     ],

@@ -20,6 +20,7 @@ from app.models import (
     paris_today,
     utcnow,
 )
+from app.paper.forms import MOST_SHEETS
 from app.services.privacy import purge_personal_data
 from tests.conftest import PASSWORD, login
 from tests.helpers import count_queries
@@ -218,6 +219,37 @@ def test_add_a_sheet_keeps_the_rows_without_saving(client, member, association, 
     html = _post(client, proposal, data).get_data(as_text=True)
     assert "Fiche 6" in html and TEXTS[0] in html
     assert _count() == 0
+
+
+def test_add_a_sheet_at_the_most_saves_nothing_and_says_so(
+    client, member, association, proposal, place
+):
+    rows = [{"body": f"{TEXTS[0]} ({n})"} for n in range(MOST_SHEETS)]
+    data = {**_sitting(association, proposal, place), **_sheets(*rows, empty=0), "add_sheet": "1"}
+    response = _post(client, proposal, data)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "30 fiches au plus par enregistrement" in html
+    assert f"{TEXTS[0]} (29)" in html and f"Fiche {MOST_SHEETS + 1}" not in html
+    assert _count() == 0
+
+
+def test_the_list_offers_the_newest_proposals_and_the_pages_own(
+    client, member, association, proposal, place, make_proposal, monkeypatch
+):
+    monkeypatch.setattr("app.queries.paper.PROPOSALS_OFFERED", 2)
+    middle = make_proposal(title="Une laverie solidaire")
+    newest = [make_proposal(title=f"Récente {n}") for n in range(2)]
+    html = client.get(_url(proposal)).get_data(as_text=True)
+    assert "Récente 0" in html and "Récente 1" in html
+    assert f'<option value="{proposal.id}" selected' in html
+    assert middle.title not in html
+    # Chosen from the list, then the list moved on: the sheets still go to it.
+    make_proposal(title="Plus récente encore")
+    data = {**_sitting(association, proposal, place, proposal_id=newest[0].id)}
+    data.update(_sheets({"body": TEXTS[0]}, empty=0))
+    assert _post(client, proposal, data).status_code == 302
+    assert db.session.scalar(sa.select(Contribution.proposal_id)) == newest[0].id
 
 
 def test_non_members_may_not_enter_paper(client, make_user, association, proposal, place):

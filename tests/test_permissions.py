@@ -1082,7 +1082,7 @@ TALLY_OWNERS_POST = by_role(REDIRECT, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN,
 def _tally_form(w):
     me = w["me"]
     organisation = me.organisations[0] if me and me.organisations else w["association"]
-    return {"organisation_id": organisation.id, "people": "4", "met_on": "2026-03-03"}
+    return {"organisation_id": organisation.id, "people": "4", "met_on": paris_today().isoformat()}
 
 
 CONCERN_CASES = [

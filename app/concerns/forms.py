@@ -55,8 +55,12 @@ class TallyForm(FlaskForm):
         if field.data not in {value for value, _label in field.choices or []}:
             raise ValidationError(_l("Choisissez une association dont vous êtes membre."))
 
+    proposal = None  # set by the view: the date is checked against it
+
     def validate_met_on(self, field):
-        if field.data is not None and (problem := met_on_problem(field.data)):
+        if field.data is None or self.proposal is None:
+            return
+        if problem := met_on_problem(field.data, self.proposal):
             raise ValidationError(problem)
 
     def validate_place_id(self, field):

@@ -89,6 +89,7 @@ def tallies(proposal_id: int):
     policy.require(policy.can_record_tally(current_user))
     organisations = policy.association_memberships(current_user)
     form = TallyForm(organisation_id=organisations[0].id)
+    form.proposal = proposal
     _fill_choices(form, organisations)
     if form.validate_on_submit():
         try:
@@ -133,6 +134,7 @@ def edit_tally(tally_id: int):
         place_id=tally.place_id or NO_PLACE,
         note=tally.note,
     )
+    form.proposal = tally.proposal
     _fill_choices(form, [tally.organisation], tally.place)
     del form.organisation_id  # a tally stays its association's
     if form.validate_on_submit():

@@ -193,6 +193,27 @@ def _next_sitting(form: PaperBatchForm) -> str:
     )
 
 
+def _kept_proposals(proposal_id: int) -> list[int]:
+    """The page's proposal, and the one the form chose when it was sent."""
+    chosen = request.form.get("proposal_id", type=int)
+    return [proposal_id] if chosen is None else [proposal_id, chosen]
+
+
+def _add_sheet(form: PaperBatchForm) -> None:
+    """One more sheet in the form, or, at the most a save takes, say so (nothing saved)."""
+    if len(form.sheets.entries) < MOST_SHEETS:
+        form.sheets.append_entry()
+        return
+    flash(
+        _(
+            "%(num)d fiches au plus par enregistrement : enregistrez celles-ci, "
+            "puis continuez avec les suivantes.",
+            num=MOST_SHEETS,
+        ),
+        "error",
+    )
+
+
 @bp.route("/propositions/<int:proposal_id>/fiches-papier", methods=["GET", "POST"])
 @private
 @requires_charter
@@ -204,14 +225,14 @@ def batch(proposal_id: int):
     queries.proposals.proposal_with_theme(proposal_id) or abort(404)
     policy.require(policy.can_enter_paper(current_user))
     organisations = policy.association_memberships(current_user)
-    proposals = queries.paper.proposals_to_choose()
     form = PaperBatchForm(proposal_id=proposal_id, **_kept_from_args())
+    proposals = queries.paper.proposals_to_choose(_kept_proposals(proposal_id))
     _offer(form, organisations, queries.paper.open_places_of(organisations), proposals)
     form.proposal = next((p for p in proposals if p.id == form.proposal_id.data), None)
     if form.proposal is None:
         abort(400)  # a proposal id that is not one: a forged form
-    if form.add_sheet.data and len(form.sheets.entries) < MOST_SHEETS:
-        form.sheets.append_entry()
+    if form.add_sheet.data:  # never a save, even when no sheet can be added
+        _add_sheet(form)
     elif form.validate_on_submit():
         filled = form.filled_sheets()
         if saved := _save(form, filled):

@@ -4,6 +4,7 @@ sheets for, the photo of a sheet (read in pieces)."""
 from collections.abc import Iterator
 
 import sqlalchemy as sa
+from sqlalchemy.orm import load_only
 
 from app.extensions import db
 from app.models import Organisation, PaperSheetPhoto, Place, Proposal
@@ -40,9 +41,23 @@ def place_of(organisation: Organisation, place_id: int) -> Place | None:
     )
 
 
-def proposals_to_choose() -> list[Proposal]:
-    """Every proposal a sitting may type sheets for, newest first."""
-    return list(db.session.scalars(sa.select(Proposal).order_by(Proposal.id.desc())))
+# A list a volunteer reads on a small screen, not the whole archive.
+PROPOSALS_OFFERED = 100
+
+
+def proposals_to_choose(kept: list[int]) -> list[Proposal]:
+    """The proposals a sitting may type sheets for, newest first: the latest
+    ``PROPOSALS_OFFERED``, and those of ``kept`` (the page's, the one chosen) wherever they
+    are (one query; only what the list shows)."""
+    newest = sa.select(Proposal.id).order_by(Proposal.id.desc()).limit(PROPOSALS_OFFERED).subquery()
+    return list(
+        db.session.scalars(
+            sa.select(Proposal)
+            .options(load_only(Proposal.title, Proposal.example))
+            .where(sa.or_(Proposal.id.in_(sa.select(newest.c.id)), Proposal.id.in_(kept)))
+            .order_by(Proposal.id.desc())
+        )
+    )
 
 
 def sheet_photo_of(contribution_id: int) -> PaperSheetPhoto | None:

@@ -19,10 +19,12 @@ Writes check the policy again and commit once, at their end.
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app import policy
+from app.calendar import to_paris
 from app.extensions import db
 from app.models import (
     AuditAction,
@@ -130,15 +132,23 @@ def forget_marks(user: User) -> None:
     recount(marked)
 
 
-def met_on_problem(day: date) -> str | None:
-    """Why a day cannot be the day people were met, or None."""
+def met_on_problem(day: date, proposal: Proposal) -> str | None:
+    """Why a day cannot be the day people were met about a proposal, or None: neither in
+    the future nor before the proposal was published (a year typed wrong)."""
     if day > paris_today():
         return _("La date de la rencontre ne peut pas être dans le futur.")
+    published_on = to_paris(proposal.created_at).date()
+    if day < published_on:
+        return _(
+            "La date de la rencontre ne peut pas précéder la proposition (publiée le %(date)s).",
+            date=format_date(published_on),
+        )
     return None
 
 
 def _check(
     actor: User,
+    proposal: Proposal,
     organisation: Organisation | None,
     people,
     met_on,
@@ -156,7 +166,7 @@ def _check(
         raise ServiceError(_("Indiquez un nombre de personnes entre 1 et 10 000."), field="people")
     if met_on is None:
         raise ServiceError(_("Indiquez la date de la rencontre."), field="met_on")
-    if problem := met_on_problem(met_on):
+    if problem := met_on_problem(met_on, proposal):
         raise ServiceError(problem, field="met_on")
     archived = place is not None and place.archived_at and place.id != kept_place_id
     if place is not None and (place.organisation_id != organisation.id or archived):
@@ -180,7 +190,7 @@ def record_tally(
     if not policy.can_record_tally(actor):
         raise PermissionDenied
     note = (note or "").strip()
-    _check(actor, organisation, people, met_on, place, note)
+    _check(actor, proposal, organisation, people, met_on, place, note)
     proposal_id = proposal.id
     _lock(proposal_id)
     tally = ConcernTally(
@@ -221,7 +231,7 @@ def change_tally(
     if not policy.can_change_tally(actor, tally):
         raise PermissionDenied
     note = (note or "").strip()
-    _check(actor, tally.organisation, people, met_on, place, note, tally.place_id)
+    _check(actor, tally.proposal, tally.organisation, people, met_on, place, note, tally.place_id)
     _lock(tally.proposal_id)
     changed = {"people": [tally.people, people]} if tally.people != people else {}
     tally.people, tally.met_on, tally.note = people, met_on, note

@@ -3,7 +3,7 @@ fits 360 px without horizontal scrolling, the button says the reader's state, th
 lines read in the page's direction. Screenshots go into the test's temporary directory
 (their paths are printed)."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -23,6 +23,8 @@ def scene(make_proposal, make_user, make_organisation):
     db.session.add(place)
     db.session.commit()
     proposal = make_proposal(title="Des lits halte soins santé pour les personnes à la rue")
+    proposal.created_at = datetime(2026, 1, 5, 9, 0)  # people were met since
+    db.session.commit()
     for people, day, where in ((12, 3, place), (4, 10, None)):
         concerns.record_tally(
             member, proposal, organisation=association, people=people,
