@@ -80,6 +80,10 @@ class Config:
     # A conversion stopped past this (a 3-minute recording takes about a second): the worker
     # also sends the e-mails.
     AUDIO_CONVERT_SECONDS = int(os.environ.get("AUDIO_CONVERT_SECONDS", "60"))
+    # Decoding while a person waits (reading an upload, the disguised preview): stopped past
+    # this, well under gunicorn's timeout, so a file made to make the decoder crawl never
+    # holds a web worker until it is killed.
+    AUDIO_REQUEST_SECONDS = int(os.environ.get("AUDIO_REQUEST_SECONDS", "15"))
     # Where recordings are kept: in the database by default (every app server reads it, the
     # backup takes it), or, when set, as files in this directory, on a volume every app
     # server shares (``flask backup create`` archives it beside the database's dump).

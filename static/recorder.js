@@ -5,6 +5,24 @@
 // fetched from the server and played, so the person hears what will be published.
 (function () {
   "use strict";
+  // A file over the size limit is refused here, before a long upload that the server (or
+  // the proxy in front of it) would refuse: the input is emptied, the text stays sendable.
+  var sized = document.querySelector("[data-recorder][data-max-bytes]");
+  if (sized) {
+    var chosen = sized.querySelector("input[type=file]");
+    var tooBig = sized.querySelector("[data-too-big]");
+    var maxBytes = parseInt(sized.dataset.maxBytes, 10);
+    chosen.addEventListener("change", function () {
+      var file = chosen.files && chosen.files[0];
+      var over = Boolean(file && maxBytes && file.size > maxBytes);
+      if (over) { chosen.value = ""; }
+      tooBig.hidden = !over;
+    });
+  }
+})();
+
+(function () {
+  "use strict";
   var field = document.querySelector("[data-recorder]");
   var template = document.getElementById("recorder-template");
   if (!field || !template || !window.MediaRecorder || !window.DataTransfer ||
@@ -26,7 +44,9 @@
   var timer = box.querySelector("[data-timer]");
   var status = box.querySelector("[data-status]");
   var player = box.querySelector("[data-player]");
-  var maxSeconds = parseInt(field.dataset.maxSeconds, 10) || 180;
+  // Stopped a second before the limit: the timer ticks every 250 ms, and a recording that
+  // ran past the limit would be refused once sent.
+  var maxSeconds = Math.max(1, (parseInt(field.dataset.maxSeconds, 10) || 180) - 1);
   var recorder = null;
   var stream = null;
   var started = 0;

@@ -84,7 +84,8 @@ def test_each_form_has_a_labelled_file_input_for_phones(client, forms, which):
     assert 'enctype="multipart/form-data"' in html
     assert re.search(r'<label for="audio">[^<]+</label>', html)
     field = re.search(r'<input type="file" id="audio" name="audio"[^>]*>', html).group(0)
-    assert 'accept="audio/*"' in field and " capture" in field
+    # No `capture`: a phone offers its recorder and the voice messages already on it.
+    assert 'accept="audio/*"' in field and " capture" not in field
     assert 'aria-describedby="audio-hint audio-voice"' in field
     assert "3 min au plus, 10 Mo au plus" in html
     assert "L’enregistrement d’origine est effacé après la décision de modération." in html
@@ -271,6 +272,41 @@ def test_the_preview_refuses_what_is_not_audio_in_plain_text(client, language):
     assert response.mimetype == "text/plain"
     with force_locale(language):
         assert response.get_data(as_text=True) == _(NOT_AUDIO)
+
+
+def test_a_preview_past_its_time_limit_is_refused_in_plain_text(client, app, monkeypatch):
+    """A file that makes the decoder crawl never holds the web worker: past
+    AUDIO_REQUEST_SECONDS, refused (here at once: read, then converted)."""
+    monkeypatch.setattr("app.services.audio._probe", lambda path, size: _probe_ok())
+    monkeypatch.setitem(app.config, "AUDIO_REQUEST_SECONDS", 0)
+    response = client.post(
+        "/temoignages/audio/apercu",
+        data={"audio": _file(tone_wav(1.0), "enregistrement.wav")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert response.get_data(as_text=True) == "Impossible de préparer la voix déformée."
+
+
+def _probe_ok():
+    from app.audio.processing import Probe
+
+    return Probe(duration_seconds=1.0, format_name="wav", codec_name="pcm_s16le")
+
+
+@pytest.mark.parametrize("which", ["guest", "account", "assisted"])
+def test_an_upload_too_slow_to_read_is_refused_with_the_text_kept(
+    client, app, monkeypatch, forms, which
+):
+    monkeypatch.setitem(app.config, "AUDIO_REQUEST_SECONDS", 0)
+    url, fields = _open(client, forms, which)
+    data = {**fields, "body": TEXT, "audio": _file(tone_wav(1.0), "voix.wav")}
+    response = client.post(url, data=data, content_type="multipart/form-data")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True).replace("&#39;", "'")
+    assert NOT_AUDIO in html
+    assert TEXT in html
+    assert (_count(), _count(AudioRecording)) == (0, 0)
 
 
 def test_the_preview_without_a_file_is_a_bad_request(client):

@@ -76,14 +76,15 @@ class Probe:
     codec_name: str
 
 
-def probe(path: str, *, max_seconds: float | None = None) -> Probe:
-    """What the file is, decoded to its end (or until it passes ``max_seconds``: TooLong)."""
+def probe(path: str, *, max_seconds: float | None = None, time_limit: float | None = None) -> Probe:
+    """What the file is, decoded to its end (or until it passes ``max_seconds``: TooLong;
+    until decoding has taken ``time_limit`` seconds: TooSlow)."""
     try:
         with av.open(path, mode="r") as container:
             if not container.streams.audio:
                 raise NotAudio("no audio stream")
             stream = container.streams.audio[0]
-            seconds = _decoded_seconds(container, stream, max_seconds)
+            seconds = _decoded_seconds(container, stream, max_seconds, _deadline(time_limit))
             declared = container.duration / av.time_base if container.duration else None
             format_name, codec_name = container.format.name, stream.codec_context.name
     except (av.FFmpegError, OSError, UnicodeDecodeError, ValueError, IndexError) as error:
@@ -118,9 +119,19 @@ def _wav_cut_short(path: str) -> bool:
     return False
 
 
-def _decoded_seconds(container, stream, max_seconds: float | None) -> float:
+def _deadline(time_limit: float | None) -> float | None:
+    return None if time_limit is None else time.monotonic() + time_limit
+
+
+def _check_deadline(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise TooSlow("decoding past its time limit")
+
+
+def _decoded_seconds(container, stream, max_seconds: float | None, deadline) -> float:
     seconds = 0.0
     for frame in container.decode(stream):
+        _check_deadline(deadline)
         if frame.sample_rate:
             seconds += frame.samples / frame.sample_rate
         if max_seconds is not None and seconds > max_seconds:
@@ -143,7 +154,7 @@ def convert(path: str, *, disguise: bool, time_limit: float | None = None) -> by
     """The recording as a small mono MP3 without tags, its voice disguised if asked (by a
     factor drawn for this conversion alone). Past ``time_limit`` seconds, TooSlow: checked
     at each decoded frame, so a conversion never holds the worker (and its e-mails) long."""
-    deadline = None if time_limit is None else time.monotonic() + time_limit
+    deadline = _deadline(time_limit)
     out = io.BytesIO()
     with av.open(path, mode="r") as source:
         stream = source.streams.audio[0]
@@ -153,8 +164,7 @@ def convert(path: str, *, disguise: bool, time_limit: float | None = None) -> by
             encoder.codec_context.options = {"flags": "+bitexact"}
             graph = _graph(stream, disguise)
             for frame in source.decode(stream):
-                if deadline is not None and time.monotonic() > deadline:
-                    raise TooSlow(f"conversion longer than {time_limit:.0f} s")
+                _check_deadline(deadline)
                 frame.pts = None
                 graph.push(frame)
                 _encode_ready(graph, encoder, target)

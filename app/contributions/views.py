@@ -92,6 +92,7 @@ def _audio_limits() -> dict:
         "duration": _("%(n)s min", n=minutes) if not rest else _("%(n)s s", n=seconds),
         "clock": f"{minutes}:{rest:02d}",
         "size": megabytes(current_app.config["AUDIO_MAX_BYTES"]),
+        "bytes": current_app.config["AUDIO_MAX_BYTES"],
     }
 
 

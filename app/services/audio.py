@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
+import av
 import sqlalchemy as sa
 from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
@@ -123,7 +124,8 @@ def _probe(path: str, size: int) -> processing.Probe:
     if size == 0:
         raise AudioRefused(_empty_message())
     try:
-        return processing.probe(path, max_seconds=max_seconds)
+        limit = current_app.config["AUDIO_REQUEST_SECONDS"]
+        return processing.probe(path, max_seconds=max_seconds, time_limit=limit)
     except processing.TooLong:
         minutes = f"{max_seconds / 60:.1f}".removesuffix(".0").replace(".", ",")
         raise AudioRefused(
@@ -134,7 +136,7 @@ def _probe(path: str, size: int) -> processing.Probe:
         ) from None
     except processing.EmptyRecording:
         raise AudioRefused(_empty_message()) from None
-    except processing.NotAudio:
+    except (processing.NotAudio, processing.TooSlow):
         raise AudioRefused(
             _(
                 "Ce fichier n’est pas un enregistrement sonore, ou il est incomplet : envoyez "
@@ -169,8 +171,14 @@ def remove_temp_files(_error=None) -> None:
 
 def preview_disguised(checked: CheckedAudio) -> bytes:
     """The disguised MP3 of an upload, made at once and stored nowhere: the person hears
-    how their voice will be published before sending."""
-    return processing.convert(checked.path, disguise=True)
+    how their voice will be published before sending. Within AUDIO_REQUEST_SECONDS; a
+    failure is a ServiceError (the recording itself may still be sent)."""
+    limit = current_app.config["AUDIO_REQUEST_SECONDS"]
+    try:
+        return processing.convert(checked.path, disguise=True, time_limit=limit)
+    except (processing.TooSlow, av.FFmpegError, OSError, ValueError) as error:
+        logger.warning("audio preview failed: %s", error)
+        raise ServiceError(_("Impossible de préparer la voix déformée.")) from None
 
 
 def attach(contribution: Contribution, checked: CheckedAudio) -> None:
