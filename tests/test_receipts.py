@@ -200,6 +200,27 @@ def test_correcting_while_it_waits(client, sent):
     assert event.target_id == corrected.id
 
 
+def test_a_correction_sent_from_a_stale_page_can_be_sent_again(client, sent):
+    """Two windows, or a second tap: the version seen is old while the testimony still
+    waits. The page says so, keeps the text, and the next send goes through."""
+    code, testimony = sent
+    stale = testimony.version
+    first = {"body": "Corrigé une fois.", "seen_version": stale}
+    assert client.post(f"/recu/{code}/corriger", data=first).status_code == 302
+    again = {"body": "Corrigé deux fois.", "seen_version": stale}
+    response = client.post(f"/recu/{code}/corriger", data=again)
+    html = response.get_data(as_text=True).replace("&#39;", "'")
+    assert response.status_code == 200
+    assert "modifié entre-temps" in html and "vient d’être relu" not in html
+    assert "Corrigé deux fois." in html
+    current = _testimony().version
+    assert re.search(r'name="seen_version"[^>]*value="(\d+)"', html).group(1) == str(current)
+    assert _testimony().body == "Corrigé une fois."
+    resent = {"body": "Corrigé deux fois.", "seen_version": current}
+    assert client.post(f"/recu/{code}/corriger", data=resent).status_code == 302
+    assert _testimony().body == "Corrigé deux fois."
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [

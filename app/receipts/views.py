@@ -100,6 +100,8 @@ def correct(code: str):
             service.correct(contribution, form.body.data, form.seen_version.data or 0)
         except ServiceError as error:
             refuse_on(form, error, "body")
+            # The version as it is now, so that the text kept can be sent again.
+            form.seen_version.data, form.seen_version.raw_data = contribution.version, None
         else:
             flash(_("Votre témoignage est corrigé. Il attend toujours la relecture."), "success")
             return redirect(url_for("receipts.show", code=code))

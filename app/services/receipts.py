@@ -117,7 +117,15 @@ def correct(contribution: Contribution, body: str, seen_version: int) -> None:
         .execution_options(synchronize_session=False)
     )
     if updated.rowcount != 1:
-        db.session.rollback()
+        db.session.rollback()  # the row is read again below
+        if policy.can_correct_by_receipt(contribution):  # still waiting: changed meanwhile
+            raise ServiceError(
+                _(
+                    "Votre témoignage a été modifié entre-temps (dans une autre fenêtre ?). "
+                    "Relisez votre texte, puis envoyez de nouveau la correction."
+                ),
+                field="body",
+            )
         raise ServiceError(_("Votre témoignage vient d’être relu : il ne peut plus être corrigé."))
     # No actor: a guest has no account, and the code must not be written anywhere.
     audit.record(None, AuditAction.GUEST_TESTIMONY_CORRECTED, "contribution", contribution.id)
