@@ -83,6 +83,24 @@ def test_moderator_listens_writes_the_transcript_and_publishes(client, proposal,
     assert played.status_code == 200 and played.mimetype == "audio/mpeg"
 
 
+def test_a_stale_decision_leaves_the_published_transcript(client, proposal, make_user):
+    """Two moderators on the same testimony: the second, on a page older than the first's
+    decision, neither decides nor replaces the transcript published with it."""
+    contribution = _send_as_guest(client, proposal)
+    convert_waiting("test-worker")
+    stale = _reload(contribution).version
+    login(client, make_user("moderator"))
+    assert _decide(client, contribution, SAID).status_code == 302
+    contribution = _reload(contribution)
+    data = {"action": "reject", "reason": "off_topic", "details": "", "version": stale}
+    data["transcript"] = "Une autre transcription, tapée sur une page ancienne."
+    response = client.post(f"/moderation/contributions/{contribution.id}/decision", data=data)
+    assert response.status_code == 302
+    contribution = _reload(contribution)
+    assert contribution.state is ContributionState.PUBLISHED
+    assert contribution.audio.transcript == SAID
+
+
 def test_publishing_without_a_transcript_is_refused_at_the_field(client, proposal, make_user):
     contribution = _send_as_guest(client, proposal)
     convert_waiting("test-worker")

@@ -98,7 +98,7 @@ def decide(contribution_id: int):
     if not form.validate_on_submit():
         return _decision_page(contribution, form), 400
     try:
-        _save_changed_transcript(contribution, form.transcript.data)
+        _save_changed_transcript(contribution, form.transcript.data, int(form.version.data))
         service.decide(
             current_user,
             contribution,
@@ -118,13 +118,19 @@ def decide(contribution_id: int):
     return redirect(safe_next(request.form.get("next_url"), "moderation.queue"))
 
 
-def _save_changed_transcript(contribution: Contribution, text: str | None) -> None:
-    """The transcript typed with a decision, saved when it changed."""
+def _save_changed_transcript(contribution: Contribution, text: str | None, seen: int) -> None:
+    """The transcript typed with a decision, saved when it changed; never from a page older
+    than another moderator's decision (the transcript published with it stays)."""
     recording = contribution.audio
     if recording is None or text is None:
         return
-    if text.replace("\r\n", "\n").strip() != recording.transcript:
-        audio_service.save_transcript(current_user, contribution, text)
+    if text.replace("\r\n", "\n").strip() == recording.transcript:
+        return
+    if seen != contribution.version:
+        raise service.AlreadyDecided(
+            _("Un·e autre modérateur·rice vient de traiter cette contribution.")
+        )
+    audio_service.save_transcript(current_user, contribution, text)
 
 
 def _decision_page(contribution: Contribution, form: DecisionForm) -> str:
