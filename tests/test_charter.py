@@ -1,6 +1,8 @@
 """The participation charter: versions, acceptance at registration and after a change,
 and moderation decisions that refer to its articles."""
 
+import io
+
 import pytest
 import sqlalchemy as sa
 
@@ -15,6 +17,7 @@ from app.models import (
     Notification,
     User,
 )
+from tests.audio_samples import tone_wav
 from tests.conftest import login
 from tests.test_accounts import confirm_registration
 
@@ -131,6 +134,38 @@ def test_new_version_must_be_accepted_before_posting(
     assert db.session.get(User, user.id).charter_version == "2026-1"
     assert client.post(url, data=data).status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(Contribution.id))) == 1
+
+
+def test_a_recording_left_behind_by_the_acceptance_is_asked_for_again(
+    client, charter_2015, make_user, make_proposal
+):
+    """A browser cannot send a file again: the testimony sent again after the acceptance
+    is not saved without its recording; the page asks for it, the text kept."""
+    proposal = make_proposal()
+    user = make_user("participant")
+    user.charter_version = "2015-1"
+    db.session.add(CharterVersion(label="2026-1", articles=[]))
+    db.session.commit()
+    login(client, user)
+    url = f"/propositions/{proposal.id}/temoigner"
+    data = {"body": "Mon témoignage dit.", "display_mode": "pseudonym"}
+    sent = {**data, "audio": (io.BytesIO(tone_wav(1.0)), "voix.wav")}
+    kept = client.post(url, data=sent, content_type="multipart/form-data")
+    html = kept.get_data(as_text=True)
+    assert 'name="files_left_behind" value="1"' in html
+    # The acceptance refused once: the mark is still carried.
+    resent = {**data, "files_left_behind": "1", "resend": "1"}
+    html = client.post(f"/charte/accepter?next={url}", data=resent).get_data(as_text=True)
+    assert html.count('name="files_left_behind"') == 1
+    client.post(f"/charte/accepter?next={url}", data={**resent, "accept": "y"})
+    response = client.post(url, data={**data, "files_left_behind": "1"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True).replace("&#39;", "'")
+    assert "Votre enregistrement n’a pas pu être gardé pendant l’acceptation" in html
+    assert "Mon témoignage dit." in html
+    assert db.session.scalar(sa.select(sa.func.count(Contribution.id))) == 0
+    # Sent as it is then (the person chose to): saved.
+    assert client.post(url, data=data).status_code == 302
 
 
 def test_reading_needs_no_new_acceptance(client, charter_2015, make_user, make_proposal):

@@ -2,7 +2,7 @@
 
 import re
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -22,6 +22,7 @@ from app.labels import FLAG_REASON_LABELS, WRITING_LANGUAGES
 from app.models import Contribution
 from app.text import char_count, personal_data_found, too_long_message
 from app.web import page_cache
+from app.web.kept_input import FILES_LEFT_BEHIND
 
 PERSONAL_DATA_WARNING = _l(
     "Votre texte semble contenir un numéro de téléphone, une adresse e-mail ou une adresse "
@@ -90,6 +91,10 @@ DISPLAY_CHOICES = [
 
 
 TEXT_OR_RECORDING = _l("Écrivez votre témoignage ou enregistrez-le.")
+RECORDING_LEFT_BEHIND = _l(
+    "Votre enregistrement n’a pas pu être gardé pendant l’acceptation de la charte : "
+    "choisissez-le à nouveau (ou enregistrez de nouveau), puis envoyez."
+)
 
 
 class SpokenForm(FlaskForm):
@@ -105,6 +110,10 @@ class SpokenForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        if request.form.get(FILES_LEFT_BEHIND) and not self.has_recording:
+            # Sent again after the charter's acceptance: the recording could not be.
+            self.audio.errors = [*self.audio.errors, str(RECORDING_LEFT_BEHIND)]
+            return False
         if not (self.body.data or "").strip() and not self.has_recording:
             self.body.errors = [*self.body.errors, str(TEXT_OR_RECORDING)]
             return False

@@ -46,7 +46,7 @@ def must_accept_charter(user) -> bool:
 
 def accept_then_resend(target: str, form: AcceptCharterForm):
     """The acceptance page carrying the sent form: accepting sends it on to ``target``."""
-    kept = kept_fields(request.form, skip=ACCEPT_FIELDS)
+    kept = kept_fields(request.form, skip=ACCEPT_FIELDS, files=request.files)
     charter = queries.charter.current_charter()
     return render_template(
         "main/accept_charter.html",

@@ -12,13 +12,25 @@ NOT_KEPT = frozenset({"csrf_token"})
 CHOICE = re.compile(r"[\w-]{0,64}")
 
 
-def kept_fields(form: MultiDict, skip: frozenset = frozenset()) -> list[tuple[str, str]]:
-    """The posted fields to send again, in order (files are not in ``request.form``)."""
-    return [
+# Sent again in place of the files, which cannot be: the form that receives it asks for
+# them again rather than save without them (a recording, app/contributions/forms.py).
+FILES_LEFT_BEHIND = "files_left_behind"
+
+
+def kept_fields(
+    form: MultiDict, skip: frozenset = frozenset(), files: MultiDict | None = None
+) -> list[tuple[str, str]]:
+    """The posted fields to send again, in order (files are not in ``request.form``), and
+    ``FILES_LEFT_BEHIND`` when ``files`` held one that was chosen."""
+    kept = [
         (name, value)
         for name, value in form.items(multi=True)
         if name not in NOT_KEPT | skip and "password" not in name.lower()
     ]
+    chosen = files and any(file.filename for file in files.values())
+    if chosen and FILES_LEFT_BEHIND not in form:
+        kept.append((FILES_LEFT_BEHIND, "1"))
+    return kept
 
 
 def typed_texts(fields: list[tuple[str, str]]) -> list[str]:
