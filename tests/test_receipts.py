@@ -91,18 +91,31 @@ def test_the_code_is_shown_once_and_only_its_hash_is_kept(client, proposal, app)
         assert plain not in json.dumps(dict(session)) and code not in json.dumps(dict(session))
 
 
-def test_a_form_sent_again_gets_no_new_code(app, client, proposal):
-    """The same form sent again (back button, a second tap) is the testimony sent first: its
-    code stays the only one, and the page says so instead of showing another."""
+def test_a_form_sent_again_while_it_waits_gets_the_only_code(app, client, proposal):
+    """The same form sent again (a second tap, an answer lost on the way) is the testimony
+    sent first: the new code replaces the first, which may never have been seen, and the
+    page says so."""
     key = "k" * 32
-    code = _code(_send(client, proposal, idempotency_key=key))
+    first = _code(_send(client, proposal, idempotency_key=key))
     again = app.test_client()
     html = _send(again, proposal, body="Autre chose, envoyé de nouveau.", idempotency_key=key)
+    second = _code(html)
+    assert second != first
+    assert "il remplace celui qui a pu s’afficher la première fois" in html
+    assert db.session.scalar(sa.select(sa.func.count(Contribution.id))) == 1
+    assert receipts.find(second) == _testimony() and receipts.find(first) is None
+    assert client.get(f"/recu/{first}").status_code == 404
+
+
+def test_a_form_sent_again_once_decided_gets_no_new_code(app, client, proposal, make_user):
+    """Decided meanwhile: the first code stays the only one, and the page says so."""
+    key = "k" * 32
+    code = _code(_send(client, proposal, idempotency_key=key))
+    _decide(_testimony(), ModerationAction.APPROVE, make_user, ModerationReason.COMPLIANT)
+    html = _send(app.test_client(), proposal, body="Encore.", idempotency_key=key)
     assert CODE_SHOWN.search(html) is None
     assert "Ce témoignage avait déjà été envoyé : son code a été montré la première fois" in html
-    assert db.session.scalar(sa.select(sa.func.count(Contribution.id))) == 1
     assert receipts.find(code) == _testimony()
-    assert client.get(f"/recu/{code}").status_code == 200
 
 
 def test_two_receipts_never_share_a_code(client, proposal):

@@ -152,13 +152,24 @@ def _guest_testimony(proposal: Proposal):
                     audio=audio_service.check_upload(form.audio.data),
                     receipt_hash=receipts.code_hash(code),
                 )
-                # The same form sent again: its code was shown the first time, none now.
-                handover.hand_over(code if receipts.opens(testimony, code) else None, proposal.id)
+                _hand_over_receipt(testimony, code, proposal.id)
         except ServiceError as error:
             refuse_on(form, error, "body")
         else:
             return redirect(url_for("contributions.receipt", proposal_id=proposal.id))
     return _spoken_page("contributions/testify_guest.html", form, proposal=proposal)
+
+
+def _hand_over_receipt(testimony, code: str, proposal_id: int) -> None:
+    """The new code to the receipt page. The same form sent again gives back the testimony
+    saved the first time: while it waits, this code replaces the first (whose page may
+    never have arrived); once decided, the first stays the only one."""
+    if receipts.opens(testimony, code):
+        handover.hand_over(code, proposal_id)
+    elif receipts.reissue(testimony, code):
+        handover.hand_over(code, proposal_id, replaced=True)
+    else:
+        handover.hand_over(None, proposal_id)
 
 
 @bp.get("/propositions/<int:proposal_id>/temoignage-envoye")

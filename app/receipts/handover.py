@@ -9,16 +9,17 @@ from app.web.links import public_url
 SESSION_KEY = "receipt_code"
 
 
-def hand_over(code: str | None, proposal_id: int) -> None:
+def hand_over(code: str | None, proposal_id: int, replaced: bool = False) -> None:
     """Keep the new code for the next page (the receipt of this proposal) only; None when
-    the form was sent again: the testimony's code was shown the first time."""
-    session[SESSION_KEY] = {"code": code, "proposal_id": proposal_id}
+    the form was sent again and its code stays the one shown the first time; ``replaced``
+    when the form was sent again and this code replaces that one."""
+    session[SESSION_KEY] = {"code": code, "proposal_id": proposal_id, "replaced": replaced}
 
 
 def take(proposal_id: int) -> dict | None:
-    """The code to show on this proposal's receipt page, once: {"code", "link", "lookup"}
-    (the link opens the receipt, the lookup page takes a typed code); {"already_sent"}
-    when the form was sent again; or None."""
+    """The code to show on this proposal's receipt page, once: {"code", "link", "lookup",
+    "replaced"} (the link opens the receipt, the lookup page takes a typed code);
+    {"already_sent"} when the form was sent again and the first code stays; or None."""
     kept = session.pop(SESSION_KEY, None)
     if not isinstance(kept, dict) or kept.get("proposal_id") != proposal_id:
         return None
@@ -32,4 +33,5 @@ def take(proposal_id: int) -> dict | None:
         "code": shown,
         "link": public_url("receipts.show", code=shown),
         "lookup": public_url("receipts.lookup"),
+        "replaced": bool(kept.get("replaced")),
     }

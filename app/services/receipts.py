@@ -75,6 +75,26 @@ def opens(contribution: Contribution, code: str) -> bool:
     return hmac.compare_digest(stored, code_hash(code))
 
 
+@retry_when_busy
+def reissue(contribution: Contribution, code: str) -> bool:
+    """The same form sent again while its testimony waits (a second tap, an answer lost on
+    the way): the new code replaces the first, which nobody may have seen. True when it
+    did; once decided or withdrawn, the first code stays the only one."""
+    updated = db.session.execute(
+        sa.update(Contribution)
+        .where(
+            Contribution.id == contribution.id,
+            Contribution.state == ContributionState.PENDING,
+            Contribution.withdrawn_at.is_(None),
+            Contribution.receipt_hash.is_not(None),
+        )
+        .values(receipt_hash=code_hash(code))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return updated.rowcount == 1
+
+
 def find(typed: str | None, now: datetime | None = None) -> Contribution | None:
     """The guest testimony a code opens, or None: unknown, malformed and lapsed codes alike."""
     code = normalise(typed)
