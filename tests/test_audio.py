@@ -3,6 +3,7 @@ the voice disguised), the worker's job, the moderation gate, and privacy. Audio 
 the tests (tests/audio_samples.py)."""
 
 import base64
+import json
 import io
 import os
 from datetime import timedelta
@@ -642,3 +643,24 @@ def test_the_downloaded_data_holds_the_recording(client, proposal, make_user, we
     login(client, author)
     [exported] = client.get("/compte/mes-donnees.json").get_json()["recordings"]
     assert base64.b64decode(exported["content_base64"]) == webm
+
+
+def test_the_download_encodes_each_recording_a_piece_at_a_time(
+    client, proposal, make_user, webm, monkeypatch
+):
+    """Read and encoded in pieces (here of 1,000 bytes, cut at no multiple of three), one
+    recording after the other, as the response is written: the same bytes come back."""
+    monkeypatch.setattr("app.queries.stored_files.PIECE_BYTES", 1000)
+    author = make_user()
+    sent = [webm, samples.tone_wav(1.0)]
+    for audio in sent:
+        contributions_service.post_contribution(
+            author, proposal, ContributionKind.TESTIMONY, "", DisplayMode.PSEUDONYM,
+            audio=checked(audio),
+        )  # fmt: skip
+    login(client, author)
+    response = client.get("/compte/mes-donnees.json")
+    assert response.is_streamed
+    exported = json.loads(response.get_data(as_text=True))["recordings"]
+    assert [base64.b64decode(e["content_base64"]) for e in exported] == sent
+    assert len(sent[1]) > 1000 and len(sent[1]) % 3  # several pieces, and a remainder

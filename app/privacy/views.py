@@ -1,8 +1,15 @@
 """The privacy notice, "my data" with its JSON download, and deleting one's account."""
 
-import json
-
-from flask import Blueprint, Response, flash, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    session,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
@@ -77,10 +84,9 @@ def my_data():
 def export():
     """Everything the site holds about me, as a JSON file to download."""
     policy.require(policy.can_see_own_data(current_user))
-    data = service.export_user_data(current_user)
-    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    # Written as it is read: the recordings, a piece at a time, never all in memory.
     return Response(
-        body,
+        stream_with_context(service.export_json(current_user)),
         mimetype="application/json",
         headers={
             "Content-Disposition": 'attachment; filename="mes-donnees-voix-solidaires.json"',

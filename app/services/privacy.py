@@ -8,7 +8,9 @@ change here (tests/test_privacy.py checks it).
 
 import base64
 import enum
+import json
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -20,7 +22,6 @@ from app.accounts.password_hashing import verify_password
 from app.extensions import db
 from app.models import (
     AudioRecording,
-    AudioState,
     Contribution,
     ContributionState,
     EmailFrequency,
@@ -38,6 +39,7 @@ from app.models import (
     UserSession,
     utcnow,
 )
+from app.queries import audio as audio_queries
 from app.services import (
     PermissionDenied,
     ServiceError,
@@ -139,7 +141,24 @@ def _about(table: sa.Table, user: User):
 
 
 def export_user_data(user: User) -> dict:
-    """Everything the site holds about this person, as JSON-ready data (one query a table)."""
+    """Everything the site holds about this person, as JSON-ready data (one query a table,
+    then one a recording piece): ``export_json`` read whole."""
+    return json.loads("".join(export_json(user)))
+
+
+def export_json(user: User) -> Iterator[str]:
+    """Everything the site holds about this person, as a JSON document written a piece at
+    a time: the rows, then each of their recordings, read and encoded a piece at a time
+    (a person may have many, of megabytes each: never all in memory at once)."""
+    head = json.dumps(_export_rows(user), ensure_ascii=False, indent=2, default=str)
+    yield head.removesuffix("\n}") + ',\n  "recordings": ['
+    for n, recording in enumerate(_recordings_of(user)):
+        yield ",\n    " if n else "\n    "
+        yield from _recording_json(recording)
+    yield "\n  ]\n}\n"
+
+
+def _export_rows(user: User) -> dict:
     account = db.session.execute(sa.select(_user_table()).where(User.id == user.id)).one()
     data = {
         "format": EXPORT_FORMAT,
@@ -151,48 +170,58 @@ def export_user_data(user: User) -> dict:
     for table in tables_about_people():
         rows = db.session.execute(_about(table, user)).all()
         data["tables"][table.name] = [_row(table, row) for row in rows]
-    data["recordings"] = _recordings_of(user)
     return data
 
 
-def _recordings_of(user: User) -> list[dict]:
-    """The person's spoken testimonies: the converted file, or the original while it is
-    held, in base64. Not those an association recorded: that voice is someone else's."""
-    rows = db.session.execute(
-        sa.select(AudioRecording)
-        .join(Contribution, AudioRecording.contribution_id == Contribution.id)
-        .where(Contribution.author_id == user.id, Contribution.recorded_for_id.is_(None))
-        .options(sa.orm.undefer(AudioRecording.media), sa.orm.undefer(AudioRecording.original))
-        .order_by(AudioRecording.id)
-    ).scalars()
-    return [_recording(recording) for recording in rows]
-
-
-def _recording(recording: AudioRecording) -> dict:
-    converted = recording.state is AudioState.READY and (
-        recording.media is not None or recording.media_file != ""
+def _recordings_of(user: User) -> list[AudioRecording]:
+    """The person's spoken testimonies, without their bytes. Not those an association
+    recorded: that voice is someone else's."""
+    return list(
+        db.session.scalars(
+            sa.select(AudioRecording)
+            .join(Contribution, AudioRecording.contribution_id == Contribution.id)
+            .where(Contribution.author_id == user.id, Contribution.recorded_for_id.is_(None))
+            .order_by(AudioRecording.id)
+        )
     )
-    content = _content(recording, "media" if converted else "original")
-    return {
+
+
+# Where a recording's bytes go in its JSON object, replaced as they are encoded.
+_CONTENT = "\x00content\x00"
+
+
+def _recording_json(recording: AudioRecording) -> Iterator[str]:
+    """One recording as a JSON object: the converted file, or the original while it is
+    held, in base64 (null when its bytes cannot be read)."""
+    playable = audio_queries.moderators_audio(recording)
+    converted = playable is not None and playable.column == "media"
+    fields = {
         "contribution_id": recording.contribution_id,
         "state": recording.state.value,
         "media_type": recording.media_type if converted else recording.original_media_type,
         "duration_seconds": recording.duration_seconds,
         "transcript": recording.transcript,
-        "content_base64": base64.b64encode(content).decode() if content else None,
+        "content_base64": _CONTENT if playable else None,
     }
+    text = json.dumps(fields, ensure_ascii=False)
+    if playable is None:
+        yield text
+        return
+    before, after = text.split(json.dumps(_CONTENT))
+    yield before + '"'
+    yield from _base64(audio_queries.audio_pieces(playable))
+    yield '"' + after
 
 
-def _content(recording: AudioRecording, which: str) -> bytes | None:
-    """A recording's bytes, from the database or its file in AUDIO_DIRECTORY."""
-    name = getattr(recording, f"{which}_file")
-    if name:
-        try:
-            return audio_files.path_of(name).read_bytes()
-        except (OSError, ValueError):  # gone, or AUDIO_DIRECTORY no longer set
-            current_app.logger.error("recording %s: its file %s cannot be read", recording.id, name)
-            return None
-    return getattr(recording, which)
+def _base64(pieces: Iterator[bytes]) -> Iterator[str]:
+    """Base64 of the bytes, a piece at a time (each cut at a multiple of three bytes)."""
+    rest = b""
+    for piece in pieces:
+        data = rest + piece
+        whole = len(data) - len(data) % 3
+        rest = data[whole:]
+        yield base64.b64encode(data[:whole]).decode()
+    yield base64.b64encode(rest).decode()
 
 
 def data_summary(user: User) -> dict[str, int]:
