@@ -3,8 +3,8 @@ the voice disguised), the worker's job, the moderation gate, and privacy. Audio 
 the tests (tests/audio_samples.py)."""
 
 import base64
-import json
 import io
+import json
 import os
 from datetime import timedelta
 
