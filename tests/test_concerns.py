@@ -197,11 +197,33 @@ def test_the_public_never_reads_where_people_were_met(app, client, member, place
     client.post(_tally_url(proposal), data=_tally_form(people="4", place_id=str(place.id)))
     html = app.test_client().get(f"/propositions/{proposal.id}").get_data(as_text=True)
     page = re.sub(r"<[^>]+>", "", html)
-    assert "3 personnes rencontrées par Accueil de jour Saint-Vincent le" in page
-    assert "4 personnes rencontrées par Accueil de jour Saint-Vincent le" in page
+    assert "7 personnes rencontrées par Accueil de jour Saint-Vincent le 3 mars 2026" in page
     assert place.name not in page and "lieu non précisé" not in page
     members = client.get(_tally_url(proposal)).get_data(as_text=True)
     assert place.name in members
+
+
+def test_the_page_sums_up_each_association_and_names_the_first_few(
+    app, proposal, make_user, make_organisation, monkeypatch
+):
+    """However many tallies, the page names a few associations, each with its people added
+    up over its tallies, and says how many others there are."""
+    monkeypatch.setattr("app.queries.concerns.ASSOCIATIONS_SHOWN", 2)
+    for name, counts in (("Le Relais", [5, 6]), ("La Maraude", [20]), ("Le Foyer", [1])):
+        association = make_organisation(name=name)
+        member = make_user("association_member", organisation=association)
+        for day, people in enumerate(counts, start=3):
+            service.record_tally(
+                member, proposal, organisation=association, people=people,
+                met_on=date(2026, 3, day), place=None, note="",
+            )  # fmt: skip
+    html = app.test_client().get(f"/propositions/{proposal.id}").get_data(as_text=True)
+    page = re.sub(r"<[^>]+>", "", html)
+    assert "32 personnes rencontrées par des associations" in page
+    assert "20 personnes rencontrées par La Maraude le 3 mars 2026" in page
+    assert "11 personnes rencontrées par Le Relais, du 3 mars 2026 au 4 mars 2026" in page
+    assert page.index("La Maraude") < page.index("Le Relais")
+    assert "Le Foyer" not in page and "Et 1 autre association." in page
 
 
 @pytest.mark.parametrize(

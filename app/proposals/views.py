@@ -144,7 +144,7 @@ def _render_show(proposal: Proposal, status_form: StatusForm | None):
     responses = queries.responses.responses_for(proposal)
     updates = queries.proposals.progress_updates(proposal)
     content_language.want_languages(proposal)  # its "read in" links, with its translations
-    tallies = queries.concerns.tallies_for(proposal)
+    met = queries.concerns.met_by_associations(proposal)
     return render_template(
         "proposals/show.html",
         proposal=proposal,
@@ -159,8 +159,8 @@ def _render_show(proposal: Proposal, status_form: StatusForm | None):
         ),
         timeline=queries.proposals.timeline(proposal, responses.values(), updates),
         following=service.is_following(current_user, proposal=proposal),
-        concerned=queries.concerns.split(proposal, tallies),
-        tallies=tallies,
+        concerned=queries.concerns.split(proposal, met),
+        met=met,
         concern_marked=concern_service.has_marked(current_user, proposal),
         cosignatures=queries.directory.cosignatures_for(proposal),
         suggestion=queries.suggestions.origin_of(proposal),

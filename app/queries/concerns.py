@@ -2,6 +2,9 @@
 the places a tally may name. The total is a column (``Proposal.concerned_count``), read
 with the proposal at no cost."""
 
+from dataclasses import dataclass
+from datetime import date
+
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
@@ -10,8 +13,8 @@ from app.models import ConcernTally, Organisation, Place, Proposal
 
 
 def tallies_for(proposal: Proposal) -> list[ConcernTally]:
-    """Every tally of the proposal with its association and place, the latest met first
-    (one query; none when nobody is counted)."""
+    """Every tally of the proposal with its association and place, the latest met first,
+    for the associations that keep them (one query; none when nobody is counted)."""
     if not proposal.concerned_count:
         return []
     return list(
@@ -24,10 +27,64 @@ def tallies_for(proposal: Proposal) -> list[ConcernTally]:
     )
 
 
-def split(proposal: Proposal, tallies: list[ConcernTally]) -> dict:
+# The associations a proposal page names, those that met the most people first.
+ASSOCIATIONS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class MetBy:
+    """The people one association met who are concerned, over all its tallies."""
+
+    organisation: Organisation
+    people: int
+    tallies: int
+    first: date
+    last: date
+
+
+@dataclass(frozen=True)
+class Met:
+    """What a proposal page says of the people associations met: the first few
+    associations, how many there are, how many people in all."""
+
+    shown: list[MetBy]
+    associations: int
+    people: int
+
+
+def met_by_associations(proposal: Proposal) -> Met:
+    """The people met by each association, the most first, ``ASSOCIATIONS_SHOWN`` of them
+    at most, with the totals over all (one query; none when nobody is counted). Never the
+    places: where a street team meets people can locate them."""
+    if not proposal.concerned_count:
+        return Met([], 0, 0)
+    people = sa.func.sum(ConcernTally.people)
+    rows = db.session.execute(
+        sa.select(
+            Organisation,
+            people,
+            sa.func.count(ConcernTally.id),
+            sa.func.min(ConcernTally.met_on),
+            sa.func.max(ConcernTally.met_on),
+            sa.func.count().over(),
+            sa.func.sum(people).over(),
+        )
+        .join(Organisation, Organisation.id == ConcernTally.organisation_id)
+        .where(ConcernTally.proposal_id == proposal.id)
+        .group_by(Organisation.id)
+        .order_by(people.desc(), Organisation.name)
+        .limit(ASSOCIATIONS_SHOWN)
+    ).all()
+    if not rows:
+        return Met([], 0, 0)
+    shown = [MetBy(org, int(n), count, first, last) for org, n, count, first, last, *_ in rows]
+    return Met(shown, rows[0][-2], int(rows[0][-1]))
+
+
+def split(proposal: Proposal, met: Met) -> dict:
     """The total as the page says it: marks on the site, people met by associations."""
-    met = sum(tally.people for tally in tallies)
-    return {"total": proposal.concerned_count, "marks": proposal.concerned_count - met, "met": met}
+    total = proposal.concerned_count
+    return {"total": total, "marks": total - met.people, "met": met.people}
 
 
 def tally_with_proposal(tally_id: int) -> ConcernTally | None:
