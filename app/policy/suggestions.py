@@ -41,6 +41,12 @@ def can_decline_suggestion(user, suggestion: Suggestion) -> bool:
     return is_moderator(user) and not _is_author(user, suggestion)
 
 
+def is_suggestion_author(user, suggestion: Suggestion) -> bool:
+    """Whose suggestion it is, whatever its state (what may be done with it is the
+    service's to say)."""
+    return _is_author(user, suggestion)
+
+
 def can_withdraw_suggestion(user, suggestion: Suggestion) -> bool:
     """Its author, while it waits."""
     return _is_author(user, suggestion) and suggestion.state is SuggestionState.WAITING

@@ -93,8 +93,7 @@ def _suggestion_or_404(suggestion_id: int) -> Suggestion:
 def withdraw(suggestion_id: int):
     """The person takes back their waiting suggestion."""
     suggestion = _suggestion_or_404(suggestion_id)
-    if suggestion.author_id != current_user.id:
-        abort(403)
+    policy.require(policy.is_suggestion_author(current_user, suggestion))
     try:
         service.withdraw(current_user, suggestion)
     except ServiceError as error:  # a button: nothing typed to keep
