@@ -220,6 +220,29 @@ def test_workshop_preselected_and_its_proposals_offered(
     assert "Développer les médiateurs culturels" not in html
 
 
+def test_the_newest_proposals_are_offered_and_those_ticked_kept(
+    client, login_as, make_theme, make_proposal, monkeypatch
+):
+    """A workshop of thousands of proposals: the form lists the newest, and a proposal
+    ticked among them stays offered (and saved) once newer ones pushed it out."""
+    monkeypatch.setattr("app.queries.meetings.PROPOSALS_OFFERED", 2)
+    member = login_as("association_member")
+    theme = make_theme("Accès à la santé")
+    oldest, older = (make_proposal(title=t, theme=theme) for t in ("La plus ancienne", "Avant"))
+    newer = make_proposal(title="Un comité de pilotage de la PASS", theme=theme)
+    html = client.get(f"/reunions/nouvelle?atelier={theme.slug}").get_data(as_text=True)
+    assert "Avant" in html and "Un comité de pilotage de la PASS" in html
+    assert "La plus ancienne" not in html
+    make_proposal(title="Plus récente", theme=theme)
+    form = _form(theme_id=str(theme.id), proposal_ids=[str(older.id), str(newer.id)])
+    form["host_id"] = str(member.organisations[0].id)
+    assert client.post("/reunions/nouvelle", data=form).status_code == 302
+    meeting = db.session.scalar(sa.select(Meeting))
+    assert {p.id for p in meeting.proposals} == {older.id, newer.id}
+    html = client.get(f"/reunions/{meeting.id}/modifier").get_data(as_text=True)
+    assert "Avant" in html and oldest.title not in html
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

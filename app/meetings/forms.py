@@ -23,6 +23,7 @@ from app.calendar import from_paris, to_paris
 from app.fields import BlankIsEmpty, DayField, MaxChars
 from app.models import Meeting, MeetingKind
 from app.proposals.forms import MultiCheckboxField
+from app.queries.meetings import PROPOSALS_OFFERED
 
 KIND_LABELS = {
     MeetingKind.WORKING_GROUP: _l("Réunion d’un groupe de travail"),
@@ -109,7 +110,11 @@ class MeetingForm(FlaskForm):
         _l("Propositions à discuter"),
         coerce=int,
         validate_choice=False,  # checked below, with a message that says what to do
-        description=_l("Les propositions de l’atelier choisi."),
+        description=_l(
+            "Les %(num)d propositions les plus récentes de l’atelier choisi, et celles déjà "
+            "choisies.",
+            num=PROPOSALS_OFFERED,
+        ),
     )
     description = TextAreaField(
         _l("Présentation"),

@@ -176,8 +176,13 @@ def _fill_choices(form: MeetingForm, meeting: Meeting | None = None) -> None:
     theme = themes.get(form.theme_id.data)
     form.proposal_ids.choices = [
         (p.id, p.title if theme else f"{p.theme.name} — {p.title}")
-        for p in queries.meetings.proposals_to_choose(theme)
+        for p in queries.meetings.proposals_to_choose(theme, _ticked(form))
     ]
+
+
+def _ticked(form: MeetingForm) -> list[int]:
+    """The proposals on the agenda (a meeting edited) or ticked in the form sent."""
+    return [n for n in form.proposal_ids.data or [] if isinstance(n, int)]
 
 
 def _details(form: MeetingForm) -> MeetingDetails:

@@ -2,7 +2,7 @@
 validated minutes."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from app.extensions import db
 from app.models import (
@@ -159,12 +159,30 @@ def secretary_candidates(host: Organisation | None, organiser: User) -> list[Use
     return list(db.session.scalars(query)) if host.is_association else []
 
 
-def proposals_to_choose(theme: Theme | None) -> list[Proposal]:
-    """The proposals a meeting may discuss: its workshop's, or every one without a workshop."""
-    query = sa.select(Proposal).options(joinedload(Proposal.theme)).order_by(Proposal.title)
-    if theme is not None:
-        query = query.where(Proposal.theme_id == theme.id)
-    return list(db.session.scalars(query))
+# A list of checkboxes read on a phone, not a workshop's whole archive.
+PROPOSALS_OFFERED = 100
+
+
+def proposals_to_choose(theme: Theme | None, kept: list[int]) -> list[Proposal]:
+    """The proposals a meeting may discuss, by title: its workshop's (every workshop's
+    without one), the newest ``PROPOSALS_OFFERED`` and those of ``kept`` (already on the
+    agenda, or ticked) wherever they are (one query)."""
+    scope = [Proposal.theme_id == theme.id] if theme is not None else []
+    newest = (
+        sa.select(Proposal.id)
+        .where(*scope)
+        .order_by(Proposal.id.desc())
+        .limit(PROPOSALS_OFFERED)
+        .subquery()
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Proposal)
+            .options(load_only(Proposal.title, Proposal.theme_id), joinedload(Proposal.theme))
+            .where(*scope, sa.or_(Proposal.id.in_(sa.select(newest.c.id)), Proposal.id.in_(kept)))
+            .order_by(Proposal.title)
+        )
+    )
 
 
 def validated_minutes(meeting: Meeting):
