@@ -63,6 +63,9 @@ class OfficialResponse(db.Model):
         sa.Index(
             "ix_official_response_recent", "created_at", "position", "institution_id", "proposal_id"
         ),
+        # An institution's responses, and their ids read from the index alone: the board
+        # leaves out, by id, the responses of organisations that are not institutions.
+        sa.Index("ix_official_response_institution", "institution_id", "id"),
     )
 
     # Longest texts, in characters, said once: the column's size, the forms' limit.
@@ -75,7 +78,7 @@ class OfficialResponse(db.Model):
         sa.ForeignKey("proposal.id", ondelete="CASCADE"), index=True
     )
     institution_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("organisation.id", ondelete="CASCADE")
     )
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     position: Mapped[Position] = mapped_column(enum_column(Position))
