@@ -25,6 +25,7 @@ from app.services import ServiceError
 from app.services import meetings as service
 from app.services.meetings import MeetingDetails
 from app.web import content_language
+from app.web.ids import possible_ids
 from app.web.links import public_url
 from app.web.loading import theme_filter, theme_or_404
 from app.web.pagination import paginate
@@ -182,7 +183,7 @@ def _fill_choices(form: MeetingForm, meeting: Meeting | None = None) -> None:
 
 def _ticked(form: MeetingForm) -> list[int]:
     """The proposals on the agenda (a meeting edited) or ticked in the form sent."""
-    return [n for n in form.proposal_ids.data or [] if isinstance(n, int)]
+    return possible_ids(form.proposal_ids.data)
 
 
 def _details(form: MeetingForm) -> MeetingDetails:

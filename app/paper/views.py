@@ -27,6 +27,7 @@ from app.models import Organisation, Place
 from app.paper.forms import MOST_SHEETS, PaperBatchForm, PlaceForm
 from app.services import ServiceError
 from app.services import paper as service
+from app.web.ids import possible_ids
 from app.web.incoming import megabytes, takes_file
 from app.web.refusals import refuse, refuse_on
 from app.web.routes import private, requires_charter
@@ -195,8 +196,7 @@ def _next_sitting(form: PaperBatchForm) -> str:
 
 def _kept_proposals(proposal_id: int) -> list[int]:
     """The page's proposal, and the one the form chose when it was sent."""
-    chosen = request.form.get("proposal_id", type=int)
-    return [proposal_id] if chosen is None else [proposal_id, chosen]
+    return possible_ids([proposal_id, request.form.get("proposal_id", type=int)])
 
 
 def _add_sheet(form: PaperBatchForm) -> None:

@@ -27,6 +27,12 @@ def valid_id(message=None) -> NumberRange:
     return NumberRange(min=1, max=ID_MAX, message=message or _l("Cet identifiant n’existe pas."))
 
 
+def possible_ids(values) -> list[int]:
+    """The values that can be ids (ints from 1 to ``ID_MAX``), the others left out: what a
+    form sent, before it reaches a query."""
+    return [n for n in values or [] if isinstance(n, int) and 1 <= n <= ID_MAX]
+
+
 def init_app(app) -> None:
     """Before any blueprint: rules pick their converter when they are added."""
     app.url_map.converters["int"] = IdConverter
