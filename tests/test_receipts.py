@@ -91,14 +91,14 @@ def test_the_code_is_shown_once_and_only_its_hash_is_kept(client, proposal, app)
         assert plain not in json.dumps(dict(session)) and code not in json.dumps(dict(session))
 
 
-def test_a_form_sent_again_while_it_waits_gets_the_only_code(app, client, proposal):
-    """The same form sent again (a second tap, an answer lost on the way) is the testimony
-    sent first: the new code replaces the first, which may never have been seen, and the
+def test_a_form_whose_answer_was_lost_gets_the_only_code(app, client, proposal):
+    """The same form sent again from a browser that never got the first answer (lost on
+    the way, a second tap): the new code replaces the first, which nobody saw, and the
     page says so."""
     key = "k" * 32
     first = _code(_send(client, proposal, idempotency_key=key))
-    again = app.test_client()
-    html = _send(again, proposal, body="Autre chose, envoyé de nouveau.", idempotency_key=key)
+    lost = app.test_client()  # as if the first answer, and its cookie, never arrived
+    html = _send(lost, proposal, idempotency_key=key)
     second = _code(html)
     assert second != first
     assert "il remplace celui qui a pu s’afficher la première fois" in html
@@ -107,13 +107,44 @@ def test_a_form_sent_again_while_it_waits_gets_the_only_code(app, client, propos
     assert client.get(f"/recu/{first}").status_code == 404
 
 
-def test_a_form_sent_again_once_decided_gets_no_new_code(app, client, proposal, make_user):
-    """Decided meanwhile: the first code stays the only one, and the page says so."""
+def test_a_form_sent_again_where_its_code_was_shown_keeps_it(client, proposal):
+    """The browser that was shown the code (the back button, then "send" again): the code
+    it showed stays the only one, so nobody at that computer gets a working one."""
     key = "k" * 32
     code = _code(_send(client, proposal, idempotency_key=key))
-    _decide(_testimony(), ModerationAction.APPROVE, make_user, ModerationReason.COMPLIANT)
-    html = _send(app.test_client(), proposal, body="Encore.", idempotency_key=key)
+    html = _send(client, proposal, idempotency_key=key)
     assert CODE_SHOWN.search(html) is None
+    assert "Ce témoignage avait déjà été envoyé : son code a été montré la première fois" in html
+    assert receipts.find(code) == _testimony()
+
+
+def test_a_form_filled_in_again_is_another_testimony(app, client, proposal):
+    """A form brought back on a shared computer and filled in by someone else keeps its
+    key: a different text is a testimony of its own, with its own code; the first stays."""
+    key = "k" * 32
+    first = _code(_send(client, proposal, idempotency_key=key))
+    other = app.test_client()
+    second = _code(_send(other, proposal, body="Moi aussi, tous les matins.", idempotency_key=key))
+    assert second != first
+    assert db.session.scalar(sa.select(sa.func.count(Contribution.id))) == 2
+    assert receipts.find(first).body == TESTIMONY
+    assert receipts.find(second).body == "Moi aussi, tous les matins."
+
+
+def test_a_form_sent_again_later_or_once_decided_gets_no_new_code(app, client, proposal, make_user):
+    """Past a few minutes, or decided meanwhile: the first code stays the only one."""
+    key = "k" * 32
+    code = _code(_send(client, proposal, idempotency_key=key))
+    testimony = _testimony()
+    testimony.created_at -= timedelta(minutes=receipts.REISSUE_MINUTES + 1)
+    db.session.commit()
+    html = _send(app.test_client(), proposal, idempotency_key=key)
+    assert CODE_SHOWN.search(html) is None and receipts.find(code) == _testimony()
+    testimony = _testimony()
+    testimony.created_at = utcnow()
+    db.session.commit()
+    _decide(testimony, ModerationAction.APPROVE, make_user, ModerationReason.COMPLIANT)
+    html = _send(app.test_client(), proposal, idempotency_key=key)
     assert "Ce témoignage avait déjà été envoyé : son code a été montré la première fois" in html
     assert receipts.find(code) == _testimony()
 

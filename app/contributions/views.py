@@ -152,7 +152,7 @@ def _guest_testimony(proposal: Proposal):
                     audio=audio_service.check_upload(form.audio.data),
                     receipt_hash=receipts.code_hash(code),
                 )
-                _hand_over_receipt(testimony, code, proposal.id)
+                _hand_over_receipt(testimony, code, proposal.id, form.once_key)
         except ServiceError as error:
             refuse_on(form, error, "body")
         else:
@@ -160,14 +160,15 @@ def _guest_testimony(proposal: Proposal):
     return _spoken_page("contributions/testify_guest.html", form, proposal=proposal)
 
 
-def _hand_over_receipt(testimony, code: str, proposal_id: int) -> None:
-    """The new code to the receipt page. The same form sent again gives back the testimony
-    saved the first time: while it waits, this code replaces the first (whose page may
-    never have arrived); once decided, the first stays the only one."""
+def _hand_over_receipt(testimony, code: str, proposal_id: int, form_key: str | None) -> None:
+    """The new code to the receipt page. The same form sent again (the same text) gives
+    back the testimony saved the first time. When this browser never got that first
+    answer (lost on the way, a second tap), the new code replaces the first, for a few
+    minutes while the testimony waits; otherwise the first stays the only one."""
     if receipts.opens(testimony, code):
-        handover.hand_over(code, proposal_id)
-    elif receipts.reissue(testimony, code):
-        handover.hand_over(code, proposal_id, replaced=True)
+        handover.hand_over(code, proposal_id, form_key)
+    elif not handover.handed_over(form_key) and receipts.reissue(testimony, code):
+        handover.hand_over(code, proposal_id, form_key, replaced=True)
     else:
         handover.hand_over(None, proposal_id)
 

@@ -99,17 +99,19 @@ def _same_form(earlier: Contribution | None, author: User | None, proposal: Prop
     )
 
 
-def _once(key: str | None, author: User | None, proposal: Proposal):
+def _once(key: str | None, author: User | None, proposal: Proposal, body: str | None = None):
     """(the earlier contribution of this form, the key to store on a new one).
 
     One read decides, so a sending that commits in between cannot make this one keyless.
     A key already used by someone else (forged or reused) is not stored again, and never
-    shows anyone another person's contribution.
+    shows anyone another person's contribution. With ``body`` (a guest's: nobody's
+    account tells two guests apart), the earlier one must also say the same: a form
+    brought back on a shared computer and filled in again is another testimony.
     """
     earlier = _holder(key)
     if earlier is None:
         return None, key
-    if _same_form(earlier, author, proposal):
+    if _same_form(earlier, author, proposal) and body in (None, earlier.body):
         return earlier, None
     return None, None
 
@@ -222,7 +224,8 @@ def post_guest_testimony(
     language they wrote from (``page_locale``) is kept: the moderation's answer is e-mailed
     in it. ``receipt_hash`` is saved with it, only on a new testimony: the same form sent
     again returns the earlier one, its receipt unchanged."""
-    earlier, idempotency_key = _once(idempotency_key, None, proposal)
+    text = _testimony_body(body, audio)
+    earlier, idempotency_key = _once(idempotency_key, None, proposal, text)
     if earlier:
         return earlier
     guest_testimony = Contribution(
@@ -230,7 +233,7 @@ def post_guest_testimony(
         proposal=proposal,
         kind=ContributionKind.TESTIMONY,
         display_mode=DisplayMode.PSEUDONYM if name.strip() else DisplayMode.ANONYMOUS,
-        body=_testimony_body(body, audio),
+        body=text,
         lang=_check_lang(lang),
         guest_name=name.strip(),
         guest_contact=contact.strip(),

@@ -75,11 +75,17 @@ def opens(contribution: Contribution, code: str) -> bool:
     return hmac.compare_digest(stored, code_hash(code))
 
 
+# How long after a guest testimony its form, sent again, may get a new code.
+REISSUE_MINUTES = 10
+
+
 @retry_when_busy
 def reissue(contribution: Contribution, code: str) -> bool:
     """The same form sent again while its testimony waits (a second tap, an answer lost on
-    the way): the new code replaces the first, which nobody may have seen. True when it
-    did; once decided or withdrawn, the first code stays the only one."""
+    the way): the new code replaces the first, which nobody may have seen, within
+    ``REISSUE_MINUTES`` of the first sending. True when it did; once decided, withdrawn or
+    later, the first code stays the only one."""
+    since = utcnow() - timedelta(minutes=REISSUE_MINUTES)
     updated = db.session.execute(
         sa.update(Contribution)
         .where(
@@ -87,6 +93,7 @@ def reissue(contribution: Contribution, code: str) -> bool:
             Contribution.state == ContributionState.PENDING,
             Contribution.withdrawn_at.is_(None),
             Contribution.receipt_hash.is_not(None),
+            Contribution.created_at >= since,
         )
         .values(receipt_hash=code_hash(code))
         .execution_options(synchronize_session=False)
