@@ -95,10 +95,33 @@ def test_a_stale_decision_leaves_the_published_transcript(client, proposal, make
     data = {"action": "reject", "reason": "off_topic", "details": "", "version": stale}
     data["transcript"] = "Une autre transcription, tapée sur une page ancienne."
     response = client.post(f"/moderation/contributions/{contribution.id}/decision", data=data)
-    assert response.status_code == 302
+    assert response.status_code == 409  # the page again, the transcript typed kept
+    html = response.get_data(as_text=True)
+    assert "La contribution a changé pendant que vous la lisiez" in html
+    assert "Une autre transcription, tapée sur une page ancienne." in html
     contribution = _reload(contribution)
     assert contribution.state is ContributionState.PUBLISHED
     assert contribution.audio.transcript == SAID
+
+
+def test_a_correction_meanwhile_keeps_the_transcript_being_typed(client, proposal, make_user):
+    """The guest corrects their text while a moderator transcribes: the decision is
+    refused, the transcript typed stays in the page, nothing is saved."""
+    contribution = _send_as_guest(client, proposal, body="Mon texte.")
+    convert_waiting("test-worker")
+    seen = _reload(contribution).version
+    contribution = _reload(contribution)
+    contribution.body, contribution.version = "Mon texte corrigé.", seen + 1
+    db.session.commit()
+    login(client, make_user("moderator"))
+    data = {"action": "approve", "reason": "compliant", "details": "", "version": seen}
+    data["transcript"] = "Trois minutes de transcription."
+    response = client.post(f"/moderation/contributions/{contribution.id}/decision", data=data)
+    assert response.status_code == 409
+    assert "Trois minutes de transcription." in response.get_data(as_text=True)
+    contribution = _reload(contribution)
+    assert contribution.state is ContributionState.PENDING
+    assert contribution.audio.transcript == ""
 
 
 def test_publishing_without_a_transcript_is_refused_at_the_field(client, proposal, make_user):

@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app import policy, queries
@@ -98,7 +99,7 @@ def decide(contribution_id: int):
     if not form.validate_on_submit():
         return _decision_page(contribution, form), 400
     try:
-        _save_changed_transcript(contribution, form.transcript.data, int(form.version.data))
+        _stage_changed_transcript(contribution, form.transcript.data)
         service.decide(
             current_user,
             contribution,
@@ -109,8 +110,14 @@ def decide(contribution_id: int):
             charter_article=form.charter_article.data or None,
         )
     except service.AlreadyDecided as error:
+        db.session.rollback()  # the transcript staged goes with the decision refused
+        if _transcript_typed(contribution, form.transcript.data):
+            # The page again, the transcript typed kept in the form.
+            refuse_on(form, ServiceError(str(CHANGED_MEANWHILE)), "transcript")
+            return _decision_page(contribution, form), 409
         flash(str(error), "info")
-    except ServiceError as error:  # e.g. a recording published without its transcript
+    except ServiceError as error:  # e.g. a recording published before it is converted
+        db.session.commit()  # a transcript typed is kept: the refusal is about the rest
         refuse_on(form, error, "details")
         return _decision_page(contribution, form), 400
     else:
@@ -118,19 +125,25 @@ def decide(contribution_id: int):
     return redirect(safe_next(request.form.get("next_url"), "moderation.queue"))
 
 
-def _save_changed_transcript(contribution: Contribution, text: str | None, seen: int) -> None:
-    """The transcript typed with a decision, saved when it changed; never from a page older
-    than another moderator's decision (the transcript published with it stays)."""
+CHANGED_MEANWHILE = _l(
+    "La contribution a changé pendant que vous la lisiez (une autre décision, ou une "
+    "correction de son auteur) : relisez-la. Votre transcription est gardée ci-dessous."
+)
+
+
+def _transcript_typed(contribution: Contribution, text: str | None) -> bool:
+    """Whether the form holds a transcript other than the recording's."""
     recording = contribution.audio
     if recording is None or text is None:
-        return
-    if text.replace("\r\n", "\n").strip() == recording.transcript:
-        return
-    if seen != contribution.version:
-        raise service.AlreadyDecided(
-            _("Un·e autre modérateur·rice vient de traiter cette contribution.")
-        )
-    audio_service.save_transcript(current_user, contribution, text)
+        return False
+    return text.replace("\r\n", "\n").strip() != recording.transcript
+
+
+def _stage_changed_transcript(contribution: Contribution, text: str | None) -> None:
+    """The transcript typed with a decision, written in the decision's transaction when it
+    changed: committed with it, or with a decision refused (another came first), never."""
+    if _transcript_typed(contribution, text):
+        audio_service.save_transcript(current_user, contribution, text, commit=False)
 
 
 def _decision_page(contribution: Contribution, form: DecisionForm) -> str:

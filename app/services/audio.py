@@ -237,8 +237,10 @@ def must_disguise(contribution: Contribution) -> bool:
 
 
 @retry_when_busy
-def save_transcript(moderator, contribution: Contribution, text: str) -> None:
-    """The moderator writes or corrects what the recording says (required to publish)."""
+def save_transcript(moderator, contribution: Contribution, text: str, commit: bool = True) -> None:
+    """The moderator writes or corrects what the recording says (required to publish).
+    ``commit=False``: written in the caller's transaction (a decision's, kept or rolled
+    back with it)."""
     if not policy.can_moderate(moderator, contribution):
         raise PermissionDenied
     recording = contribution.audio
@@ -252,7 +254,10 @@ def save_transcript(moderator, contribution: Contribution, text: str) -> None:
     recording.transcript = text
     recording.transcript_by_id = moderator.id
     audit.record(moderator, AuditAction.TRANSCRIPT_WRITTEN, "contribution", contribution.id)
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
 
 
 def forget_original(recording: AudioRecording) -> None:
