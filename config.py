@@ -80,7 +80,8 @@ class Config:
     # A conversion stopped past this (a 3-minute recording takes about a second): the worker
     # also sends the e-mails.
     AUDIO_CONVERT_SECONDS = int(os.environ.get("AUDIO_CONVERT_SECONDS", "60"))
-    # Decoding while a person waits (reading an upload, the disguised preview): stopped past
+    # Decoding while a person waits (reading an upload, then the disguised preview; one
+    # budget for the request): stopped past
     # this, well under gunicorn's timeout, so a file made to make the decoder crawl never
     # holds a web worker until it is killed.
     AUDIO_REQUEST_SECONDS = int(os.environ.get("AUDIO_REQUEST_SECONDS", "15"))

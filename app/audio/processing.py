@@ -128,10 +128,17 @@ def _check_deadline(deadline: float | None) -> None:
         raise TooSlow("decoding past its time limit")
 
 
+def _frames(container, stream, deadline: float | None):
+    """The stream's decoded frames; the time limit checked at every packet read, so a file
+    of packets that decode to nothing is stopped too."""
+    for packet in container.demux(stream):
+        _check_deadline(deadline)
+        yield from packet.decode()
+
+
 def _decoded_seconds(container, stream, max_seconds: float | None, deadline) -> float:
     seconds = 0.0
-    for frame in container.decode(stream):
-        _check_deadline(deadline)
+    for frame in _frames(container, stream, deadline):
         if frame.sample_rate:
             seconds += frame.samples / frame.sample_rate
         if max_seconds is not None and seconds > max_seconds:
@@ -153,7 +160,7 @@ class TooSlow(Exception):
 def convert(path: str, *, disguise: bool, time_limit: float | None = None) -> bytes:
     """The recording as a small mono MP3 without tags, its voice disguised if asked (by a
     factor drawn for this conversion alone). Past ``time_limit`` seconds, TooSlow: checked
-    at each decoded frame, so a conversion never holds the worker (and its e-mails) long."""
+    at each packet read, so a conversion never holds the worker (and its e-mails) long."""
     deadline = _deadline(time_limit)
     out = io.BytesIO()
     with av.open(path, mode="r") as source:
@@ -163,8 +170,7 @@ def convert(path: str, *, disguise: bool, time_limit: float | None = None) -> by
             encoder.bit_rate = OUTPUT_BITRATE
             encoder.codec_context.options = {"flags": "+bitexact"}
             graph = _graph(stream, disguise)
-            for frame in source.decode(stream):
-                _check_deadline(deadline)
+            for frame in _frames(source, stream, deadline):
                 frame.pts = None
                 graph.push(frame)
                 _encode_ready(graph, encoder, target)

@@ -124,8 +124,7 @@ def _probe(path: str, size: int) -> processing.Probe:
     if size == 0:
         raise AudioRefused(_empty_message())
     try:
-        limit = current_app.config["AUDIO_REQUEST_SECONDS"]
-        return processing.probe(path, max_seconds=max_seconds, time_limit=limit)
+        return processing.probe(path, max_seconds=max_seconds, time_limit=_time_left())
     except processing.TooLong:
         minutes = f"{max_seconds / 60:.1f}".removesuffix(".0").replace(".", ",")
         raise AudioRefused(
@@ -169,13 +168,26 @@ def remove_temp_files(_error=None) -> None:
         _remove(path)
 
 
+_STARTED = "audio_decoding_started"
+
+
+def _time_left() -> float:
+    """What is left of AUDIO_REQUEST_SECONDS, one budget for all the decoding a request
+    does (reading the upload, then the preview), counted from the first."""
+    limit = current_app.config["AUDIO_REQUEST_SECONDS"]
+    if not has_request_context():
+        return limit
+    started = g.setdefault(_STARTED, time.monotonic())
+    return max(0.0, limit - (time.monotonic() - started))
+
+
 def preview_disguised(checked: CheckedAudio) -> bytes:
     """The disguised MP3 of an upload, made at once and stored nowhere: the person hears
-    how their voice will be published before sending. Within AUDIO_REQUEST_SECONDS; a
-    failure is a ServiceError (the recording itself may still be sent)."""
-    limit = current_app.config["AUDIO_REQUEST_SECONDS"]
+    how their voice will be published before sending. Within what is left of
+    AUDIO_REQUEST_SECONDS; a failure is a ServiceError (the recording itself may still be
+    sent)."""
     try:
-        return processing.convert(checked.path, disguise=True, time_limit=limit)
+        return processing.convert(checked.path, disguise=True, time_limit=_time_left())
     except (processing.TooSlow, av.FFmpegError, OSError, ValueError) as error:
         logger.warning("audio preview failed: %s", error)
         raise ServiceError(_("Impossible de préparer la voix déformée.")) from None
