@@ -81,9 +81,8 @@ class Config:
     # also sends the e-mails.
     AUDIO_CONVERT_SECONDS = int(os.environ.get("AUDIO_CONVERT_SECONDS", "60"))
     # Decoding while a person waits (reading an upload, then the disguised preview; one
-    # budget for the request): stopped past
-    # this, well under gunicorn's timeout, so a file made to make the decoder crawl never
-    # holds a web worker until it is killed.
+    # budget for the request): stopped past this, well under gunicorn's timeout, so a file
+    # made to make the decoder crawl never holds a web worker until it is killed.
     AUDIO_REQUEST_SECONDS = int(os.environ.get("AUDIO_REQUEST_SECONDS", "15"))
     # Where recordings are kept: in the database by default (every app server reads it, the
     # backup takes it), or, when set, as files in this directory, on a volume every app
