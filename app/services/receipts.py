@@ -79,6 +79,21 @@ def opens(contribution: Contribution, code: str) -> bool:
 REISSUE_MINUTES = 10
 
 
+def _while_it_waits(contribution: Contribution, *conditions) -> sa.Update:
+    """An update of the testimony, only while it waits for the moderators (a conditional
+    update: a decision or a withdrawal that commits first wins)."""
+    return (
+        sa.update(Contribution)
+        .where(
+            Contribution.id == contribution.id,
+            Contribution.state == ContributionState.PENDING,
+            Contribution.withdrawn_at.is_(None),
+            *conditions,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
 @retry_when_busy
 def reissue(contribution: Contribution, code: str) -> bool:
     """The same form sent again while its testimony waits (a second tap, an answer lost on
@@ -87,16 +102,9 @@ def reissue(contribution: Contribution, code: str) -> bool:
     later, the first code stays the only one."""
     since = utcnow() - timedelta(minutes=REISSUE_MINUTES)
     updated = db.session.execute(
-        sa.update(Contribution)
-        .where(
-            Contribution.id == contribution.id,
-            Contribution.state == ContributionState.PENDING,
-            Contribution.withdrawn_at.is_(None),
-            Contribution.receipt_hash.is_not(None),
-            Contribution.created_at >= since,
-        )
-        .values(receipt_hash=code_hash(code))
-        .execution_options(synchronize_session=False)
+        _while_it_waits(
+            contribution, Contribution.receipt_hash.is_not(None), Contribution.created_at >= since
+        ).values(receipt_hash=code_hash(code))
     )
     db.session.commit()
     return updated.rowcount == 1
@@ -133,15 +141,9 @@ def correct(contribution: Contribution, body: str, seen_version: int) -> None:
     if not policy.can_correct_by_receipt(contribution):
         raise ServiceError(_("Votre témoignage a déjà été relu : il ne peut plus être corrigé."))
     updated = db.session.execute(
-        sa.update(Contribution)
-        .where(
-            Contribution.id == contribution.id,
-            Contribution.state == ContributionState.PENDING,
-            Contribution.withdrawn_at.is_(None),
-            Contribution.version == seen_version,
+        _while_it_waits(contribution, Contribution.version == seen_version).values(
+            body=_checked_body(body), edited_at=utcnow(), version=Contribution.version + 1
         )
-        .values(body=_checked_body(body), edited_at=utcnow(), version=Contribution.version + 1)
-        .execution_options(synchronize_session=False)
     )
     if updated.rowcount != 1:
         db.session.rollback()  # the row is read again below
