@@ -224,6 +224,20 @@ def test_the_page_sums_up_each_association_and_names_the_first_few(
     assert "11 personnes rencontrées par Le Relais, du 3 mars 2026 au 4 mars 2026" in page
     assert page.index("La Maraude") < page.index("Le Relais")
     assert "Le Foyer" not in page and "Et 1 autre association." in page
+    assert "exemple" not in page
+
+
+def test_an_example_association_is_marked_so(app, proposal, make_user, make_organisation):
+    association = make_organisation(name="Association inventée")
+    association.example = True
+    member = make_user("association_member", organisation=association)
+    service.record_tally(
+        member, proposal, organisation=association, people=3, met_on=date(2026, 3, 3),
+        place=None, note="",
+    )  # fmt: skip
+    html = app.test_client().get(f"/propositions/{proposal.id}").get_data(as_text=True)
+    line = re.search(r"<li>3 personnes rencontrées par .*?</li>", html).group(0)
+    assert "Association inventée" in line and 'class="badge example"' in line
 
 
 @pytest.mark.parametrize(
