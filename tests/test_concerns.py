@@ -332,6 +332,25 @@ def test_a_tally_corrected_keeps_its_archived_place(client, member, place, propo
     assert (tally.people, tally.place_id) == (13, place.id)
 
 
+def test_a_tally_dated_before_its_proposal_keeps_its_date_when_corrected(client, member, proposal):
+    """Recorded before the rule on dates: corrected, it keeps its date; a new early one is
+    still refused."""
+    tally = ConcernTally(
+        proposal=proposal, organisation=member.organisations[0], people=5,
+        met_on=date(2025, 12, 1), recorded_by=member,
+    )  # fmt: skip
+    db.session.add(tally)
+    db.session.commit()
+    login(client, member)
+    url = f"/personnes-concernees/{tally.id}/modifier"
+    response = client.post(url, data=_tally_form(people="6", met_on="2025-12-01"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (tally.people, tally.met_on) == (6, date(2025, 12, 1))
+    refused = client.post(url, data=_tally_form(people="6", met_on="2025-11-30"))
+    assert "ne peut pas précéder la proposition" in refused.get_data(as_text=True)
+
+
 def test_edits_and_deletes_keep_the_count_and_are_audited(
     client, member, place, proposal, make_user, make_organisation
 ):

@@ -56,11 +56,12 @@ class TallyForm(FlaskForm):
             raise ValidationError(_l("Choisissez une association dont vous êtes membre."))
 
     proposal = None  # set by the view: the date is checked against it
+    kept_met_on = None  # a corrected tally's own date, kept as it was
 
     def validate_met_on(self, field):
         if field.data is None or self.proposal is None:
             return
-        if problem := met_on_problem(field.data, self.proposal):
+        if problem := met_on_problem(field.data, self.proposal, self.kept_met_on):
             raise ValidationError(problem)
 
     def validate_place_id(self, field):

@@ -134,7 +134,7 @@ def edit_tally(tally_id: int):
         place_id=tally.place_id or NO_PLACE,
         note=tally.note,
     )
-    form.proposal = tally.proposal
+    form.proposal, form.kept_met_on = tally.proposal, tally.met_on
     _fill_choices(form, [tally.organisation], tally.place)
     del form.organisation_id  # a tally stays its association's
     if form.validate_on_submit():

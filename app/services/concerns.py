@@ -132,13 +132,14 @@ def forget_marks(user: User) -> None:
     recount(marked)
 
 
-def met_on_problem(day: date, proposal: Proposal) -> str | None:
+def met_on_problem(day: date, proposal: Proposal, kept: date | None = None) -> str | None:
     """Why a day cannot be the day people were met about a proposal, or None: neither in
-    the future nor before the proposal was published (a year typed wrong)."""
+    the future nor before the proposal was published (a year typed wrong). ``kept``: a
+    corrected tally's own date, kept as it was even if earlier (recorded before the rule)."""
     if day > paris_today():
         return _("La date de la rencontre ne peut pas être dans le futur.")
     published_on = to_paris(proposal.created_at).date()
-    if day < published_on:
+    if day < published_on and day != kept:
         return _(
             "La date de la rencontre ne peut pas précéder la proposition (publiée le %(date)s).",
             date=format_date(published_on),
@@ -154,10 +155,10 @@ def _check(
     met_on,
     place: Place | None,
     note: str,
-    kept_place_id: int | None = None,
+    tally: ConcernTally | None = None,
 ) -> None:
-    """The rules the form checks, again: the form may be bypassed. A tally corrected may
-    keep its place (``kept_place_id``) though it was archived since."""
+    """The rules the form checks, again: the form may be bypassed. A ``tally`` corrected
+    may keep its place though it was archived since, and its date."""
     if organisation is None or not policy.can_record_tally_for(actor, organisation):
         raise ServiceError(
             _("Choisissez une association dont vous êtes membre."), field="organisation_id"
@@ -166,9 +167,9 @@ def _check(
         raise ServiceError(_("Indiquez un nombre de personnes entre 1 et 10 000."), field="people")
     if met_on is None:
         raise ServiceError(_("Indiquez la date de la rencontre."), field="met_on")
-    if problem := met_on_problem(met_on, proposal):
+    if problem := met_on_problem(met_on, proposal, tally and tally.met_on):
         raise ServiceError(problem, field="met_on")
-    archived = place is not None and place.archived_at and place.id != kept_place_id
+    archived = place is not None and place.archived_at and place.id != (tally and tally.place_id)
     if place is not None and (place.organisation_id != organisation.id or archived):
         raise ServiceError(_("Choisissez un lieu de votre association."), field="place_id")
     if len(note) > ConcernTally.NOTE_MAX:
@@ -231,7 +232,7 @@ def change_tally(
     if not policy.can_change_tally(actor, tally):
         raise PermissionDenied
     note = (note or "").strip()
-    _check(actor, tally.proposal, tally.organisation, people, met_on, place, note, tally.place_id)
+    _check(actor, tally.proposal, tally.organisation, people, met_on, place, note, tally)
     _lock(tally.proposal_id)
     changed = {"people": [tally.people, people]} if tally.people != people else {}
     tally.people, tally.met_on, tally.note = people, met_on, note
