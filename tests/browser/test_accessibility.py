@@ -111,6 +111,8 @@ PAGES = [
     Page("accounts.preferences", "/compte/preferences", LOGGED_IN),
     Page("accounts.change_password", "/compte/mot-de-passe", LOGGED_IN, invalid=EMPTY),
     Page("privacy.notice", "/confidentialite"),
+    # nginx's page for a request too large to reach the app (docs/deployment.md).
+    Page("static errors/413", "/static/errors/413.html"),
     Page("privacy.my_data", "/compte/mes-donnees", LOGGED_IN),
     Page("privacy.delete_account", "/compte/supprimer", LOGGED_IN, invalid=EMPTY),
     Page("proposals.index", "/propositions"),
