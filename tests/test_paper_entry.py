@@ -453,3 +453,18 @@ def test_without_a_place_the_page_says_to_add_one(client, member, association, p
     assert "pas encore de lieu" in html and f"/organisations/{association.slug}/lieux" in html
     page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
     assert _url(proposal) in page  # reached from the proposal's page
+
+
+def test_sent_again_without_its_photos_the_sitting_asks_for_them(
+    client, member, association, proposal, place
+):
+    """Sent again after the charter's acceptance, which cannot carry files: refused once,
+    every row kept, nothing saved."""
+    data = {**_sitting(association, proposal, place), **_sheets({"body": TEXTS[0]}, empty=0)}
+    response = _post(client, proposal, {**data, "files_left_behind": "1"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True).replace("&#39;", "'")
+    assert "Les photos choisies n’ont pas pu être gardées pendant l’acceptation" in html
+    assert TEXTS[0] in html and _count() == 0
+    assert _post(client, proposal, data).status_code == 302
+    assert _count() == 1

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from markupsafe import escape
 
 from app.extensions import db
 from app.models import (
@@ -961,3 +962,18 @@ def test_recording_is_limited_per_account(app, client, w, monkeypatch):
     admin = app.test_client()
     login(admin, w["admin"])
     assert _post(admin, w, body="Corrigé.").status_code == 302  # another account
+
+
+def test_sent_again_without_its_document_it_is_asked_for(client, w):
+    """Sent again after the charter's acceptance, which cannot carry a file: refused once,
+    the message at the document, the text kept, nothing saved; as it is then, saved."""
+    login(client, w["member"])
+    data = _form(w, document=None, files_left_behind="1")
+    response = client.post(_url(w), data=data, content_type="multipart/form-data")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Le fichier choisi n’a pas pu être gardé pendant l’acceptation de la charte" in html
+    assert str(escape(TEXT)) in html  # the text kept
+    assert _responses() == []
+    assert _post(client, w, document=None).status_code == 302
+    assert len(_responses()) == 1

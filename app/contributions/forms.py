@@ -2,7 +2,7 @@
 
 import re
 
-from flask import current_app, request
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -22,7 +22,7 @@ from app.labels import FLAG_REASON_LABELS, WRITING_LANGUAGES
 from app.models import Contribution
 from app.text import char_count, personal_data_found, too_long_message
 from app.web import page_cache
-from app.web.kept_input import FILES_LEFT_BEHIND
+from app.web.kept_input import AsksForFilesLeftBehind, files_left_behind
 
 PERSONAL_DATA_WARNING = _l(
     "Votre texte semble contenir un numéro de téléphone, une adresse e-mail ou une adresse "
@@ -97,7 +97,7 @@ RECORDING_LEFT_BEHIND = _l(
 )
 
 
-class SpokenForm(FlaskForm):
+class SpokenForm(AsksForFilesLeftBehind, FlaskForm):
     """A testimony written, spoken, or both: a text or a recording is needed. The recording
     itself is checked by content by the view (services.audio.check_upload)."""
 
@@ -108,12 +108,13 @@ class SpokenForm(FlaskForm):
         """A file was chosen (an empty one too: the check says it is empty)."""
         return bool(self.audio.data)
 
+    files_field = "audio"
+    files_left_message = RECORDING_LEFT_BEHIND
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if request.form.get(FILES_LEFT_BEHIND) and not self.has_recording:
-            # Sent again after the charter's acceptance: the recording could not be.
-            self.audio.errors = [*self.audio.errors, str(RECORDING_LEFT_BEHIND)]
-            return False
+        if files_left_behind():  # asked for again at the recording's field
+            return valid
         if not (self.body.data or "").strip() and not self.has_recording:
             self.body.errors = [*self.body.errors, str(TEXT_OR_RECORDING)]
             return False

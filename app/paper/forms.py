@@ -22,6 +22,7 @@ from app.labels import WRITING_LANGUAGES
 from app.models import Contribution, Place
 from app.services.paper import Sheet, collection_date_problem, photo_problem
 from app.text import char_count, personal_data_found, too_long_message
+from app.web.kept_input import AsksForFilesLeftBehind
 
 # Empty rows offered at first; "Ajouter une fiche" adds one more, up to the most.
 FIRST_SHEETS = 5
@@ -103,8 +104,14 @@ class SheetForm(Form):
         )
 
 
-class PaperBatchForm(OnceForm):
+class PaperBatchForm(AsksForFilesLeftBehind, OnceForm):
     """A sitting: the fields every sheet shares, entered once, then the sheets."""
+
+    files_field = "sheets"  # the photos: the page lists its message with the sheets'
+    files_left_message = _l(
+        "Les photos choisies n’ont pas pu être gardées pendant l’acceptation de la charte : "
+        "choisissez-les à nouveau, puis enregistrez."
+    )
 
     organisation_id = SelectField(_l("Association"), coerce=int)
     proposal_id = SelectField(_l("Proposition"), coerce=int)

@@ -24,6 +24,7 @@ from app.models import (
 from app.queries import board
 from app.services.responses import Document, document_problem, reception_problem
 from app.services.stated_positions import stated_on_problem
+from app.web.kept_input import AsksForFilesLeftBehind
 
 
 def easy_read_field() -> TextAreaField:
@@ -201,9 +202,11 @@ class StatedPositionForm(FlaskForm):
             raise ValidationError(_l("Choisissez une association dont vous êtes membre."))
 
 
-class RecordResponseForm(FlaskForm):
+class RecordResponseForm(AsksForFilesLeftBehind, FlaskForm):
     """A response an institution gave by letter, e-mail or in a meeting, typed in on its
     behalf, with its document. ``proposal`` is set by the view (the earliest day)."""
+
+    files_field = "document"
 
     received_via = RadioField(
         _l("Comment la réponse a-t-elle été reçue ?"),

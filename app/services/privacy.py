@@ -207,7 +207,7 @@ def _recording_json(recording: AudioRecording) -> Iterator[str]:
     if playable is None:
         yield text
         return
-    before, _placeholder, after = text.rpartition(json.dumps(_CONTENT))  # the last key
+    before, _content, after = text.rpartition(json.dumps(_CONTENT))  # the last key
     yield before + '"'
     yield from _base64(audio_queries.audio_pieces(playable))
     yield '"' + after
