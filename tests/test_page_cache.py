@@ -18,6 +18,7 @@ from app.models import (
     OrganisationKind,
     Position,
 )
+from app.receipts.handover import HANDED_KEY
 from app.services.responses import publish_response
 from app.web.page_cache import current_version
 from app.web.routes import public_page
@@ -303,3 +304,14 @@ def test_flask_cache_clear_drops_every_cached_page(cached, client, proposal):
     assert "Pages en cache oubliées." in result.output
     assert current_version() != before
     assert client.get(url).headers["X-Page-Cache"] == "miss"
+
+
+def test_a_guest_who_left_a_testimony_reads_the_pages_everyone_reads(cached, app, proposal):
+    """What the receipt's handover keeps in the session changes no page: a guest who left
+    a testimony is served the copy every visitor is."""
+    url = f"/propositions/{proposal.id}"
+    assert app.test_client().get(url).headers["X-Page-Cache"] == "miss"
+    guest = app.test_client()
+    with guest.session_transaction() as session:
+        session[HANDED_KEY] = ["k" * 32]
+    assert guest.get(url).headers["X-Page-Cache"] == "hit"

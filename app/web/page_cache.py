@@ -51,7 +51,11 @@ from app.models import ContentVersion, Follow, Notification, content_version, pa
 from app.web import near_cache, routes
 
 # Session keys that say nothing about what a page shows.
-_SESSION_NOISE = frozenset({"csrf_token", "_permanent", "_fresh", "_id"})
+_SESSION_NOISE = frozenset(
+    # "receipt_forms": the guest forms whose receipt this browser was handed
+    # (app/receipts/handover.py): a later sending reads it, no page shows it.
+    {"csrf_token", "_permanent", "_fresh", "_id", "receipt_forms"}
+)
 
 
 def change_version() -> None:
