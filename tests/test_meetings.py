@@ -225,7 +225,7 @@ def test_the_newest_proposals_are_offered_and_those_ticked_kept(
 ):
     """A workshop of thousands of proposals: the form lists the newest, and a proposal
     ticked among them stays offered (and saved) once newer ones pushed it out."""
-    monkeypatch.setattr("app.queries.meetings.PROPOSALS_OFFERED", 2)
+    monkeypatch.setattr("app.queries.proposals.PROPOSALS_OFFERED", 2)
     member = login_as("association_member")
     theme = make_theme("Accès à la santé")
     oldest, older = (make_proposal(title=t, theme=theme) for t in ("La plus ancienne", "Avant"))

@@ -237,7 +237,7 @@ def test_add_a_sheet_at_the_most_saves_nothing_and_says_so(
 def test_the_list_offers_the_newest_proposals_and_the_pages_own(
     client, member, association, proposal, place, make_proposal, monkeypatch
 ):
-    monkeypatch.setattr("app.queries.paper.PROPOSALS_OFFERED", 2)
+    monkeypatch.setattr("app.queries.proposals.PROPOSALS_OFFERED", 2)
     middle = make_proposal(title="Une laverie solidaire")
     newest = [make_proposal(title=f"Récente {n}") for n in range(2)]
     html = client.get(_url(proposal)).get_data(as_text=True)

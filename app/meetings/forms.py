@@ -23,7 +23,7 @@ from app.calendar import from_paris, to_paris
 from app.fields import BlankIsEmpty, DayField, MaxChars
 from app.models import Meeting, MeetingKind
 from app.proposals.forms import MultiCheckboxField
-from app.queries.meetings import PROPOSALS_OFFERED
+from app.queries.proposals import PROPOSALS_OFFERED
 
 KIND_LABELS = {
     MeetingKind.WORKING_GROUP: _l("Réunion d’un groupe de travail"),

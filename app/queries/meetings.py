@@ -20,6 +20,7 @@ from app.models import (
     membership,
     utcnow,
 )
+from app.queries.proposals import newest_or_kept
 
 
 def upcoming_meetings(limit: int = 5) -> list[Meeting]:
@@ -159,27 +160,16 @@ def secretary_candidates(host: Organisation | None, organiser: User) -> list[Use
     return list(db.session.scalars(query)) if host.is_association else []
 
 
-# A list of checkboxes read on a phone, not a workshop's whole archive.
-PROPOSALS_OFFERED = 100
-
-
 def proposals_to_choose(theme: Theme | None, kept: list[int]) -> list[Proposal]:
     """The proposals a meeting may discuss, by title: its workshop's (every workshop's
-    without one), the newest ``PROPOSALS_OFFERED`` and those of ``kept`` (already on the
-    agenda, or ticked) wherever they are (one query)."""
+    without one), the newest and those of ``kept`` (already on the agenda, or ticked)
+    wherever they are (one query)."""
     scope = [Proposal.theme_id == theme.id] if theme is not None else []
-    newest = (
-        sa.select(Proposal.id)
-        .where(*scope)
-        .order_by(Proposal.id.desc())
-        .limit(PROPOSALS_OFFERED)
-        .subquery()
-    )
     return list(
         db.session.scalars(
             sa.select(Proposal)
             .options(load_only(Proposal.title, Proposal.theme_id), joinedload(Proposal.theme))
-            .where(*scope, sa.or_(Proposal.id.in_(sa.select(newest.c.id)), Proposal.id.in_(kept)))
+            .where(newest_or_kept(kept, *scope))
             .order_by(Proposal.title)
         )
     )

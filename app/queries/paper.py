@@ -9,6 +9,7 @@ from sqlalchemy.orm import load_only
 from app.extensions import db
 from app.models import Organisation, PaperSheetPhoto, Place, Proposal
 from app.queries import stored_files
+from app.queries.proposals import newest_or_kept
 
 
 def places_of(organisation: Organisation) -> list[Place]:
@@ -41,20 +42,15 @@ def place_of(organisation: Organisation, place_id: int) -> Place | None:
     )
 
 
-# A list a volunteer reads on a small screen, not the whole archive.
-PROPOSALS_OFFERED = 100
-
-
 def proposals_to_choose(kept: list[int]) -> list[Proposal]:
-    """The proposals a sitting may type sheets for, newest first: the latest
-    ``PROPOSALS_OFFERED``, and those of ``kept`` (the page's, the one chosen) wherever they
-    are (one query; only what the list shows)."""
-    newest = sa.select(Proposal.id).order_by(Proposal.id.desc()).limit(PROPOSALS_OFFERED).subquery()
+    """The proposals a sitting may type sheets for, newest first: the latest, and those of
+    ``kept`` (the page's, the one chosen) wherever they are (one query; only what the list
+    shows)."""
     return list(
         db.session.scalars(
             sa.select(Proposal)
             .options(load_only(Proposal.title, Proposal.example))
-            .where(sa.or_(Proposal.id.in_(sa.select(newest.c.id)), Proposal.id.in_(kept)))
+            .where(newest_or_kept(kept))
             .order_by(Proposal.id.desc())
         )
     )

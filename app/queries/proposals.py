@@ -99,6 +99,25 @@ def proposal_filters(
 
 
 NEWEST = (Proposal.created_at.desc(), Proposal.id.desc())
+
+# A list to choose proposals from (a form's), read on a small screen: the newest this many.
+PROPOSALS_OFFERED = 100
+
+
+def newest_or_kept(kept: list[int], *scope) -> sa.ColumnElement:
+    """Clause keeping, among the proposals of ``scope``, the newest ``PROPOSALS_OFFERED``
+    and those of ``kept`` (already chosen) wherever they are: a form's list, not the
+    whole archive."""
+    newest = (
+        sa.select(Proposal.id)
+        .where(*scope)
+        .order_by(Proposal.id.desc())
+        .limit(PROPOSALS_OFFERED)
+        .subquery()
+    )
+    return sa.and_(*scope, sa.or_(Proposal.id.in_(sa.select(newest.c.id)), Proposal.id.in_(kept)))
+
+
 # The most people concerned first (the count is a column, indexed), then the newest.
 MOST_CONCERNED = (Proposal.concerned_count.desc(), *NEWEST)
 
