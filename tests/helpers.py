@@ -1,6 +1,7 @@
 """Helpers shared by the tests (fixtures live in tests/conftest.py)."""
 
 import base64
+import json
 import sys
 import threading
 import time
@@ -88,3 +89,10 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.offset += timedelta(seconds=seconds)
+
+
+def exported_data(user) -> dict:
+    """What "Mes données" downloads for this person, read whole (the app streams it)."""
+    from app.services.privacy import export_json
+
+    return json.loads("".join(export_json(user)))

@@ -34,6 +34,7 @@ from app.services.moderation import decide
 from app.web.page_cache import current_version
 from tests import audio_samples as samples
 from tests.conftest import PASSWORD, login
+from tests.helpers import exported_data
 
 MP3_FRAME_SYNC = b"\xff"
 
@@ -605,12 +606,12 @@ def test_my_data_exports_my_recordings(proposal, make_user, webm):
         audio=checked(webm),
     )
     guest_testimony(proposal, samples.tone_wav())  # someone else's
-    [exported] = privacy.export_user_data(author)["recordings"]
+    [exported] = exported_data(author)["recordings"]
     assert exported["contribution_id"] == testimony.id
     assert exported["media_type"] == "audio/webm"
     assert base64.b64decode(exported["content_base64"]) == webm
     service.convert_waiting("worker-a")
-    [exported] = privacy.export_user_data(author)["recordings"]
+    [exported] = exported_data(author)["recordings"]
     media = base64.b64decode(exported["content_base64"])
     assert exported["media_type"] == "audio/mpeg" and media[:1] == MP3_FRAME_SYNC
     assert exported["duration_seconds"] == pytest.approx(2.0, abs=0.1)

@@ -31,6 +31,7 @@ from app.services import audio_files, privacy
 from app.services import contributions as contributions_service
 from app.services.moderation import decide
 from tests import audio_samples as samples
+from tests.helpers import exported_data
 
 
 @pytest.fixture
@@ -170,10 +171,10 @@ def test_my_data_exports_the_files(folder, make_proposal, make_user):
         author, make_proposal(), ContributionKind.TESTIMONY, "", DisplayMode.PSEUDONYM,
         audio=_upload(wav),
     )  # fmt: skip
-    [exported] = privacy.export_user_data(author)["recordings"]
+    [exported] = exported_data(author)["recordings"]
     assert base64.b64decode(exported["content_base64"]) == wav
     service.convert_waiting("worker-a")
-    [exported] = privacy.export_user_data(author)["recordings"]
+    [exported] = exported_data(author)["recordings"]
     assert exported["media_type"] == "audio/mpeg"
     assert base64.b64decode(exported["content_base64"])[:1] == b"\xff"
 

@@ -27,7 +27,7 @@ from app.services import ServiceError, privacy
 from app.services import suggestions as service
 from tests.conftest import PASSWORD
 from tests.conftest import login as _login
-from tests.helpers import count_queries, running_in, wait_until
+from tests.helpers import count_queries, exported_data, running_in, wait_until
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND = 200, 302, 403, 404
 XSS = '<script>alert("x")</script>'
@@ -447,8 +447,8 @@ def test_a_deleted_account_takes_its_suggestions_but_keeps_the_credit_nameless(
         member, taken, association, title="Des douches", body=FORM["body"], theme=theme,
         institution_ids=[],
     )  # fmt: skip
-    assert "suggestion" in privacy.export_user_data(person)["tables"]
-    assert len(privacy.export_user_data(person)["tables"]["suggestion"]) == 2
+    assert "suggestion" in exported_data(person)["tables"]
+    assert len(exported_data(person)["tables"]["suggestion"]) == 2
     privacy.delete_account(db.session.get(User, person.id), PASSWORD, False)
     (left,) = _suggestions()
     assert (left.state, left.title, left.body) == (SuggestionState.TAKEN_UP, "", "")

@@ -140,12 +140,6 @@ def _about(table: sa.Table, user: User):
     return sa.select(table).where(condition).order_by(*order)
 
 
-def export_user_data(user: User) -> dict:
-    """Everything the site holds about this person, as JSON-ready data (one query a table,
-    then one a recording piece): ``export_json`` read whole."""
-    return json.loads("".join(export_json(user)))
-
-
 def export_json(user: User) -> Iterator[str]:
     """Everything the site holds about this person, as a JSON document written a piece at
     a time: the rows, then each of their recordings, read and encoded a piece at a time
