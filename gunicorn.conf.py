@@ -55,7 +55,15 @@ preload_app = False
 
 def post_worker_init(_worker) -> None:
     """The app is built: its objects live as long as the worker, so the garbage collector
-    stops scanning them (gc.freeze), which shortens every full collection during requests."""
-    import gc
+    stops scanning them (app/ops/memory.py)."""
+    from app.ops.memory import settle
 
-    gc.freeze()
+    settle()
+
+
+def post_request(worker, _req, _environ, _resp) -> None:
+    """After the worker's 1st, 10th, 100th and 1000th response is sent: what its first pages
+    built (compiled templates and statements) is frozen in its turn."""
+    from app.ops.memory import settle_after
+
+    settle_after(worker.nr)

@@ -65,6 +65,7 @@ def page_costs(url: str, explain: bool) -> tuple[dict, dict, dict, dict[str, str
     Requests run outside any app context of ours: inside one, Flask would share `g` (and
     the logged-in user kept there) between the clients' requests."""
     from app.extensions import db, limiter
+    from app.ops.memory import settle
     from bench.seed import BENCH_EMAIL, BENCH_INSTITUTION_EMAIL
 
     app = bench_app(url)
@@ -91,6 +92,9 @@ def page_costs(url: str, explain: bool) -> tuple[dict, dict, dict, dict[str, str
         counts[page.key] = len(statements)
         if explain:
             plans[page.key] = explain_all(engine, list(statements))
+        # As a gunicorn worker after its first requests (gunicorn.conf.py's post_request):
+        # what the warm-up built is frozen, out of the full collections timed below.
+        settle()
         renders[page.key] = render_times(client, BASE + page.path)
     sa.event.remove(engine, "before_cursor_execute", listener)
     engine.dispose()
