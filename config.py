@@ -191,6 +191,8 @@ class Config:
     COMMENT_MAX_LENGTH = 2000
     CONTRIBUTION_EDIT_MINUTES = 15
     CONTRIBUTIONS_PER_PAGE = 20
+    # An association's own tallies of a proposal, on the page where it counts people.
+    TALLIES_PER_PAGE = 20
     FLAG_HIDE_THRESHOLD = int(os.environ.get("FLAG_HIDE_THRESHOLD", "3"))
     GUEST_TESTIMONY_RATE_LIMIT = os.environ.get(
         "GUEST_TESTIMONY_RATE_LIMIT", "5 per hour;20 per day"

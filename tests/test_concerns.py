@@ -522,6 +522,47 @@ def test_the_proposal_page_costs_the_same_whatever_the_tallies(client, member, p
 # --- Two people at the same moment ------------------------------------------------------
 
 
+def test_the_members_page_lists_their_tallies_page_by_page(
+    app, client, member, proposal, make_user, make_organisation, monkeypatch
+):
+    """The page where a member counts people lists their own associations' tallies, 20 at a
+    time, the latest met first: never another association's, and the same queries
+    whatever their number."""
+    from tests.helpers import count_queries
+
+    monkeypatch.setitem(app.config, "TALLIES_PER_PAGE", 2)
+    other = make_organisation(name="La Maraude")
+    service.record_tally(
+        make_user("association_member", organisation=other), proposal, organisation=other,
+        people=99, met_on=date(2026, 3, 9), place=None, note="",
+    )  # fmt: skip
+
+    def record(day: int) -> None:
+        service.record_tally(
+            member, proposal, organisation=member.organisations[0], people=day,
+            met_on=date(2026, 3, day), place=None, note=f"note du {day}",
+        )  # fmt: skip
+
+    def statements(page: int) -> int:
+        db.session.expire_all()
+        with count_queries() as executed:
+            assert client.get(_tally_url(proposal), query_string={"page": page}).status_code == 200
+        return len(executed)
+
+    login(client, member)
+    record(3)
+    first = statements(1)
+    for day in (4, 5):
+        record(day)
+    html = client.get(_tally_url(proposal)).get_data(as_text=True)
+    assert "3 comptages" in html and "Page 1 sur 2" in html
+    assert html.index("note du 5") < html.index("note du 4") and "note du 3" not in html
+    assert "La Maraude" not in html and "99 personnes" not in html
+    last = client.get(_tally_url(proposal), query_string={"page": 2}).get_data(as_text=True)
+    assert "note du 3" in last and "note du 5" not in last and 'rel="prev"' in last
+    assert statements(1) == first
+
+
 def test_two_people_marking_at_once_are_both_counted(app, make_user, proposal):
     """On PostgreSQL the proposal's row lock orders the two; SQLite's writers take turns."""
     users = [make_user("participant").id for _ in range(2)]

@@ -257,6 +257,8 @@ def test_a_correction_sent_from_a_stale_page_can_be_sent_again(client, sent):
     assert response.status_code == 200
     assert "modifié entre-temps" in html and "vient d’être relu" not in html
     assert "Corrigé deux fois." in html
+    meanwhile = re.search(r'<div class="meanwhile">.*?</div>\s*</div>', html, re.S).group(0)
+    assert "Texte enregistré entre-temps" in meanwhile and "Corrigé une fois." in meanwhile
     current = _testimony().version
     assert re.search(r'name="seen_version"[^>]*value="(\d+)"', html).group(1) == str(current)
     assert _testimony().body == "Corrigé une fois."

@@ -327,6 +327,17 @@ def test_request_over_the_limit_is_a_french_413(client, proposal):
     assert response.status_code == 413
     html = response.get_data(as_text=True)
     assert "Envoi trop volumineux" in html and "2 Mo au plus" in html
+    assert "Revenez en arrière avec le bouton « Précédent »" in html
+    assert _count(Contribution) == 0
+
+
+def test_the_413_page_says_the_configured_limit(app, client, proposal, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 512 * 1024)
+    response = client.post(
+        f"/propositions/{proposal.id}/commentaires", data={"body": "x" * (600 * 1024)}
+    )
+    assert response.status_code == 413
+    assert "(512 Ko au plus)" in response.get_data(as_text=True)
     assert _count(Contribution) == 0
 
 

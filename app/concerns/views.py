@@ -12,6 +12,7 @@ from app.extensions import db, limiter
 from app.models import ConcernTally, Organisation, Place, Proposal
 from app.services import ServiceError
 from app.services import concerns as service
+from app.web.pagination import paginate
 from app.web.refusals import refuse_on
 from app.web.routes import private, requires_charter
 
@@ -107,11 +108,10 @@ def tallies(proposal_id: int):
         else:
             flash(_("Les personnes rencontrées sont comptées."), "success")
             return redirect(url_for("concerns.tallies", proposal_id=proposal.id))
-    ours = [
-        tally
-        for tally in queries.concerns.tallies_for(proposal)
-        if policy.can_change_tally(current_user, tally)
-    ]
+    ours = paginate(
+        queries.concerns.tallies_of(proposal, organisations),
+        current_app.config["TALLIES_PER_PAGE"],
+    )
     return render_template("concerns/tallies.html", proposal=proposal, form=form, tallies=ours)
 
 

@@ -12,18 +12,17 @@ from app.extensions import db
 from app.models import ConcernTally, Organisation, Place, Proposal
 
 
-def tallies_for(proposal: Proposal) -> list[ConcernTally]:
-    """Every tally of the proposal with its association and place, the latest met first,
-    for the associations that keep them (one query; none when nobody is counted)."""
-    if not proposal.concerned_count:
-        return []
-    return list(
-        db.session.scalars(
-            sa.select(ConcernTally)
-            .where(ConcernTally.proposal_id == proposal.id)
-            .options(joinedload(ConcernTally.organisation), joinedload(ConcernTally.place))
-            .order_by(ConcernTally.met_on.desc(), ConcernTally.id.desc())
+def tallies_of(proposal: Proposal, organisations: list[Organisation]):
+    """The tallies some associations recorded for the proposal, with their association and
+    place, the latest met first (a select to paginate)."""
+    return (
+        sa.select(ConcernTally)
+        .where(
+            ConcernTally.proposal_id == proposal.id,
+            ConcernTally.organisation_id.in_([org.id for org in organisations]),
         )
+        .options(joinedload(ConcernTally.organisation), joinedload(ConcernTally.place))
+        .order_by(ConcernTally.met_on.desc(), ConcernTally.id.desc())
     )
 
 

@@ -95,17 +95,27 @@ def correct(code: str):
     contribution = _testimony_or_404(code)
     code = service.grouped(service.normalise(code))
     form = CorrectionForm(body=contribution.body, seen_version=contribution.version)
+    meanwhile = None  # the text saved since the page was opened, shown above the one kept
     if form.validate_on_submit():
+        seen = form.seen_version.data or 0
         try:
-            service.correct(contribution, form.body.data, form.seen_version.data or 0)
+            service.correct(contribution, form.body.data, seen)
         except ServiceError as error:
             refuse_on(form, error, "body")
+            if contribution.version != seen:
+                meanwhile = contribution.body
             # The version as it is now, so that the text kept can be sent again.
             form.seen_version.data, form.seen_version.raw_data = contribution.version, None
         else:
             flash(_("Votre témoignage est corrigé. Il attend toujours la relecture."), "success")
             return redirect(url_for("receipts.show", code=code))
-    return render_template("receipts/correct.html", contribution=contribution, code=code, form=form)
+    return render_template(
+        "receipts/correct.html",
+        contribution=contribution,
+        code=code,
+        form=form,
+        meanwhile=meanwhile,
+    )
 
 
 @bp.route("/recu/<code>/retirer", methods=["GET", "POST"])

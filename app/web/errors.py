@@ -17,6 +17,7 @@ from app.database import is_busy
 from app.extensions import db, limiter
 from app.ops.logs import redact_path
 from app.services import PermissionDenied, ServiceError
+from app.web.incoming import megabytes
 from app.web.kept_input import kept_fields, typed_texts
 
 MESSAGES = {
@@ -27,13 +28,8 @@ MESSAGES = {
     403: (_l("Accès refusé"), _l("Vous n’avez pas le droit de faire cette action.")),
     404: (_l("Page introuvable"), _l("Cette page n’existe pas ou a été déplacée.")),
     405: (_l("Méthode non autorisée"), _l("Cette action n’est pas possible sur cette page.")),
-    413: (
-        _l("Envoi trop volumineux"),
-        _l(
-            "Ce que vous avez envoyé est trop volumineux (2 Mo au plus). Rien n’a été "
-            "enregistré : raccourcissez le texte et réessayez."
-        ),
-    ),
+    # The message says the configured limit (``_too_large``).
+    413: (_l("Envoi trop volumineux"), ""),
     429: (
         _l("Trop de tentatives"),
         _l("Vous avez fait trop de demandes. Attendez quelques minutes puis réessayez."),
@@ -54,6 +50,8 @@ MESSAGES = {
 
 def _render(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
+    if code == 413 and detail is None:
+        detail = _too_large()
     if request.path.startswith("/api/"):
         return jsonify({"error": {"code": code, "message": str(title)}}), code
     # A refused form (expired, with a file, forbidden, a database too busy) gives its text
@@ -116,6 +114,14 @@ def _too_many_requests(error: TooManyRequests):
     response = make_response(response)
     response.headers["Retry-After"] = str(seconds)
     return response
+
+
+def _too_large() -> str:
+    return _(
+        "Ce que vous avez envoyé est trop volumineux (%(size)s au plus). Rien n’a été "
+        "enregistré : raccourcissez le texte et réessayez.",
+        size=megabytes(current_app.config["MAX_CONTENT_LENGTH"] or 0),
+    )
 
 
 def _page_message(error: HTTPException) -> str | None:
