@@ -316,6 +316,36 @@ def test_the_export_holds_all_of_mine_and_nothing_of_anyone_else(
         assert secret not in text
 
 
+def test_the_export_is_written_while_the_rows_are_read(make_user, make_proposal, monkeypatch):
+    """A moderator of many years has hundreds of thousands of rows: the export writes the
+    first table's rows before it asks for the next table, and reads each in batches."""
+    from app.services.privacy import export_json
+    from tests.helpers import count_queries
+
+    monkeypatch.setattr("app.services.privacy.EXPORT_BATCH_ROWS", 2)
+    me = make_user("participant")
+    proposal = make_proposal()
+    for n in range(5):
+        _contribution(me, proposal, f"Mot {n}")
+    tables = [table.name for table in tables_about_people()]
+    pieces = export_json(me)
+    with count_queries() as statements:
+        written = ""
+        while '"tables": {' not in written:
+            written += next(pieces)
+        head = len(statements)
+        while '"contribution": [' not in written:
+            written += next(pieces)
+        first_row = next(pieces)
+        # One statement per table up to this one: none yet for the tables after it.
+        assert len(statements) == head + tables.index("contribution") + 1
+    assert '"Mot 0"' in first_row and '"Mot 1"' not in first_row
+    data = json.loads(written + first_row + "".join(pieces))
+    bodies = [row["body"] for row in data["tables"]["contribution"]]
+    assert bodies == [f"Mot {n}" for n in range(5)]
+    assert list(data["tables"]) == tables and data["recordings"] == []
+
+
 def test_the_export_is_only_for_a_logged_in_person(client):
     response = client.get("/compte/mes-donnees.json")
     assert response.status_code == 302

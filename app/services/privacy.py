@@ -140,31 +140,44 @@ def _about(table: sa.Table, user: User):
     return sa.select(table).where(condition).order_by(*order)
 
 
+# Rows of one table read from the database at a time, while the export is written.
+EXPORT_BATCH_ROWS = 500
+
+
 def export_json(user: User) -> Iterator[str]:
     """Everything the site holds about this person, as a JSON document written a piece at
-    a time: the rows, then each of their recordings, read and encoded a piece at a time
-    (a person may have many, of megabytes each: never all in memory at once)."""
-    head = json.dumps(_export_rows(user), ensure_ascii=False, indent=2, default=str)
-    yield head.removesuffix("\n}") + ',\n  "recordings": ['
+    a time: the account, then each table's rows, read in batches, then each of their
+    recordings, read and encoded a piece at a time (a moderator of many years has hundreds
+    of thousands of rows, a person may have many recordings: never all in memory at once)."""
+    head = json.dumps(_export_head(user), ensure_ascii=False, indent=2, default=str)
+    yield head.removesuffix("\n}") + ',\n  "tables": {'
+    for n, table in enumerate(tables_about_people()):
+        yield (",\n    " if n else "\n    ") + json.dumps(table.name) + ": ["
+        for m, row in enumerate(_rows_about(table, user)):
+            line = json.dumps(_row(table, row), ensure_ascii=False, default=str)
+            yield (",\n      " if m else "\n      ") + line
+        yield "\n    ]"
+    yield '\n  },\n  "recordings": ['
     for n, recording in enumerate(_recordings_of(user)):
         yield ",\n    " if n else "\n    "
         yield from _recording_json(recording)
     yield "\n  ]\n}\n"
 
 
-def _export_rows(user: User) -> dict:
+def _export_head(user: User) -> dict:
     account = db.session.execute(sa.select(_user_table()).where(User.id == user.id)).one()
-    data = {
+    return {
         "format": EXPORT_FORMAT,
         "exported_at": _value(utcnow()),
         "account": _row(_user_table(), account),
         "organisations": [{"id": org.id, "name": org.name} for org in user.organisations],
-        "tables": {},
     }
-    for table in tables_about_people():
-        rows = db.session.execute(_about(table, user)).all()
-        data["tables"][table.name] = [_row(table, row) for row in rows]
-    return data
+
+
+def _rows_about(table: sa.Table, user: User) -> Iterator:
+    """The table's rows about the person, fetched EXPORT_BATCH_ROWS at a time."""
+    statement = _about(table, user).execution_options(yield_per=EXPORT_BATCH_ROWS)
+    yield from db.session.execute(statement)
 
 
 def _recordings_of(user: User) -> list[AudioRecording]:
