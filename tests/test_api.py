@@ -90,6 +90,53 @@ def test_proposal_detail(client, make_proposal, make_organisation):
     assert data["timeline"][0]["to_status"] == "submitted"
 
 
+def test_a_proposal_gives_its_first_contributions_and_the_way_to_the_next(
+    app, client, make_proposal
+):
+    """A proposal may have thousands of testimonies: its answer holds the first page of
+    each kind with the totals, and an address (the site's public one) for the next page."""
+    from app.extensions import db
+    from app.models import Contribution, ContributionKind, ContributionState
+
+    app.config["API_PAGE_SIZE"] = 2
+    proposal = make_proposal()
+    made = {}
+    for kind in (ContributionKind.TESTIMONY, ContributionKind.COMMENT):
+        made[kind.value] = []
+        for n in range(5):
+            state = ContributionState.HIDDEN if n == 1 else ContributionState.PUBLISHED
+            contribution = Contribution(
+                proposal=proposal, kind=kind, state=state, body=f"{kind.value} {n}"
+            )
+            db.session.add(contribution)
+            db.session.flush()
+            made[kind.value].append(contribution.id)
+    reply = Contribution(
+        proposal=proposal,
+        kind=ContributionKind.REPLY,
+        state=ContributionState.PUBLISHED,
+        parent_id=made["comment"][4],
+        body="r",
+    )
+    db.session.add(reply)
+    db.session.commit()
+    try:
+        data = client.get(f"/api/v1/proposals/{proposal.id}").get_json()
+        assert data["contribution_counts"] == {"testimonies": 4, "comments": 4, "replies": 1}
+        for key, kind in (("testimonies", "testimony"), ("comments", "comment")):
+            shown = [item["id"] for item in data[key]]
+            assert shown == [made[kind][0], made[kind][2]]
+            url = data[f"next_{key}"]
+            assert url.startswith(f"{app.config['MAIL_SITE_URL']}/api/v1/proposals/")
+            rest = client.get(url.removeprefix(app.config["MAIL_SITE_URL"])).get_json()
+            assert [item["id"] for item in rest["items"]] == [made[kind][3], made[kind][4]]
+            assert rest["next"] is None and rest["next_cursor"] is None
+        last = client.get(url.removeprefix(app.config["MAIL_SITE_URL"])).get_json()["items"]
+        assert [r["text"] for r in last[-1]["replies"]] == ["r"]
+    finally:
+        app.config["API_PAGE_SIZE"] = 50
+
+
 @pytest.mark.parametrize(
     ("url", "status"),
     [
@@ -98,6 +145,8 @@ def test_proposal_detail(client, make_proposal, make_organisation):
         ("/api/v1/proposals?cursor=bm9wZQ", 400),
         ("/api/v1/proposals?theme=inconnu", 404),
         ("/api/v1/proposals/999999", 404),
+        ("/api/v1/proposals/999999/testimonies", 404),
+        ("/api/v1/proposals/999999/comments?cursor=bm9wZQ", 404),
     ],
 )
 def test_bad_requests_answer_json(client, url, status):

@@ -72,6 +72,8 @@ PAGES = [
     lambda first, theme: "/api/v1/themes?lang=ar",
     lambda first, theme: "/api/v1/proposals?lang=ar",
     lambda first, theme: f"/api/v1/proposals/{first.id}?lang=ar",
+    lambda first, theme: f"/api/v1/proposals/{first.id}/testimonies",
+    lambda first, theme: f"/api/v1/proposals/{first.id}/comments",
 ]
 
 

@@ -111,6 +111,16 @@ def test_the_api_gives_what_anyone_may_read(client, world):
     items += [reply for response in data["responses"] for reply in response["replies"]]
     assert {item["id"] for item in items} == _ids(world, VISIBLE)
     assert {item["text"] for item in items} == {f"{WORD} {code}" for code in WITH_TEXT} | {None}
+    assert data["contribution_counts"] == {"testimonies": 2, "comments": 1, "replies": 1}
+
+
+@pytest.mark.parametrize("kind", ["testimonies", "comments"])
+def test_the_api_pages_give_what_anyone_may_read(client, world, kind):
+    page = client.get(f"/api/v1/proposals/{world['proposal'].id}/{kind}").get_json()
+    items = page["items"] + [reply for item in page["items"] for reply in item.get("replies", [])]
+    expected = {"testimonies": {"alpha", "echo"}, "comments": {"foxtrot", "golf"}}[kind]
+    assert {item["id"] for item in items} == _ids(world, expected)
+    assert page["next_cursor"] is None and page["next"] is None
 
 
 def test_search_finds_what_anyone_may_read_with_its_text(client, world):

@@ -50,9 +50,10 @@ def decode_day_cursor(cursor: str) -> tuple[date, int]:
         abort(400)
 
 
-def keyset_page(query, sort_key, ident, *, ascending: bool, summary=None) -> dict:
+def keyset_page(query, sort_key, ident, *, ascending: bool, summary=None, first=False) -> dict:
     """One page of ``query`` (ordered by ``sort_key`` then ``ident``, ascending or not) after
-    the request's ``?cursor=``: ``{"items": [...], "next_cursor": ...}``.
+    the request's ``?cursor=`` (``first``: the first page, whatever the request says):
+    ``{"items": [...], "next_cursor": ...}``.
 
     One row more than the page is read to know whether another page follows; a timestamp
     or day sort key travels in the cursor as ISO 8601. Without ``summary`` the items are the
@@ -61,7 +62,7 @@ def keyset_page(query, sort_key, ident, *, ascending: bool, summary=None) -> dic
     size = current_app.config["API_PAGE_SIZE"]
     moment = isinstance(sort_key.type, sa.DateTime)
     day = isinstance(sort_key.type, sa.Date)
-    if cursor := request.args.get("cursor"):
+    if not first and (cursor := request.args.get("cursor")):
         decode = decode_moment_cursor if moment else decode_day_cursor if day else decode_cursor
         after = decode(cursor)
         key = sa.tuple_(sort_key, ident)

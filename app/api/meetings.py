@@ -4,9 +4,10 @@ proposals, registrations and validated minutes."""
 from flask import abort, jsonify, request
 
 from app import queries
+from app.api.blueprint import bp
 from app.api.cursors import keyset_page
 from app.api.languages import languages, requested_language
-from app.api.views import _iso, bp
+from app.api.views import _iso
 from app.models import Meeting, MeetingKind, Theme
 from app.web.content_language import localized, prefetch
 from app.web.links import public_url

@@ -3,9 +3,10 @@
 from flask import abort, jsonify, request
 
 from app import queries
+from app.api.blueprint import bp
 from app.api.cursors import keyset_page
 from app.api.languages import languages, requested_language
-from app.api.views import _iso, bp
+from app.api.views import _iso
 from app.extensions import db
 from app.models import Organisation, OrganisationKind, Proposal, Theme, paris_today
 from app.services import directory

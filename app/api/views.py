@@ -2,18 +2,17 @@
 
 from datetime import date, datetime
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import abort, jsonify, request
 
 from app import queries
+from app.api.blueprint import bp
+from app.api.contributions import contribution_json, first_pages
 from app.api.cursors import keyset_page
-from app.api.languages import languages, requested_language, say_language
-from app.extensions import csrf, db, limiter
-from app.labels import author_label
+from app.api.languages import languages, requested_language
+from app.extensions import db
 from app.models import (
-    AudioState,
     Commitment,
     Contribution,
-    ContributionKind,
     OfficialResponse,
     Organisation,
     ProgressUpdate,
@@ -27,12 +26,6 @@ from app.web.content_language import localized, prefetch
 from app.web.links import public_url
 from app.web.loading import event_or_404, theme_filter, year_filter
 from app.web.routes import public_page
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)
-# Every API route, per address; a refusal is a JSON 429 with Retry-After (app/web/errors.py).
-limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])(bp)
-bp.after_request(say_language)
 
 
 def _summary(proposal: Proposal, lang: str) -> dict:
@@ -63,68 +56,6 @@ def _timeline(proposal: Proposal) -> list[dict]:
         }
         for change in proposal.status_changes
     ]
-
-
-def _collected(contribution: Contribution) -> dict | None:
-    """A testimony typed in from a paper sheet: by which association, on which day (the
-    place is not published: it could tell who wrote it)."""
-    if not contribution.on_paper or not contribution.is_assisted:
-        return None
-    organisation = contribution.recorded_for
-    return {
-        "on_paper": True,
-        "on": contribution.collected_on.isoformat() if contribution.collected_on else None,
-        "by": {"id": organisation.id, "name": organisation.name},
-    }
-
-
-def _contribution(contribution: Contribution) -> dict:
-    """A published contribution: the public label of its author, never the account."""
-    withdrawn = contribution.is_withdrawn
-    return {
-        "id": contribution.id,
-        "kind": contribution.kind.value,
-        "author": None if withdrawn else author_label(contribution),
-        "recorded_by": contribution.recorded_for.name if contribution.is_assisted else None,
-        "collected": _collected(contribution),
-        "text": None if withdrawn else contribution.body,
-        "lang": contribution.lang,
-        "withdrawn": withdrawn,
-        "created_at": contribution.created_at.isoformat() + "Z",
-        "edited_at": contribution.edited_at.isoformat() + "Z" if contribution.edited_at else None,
-    }
-
-
-def _audio(contribution: Contribution) -> dict | None:
-    """A published testimony's recording, once converted: where to play it, its transcript."""
-    audio = contribution.audio
-    if audio is None or audio.state is not AudioState.READY or contribution.is_withdrawn:
-        return None
-    return {
-        "url": public_url("audio.published", contribution_id=contribution.id),
-        "media_type": audio.media_type,
-        "size": audio.media_size,
-        "duration_seconds": round(audio.duration_seconds, 1),
-        "transcript": audio.transcript,
-        "disguised": audio.disguised,
-    }
-
-
-def _contributions(proposal: Proposal) -> dict:
-    """Published testimonies and comments (with their replies) and their counts."""
-    testimonies, comments, replies = [], [], {}
-    for contribution in queries.contributions.published_contributions(proposal.id):
-        if contribution.kind is ContributionKind.TESTIMONY:
-            testimonies.append({**_contribution(contribution), "audio": _audio(contribution)})
-        elif contribution.kind is ContributionKind.COMMENT:
-            comments.append({**_contribution(contribution), "replies": []})
-        else:
-            replies.setdefault(contribution.parent_id, []).append(_contribution(contribution))
-    for comment in comments:
-        comment["replies"] = replies.get(comment["id"], [])
-    counts = {"testimonies": len(testimonies), "comments": len(comments)}
-    counts["replies"] = sum(len(c["replies"]) for c in comments)
-    return {"contribution_counts": counts, "testimonies": testimonies, "comments": comments}
 
 
 def _iso(moment) -> str | None:
@@ -160,7 +91,7 @@ def _response(response: OfficialResponse, replies: list[Contribution], lang: str
         ),
         "document": _document(response),
         "commitments": [_commitment(c, lang) for c in response.commitments],
-        "replies": [_contribution(reply) for reply in replies],
+        "replies": [contribution_json(reply) for reply in replies],
         "languages": languages(text=body, easy_read=easy_read),
     }
 
@@ -321,7 +252,7 @@ def proposal(proposal_id: int):
         "timeline": _timeline(proposal),
         "responses": [_response(r, replies[r.id], lang) for r in responses],
         "updates": [_update(u, lang) for u in updates],
-        **_contributions(proposal),
+        **first_pages(proposal),
         "languages": {**summary["languages"], **languages(text=body, easy_read=easy_read)},
     }
     return jsonify(payload)

@@ -162,22 +162,25 @@ def response_replies(response_ids: list[int], user_id: int | None) -> dict[int, 
     return replies
 
 
-def published_contributions(proposal_id: int) -> list[Contribution]:
-    """Every contribution of a proposal that anyone may read, replies included (for the API)."""
+def published_counts(proposal_id: int) -> dict[ContributionKind, int]:
+    """How many testimonies, comments and replies of a proposal anyone may read (one
+    query): the replies under a published comment only."""
     parent = sa.orm.aliased(Contribution)
-    return list(
-        db.session.scalars(
-            sa.select(Contribution)
-            .outerjoin(parent, Contribution.parent_id == parent.id)
-            .where(Contribution.proposal_id == proposal_id, visible_to_public(parent))
-            .options(
-                joinedload(Contribution.author),
-                joinedload(Contribution.recorded_for),
-                selectinload(Contribution.audio),
-            )
-            .order_by(Contribution.created_at, Contribution.id)
+    rows = db.session.execute(
+        sa.select(Contribution.kind, sa.func.count())
+        .outerjoin(parent, Contribution.parent_id == parent.id)
+        .where(
+            Contribution.proposal_id == proposal_id,
+            Contribution.response_id.is_(None),
+            visible_to_public(parent),
         )
+        .group_by(Contribution.kind)
     )
+    counts = dict.fromkeys(
+        (ContributionKind.TESTIMONY, ContributionKind.COMMENT, ContributionKind.REPLY), 0
+    )
+    counts.update(rows.all())
+    return counts
 
 
 def contribution_with_proposal(contribution_id: int) -> Contribution | None:
