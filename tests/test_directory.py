@@ -573,6 +573,34 @@ def test_api_detail(client, w):
     )
 
 
+def test_api_lists_come_a_page_at_a_time(app, client, w, monkeypatch):
+    """An institution addressed in most proposals has thousands: the organisation gives the
+    first page of each list and, at the site's public address, the next one."""
+    monkeypatch.setitem(app.config, "API_PAGE_SIZE", 1)
+    site = app.config["MAIL_SITE_URL"]
+    data = client.get(f"/api/v1/organisations/{w['coeur'].id}").get_json()
+    assert len(data["proposals"]) == 1
+    assert data["next_proposals"] == (
+        f"{site}/api/v1/organisations/{w['coeur'].id}/proposals?page=2"
+    )
+    rest = client.get(data["next_proposals"].removeprefix(site)).get_json()
+    titles = {data["proposals"][0]["title"], *(p["title"] for p in rest["items"])}
+    assert titles == {"Ouvrir des bains-douches", "Une halte de nuit"}
+    assert rest["next"] is None
+    assert data["next_cosigned_proposals"] is None
+    assert data["next_responses"] is None and data["next_awaiting_responses"] is None
+    ville = f"/api/v1/organisations/{w['ville'].id}"
+    assert client.get(f"{ville}/responses").get_json()["items"][0]["proposal"]["id"] == (
+        w["own"].id
+    )
+    awaiting = client.get(f"{ville}/awaiting_responses").get_json()["items"]
+    assert [a["title"] for a in awaiting] == ["Une halte de nuit"]
+    assert client.get(f"/api/v1/organisations/{w['coeur'].id}/responses").get_json() == {
+        "items": [],
+        "next": None,
+    }
+
+
 @pytest.mark.parametrize(
     ("url", "status"),
     [
@@ -582,6 +610,9 @@ def test_api_detail(client, w):
         ("/api/v1/organisations?cursor=WzEsICJhIl0", 400),  # [1, "a"]
         ("/api/v1/organisations?theme=inconnu", 404),
         ("/api/v1/organisations/999999", 404),
+        ("/api/v1/organisations/999999/proposals", 404),
+        ("/api/v1/organisations/1/inconnus", 404),
+        ("/api/v1/organisations/1/proposals?page=0", 400),
     ],
 )
 def test_api_bad_requests_answer_json(client, url, status):
@@ -679,6 +710,8 @@ URLS = [
     lambda w: "/api/v1/organisations",
     lambda w: f"/api/v1/organisations/{w['coeur'].id}",
     lambda w: f"/api/v1/organisations/{w['ville'].id}",
+    lambda w: f"/api/v1/organisations/{w['ville'].id}/responses?page=2",
+    lambda w: f"/api/v1/organisations/{w['coeur'].id}/proposals?page=2",
 ]
 
 

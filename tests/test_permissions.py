@@ -368,6 +368,13 @@ CASES = [
     ),
     ("GET", "api.organisations", "/api/v1/organisations", None, PUBLIC),
     ("GET", "api.organisation", "/api/v1/organisations/{institution.id}", None, PUBLIC),
+    (
+        "GET",
+        "api.organisation_list",
+        "/api/v1/organisations/{institution.id}/awaiting_responses",
+        None,
+        PUBLIC,
+    ),
     ("GET", "admin.index", "/admin/", None, ADMIN_ONLY),
     ("GET", "admin.organisations", "/admin/organisations", None, ADMIN_ONLY),
     ("GET", "admin.organisation", "/admin/organisations/nouvelle", None, ADMIN_ONLY),

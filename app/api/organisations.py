@@ -1,6 +1,6 @@
 """The directory in the JSON API: organisations' public fields, never a person's e-mail."""
 
-from flask import abort, jsonify, request
+from flask import abort, current_app, jsonify, request
 
 from app import queries
 from app.api.blueprint import bp
@@ -13,6 +13,7 @@ from app.services import directory
 from app.web.content_language import localized, prefetch
 from app.web.links import public_url
 from app.web.loading import theme_filter
+from app.web.pagination import page_number
 from app.web.routes import public_page
 
 SEARCH_MAX_LENGTH = 100
@@ -91,30 +92,72 @@ def _theme(theme: Theme, lang: str) -> dict:
     return {"slug": theme.slug, "name": name.text, "languages": languages(name=name)}
 
 
-def _institution_lists(org: Organisation) -> tuple[list, list]:
-    """An institution's responses and the items awaiting its answer (none for others)."""
+# The growing lists of an organisation, each given a page at a time: the organisation's
+# answer holds the first page of each and the address of the next.
+LISTS = ("proposals", "cosigned_proposals", "responses", "awaiting_responses")
+
+
+def _list_query(org: Organisation, name: str):
+    """The select of one list (None: an organisation that is not an institution has no
+    responses, nor proposals awaiting its answer)."""
+    if name == "proposals":
+        return queries.directory.proposals_of(org)
+    if name == "cosigned_proposals":
+        return queries.directory.cosigned_by(org)
     if not org.is_institution:
-        return [], []
-    responses = list(db.session.scalars(queries.directory.responses_of(org)))
-    awaiting = list(db.session.scalars(queries.directory.awaiting_answer(org)).unique())
-    return responses, awaiting
+        return None
+    if name == "responses":
+        return queries.directory.responses_of(org)
+    return queries.directory.awaiting_answer(org)
+
+
+def _slice(org: Organisation, name: str, page: int) -> queries.directory.Slice:
+    query = _list_query(org, name)
+    if query is None:
+        return queries.directory.Slice(items=[], page=page, has_next=False)
+    return queries.directory.slice_of(query, page, current_app.config["API_PAGE_SIZE"])
+
+
+def _translated(name: str, items: list) -> list:
+    """What of a list's items has translatable texts."""
+    if name == "responses":
+        return [obj for response in items for obj in (response.proposal, *response.commitments)]
+    if name == "awaiting_responses":
+        return [item.proposal for item in items]
+    return items
+
+
+def _shaped(name: str, items: list, lang: str, today) -> list[dict]:
+    if name == "responses":
+        return [_response(response, lang, today) for response in items]
+    if name == "awaiting_responses":
+        return [
+            {**_proposal_ref(item.proposal, lang), "response_due_on": _iso(item.response_due_on)}
+            for item in items
+        ]
+    return [_proposal_ref(proposal, lang) for proposal in items]
+
+
+def _next_url(org: Organisation, name: str, part) -> str | None:
+    if not part.has_next:
+        return None
+    return public_url(
+        "api.organisation_list", organisation_id=org.id, name=name, page=part.page + 1
+    )
 
 
 @bp.get("/organisations/<int:organisation_id>")
 @public_page
 def organisation(organisation_id: int):
-    """One organisation: public fields, workshops, proposals, co-signatures, responses; the
-    workshops' names, proposals' titles and commitments in ``?lang=``."""
+    """One organisation: public fields, workshops, and the first page of its proposals,
+    co-signatures, responses and proposals awaiting its answer, each with the address of
+    the next page; the workshops' names, proposals' titles and commitments in ``?lang=``."""
     lang = requested_language()
     org = db.session.get(Organisation, organisation_id) or abort(404)
     themes = list(org.themes)
-    proposals = list(db.session.scalars(queries.directory.proposals_of(org)))
-    cosigned = list(db.session.scalars(queries.directory.cosigned_by(org)))
-    responses, awaiting = _institution_lists(org)
-    shown = [*themes, *proposals, *cosigned, *(item.proposal for item in awaiting)]
-    for response in responses:
-        shown += [response.proposal, *response.commitments]
-    prefetch(shown, lang)
+    parts = {name: _slice(org, name, 1) for name in LISTS}
+    shown = [obj for name, part in parts.items() for obj in _translated(name, part.items)]
+    prefetch([*themes, *shown], lang)
     today = paris_today()
     payload = {
         **_summary(org),
@@ -125,12 +168,21 @@ def organisation(organisation_id: int):
         "contact_email": org.contact_email or None,
         "contact_phone": org.contact_phone or None,
         "website": directory.safe_website(org.website),
-        "proposals": [_proposal_ref(p, lang) for p in proposals],
-        "cosigned_proposals": [_proposal_ref(p, lang) for p in cosigned],
-        "responses": [_response(r, lang, today) for r in responses],
-        "awaiting_responses": [
-            {**_proposal_ref(item.proposal, lang), "response_due_on": _iso(item.response_due_on)}
-            for item in awaiting
-        ],
     }
+    for name, part in parts.items():
+        payload[name] = _shaped(name, part.items, lang, today)
+        payload[f"next_{name}"] = _next_url(org, name, part)
     return jsonify(payload)
+
+
+@bp.get(f"/organisations/<int:organisation_id>/<any({', '.join(LISTS)}):name>")
+@public_page
+def organisation_list(organisation_id: int, name: str):
+    """The next pages of one of an organisation's lists: ``{"items": [...], "next": ...}``
+    (``?page=``; ``next``: the address of the page after, or null)."""
+    lang, page = requested_language(), page_number()
+    org = db.session.get(Organisation, organisation_id) or abort(404)
+    part = _slice(org, name, page)
+    prefetch(_translated(name, part.items), lang)
+    items = _shaped(name, part.items, lang, paris_today())
+    return jsonify({"items": items, "next": _next_url(org, name, part)})
