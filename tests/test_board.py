@@ -315,7 +315,7 @@ def test_workshop_rows(data):
 
 
 def test_overdue_items(data):
-    items = board_queries.overdue_items(today=TODAY)
+    items = list(board_queries.overdue_items(today=TODAY))
     assert [(i["proposal"].id, i["institution"].name) for i in items] == [
         (data["p1"].id, "Préfecture de la Moselle"),
         (data["p3"].id, "Préfecture de la Moselle"),
@@ -541,7 +541,8 @@ def test_csv_export(client, data):
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
 
-def test_csv_export_is_not_paginated(client, data, small_pages):
+def test_csv_export_is_not_paginated(client, data, small_pages, monkeypatch):
+    monkeypatch.setattr("app.queries.board.OVERDUE_BATCH_ROWS", 1)  # read one by one
     response = client.get("/suivi.csv?page=2&retards=2")
     assert response.is_streamed
     names = [row[0] for row in _csv(response) if row]

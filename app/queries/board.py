@@ -18,7 +18,7 @@ institution's proposal put to associations is counted apart (app/queries/inversi
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -516,11 +516,18 @@ def overdue_items(
     today: date | None = None,
     due: Period = Period(),
     events: EventFilter = ANY_EVENT,
-) -> list[dict]:
-    """Every awaited response past its due date, the longest overdue first (one query)."""
+) -> Iterator[dict]:
+    """Every awaited response past its due date, the longest overdue first (one query),
+    read OVERDUE_BATCH_ROWS at a time as the export writes them: at a city's scale there
+    are tens of thousands."""
     today = today or paris_today()
-    items = db.session.scalars(overdue_query(theme, institution, today, due, events))
-    return [overdue_item(item, today) for item in items]
+    query = overdue_query(theme, institution, today, due, events)
+    for item in db.session.scalars(query.execution_options(yield_per=OVERDUE_BATCH_ROWS)):
+        yield overdue_item(item, today)
+
+
+# Overdue responses read from the database at a time by the board's export.
+OVERDUE_BATCH_ROWS = 500
 
 
 # The synthesis (bilan): the network's review, in the structure of the 2015 one.
