@@ -61,9 +61,10 @@ def post_worker_init(_worker) -> None:
     settle()
 
 
-def post_request(worker, _req, _environ, _resp) -> None:
-    """After the worker's 1st, 10th, 100th and 1000th response is sent: what its first pages
-    built (compiled templates and statements) is frozen in its turn."""
+def pre_request(worker, _req) -> None:
+    """Before the request that follows the worker's 1st, 10th, 100th and 1000th: what its
+    first pages built (compiled templates and statements) is frozen in its turn. Not after
+    a request: its objects would still be held then, and frozen with their cycles."""
     from app.ops.memory import settle_after
 
     settle_after(worker.nr)

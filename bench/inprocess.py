@@ -92,7 +92,7 @@ def page_costs(url: str, explain: bool) -> tuple[dict, dict, dict, dict[str, str
         counts[page.key] = len(statements)
         if explain:
             plans[page.key] = explain_all(engine, list(statements))
-        # As a gunicorn worker after its first requests (gunicorn.conf.py's post_request):
+        # As a gunicorn worker after its first requests (gunicorn.conf.py's pre_request):
         # what the warm-up built is frozen, out of the full collections timed below.
         settle()
         renders[page.key] = render_times(client, BASE + page.path)

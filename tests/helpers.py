@@ -96,3 +96,17 @@ def exported_data(user) -> dict:
     from app.services.privacy import export_json
 
     return json.loads("".join(export_json(user)))
+
+
+def yield_per_seen(monkeypatch, method: str) -> list:
+    """The ``yield_per`` (None: all rows at once) of each statement the session runs through
+    ``method`` ("execute", "scalars") from now on."""
+    seen = []
+    run = getattr(db.session, method)
+
+    def spy(statement, *args, **kwargs):
+        seen.append(statement.get_execution_options().get("yield_per"))
+        return run(statement, *args, **kwargs)
+
+    monkeypatch.setattr(db.session, method, spy)
+    return seen

@@ -131,6 +131,8 @@ def test_a_proposal_gives_its_first_contributions_and_the_way_to_the_next(
             rest = client.get(url.removeprefix(app.config["MAIL_SITE_URL"])).get_json()
             assert [item["id"] for item in rest["items"]] == [made[kind][3], made[kind][4]]
             assert rest["next"] is None and rest["next_cursor"] is None
+        arabic = client.get(f"/api/v1/proposals/{proposal.id}?lang=ar").get_json()
+        assert arabic["next_comments"].endswith("&lang=ar")
         last = client.get(url.removeprefix(app.config["MAIL_SITE_URL"])).get_json()["items"]
         assert [r["text"] for r in last[-1]["replies"]] == ["r"]
     finally:

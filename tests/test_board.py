@@ -542,12 +542,16 @@ def test_csv_export(client, data):
 
 
 def test_csv_export_is_not_paginated(client, data, small_pages, monkeypatch):
+    from tests.helpers import yield_per_seen
+
     monkeypatch.setattr("app.queries.board.OVERDUE_BATCH_ROWS", 1)  # read one by one
+    batches = yield_per_seen(monkeypatch, "scalars")
     response = client.get("/suivi.csv?page=2&retards=2")
     assert response.is_streamed
     names = [row[0] for row in _csv(response) if row]
     assert {"'=SOMME(A1:A9)", "Préfecture de la Moselle", "Ville de Metz"} <= set(names)
     assert {"Plateforme d’accueil médico-social", "'" + FORMULA_TITLE} <= set(names)
+    assert 1 in batches  # the overdue responses, read one at a time
 
 
 def test_csv_export_filtered(client, data):

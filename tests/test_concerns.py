@@ -560,6 +560,8 @@ def test_the_members_page_lists_their_tallies_page_by_page(
     assert "La Maraude" not in html and "99 personnes" not in html
     last = client.get(_tally_url(proposal), query_string={"page": 2}).get_data(as_text=True)
     assert "note du 3" in last and "note du 5" not in last and 'rel="prev"' in last
+    past = client.get(_tally_url(proposal), query_string={"page": 9}).get_data(as_text=True)
+    assert "3 comptages" in past and "rien compté" not in past and 'rel="prev"' in past
     assert statements(1) == first
 
 

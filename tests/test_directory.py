@@ -587,6 +587,8 @@ def test_api_lists_come_a_page_at_a_time(app, client, w, monkeypatch):
     titles = {data["proposals"][0]["title"], *(p["title"] for p in rest["items"])}
     assert titles == {"Ouvrir des bains-douches", "Une halte de nuit"}
     assert rest["next"] is None
+    arabic = client.get(f"/api/v1/organisations/{w['coeur'].id}?lang=ar").get_json()
+    assert arabic["next_proposals"].endswith("/proposals?page=2&lang=ar")
     assert data["next_cosigned_proposals"] is None
     assert data["next_responses"] is None and data["next_awaiting_responses"] is None
     ville = f"/api/v1/organisations/{w['ville'].id}"

@@ -320,13 +320,14 @@ def test_the_export_is_written_while_the_rows_are_read(make_user, make_proposal,
     """A moderator of many years has hundreds of thousands of rows: the export writes the
     first table's rows before it asks for the next table, and reads each in batches."""
     from app.services.privacy import export_json
-    from tests.helpers import count_queries
+    from tests.helpers import count_queries, yield_per_seen
 
     monkeypatch.setattr("app.services.privacy.EXPORT_BATCH_ROWS", 2)
     me = make_user("participant")
     proposal = make_proposal()
     for n in range(5):
         _contribution(me, proposal, f"Mot {n}")
+    batches = yield_per_seen(monkeypatch, "execute")
     tables = [table.name for table in tables_about_people()]
     pieces = export_json(me)
     with count_queries() as statements:
@@ -344,6 +345,7 @@ def test_the_export_is_written_while_the_rows_are_read(make_user, make_proposal,
     bodies = [row["body"] for row in data["tables"]["contribution"]]
     assert bodies == [f"Mot {n}" for n in range(5)]
     assert list(data["tables"]) == tables and data["recordings"] == []
+    assert batches[-len(tables) :] == [2] * len(tables)  # every table read two rows at a time
 
 
 def test_the_export_is_only_for_a_logged_in_person(client):

@@ -324,7 +324,7 @@ def test_bin_serve_migrates_then_serves_and_stops_on_sigterm(tmp_path):
 
 
 def test_a_worker_freezes_what_its_first_requests_built(monkeypatch):
-    """gunicorn.conf.py settles a worker after its 1st, 10th, 100th and 1000th request:
+    """gunicorn.conf.py settles a worker once it served its 1st, 10th, 100th and 1000th request:
     what exists then is frozen, and a cycle already garbage is collected, not frozen."""
     import gc
     import weakref
@@ -341,10 +341,10 @@ def test_a_worker_freezes_what_its_first_requests_built(monkeypatch):
         garbage = weakref.ref(cycle)
         del cycle
         worker = type("Worker", (), {"nr": 2})()
-        settings["post_request"](worker, None, None, None)
+        settings["pre_request"](worker, None)
         assert gc.get_freeze_count() == 0 and garbage() is not None
         worker.nr = 10
-        settings["post_request"](worker, None, None, None)
+        settings["pre_request"](worker, None)
         assert garbage() is None
         assert gc.get_freeze_count() > 0
         assert not any(obj is kept for obj in gc.get_objects())  # frozen: no longer scanned

@@ -309,7 +309,8 @@ def test_a_decision_while_correcting_refuses_the_correction(client, sent, make_u
     response = client.post(
         f"/recu/{code}/corriger", data={"body": "Ma correction.", "seen_version": seen}
     )
-    assert "Ma correction." in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "Ma correction." in html and "entre-temps" not in html  # no text saved meanwhile
     assert _testimony().body == TESTIMONY
 
 

@@ -6,6 +6,7 @@ from flask import abort, jsonify
 from app import queries
 from app.api.blueprint import bp
 from app.api.cursors import keyset_page
+from app.api.languages import language_args
 from app.extensions import db
 from app.labels import author_label
 from app.models import AudioState, Contribution, ContributionKind, Proposal
@@ -81,7 +82,7 @@ def _page(proposal: Proposal, kind: ContributionKind, first: bool) -> dict:
 def _next_url(proposal: Proposal, kind: ContributionKind, cursor: str | None) -> str | None:
     if cursor is None:
         return None
-    return public_url(NEXT_PAGES[kind], proposal_id=proposal.id, cursor=cursor)
+    return public_url(NEXT_PAGES[kind], proposal_id=proposal.id, cursor=cursor, **language_args())
 
 
 def first_pages(proposal: Proposal) -> dict:

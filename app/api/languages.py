@@ -28,6 +28,13 @@ def requested_language() -> str:
     return lang if lang in current_app.config["LANGUAGES"] else ORIGINAL_LANGUAGE
 
 
+def language_args() -> dict[str, str]:
+    """``{"lang": …}`` for a link to the next page of an answer, in the language asked for
+    (none for French, the default)."""
+    lang = requested_language()
+    return {} if lang == ORIGINAL_LANGUAGE else {"lang": lang}
+
+
 def languages(**shown: Localized) -> dict:
     """``{"key": {"lang", "translation_outdated"}}`` for the texts an object shows."""
     return {

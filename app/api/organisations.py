@@ -5,7 +5,7 @@ from flask import abort, current_app, jsonify, request
 from app import queries
 from app.api.blueprint import bp
 from app.api.cursors import keyset_page
-from app.api.languages import languages, requested_language
+from app.api.languages import language_args, languages, requested_language
 from app.api.views import _iso
 from app.extensions import db
 from app.models import Organisation, OrganisationKind, Proposal, Theme, paris_today
@@ -142,7 +142,11 @@ def _next_url(org: Organisation, name: str, part) -> str | None:
     if not part.has_next:
         return None
     return public_url(
-        "api.organisation_list", organisation_id=org.id, name=name, page=part.page + 1
+        "api.organisation_list",
+        organisation_id=org.id,
+        list_name=name,
+        page=part.page + 1,
+        **language_args(),
     )
 
 
@@ -175,14 +179,14 @@ def organisation(organisation_id: int):
     return jsonify(payload)
 
 
-@bp.get(f"/organisations/<int:organisation_id>/<any({', '.join(LISTS)}):name>")
+@bp.get(f"/organisations/<int:organisation_id>/<any({', '.join(LISTS)}):list_name>")
 @public_page
-def organisation_list(organisation_id: int, name: str):
+def organisation_list(organisation_id: int, list_name: str):
     """The next pages of one of an organisation's lists: ``{"items": [...], "next": ...}``
     (``?page=``; ``next``: the address of the page after, or null)."""
     lang, page = requested_language(), page_number()
     org = db.session.get(Organisation, organisation_id) or abort(404)
-    part = _slice(org, name, page)
-    prefetch(_translated(name, part.items), lang)
-    items = _shaped(name, part.items, lang, paris_today())
-    return jsonify({"items": items, "next": _next_url(org, name, part)})
+    part = _slice(org, list_name, page)
+    prefetch(_translated(list_name, part.items), lang)
+    items = _shaped(list_name, part.items, lang, paris_today())
+    return jsonify({"items": items, "next": _next_url(org, list_name, part)})

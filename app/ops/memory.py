@@ -20,7 +20,7 @@ def settle() -> None:
 
 
 def settle_after(requests_served: int) -> None:
-    """`settle()` when a worker has just served its 1st, 10th, 100th or 1000th request
-    (gunicorn's `post_request`, once the response is sent)."""
+    """`settle()` once a worker has served its 1st, 10th, 100th or 1000th request
+    (gunicorn's `pre_request`, before the next one: nothing of the last one is held)."""
     if requests_served in SETTLE_AFTER_REQUESTS:
         settle()

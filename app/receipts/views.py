@@ -10,7 +10,7 @@ request log writes the route's pattern, never the code (app/ops/logs.py).
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from app import queries
+from app import policy, queries
 from app.contributions.forms import ConfirmForm
 from app.contributions.premises import from_premises
 from app.extensions import limiter
@@ -102,7 +102,9 @@ def correct(code: str):
             service.correct(contribution, form.body.data, seen)
         except ServiceError as error:
             refuse_on(form, error, "body")
-            if contribution.version != seen:
+            # Changed by the guest in another window, still waiting (a moderator's decision
+            # changes the version too, and then nothing may be corrected any more).
+            if contribution.version != seen and policy.can_correct_by_receipt(contribution):
                 meanwhile = contribution.body
             # The version as it is now, so that the text kept can be sent again.
             form.seen_version.data, form.seen_version.raw_data = contribution.version, None
