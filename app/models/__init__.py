@@ -41,6 +41,7 @@ from app.models.paper import PaperSheetPhoto
 from app.models.place import Place
 from app.models.proposal import (
     AddressedInstitution,
+    AddressedTally,
     Cosignature,
     Proposal,
     ProposalStatus,
@@ -85,6 +86,7 @@ __all__ = [
     "RECORDED_CHANNELS",
     "TRANSLATABLE",
     "AddressedInstitution",
+    "AddressedTally",
     "AmendmentState",
     "AnswerLink",
     "AudioRecording",

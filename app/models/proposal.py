@@ -132,6 +132,14 @@ class AddressedInstitution(db.Model):
             "proposal_id",
             "institution_id",
         ),
+        # The oldest awaited answer (the board's longest wait): the first row of this index.
+        sa.Index(
+            "ix_addressed_institution_awaiting_since",
+            "to_institution",
+            "answered",
+            "proposal_abandoned",
+            "sent_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -142,9 +150,39 @@ class AddressedInstitution(db.Model):
     sent_at: Mapped[datetime | None]
     response_due_on: Mapped[date | None]
     overdue_notified_at: Mapped[datetime | None]
+    # Kept by the database's triggers (migration 9b1e5c7d2a40), never written by the app:
+    # what the board counts the row under, copied from its proposal, its institution and
+    # its answer, so that the tallies (AddressedTally) follow every change, cascades included.
+    proposal_theme_id: Mapped[int | None]
+    proposal_event_id: Mapped[int | None]
+    proposal_example: Mapped[bool] = mapped_column(server_default=sa.false())
+    proposal_abandoned: Mapped[bool] = mapped_column(server_default=sa.false())
+    answered: Mapped[bool] = mapped_column(server_default=sa.false())
+    to_institution: Mapped[bool] = mapped_column(server_default=sa.false())
 
     proposal: Mapped[Proposal] = relationship(back_populates="addressed")
     institution: Mapped[Organisation] = relationship()
+
+
+class AddressedTally(db.Model):
+    """How many proposals were addressed to institutions, answered and awaited, per
+    workshop, event (0: none), example or real, and month the answer is due (``year * 12
+    + month - 1``; 0: no due date). Kept by the database's triggers on the addressed rows
+    (migration 9b1e5c7d2a40), in the transaction of each write: the board and the
+    synthesis add up a few thousand rows here rather than count every addressed row."""
+
+    theme_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    event_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    example: Mapped[bool] = mapped_column(primary_key=True)
+    due_month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    addressed: Mapped[int] = mapped_column(server_default="0")
+    answered: Mapped[int] = mapped_column(server_default="0")
+    awaiting: Mapped[int] = mapped_column(server_default="0")
+
+
+def due_month(day: date) -> int:
+    """The key of a due date's month in AddressedTally."""
+    return day.year * 12 + day.month - 1
 
 
 class StatusChange(db.Model):

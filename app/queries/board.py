@@ -29,6 +29,7 @@ from app.extensions import db
 from app.models import (
     OPEN_COMMITMENT_STATES,
     AddressedInstitution,
+    AddressedTally,
     Commitment,
     OfficialResponse,
     Organisation,
@@ -39,6 +40,7 @@ from app.models import (
     paris_today,
 )
 from app.models.base import PARIS
+from app.models.proposal import due_month
 from app.queries.contributions import _unindexed
 from app.queries.proposals import ANY_EVENT, EventFilter, themes_with_counts
 
@@ -312,20 +314,14 @@ def totals(
     today: date | None = None,
     events: EventFilter = ANY_EVENT,
 ) -> dict:
-    """Every institution's figures added up, the median apart (two queries)."""
+    """Every institution's figures added up, the median apart (two queries): of every
+    institution from the tallies, of one from its rows."""
     today = today or paris_today()
     theme_id, ids = theme and theme.id, institution and [institution.id]
-    # The addressed rows and the commitments alone, their proposals kept by id: joined, the
-    # proposals led each count (every one of them, then its rows).
-    counts = db.session.execute(
-        sa.select(*_answer_columns(today))
-        .select_from(AddressedInstitution)
-        .outerjoin(OfficialResponse, _answer())
-        .where(
-            *of_counted_proposals(AddressedInstitution.proposal_id, theme_id, events),
-            *_institutions(AddressedInstitution.institution_id, ids),
-        )
-    ).one()
+    if ids is None:
+        counts = db.session.execute(tallied_answers(theme_id, today, events)).one()
+    else:
+        counts = db.session.execute(_counted_answers(theme_id, ids, today, events)).one()
     due, overdue = db.session.execute(_open_commitments(theme_id, ids, today, events)).one()
     return {
         **_blank(),
@@ -333,6 +329,114 @@ def totals(
         "commitments_due": due,
         "commitments_overdue": overdue,
     }
+
+
+def _counted_answers(theme_id: int | None, ids: list[int] | None, today: date, events):
+    """The columns of ``_answer_figures``, counted on the addressed rows: the reference
+    the tallies are checked against, and one institution's figures."""
+    # The addressed rows alone, their proposals kept by id: joined, the proposals led each
+    # count (every one of them, then its rows).
+    return (
+        sa.select(*_answer_columns(today))
+        .select_from(AddressedInstitution)
+        .outerjoin(OfficialResponse, _answer())
+        .where(
+            *of_counted_proposals(AddressedInstitution.proposal_id, theme_id, events),
+            *_institutions(AddressedInstitution.institution_id, ids),
+        )
+    )
+
+
+def _tallied(theme_id: int | None, events: EventFilter) -> list:
+    """Clauses keeping the tallies of one workshop, event or year (never an example's
+    among real ones)."""
+    tally = AddressedTally
+    clauses = events.counted_clauses(tally.event_id, tally.example)
+    if theme_id is not None:
+        clauses.append(tally.theme_id == theme_id)
+    return clauses
+
+
+def _awaited_rows(theme_id: int | None, events: EventFilter) -> list:
+    """Clauses keeping the awaited answers of one workshop, event or year, read on the
+    addressed rows' copies of what they are counted under."""
+    row = AddressedInstitution
+    clauses = [
+        row.to_institution == sa.true(),
+        row.answered == sa.false(),
+        row.proposal_abandoned == sa.false(),
+        row.sent_at.is_not(None),
+        *events.counted_clauses(row.proposal_event_id, row.proposal_example),
+    ]
+    if theme_id is not None:
+        clauses.append(row.proposal_theme_id == theme_id)
+    return clauses
+
+
+def _month_start(key: int) -> date:
+    return date(key // 12, key % 12 + 1, 1)
+
+
+def late_answers(theme_id: int | None, today: date, events: EventFilter, due: Period = Period()):
+    """How many answers are awaited past their due date (before today, and inside ``due``):
+    whole months from the tallies, the days of a month cut by a bound from the rows (a
+    scalar subquery). Today's month is such a month: its rows are few, and read through
+    the due-date index."""
+    last = today - timedelta(days=1)
+    if due.end is not None:
+        last = min(last, due.end)
+    first = due.start
+    if first is not None and first > last:
+        return sa.literal(0)
+    low = 1 if first is None else due_month(first) + (first.day != 1)
+    high = due_month(last) - ((last + timedelta(days=1)).day != 1)
+    tallied = (
+        sa.select(sa.func.coalesce(sa.func.sum(AddressedTally.awaiting), 0))
+        .where(AddressedTally.due_month.between(low, high), *_tallied(theme_id, events))
+        .scalar_subquery()
+    )
+    day = AddressedInstitution.response_due_on
+    cut = [day <= last]
+    if first is not None:
+        cut.append(day >= first)
+    if low <= high:
+        outside = [day >= _month_start(high + 1)]
+        if first is not None:
+            outside.append(day < _month_start(low))
+        cut.append(sa.or_(*outside))
+    counted = (
+        sa.select(sa.func.count())
+        .select_from(AddressedInstitution)
+        .where(*cut, *_awaited_rows(theme_id, events))
+        .scalar_subquery()
+    )
+    return tallied + counted
+
+
+def tallied_answers(theme_id: int | None, today: date, events: EventFilter):
+    """The columns of ``_answer_figures`` for every institution: added up from the tallies,
+    the late ones as ``late_answers`` counts them, the oldest awaited from the first row of
+    its index (one query)."""
+    tally = AddressedTally
+    scope = _tallied(theme_id, events)
+
+    def added(column):
+        return sa.select(sa.func.coalesce(sa.func.sum(column), 0)).where(*scope).scalar_subquery()
+
+    oldest = (
+        sa.select(AddressedInstitution.sent_at)
+        .where(*_awaited_rows(theme_id, events))
+        .order_by(AddressedInstitution.sent_at)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return sa.select(
+        added(tally.addressed),
+        added(tally.answered),
+        added(tally.awaiting),
+        late_answers(theme_id, today, events),
+        oldest,
+    )
 
 
 def of_counted_commitments(theme_id: int | None, events: EventFilter) -> list:

@@ -57,14 +57,15 @@ class EventFilter:
     def __bool__(self) -> bool:
         return self.event is not None or self.year is not None
 
-    def clauses(self) -> list:
-        """Where-clauses on the proposal table (no join: the year is a subquery)."""
+    def clauses(self, event_id=Proposal.event_id) -> list:
+        """Where-clauses on the proposal table (no join: the year is a subquery), or on
+        another column holding a proposal's event."""
         clauses = []
         if self.event is not None:
-            clauses.append(Proposal.event_id == self.event.id)
+            clauses.append(event_id == self.event.id)
         if self.year is not None:
             held_that_year = sa.select(Event.id).where(held_in(self.year))
-            clauses.append(Proposal.event_id.in_(held_that_year))
+            clauses.append(event_id.in_(held_that_year))
         return clauses
 
     @property
@@ -74,12 +75,13 @@ class EventFilter:
         institution's own figures). Lists show them, marked "exemple"."""
         return self.with_examples or (self.event is not None and self.event.example)
 
-    def counted_clauses(self) -> list:
+    def counted_clauses(self, event_id=Proposal.event_id, example=Proposal.example) -> list:
         """The clauses of what the board and the synthesis count: never an example
-        proposal among real ones."""
-        clauses = self.clauses()
+        proposal among real ones (``event_id``, ``example``: the proposal's, or copies of
+        them in another table)."""
+        clauses = self.clauses(event_id)
         if not self.counts_examples:
-            clauses.append(Proposal.example.is_(False))
+            clauses.append(example.is_(False))
         return clauses
 
 

@@ -42,6 +42,7 @@ from app.queries.board import (
     _count_if,
     _scope,
     institutions_only,
+    late_answers,
     of_counted_commitments,
     of_counted_proposals,
     overdue_item,
@@ -154,25 +155,9 @@ def _commitments(
 
 def _overdue(theme: Theme | None, period: Period, today: date, events: EventFilter) -> Excerpt:
     """Responses awaited after their due date (in the period), the most overdue first: the
-    order of an index, so the first rows are read alone (two queries).
-
-    The count asks the same as ``board._awaiting`` without joining the proposals:
-    reading their wide rows would cost more than the index of the abandoned ones.
-    """
-    abandoned = sa.select(Proposal.id).where(Proposal.status == ProposalStatus.ABANDONED)
-    total = db.session.scalar(  # count(*): from the due-date index alone, on both databases
-        sa.select(sa.func.count())
-        .select_from(AddressedInstitution)
-        .where(
-            AddressedInstitution.sent_at.is_not(None),
-            AddressedInstitution.response_due_on < today,
-            *period.days(AddressedInstitution.response_due_on),
-            AddressedInstitution.proposal_id.not_in(abandoned),
-            institutions_only(AddressedInstitution.institution_id),
-            ~sa.exists().where(_answer()),
-            *_in_workshop(AddressedInstitution.proposal_id, theme, events),
-        )
-    )
+    order of an index, so the first rows are read alone (two queries). The count comes
+    from the board's tallies (``board.late_answers``)."""
+    total = db.session.scalar(sa.select(late_answers(theme and theme.id, today, events, period)))
     items = db.session.scalars(
         overdue_query(theme, None, today, due=period, events=events).limit(LIST_LIMIT)
     )
