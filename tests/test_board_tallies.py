@@ -1,6 +1,7 @@
-"""The board's tallies (AddressedTally, kept by the database's triggers) against the same
-figures counted on the addressed rows, after every kind of write: ORM writes, bulk
-updates and deletes past the ORM, cascades and SET NULL."""
+"""The board's tallies (AddressedTally and CommitmentTally, kept by the database's
+triggers) against the same figures counted on the addressed rows and the commitments,
+after every kind of write: ORM writes, bulk updates and deletes past the ORM, cascades and
+SET NULL."""
 
 from datetime import date
 
@@ -9,8 +10,12 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import (
+    OPEN_COMMITMENT_STATES,
     AddressedInstitution,
     AddressedTally,
+    Commitment,
+    CommitmentState,
+    CommitmentTally,
     Event,
     OfficialResponse,
     Organisation,
@@ -20,7 +25,7 @@ from app.models import (
     ProposalStatus,
     Theme,
 )
-from app.queries import board
+from app.queries import board, synthesis
 from app.queries.proposals import ANY_EVENT, EventFilter
 from tests.test_board import at, build
 
@@ -70,19 +75,56 @@ def _late_rows(theme_id, today, events, period) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(listed.subquery()))
 
 
+def _late_commitment_rows(theme_id, today, events, period) -> int:
+    clauses = [*events.counted_clauses(), *period.days(Commitment.due_on)]
+    if theme_id is not None:
+        clauses.append(Proposal.theme_id == theme_id)
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Commitment)
+        .join(OfficialResponse, OfficialResponse.id == Commitment.response_id)
+        .join(Proposal, Proposal.id == OfficialResponse.proposal_id)
+        .where(Commitment.state.in_(OPEN_COMMITMENT_STATES), Commitment.due_on < today, *clauses)
+    )
+
+
+def _answers_match(theme_id, events, today) -> None:
+    tallied = db.session.execute(board.tallied_answers(theme_id, today, events)).one()
+    counted = db.session.execute(board._counted_answers(theme_id, None, today, events))
+    assert tuple(tallied) == tuple(counted.one()), (theme_id, events, today)
+    for period in PERIODS:
+        late = db.session.scalar(sa.select(board.late_answers(theme_id, today, events, period)))
+        assert late == _late_rows(theme_id, today, events, period), (period, today)
+
+
+def _commitments_match(theme_id, events, today) -> None:
+    still_open, late = db.session.execute(
+        sa.select(
+            board.commitments_in(theme_id, events, OPEN_COMMITMENT_STATES),
+            board.late_commitments(theme_id, today, events),
+        )
+    ).one()
+    counted = db.session.execute(board._open_commitments(theme_id, None, today, events))
+    assert (still_open - late, late) == tuple(counted.one()), (theme_id, events, today)
+    theme = theme_id and db.session.get(Theme, theme_id)
+    # Over all time from the tallies; over a period holding everything, counted.
+    tallied = db.session.execute(synthesis.commitment_counts(theme, PERIODS[0], today, events))
+    everything = board.Period(date(2000, 1, 1))
+    counted = db.session.execute(synthesis.commitment_counts(theme, everything, today, events))
+    assert tuple(tallied.one()) == tuple(counted.one()), (theme_id, events, today)
+    for period in PERIODS:
+        late = board.late_commitments(theme_id, today, events, period, institutions=False)
+        expected = _late_commitment_rows(theme_id, today, events, period)
+        assert db.session.scalar(sa.select(late)) == expected, (period, today)
+
+
 def assert_tallies_match(scene) -> None:
     """Every scope's figures from the tallies are those counted on the rows."""
     db.session.expire_all()
     for theme_id, events in _scopes(scene):
         for today in DAYS:
-            tallied = db.session.execute(board.tallied_answers(theme_id, today, events)).one()
-            counted = db.session.execute(board._counted_answers(theme_id, None, today, events))
-            assert tuple(tallied) == tuple(counted.one()), (theme_id, events, today)
-            for period in PERIODS:
-                late = db.session.scalar(
-                    sa.select(board.late_answers(theme_id, today, events, period))
-                )
-                assert late == _late_rows(theme_id, today, events, period), (period, today)
+            _answers_match(theme_id, events, today)
+            _commitments_match(theme_id, events, today)
 
 
 def _network() -> tuple:
@@ -99,6 +141,66 @@ def test_the_tallies_start_from_the_rows(scene):
     assert (addressed, answered, awaiting, late) == (9, 4, 3, 2)
     assert oldest == at(2025, 1, 1, 10)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AddressedTally)) > 0
+    # Three institutions' commitments open, one late (due 1 March); one by the city on p4,
+    # an answer it gave unasked, due 9 March.
+    assert _commitments() == (3, 2)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CommitmentTally)) > 0
+
+
+def _commitments() -> tuple:
+    """The network's open commitments and the late ones, from the tallies."""
+    today = date(2025, 3, 10)
+    return tuple(
+        db.session.execute(
+            sa.select(
+                board.commitments_in(None, ANY_EVENT, OPEN_COMMITMENT_STATES),
+                board.late_commitments(None, today, ANY_EVENT),
+            )
+        ).one()
+    )
+
+
+def _answer(proposal, institution) -> OfficialResponse:
+    return db.session.scalars(
+        sa.select(OfficialResponse).filter_by(
+            proposal_id=proposal.id, institution_id=institution.id
+        )
+    ).one()
+
+
+def test_commitments_made_kept_moved_and_dropped(scene):
+    answer = _answer(scene["p1"], scene["ville"])
+    answer.commitments.append(
+        Commitment(action="Ouvrir la plateforme", due_on=date(2025, 2, 20), state="planned")
+    )
+    db.session.commit()
+    assert _commitments() == (4, 3)
+    assert_tallies_match(scene)
+    late = answer.commitments[0]
+    late.state = CommitmentState.DONE
+    db.session.commit()
+    assert _commitments() == (3, 2)
+    db.session.execute(
+        sa.update(Commitment)
+        .where(Commitment.state == CommitmentState.PLANNED)
+        .values(due_on=date(2025, 3, 2), state=CommitmentState.IN_PROGRESS)
+    )
+    db.session.commit()
+    assert_tallies_match(scene)
+    # Moved to another answer, on a proposal of another workshop.
+    db.session.execute(
+        sa.update(Commitment)
+        .where(Commitment.id == late.id)
+        .values(
+            response_id=_answer(scene["p4"], scene["prefecture"]).id,
+            state=CommitmentState.PLANNED,
+        )
+    )
+    db.session.commit()
+    assert_tallies_match(scene)
+    db.session.execute(sa.delete(Commitment).where(Commitment.id == late.id))
+    db.session.commit()
+    assert_tallies_match(scene)
 
 
 def test_answers_given_withdrawn_and_moved(scene):
@@ -106,9 +208,11 @@ def test_answers_given_withdrawn_and_moved(scene):
         proposal=scene["p3"], institution=scene["prefecture"], position=Position.FAVOURABLE,
         body="Oui.", created_at=at(2025, 3, 1), updated_at=at(2025, 3, 1),
     )  # fmt: skip
+    answer.commitments.append(Commitment(action="Loger", due_on=date(2025, 3, 5)))
     db.session.add(answer)
     db.session.commit()
     assert _network()[1:4] == (5, 2, 1)
+    assert _commitments() == (4, 3)
     assert_tallies_match(scene)
     # Moved to the other institution (a correction), then withdrawn past the ORM.
     db.session.execute(
@@ -121,6 +225,7 @@ def test_answers_given_withdrawn_and_moved(scene):
     db.session.execute(sa.delete(OfficialResponse).where(OfficialResponse.id == answer.id))
     db.session.commit()
     assert _network()[1:4] == (4, 3, 2)
+    assert _commitments() == (3, 2)
     assert_tallies_match(scene)
 
 
@@ -172,16 +277,19 @@ def test_rows_sent_rescheduled_added_and_moved(scene):
 
 
 def test_organisations_change_kind_and_go(scene):
-    scene["prefecture"].kind = OrganisationKind.ASSOCIATION
+    scene["ville"].kind = OrganisationKind.ASSOCIATION
     db.session.commit()
-    assert _network()[0] == 5
+    assert _network()[0] == 4  # the prefecture's rows
+    assert _commitments() == (0, 0)  # the city's were all those open
     assert_tallies_match(scene)
-    scene["prefecture"].kind = OrganisationKind.INSTITUTION
+    scene["ville"].kind = OrganisationKind.INSTITUTION
     db.session.commit()
+    assert _commitments() == (3, 2)
     assert_tallies_match(scene)
     db.session.execute(sa.delete(Organisation).where(Organisation.id == scene["ville"].id))
     db.session.commit()
     assert _network()[0] == 4
+    assert _commitments() == (0, 0)
     assert_tallies_match(scene)
 
 
@@ -204,5 +312,6 @@ def test_deletions_cascade_to_the_tallies(scene):
         sa.func.sum(AddressedTally.addressed),
         sa.func.sum(AddressedTally.answered),
         sa.func.sum(AddressedTally.awaiting),
+        sa.select(sa.func.sum(CommitmentTally.commitments)).scalar_subquery(),
     )
-    assert tuple(db.session.execute(sums).one()) == (0, 0, 0)
+    assert tuple(db.session.execute(sums).one()) == (0, 0, 0, 0)

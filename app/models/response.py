@@ -235,6 +235,14 @@ class Commitment(db.Model):
     drop_reason: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Kept by the database's triggers (migration 2c7e9f4a6b18), never written by the app:
+    # what the board and the synthesis count the commitment under, copied from its
+    # response's proposal and institution, so that the tallies (CommitmentTally) follow
+    # every change, cascades included.
+    proposal_theme_id: Mapped[int | None]
+    proposal_event_id: Mapped[int | None]
+    proposal_example: Mapped[bool] = mapped_column(server_default=sa.false())
+    by_institution: Mapped[bool] = mapped_column(server_default=sa.false())
 
     response: Mapped[OfficialResponse] = relationship(back_populates="commitments")
 
@@ -244,3 +252,19 @@ class Commitment(db.Model):
 
     def is_overdue(self, today: date) -> bool:
         return self.is_open and self.due_on < today
+
+
+class CommitmentTally(db.Model):
+    """How many commitments are in each state, per workshop, event (0: none), example or
+    real, whether an institution made them, and month they are due (``year * 12 + month -
+    1``). Kept by the database's triggers on the commitments (migration 2c7e9f4a6b18), in
+    the transaction of each write: the board and the synthesis add up these rows rather
+    than count every commitment."""
+
+    theme_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    event_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    example: Mapped[bool] = mapped_column(primary_key=True)
+    by_institution: Mapped[bool] = mapped_column(primary_key=True)
+    state: Mapped[CommitmentState] = mapped_column(enum_column(CommitmentState), primary_key=True)
+    due_month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    commitments: Mapped[int] = mapped_column(server_default="0")

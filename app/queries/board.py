@@ -31,6 +31,7 @@ from app.models import (
     AddressedInstitution,
     AddressedTally,
     Commitment,
+    CommitmentTally,
     OfficialResponse,
     Organisation,
     OrganisationKind,
@@ -320,9 +321,15 @@ def totals(
     theme_id, ids = theme and theme.id, institution and [institution.id]
     if ids is None:
         counts = db.session.execute(tallied_answers(theme_id, today, events)).one()
+        commitments = sa.select(
+            commitments_in(theme_id, events, OPEN_COMMITMENT_STATES),
+            late_commitments(theme_id, today, events),
+        )
+        still_open, overdue = db.session.execute(commitments).one()
+        due = still_open - overdue
     else:
         counts = db.session.execute(_counted_answers(theme_id, ids, today, events)).one()
-    due, overdue = db.session.execute(_open_commitments(theme_id, ids, today, events)).one()
+        due, overdue = db.session.execute(_open_commitments(theme_id, ids, today, events)).one()
     return {
         **_blank(),
         **_answer_figures(counts, today),
@@ -347,55 +354,59 @@ def _counted_answers(theme_id: int | None, ids: list[int] | None, today: date, e
     )
 
 
-def _tallied(theme_id: int | None, events: EventFilter) -> list:
-    """Clauses keeping the tallies of one workshop, event or year (never an example's
-    among real ones)."""
-    tally = AddressedTally
-    clauses = events.counted_clauses(tally.event_id, tally.example)
+def _counted_under(theme, event, example, theme_id: int | None, events: EventFilter) -> list:
+    """Clauses keeping what is counted under one workshop, event or year (never an
+    example's among real ones), on the columns saying where a tally or a row counts."""
+    clauses = events.counted_clauses(event, example)
     if theme_id is not None:
-        clauses.append(tally.theme_id == theme_id)
+        clauses.append(theme == theme_id)
     return clauses
 
 
-def _awaited_rows(theme_id: int | None, events: EventFilter) -> list:
-    """Clauses keeping the awaited answers of one workshop, event or year, read on the
-    addressed rows' copies of what they are counted under."""
+def _tallied(theme_id: int | None, events: EventFilter) -> list:
+    """Clauses keeping the addressed rows' tallies of one workshop, event or year."""
+    tally = AddressedTally
+    return _counted_under(tally.theme_id, tally.event_id, tally.example, theme_id, events)
+
+
+def counted_rows(theme_id: int | None, events: EventFilter) -> list:
+    """Clauses keeping the addressed rows of one workshop, event or year, read on the rows'
+    copies of what they are counted under: no proposal is read."""
     row = AddressedInstitution
-    clauses = [
+    columns = (row.proposal_theme_id, row.proposal_event_id, row.proposal_example)
+    return _counted_under(*columns, theme_id, events)
+
+
+def _awaited_rows(theme_id: int | None, events: EventFilter) -> list:
+    """Clauses keeping the answers institutions are awaited for, of one workshop, event or
+    year (the order of ``ix_addressed_institution_awaiting_since``)."""
+    row = AddressedInstitution
+    return [
         row.to_institution == sa.true(),
         row.answered == sa.false(),
         row.proposal_abandoned == sa.false(),
         row.sent_at.is_not(None),
-        *events.counted_clauses(row.proposal_event_id, row.proposal_example),
+        *counted_rows(theme_id, events),
     ]
-    if theme_id is not None:
-        clauses.append(row.proposal_theme_id == theme_id)
-    return clauses
 
 
 def _month_start(key: int) -> date:
     return date(key // 12, key % 12 + 1, 1)
 
 
-def late_answers(theme_id: int | None, today: date, events: EventFilter, due: Period = Period()):
-    """How many answers are awaited past their due date (before today, and inside ``due``):
-    whole months from the tallies, the days of a month cut by a bound from the rows (a
-    scalar subquery). Today's month is such a month: its rows are few, and read through
-    the due-date index."""
+def _late_months(day, today: date, due: Period) -> tuple[int, int, list] | None:
+    """What is due before today (and inside ``due``), split in two: the whole months
+    (keys ``low`` to ``high``), read from a tally, and the clauses keeping the other days
+    on ``day``, a due-date column (today's month is such a month: its rows are few, read
+    through the due-date index); None when nothing can be late."""
     last = today - timedelta(days=1)
     if due.end is not None:
         last = min(last, due.end)
     first = due.start
     if first is not None and first > last:
-        return sa.literal(0)
+        return None
     low = 1 if first is None else due_month(first) + (first.day != 1)
     high = due_month(last) - ((last + timedelta(days=1)).day != 1)
-    tallied = (
-        sa.select(sa.func.coalesce(sa.func.sum(AddressedTally.awaiting), 0))
-        .where(AddressedTally.due_month.between(low, high), *_tallied(theme_id, events))
-        .scalar_subquery()
-    )
-    day = AddressedInstitution.response_due_on
     cut = [day <= last]
     if first is not None:
         cut.append(day >= first)
@@ -404,13 +415,33 @@ def late_answers(theme_id: int | None, today: date, events: EventFilter, due: Pe
         if first is not None:
             outside.append(day < _month_start(low))
         cut.append(sa.or_(*outside))
-    counted = (
-        sa.select(sa.func.count())
-        .select_from(AddressedInstitution)
-        .where(*cut, *_awaited_rows(theme_id, events))
-        .scalar_subquery()
-    )
-    return tallied + counted
+    return low, high, cut
+
+
+def _added(column, *where):
+    """The sum of a tally's column over some of its rows (a scalar subquery)."""
+    summed = sa.select(sa.func.coalesce(sa.func.sum(column), 0)).where(*where)
+    return summed.correlate(None).scalar_subquery()
+
+
+def _counted(table, *where):
+    """How many rows of ``table`` match (a scalar subquery, never correlated: it may sit in
+    a select of the same table)."""
+    counted = sa.select(sa.func.count()).select_from(table).where(*where)
+    return counted.correlate(None).scalar_subquery()
+
+
+def late_answers(theme_id: int | None, today: date, events: EventFilter, due: Period = Period()):
+    """How many answers are awaited past their due date (before today, and inside ``due``),
+    as ``_late_months`` splits them (a scalar subquery)."""
+    months = _late_months(AddressedInstitution.response_due_on, today, due)
+    if months is None:
+        return sa.literal(0)
+    low, high, cut = months
+    tally = AddressedTally
+    return _added(
+        tally.awaiting, tally.due_month.between(low, high), *_tallied(theme_id, events)
+    ) + _counted(AddressedInstitution, *cut, *_awaited_rows(theme_id, events))
 
 
 def tallied_answers(theme_id: int | None, today: date, events: EventFilter):
@@ -419,10 +450,6 @@ def tallied_answers(theme_id: int | None, today: date, events: EventFilter):
     its index (one query)."""
     tally = AddressedTally
     scope = _tallied(theme_id, events)
-
-    def added(column):
-        return sa.select(sa.func.coalesce(sa.func.sum(column), 0)).where(*scope).scalar_subquery()
-
     oldest = (
         sa.select(AddressedInstitution.sent_at)
         .where(*_awaited_rows(theme_id, events))
@@ -431,11 +458,67 @@ def tallied_answers(theme_id: int | None, today: date, events: EventFilter):
         .scalar_subquery()
     )
     return sa.select(
-        added(tally.addressed),
-        added(tally.answered),
-        added(tally.awaiting),
+        _added(tally.addressed, *scope),
+        _added(tally.answered, *scope),
+        _added(tally.awaiting, *scope),
         late_answers(theme_id, today, events),
         oldest,
+    )
+
+
+def _tallied_commitments(theme_id: int | None, events: EventFilter, institutions: bool) -> list:
+    """Clauses keeping the commitments' tallies of one workshop, event or year; only the
+    institutions' when ``institutions``."""
+    tally = CommitmentTally
+    clauses = _counted_under(tally.theme_id, tally.event_id, tally.example, theme_id, events)
+    return [*clauses, tally.by_institution == sa.true()] if institutions else clauses
+
+
+def _counted_commitments(theme_id: int | None, events: EventFilter, institutions: bool) -> list:
+    """The same clauses on the commitments' copies of what they are counted under."""
+    row = Commitment
+    columns = (row.proposal_theme_id, row.proposal_event_id, row.proposal_example)
+    clauses = _counted_under(*columns, theme_id, events)
+    return [*clauses, row.by_institution == sa.true()] if institutions else clauses
+
+
+def late_commitments(
+    theme_id: int | None,
+    today: date,
+    events: EventFilter,
+    due: Period = Period(),
+    institutions: bool = True,
+):
+    """How many commitments are still open past their date (before today, and inside
+    ``due``), as ``_late_months`` splits them (a scalar subquery); all, or the
+    institutions' (``institutions``)."""
+    months = _late_months(Commitment.due_on, today, due)
+    if months is None:
+        return sa.literal(0)
+    low, high, cut = months
+    tally = CommitmentTally
+    tallied = _added(
+        tally.commitments,
+        tally.state.in_(OPEN_COMMITMENT_STATES),
+        tally.due_month.between(low, high),
+        *_tallied_commitments(theme_id, events, institutions),
+    )
+    counted = _counted(
+        Commitment,
+        *cut,
+        Commitment.state.in_(OPEN_COMMITMENT_STATES),
+        *_counted_commitments(theme_id, events, institutions),
+    )
+    return tallied + counted
+
+
+def commitments_in(theme_id: int | None, events: EventFilter, states, institutions: bool = True):
+    """How many commitments are in one of ``states`` (a scalar subquery, from the tallies)."""
+    tally = CommitmentTally
+    return _added(
+        tally.commitments,
+        tally.state.in_(states),
+        *_tallied_commitments(theme_id, events, institutions),
     )
 
 

@@ -41,8 +41,10 @@ from app.queries.board import (
     _answer,
     _count_if,
     _scope,
+    commitments_in,
     institutions_only,
     late_answers,
+    late_commitments,
     of_counted_commitments,
     of_counted_proposals,
     overdue_item,
@@ -186,16 +188,7 @@ def list_totals(
             .group_by(StatusChange.to_status)
         ).all()
     )
-    is_open = Commitment.state.in_(OPEN_COMMITMENT_STATES)
-    closed_in_period = period.moments(Commitment.updated_at)
-    commitments = db.session.execute(
-        sa.select(
-            _count_if(sa.and_(Commitment.state == CommitmentState.DONE, *closed_in_period)),
-            _count_if(sa.and_(Commitment.state == CommitmentState.DROPPED, *closed_in_period)),
-            _count_if(sa.and_(is_open, Commitment.due_on < today, *period.days(Commitment.due_on))),
-            _count_if(is_open),
-        ).where(*_commitments_of_workshop(theme, events))
-    ).one()
+    commitments = db.session.execute(commitment_counts(theme, period, today, events)).one()
     positions = position_counts(theme, period, events)
     return {
         "positions": positions,
@@ -203,6 +196,31 @@ def list_totals(
         "abandoned": changes.get(ProposalStatus.ABANDONED, 0),
         **dict(zip(("done", "dropped", "late", "open"), commitments, strict=True)),
     }
+
+
+def commitment_counts(
+    theme: Theme | None, period: Period, today: date, events: EventFilter = ANY_EVENT
+):
+    """How many commitments were done and dropped in the period, are late (due in the
+    period) and still open: over all time from the tallies, over a period counted (a
+    select of one row)."""
+    theme_id = theme and theme.id
+    late = late_commitments(theme_id, today, events, period, institutions=False)
+    if period == ALL_TIME:
+        return sa.select(
+            commitments_in(theme_id, events, [CommitmentState.DONE], institutions=False),
+            commitments_in(theme_id, events, [CommitmentState.DROPPED], institutions=False),
+            late,
+            commitments_in(theme_id, events, OPEN_COMMITMENT_STATES, institutions=False),
+        )
+    is_open = Commitment.state.in_(OPEN_COMMITMENT_STATES)
+    closed_in_period = period.moments(Commitment.updated_at)
+    return sa.select(
+        _count_if(sa.and_(Commitment.state == CommitmentState.DONE, *closed_in_period)),
+        _count_if(sa.and_(Commitment.state == CommitmentState.DROPPED, *closed_in_period)),
+        late,
+        _count_if(is_open),
+    ).where(*_commitments_of_workshop(theme, events))
 
 
 def advances(
