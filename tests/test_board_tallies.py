@@ -25,7 +25,7 @@ from app.models import (
     ProposalStatus,
     Theme,
 )
-from app.queries import board, synthesis
+from app.queries import board, inversion, synthesis
 from app.queries.proposals import ANY_EVENT, EventFilter
 from tests.test_board import at, build
 
@@ -53,8 +53,26 @@ def scene(db):
         )
     )
     db.session.add(invented)
+    # The city puts a proposal to an association, which takes it up with a commitment.
+    put = Proposal(
+        title="Une proposition de la ville", body="Aux associations.", theme=scene["logement"],
+        status=ProposalStatus.ANSWERED, organisation=scene["ville"],
+    )  # fmt: skip
+    put.addressed.append(
+        AddressedInstitution(
+            institution=scene["association"],
+            sent_at=at(2025, 1, 5),
+            response_due_on=date(2025, 2, 5),
+        )
+    )
+    taken_up = OfficialResponse(
+        proposal=put, institution=scene["association"], position=Position.TAKEN_UP,
+        body="Nous nous en saisissons.", created_at=at(2025, 1, 20), updated_at=at(2025, 1, 20),
+    )  # fmt: skip
+    taken_up.commitments.append(Commitment(action="Ouvrir un lieu", due_on=date(2025, 3, 5)))
+    db.session.add_all([put, taken_up])
     db.session.commit()
-    return {**scene, "invented": invented}
+    return {**scene, "invented": invented, "put": put}
 
 
 def _scopes(scene) -> list:
@@ -107,13 +125,18 @@ def _commitments_match(theme_id, events, today) -> None:
     counted = db.session.execute(board._open_commitments(theme_id, None, today, events))
     assert (still_open - late, late) == tuple(counted.one()), (theme_id, events, today)
     theme = theme_id and db.session.get(Theme, theme_id)
+    by_associations = inversion._commitments(
+        theme, None, events, *board._commitment_columns(today)
+    ).where(inversion._to_associations(OfficialResponse.institution_id))
+    tallied = board.open_commitments(theme_id, today, events, by_institutions=False)
+    assert tallied == tuple(db.session.execute(by_associations).one())
     # Over all time from the tallies; over a period holding everything, counted.
     tallied = db.session.execute(synthesis.commitment_counts(theme, PERIODS[0], today, events))
     everything = board.Period(date(2000, 1, 1))
     counted = db.session.execute(synthesis.commitment_counts(theme, everything, today, events))
     assert tuple(tallied.one()) == tuple(counted.one()), (theme_id, events, today)
     for period in PERIODS:
-        late = board.late_commitments(theme_id, today, events, period, institutions=False)
+        late = board.late_commitments(theme_id, today, events, period, by_institutions=None)
         expected = _late_commitment_rows(theme_id, today, events, period)
         assert db.session.scalar(sa.select(late)) == expected, (period, today)
 
@@ -145,6 +168,8 @@ def test_the_tallies_start_from_the_rows(scene):
     # an answer it gave unasked, due 9 March.
     assert _commitments() == (3, 2)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CommitmentTally)) > 0
+    # The association's, due 5 March, counted apart.
+    assert board.open_commitments(None, date(2025, 3, 10), ANY_EVENT, False) == (0, 1)
 
 
 def _commitments() -> tuple:

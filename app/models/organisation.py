@@ -44,6 +44,9 @@ organisation_theme = sa.Table(
 class Organisation(db.Model):
     """A member of the network or an institution it talks to."""
 
+    # The board lists institutions (and associations) by name from this index alone.
+    __table_args__ = (sa.Index("ix_organisation_listed", "kind", "example", "name", "id"),)
+
     # Longest texts, in characters, said once: the column's size, the forms' limit.
     NAME_MAX = 200
     SHORT_NAME_MAX = 40

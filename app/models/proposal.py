@@ -140,6 +140,14 @@ class AddressedInstitution(db.Model):
             "proposal_abandoned",
             "sent_at",
         ),
+        # The few rows addressed to associations (migration 6d1f3b8e0a27).
+        sa.Index(
+            "ix_addressed_institution_to_associations",
+            "institution_id",
+            "proposal_id",
+            sqlite_where=sa.text("to_institution = 0"),
+            postgresql_where=sa.text("to_institution = false"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

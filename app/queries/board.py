@@ -321,12 +321,7 @@ def totals(
     theme_id, ids = theme and theme.id, institution and [institution.id]
     if ids is None:
         counts = db.session.execute(tallied_answers(theme_id, today, events)).one()
-        commitments = sa.select(
-            commitments_in(theme_id, events, OPEN_COMMITMENT_STATES),
-            late_commitments(theme_id, today, events),
-        )
-        still_open, overdue = db.session.execute(commitments).one()
-        due = still_open - overdue
+        due, overdue = open_commitments(theme_id, today, events)
     else:
         counts = db.session.execute(_counted_answers(theme_id, ids, today, events)).one()
         due, overdue = db.session.execute(_open_commitments(theme_id, ids, today, events)).one()
@@ -466,20 +461,28 @@ def tallied_answers(theme_id: int | None, today: date, events: EventFilter):
     )
 
 
-def _tallied_commitments(theme_id: int | None, events: EventFilter, institutions: bool) -> list:
-    """Clauses keeping the commitments' tallies of one workshop, event or year; only the
-    institutions' when ``institutions``."""
+def _made_by(column, by_institutions: bool | None) -> list:
+    """Clauses keeping commitments made by institutions (True), by associations (False) or
+    by anyone (None), ``column`` saying whether an institution made them."""
+    if by_institutions is None:
+        return []
+    return [column == (sa.true() if by_institutions else sa.false())]
+
+
+def _tallied_commitments(theme_id: int | None, events: EventFilter, by: bool | None) -> list:
+    """Clauses keeping the commitments' tallies of one workshop, event or year, made by
+    institutions, associations or anyone (``_made_by``)."""
     tally = CommitmentTally
     clauses = _counted_under(tally.theme_id, tally.event_id, tally.example, theme_id, events)
-    return [*clauses, tally.by_institution == sa.true()] if institutions else clauses
+    return [*clauses, *_made_by(tally.by_institution, by)]
 
 
-def _counted_commitments(theme_id: int | None, events: EventFilter, institutions: bool) -> list:
+def _counted_commitments(theme_id: int | None, events: EventFilter, by: bool | None) -> list:
     """The same clauses on the commitments' copies of what they are counted under."""
     row = Commitment
     columns = (row.proposal_theme_id, row.proposal_event_id, row.proposal_example)
     clauses = _counted_under(*columns, theme_id, events)
-    return [*clauses, row.by_institution == sa.true()] if institutions else clauses
+    return [*clauses, *_made_by(row.by_institution, by)]
 
 
 def late_commitments(
@@ -487,11 +490,11 @@ def late_commitments(
     today: date,
     events: EventFilter,
     due: Period = Period(),
-    institutions: bool = True,
+    by_institutions: bool | None = True,
 ):
     """How many commitments are still open past their date (before today, and inside
-    ``due``), as ``_late_months`` splits them (a scalar subquery); all, or the
-    institutions' (``institutions``)."""
+    ``due``), as ``_late_months`` splits them (a scalar subquery); the institutions', the
+    associations' or everyone's (``_made_by``)."""
     months = _late_months(Commitment.due_on, today, due)
     if months is None:
         return sa.literal(0)
@@ -501,25 +504,42 @@ def late_commitments(
         tally.commitments,
         tally.state.in_(OPEN_COMMITMENT_STATES),
         tally.due_month.between(low, high),
-        *_tallied_commitments(theme_id, events, institutions),
+        *_tallied_commitments(theme_id, events, by_institutions),
     )
     counted = _counted(
         Commitment,
         *cut,
         Commitment.state.in_(OPEN_COMMITMENT_STATES),
-        *_counted_commitments(theme_id, events, institutions),
+        *_counted_commitments(theme_id, events, by_institutions),
     )
     return tallied + counted
 
 
-def commitments_in(theme_id: int | None, events: EventFilter, states, institutions: bool = True):
-    """How many commitments are in one of ``states`` (a scalar subquery, from the tallies)."""
+def commitments_in(
+    theme_id: int | None, events: EventFilter, states, by_institutions: bool | None = True
+):
+    """How many commitments are in one of ``states``, made by institutions, associations
+    or anyone (``_made_by``) (a scalar subquery, from the tallies)."""
     tally = CommitmentTally
     return _added(
         tally.commitments,
         tally.state.in_(states),
-        *_tallied_commitments(theme_id, events, institutions),
+        *_tallied_commitments(theme_id, events, by_institutions),
     )
+
+
+def open_commitments(
+    theme_id: int | None, today: date, events: EventFilter, by_institutions: bool | None = True
+):
+    """The open commitments still to come and those late, as ``_commitment_columns``
+    counts them, from the tallies (one query)."""
+    still_open, late = db.session.execute(
+        sa.select(
+            commitments_in(theme_id, events, OPEN_COMMITMENT_STATES, by_institutions),
+            late_commitments(theme_id, today, events, by_institutions=by_institutions),
+        )
+    ).one()
+    return still_open - late, late
 
 
 def of_counted_commitments(theme_id: int | None, events: EventFilter) -> list:

@@ -205,13 +205,13 @@ def commitment_counts(
     period) and still open: over all time from the tallies, over a period counted (a
     select of one row)."""
     theme_id = theme and theme.id
-    late = late_commitments(theme_id, today, events, period, institutions=False)
+    late = late_commitments(theme_id, today, events, period, by_institutions=None)
     if period == ALL_TIME:
         return sa.select(
-            commitments_in(theme_id, events, [CommitmentState.DONE], institutions=False),
-            commitments_in(theme_id, events, [CommitmentState.DROPPED], institutions=False),
+            commitments_in(theme_id, events, [CommitmentState.DONE], by_institutions=None),
+            commitments_in(theme_id, events, [CommitmentState.DROPPED], by_institutions=None),
             late,
-            commitments_in(theme_id, events, OPEN_COMMITMENT_STATES, institutions=False),
+            commitments_in(theme_id, events, OPEN_COMMITMENT_STATES, by_institutions=None),
         )
     is_open = Commitment.state.in_(OPEN_COMMITMENT_STATES)
     closed_in_period = period.moments(Commitment.updated_at)
