@@ -26,7 +26,7 @@ from app.models import (
     Theme,
 )
 from app.queries import board, inversion, synthesis
-from app.queries.proposals import ANY_EVENT, EventFilter
+from app.queries.proposals import ANY_EVENT, EventFilter, themes_with_counts
 from tests.test_board import at, build
 
 DAYS = (date(2025, 3, 10), date(2025, 3, 1), date(2025, 2, 1), date(2025, 4, 30))
@@ -141,10 +141,24 @@ def _commitments_match(theme_id, events, today) -> None:
         assert db.session.scalar(sa.select(late)) == expected, (period, today)
 
 
+def _proposals_match(theme_id, events) -> None:
+    theme = theme_id and db.session.get(Theme, theme_id)
+    themes = list(db.session.scalars(sa.select(Theme)))
+    tallied = synthesis.workshop_summary(theme, PERIODS[0], themes, events)
+    counted = synthesis.workshop_summary(theme, board.Period(date(2000, 1, 1)), themes, events)
+    assert tallied == counted, (theme_id, events)
+
+
 def assert_tallies_match(scene) -> None:
     """Every scope's figures from the tallies are those counted on the rows."""
     db.session.expire_all()
+    per_theme = sa.select(Proposal.theme_id, sa.func.count()).group_by(Proposal.theme_id)
+    counted = dict(db.session.execute(per_theme).all())
+    assert {t.id: n for t, n in themes_with_counts()} == {
+        t: counted.get(t, 0) for t in db.session.scalars(sa.select(Theme.id))
+    }
     for theme_id, events in _scopes(scene):
+        _proposals_match(theme_id, events)
         for today in DAYS:
             _answers_match(theme_id, events, today)
             _commitments_match(theme_id, events, today)
@@ -244,6 +258,13 @@ def test_answers_given_withdrawn_and_moved(scene):
         sa.update(OfficialResponse)
         .where(OfficialResponse.id == answer.id)
         .values(institution_id=scene["ville"].id)
+    )
+    db.session.commit()
+    assert_tallies_match(scene)
+    db.session.execute(
+        sa.update(OfficialResponse)
+        .where(OfficialResponse.id == answer.id)
+        .values(proposal_id=scene["p6"].id)
     )
     db.session.commit()
     assert_tallies_match(scene)

@@ -45,6 +45,7 @@ from app.models.proposal import (
     Cosignature,
     Proposal,
     ProposalStatus,
+    ProposalTally,
     StatusChange,
 )
 from app.models.registration import PendingRegistration
@@ -142,6 +143,7 @@ __all__ = [
     "ProgressUpdate",
     "Proposal",
     "ProposalStatus",
+    "ProposalTally",
     "ReadTally",
     "ReceivedVia",
     "RequestState",

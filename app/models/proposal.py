@@ -46,6 +46,15 @@ class Proposal(db.Model):
             "voices_account",
             "voices_comments",
         ),
+        # The most voiced proposals, its last entries (migration 4e8a2d6c1f93).
+        sa.Index(
+            "ix_proposal_spoke",
+            sa.text(
+                "(voices_guest + voices_anonymous + voices_assisted + voices_account"
+                " + voices_comments)"
+            ),
+            "id",
+        ),
     )
 
     # Text lengths, in characters, said once: the column's size, the form's and the import's.
@@ -85,6 +94,9 @@ class Proposal(db.Model):
     voices_assisted: Mapped[int] = mapped_column(default=0, server_default="0")
     voices_account: Mapped[int] = mapped_column(default=0, server_default="0")
     voices_comments: Mapped[int] = mapped_column(default=0, server_default="0")
+    # How many official responses it has had, from anyone: kept by triggers on the responses
+    # (migration 4e8a2d6c1f93), never written by the application.
+    response_count: Mapped[int] = mapped_column(server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -186,6 +198,27 @@ class AddressedTally(db.Model):
     addressed: Mapped[int] = mapped_column(server_default="0")
     answered: Mapped[int] = mapped_column(server_default="0")
     awaiting: Mapped[int] = mapped_column(server_default="0")
+
+
+class ProposalTally(db.Model):
+    """How many proposals there are per workshop, event (0: none), example or real and
+    status; how many have had an official response, how many someone spoke on, and their
+    voices added up. Kept by the database's triggers on the proposals (migration
+    4e8a2d6c1f93), in the transaction of each write: the synthesis and the workshops' counts
+    add up these rows rather than read every proposal."""
+
+    theme_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    event_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    example: Mapped[bool] = mapped_column(primary_key=True)
+    status: Mapped[ProposalStatus] = mapped_column(enum_column(ProposalStatus), primary_key=True)
+    proposals: Mapped[int] = mapped_column(server_default="0")
+    answered: Mapped[int] = mapped_column(server_default="0")
+    spoke: Mapped[int] = mapped_column(server_default="0")
+    voices_guest: Mapped[int] = mapped_column(server_default="0")
+    voices_anonymous: Mapped[int] = mapped_column(server_default="0")
+    voices_assisted: Mapped[int] = mapped_column(server_default="0")
+    voices_account: Mapped[int] = mapped_column(server_default="0")
+    voices_comments: Mapped[int] = mapped_column(server_default="0")
 
 
 def due_month(day: date) -> int:

@@ -349,7 +349,7 @@ def _counted_answers(theme_id: int | None, ids: list[int] | None, today: date, e
     )
 
 
-def _counted_under(theme, event, example, theme_id: int | None, events: EventFilter) -> list:
+def counted_under(theme, event, example, theme_id: int | None, events: EventFilter) -> list:
     """Clauses keeping what is counted under one workshop, event or year (never an
     example's among real ones), on the columns saying where a tally or a row counts."""
     clauses = events.counted_clauses(event, example)
@@ -361,7 +361,7 @@ def _counted_under(theme, event, example, theme_id: int | None, events: EventFil
 def _tallied(theme_id: int | None, events: EventFilter) -> list:
     """Clauses keeping the addressed rows' tallies of one workshop, event or year."""
     tally = AddressedTally
-    return _counted_under(tally.theme_id, tally.event_id, tally.example, theme_id, events)
+    return counted_under(tally.theme_id, tally.event_id, tally.example, theme_id, events)
 
 
 def counted_rows(theme_id: int | None, events: EventFilter) -> list:
@@ -369,7 +369,7 @@ def counted_rows(theme_id: int | None, events: EventFilter) -> list:
     copies of what they are counted under: no proposal is read."""
     row = AddressedInstitution
     columns = (row.proposal_theme_id, row.proposal_event_id, row.proposal_example)
-    return _counted_under(*columns, theme_id, events)
+    return counted_under(*columns, theme_id, events)
 
 
 def _awaited_rows(theme_id: int | None, events: EventFilter) -> list:
@@ -473,7 +473,7 @@ def _tallied_commitments(theme_id: int | None, events: EventFilter, by: bool | N
     """Clauses keeping the commitments' tallies of one workshop, event or year, made by
     institutions, associations or anyone (``_made_by``)."""
     tally = CommitmentTally
-    clauses = _counted_under(tally.theme_id, tally.event_id, tally.example, theme_id, events)
+    clauses = counted_under(tally.theme_id, tally.event_id, tally.example, theme_id, events)
     return [*clauses, *_made_by(tally.by_institution, by)]
 
 
@@ -481,7 +481,7 @@ def _counted_commitments(theme_id: int | None, events: EventFilter, by: bool | N
     """The same clauses on the commitments' copies of what they are counted under."""
     row = Commitment
     columns = (row.proposal_theme_id, row.proposal_event_id, row.proposal_example)
-    clauses = _counted_under(*columns, theme_id, events)
+    clauses = counted_under(*columns, theme_id, events)
     return [*clauses, *_made_by(row.by_institution, by)]
 
 

