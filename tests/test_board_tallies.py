@@ -23,6 +23,7 @@ from app.models import (
     Position,
     Proposal,
     ProposalStatus,
+    StatusChange,
     Theme,
 )
 from app.queries import board, inversion, synthesis
@@ -130,11 +131,11 @@ def _commitments_match(theme_id, events, today) -> None:
     ).where(inversion._to_associations(OfficialResponse.institution_id))
     tallied = board.open_commitments(theme_id, today, events, by_institutions=False)
     assert tallied == tuple(db.session.execute(by_associations).one())
-    # Over all time from the tallies; over a period holding everything, counted.
-    tallied = db.session.execute(synthesis.commitment_counts(theme, PERIODS[0], today, events))
-    everything = board.Period(date(2000, 1, 1))
-    counted = db.session.execute(synthesis.commitment_counts(theme, everything, today, events))
-    assert tuple(tallied.one()) == tuple(counted.one()), (theme_id, events, today)
+    # Over all time from the tallies; over a period holding everything, counted: the
+    # commitments, the responses by position and the changes of status.
+    tallied = synthesis.list_totals(theme, PERIODS[0], today, events)
+    counted = synthesis.list_totals(theme, board.Period(date(2000, 1, 1)), today, events)
+    assert tallied == counted, (theme_id, events, today)
     for period in PERIODS:
         late = board.late_commitments(theme_id, today, events, period, by_institutions=None)
         expected = _late_commitment_rows(theme_id, today, events, period)
@@ -279,6 +280,16 @@ def test_proposals_moved_abandoned_and_invented(scene):
     scene["p3"].theme = scene["sante"]
     scene["p3"].event = scene["event"]
     scene["p1"].status = ProposalStatus.ABANDONED
+    scene["p1"].status_changes.append(StatusChange(to_status=ProposalStatus.ABANDONED))
+    db.session.commit()
+    assert synthesis.list_totals(None, PERIODS[0], date(2025, 3, 10))["abandoned"] == 2
+    assert_tallies_match(scene)
+    db.session.execute(sa.delete(StatusChange).where(StatusChange.proposal_id == scene["p2"].id))
+    db.session.execute(
+        sa.update(StatusChange)
+        .where(StatusChange.proposal_id == scene["p5"].id)
+        .values(to_status=ProposalStatus.DONE)
+    )
     db.session.commit()
     assert_tallies_match(scene)
     db.session.execute(

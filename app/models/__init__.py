@@ -47,6 +47,7 @@ from app.models.proposal import (
     ProposalStatus,
     ProposalTally,
     StatusChange,
+    StatusChangeTally,
 )
 from app.models.registration import PendingRegistration
 from app.models.response import (
@@ -61,6 +62,7 @@ from app.models.response import (
     Position,
     ReceivedVia,
     ResponseAttachment,
+    ResponseTally,
     ResponseVersion,
     positions_for,
 )
@@ -148,11 +150,13 @@ __all__ = [
     "ReceivedVia",
     "RequestState",
     "ResponseAttachment",
+    "ResponseTally",
     "ResponseVersion",
     "Role",
     "SearchDocument",
     "StatedPosition",
     "StatusChange",
+    "StatusChangeTally",
     "Suggestion",
     "SuggestionState",
     "Theme",

@@ -221,6 +221,20 @@ class ProposalTally(db.Model):
     voices_comments: Mapped[int] = mapped_column(server_default="0")
 
 
+class StatusChangeTally(db.Model):
+    """How many times proposals were moved to each status, per workshop, event (0: none)
+    and example or real. Kept by the database's triggers on the timeline (migration
+    8c3d5f7a9e21), in the transaction of each write."""
+
+    theme_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    event_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    example: Mapped[bool] = mapped_column(primary_key=True)
+    to_status: Mapped[ProposalStatus] = mapped_column(
+        enum_column(ProposalStatus), primary_key=True
+    )
+    changes: Mapped[int] = mapped_column(server_default="0")
+
+
 def due_month(day: date) -> int:
     """The key of a due date's month in AddressedTally."""
     return day.year * 12 + day.month - 1
@@ -243,6 +257,11 @@ class StatusChange(db.Model):
     to_status: Mapped[ProposalStatus] = mapped_column(enum_column(ProposalStatus))
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Kept by the database's triggers (migration 8c3d5f7a9e21), never written by the app:
+    # what the synthesis counts the change under, copied from its proposal.
+    proposal_theme_id: Mapped[int | None]
+    proposal_event_id: Mapped[int | None]
+    proposal_example: Mapped[bool] = mapped_column(server_default=sa.false())
 
     proposal: Mapped[Proposal] = relationship(back_populates="status_changes")
     actor: Mapped[User | None] = relationship()

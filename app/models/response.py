@@ -98,6 +98,13 @@ class OfficialResponse(db.Model):
         sa.ForeignKey("organisation.id", ondelete="SET NULL")
     )
     recorder_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    # Kept by the database's triggers (migration 8c3d5f7a9e21), never written by the app:
+    # what the synthesis counts the response under, copied from its proposal and its
+    # institution, so that the tallies (ResponseTally) follow every change.
+    proposal_theme_id: Mapped[int | None]
+    proposal_event_id: Mapped[int | None]
+    proposal_example: Mapped[bool] = mapped_column(server_default=sa.false())
+    by_institution: Mapped[bool] = mapped_column(server_default=sa.false())
 
     proposal: Mapped[Proposal] = relationship()
     institution: Mapped[Organisation] = relationship(foreign_keys=[institution_id])
@@ -268,3 +275,16 @@ class CommitmentTally(db.Model):
     state: Mapped[CommitmentState] = mapped_column(enum_column(CommitmentState), primary_key=True)
     due_month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     commitments: Mapped[int] = mapped_column(server_default="0")
+
+
+class ResponseTally(db.Model):
+    """How many official responses took each position, per workshop, event (0: none),
+    example or real, and whether an institution gave them. Kept by the database's triggers
+    on the responses (migration 8c3d5f7a9e21), in the transaction of each write."""
+
+    theme_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    event_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    example: Mapped[bool] = mapped_column(primary_key=True)
+    by_institution: Mapped[bool] = mapped_column(primary_key=True)
+    position: Mapped[Position] = mapped_column(enum_column(Position), primary_key=True)
+    responses: Mapped[int] = mapped_column(server_default="0")

@@ -32,7 +32,9 @@ from app.models import (
     Proposal,
     ProposalStatus,
     ProposalTally,
+    ResponseTally,
     StatusChange,
+    StatusChangeTally,
     Theme,
 )
 from app.models.contribution import Contribution, ContributionKind, DisplayMode
@@ -179,17 +181,7 @@ def list_totals(
 ) -> dict:
     """How many items each list of sections I, II and IV holds, and the responses of the
     period by position (three queries)."""
-    changes = dict(
-        db.session.execute(
-            sa.select(StatusChange.to_status, sa.func.count(StatusChange.id))
-            .where(
-                StatusChange.to_status.in_([*_IN_HAND, ProposalStatus.ABANDONED]),
-                *period.moments(StatusChange.created_at),
-                *_in_workshop(StatusChange.proposal_id, theme, events),
-            )
-            .group_by(StatusChange.to_status)
-        ).all()
-    )
+    changes = dict(db.session.execute(_changes(theme, period, events)).all())
     commitments = db.session.execute(commitment_counts(theme, period, today, events)).one()
     positions = position_counts(theme, period, events)
     return {
@@ -198,6 +190,34 @@ def list_totals(
         "abandoned": changes.get(ProposalStatus.ABANDONED, 0),
         **dict(zip(("done", "dropped", "late", "open"), commitments, strict=True)),
     }
+
+
+def _changes(theme: Theme | None, period: Period, events: EventFilter):
+    """How many proposals were put in hand, done or abandoned in the period, by status
+    moved to: over all time from the tallies (a select to group)."""
+    moved_to = [*_IN_HAND, ProposalStatus.ABANDONED]
+    if period == ALL_TIME:
+        tally = StatusChangeTally
+        return (
+            sa.select(tally.to_status, sa.func.sum(tally.changes))
+            .where(tally.to_status.in_(moved_to), *_under(tally, theme and theme.id, events))
+            .group_by(tally.to_status)
+        )
+    return (
+        sa.select(StatusChange.to_status, sa.func.count(StatusChange.id))
+        .where(
+            StatusChange.to_status.in_(moved_to),
+            *period.moments(StatusChange.created_at),
+            *_in_workshop(StatusChange.proposal_id, theme, events),
+        )
+        .group_by(StatusChange.to_status)
+    )
+
+
+def _under(tally, theme_id: int | None, events: EventFilter) -> list:
+    """Clauses keeping a tally's rows of one workshop, event or year (never an example's
+    among real ones)."""
+    return counted_under(tally.theme_id, tally.event_id, tally.example, theme_id, events)
 
 
 def commitment_counts(
@@ -337,8 +357,7 @@ def _counted_by_status(theme_id: int | None, period: Period, events: EventFilter
 def proposal_tallies(theme_id: int | None, events: EventFilter = ANY_EVENT) -> list:
     """Clauses keeping the proposals' tallies of one workshop, event or year (never an
     example's among real ones)."""
-    tally = ProposalTally
-    return counted_under(tally.theme_id, tally.event_id, tally.example, theme_id, events)
+    return _under(ProposalTally, theme_id, events)
 
 
 def _tallied_by_status(theme_id: int | None, events: EventFilter):
@@ -424,15 +443,23 @@ def position_counts(
     """How many institutions' official responses of the period took each position (one
     query)."""
     counts = dict.fromkeys(INSTITUTION_POSITIONS, 0)
-    rows = db.session.execute(
-        sa.select(OfficialResponse.position, sa.func.count(OfficialResponse.id))
-        .where(
-            institutions_only(OfficialResponse.institution_id),
-            *period.moments(OfficialResponse.created_at),
-            *_in_workshop(OfficialResponse.proposal_id, theme, events),
+    if period == ALL_TIME:
+        tally = ResponseTally
+        rows = db.session.execute(
+            sa.select(tally.position, sa.func.sum(tally.responses))
+            .where(tally.by_institution == sa.true(), *_under(tally, theme and theme.id, events))
+            .group_by(tally.position)
         )
-        .group_by(OfficialResponse.position)
-    )
+    else:
+        rows = db.session.execute(
+            sa.select(OfficialResponse.position, sa.func.count(OfficialResponse.id))
+            .where(
+                institutions_only(OfficialResponse.institution_id),
+                *period.moments(OfficialResponse.created_at),
+                *_in_workshop(OfficialResponse.proposal_id, theme, events),
+            )
+            .group_by(OfficialResponse.position)
+        )
     for position, n in rows:
         counts[Position(position)] = n
     return counts
