@@ -229,9 +229,7 @@ class StatusChangeTally(db.Model):
     theme_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     event_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     example: Mapped[bool] = mapped_column(primary_key=True)
-    to_status: Mapped[ProposalStatus] = mapped_column(
-        enum_column(ProposalStatus), primary_key=True
-    )
+    to_status: Mapped[ProposalStatus] = mapped_column(enum_column(ProposalStatus), primary_key=True)
     changes: Mapped[int] = mapped_column(server_default="0")
 
 
