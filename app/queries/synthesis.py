@@ -734,7 +734,9 @@ def featured_testimonies(
                 # published contribution (2 s at 1,000,000).
                 visible_to_public(state=_unindexed(Contribution.state)),
                 Contribution.withdrawn_at.is_(None),
-                *_proposal_scope(theme_id, events),
+                # By proposal id, not on the joined proposal: SQLite otherwise read every
+                # proposal first, to filter the join (35 ms at 100,000, now 0.1 ms).
+                *of_counted_proposals(Contribution.proposal_id, theme_id, events),
             )
             .options(
                 contains_eager(Contribution.proposal),
