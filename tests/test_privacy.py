@@ -842,3 +842,19 @@ def test_every_kind_of_data_has_a_name_people_understand():
     from app.privacy.views import TABLE_LABELS
 
     assert {table.name for table in tables_about_people()} <= set(TABLE_LABELS)
+
+
+def test_the_export_leaves_out_what_the_tallies_copy():
+    """A response's or a timeline entry's copies of its proposal's workshop and event are
+    the database's bookkeeping, not what the person wrote."""
+    from app.models import OfficialResponse, StatusChange
+    from app.services.privacy import _exported
+
+    for table in (OfficialResponse.__table__, StatusChange.__table__):
+        kept = [column.name for column in table.columns if _exported(column)]
+        assert "proposal_theme_id" not in kept and "proposal_example" not in kept
+        assert "proposal_id" in kept
+    assert "by_institution" not in [
+        c.name for c in OfficialResponse.__table__.columns if _exported(c)
+    ]
+    assert "body" in [c.name for c in OfficialResponse.__table__.columns if _exported(c)]

@@ -33,6 +33,11 @@ def enum_column(enum_class: type[enum.Enum], length: int = 32) -> sa.Enum:
     )
 
 
+# Marks a column the database's triggers copy onto a row from its neighbours, for the
+# tallies (docs/architecture.md): not what the person wrote, left out of their data export.
+TALLY_COPY = {"tally_copy": True}
+
+
 class PrivateRecord:
     """Marks a model whose rows no public page shows (login sessions, audit log, e-mails…).
 

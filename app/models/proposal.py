@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import enum_column, utcnow
+from app.models.base import TALLY_COPY, enum_column, utcnow
 from app.models.event import Event
 from app.models.organisation import Organisation
 from app.models.theme import Theme
@@ -173,12 +173,12 @@ class AddressedInstitution(db.Model):
     # Kept by the database's triggers (migration 9b1e5c7d2a40), never written by the app:
     # what the board counts the row under, copied from its proposal, its institution and
     # its answer, so that the tallies (AddressedTally) follow every change, cascades included.
-    proposal_theme_id: Mapped[int | None]
-    proposal_event_id: Mapped[int | None]
-    proposal_example: Mapped[bool] = mapped_column(server_default=sa.false())
-    proposal_abandoned: Mapped[bool] = mapped_column(server_default=sa.false())
-    answered: Mapped[bool] = mapped_column(server_default=sa.false())
-    to_institution: Mapped[bool] = mapped_column(server_default=sa.false())
+    proposal_theme_id: Mapped[int | None] = mapped_column(info=TALLY_COPY)
+    proposal_event_id: Mapped[int | None] = mapped_column(info=TALLY_COPY)
+    proposal_example: Mapped[bool] = mapped_column(server_default=sa.false(), info=TALLY_COPY)
+    proposal_abandoned: Mapped[bool] = mapped_column(server_default=sa.false(), info=TALLY_COPY)
+    answered: Mapped[bool] = mapped_column(server_default=sa.false(), info=TALLY_COPY)
+    to_institution: Mapped[bool] = mapped_column(server_default=sa.false(), info=TALLY_COPY)
 
     proposal: Mapped[Proposal] = relationship(back_populates="addressed")
     institution: Mapped[Organisation] = relationship()
@@ -257,9 +257,9 @@ class StatusChange(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Kept by the database's triggers (migration 8c3d5f7a9e21), never written by the app:
     # what the synthesis counts the change under, copied from its proposal.
-    proposal_theme_id: Mapped[int | None]
-    proposal_event_id: Mapped[int | None]
-    proposal_example: Mapped[bool] = mapped_column(server_default=sa.false())
+    proposal_theme_id: Mapped[int | None] = mapped_column(info=TALLY_COPY)
+    proposal_event_id: Mapped[int | None] = mapped_column(info=TALLY_COPY)
+    proposal_example: Mapped[bool] = mapped_column(server_default=sa.false(), info=TALLY_COPY)
 
     proposal: Mapped[Proposal] = relationship(back_populates="status_changes")
     actor: Mapped[User | None] = relationship()

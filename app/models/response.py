@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import enum_column, utcnow
+from app.models.base import TALLY_COPY, enum_column, utcnow
 from app.models.organisation import Organisation
 from app.models.proposal import Proposal
 from app.models.user import User
@@ -101,10 +101,10 @@ class OfficialResponse(db.Model):
     # Kept by the database's triggers (migration 8c3d5f7a9e21), never written by the app:
     # what the synthesis counts the response under, copied from its proposal and its
     # institution, so that the tallies (ResponseTally) follow every change.
-    proposal_theme_id: Mapped[int | None]
-    proposal_event_id: Mapped[int | None]
-    proposal_example: Mapped[bool] = mapped_column(server_default=sa.false())
-    by_institution: Mapped[bool] = mapped_column(server_default=sa.false())
+    proposal_theme_id: Mapped[int | None] = mapped_column(info=TALLY_COPY)
+    proposal_event_id: Mapped[int | None] = mapped_column(info=TALLY_COPY)
+    proposal_example: Mapped[bool] = mapped_column(server_default=sa.false(), info=TALLY_COPY)
+    by_institution: Mapped[bool] = mapped_column(server_default=sa.false(), info=TALLY_COPY)
 
     proposal: Mapped[Proposal] = relationship()
     institution: Mapped[Organisation] = relationship(foreign_keys=[institution_id])
@@ -246,10 +246,10 @@ class Commitment(db.Model):
     # what the board and the synthesis count the commitment under, copied from its
     # response's proposal and institution, so that the tallies (CommitmentTally) follow
     # every change, cascades included.
-    proposal_theme_id: Mapped[int | None]
-    proposal_event_id: Mapped[int | None]
-    proposal_example: Mapped[bool] = mapped_column(server_default=sa.false())
-    by_institution: Mapped[bool] = mapped_column(server_default=sa.false())
+    proposal_theme_id: Mapped[int | None] = mapped_column(info=TALLY_COPY)
+    proposal_event_id: Mapped[int | None] = mapped_column(info=TALLY_COPY)
+    proposal_example: Mapped[bool] = mapped_column(server_default=sa.false(), info=TALLY_COPY)
+    by_institution: Mapped[bool] = mapped_column(server_default=sa.false(), info=TALLY_COPY)
 
     response: Mapped[OfficialResponse] = relationship(back_populates="commitments")
 

@@ -130,8 +130,13 @@ def _row(table: sa.Table, row) -> dict:
 
 def _exported(column: sa.Column) -> bool:
     """Not a secret, nor a file's bytes (a recorded response's letter: its name, type and
-    size say what it is; the file itself is on the response)."""
-    return not _HIDDEN_COLUMN.search(column.name) and not isinstance(column.type, sa.LargeBinary)
+    size say what it is; the file itself is on the response), nor a copy kept for the
+    tallies."""
+    return (
+        not _HIDDEN_COLUMN.search(column.name)
+        and not isinstance(column.type, sa.LargeBinary)
+        and not column.info.get("tally_copy")
+    )
 
 
 def _about(table: sa.Table, user: User):
