@@ -78,6 +78,25 @@ def _tally(row: str, sign: int) -> str:
     )
 
 
+_KEYS_CHANGED = (
+    "OLD.theme_id IS DISTINCT FROM NEW.theme_id OR OLD.event_id IS DISTINCT FROM NEW.event_id "
+    "OR OLD.example IS DISTINCT FROM NEW.example OR OLD.status IS DISTINCT FROM NEW.status"
+)
+
+
+def _counters_moved() -> str:
+    """A proposal's counters changed under the same keys (a voice or a response, the most
+    frequent write): one update of its tally by the difference."""
+    moved = ", ".join(
+        f"{f} = {f} + ({new}) - ({old})"
+        for f, new, old in zip(FIGURES, _figures("NEW"), _figures("OLD"), strict=True)
+    )
+    return (
+        f"UPDATE proposal_tally SET {moved} WHERE theme_id = NEW.theme_id AND event_id = "
+        "COALESCE(NEW.event_id, 0) AND example = NEW.example AND status = NEW.status"
+    )
+
+
 def _responses(row: str, sign: str) -> str:
     return (
         f"UPDATE proposal SET response_count = response_count {sign} 1 WHERE id = {row}.proposal_id"
@@ -90,7 +109,9 @@ def create_sqlite_triggers() -> None:
         "CREATE TRIGGER proposal_tally_insert AFTER INSERT ON proposal "
         f"BEGIN {_tally('NEW', 1)}; END",
         f"CREATE TRIGGER proposal_tally_update AFTER UPDATE OF {COUNTED} ON proposal "
-        f"BEGIN {_tally('OLD', -1)}; {_tally('NEW', 1)}; END",
+        f"WHEN {_KEYS_CHANGED} BEGIN {_tally('OLD', -1)}; {_tally('NEW', 1)}; END",
+        f"CREATE TRIGGER proposal_tally_counters AFTER UPDATE OF {COUNTED} ON proposal "
+        f"WHEN NOT ({_KEYS_CHANGED}) BEGIN {_counters_moved()}; END",
         "CREATE TRIGGER proposal_tally_delete AFTER DELETE ON proposal "
         f"BEGIN {_tally('OLD', -1)}; END",
         "CREATE TRIGGER proposal_tally_response_insert AFTER INSERT ON official_response "
@@ -104,7 +125,7 @@ def create_sqlite_triggers() -> None:
 
 
 SQLITE_TRIGGERS = (
-    *("insert", "update", "delete"),
+    *("insert", "update", "counters", "delete"),
     *("response_insert", "response_delete", "response_moved"),
 )
 
@@ -119,7 +140,8 @@ def _function(name: str, body: str) -> None:
 def _create_postgresql_triggers() -> None:
     _function(
         "proposal_tally",
-        f"IF TG_OP IN ('UPDATE', 'DELETE') THEN {_tally('OLD', -1)}; END IF; "
+        f"IF TG_OP = 'UPDATE' AND NOT ({_KEYS_CHANGED}) THEN {_counters_moved()}; RETURN NULL; "
+        f"END IF; IF TG_OP IN ('UPDATE', 'DELETE') THEN {_tally('OLD', -1)}; END IF; "
         f"IF TG_OP IN ('UPDATE', 'INSERT') THEN {_tally('NEW', 1)}; END IF;",
     )
     _function(
