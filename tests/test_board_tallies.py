@@ -148,6 +148,9 @@ def _proposals_match(theme_id, events) -> None:
     tallied = synthesis.workshop_summary(theme, PERIODS[0], themes, events)
     counted = synthesis.workshop_summary(theme, board.Period(date(2000, 1, 1)), themes, events)
     assert tallied == counted, (theme_id, events)
+    # The board's workshops, from the tallies, against the same proposals counted.
+    rows = board.workshop_rows(theme, None, themes, events)
+    assert [row["counts"] for row in rows] == [row["counts"] for row in counted]
 
 
 def assert_tallies_match(scene) -> None:

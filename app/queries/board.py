@@ -37,6 +37,7 @@ from app.models import (
     OrganisationKind,
     Proposal,
     ProposalStatus,
+    ProposalTally,
     Theme,
     paris_today,
 )
@@ -614,21 +615,8 @@ def workshop_rows(
 
     With an institution, only the proposals addressed to it are counted.
     """
-    clauses = _scope(theme and theme.id, None, None, events)
-    if institution is not None:
-        clauses.append(
-            Proposal.id.in_(
-                sa.select(AddressedInstitution.proposal_id).where(
-                    AddressedInstitution.institution_id == institution.id
-                )
-            )
-        )
     counts: dict[int, dict] = defaultdict(lambda: dict.fromkeys(ProposalStatus, 0))
-    rows = db.session.execute(
-        sa.select(Proposal.theme_id, Proposal.status, sa.func.count())
-        .where(*clauses)
-        .group_by(Proposal.theme_id, Proposal.status)
-    )
+    rows = db.session.execute(_by_workshop_and_status(theme and theme.id, institution, events))
     for theme_id, status, n in rows:
         counts[theme_id][ProposalStatus(status)] = n
     if theme is not None:
@@ -638,6 +626,26 @@ def workshop_rows(
     return [
         {"theme": t, "counts": counts[t.id], "total": sum(counts[t.id].values())} for t in themes
     ]
+
+
+def _by_workshop_and_status(theme_id: int | None, institution, events: EventFilter):
+    """How many proposals per workshop and status (a select): of all, from the proposals'
+    tallies; addressed to one institution, counted."""
+    if institution is None:
+        tally = ProposalTally
+        return (
+            sa.select(tally.theme_id, tally.status, sa.func.sum(tally.proposals))
+            .where(*counted_under(tally.theme_id, tally.event_id, tally.example, theme_id, events))
+            .group_by(tally.theme_id, tally.status)
+        )
+    addressed = sa.select(AddressedInstitution.proposal_id).where(
+        AddressedInstitution.institution_id == institution.id
+    )
+    return (
+        sa.select(Proposal.theme_id, Proposal.status, sa.func.count())
+        .where(*_scope(theme_id, None, None, events), Proposal.id.in_(addressed))
+        .group_by(Proposal.theme_id, Proposal.status)
+    )
 
 
 def overdue_query(
