@@ -3,6 +3,7 @@ triggers) against the same figures counted on the addressed rows and the commitm
 after every kind of write: ORM writes, bulk updates and deletes past the ORM, cascades and
 SET NULL."""
 
+import threading
 from datetime import date
 
 import pytest
@@ -375,3 +376,44 @@ def test_deletions_cascade_to_the_tallies(scene):
         sa.select(sa.func.sum(CommitmentTally.commitments)).scalar_subquery(),
     )
     assert tuple(db.session.execute(sums).one()) == (0, 0, 0, 0)
+
+
+def test_a_row_added_while_its_proposal_changes_is_counted_as_it_became(scene):
+    """A row addressed while another transaction abandons its proposal waits for it, then
+    copies the proposal as committed (PostgreSQL: the copy trigger locks the proposal;
+    SQLite: one writer at a time). Without the lock it kept "not abandoned" for good."""
+    proposal_id, institution_id = scene["p6"].id, scene["ville"].id
+    db.session.commit()  # no transaction of this session under way
+    engine, added = db.engine, []
+
+    def address():
+        with engine.connect() as second:
+            second.execute(
+                sa.insert(AddressedInstitution).values(
+                    proposal_id=proposal_id,
+                    institution_id=institution_id,
+                    sent_at=at(2025, 2, 1),
+                    response_due_on=date(2025, 2, 15),
+                )
+            )
+            second.commit()
+        added.append(True)
+
+    with engine.connect() as first:
+        first.execute(
+            sa.update(Proposal)
+            .where(Proposal.id == proposal_id)
+            .values(status=ProposalStatus.ABANDONED)
+        )
+        thread = threading.Thread(target=address)
+        thread.start()
+        thread.join(0.5)
+        assert not added  # it waits for the proposal's change
+        first.commit()
+    thread.join(10)
+    assert added
+    abandoned = sa.select(AddressedInstitution.proposal_abandoned).filter_by(
+        proposal_id=proposal_id, institution_id=institution_id
+    )
+    assert db.session.scalar(abandoned) is True
+    assert_tallies_match(scene)

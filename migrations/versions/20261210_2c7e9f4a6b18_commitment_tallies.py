@@ -144,7 +144,12 @@ def _function(name: str, body: str) -> None:
 
 def _create_postgresql_triggers() -> None:
     op.execute(
+        # Its response, proposal and institution locked first (as addressed_copies does).
         "CREATE FUNCTION commitment_copies() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "PERFORM 1 FROM official_response JOIN proposal ON proposal.id = "
+        "official_response.proposal_id JOIN organisation ON organisation.id = "
+        "official_response.institution_id WHERE official_response.id = NEW.response_id "
+        "FOR SHARE; "
         f"SELECT {', '.join(_copies('NEW.response_id'))} INTO "
         f"{', '.join(f'NEW.{c}' for c in COPIES)}; RETURN NEW; END $$"
     )

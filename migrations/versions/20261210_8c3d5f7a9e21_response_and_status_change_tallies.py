@@ -177,9 +177,15 @@ def _function(name: str, body: str, returns: str = "NULL") -> None:
 def _postgresql_triggers(table: str) -> None:
     spec = TABLES[table]
     name, copies = spec["tally"], spec["copies"]
+    # The proposal (and institution) locked first: one changed by a transaction under way is
+    # read once committed, and one changed later sees this row (READ COMMITTED).
+    locks = "PERFORM 1 FROM proposal WHERE id = NEW.proposal_id FOR SHARE; "
+    if table == "official_response":
+        locks += "PERFORM 1 FROM organisation WHERE id = NEW.institution_id FOR SHARE; "
     _function(
         f"{name}_copies",
-        f"SELECT {', '.join(_copies(table, 'NEW'))} INTO {', '.join(f'NEW.{c}' for c in copies)};",
+        f"{locks}SELECT {', '.join(_copies(table, 'NEW'))} INTO "
+        f"{', '.join(f'NEW.{c}' for c in copies)};",
         returns="NEW",
     )
     _function(

@@ -179,8 +179,12 @@ def _function(name: str, body: str) -> None:
 
 def _create_postgresql_triggers() -> None:
     copies = ", ".join(_copies("NEW"))
+    # The proposal and the institution locked first: one changed by a transaction under way
+    # is read once committed, and one changed later sees this row (READ COMMITTED).
     op.execute(
         "CREATE FUNCTION addressed_copies() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "PERFORM 1 FROM proposal WHERE id = NEW.proposal_id FOR SHARE; "
+        "PERFORM 1 FROM organisation WHERE id = NEW.institution_id FOR SHARE; "
         f"SELECT {copies} INTO {', '.join(f'NEW.{c}' for c in COPIES)}; RETURN NEW; END $$"
     )
     _function(
