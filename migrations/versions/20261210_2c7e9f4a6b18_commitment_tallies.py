@@ -210,6 +210,13 @@ def _fill(dialect: str) -> None:
     )
 
 
+def _lock_writes(*tables: str) -> None:
+    """PostgreSQL: no write to these tables between the fill and the triggers (another host
+    may be serving while this one migrates); they wait until the migration commits."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"LOCK TABLE {', '.join(tables)} IN SHARE ROW EXCLUSIVE MODE")
+
+
 def upgrade():
     op.create_table(
         "commitment_tally",
@@ -241,6 +248,7 @@ def upgrade():
             batch_op.add_column(
                 sa.Column(column, sa.Boolean(), server_default=sa.false(), nullable=False)
             )
+    _lock_writes("commitment", "official_response", "proposal", "organisation")
     dialect = op.get_bind().dialect.name
     _fill(dialect)
     if dialect == "postgresql":

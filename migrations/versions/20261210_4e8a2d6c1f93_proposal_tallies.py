@@ -180,6 +180,13 @@ def _fill() -> None:
     )
 
 
+def _lock_writes(*tables: str) -> None:
+    """PostgreSQL: no write to these tables between the fill and the triggers (another host
+    may be serving while this one migrates); they wait until the migration commits."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"LOCK TABLE {', '.join(tables)} IN SHARE ROW EXCLUSIVE MODE")
+
+
 def upgrade():
     op.create_table(
         "proposal_tally",
@@ -203,6 +210,7 @@ def upgrade():
     # The expression as the queries write it (app/queries/synthesis.py).
     spoke = sa.text(f"({' + '.join(VOICES)})")
     op.create_index("ix_proposal_spoke", "proposal", [spoke, "id"], unique=False)
+    _lock_writes("proposal", "official_response")
     _fill()
     if op.get_bind().dialect.name == "postgresql":
         _create_postgresql_triggers()

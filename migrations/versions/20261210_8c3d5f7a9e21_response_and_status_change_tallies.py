@@ -251,6 +251,13 @@ def _keys_of_proposal() -> list:
     ]
 
 
+def _lock_writes(*tables: str) -> None:
+    """PostgreSQL: no write to these tables between the fill and the triggers (another host
+    may be serving while this one migrates); they wait until the migration commits."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"LOCK TABLE {', '.join(tables)} IN SHARE ROW EXCLUSIVE MODE")
+
+
 def upgrade():
     op.create_table(
         "response_tally",
@@ -293,6 +300,7 @@ def upgrade():
             op.add_column(
                 table, sa.Column(column, sa.Boolean(), server_default=sa.false(), nullable=False)
             )
+    _lock_writes("official_response", "status_change", "proposal", "organisation")
     _fill()
     if op.get_bind().dialect.name == "postgresql":
         _create_postgresql_triggers()

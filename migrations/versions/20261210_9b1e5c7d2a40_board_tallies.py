@@ -254,6 +254,13 @@ def _fill(dialect: str) -> None:
     )
 
 
+def _lock_writes(*tables: str) -> None:
+    """PostgreSQL: no write to these tables between the fill and the triggers (another host
+    may be serving while this one migrates); they wait until the migration commits."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"LOCK TABLE {', '.join(tables)} IN SHARE ROW EXCLUSIVE MODE")
+
+
 def upgrade():
     op.create_table(
         "addressed_tally",
@@ -280,6 +287,7 @@ def upgrade():
             ["to_institution", "answered", "proposal_abandoned", "sent_at"],
             unique=False,
         )
+    _lock_writes("addressed_institution", "proposal", "official_response", "organisation")
     dialect = op.get_bind().dialect.name
     _fill(dialect)
     if dialect == "postgresql":
