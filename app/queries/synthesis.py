@@ -708,11 +708,9 @@ def _added(counter):
 
 
 def _with_voices(period: Period, *columns):
-    """The proposals, with their contributions of the period when there is one."""
-    select = sa.select(*columns).select_from(Proposal)
-    if period == ALL_TIME:
-        return select
-    return select.outerjoin(Contribution, _voiced(period))
+    """The proposals, with their contributions of the period (all time is read from the
+    proposals' tallies and counters instead)."""
+    return sa.select(*columns).select_from(Proposal).outerjoin(Contribution, _voiced(period))
 
 
 def featured_testimonies(
