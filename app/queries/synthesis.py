@@ -733,8 +733,10 @@ def featured_testimonies(
                 visible_to_public(state=_unindexed(Contribution.state)),
                 Contribution.withdrawn_at.is_(None),
                 # By proposal id, not on the joined proposal: SQLite otherwise read every
-                # proposal first, to filter the join (35 ms at 100,000, now 0.1 ms).
-                *of_counted_proposals(Contribution.proposal_id, theme_id, events),
+                # proposal first, to filter the join (35 ms at 100,000, now 0.1 ms). And
+                # unindexed: for one workshop it read every contribution of the workshop's
+                # proposals, then sorted them (100 → 4 ms at 100,000 proposals).
+                *of_counted_proposals(_unindexed(Contribution.proposal_id), theme_id, events),
             )
             .options(
                 contains_eager(Contribution.proposal),
