@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import (
@@ -416,4 +417,64 @@ def test_a_row_added_while_its_proposal_changes_is_counted_as_it_became(scene):
         proposal_id=proposal_id, institution_id=institution_id
     )
     assert db.session.scalar(abandoned) is True
+    assert_tallies_match(scene)
+
+
+def _respond_in_another_transaction(engine, proposal_id, institution_id, done) -> None:
+    with Session(engine) as second:
+        second.add(
+            OfficialResponse(
+                proposal_id=proposal_id, institution_id=institution_id, body="Nous y veillons.",
+                position=Position.FAVOURABLE, created_at=at(2025, 2, 3), updated_at=at(2025, 2, 3),
+            )
+        )  # fmt: skip
+        second.commit()
+    done.append(True)
+
+
+def _withdraw_in_another_transaction(engine, proposal_id, institution_id, done) -> None:
+    with engine.connect() as second:
+        second.execute(
+            sa.delete(OfficialResponse).filter_by(
+                proposal_id=proposal_id, institution_id=institution_id
+            )
+        )
+        second.commit()
+    done.append(True)
+
+
+@pytest.mark.parametrize(
+    ("answer", "answered"),
+    [(_respond_in_another_transaction, True), (_withdraw_in_another_transaction, False)],
+)
+def test_an_answer_given_while_its_row_is_addressed_reaches_the_row(scene, answer, answered):
+    """An answer given (or withdrawn) while another transaction addresses the proposal to
+    that institution waits for the row, then sets its copy (PostgreSQL: the answers'
+    trigger locks the proposal; SQLite: one writer at a time). Without the lock the row
+    stayed awaited, late on the board for good."""
+    proposal_id, institution_id = scene["p6"].id, scene["ville"].id
+    if not answered:  # an answer there to withdraw
+        _respond_in_another_transaction(db.engine, proposal_id, institution_id, [])
+    db.session.commit()  # no transaction of this session under way
+    engine, done = db.engine, []
+    with engine.connect() as first:
+        first.execute(
+            sa.insert(AddressedInstitution).values(
+                proposal_id=proposal_id,
+                institution_id=institution_id,
+                sent_at=at(2025, 2, 1),
+                response_due_on=date(2025, 2, 15),
+            )
+        )
+        thread = threading.Thread(target=answer, args=(engine, proposal_id, institution_id, done))
+        thread.start()
+        thread.join(0.5)
+        assert not done  # it waits for the row
+        first.commit()
+    thread.join(10)
+    assert done
+    copy = sa.select(AddressedInstitution.answered).filter_by(
+        proposal_id=proposal_id, institution_id=institution_id
+    )
+    assert db.session.scalar(copy) is answered
     assert_tallies_match(scene)
