@@ -88,13 +88,11 @@ def _alter_triggers(connection: Connection, action: str) -> None:
 
 
 def _sqlite_triggers(connection: Connection) -> list[tuple[str, str]]:
-    names = ", ".join(f"'{table}'" for table in TALLIED_TABLES)
-    return list(
-        connection.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-            f"AND tbl_name IN ({names}) ORDER BY rowid"
-        )
-    )
+    query = sa.text(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+        "AND tbl_name IN :tables ORDER BY rowid"
+    ).bindparams(sa.bindparam("tables", expanding=True))
+    return list(connection.execute(query, {"tables": list(TALLIED_TABLES)}))
 
 
 def recount(session: Session) -> None:
