@@ -767,6 +767,24 @@ def test_synthesis_lists_stop_at_the_bound_and_count_the_rest(client, data):
     assert "… et" not in _list_after(html, "Réponses défavorables")
 
 
+def test_synthesis_next_steps_stop_at_the_bound_with_those_to_come(client, data):
+    """More commitments to come than the list shows: the soonest due, no late one after."""
+    response = db.session.scalars(
+        sa.select(OfficialResponse).filter_by(proposal_id=data["p1"].id)
+    ).first()
+    for i in range(synthesis.LIST_LIMIT):
+        response.commitments.append(
+            Commitment(action=f"Étape à venir {i:02d}", due_on=date(2025, 4, 2) + timedelta(i))
+        )
+    db.session.commit()
+    suite = client.get("/bilan").get_data(as_text=True).split('<h2 id="suite">', 1)[1]
+    assert suite.count("Étape à venir") == synthesis.LIST_LIMIT - 1
+    assert "Réunir le comité de pilotage" in suite  # 1 April, the soonest
+    assert f"Étape à venir {synthesis.LIST_LIMIT - 2:02d}" in suite
+    assert f"Étape à venir {synthesis.LIST_LIMIT - 1:02d}" not in suite
+    assert "Signer la convention" not in suite and "Lister les locaux" not in suite  # late
+
+
 def test_synthesis_links_keep_the_workshop(client, data):
     _favourable_answers(data, synthesis.LIST_LIMIT + 1)  # all in housing, with p4 unfavourable
     html = client.get("/bilan?atelier=logement").get_data(as_text=True)

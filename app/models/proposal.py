@@ -244,6 +244,8 @@ class StatusChange(db.Model):
     # The synthesis lists the latest changes to some statuses by walking this index back.
     __table_args__ = (
         sa.Index("ix_status_change_recent", "created_at", "to_status", "proposal_id"),
+        # The latest changes to one rare status (abandoned), read in this index's order.
+        sa.Index("ix_status_change_to_recent", "to_status", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

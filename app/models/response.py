@@ -225,6 +225,8 @@ class Commitment(db.Model):
     __table_args__ = (
         sa.Index("ix_commitment_due", "due_on", "state", "response_id"),
         sa.Index("ix_commitment_recent", "updated_at", "state", "response_id"),
+        # The synthesis's latest commitments kept or dropped, read in this index's order.
+        sa.Index("ix_commitment_state_recent", "state", "updated_at", "id"),
     )
 
     # Longest texts, in characters, said once: the column's size, the forms' limit.
