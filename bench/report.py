@@ -243,7 +243,7 @@ def explain_markdown(data: dict, plans: dict) -> str:
 
 def write_results(data: dict, plans: dict) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    stem = f"{data['date']}-{data['database']}"
+    stem = data["stem"]
     data["svg"] = f"bench/results/{stem}.svg"
     if plans:
         data["explain"] = f"bench/results/{stem}-explain.md"

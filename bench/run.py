@@ -29,6 +29,7 @@ from bench.settings import (
     DURATION,
     PROFILE,
     REDIS_URL,
+    RESULTS,
     ROOT,
     SCALES,
     SOAK_SECONDS,
@@ -232,13 +233,23 @@ def serve_and_measure(data: dict, envs: dict, cookies: dict) -> None:
             data["soak"] = {"scale": largest, **load.soak(servers[largest], cookies[largest])}
         if PROFILE and flames.py_spy():
             say(f"  flame graphs at {largest}× …")
-            stem = f"{data['date']}-{data['database']}"
+            stem = data["stem"]
             cached = flames.record(servers[largest], f"{stem}-flame-cached.svg")
             uncached_env = {**envs[largest], "PAGE_CACHE_ENABLED": "false"}
             log = DATA / "gunicorn-uncached.log"
             with Server("bench.wsgi:app", uncached_env, log) as uncached:
                 rendered = flames.record(uncached, f"{stem}-flame-uncached.svg")
             data["flames"] = [cached, rendered]
+
+
+def free_stem(day: str, kind: str) -> str:
+    """The name of this run's files: the date and database, then b, c… when an earlier run
+    of the same day holds that name (the results are a record: none is overwritten)."""
+    for suffix in ("", *"bcdefghijklmnopqrstuvwxyz"):
+        stem = f"{day}{suffix}-{kind}"
+        if not (RESULTS / f"{stem}.md").exists():
+            return stem
+    raise SystemExit(f"bench/results/ already holds 26 runs of {day} on {kind}")
 
 
 def main() -> None:
@@ -249,8 +260,10 @@ def main() -> None:
 
     started = time.monotonic()
     kind, urls = database_urls()
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
     data = {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "date": today,
+        "stem": free_stem(today, kind),
         "database": kind,
         "machine": f"{os.cpu_count()} CPU(s), shared with other jobs — indicative figures",
         "settings": {
