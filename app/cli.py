@@ -292,7 +292,7 @@ def analyze_command() -> None:
 @database_cli.command("recount")
 def recount_command() -> None:
     """Count the tallies again from the rows (after a change made by hand, or a bulk load
-    with the triggers set aside). Writers wait meanwhile: a few seconds at 100×."""
+    with the triggers set aside). Writers wait meanwhile: 5 to 20 s at 100×."""
     from app.extensions import db
     from app.models import content_version
     from app.ops.tallies import recount

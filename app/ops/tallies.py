@@ -11,9 +11,11 @@ transaction of each write. Two cases need them counted again from the rows:
   tallies row by row.
 
 `recount()` sets the proposals' counters, every row's copies and every tally from the
-rows, in the caller's transaction, the triggers set aside meanwhile: on PostgreSQL the
-tables stay locked until the caller commits (writers and readers wait for it, a few
-seconds at 100×), so that no write falls between the count and the triggers' return.
+rows, in the caller's transaction, the triggers set aside meanwhile: writers wait until
+the caller commits (SQLite's write lock; on PostgreSQL ``DISABLE TRIGGER``'s SHARE ROW
+EXCLUSIVE lock on each table), so that no write falls between the count and the
+triggers' return; readers go on with the figures as they were. At 100×: 4.5 s on SQLite,
+18 s on PostgreSQL.
 The conditions are the migrations' (5d2b8e41c7a3, 9b1e5c7d2a40, 2c7e9f4a6b18,
 4e8a2d6c1f93, 8c3d5f7a9e21); `tests/test_tallies_recount.py` checks that both give the
 same figures."""
@@ -63,8 +65,9 @@ def triggers_set_aside(session: Session) -> Iterator[None]:
 
     SQLite: dropped and created again from their own SQL (``sqlite_master``), in the
     transaction under way if there is one. PostgreSQL: ``ALTER TABLE … DISABLE TRIGGER
-    USER``, which locks each table until the transaction ends (foreign keys' triggers are
-    the system's and stay). The tallies are wrong once the block has written: recount."""
+    USER``, which locks each table against writes until the transaction ends (foreign
+    keys' triggers are the system's and stay). The tallies are wrong once the block has
+    written: recount."""
     if session.connection().dialect.name == "postgresql":
         _alter_triggers(session.connection(), "DISABLE")
         try:
