@@ -66,12 +66,19 @@ def _kept() -> dict:
     return kept
 
 
-def _voices(proposal, person) -> None:
-    """One contribution of each kind of voice, and some that are not counted."""
-    _add(proposal, guest_name="Amina")
-    _add(proposal, author=person, display_mode=DisplayMode.ANONYMOUS)
-    _add(proposal, author=person)
-    _add(proposal, kind=ContributionKind.COMMENT, author=person)
+def _voices(proposal, person, association) -> None:
+    """Voices of each kind, in different numbers (1 to 5: one kind counted as another
+    shows), and some that are not counted."""
+    kinds = [
+        {"guest_name": "Amina"},
+        {"author": person, "display_mode": DisplayMode.ANONYMOUS},
+        {"author": person, "recorded_for": association, "consent_confirmed_at": utcnow()},
+        {"author": person},
+        {"kind": ContributionKind.COMMENT, "author": person},
+    ]
+    for n, fields in enumerate(kinds, 1):
+        for _ in range(n):
+            _add(proposal, **fields)
     _add(proposal, state=ContributionState.PENDING, guest_name="Attente")
     _add(proposal, author=person, withdrawn_at=utcnow())
 
@@ -95,8 +102,10 @@ def _scramble() -> None:
 
 
 def test_a_recount_gives_what_the_triggers_kept(scene, make_user):  # noqa: F811
-    _voices(scene["p1"], make_user("participant", pseudonym="Pseudo-Recompte"))
+    person = make_user("participant", pseudonym="Pseudo-Recompte")
+    _voices(scene["p1"], person, scene["association"])
     kept = _kept()
+    assert (1, 2, 3, 4, 5) in [tuple(row[1:6]) for row in kept["proposal"]]  # p1's voices
     assert kept["proposal_tally"] and kept["commitment_tally"] and kept["status_change_tally"]
     _scramble()
     assert _kept() != kept

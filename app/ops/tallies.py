@@ -42,8 +42,9 @@ from app.models import (
     StatusChange,
     StatusChangeTally,
 )
-from app.models.contribution import Contribution, ContributionKind, DisplayMode
-from app.queries.contributions import PUBLIC_STATE
+from app.models.contribution import Contribution
+from app.queries.contributions import visible_to_public
+from app.queries.synthesis import voice_counters, voice_kinds
 
 # The tables whose triggers keep the tallies and the counters.
 TALLIED_TABLES = (
@@ -119,24 +120,13 @@ def _count_if(condition) -> sa.ScalarSelect:
     )
 
 
-def _voice_conditions() -> dict[str, sa.ColumnElement]:
-    """Each voice counter and the contributions it counts (as the contributions' triggers)."""
-    c = Contribution
-    voice = sa.and_(c.state == PUBLIC_STATE, c.withdrawn_at.is_(None))
-    testimony = sa.and_(voice, c.kind == ContributionKind.TESTIMONY)
-    unassisted = sa.and_(testimony, c.recorded_for_id.is_(None))
-    by_account = sa.and_(unassisted, c.author_id.is_not(None))
-    return {
-        "voices_guest": sa.and_(unassisted, c.author_id.is_(None)),
-        "voices_anonymous": sa.and_(by_account, c.display_mode == DisplayMode.ANONYMOUS),
-        "voices_assisted": sa.and_(testimony, c.recorded_for_id.is_not(None)),
-        "voices_account": sa.and_(by_account, c.display_mode == DisplayMode.PSEUDONYM),
-        "voices_comments": sa.and_(voice, c.kind == ContributionKind.COMMENT),
-    }
-
-
 def _count_proposals(connection: Connection) -> None:
-    counters = {name: _count_if(condition) for name, condition in _voice_conditions().items()}
+    # A voice anyone may read, not withdrawn, of each kind (as the contributions' triggers).
+    voice = sa.and_(visible_to_public(), Contribution.withdrawn_at.is_(None))
+    counters = {
+        counter.key: _count_if(sa.and_(voice, kind))
+        for counter, kind in zip(voice_counters(), voice_kinds(), strict=True)
+    }
     responses = (
         sa.select(sa.func.count())
         .where(OfficialResponse.proposal_id == Proposal.id)
@@ -282,8 +272,7 @@ def _fill_tallies(connection: Connection) -> None:
 
 def _fill_proposals(connection: Connection) -> None:
     p = Proposal
-    voices = [p.voices_guest, p.voices_anonymous, p.voices_assisted, p.voices_account]
-    voices.append(p.voices_comments)
+    voices = voice_counters()
     _insert_grouped(
         connection,
         ProposalTally,
