@@ -1,6 +1,10 @@
 """The page cache (app/web/page_cache.py): visitors are served a kept copy of a public page, but
 never one that shows a moderated item or an official response that has since changed."""
 
+import os
+import threading
+from unittest import mock
+
 import pytest
 import sqlalchemy as sa
 from flask import make_response, render_template_string, session
@@ -20,6 +24,7 @@ from app.models import (
 )
 from app.receipts.handover import HANDED_KEY
 from app.services.responses import publish_response
+from app.web import version_reader
 from app.web.page_cache import current_version
 from app.web.routes import public_page
 from tests.conftest import FreshRequestClient, login
@@ -53,17 +58,23 @@ def proposal(make_proposal):
 
 
 def _queries(client, url, **kwargs):
+    """The response, and the statements it cost: through the engine, and the version's
+    reads on the connection each worker keeps for them (app/web/version_reader.py)."""
     statements = []
 
     def record(_conn, _cursor, statement, *_args):
         statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", record)
+    held_read = mock.patch.object(
+        version_reader._Held, "read", autospec=True, side_effect=version_reader._Held.read
+    )
     try:
-        response = client.get(url, **kwargs)
+        with held_read as reads:
+            response = client.get(url, **kwargs)
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
-    return response, len(statements)
+    return response, len(statements) + reads.call_count
 
 
 def test_a_second_visit_is_served_from_the_cache(cached, client, proposal):
@@ -315,3 +326,84 @@ def test_a_guest_who_left_a_testimony_reads_the_pages_everyone_reads(cached, app
     with guest.session_transaction() as session:
         session[HANDED_KEY] = ["k" * 32]
     assert guest.get(url).headers["X-Page-Cache"] == "hit"
+
+
+# The version's own connection (app/web/version_reader.py)
+
+
+def _hide_the_testimony() -> None:
+    db.session.get(Contribution, 1).state = ContributionState.HIDDEN
+    db.session.commit()
+
+
+def test_the_version_is_read_on_a_connection_kept_for_it(cached, client, proposal):
+    url = f"/propositions/{proposal.id}"
+    client.get(url)
+    held = version_reader.held_connection()
+    assert held is not None
+    page, statements = _queries(client, url)
+    assert page.headers["X-Page-Cache"] == "hit"
+    assert statements == 1
+    assert version_reader.held_connection() is held  # the same one, request after request
+
+
+def test_a_broken_version_connection_is_replaced_and_no_page_is_stale(cached, client, proposal):
+    url = f"/propositions/{proposal.id}"
+    assert client.get(url).status_code == 200
+    broken = version_reader.held_connection()
+    broken.close()  # as a server restarted or an idle connection dropped would leave it
+    _hide_the_testimony()
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.headers["X-Page-Cache"] == "miss"  # the new version, read from the pool
+    assert MARKER not in page.get_data(as_text=True)
+    assert client.get(url).headers["X-Page-Cache"] == "hit"
+    assert version_reader.held_connection() not in (None, broken)
+
+
+def test_a_version_connection_the_server_ended_is_replaced(cached, client, proposal):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a server that ends a session: PostgreSQL")
+    url = f"/propositions/{proposal.id}"
+    client.get(url)
+    backend = version_reader.held_connection().info.backend_pid
+    db.session.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+    db.session.commit()
+    _hide_the_testimony()
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert MARKER not in page.get_data(as_text=True)
+    client.get(url)
+    assert version_reader.held_connection().info.backend_pid != backend
+
+
+def test_a_forked_process_and_another_thread_read_on_their_own(
+    cached, client, proposal, monkeypatch
+):
+    url = f"/propositions/{proposal.id}"
+    client.get(url)
+    parents = version_reader.held_connection()
+    seen = {}
+
+    def other_thread():
+        with cached.app_context():
+            seen["page"] = cached.test_client().get(url).status_code
+            seen["held"] = version_reader.held_connection()
+            db.session.remove()
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    assert seen["page"] == 200
+    assert seen["held"] not in (None, parents)
+
+    real_pid = os.getpid()
+    monkeypatch.setattr(os, "getpid", lambda: real_pid + 1)  # as in a forked child
+    assert client.get(url).status_code == 200
+    assert version_reader.held_connection() is not parents
+    monkeypatch.undo()
+    cursor = parents.cursor()  # the parent's connection was left open for the parent
+    cursor.execute("SELECT 1")
+    assert cursor.fetchall()[0][0] == 1

@@ -48,7 +48,7 @@ from flask_login import current_user
 
 from app.extensions import db, page_cache
 from app.models import ContentVersion, Follow, Notification, content_version, paris_today, utcnow
-from app.web import near_cache, routes
+from app.web import near_cache, routes, version_reader
 
 # Session keys that say nothing about what a page shows.
 _SESSION_NOISE = frozenset(
@@ -79,7 +79,12 @@ def _committed_version() -> int | None:
     One statement outside any transaction: it sees what is committed at that moment, as the
     session's first statement would (PostgreSQL's READ COMMITTED; SQLite begins no
     transaction for a read), without the ORM session's bookkeeping, nor on PostgreSQL the
-    session's BEGIN and the ROLLBACK at the request's end (two more round trips)."""
+    session's BEGIN and the ROLLBACK at the request's end (two more round trips). Read on
+    a connection each worker keeps for it (app/web/version_reader.py), else from the pool."""
+    return version_reader.read(_VERSION_QUERY, _pooled_version)
+
+
+def _pooled_version() -> int | None:
     with _reading_engine().connect() as connection:
         return connection.execute(_VERSION_QUERY).scalar()
 
@@ -389,6 +394,7 @@ def init_app(app: Flask) -> None:
     _check_token_lifetime(app)
     page_cache.init_app(app)
     near_cache.init_app(app)
+    version_reader.init_app(app)
     app.extensions["page_cache_outage"] = {"until": 0.0, "logged": False}
     app.extensions["page_cache_engines"] = {}
     content_version.watch(db.session)
