@@ -42,6 +42,36 @@ def is_busy(error: BaseException) -> bool:
     return sqlstate in BUSY_SQLSTATES or any(m in str(error.orig) for m in BUSY_MESSAGES)
 
 
+@contextlib.contextmanager
+def read_before_transaction(session):
+    """The block's statements, run before the session's transaction opens on PostgreSQL:
+    plain reads, each in its own autocommit, the transaction (BEGIN) coming with the first
+    statement after the block, if any.
+
+    Under READ COMMITTED every statement sees what was committed when it started, in a
+    transaction or not: a plain read answers the same. A request whose only statement it is
+    (a logged-in reader's kept page) then needs neither BEGIN nor the ROLLBACK at its end:
+    one round trip instead of three. Nothing but plain reads belongs in the block (no write,
+    no FOR UPDATE). Elsewhere (SQLite, which opens no transaction for a read; a transaction
+    already under way) the block runs as it is."""
+    connection = session.connection()
+    driver = connection.connection.driver_connection
+    if connection.dialect.name != "postgresql" or driver.autocommit or not _idle(driver):
+        yield
+        return
+    driver.autocommit = True  # the driver's own setting: no round trip
+    try:
+        yield
+    finally:
+        driver.autocommit = False
+
+
+def _idle(driver) -> bool:
+    from psycopg.pq import TransactionStatus
+
+    return driver.info.transaction_status == TransactionStatus.IDLE
+
+
 _RETURNED_AT = "voix_returned_at"
 
 

@@ -8,8 +8,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.database import read_before_transaction
 from app.extensions import db
-from app.models import UserSession, utcnow
+from app.models import User, UserSession, utcnow
+from app.services import sessions
 from app.services.sessions import device_names
 from tests.conftest import PASSWORD, login
 
@@ -309,3 +311,66 @@ def test_blocking_an_account_ends_its_sessions(app, client, make_user):
     # Unblocking does not bring the old sessions back.
     client.post(f"/admin/utilisateurs/{person.id}", data={"role": "participant", "active": "y"})
     assert not is_logged_in(their_client)
+
+
+# --- The account's read opens no transaction (app/database.py) --------------------------------
+
+
+def _in_transaction() -> bool | None:
+    """Whether the session's connection is inside a transaction (PostgreSQL; None on SQLite,
+    whose driver opens one for writes only)."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        return None
+    status = connection.connection.driver_connection.info.transaction_status
+    return status.name != "IDLE"
+
+
+def test_a_read_before_the_transaction_opens_none_and_the_next_statement_does(make_user):
+    user = make_user(pseudonym="Avant")
+    user_id = user.id
+    db.session.commit()
+    db.session.remove()
+    postgres = db.engine.dialect.name == "postgresql"
+
+    with read_before_transaction(db.session):
+        assert db.session.scalar(sa.select(User.pseudonym).where(User.id == user_id)) == "Avant"
+        assert _in_transaction() is (False if postgres else None)  # no BEGIN was sent
+    db.session.execute(sa.update(User).where(User.id == user_id).values(pseudonym="Après"))
+    assert _in_transaction() is (True if postgres else None)
+    db.session.rollback()  # the write after the block was in a transaction: undone whole
+    assert db.session.scalar(sa.select(User.pseudonym).where(User.id == user_id)) == "Avant"
+
+
+def test_a_read_inside_a_transaction_under_way_stays_in_it(make_user):
+    user = make_user(pseudonym="Avant")
+    db.session.commit()
+    user.pseudonym = "Pendant"
+    db.session.flush()  # the transaction is under way
+
+    with read_before_transaction(db.session):
+        assert db.session.scalar(sa.select(User.pseudonym).where(User.id == user.id)) == ("Pendant")
+    db.session.rollback()
+    assert db.session.scalar(sa.select(User.pseudonym).where(User.id == user.id)) == "Avant"
+
+
+def test_a_logged_in_request_reads_its_account_outside_any_transaction(
+    client, make_user, monkeypatch
+):
+    """The account's query is the first of the request: on PostgreSQL no transaction is open
+    when it has run (a kept page then needs nothing more)."""
+    user = make_user()
+    log_in(client, user)
+    seen = {}
+    original = sessions.load
+
+    def load(*args, **kwargs):
+        found = original(*args, **kwargs)
+        seen["in_transaction"] = _in_transaction()
+        return found
+
+    monkeypatch.setattr(sessions, "load", load)
+    db.session.remove()  # as each request starts: no transaction of the test's own under way
+    assert is_logged_in(client)
+    postgres = db.engine.dialect.name == "postgresql"
+    assert seen["in_transaction"] is (False if postgres else None)

@@ -15,6 +15,7 @@ import httpagentparser
 import sqlalchemy as sa
 from flask import current_app
 
+from app.database import read_before_transaction
 from app.extensions import db
 from app.models import User, UserSession, utcnow
 from app.services import retry_when_busy
@@ -126,7 +127,8 @@ def load(
     if also is not None:
         columns, more = also
         query, params = _with_columns(columns), params | more
-    found = db.session.execute(query, params).first()
+    with read_before_transaction(db.session):  # a kept page needs no transaction at all
+        found = db.session.execute(query, params).first()
     if found is None or not is_live(found[1]):
         return None
     return found[0], found[1], tuple(found[2:])
