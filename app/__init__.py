@@ -10,7 +10,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
-from app.web import cookie_session, ids
+from app.web import catalogues, cookie_session, ids
 from config import CONFIGS, INSTANCE_DIR
 
 
@@ -142,6 +142,7 @@ def _init_extensions(app: Flask) -> None:
         locale_selector=_select_locale,
         default_translation_directories=os.path.join(app.root_path, "translations"),
     )
+    catalogues.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from flask import session
+from flask_babel import force_locale, gettext, lazy_gettext, refresh
+
+from app.web.content_language import Localized, bidi
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,3 +107,48 @@ def test_back_arrows_point_back_in_the_reading_direction(client, make_proposal, 
     link = html[html.index('class="breadcrumb"') : html.index("</p>", html.index("breadcrumb"))]
     assert f"{back} " in link
     assert ({"←", "→"} - {back}).pop() not in link
+
+
+def test_a_language_forced_for_a_moment_is_used_then_left(app):
+    """Each request keeps its translations (app/web/catalogues.py): an e-mail rendered in its
+    recipient's language during an English page is in that language, in Python, templates
+    and macros alike, and the page goes on in English; a language changed mid-request
+    (`refresh`) is followed."""
+    macro = app.jinja_env.from_string(
+        '{% macro title() %}{{ _("Propositions") }}{% endmacro %}'
+        '{{ title() }}|{{ _("Propositions") }}'
+    )
+    with app.test_request_context("/?lang=en", headers={"Accept-Language": "en"}):
+        assert gettext("Propositions") == "Proposals"
+        assert macro.render() == "Proposals|Proposals"
+        with force_locale("ar"):
+            assert gettext("Propositions") == "الاقتراحات"
+            assert str(lazy_gettext("Propositions")) == "الاقتراحات"
+            assert macro.render() == "الاقتراحات|الاقتراحات"
+        assert gettext("Propositions") == "Proposals"
+        assert macro.render() == "Proposals|Proposals"
+        session["locale"] = "fr"
+        refresh()
+        assert gettext("Propositions") == "Propositions"
+        assert macro.render() == "Propositions|Propositions"
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [
+        (
+            "<b>Paris & co</b>",
+            "fr",
+            '<bdi lang="fr" dir="ltr">&lt;b&gt;Paris &amp; co&lt;/b&gt;</bdi>',
+        ),
+        ("سكن", "ar", '<bdi lang="ar" dir="rtl">سكن</bdi>'),
+        ("x", "ar-MA", '<bdi lang="ar-MA" dir="rtl">x</bdi>'),
+        ("x", "ku-Arab", '<bdi lang="ku-Arab" dir="rtl">x</bdi>'),
+        ("x", '"><script>', '<bdi lang="&#34;&gt;&lt;script&gt;" dir="ltr">x</bdi>'),
+        ("<i>", None, '<bdi dir="auto">&lt;i&gt;</bdi>'),
+        (Localized("ليل & نهار", "ar"), None, '<bdi lang="ar" dir="rtl">ليل &amp; نهار</bdi>'),
+    ],
+)
+def test_a_text_is_isolated_with_its_language_and_escaped(app, value, lang, expected):
+    with app.app_context():
+        assert bidi(value, lang) == expected

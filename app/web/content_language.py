@@ -76,10 +76,11 @@ RIGHT_TO_LEFT = frozenset({"ar", "fa", "ps", "ur", "he", "ckb", "ku-arab", "ug",
 def direction_of(lang: str | None) -> str:
     """``rtl`` or ``ltr``: the direction a text in ``lang`` (a BCP 47 code) is written in."""
     lang = (lang or "").lower()
-    rtl = set(current_app.config["RTL_LANGUAGES"]) if has_app_context() else set()
-    if lang in RIGHT_TO_LEFT or lang.split("-")[0] in RIGHT_TO_LEFT | rtl:
+    base = lang.split("-")[0]
+    if lang in RIGHT_TO_LEFT or base in RIGHT_TO_LEFT:  # "ku-arab", "ar-MA"
         return "rtl"
-    return "ltr"
+    site = current_app.config["RTL_LANGUAGES"] if has_app_context() else ()
+    return "rtl" if base in site else "ltr"
 
 
 def language_attrs(lang: str | None) -> Markup:
@@ -93,12 +94,17 @@ def language_attrs(lang: str | None) -> Markup:
 
 def bidi(value, lang: str | None = None) -> Markup:
     """Text isolated from what surrounds it: ``<bdi>`` with its language and direction when
-    known (a `Localized`, or ``lang``), the browser's own guess (``dir="auto"``) otherwise."""
+    known (a `Localized`, or ``lang``), the browser's own guess (``dir="auto"``) otherwise.
+
+    Written out rather than with `Markup.format` (four times slower, and a synthesis page
+    isolates 450 texts); every part is escaped, as `format` would."""
     if isinstance(value, Localized):
         lang = value.lang
+    text = escape(value)
     if lang:
-        return Markup('<bdi lang="{}" dir="{}">{}</bdi>').format(lang, direction_of(lang), value)
-    return Markup('<bdi dir="auto">{}</bdi>').format(value)
+        opening = f'<bdi lang="{escape(lang)}" dir="{direction_of(lang)}">'
+        return Markup(f"{opening}{text}</bdi>")  # nosec B704: each part escaped above
+    return Markup(f'<bdi dir="auto">{text}</bdi>')  # nosec B704: the text escaped above
 
 
 _KINDS: dict[type, tuple[TranslatedKind, tuple[str, ...]]] = {}

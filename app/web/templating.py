@@ -3,13 +3,12 @@
 from functools import lru_cache
 
 from flask import Flask, current_app, request, session, url_for
-from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations
+from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_login import current_user
-from jinja2 import pass_context
 from markupsafe import Markup
 
 from app import N_, labels, policy, queries, text
-from app.web import page_cache
+from app.web import catalogues, page_cache
 from app.web.content_language import direction_of
 from app.web.pagination import link_values
 
@@ -57,23 +56,8 @@ _PLACEHOLDER_ID = 918273645546372819  # appears in no address but as a contribut
 
 
 def _page_helpers() -> dict:
-    """Helpers bound to this page's translations, looked up once: Babel's own gettext looks
-    them up again for each of a page's hundred strings. ``gettext`` and ``ngettext`` give the
-    same output as Jinja's newstyle ones (translations trusted, variables escaped)."""
-    translations = get_translations()
-
-    @pass_context
-    def gettext(context, string, **variables):
-        text = translations.ugettext(string)
-        # The catalogue's text is trusted (as Jinja's own gettext trusts it); % escapes variables.
-        return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # nosec B704
-
-    @pass_context
-    def ngettext(context, singular, plural, num, **variables):
-        variables.setdefault("num", num)
-        text = translations.ungettext(singular, plural, num)
-        # The catalogue's text is trusted (as Jinja's own gettext trusts it); % escapes variables.
-        return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # nosec B704
+    """Helpers bound to this page: a contribution's links and their labels."""
+    translations = catalogues.translations()
 
     # url_for costs 10 µs and a page has a hundred contribution links: each endpoint's
     # address is built once, around a placeholder id, then filled in for each contribution.
@@ -100,7 +84,7 @@ def _page_helpers() -> dict:
             links.append((contribution_url(endpoint, contribution.id), label))
         return links
 
-    return {"gettext": gettext, "ngettext": ngettext, "contribution_actions": contribution_actions}
+    return {"contribution_actions": contribution_actions}
 
 
 # Babel's formatting is slow and a page formats the same dates again and again: each distinct
