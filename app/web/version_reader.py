@@ -36,11 +36,15 @@ class _Held:
         proxied = engine.raw_connection()
         self.dbapi = proxied.dbapi_connection
         proxied.detach()  # closed with this object, never returned to the pool
-        if engine.dialect.name == "postgresql":
-            self.dbapi.rollback()
-            self.dbapi.autocommit = True
         self.engine, self.pid, self.statement = engine, os.getpid(), statement
         self.errors = engine.dialect.loaded_dbapi.Error
+        if engine.dialect.name == "postgresql":
+            try:
+                self.dbapi.rollback()
+                self.dbapi.autocommit = True
+            except self.errors:
+                self.close()
+                raise
 
     def read(self):
         cursor = self.dbapi.cursor()
@@ -90,7 +94,7 @@ def _replace(held: _Held | None, engine: sa.Engine, query: sa.Select) -> _Held |
             held.close()
     try:
         return _Held(engine, _statement(engine, query))
-    except sa.exc.DBAPIError:
+    except (sa.exc.DBAPIError, engine.dialect.loaded_dbapi.Error):
         return None
 
 
