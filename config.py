@@ -286,6 +286,10 @@ class Config:
     SEARCH_RESULTS_PER_PAGE = 20
     # Matches counted (and offered) at most per kind: counting them all costs at 100,000.
     SEARCH_COUNT_LIMIT = 1000
+    # Matching documents ranked and counted at most, the latest: a word in a third of a
+    # million contributions costs what a word in 4,000 does. Above the count limit times
+    # the site's languages, so that a full window always says "more than the limit".
+    SEARCH_RANK_WINDOW = 4000
     SEARCH_RATE_LIMIT = os.environ.get("SEARCH_RATE_LIMIT", "60 per minute")
     ORGANISATIONS_PER_PAGE = 20
     ORGANISATION_LISTS_PER_PAGE = 10

@@ -345,6 +345,61 @@ def test_counts_stop_at_the_limit_and_say_so(app, client, make_proposal, monkeyp
     assert _count(html) == 1 and "Tout (1)" in html
 
 
+def test_a_word_in_more_documents_than_the_window_ranks_the_latest(
+    app, client, make_proposal, monkeypatch
+):
+    """Only the latest SEARCH_RANK_WINDOW matches are ranked and counted: the oldest,
+    though the best match, is left out, and the page and its tabs say so."""
+    monkeypatch.setitem(app.config, "SEARCH_RANK_WINDOW", 4)
+    oldest = make_proposal(title="Logement, logement, logement d’abord")
+    newer = [make_proposal(title=f"Ouvrir des places {n}") for n in range(2)]
+    for proposal in newer:
+        proposal.body = "Pour un logement."
+    db.session.commit()
+    latest = _contribute(newer[0], "Mon logement est trop petit.")
+    _contribute(newer[1], "Un logement, enfin.", kind=ContributionKind.COMMENT)
+
+    html = _search(client, "logement")
+    assert (
+        "Ces mots se trouvent dans au moins 4 textes : les résultats sont choisis parmi "
+        "les 4 plus récents, les plus pertinents d’abord. Ajoutez un mot pour préciser "
+        "votre recherche."
+    ) in html
+    assert f'href="/propositions/{oldest.id}"' not in _results(html)
+    assert f"#contribution-{latest.id}" in _results(html)
+    assert _results(html).count('<li class="card">') == 4
+    assert "Tout (4+)" in html and "Propositions (2+)" in html and "Témoignages (1+)" in html
+    assert "Commentaires (1+)" in html
+    assert ">Réunions</a>" in html  # none in the window: no number rather than "0"
+
+    monkeypatch.setitem(app.config, "SEARCH_RANK_WINDOW", 6)  # every match fits: exact
+    html = _search(client, "logement")
+    assert f'href="/propositions/{oldest.id}"' in _results(html)
+    assert "Tout (5)" in html and "Propositions (3)" in html and "Réunions (0)" in html
+    assert _count(html) == 5 and "au moins" not in html
+
+
+def test_a_search_of_one_kind_has_its_own_window(app, client, make_proposal, monkeypatch):
+    """The tab of one kind ranks and counts that kind's latest matches, however many newer
+    matches of other kinds there are."""
+    monkeypatch.setitem(app.config, "SEARCH_RANK_WINDOW", 3)
+    proposals = [make_proposal(title=f"Logement {n}") for n in range(2)]
+    for n in range(3):
+        _contribute(proposals[0], f"Un logement, témoignage {n}.")
+
+    everything = _search(client, "logement")
+    assert "Propositions</a>" in everything and "Témoignages (3+)" in everything
+    html = _search(client, "logement", type="proposal")
+    assert _count(html) == 2 and "au moins" not in html
+    for proposal in proposals:
+        assert f'href="/propositions/{proposal.id}"' in _results(html)
+    assert "Propositions (2)" in html and "Témoignages (3+)" in html  # the others as before
+
+    html = _search(client, "logement", type="testimony")
+    assert "Ces mots se trouvent dans au moins 3 textes" in html
+    assert "Témoignages (3+)" in html
+
+
 def test_results_are_paginated(client, make_proposal, make_theme):
     theme = make_theme()
     for n in range(23):
@@ -467,6 +522,5 @@ def test_query_count_does_not_depend_on_the_results(client, make_proposal, make_
     with count_queries() as many:
         client.get("/recherche?q=santé")
     assert len(few) == len(many)
-    # PostgreSQL counts while it ranks, in one pass; SQLite counts, then ranks the page.
-    passes = 1 if db.engine.dialect.name == "postgresql" else 2
-    assert sum("search_document" in s for s in many) == passes
+    # Both databases count while they rank, in one pass.
+    assert sum("search_document" in s for s in many) == 1

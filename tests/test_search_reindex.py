@@ -198,3 +198,52 @@ def test_documents_written_after_a_reindex_take_new_ids(
     assert document_id is not None and document_id not in rebuilt
     html = client.get("/recherche", query_string={"q": "laveries"}).get_data(as_text=True)
     assert f"/propositions/{later.id}" in html
+
+
+@pytest.mark.parametrize("batch", [2, index.REINDEX_BATCH])
+def test_a_reindex_numbers_documents_in_the_order_their_objects_appeared(
+    make_proposal, make_organisation, monkeypatch, batch
+):
+    """Ids follow the objects' creation whatever their kind, as indexing on publication
+    numbers them: a search for a common word ranks its latest matches, which must be the
+    latest of every kind, not those of the kind rebuilt last."""
+    monkeypatch.setattr(index, "REINDEX_BATCH", batch)
+    institution = make_organisation(OrganisationKind.INSTITUTION, name="Ville de Metz")
+    first = make_proposal(title="Des douches", organisation=institution)
+    testimony = _contribute(first, "Les douches sont loin.")
+    second = make_proposal(title="Des laveries", organisation=institution)
+    response = OfficialResponse(
+        proposal=first, institution=institution, position=Position.FAVOURABLE, body="Oui."
+    )
+    meeting = Meeting(title="Groupe douches", starts_at=utcnow() + timedelta(days=3))
+    db.session.add_all([response, meeting])
+    db.session.commit()
+    appeared = [  # oldest first, kinds interleaved
+        (Proposal, second.id, "created_at"),
+        (Meeting, meeting.id, "updated_at"),
+        (Contribution, testimony.id, "created_at"),
+        (OfficialResponse, response.id, "created_at"),
+        (type(institution), institution.id, "created_at"),
+        (Proposal, first.id, "created_at"),
+    ]
+    start = utcnow() - timedelta(days=30)
+    for days, (model, object_id, column) in enumerate(appeared):
+        db.session.execute(
+            sa.update(model)
+            .where(model.id == object_id)
+            .values({column: start + timedelta(days=days)})
+        )
+    db.session.commit()
+
+    index.reindex()
+
+    d = SearchDocument.__table__.c
+    rows = db.session.execute(sa.select(d.kind, d.object_id).order_by(d.id)).all()
+    assert [tuple(row) for row in rows] == [
+        ("proposal", second.id),
+        ("meeting", meeting.id),
+        ("testimony", testimony.id),
+        ("response", response.id),
+        ("organisation", institution.id),
+        ("proposal", first.id),
+    ]

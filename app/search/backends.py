@@ -30,6 +30,14 @@ never sorts more than the documents of the objects up to the page's end: each ob
 at most one document per site language, so the first N objects are among the first
 N × languages documents.
 
+A word found in most documents would make every search rank, and count, a large part of the
+index (a third of it for "logement"): each search looks at the latest matches only, at
+most `SEARCH_RANK_WINDOW` documents (newest ids first; ids follow publication, see
+app/search/index.py), read from the index in its own order so that the walk stops there.
+Below that many matches, every match is ranked and counted, exactly; above, the counts say
+"at least" and the result page says the best of the latest are offered. A search of one
+kind has its own window, of that kind's documents.
+
 Both indexes are created by the migrations. The user's text only ever reaches SQL as a
 bound parameter.
 """
@@ -86,10 +94,25 @@ def one_per_object(matches, limit: int, offset: int):
     )
 
 
-def _counted(matches):
-    """(kind, number of objects) of the matches: an object found in two languages once."""
-    objects = sa.func.count(sa.distinct(matches.c.object_id)).label("n")
-    return sa.select(matches.c.kind, objects).group_by(matches.c.kind)
+def counted(matches, of_kind=None):
+    """Rows (kind, objects, documents, filtered) of the matches: per kind, the objects (an
+    object found in two languages once) and the documents; with `of_kind` (the matches of a
+    search of one kind, in their own window), one more row, `filtered` true, for them."""
+    rows = sa.select(
+        matches.c.kind,
+        sa.func.count(sa.distinct(matches.c.object_id)).label("objects"),
+        sa.func.count().label("documents"),
+        sa.false().label("filtered"),
+    ).group_by(matches.c.kind)
+    if of_kind is None:
+        return rows
+    filtered = sa.select(
+        sa.func.min(of_kind.c.kind),
+        sa.func.count(sa.distinct(of_kind.c.object_id)),
+        sa.func.count(),
+        sa.true(),
+    )
+    return sa.union_all(rows, filtered)
 
 
 class SearchBackend:
@@ -105,27 +128,31 @@ class SearchBackend:
         """Index documents just inserted, never indexed before: (id, title, body, lang)
         each (a full rebuild)."""
 
-    def matches(self, text: str, kind: DocumentKind | None = None):
-        """The matching documents (id, kind, object_id, score; lower is better)."""
+    def matches(self, text: str, kind: DocumentKind | None, window: int):
+        """The latest `window` matching documents, of one kind or all (id, kind, object_id,
+        score; lower is better)."""
         raise NotImplementedError
 
     def matches_document(self, document, text: str, lang: str):
         """Whether a document of `document` (a table alias), in `lang`, matches the text."""
         raise NotImplementedError
 
-    def counts(self, text: str):
-        """(kind, number of objects) matching the text, for each kind found."""
-        return _counted(self.matches(text).subquery("matches"))
+    def json_rows(self, rows):
+        """One JSON array of the rows of a subquery, each row an array."""
+        raise NotImplementedError
 
-    def ranked(self, text: str, kind: DocumentKind | None, limit: int, offset: int):
+    def ranked_and_counted(self, text: str, kind, limit: int, offset: int, window: int):
         """The page's documents (`id`, `kind`, `object_id`, `score`; lower is better), one per
-        object, of one kind or all: order the rows joined to it by `score, id`."""
-        return one_per_object(self.matches(text, kind).subquery("matches"), limit, offset)
-
-    def ranked_and_counted(self, text: str, kind: DocumentKind | None, limit: int, offset: int):
-        """`ranked()`, and a column of the counts by kind as a JSON object computed in the
-        same pass over the matches; or None where two passes cost less."""
-        return None
+        object, of one kind or all (order the rows joined to it by `score, id`); and a
+        column of the `counted()` rows as a JSON array. Each window is read once (a
+        materialised CTE), then ranked and counted from there."""
+        matches = self.matches(text, None, window).cte("matches").prefix_with("MATERIALIZED")
+        of_kind = None
+        if kind is not None:
+            of_kind = self.matches(text, kind, window).cte("of_kind").prefix_with("MATERIALIZED")
+        counts = sa.select(self.json_rows(counted(matches, of_kind).subquery("counted")))
+        ranked_from = matches if of_kind is None else of_kind
+        return one_per_object(ranked_from, limit, offset), counts.scalar_subquery()
 
     @staticmethod
     def searchable(text: str) -> bool:
@@ -182,47 +209,36 @@ class SQLiteBackend(SearchBackend):
         for rows in by_language.values():  # one statement per language: its two columns
             connection.execute(sa.insert(FTS), rows)
 
-    def matches(self, text: str, kind: DocumentKind | None = None):
-        # Each match's kind and object read from the narrow index on (id, kind, object_id):
-        # SQLite, without statistics, would otherwise look up each document's row, its
-        # text and all, or start from the (kind, object_id, lang) index.
+    def matches(self, text: str, kind: DocumentKind | None, window: int):
+        # The full-text table gives its rows newest first and stops at the window; bm25 is
+        # computed for those only. Each match's kind and object are read from the narrow
+        # index on (id, kind, object_id): SQLite, without statistics, would otherwise look
+        # up each document's row, its text and all, or start from its other indexes.
         documents = sa.text("search_document INDEXED BY ix_search_document_match")
         kind_column = _indexed("kind", DOCUMENTS.c.kind.type)
-        score = _bm25()
-        select = (
+        latest = (
+            sa.select(FTS.c.rowid.label("id"), _bm25().label("score"))
+            .where(_fts_match(text))
+            .order_by(FTS.c.rowid.desc())
+        )
+        if kind is not None:  # the kind within the walk: the window is of that kind
+            latest = latest.select_from(FTS).select_from(documents)
+            latest = latest.where(_indexed("id") == FTS.c.rowid, kind_column == kind)
+        window_rows = latest.limit(window).subquery("window")
+        return (
             sa.select(
-                FTS.c.rowid.label("id"),
+                window_rows.c.id,
                 kind_column.label("kind"),
                 _indexed("object_id").label("object_id"),
-                score.label("score"),
+                window_rows.c.score,
             )
-            .select_from(FTS)
+            .select_from(window_rows)
             .select_from(documents)
-            .where(_indexed("id") == FTS.c.rowid, _fts_match(text))
+            .where(_indexed("id") == window_rows.c.id)
         )
-        if kind is not None:
-            select = select.where(kind_column == kind)
-        return select
 
-    def ranked(self, text: str, kind: DocumentKind | None, limit: int, offset: int):
-        if kind is not None:
-            return super().ranked(text, kind, limit, offset)
-        # Every kind: the best documents picked from the full-text table alone, then only
-        # those looked up for their object.
-        score = _bm25()
-        top = (
-            sa.select(FTS.c.rowid.label("id"), score.label("score"))
-            .where(_fts_match(text))
-            .order_by(score, FTS.c.rowid)
-            .limit((offset + limit) * documents_per_object())
-            .subquery("top")
-        )
-        matches = (
-            sa.select(top.c.id, DOCUMENTS.c.kind, DOCUMENTS.c.object_id, top.c.score)
-            .join(DOCUMENTS, DOCUMENTS.c.id == top.c.id)
-            .subquery("matches")
-        )
-        return one_per_object(matches, limit, offset)
+    def json_rows(self, rows):
+        return sa.func.json_group_array(sa.func.json_array(*rows.c), type_=sa.JSON)
 
     def matches_document(self, document, text: str, lang: str):
         # Only the branch of the document's language: the rowid picks the one row.
@@ -267,37 +283,39 @@ def _pg_match(text: str):
     )
 
 
-def _rank(text: str):
+def _rank(text: str, lang, vector):
     weights = sa.literal_column("'{0.1, 0.2, 0.4, 1.0}'::float4[]")
     query = sa.case(
-        *((DOCUMENTS.c.lang == lang, _tsquery(text, lang)) for lang in (ENGLISH, ARABIC)),
+        *((lang == each, _tsquery(text, each)) for each in (ENGLISH, ARABIC)),
         else_=_tsquery(text, FRENCH),
     )
-    return -sa.func.ts_rank(weights, VECTOR, query)
+    return -sa.func.ts_rank(weights, vector, query)
 
 
 class PostgreSQLBackend(SearchBackend):
-    def matches(self, text: str, kind: DocumentKind | None = None):
-        columns = (DOCUMENTS.c.id, DOCUMENTS.c.kind, DOCUMENTS.c.object_id, _rank(text))
-        select = sa.select(*columns[:3], columns[3].label("score")).where(_pg_match(text))
+    def matches(self, text: str, kind: DocumentKind | None, window: int):
+        # Newest first: for a common word the planner walks the primary key backwards and
+        # stops at the window; for a rarer one it reads the GIN index and sorts the few
+        # matches. Ranked outside the window, so only its rows are ranked.
+        d = DOCUMENTS.c
+        latest = (
+            sa.select(d.id, d.kind, d.object_id, d.lang, VECTOR.label("vector"))
+            .where(_pg_match(text))
+            .order_by(d.id.desc())
+            .limit(window)
+        )
         if kind is not None:
-            select = select.where(DOCUMENTS.c.kind == kind)
-        return select
+            latest = latest.where(d.kind == kind)
+        rows = latest.subquery("window")
+        score = _rank(text, rows.c.lang, rows.c.vector)
+        return sa.select(rows.c.id, rows.c.kind, rows.c.object_id, score.label("score"))
 
     def matches_document(self, document, text: str, lang: str):
         vector = sa.literal_column(f"{document.name}.search_vector")
         return vector.op("@@")(_tsquery(text, index_language(lang)))
 
-    def ranked_and_counted(self, text: str, kind: DocumentKind | None, limit: int, offset: int):
-        # Each match's row is read from the heap (the index cannot give its kind): the
-        # matches are read once, ranked and counted from there (a third less time).
-        matches = self.matches(text).cte("matches").prefix_with("MATERIALIZED")
-        ranked_from = matches
-        if kind is not None:
-            ranked_from = sa.select(matches).where(matches.c.kind == kind).subquery("of_kind")
-        by_kind = _counted(matches).subquery("by_kind")
-        counts = sa.select(sa.func.json_object_agg(by_kind.c.kind, by_kind.c.n))
-        return one_per_object(ranked_from, limit, offset), counts.scalar_subquery()
+    def json_rows(self, rows):
+        return sa.func.json_agg(sa.func.json_build_array(*rows.c))
 
 
 def backend_for(dialect_name: str) -> SearchBackend:

@@ -17,6 +17,7 @@ translation (with a note) until it is updated, so a search finds what readers ar
 An object that is not public has no document in any language.
 """
 
+from array import array
 from collections.abc import Iterable
 from datetime import datetime
 from itertools import chain
@@ -382,7 +383,11 @@ def reindex() -> dict[str, int]:
     emptied, so each batch's documents are inserted at once with ids allocated beforehand
     (SQLite: after the largest, our transaction holding the database's write lock;
     PostgreSQL: from the table's own sequence, so a writer indexing at the same time never
-    takes one of them)."""
+    takes one of them).
+
+    Ids follow the objects' creation, whatever their kind, as they do when each object is
+    indexed on publication: a search for a very common word ranks its latest matches
+    (app/search/backends.py), which must be the latest of every kind."""
     connection = db.session.connection()
     content_version.mark_changed(db.session)  # search pages are cached; this bypasses the ORM
     connection.execute(sa.delete(DOCUMENTS))
@@ -394,16 +399,8 @@ def reindex() -> dict[str, int]:
     # instead of about 65 (PostgreSQL). ANALYZE costs a few seconds at that size.
     connection.exec_driver_sql("ANALYZE contribution")
     backend = backend_for(connection.dialect.name)
-    for group, (build, _kinds) in BUILDERS.items():
-        ids = list(connection.scalars(_all_ids(group)))
-        for chunk in _chunks(ids, REINDEX_BATCH):
-            rows = [
-                {"kind": kind, **row}
-                for kind, built in build(connection, set(chunk)).items()
-                for row in built
-                if row["title"] or row["body"]  # a translation of nothing the index holds
-            ]
-            _insert_documents(connection, backend, rows)
+    for chunk in _objects_by_creation(connection, REINDEX_BATCH):
+        _insert_documents(connection, backend, _documents_in_order(connection, chunk))
     counts = dict(
         connection.execute(
             sa.select(DOCUMENTS.c.kind, sa.func.count()).group_by(DOCUMENTS.c.kind)
@@ -411,6 +408,24 @@ def reindex() -> dict[str, int]:
     )
     db.session.commit()
     return {kind.value: counts.get(kind.value, 0) for kind in DocumentKind}
+
+
+def _documents_in_order(connection, objects: list[tuple[int, int]]) -> list[dict]:
+    """The documents of these (group number, id) objects, in the objects' order."""
+    position = {item: n for n, item in enumerate(objects)}
+    ids_by_group: dict[int, set[int]] = {}
+    for group_number, object_id in objects:
+        ids_by_group.setdefault(group_number, set()).add(object_id)
+    rows = []
+    for group_number, ids in ids_by_group.items():
+        build, _kinds = BUILDERS[GROUPS[group_number]]
+        for kind, built in build(connection, ids).items():
+            for row in built:
+                if row["title"] or row["body"]:  # a translation of nothing the index holds
+                    key = position[(group_number, row["object_id"])]
+                    rows.append((key, {"kind": kind, **row}))
+    rows.sort(key=lambda item: item[0])  # stable: an object's documents in build order
+    return [row for _key, row in rows]
 
 
 def _insert_documents(connection, backend, rows: list[dict]) -> None:
@@ -436,20 +451,39 @@ def _new_ids(connection, count: int) -> list[int]:
     return list(range(last + 1, last + 1 + count))
 
 
-def _all_ids(group: str):
-    model = {
-        "proposal": Proposal,
-        "contribution": Contribution,
-        "response": OfficialResponse,
-        "organisation": Organisation,
-        "meeting": Meeting,
-    }[group]
-    return sa.select(model.id).order_by(model.id)
+# When each group's objects appeared (a meeting keeps only its last change).
+APPEARED = {
+    "proposal": (Proposal.id, Proposal.created_at),
+    "contribution": (Contribution.id, Contribution.created_at),
+    "response": (OfficialResponse.id, OfficialResponse.created_at),
+    "organisation": (Organisation.id, Organisation.created_at),
+    "meeting": (Meeting.id, Meeting.updated_at),
+}
+GROUPS = tuple(BUILDERS)
 
 
-def _chunks(items: list, size: int):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _objects_by_creation(connection, size: int):
+    """Every object that may have documents, as (group number, id), oldest first (ties:
+    by group, then id), in lists of `size`. Read whole first (a statement still being read
+    must not see the inserts), kept compactly: two machine arrays, not a million tuples."""
+    selects = [
+        sa.select(
+            APPEARED[group][1].label("appeared"),
+            sa.literal(number).label("group_number"),
+            APPEARED[group][0].label("id"),
+        )
+        for number, group in enumerate(GROUPS)
+    ]
+    union = sa.union_all(*selects).subquery("objects")
+    ordered = sa.select(union.c.group_number, union.c.id).order_by(
+        union.c.appeared, union.c.group_number, union.c.id
+    )
+    groups, ids = array("b"), array("q")
+    for group_number, object_id in connection.execute(ordered):
+        groups.append(group_number)
+        ids.append(object_id)
+    for start in range(0, len(ids), size):
+        yield list(zip(groups[start : start + size], ids[start : start + size], strict=True))
 
 
 def init_app(app: Flask) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from markupsafe import Markup
 
 from app.extensions import db
@@ -60,6 +61,9 @@ class ResultPage:
     total: int
     # More matches than the limit: only the best `total` are offered.
     more: bool = False
+    # Set (to the window's size) when the search found more documents than it ranks: the
+    # results are the best of the latest `window` matches.
+    window: int | None = None
 
     @property
     def pages(self) -> int:
@@ -82,16 +86,40 @@ class ResultPage:
         return self.page + 1
 
 
-def counts_by_kind(text: str) -> dict[DocumentKind, int]:
-    """How many objects of each kind match (one query): an object found in several
-    languages counts once.
+@dataclass
+class Tally:
+    """What the filter's tabs say: the objects found of each kind, and the kinds for which
+    that is a lower bound (the window was full; see app/search/backends.py)."""
 
-    Every match is counted: one pass over the matches costs less than one capped count per
-    kind (measured at 100,000 contributions, on SQLite and PostgreSQL alike), and ranking
-    the page reads every match anyway."""
-    rows = db.session.execute(backend_for(db.engine.dialect.name).counts(text))
-    found = {DocumentKind(kind): n for kind, n in rows}
-    return {kind: found.get(kind, 0) for kind in DocumentKind}
+    counts: dict[DocumentKind, int]
+    at_least: set[DocumentKind]
+    # The search of every kind's window was full.
+    window_full: bool
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def tally(rows, kind: DocumentKind | None, window: int) -> Tally:
+    """The tally from `counted()` rows (kind, objects, documents, filtered): a search of one
+    kind counts that kind in its own window."""
+    counts = dict.fromkeys(DocumentKind, 0)
+    documents, filtered = 0, None
+    for row_kind, objects, row_documents, is_filtered in rows:
+        if is_filtered:
+            filtered = (objects, row_documents)
+        else:
+            counts[DocumentKind(row_kind)] = objects
+            documents += row_documents
+    window_full = documents >= window
+    at_least = set(DocumentKind) if window_full else set()
+    if kind is not None and filtered is not None:
+        counts[kind] = filtered[0]
+        at_least.discard(kind)
+        if filtered[1] >= window:
+            at_least.add(kind)
+    return Tally(counts, at_least, window_full)
 
 
 def _shown(backend, best, text: str, lang: str):
@@ -111,23 +139,20 @@ def _shown(backend, best, text: str, lang: str):
     return sa.func.coalesce(in_readers, best.c.id)
 
 
-def _hits_query(backend, best, text: str, lang: str, counts=None):
+def _hits_query(backend, best, text: str, lang: str, counts):
     """The page's hits: the backend ranks and cuts the matches, the rest joins to them.
 
-    With `counts` (a one-row subquery), the hits hang from its row by outer joins: an empty
+    The hits hang from the row of `counts` (a one-row subquery) by outer joins: an empty
     page still gives one row, its counts, and no more queries than a full one."""
     doc = SearchDocument
     columns = [doc, Proposal, Organisation.slug, Meeting, Organisation.example]
     shown = _shown(backend, best, text, lang)
-    if counts is None:
-        select = sa.select(*columns).select_from(best).join(doc, doc.id == shown)
-    else:
-        select = (
-            sa.select(*columns, counts.c.counts)
-            .select_from(counts)
-            .outerjoin(best, sa.true())
-            .outerjoin(doc, doc.id == shown)
-        )
+    select = (
+        sa.select(*columns, counts.c.counts)
+        .select_from(counts)
+        .outerjoin(best, sa.true())
+        .outerjoin(doc, doc.id == shown)
+    )
     return (
         select.outerjoin(Proposal, doc.proposal_id == Proposal.id)
         .outerjoin(
@@ -139,22 +164,15 @@ def _hits_query(backend, best, text: str, lang: str, counts=None):
     )
 
 
-def _counts_and_rows(text: str, kind: DocumentKind | None, limit: int, offset: int, lang: str):
-    """The counts by kind and the page's rows: in one query where the backend counts while
-    it ranks, in two otherwise."""
+def _counts_and_rows(text: str, kind: DocumentKind | None, page: tuple, window: int, lang: str):
+    """The `counted()` rows and the page's rows (`page`: limit, offset), in one query."""
     backend = backend_for(db.engine.dialect.name)
-    both = backend.ranked_and_counted(text, kind, limit, offset)
-    if both is None:
-        counts = counts_by_kind(text)
-        best = backend.ranked(text, kind, limit, offset).subquery("best")
-        return counts, db.session.execute(_hits_query(backend, best, text, lang)).all()
-    ranked, counts_column = both
+    ranked, counts_column = backend.ranked_and_counted(text, kind, *page, window)
     best = ranked.subquery("best")
     counts = sa.select(counts_column.label("counts")).subquery("counts")
     rows = db.session.execute(_hits_query(backend, best, text, lang, counts)).all()
-    found = {DocumentKind(kind): n for kind, n in (rows[0][-1] or {}).items()}
     hits = [row[:-1] for row in rows if row[0] is not None]
-    return {kind: found.get(kind, 0) for kind in DocumentKind}, hits
+    return rows[0][-1] or [], hits
 
 
 def _example(proposal, meeting, organisation_example) -> bool:
@@ -165,20 +183,28 @@ def _example(proposal, meeting, organisation_example) -> bool:
     )
 
 
-def search(text: str, kind: DocumentKind | None, page: int, per_page: int, limit: int, lang: str):
-    """The counts by kind and one page of hits, best first, one per object (one or two
+def search(text: str, kind: DocumentKind | None, page: int, per_page: int, lang: str):
+    """The tally by kind and one page of hits, best first, one per object (one or two
     queries); `lang` is the reader's: an object found in several languages is shown
     through its document in that language if it matched.
 
-    Only the `limit` best matches are offered: past them the counts say "more than" and the
-    pages stop."""
+    Only the `SEARCH_COUNT_LIMIT` best matches are offered: past them the counts say "more
+    than" and the pages stop. Only the latest `SEARCH_RANK_WINDOW` matching documents are
+    ranked and counted (app/search/backends.py)."""
+    limit = current_app.config["SEARCH_COUNT_LIMIT"]
+    window = current_app.config["SEARCH_RANK_WINDOW"]
     offset = min((page - 1) * per_page, limit)
     # Run even when nothing matches: the same queries whatever the results.
-    counts, rows = _counts_and_rows(text, kind, min(per_page, limit - offset), offset, lang)
-    found = counts[kind] if kind is not None else sum(counts.values())
+    page_rows = (min(per_page, limit - offset), offset)
+    rows, hit_rows = _counts_and_rows(text, kind, page_rows, window, lang)
+    found = tally(rows, kind, window)
+    total = found.counts[kind] if kind is not None else found.total
+    full = kind in found.at_least if kind is not None else found.window_full
     hits = [
         Hit(document, proposal, slug, meeting, _example(proposal, meeting, org_example))
-        for document, proposal, slug, meeting, org_example in rows
+        for document, proposal, slug, meeting, org_example in hit_rows
     ]
-    results = ResultPage(hits, page, per_page, min(found, limit), more=found > limit)
-    return results, counts
+    results = ResultPage(
+        hits, page, per_page, min(total, limit), more=total > limit, window=window if full else None
+    )
+    return results, found

@@ -97,7 +97,7 @@ def index():
         "result_labels": RESULT_LABELS,
         "error": None,
         "results": None,
-        "counts": {},
+        "tally": None,
         "count_limit": current_app.config["SEARCH_COUNT_LIMIT"],
         "workshops": [],
     }
@@ -108,9 +108,8 @@ def index():
         )
     elif text and SearchBackend.searchable(text):
         per_page = current_app.config["SEARCH_RESULTS_PER_PAGE"]
-        limit = context["count_limit"]
         lang = reader_language()
-        context["results"], context["counts"] = search(text, kind, page, per_page, limit, lang)
+        context["results"], context["tally"] = search(text, kind, page, per_page, lang)
         context["workshops"] = matching_workshops(text, lang)
     return render_template(
         "search/index.html",
