@@ -72,6 +72,79 @@ def _idle(driver) -> bool:
     return driver.info.transaction_status == TransactionStatus.IDLE
 
 
+_WROTE = "voix_wrote"
+# How a read starts (a UNION's first SELECT in brackets; a CTE's WITH). The app writes no
+# data-modifying CTE; a compiled INSERT, UPDATE or DELETE is told by its context.
+READS = ("SELECT", "(SELECT", "WITH")
+
+
+def _note_writes(connection, _cursor, statement: str, _parameters, context, many) -> None:
+    """Anything but a read may write: noted on the connection until its next transaction."""
+    if (
+        many
+        or not statement.startswith(READS)
+        or context.isinsert
+        or context.isupdate
+        or context.isdelete
+    ):
+        connection.info[_WROTE] = True
+
+
+@contextlib.contextmanager
+def planned_each_time(session):
+    """The block's statements never prepared (PostgreSQL): planned for their values each
+    time. For a statement whose best plan depends on its values (a search: a common word
+    walks the newest rows, a rare one reads the full-text index), where a plan made once for
+    any value could read a whole table."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    driver = connection.connection.driver_connection
+    threshold, driver.prepare_threshold = driver.prepare_threshold, None
+    try:
+        yield
+    finally:
+        driver.prepare_threshold = threshold
+
+
+def _forget_writes(connection) -> None:
+    connection.info.pop(_WROTE, None)
+
+
+def end_reads_with_commit(_exc=None) -> None:
+    """At the end of a request (before the session's own ending), COMMIT a PostgreSQL
+    transaction that only read, where the session would ROLLBACK it.
+
+    Both end a transaction that wrote nothing the same way, but psycopg forgets every
+    statement it prepared on a ROLLBACK (one of them might have undone what a statement
+    depends on), so with one per request no statement ever reached its prepare threshold
+    and PostgreSQL planned each one afresh: half the time of most of a page's statements.
+    The session then finds the connection idle, and its ROLLBACK sends nothing."""
+    if not db.session.registry.has():
+        return
+    session = db.session.registry()
+    if session.get_transaction() is None:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql" or connection.info.get(_WROTE):
+        return
+    driver = connection.connection.driver_connection
+    if _in_transaction(driver):
+        import psycopg
+
+        # A connection lost meanwhile: the session's ROLLBACK, next, finds it so and the
+        # pool replaces it; the session must still end.
+        with contextlib.suppress(psycopg.Error):
+            driver.commit()
+
+
+def _in_transaction(driver) -> bool:
+    from psycopg.pq import TransactionStatus
+
+    return driver.info.transaction_status == TransactionStatus.INTRANS
+
+
 _RETURNED_AT = "voix_returned_at"
 
 
@@ -97,8 +170,9 @@ def ping_when_idle(engine: Engine, idle_seconds: float) -> None:
                 cursor.execute("SELECT 1")
             # Out of the transaction the driver opened for it: the engine may switch this
             # connection to autocommit next (the page cache's reads), which a transaction
-            # under way forbids.
-            dbapi_connection.rollback()
+            # under way forbids. A COMMIT, which keeps the prepared statements (see
+            # `end_reads_with_commit`).
+            dbapi_connection.commit()
         except Exception as error:  # any failure of the driver: a connection to replace
             raise DisconnectionError(f"connection unusable after idling: {error}") from error
 
@@ -117,6 +191,10 @@ def init_app(app: Flask) -> None:
             event.listen(engine, "connect", _configure_sqlite)
         else:  # a file needs no test; a server may have restarted
             ping_when_idle(engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
+            event.listen(engine, "before_cursor_execute", _note_writes)
+            event.listen(engine, "begin", _forget_writes)
+            # Registered after Flask-SQLAlchemy's: Flask runs it before the session ends.
+            app.teardown_appcontext(end_reads_with_commit)
 
 
 def refresh_planner_statistics() -> None:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 from markupsafe import Markup
 
+from app.database import planned_each_time
 from app.extensions import db
 from app.models import DocumentKind, Meeting, Organisation, Proposal, SearchDocument
 from app.search.backends import backend_for
@@ -170,7 +171,8 @@ def _counts_and_rows(text: str, kind: DocumentKind | None, page: tuple, window: 
     ranked, counts_column = backend.ranked_and_counted(text, kind, *page, window)
     best = ranked.subquery("best")
     counts = sa.select(counts_column.label("counts")).subquery("counts")
-    rows = db.session.execute(_hits_query(backend, best, text, lang, counts)).all()
+    with planned_each_time(db.session):
+        rows = db.session.execute(_hits_query(backend, best, text, lang, counts)).all()
     hits = [row[:-1] for row in rows if row[0] is not None]
     return rows[0][-1] or [], hits
 

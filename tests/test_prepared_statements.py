@@ -1,0 +1,143 @@
+"""A request that only read ends its PostgreSQL transaction with COMMIT, not ROLLBACK:
+psycopg forgets its prepared statements on every ROLLBACK, so with one per request no
+statement was ever prepared, and PostgreSQL planned each afresh (app/database.py). A
+request that wrote still ends with ROLLBACK when it did not commit; a search is planned
+for its own words each time."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from app.database import end_reads_with_commit
+from app.extensions import db
+from app.models import Contribution, Proposal, content_version
+
+PREPARE_THRESHOLD = 5  # psycopg's default: a statement is prepared at its fifth run
+
+
+def _as_served(app, requests):
+    """Run `requests(client)` as a server does: each request in its own app context, whose
+    end ends the session (a test's requests otherwise share the test's context). A new
+    thread starts with no context; Flask's own client needs none."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(requests, FlaskClient(app, app.response_class)).result()
+
+
+@pytest.fixture
+def returned_connections():
+    """The driver connections requests give back to the pool, during the test."""
+    seen = {}
+
+    def checkin(dbapi_connection, _record):
+        seen[id(dbapi_connection)] = dbapi_connection
+
+    sa.event.listen(db.engine, "checkin", checkin)
+    yield seen.values()
+    sa.event.remove(db.engine, "checkin", checkin)
+
+
+def _prepared(connections) -> list[str] | None:
+    """The statements prepared on these connections (PostgreSQL; None on SQLite, whose
+    driver keeps its own statement cache whatever ends a transaction)."""
+    if db.engine.dialect.name != "postgresql":
+        return None
+    found = []
+    for connection in list(connections):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements", prepare=False)
+            found += [row[0] for row in cursor.fetchall()]
+        connection.commit()
+    return found
+
+
+def test_a_page_read_again_runs_prepared_statements(app, make_proposal, returned_connections):
+    proposal_id = make_proposal(title="Ouvrir des bains-douches").id
+    db.session.remove()
+    statuses = _as_served(
+        app,
+        lambda client: [client.get(f"/propositions/{proposal_id}").status_code for _ in range(6)],
+    )
+    assert statuses == [200] * (PREPARE_THRESHOLD + 1)
+    prepared = _prepared(returned_connections)
+    postgres = db.engine.dialect.name == "postgresql"
+    assert (prepared is not None) is postgres
+    if postgres:
+        assert any("FROM proposal" in statement for statement in prepared), prepared
+
+
+def test_a_request_that_wrote_then_failed_keeps_nothing(app, make_proposal, monkeypatch):
+    """The testimony's row reached the database, then the commit failed: its transaction
+    is rolled back, never committed as a read's would be."""
+    proposal_id = make_proposal(title="Ouvrir des bains-douches").id
+    db.session.remove()
+
+    def broken(_session):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(content_version, "_write_new_version", broken)
+    response = _as_served(
+        app,
+        lambda client: client.post(
+            f"/propositions/{proposal_id}/temoigner",
+            data={"body": "J’ai attendu une place trois mois, dehors.", "name": "Amina"},
+        ),
+    )
+    assert response.status_code == 500
+    db.session.remove()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Contribution)) == 0
+
+
+def test_a_search_is_planned_for_its_words_each_time(app, make_proposal, returned_connections):
+    """Never prepared: a plan made once would walk the newest rows for a rare word too."""
+    make_proposal(title="Un logement d’abord")
+    db.session.remove()
+    statuses = _as_served(
+        app, lambda client: [client.get("/recherche?q=logement").status_code for _ in range(6)]
+    )
+    assert statuses == [200] * (PREPARE_THRESHOLD + 1)
+    prepared = _prepared(returned_connections)
+    if prepared is not None:
+        assert prepared and not any(s.startswith("WITH matches") for s in prepared), prepared
+
+
+def _status() -> str | None:
+    """The session's connection's transaction status (PostgreSQL; None on SQLite)."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        return None
+    return connection.connection.driver_connection.info.transaction_status.name
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        sa.update(Proposal).values(title="Changé"),
+        sa.delete(Proposal),
+        sa.insert(Proposal).from_select(
+            [Proposal.title, Proposal.body, Proposal.theme_id, Proposal.organisation_id],
+            sa.select(
+                sa.literal("Copie"), Proposal.body, Proposal.theme_id, Proposal.organisation_id
+            ),
+        ),
+    ],
+    ids=["update", "delete", "insert"],
+)
+def test_a_transaction_that_wrote_is_left_to_its_rollback(make_proposal, write):
+    make_proposal(title="Avant")
+    db.session.remove()
+    db.session.execute(write.execution_options(synchronize_session=False))
+    end_reads_with_commit()
+    assert _status() in ("INTRANS", None)
+    db.session.remove()  # the session's own end: ROLLBACK
+    assert db.session.scalars(sa.select(Proposal.title)).all() == ["Avant"]
+
+
+def test_a_transaction_that_only_read_is_committed(make_proposal):
+    make_proposal(title="Avant")
+    db.session.remove()
+    assert db.session.scalar(sa.select(Proposal.title)) == "Avant"
+    assert _status() in ("INTRANS", None)
+    end_reads_with_commit()
+    assert _status() in ("IDLE", None)
