@@ -25,6 +25,13 @@ def _as_served(app, requests):
         return pool.submit(requests, FlaskClient(app, app.response_class)).result()
 
 
+def _one_connection() -> None:
+    """An empty pool: one request after another then run on one connection (the pool
+    otherwise hands its idle connections out in turn, each below the threshold)."""
+    db.session.remove()
+    db.engine.dispose()
+
+
 @pytest.fixture
 def returned_connections():
     """The driver connections requests give back to the pool, during the test."""
@@ -44,7 +51,7 @@ def _prepared(connections) -> list[str] | None:
     if db.engine.dialect.name != "postgresql":
         return None
     found = []
-    for connection in list(connections):
+    for connection in [each for each in connections if not each.closed]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT statement FROM pg_prepared_statements", prepare=False)
             found += [row[0] for row in cursor.fetchall()]
@@ -54,7 +61,7 @@ def _prepared(connections) -> list[str] | None:
 
 def test_a_page_read_again_runs_prepared_statements(app, make_proposal, returned_connections):
     proposal_id = make_proposal(title="Ouvrir des bains-douches").id
-    db.session.remove()
+    _one_connection()
     statuses = _as_served(
         app,
         lambda client: [client.get(f"/propositions/{proposal_id}").status_code for _ in range(6)],
@@ -92,7 +99,7 @@ def test_a_request_that_wrote_then_failed_keeps_nothing(app, make_proposal, monk
 def test_a_search_is_planned_for_its_words_each_time(app, make_proposal, returned_connections):
     """Never prepared: a plan made once would walk the newest rows for a rare word too."""
     make_proposal(title="Un logement d’abord")
-    db.session.remove()
+    _one_connection()
     statuses = _as_served(
         app, lambda client: [client.get("/recherche?q=logement").status_code for _ in range(6)]
     )
@@ -141,3 +148,26 @@ def test_a_transaction_that_only_read_is_committed(make_proposal):
     assert _status() in ("INTRANS", None)
     end_reads_with_commit()
     assert _status() in ("IDLE", None)
+
+
+def test_a_limit_is_written_as_its_number_on_postgresql(make_proposal):
+    """A generic plan knows its LIMIT (PostgreSQL); the rows are the same either way."""
+    for n in range(3):
+        make_proposal(title=f"Proposition {n}")
+    sent = []
+
+    def before(_connection, _cursor, statement, *_args):
+        sent.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        query = sa.select(Proposal.title).order_by(Proposal.id)
+        titles = db.session.scalars(query.limit(2)).all()
+        paged = db.session.scalars(query.limit(2).offset(1)).all()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+    assert titles == ["Proposition 0", "Proposition 1"]
+    assert paged == ["Proposition 1", "Proposition 2"]
+    postgres = db.engine.dialect.name == "postgresql"
+    assert ("LIMIT 2" in sent[0]) is postgres, sent[0]
+    assert ("LIMIT 2 OFFSET %(param_2)s" in sent[1]) is postgres, sent[1]  # pages: one text

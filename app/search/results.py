@@ -1,5 +1,5 @@
-"""One page of search results in a fixed number of queries: the counts by kind, then the
-page of hits with what their links and labels need (no query per result)."""
+"""One page of search results in one query: the counts by kind and the page of hits with
+what their links and labels need (no query per result)."""
 
 import math
 from dataclasses import dataclass
@@ -186,8 +186,8 @@ def _example(proposal, meeting, organisation_example) -> bool:
 
 
 def search(text: str, kind: DocumentKind | None, page: int, per_page: int, lang: str):
-    """The tally by kind and one page of hits, best first, one per object (one or two
-    queries); `lang` is the reader's: an object found in several languages is shown
+    """The tally by kind and one page of hits, best first, one per object (one query);
+    `lang` is the reader's: an object found in several languages is shown
     through its document in that language if it matched.
 
     Only the `SEARCH_COUNT_LIMIT` best matches are offered: past them the counts say "more
