@@ -8,6 +8,7 @@ a request that still fails gets a French 503 page (app/web/errors.py).
 """
 
 import contextlib
+import logging
 import time
 
 from flask import Flask
@@ -16,6 +17,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError, OperationalError
 
 from app.extensions import db
+
+logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 # Messages (SQLite) and SQLSTATEs (PostgreSQL) of a database that is busy, not broken.
@@ -123,20 +126,25 @@ def end_reads_with_commit(_exc=None) -> None:
     The session then finds the connection idle, and its ROLLBACK sends nothing."""
     if not db.session.registry.has():
         return
-    session = db.session.registry()
-    if session.get_transaction() is None:
+    try:
+        _commit_if_only_read(db.session.registry())
+    except Exception:  # the session's own end comes next and must run: nothing here may
+        # stop it (a connection lost, a flush that failed)
+        logger.warning("a read-only transaction was left to its rollback", exc_info=True)
+
+
+def _commit_if_only_read(session) -> None:
+    transaction = session.get_transaction()
+    if transaction is None or not transaction.is_active:
         return
     connection = session.connection()
-    if connection.dialect.name != "postgresql" or connection.info.get(_WROTE):
+    if connection.invalidated or connection.dialect.name != "postgresql":
+        return
+    if connection.info.get(_WROTE):
         return
     driver = connection.connection.driver_connection
     if _in_transaction(driver):
-        import psycopg
-
-        # A connection lost meanwhile: the session's ROLLBACK, next, finds it so and the
-        # pool replaces it; the session must still end.
-        with contextlib.suppress(psycopg.Error):
-            driver.commit()
+        driver.commit()
 
 
 def with_literal_limits(engine: Engine) -> None:

@@ -34,9 +34,10 @@ A word found in most documents would make every search rank, and count, a large 
 index (a third of it for "logement"): each search looks at the latest matches only, at
 most `SEARCH_RANK_WINDOW` documents (newest ids first; ids follow publication, see
 app/search/index.py), read from the index in its own order so that the walk stops there.
-Below that many matches, every match is ranked and counted, exactly; above, the counts say
-"at least" and the result page says the best of the latest are offered. A search of one
-kind has its own window, of that kind's documents.
+Below that many matches, every match is ranked and counted, exactly; from that many on, the
+counts say "at least" and the result page says the best of the latest are offered. A
+search of one kind has its own window, of that kind's documents: a rare kind among many
+matches walks them all, newest first, to fill it (as costly as before the window).
 
 Both indexes are created by the migrations. The user's text only ever reaches SQL as a
 bound parameter.
@@ -118,8 +119,8 @@ def counted(matches, of_kind=None):
 class SearchBackend:
     """What the index and the result pages need from a database.
 
-    A page of results joins only its own hits to what they show: `ranked()` gives the
-    page's documents, best first, one per object."""
+    A page of results joins only its own hits to what they show: `ranked_and_counted()`
+    gives the page's documents, best first, one per object."""
 
     def write(self, connection, document_id: int, title: str, body: str, lang: str) -> None:
         """Index a document that was just inserted or changed (same transaction)."""

@@ -385,9 +385,12 @@ def reindex() -> dict[str, int]:
     PostgreSQL: from the table's own sequence, so a writer indexing at the same time never
     takes one of them).
 
-    Ids follow the objects' creation, whatever their kind, as they do when each object is
-    indexed on publication: a search for a very common word ranks its latest matches
-    (app/search/backends.py), which must be the latest of every kind."""
+    Ids follow the objects' creation (a meeting's last change), whatever their kind: a
+    search for a very common word ranks its latest matches (app/search/backends.py), which
+    must be the latest of every kind. Indexing as things are published numbers them much
+    the same way; it gives a new id to a document first indexed later (a translation added,
+    a contribution published again after moderation), which a rebuild puts back beside
+    its object's."""
     connection = db.session.connection()
     content_version.mark_changed(db.session)  # search pages are cached; this bypasses the ORM
     connection.execute(sa.delete(DOCUMENTS))
