@@ -59,7 +59,7 @@ def read_before_transaction(session):
     already under way) the block runs as it is."""
     connection = session.connection()
     driver = connection.connection.driver_connection
-    if connection.dialect.name != "postgresql" or driver.autocommit or not _idle(driver):
+    if connection.dialect.name != "postgresql" or driver.autocommit or _status(driver) != "IDLE":
         yield
         return
     driver.autocommit = True  # the driver's own setting: no round trip
@@ -69,10 +69,10 @@ def read_before_transaction(session):
         driver.autocommit = False
 
 
-def _idle(driver) -> bool:
-    from psycopg.pq import TransactionStatus
-
-    return driver.info.transaction_status == TransactionStatus.IDLE
+def _status(driver) -> str:
+    """The driver connection's transaction status: IDLE, INTRANS (a transaction under way),
+    INERROR (a failed one), ACTIVE or UNKNOWN (psycopg's `TransactionStatus`)."""
+    return driver.info.transaction_status.name
 
 
 _WROTE = "voix_wrote"
@@ -143,7 +143,7 @@ def _commit_if_only_read(session) -> None:
     if connection.info.get(_WROTE):
         return
     driver = connection.connection.driver_connection
-    if _in_transaction(driver):
+    if _status(driver) == "INTRANS":
         driver.commit()
 
 
@@ -168,12 +168,6 @@ def with_literal_limits(engine: Engine) -> None:
             return text
 
     engine.dialect.statement_compiler = LiteralLimitCompiler
-
-
-def _in_transaction(driver) -> bool:
-    from psycopg.pq import TransactionStatus
-
-    return driver.info.transaction_status == TransactionStatus.INTRANS
 
 
 _RETURNED_AT = "voix_returned_at"
