@@ -14,9 +14,13 @@ from app.models import (
     ContributionState,
     Flag,
     ModerationDecision,
+    OfficialResponse,
     OrganisationKind,
+    Position,
 )
+from app.queries.contributions import replies_under
 from tests.conftest import login
+from tests.helpers import count_queries
 
 TESTIMONY = "J’ai dormi trois mois dans ma voiture avant d’avoir une place.\nCe qui aiderait : "
 TESTIMONY += "un accueil de jour ouvert le dimanche."
@@ -277,6 +281,37 @@ def test_reply_one_level_and_notification(client, proposal, make_user):
     client.post("/compte/deconnexion")
     login(client, first)
     assert "Quelqu’un a répondu" in client.get("/notifications/").get_data(as_text=True)
+
+
+def test_replies_to_comments_and_to_responses_are_read_in_one_statement(
+    proposal, make_user, make_organisation
+):
+    author, other = make_user("participant"), make_user("participant")
+    comment = _published(proposal, author, body="Commentaire")
+    reply = _published(proposal, other, ContributionKind.REPLY, parent=comment, body="Réponse")
+    held = _published(proposal, other, ContributionKind.REPLY, parent=comment, body="En attente")
+    held.state = ContributionState.PENDING
+    response = OfficialResponse(
+        proposal=proposal,
+        institution=make_organisation(OrganisationKind.INSTITUTION),
+        position=Position.FAVOURABLE,
+        body="Oui.",
+    )
+    db.session.add(response)
+    db.session.commit()
+    right = _published(proposal, author, ContributionKind.REPLY, body="Droit de réponse")
+    right.response = response
+    db.session.commit()
+
+    comment_id, response_id = comment.id, response.id
+    with count_queries() as statements:
+        by_comment, by_response = replies_under([comment_id], [response_id], None)
+    assert len(statements) == 1
+    assert by_comment == {comment.id: [reply]}  # the held one only for its author
+    assert by_response == {response.id: [right]}
+    by_comment, _ = replies_under([comment.id], [], other.id)
+    assert by_comment == {comment.id: [reply, held]}
+    assert replies_under([], [], None) == ({}, {})
 
 
 def test_edit_within_window_only(client, proposal, make_user):

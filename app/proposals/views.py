@@ -145,18 +145,19 @@ def _render_show(proposal: Proposal, status_form: StatusForm | None):
     updates = queries.proposals.progress_updates(proposal)
     content_language.want_languages(proposal)  # its "read in" links, with its translations
     met = queries.concerns.met_by_associations(proposal)
+    replies, response_replies = queries.contributions.replies_under(
+        [c.id for c in comments.items], [r.id for r in responses.values()], viewer
+    )
     return render_template(
         "proposals/show.html",
         proposal=proposal,
         status_form=status_form,
         testimonies=testimonies,
         comments=comments,
-        replies=queries.contributions.replies_to([c.id for c in comments.items], viewer),
+        replies=replies,
         responses=responses,
         stated_positions=queries.proposals.stated_positions(proposal),
-        response_replies=queries.contributions.response_replies(
-            [r.id for r in responses.values()], viewer
-        ),
+        response_replies=response_replies,
         timeline=queries.proposals.timeline(proposal, responses.values(), updates),
         following=service.is_following(current_user, proposal=proposal),
         concerned=queries.concerns.split(proposal, met),
