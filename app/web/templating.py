@@ -119,11 +119,32 @@ def _arrow(way: str) -> str:
     return ("→" if rtl else "←") if way == "back" else ("←" if rtl else "→")
 
 
+EXAMPLE_TITLE = N_("Inventé pour la démonstration du site : ce n’est pas un fait réel.")
+EXAMPLE = N_("exemple")
+
+
+def example_badge(item) -> Markup:
+    """A visible "exemple" mark when the item (an event, a proposal, a meeting, an
+    organisation, a row naming one) was invented for the demonstration; nothing otherwise.
+    Anything invented says so wherever it shows (issue: honesty).
+
+    A function rather than a macro: a synthesis page asks about two hundred items, and a
+    macro call costs four times a function's."""
+    example = item.get("example") if isinstance(item, dict) else getattr(item, "example", None)
+    if not (item and example):
+        return Markup("")
+    translations = catalogues.translations()
+    return Markup('<span class="badge example" title="{}">{}</span>').format(
+        translations.ugettext(EXAMPLE_TITLE), translations.ugettext(EXAMPLE)
+    )
+
+
 def init_app(app: Flask) -> None:
     app.before_request(_remember_language_choice)
     app.context_processor(_page_helpers)
     app.jinja_env.globals.update(
         policy=policy.TEMPLATE_PREDICATES,
+        example_badge=example_badge,
         status_label=labels.status_label,
         role_label=labels.role_label,
         kind_label=labels.kind_label,
