@@ -23,6 +23,7 @@ or a rollback forgets them).
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context, has_request_context, request
@@ -89,7 +90,13 @@ def language_attrs(lang: str | None) -> Markup:
     language is unknown."""
     if not lang:
         return Markup(' dir="auto"')
-    return Markup(' lang="{}" dir="{}"').format(lang, direction_of(lang))
+    return _language_attrs(lang, direction_of(lang))
+
+
+@lru_cache(maxsize=256)
+def _language_attrs(lang: str, direction: str) -> Markup:
+    """Formatted once per language: a proposal page writes one for each contribution."""
+    return Markup(' lang="{}" dir="{}"').format(lang, direction)
 
 
 def bidi(value, lang: str | None = None) -> Markup:
