@@ -455,3 +455,25 @@ def test_counts_on_the_proposal_page_are_what_the_viewer_sees(client, proposal, 
     author_page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
     assert "1 témoignage<" in author_page and "2 commentaires<" in author_page
     assert 'Commentaires <span class="count">(2)</span>' in author_page
+
+
+def test_each_page_of_contributions_gives_its_total_with_its_rows(app, client, proposal, make_user):
+    """A page's total comes with its rows (one query a list): the same total on the first
+    page, on the last and past it, where there are no rows to carry it."""
+    app.config["CONTRIBUTIONS_PER_PAGE"] = 2
+    author = make_user("participant")
+    for body in ("Premier", "Deuxième", "Troisième"):
+        _published(proposal, author, body=body)
+    for arg, shown, absent in (
+        ("", ("Premier", "Deuxième"), "Troisième"),
+        ("?commentaires=2", ("Troisième",), "Premier"),
+        ("?commentaires=9", (), "Premier"),
+    ):
+        with count_queries() as statements:
+            page = client.get(f"/propositions/{proposal.id}{arg}").get_data(as_text=True)
+        assert 'Commentaires <span class="count">(3)</span>' in page, arg
+        assert 'Témoignages <span class="count">(0)</span>' in page, arg
+        assert all(f">{body}<" in page for body in shown) and f">{absent}<" not in page
+        counts = [s for s in statements if "count(*)" in s.lower()]
+        # Past the last page only, the total is counted apart.
+        assert len(counts) == (1 if arg.endswith("=9") else 0) + 2, arg

@@ -8,14 +8,19 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import (
+    Cosignature,
     Event,
     OfficialResponse,
     OrganisationKind,
     Position,
     Proposal,
     ProposalStatus,
+    StatedPosition,
     StatusChange,
+    Suggestion,
+    SuggestionState,
 )
+from tests.helpers import count_queries
 
 
 @pytest.fixture
@@ -292,3 +297,39 @@ def test_a_visitor_with_a_session_is_not_sent_it_again_on_every_page(client, mak
         page = client.get(path)
         assert page.status_code == 200
         assert "Set-Cookie" not in page.headers, path
+
+
+def test_the_page_reads_positions_cosigners_and_origin_only_when_the_proposal_has_them(
+    client, make_proposal, make_organisation, make_user
+):
+    """Most proposals have no stated position, co-signer or suggestion of origin: their page
+    runs no query for them. One that has each shows each."""
+    proposal = make_proposal(title="Ouvrir des bains-douches gratuits")
+    own_reads = ("SELECT stated_position.", "SELECT cosignature.", "SELECT suggestion.")
+    with count_queries() as statements:
+        empty = client.get(f"/propositions/{proposal.id}")
+    assert empty.status_code == 200
+    assert not [s for s in statements if s.lstrip().startswith(own_reads)]
+    assert 'Cosignataires <span class="count">(0)</span>' in empty.get_data(as_text=True)
+
+    city = make_organisation(OrganisationKind.INSTITUTION, name="Ville de Metz")
+    cosigner = make_organisation(OrganisationKind.ASSOCIATION, name="Le Secours du Coin")
+    db.session.add_all(
+        [
+            StatedPosition(proposal=proposal, institution=city, words="Nous y travaillons."),
+            Cosignature(proposal=proposal, organisation=cosigner),
+            Suggestion(
+                author=make_user("participant", pseudonym="Samira57"),
+                title="Des douches",
+                body="Des douches gratuites en ville, ouvertes le matin.",
+                state=SuggestionState.TAKEN_UP,
+                proposal=proposal,
+            ),
+        ]
+    )
+    db.session.commit()
+    page = client.get(f"/propositions/{proposal.id}").get_data(as_text=True)
+    assert "Nous y travaillons." in page and ">Ville de Metz<" in page
+    assert 'Cosignataires <span class="count">(1)</span>' in page
+    assert ">Le Secours du Coin<" in page
+    assert "Suggérée par" in page and "Samira57" in page

@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.extensions import db
 from app.models.base import TALLY_COPY, enum_column, utcnow
@@ -99,6 +99,12 @@ class Proposal(db.Model):
     response_count: Mapped[int] = mapped_column(server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Whether it has stated positions, co-signatures, a suggestion it was made of: no
+    # column, read with it by queries.proposals.proposal_detail so that its page runs no
+    # query for what most proposals lack; None when it was loaded otherwise.
+    has_stated_positions: Mapped[bool | None] = query_expression()
+    has_cosignatures: Mapped[bool | None] = query_expression()
+    has_origin: Mapped[bool | None] = query_expression()
 
     theme: Mapped[Theme] = relationship()
     author: Mapped[User | None] = relationship()

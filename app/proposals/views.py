@@ -26,7 +26,7 @@ from app.services import proposals as service
 from app.services import responses as response_service
 from app.web import content_language
 from app.web.loading import event_filter, theme_filter, theme_or_404
-from app.web.pagination import page_number, paginate
+from app.web.pagination import paginate, paginate_counted
 from app.web.refusals import refuse
 from app.web.routes import private, public_page, requires_charter
 
@@ -120,27 +120,20 @@ def show(proposal_id: int):
     return _render_show(proposal, status_form)
 
 
-def _contributions_page(
-    proposal: Proposal, kind: ContributionKind, arg: str, viewer: int | None, totals: dict
-):
-    """One page of a proposal's testimonies or comments; both totals come from one query."""
-    page = db.paginate(
+def _contributions_page(proposal: Proposal, kind: ContributionKind, arg: str, viewer: int | None):
+    """One page of a proposal's testimonies or comments, with their total (one query)."""
+    return paginate_counted(
         queries.contributions.contributions_of(proposal, kind, viewer),
-        page=page_number(arg),
-        per_page=current_app.config["CONTRIBUTIONS_PER_PAGE"],
-        error_out=False,
-        count=False,
+        current_app.config["CONTRIBUTIONS_PER_PAGE"],
+        arg,
     )
-    page.total = totals[kind]
-    return page
 
 
 def _render_show(proposal: Proposal, status_form: StatusForm | None):
     """The proposal page: text, institutions, timeline, testimonies, comments and replies."""
     viewer = current_user.id if current_user.is_authenticated else None
-    totals = queries.contributions.contribution_totals(proposal, viewer)
-    testimonies = _contributions_page(proposal, TESTIMONY, "temoignages", viewer, totals)
-    comments = _contributions_page(proposal, COMMENT, "commentaires", viewer, totals)
+    testimonies = _contributions_page(proposal, TESTIMONY, "temoignages", viewer)
+    comments = _contributions_page(proposal, COMMENT, "commentaires", viewer)
     responses = queries.responses.responses_for(proposal)
     updates = queries.proposals.progress_updates(proposal)
     content_language.want_languages(proposal)  # its "read in" links, with its translations

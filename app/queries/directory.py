@@ -185,7 +185,10 @@ def awaiting_answer(institution: Organisation):
 
 
 def cosignatures_for(proposal: Proposal) -> list[Cosignature]:
-    """The co-signatures of a proposal with their organisations, oldest first (one query)."""
+    """The co-signatures of a proposal with their organisations, oldest first (one query;
+    none when the proposal was loaded knowing it has none, ``Proposal.has_cosignatures``)."""
+    if proposal.has_cosignatures is False:
+        return []
     return list(
         db.session.scalars(
             sa.select(Cosignature)

@@ -2,13 +2,15 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from app.extensions import db
 from app.models import (
     AddressedInstitution,
+    Cosignature,
     Event,
     ProgressUpdate,
     Proposal,
@@ -18,6 +20,7 @@ from app.models import (
     StatusChange,
     Theme,
 )
+from app.queries.suggestions import made_into
 
 
 def themes_with_counts() -> list[tuple[Theme, int]]:
@@ -165,11 +168,14 @@ def stated_with_proposal(position_id: int) -> StatedPosition | None:
 
 def proposal_detail(proposal_id: int) -> Proposal | None:
     """A proposal with everything its page shows (a fixed number of queries): its few
-    addressed institutions joined to it, its status changes (as many as it lived) apart."""
+    addressed institutions joined to it, its status changes (as many as it lived) apart;
+    whether it has stated positions, co-signatures and a suggestion of origin, so that a
+    page reads only those it has (most proposals have none)."""
     rows = db.session.execute(
         sa.select(Proposal)
         .where(Proposal.id == proposal_id)
         .options(
+            *_presence(),
             joinedload(Proposal.theme),
             joinedload(Proposal.organisation),
             joinedload(Proposal.author),
@@ -181,9 +187,28 @@ def proposal_detail(proposal_id: int) -> Proposal | None:
     return rows.unique().scalar_one_or_none()
 
 
+@cache
+def _presence() -> tuple:
+    """The options that load the ``has_…`` flags of a proposal (an index probe each); built
+    once, as options are immutable (building them took longer than running them)."""
+    return (
+        with_expression(
+            Proposal.has_stated_positions,
+            sa.exists().where(StatedPosition.proposal_id == Proposal.id),
+        ),
+        with_expression(
+            Proposal.has_cosignatures, sa.exists().where(Cosignature.proposal_id == Proposal.id)
+        ),
+        with_expression(Proposal.has_origin, sa.exists().where(made_into(Proposal.id))),
+    )
+
+
 def stated_positions(proposal: Proposal) -> list[StatedPosition]:
     """What institutions said of a proposal elsewhere, as the network reports it, the
-    earliest said first, with the institution and the reporter (one query)."""
+    earliest said first, with the institution and the reporter (one query; none when the
+    proposal was loaded knowing it has none, ``Proposal.has_stated_positions``)."""
+    if proposal.has_stated_positions is False:
+        return []
     return list(
         db.session.scalars(
             sa.select(StatedPosition)

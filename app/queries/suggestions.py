@@ -72,14 +72,21 @@ def same_waiting(author: User, title: str, body: str) -> list[Suggestion]:
     )
 
 
+def made_into(proposal_id) -> sa.ColumnElement[bool]:
+    """The SQL condition for a suggestion taken up as this proposal (an id or a column)."""
+    return sa.and_(
+        Suggestion.proposal_id == proposal_id, Suggestion.state == SuggestionState.TAKEN_UP
+    )
+
+
 def origin_of(proposal: Proposal) -> Suggestion | None:
-    """The suggestion a proposal was made of, with its author, for its credit (one query)."""
+    """The suggestion a proposal was made of, with its author, for its credit (one query;
+    none when the proposal was loaded knowing it has none, ``Proposal.has_origin``)."""
+    if proposal.has_origin is False:
+        return None
     return db.session.scalar(
         sa.select(Suggestion)
         .options(joinedload(Suggestion.author))
-        .where(
-            Suggestion.proposal_id == proposal.id,
-            Suggestion.state == SuggestionState.TAKEN_UP,
-        )
+        .where(made_into(proposal.id))
         .limit(1)
     )
