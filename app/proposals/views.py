@@ -123,7 +123,8 @@ def show(proposal_id: int):
 def _contributions_page(proposal: Proposal, kind: ContributionKind, arg: str, viewer: int | None):
     """One page of a proposal's testimonies or comments, with their total (one query)."""
     return paginate_counted(
-        queries.contributions.contributions_of(proposal, kind, viewer),
+        queries.contributions.counted_contributions(kind, viewer is not None),
+        {"proposal_id": proposal.id, "user_id": viewer},
         current_app.config["CONTRIBUTIONS_PER_PAGE"],
         arg,
     )

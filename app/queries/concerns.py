@@ -4,6 +4,7 @@ with the proposal at no cost."""
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -57,8 +58,20 @@ def met_by_associations(proposal: Proposal) -> Met:
     places: where a street team meets people can locate them."""
     if not proposal.concerned_count:
         return Met([], 0, 0)
+    params = {"proposal_id": proposal.id, "shown": ASSOCIATIONS_SHOWN}
+    rows = db.session.execute(_met_by_associations(), params).all()
+    if not rows:
+        return Met([], 0, 0)
+    shown = [MetBy(org, int(n), count, first, last) for org, n, count, first, last, *_ in rows]
+    return Met(shown, rows[0][-2], int(rows[0][-1]))
+
+
+@cache
+def _met_by_associations() -> sa.Select:
+    """met_by_associations's statement, built once (docs/architecture.md); how many are
+    shown is a parameter, read at each call."""
     people = sa.func.sum(ConcernTally.people)
-    rows = db.session.execute(
+    return (
         sa.select(
             Organisation,
             people,
@@ -69,15 +82,11 @@ def met_by_associations(proposal: Proposal) -> Met:
             sa.func.sum(people).over(),
         )
         .join(Organisation, Organisation.id == ConcernTally.organisation_id)
-        .where(ConcernTally.proposal_id == proposal.id)
+        .where(ConcernTally.proposal_id == sa.bindparam("proposal_id"))
         .group_by(Organisation.id)
         .order_by(people.desc(), Organisation.name)
-        .limit(ASSOCIATIONS_SHOWN)
-    ).all()
-    if not rows:
-        return Met([], 0, 0)
-    shown = [MetBy(org, int(n), count, first, last) for org, n, count, first, last, *_ in rows]
-    return Met(shown, rows[0][-2], int(rows[0][-1]))
+        .limit(sa.bindparam("shown", type_=sa.Integer))
+    )
 
 
 def split(proposal: Proposal, met: Met) -> dict:

@@ -1,6 +1,7 @@
 """Testimonies, comments and replies as pages, the API and search show them."""
 
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
@@ -70,10 +71,29 @@ def has_public_text(parent):
 def contributions_of(proposal: Proposal, kind: ContributionKind, user_id: int | None):
     """Top-level testimonies or comments of a proposal, oldest first (a select to paginate);
     testimonies with their recordings (never the recordings' bytes: deferred columns)."""
+    return _contributions_of(proposal.id, kind, user_id)
+
+
+@cache
+def counted_contributions(kind: ContributionKind, signed_in: bool) -> sa.Select:
+    """contributions_of with each row's total (a window count), built once
+    (docs/architecture.md). Its parameters: ``proposal_id``, ``user_id`` (signed in),
+    ``limit`` and ``offset``, the last two as pagination.paginate_counted gives them."""
+    viewer = sa.bindparam("user_id") if signed_in else None
+    return (
+        _contributions_of(sa.bindparam("proposal_id"), kind, viewer)
+        .add_columns(sa.func.count().over())
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+        .offset(sa.bindparam("offset", type_=sa.Integer))
+    )
+
+
+def _contributions_of(proposal_id, kind: ContributionKind, user_id) -> sa.Select:
+    """contributions_of, for values or bind parameters."""
     query = (
         sa.select(Contribution)
         .where(
-            Contribution.proposal_id == proposal.id,
+            Contribution.proposal_id == proposal_id,
             Contribution.kind == kind,
             visible_to(user_id),
         )
@@ -148,28 +168,36 @@ def replies_under(
     proposal page shows both (on PostgreSQL each statement is a round trip)."""
     by_comment: dict[int, list[Contribution]] = {cid: [] for cid in comment_ids}
     by_response: dict[int, list[Contribution]] = {rid: [] for rid in response_ids}
-    under = [
-        column.in_(ids)
-        for column, ids in (
-            (Contribution.parent_id, comment_ids),
-            (Contribution.response_id, response_ids),
-        )
-        if ids
-    ]
-    if not under:
+    if not (comment_ids or response_ids):
         return by_comment, by_response
-    rows = db.session.scalars(
-        sa.select(Contribution)
-        .where(sa.or_(*under), _visible_reply(user_id))
-        .options(joinedload(Contribution.author), joinedload(Contribution.recorded_for))
-        .order_by(Contribution.created_at, Contribution.id)
-    )
+    params = {"comment_ids": comment_ids, "response_ids": response_ids, "user_id": user_id}
+    shape = (bool(comment_ids), bool(response_ids), user_id is not None)
+    statement = _replies_under(*shape)
+    rows = db.session.scalars(statement, {k: v for k, v in params.items() if v})
     for reply in rows:
         if reply.parent_id in by_comment:
             by_comment[reply.parent_id].append(reply)
         if reply.response_id in by_response:
             by_response[reply.response_id].append(reply)
     return by_comment, by_response
+
+
+@cache
+def _replies_under(comments: bool, responses: bool, signed_in: bool) -> sa.Select:
+    """replies_under's statement for these lists and this viewer, built once
+    (docs/architecture.md); the ids and the viewer are its parameters."""
+    under = []
+    if comments:
+        under.append(Contribution.parent_id.in_(sa.bindparam("comment_ids", expanding=True)))
+    if responses:
+        under.append(Contribution.response_id.in_(sa.bindparam("response_ids", expanding=True)))
+    viewer = sa.bindparam("user_id") if signed_in else None
+    return (
+        sa.select(Contribution)
+        .where(sa.or_(*under), _visible_reply(viewer))
+        .options(joinedload(Contribution.author), joinedload(Contribution.recorded_for))
+        .order_by(Contribution.created_at, Contribution.id)
+    )
 
 
 def published_counts(proposal_id: int) -> dict[ContributionKind, int]:

@@ -171,11 +171,27 @@ def proposal_detail(proposal_id: int) -> Proposal | None:
     addressed institutions joined to it, its status changes (as many as it lived) apart;
     whether it has stated positions, co-signatures and a suggestion of origin, so that a
     page reads only those it has (most proposals have none)."""
-    rows = db.session.execute(
+    rows = db.session.execute(_detail(), {"proposal_id": proposal_id})
+    return rows.unique().scalar_one_or_none()
+
+
+@cache
+def _detail() -> sa.Select:
+    """proposal_detail's statement, built once (docs/architecture.md: statements built
+    once); the ``has_…`` flags are an index probe each."""
+    return (
         sa.select(Proposal)
-        .where(Proposal.id == proposal_id)
+        .where(Proposal.id == sa.bindparam("proposal_id"))
         .options(
-            *_presence(),
+            with_expression(
+                Proposal.has_stated_positions,
+                sa.exists().where(StatedPosition.proposal_id == Proposal.id),
+            ),
+            with_expression(
+                Proposal.has_cosignatures,
+                sa.exists().where(Cosignature.proposal_id == Proposal.id),
+            ),
+            with_expression(Proposal.has_origin, sa.exists().where(made_into(Proposal.id))),
             joinedload(Proposal.theme),
             joinedload(Proposal.organisation),
             joinedload(Proposal.author),
@@ -183,23 +199,6 @@ def proposal_detail(proposal_id: int) -> Proposal | None:
             joinedload(Proposal.addressed).joinedload(AddressedInstitution.institution),
             selectinload(Proposal.status_changes).joinedload(StatusChange.actor),
         )
-    )
-    return rows.unique().scalar_one_or_none()
-
-
-@cache
-def _presence() -> tuple:
-    """The options that load the ``has_…`` flags of a proposal (an index probe each); built
-    once, as options are immutable (building them took longer than running them)."""
-    return (
-        with_expression(
-            Proposal.has_stated_positions,
-            sa.exists().where(StatedPosition.proposal_id == Proposal.id),
-        ),
-        with_expression(
-            Proposal.has_cosignatures, sa.exists().where(Cosignature.proposal_id == Proposal.id)
-        ),
-        with_expression(Proposal.has_origin, sa.exists().where(made_into(Proposal.id))),
     )
 
 
@@ -223,13 +222,17 @@ def stated_positions(proposal: Proposal) -> list[StatedPosition]:
 
 def progress_updates(proposal: Proposal) -> list[ProgressUpdate]:
     """The follow-up updates of a proposal, newest first, with their authors."""
-    return list(
-        db.session.scalars(
-            sa.select(ProgressUpdate)
-            .where(ProgressUpdate.proposal_id == proposal.id)
-            .options(joinedload(ProgressUpdate.author), joinedload(ProgressUpdate.organisation))
-            .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
-        )
+    return list(db.session.scalars(_progress_updates(), {"proposal_id": proposal.id}))
+
+
+@cache
+def _progress_updates() -> sa.Select:
+    """progress_updates's statement, built once (docs/architecture.md)."""
+    return (
+        sa.select(ProgressUpdate)
+        .where(ProgressUpdate.proposal_id == sa.bindparam("proposal_id"))
+        .options(joinedload(ProgressUpdate.author), joinedload(ProgressUpdate.organisation))
+        .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
     )
 
 

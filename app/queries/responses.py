@@ -2,6 +2,7 @@
 read in pieces."""
 
 from collections.abc import Iterator
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -34,16 +35,22 @@ def responses_for(proposal: Proposal) -> dict[int, OfficialResponse]:
     everything the page shows of them is loaded here, before the page renders, so their
     translations (text, easy-read summary, commitments) come with the page's others, in its
     one query for translations."""
-    rows = db.session.scalars(
+    rows = db.session.scalars(_responses_for(), {"proposal_id": proposal.id})
+    return {response.institution_id: response for response in rows}
+
+
+@cache
+def _responses_for() -> sa.Select:
+    """responses_for's statement, built once (docs/architecture.md)."""
+    return (
         sa.select(OfficialResponse)
-        .where(OfficialResponse.proposal_id == proposal.id)
+        .where(OfficialResponse.proposal_id == sa.bindparam("proposal_id"))
         .options(
             selectinload(OfficialResponse.commitments),
             joinedload(OfficialResponse.institution),
             *how_received(),
         )
     )
-    return {response.institution_id: response for response in rows}
 
 
 def response_versions(response: OfficialResponse) -> list[ResponseVersion]:

@@ -44,34 +44,36 @@ class _RowPagination(SelectPagination):
 
 
 class _CountedPagination(SelectPagination):
-    """A page of a select whose total comes with its rows, as a window count: one query
-    for both. The count reads every row that matches, as a count query would; the rows
-    are then cut to the page."""
+    """A page of a statement that gives each row the total as its last column (a window
+    count) and takes ``limit`` and ``offset`` as parameters: one query for both."""
+
+    def _rows(self, limit: int, offset: int) -> list:
+        params = {**self._query_args["params"], "limit": limit, "offset": offset}
+        return self._query_args["session"].execute(self._query_args["select"], params).all()
 
     def _query_items(self) -> list:
-        select = self._query_args["select"].add_columns(sa.func.count().over())
-        rows = self._query_args["session"].execute(
-            select.limit(self.per_page).offset(self._query_offset)
-        )
-        rows = rows.unique().all()
+        rows = self._rows(self.per_page, self._query_offset)
         self._counted = rows[0][-1] if rows else None
         return [row[0] for row in rows]
 
     def _query_count(self) -> int:
-        if self._counted is not None:
-            return self._counted
-        if self.page == 1:  # no row at all
-            return 0
-        return super()._query_count()  # past the last page: the rows give no total
+        if self._counted is None and self.page > 1:  # past the last page: the first row
+            rows = self._rows(1, 0)
+            self._counted = rows[0][-1] if rows else None
+        return self._counted or 0
 
 
-def paginate_counted(query, per_page: int, arg: str = "page"):
-    """One page of a select of one entity with its total, in one query (two only past the
-    last page). For the short lists of one object, a proposal's testimonies say: the window
-    count reads every matching row, where a long list's page would read only its own."""
+def paginate_counted(counted, params: dict, per_page: int, arg: str = "page"):
+    """One page of ``counted`` with its total, in one query (two past the last page).
+
+    ``counted`` selects one entity, then its total as a window count, with ``limit`` and
+    ``offset`` as bind parameters (queries.contributions.counted_contributions); ``params``
+    are its other parameters. For the short lists of one object only, a proposal's
+    testimonies say: the count reads every matching row, where a long list's page would
+    read only its own."""
     return _CountedPagination(
-        select=query, session=db.session(), page=page_number(arg), per_page=per_page,
-        error_out=False, count=True,
+        select=counted, params=params, session=db.session(), page=page_number(arg),
+        per_page=per_page, error_out=False, count=True,
     )  # fmt: skip
 
 
