@@ -118,6 +118,23 @@ def _answers_match(theme_id, events, today) -> None:
         assert late == _late_rows(theme_id, today, events, period), (period, today)
 
 
+def _institution_rows_match(theme_id, events, today) -> None:
+    """Each institution's row of the board, read on the addressed rows' and the
+    commitments' copies, against the same figures counted with the answers joined."""
+    rows = board._figures(theme_id, None, today, events)
+    institutions = sa.select(Organisation.id).where(
+        Organisation.kind == OrganisationKind.INSTITUTION
+    )
+    for org_id in db.session.scalars(institutions):
+        answers = db.session.execute(board._counted_answers(theme_id, [org_id], today, events))
+        due, overdue = db.session.execute(
+            board._open_commitments(theme_id, [org_id], today, events)
+        ).one()
+        counted = board._answer_figures(answers.one(), today)
+        counted.update(commitments_due=due, commitments_overdue=overdue)
+        assert {key: rows[org_id][key] for key in counted} == counted, (org_id, theme_id, today)
+
+
 def _commitments_match(theme_id, events, today) -> None:
     still_open, late = db.session.execute(
         sa.select(
@@ -168,6 +185,7 @@ def assert_tallies_match(scene) -> None:
         for today in DAYS:
             _answers_match(theme_id, events, today)
             _commitments_match(theme_id, events, today)
+            _institution_rows_match(theme_id, events, today)
 
 
 def _network() -> tuple:

@@ -112,6 +112,16 @@ def _awaiting():
     )
 
 
+def _awaiting_on_rows():
+    """``_awaiting`` on the addressed row's own copies (kept by triggers): no table joined."""
+    row = AddressedInstitution
+    return sa.and_(
+        row.sent_at.is_not(None),
+        row.answered == sa.false(),
+        row.proposal_abandoned == sa.false(),
+    )
+
+
 def _addressed(*columns):
     """Addressed rows with their proposal and, when there is one, the answer."""
     return (
@@ -186,6 +196,20 @@ def _answer_columns(today: date) -> tuple:
     )
 
 
+def _answer_columns_on_rows(today: date) -> tuple:
+    """``_answer_columns`` on the addressed rows alone, from their copies of whether they
+    are answered and their proposal abandoned (``_counted_answers``, joined, is the
+    reference they are tested against)."""
+    row, awaiting = AddressedInstitution, _awaiting_on_rows()
+    return (
+        sa.func.count(row.id),
+        _count_if(row.answered == sa.true()),
+        _count_if(awaiting),
+        _count_if(sa.and_(awaiting, row.response_due_on < today)),
+        sa.func.min(sa.case((awaiting, row.sent_at))),
+    )
+
+
 def _answer_figures(row, today: date) -> dict:
     addressed, answered, waiting, overdue, oldest = row
     return {
@@ -198,8 +222,9 @@ def _answer_figures(row, today: date) -> dict:
 
 
 def _answer_counts(figures: dict, scope: list, today: date) -> None:
+    """``scope``: clauses on the addressed rows alone (``counted_rows``)."""
     rows = db.session.execute(
-        _addressed(AddressedInstitution.institution_id, *_answer_columns(today))
+        sa.select(AddressedInstitution.institution_id, *_answer_columns_on_rows(today))
         .where(*scope)
         .group_by(AddressedInstitution.institution_id)
     )
@@ -208,14 +233,17 @@ def _answer_counts(figures: dict, scope: list, today: date) -> None:
 
 
 def _median_delays(figures: dict, scope: list) -> None:
-    """The median in Python, from the rows of one query: it is not portable SQL."""
+    """The median in Python, from the rows of one query: it is not portable SQL.
+    ``scope``: clauses on the addressed rows alone; only the answers are joined."""
     delays: dict[int, list[int]] = defaultdict(list)
     rows = db.session.execute(
-        _addressed(
+        sa.select(
             AddressedInstitution.institution_id,
             AddressedInstitution.sent_at,
             OfficialResponse.created_at,
-        ).where(OfficialResponse.id.is_not(None), AddressedInstitution.sent_at.is_not(None), *scope)
+        )
+        .join(OfficialResponse, _answer())
+        .where(AddressedInstitution.sent_at.is_not(None), *scope)
     )
     for org_id, sent_at, answered_at in rows:
         # An answer recorded before the formal sending counts as immediate.
@@ -233,15 +261,18 @@ def _commitment_columns(today: date) -> tuple:
 
 
 def _commitments(theme_id: int | None, ids: list[int] | None, events: EventFilter, *columns):
-    """Commitments of some institutions' responses (the proposal joined: whether it is an
-    example decides whether it counts)."""
-    query = (
+    """Commitments of some institutions' responses (None: anyone's), counted under a
+    workshop, event or year on the commitments' copies of their proposal's (no proposal
+    read: joined, the proposal of each of an institution's commitments was looked up)."""
+    clauses = _counted_commitments(theme_id, events, None)
+    if ids is not None:
+        clauses.append(OfficialResponse.institution_id.in_(ids))
+    return (
         sa.select(*columns)
         .select_from(Commitment)
         .join(OfficialResponse, OfficialResponse.id == Commitment.response_id)
-        .join(Proposal, Proposal.id == OfficialResponse.proposal_id)
+        .where(*clauses)
     )
-    return query.where(*_scope(theme_id, ids, OfficialResponse.institution_id, events))
 
 
 def _commitment_counts(
@@ -259,9 +290,12 @@ def _commitment_counts(
 def _figures(
     theme_id: int | None, ids: list[int] | None, today: date, events: EventFilter = ANY_EVENT
 ) -> dict[int, dict]:
-    """The figures of some institutions (None: all), keyed by id (three queries)."""
+    """The figures of some institutions (None: all), keyed by id (three queries), read on
+    the addressed rows' and the commitments' copies of what they are counted under."""
     figures: dict[int, dict] = defaultdict(_blank)
-    addressed = _scope(theme_id, ids, AddressedInstitution.institution_id, events)
+    addressed = counted_rows(theme_id, events)
+    if ids is not None:
+        addressed.append(AddressedInstitution.institution_id.in_(ids))
     _answer_counts(figures, addressed, today)
     _median_delays(figures, addressed)
     _commitment_counts(figures, theme_id, ids, today, events)
