@@ -135,10 +135,12 @@ def association_rows(
 ) -> list[dict]:
     """One row per association (``associations``, a page of ``associations_query``; without
     it, all of them, one query more): the proposals put to it, its answers, how many it took
-    up, those awaited and late, its commitments (two queries)."""
+    up, those awaited and late, its commitments (two queries; none for no association)."""
     today = today or paris_today()
     if associations is None:
         associations = list(db.session.scalars(associations_query(theme, institution, events)))
+    if not associations:
+        return []
     ids = [org.id for org in associations]
     figures = {org_id: _blank() for org_id in ids}
     rows = db.session.execute(
