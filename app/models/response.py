@@ -223,7 +223,15 @@ class Commitment(db.Model):
     # The synthesis lists commitments by due date and the latest closed ones by walking
     # these indexes, their state and response read from them.
     __table_args__ = (
-        sa.Index("ix_commitment_due", "due_on", "state", "response_id"),
+        # The due-date order, then what a late one is counted under (migration 51e7d06930ec).
+        sa.Index(
+            "ix_commitment_due",
+            "due_on",
+            "state",
+            "response_id",
+            "by_institution",
+            "proposal_example",
+        ),
         sa.Index("ix_commitment_recent", "updated_at", "state", "response_id"),
         # The synthesis's latest commitments kept or dropped, read in this index's order.
         sa.Index("ix_commitment_state_recent", "state", "updated_at", "id"),
