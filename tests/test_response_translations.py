@@ -135,11 +135,12 @@ def test_an_edited_response_outdates_its_translation(client, w):
     assert article.count("(تغيّر بعد الترجمة)") == 1  # the body's original only
 
 
-def _translated_responses(w, make_organisation, count: int) -> None:
+def _translated_responses(w, make_organisation, count: int, start: int = 0) -> None:
     """``count`` more institutions answer, each response and commitment in Arabic; each also
-    stated a position elsewhere, reported by an association, in Arabic too."""
+    stated a position elsewhere, reported by an association, in Arabic too (numbered from
+    ``start``)."""
     proposal = w["proposal"]
-    for n in range(count):
+    for n in range(start, start + count):
         institution = make_organisation(OrganisationKind.INSTITUTION, name=f"Mairie {n}")
         proposal.addressed.append(_addressed(institution))
         db.session.commit()
@@ -186,9 +187,12 @@ def _reading_translations(statements) -> list[str]:
 
 def test_the_proposal_page_reads_its_translations_in_one_query(client, w, make_organisation):
     _translate_in_arabic(w)
+    # One of each kind first (a page reads no stated position of a proposal that has none),
+    # then many more of them.
+    _translated_responses(w, make_organisation, 1)
     url = f"/propositions/{w['proposal'].id}?lang=ar"
     few = _statements(client, url)
-    _translated_responses(w, make_organisation, 6)
+    _translated_responses(w, make_organisation, 6, start=1)
     many = _statements(client, url)
     html = client.get(url).get_data(as_text=True)
     assert "ندرس (5)." in html and "العمل 5" in html and "سنرى (5)." in html
