@@ -28,18 +28,18 @@ _KEPT = "voix_translations"
 
 class RequestDomain(Domain):
     def get_translations(self):
-        state = _babel_state()
+        state = babel_state()
         kept = getattr(state, _KEPT, None)
-        if kept is not None and kept[0] is self and kept[1] is _locale_of(state):
+        if kept is not None and kept[0] is self and kept[1] is locale_of(state):
             return kept[2]
         translations = super().get_translations()  # chooses the locale, if not yet
-        state = state or _babel_state()
-        if _locale_of(state) is not None:
-            setattr(state, _KEPT, (self, _locale_of(state), translations))
+        state = state or babel_state()
+        if locale_of(state) is not None:
+            setattr(state, _KEPT, (self, locale_of(state), translations))
         return translations
 
 
-def _babel_state():
+def babel_state():
     """Flask-Babel's state of this request (as its `_get_current_context` keeps it in `g`),
     or None."""
     if not g:
@@ -47,7 +47,7 @@ def _babel_state():
     return getattr(g._get_current_object(), "_flask_babel", None)
 
 
-def _locale_of(state):
+def locale_of(state):
     return getattr(state, "babel_locale", None)
 
 

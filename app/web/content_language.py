@@ -36,6 +36,7 @@ from sqlalchemy.orm import joinedload
 from app import labels, models
 from app.extensions import db
 from app.models import ORIGINAL_LANGUAGE, TRANSLATABLE, TranslatedKind, Translation
+from app.web.catalogues import babel_state, locale_of
 
 _CACHE_KEY = "content_translations"
 
@@ -140,7 +141,16 @@ def fields_of(kind: TranslatedKind) -> tuple[str, ...]:
 
 
 def reader_language() -> str:
-    return str(get_locale() or ORIGINAL_LANGUAGE)
+    """The reader's language code (``fr``, ``ar``…): the locale Flask-Babel keeps for this
+    request (or forces for a moment), chosen by ``get_locale`` the first time only. A
+    synthesis asks for it some 300 times."""
+    locale = locale_of(babel_state())
+    return _identifier(locale if locale is not None else get_locale())
+
+
+@lru_cache(maxsize=64)
+def _identifier(locale) -> str:
+    return str(locale or ORIGINAL_LANGUAGE)
 
 
 def _kept() -> dict:
