@@ -223,10 +223,11 @@ class Commitment(db.Model):
     # The synthesis lists commitments by due date and the latest closed ones by walking
     # these indexes, their state and response read from them.
     __table_args__ = (
-        # The due-date order, then what a late one is counted under (migration 51e7d06930ec).
+        # The lists' order, then what a late one is counted under (migration 51e7d06930ec).
         sa.Index(
             "ix_commitment_due",
             "due_on",
+            "id",
             "state",
             "response_id",
             "by_institution",
