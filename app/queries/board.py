@@ -112,14 +112,15 @@ def _awaiting():
     )
 
 
-def _awaiting_on_rows():
-    """``_awaiting`` on the addressed row's own copies (kept by triggers): no table joined."""
+def _awaiting_on_rows() -> list:
+    """The clauses of ``_awaiting`` on the addressed row's own copies (kept by triggers): no
+    table joined."""
     row = AddressedInstitution
-    return sa.and_(
-        row.sent_at.is_not(None),
+    return [
         row.answered == sa.false(),
         row.proposal_abandoned == sa.false(),
-    )
+        row.sent_at.is_not(None),
+    ]
 
 
 def _addressed(*columns):
@@ -200,7 +201,7 @@ def _answer_columns_on_rows(today: date) -> tuple:
     """``_answer_columns`` on the addressed rows alone, from their copies of whether they
     are answered and their proposal abandoned (``_counted_answers``, joined, is the
     reference they are tested against)."""
-    row, awaiting = AddressedInstitution, _awaiting_on_rows()
+    row, awaiting = AddressedInstitution, sa.and_(*_awaiting_on_rows())
     return (
         sa.func.count(row.id),
         _count_if(row.answered == sa.true()),
@@ -410,12 +411,9 @@ def counted_rows(theme_id: int | None, events: EventFilter) -> list:
 def _awaited_rows(theme_id: int | None, events: EventFilter) -> list:
     """Clauses keeping the answers institutions are awaited for, of one workshop, event or
     year (the order of ``ix_addressed_institution_awaiting_since``)."""
-    row = AddressedInstitution
     return [
-        row.to_institution == sa.true(),
-        row.answered == sa.false(),
-        row.proposal_abandoned == sa.false(),
-        row.sent_at.is_not(None),
+        AddressedInstitution.to_institution == sa.true(),
+        *_awaiting_on_rows(),
         *counted_rows(theme_id, events),
     ]
 
