@@ -265,7 +265,7 @@ def _commitments(theme_id: int | None, ids: list[int] | None, events: EventFilte
     """Commitments of some institutions' responses (None: anyone's), counted under a
     workshop, event or year on the commitments' copies of their proposal's (no proposal
     read: joined, the proposal of each of an institution's commitments was looked up)."""
-    clauses = _counted_commitments(theme_id, events, None)
+    clauses = counted_commitments(theme_id, events, None)
     if ids is not None:
         clauses.append(OfficialResponse.institution_id.in_(ids))
     return (
@@ -510,7 +510,7 @@ def _tallied_commitments(theme_id: int | None, events: EventFilter, by: bool | N
     return [*clauses, *_made_by(tally.by_institution, by)]
 
 
-def _counted_commitments(theme_id: int | None, events: EventFilter, by: bool | None) -> list:
+def counted_commitments(theme_id: int | None, events: EventFilter, by: bool | None) -> list:
     """The same clauses on the commitments' copies of what they are counted under."""
     row = Commitment
     columns = (row.proposal_theme_id, row.proposal_event_id, row.proposal_example)
@@ -543,7 +543,7 @@ def late_commitments(
         Commitment,
         *cut,
         Commitment.state.in_(OPEN_COMMITMENT_STATES),
-        *_counted_commitments(theme_id, events, by_institutions),
+        *counted_commitments(theme_id, events, by_institutions),
     )
     return tallied + counted
 
@@ -680,6 +680,14 @@ def _by_workshop_and_status(theme_id: int | None, institution, events: EventFilt
     )
 
 
+# What the board's and the synthesis's lists show of a proposal and of an institution: the
+# other columns (a proposal's text, an organisation's description) are neither sent nor
+# loaded. With the copies, the synthesis's statements took 15.5 → 12.2 ms in all at 100,000
+# proposals on PostgreSQL, 7.7 → 3.7 ms on SQLite.
+SHOWN_PROPOSAL = (Proposal.title, Proposal.example, Proposal.concerned_count)
+SHOWN_INSTITUTION = (Organisation.name, Organisation.example)
+
+
 def overdue_query(
     theme: Theme | None = None,
     institution: Organisation | None = None,
@@ -693,25 +701,27 @@ def overdue_query(
     that of the due-date index, so that a page reads only its rows.
     """
     today = today or paris_today()
-    # "No answer" as NOT EXISTS: the database then knows how many rows are left and walks the
-    # due-date index until the page is full (an outer join filtered on NULL, estimated at one
-    # row, made PostgreSQL sort every late row: 19 ms at 10,000 proposals, now 0.3 ms).
+    row = AddressedInstitution
+    clauses = [
+        row.to_institution == sa.true(),
+        *_awaiting_on_rows(),
+        row.response_due_on < today,
+        *due.days(row.response_due_on),
+        *counted_rows(theme and theme.id, events),
+    ]
+    if institution is not None:
+        clauses.append(row.institution_id == institution.id)
+    # On the rows' copies (kept by triggers): the due-date index is walked, and no proposal
+    # or answer is read for the rows left out (the synthesis's first twenty: 2.8 → 0.1 ms
+    # at 100,000 proposals on SQLite, 2.2 → 0.9 ms on PostgreSQL).
     return (
         sa.select(AddressedInstitution)
         .join(Proposal, Proposal.id == AddressedInstitution.proposal_id)
         .join(Organisation, Organisation.id == AddressedInstitution.institution_id)
-        .where(
-            AddressedInstitution.sent_at.is_not(None),
-            ~sa.exists().where(_answer()),
-            Proposal.status != ProposalStatus.ABANDONED,
-            AddressedInstitution.response_due_on < today,
-            *due.days(AddressedInstitution.response_due_on),
-            *_scope(theme and theme.id, institution and [institution.id], Organisation.id, events),
-            Organisation.kind == OrganisationKind.INSTITUTION,
-        )
+        .where(*clauses)
         .options(
-            contains_eager(AddressedInstitution.proposal),
-            contains_eager(AddressedInstitution.institution),
+            contains_eager(AddressedInstitution.proposal).load_only(*SHOWN_PROPOSAL),
+            contains_eager(AddressedInstitution.institution).load_only(*SHOWN_INSTITUTION),
         )
         .order_by(AddressedInstitution.response_due_on, AddressedInstitution.id)
     )
@@ -737,11 +747,22 @@ def overdue_commitments_query(
             *_scope(theme and theme.id, institution and [institution.id], Organisation.id, events),
             Organisation.kind == OrganisationKind.INSTITUTION,
         )
-        .options(
-            contains_eager(Commitment.response).contains_eager(OfficialResponse.proposal),
-            contains_eager(Commitment.response).contains_eager(OfficialResponse.institution),
-        )
+        .options(*shown_with_commitments(contains_eager, contains_eager))
         .order_by(Commitment.due_on, Commitment.id)
+    )
+
+
+def shown_with_commitments(proposal_loader, institution_loader) -> tuple:
+    """Options loading what a list of commitments shows: each one's response (its ids),
+    proposal and institution (``SHOWN_PROPOSAL``, ``SHOWN_INSTITUTION``), joined by the
+    query (``contains_eager``) or by the options (``joinedload``)."""
+    response = contains_eager(Commitment.response)
+    return (
+        response.load_only(OfficialResponse.proposal_id, OfficialResponse.institution_id),
+        response.options(
+            proposal_loader(OfficialResponse.proposal).load_only(*SHOWN_PROPOSAL),
+            institution_loader(OfficialResponse.institution).load_only(*SHOWN_INSTITUTION),
+        ),
     )
 
 

@@ -39,20 +39,22 @@ from app.models import (
 )
 from app.models.contribution import Contribution, ContributionKind, DisplayMode
 from app.queries.board import (
+    SHOWN_INSTITUTION,
+    SHOWN_PROPOSAL,
     Period,
     _addressed,
     _answer,
     _count_if,
     _scope,
     commitments_in,
+    counted_commitments,
     counted_under,
-    institutions_only,
     late_answers,
     late_commitments,
-    of_counted_commitments,
     of_counted_proposals,
     overdue_item,
     overdue_query,
+    shown_with_commitments,
 )
 from app.queries.contributions import _unindexed, visible_to_public
 from app.queries.meetings import upcoming_meetings, upcoming_meetings_for
@@ -89,10 +91,14 @@ def _excerpt(query, entity, where: list, order: tuple, total: int, limit: int = 
     return Excerpt(items, total)
 
 
-def _in_workshop(proposal_id, theme: Theme | None, events: EventFilter = ANY_EVENT) -> list:
-    """Clauses keeping rows of one workshop's proposals, or one event's, or one year's,
-    without joining the proposals."""
-    return of_counted_proposals(proposal_id, theme and theme.id, events)
+def _in_workshop(row, theme: Theme | None, events: EventFilter = ANY_EVENT) -> list:
+    """Clauses keeping rows (responses, status changes) of one workshop's proposals, or one
+    event's, or one year's, on the rows' copies of what their proposal is counted under
+    (kept by triggers): no proposal is read. With the proposals' ids picked by a subquery,
+    each list started by listing them (the two lists of responses: 1.8 → 0.4 ms at 100,000
+    proposals on SQLite, 1.6 → 1.0 ms on PostgreSQL)."""
+    columns = (row.proposal_theme_id, row.proposal_event_id, row.proposal_example)
+    return counted_under(*columns, theme and theme.id, events)
 
 
 def _responses(
@@ -102,14 +108,16 @@ def _responses(
         sa.select(OfficialResponse)
         .join(OfficialResponse.proposal)
         .options(
-            contains_eager(OfficialResponse.proposal), joinedload(OfficialResponse.institution)
+            load_only(OfficialResponse.position, OfficialResponse.created_at),
+            contains_eager(OfficialResponse.proposal).load_only(*SHOWN_PROPOSAL),
+            joinedload(OfficialResponse.institution).load_only(*SHOWN_INSTITUTION),
         ),
         OfficialResponse,
         [
             OfficialResponse.position == position,
-            institutions_only(OfficialResponse.institution_id),
+            OfficialResponse.by_institution == sa.true(),
             *period.moments(OfficialResponse.created_at),
-            *_in_workshop(OfficialResponse.proposal_id, theme, events),
+            *_in_workshop(OfficialResponse, theme, events),
         ],
         (OfficialResponse.created_at.desc(), OfficialResponse.id.desc()),
         total,
@@ -122,12 +130,12 @@ def _status_changes(
     return _excerpt(
         sa.select(StatusChange)
         .join(StatusChange.proposal)
-        .options(contains_eager(StatusChange.proposal)),
+        .options(contains_eager(StatusChange.proposal).load_only(*SHOWN_PROPOSAL)),
         StatusChange,
         [
             StatusChange.to_status.in_(statuses),
             *period.moments(StatusChange.created_at),
-            *_in_workshop(StatusChange.proposal_id, theme, events),
+            *_in_workshop(StatusChange, theme, events),
         ],
         (StatusChange.created_at.desc(), StatusChange.id.desc()),
         total,
@@ -136,8 +144,8 @@ def _status_changes(
 
 def _commitments_of_workshop(theme: Theme | None, events: EventFilter = ANY_EVENT) -> list:
     """Clauses keeping the commitments made on one workshop's (event's, year's) proposals,
-    never an example's among real ones."""
-    return of_counted_commitments(theme and theme.id, events)
+    never an example's among real ones, on the commitments' copies (no response read)."""
+    return counted_commitments(theme and theme.id, events, None)
 
 
 def _commitments_shown():
@@ -146,10 +154,7 @@ def _commitments_shown():
         sa.select(Commitment)
         .join(Commitment.response)
         .join(OfficialResponse.proposal)
-        .options(
-            contains_eager(Commitment.response).contains_eager(OfficialResponse.proposal),
-            contains_eager(Commitment.response).joinedload(OfficialResponse.institution),
-        )
+        .options(*shown_with_commitments(contains_eager, joinedload))
     )
 
 
@@ -231,7 +236,7 @@ def _changes(theme: Theme | None, period: Period, events: EventFilter):
         .where(
             StatusChange.to_status.in_(moved_to),
             *period.moments(StatusChange.created_at),
-            *_in_workshop(StatusChange.proposal_id, theme, events),
+            *_in_workshop(StatusChange, theme, events),
         )
         .group_by(StatusChange.to_status)
     )
@@ -477,9 +482,9 @@ def position_counts(
         rows = db.session.execute(
             sa.select(OfficialResponse.position, sa.func.count(OfficialResponse.id))
             .where(
-                institutions_only(OfficialResponse.institution_id),
+                OfficialResponse.by_institution == sa.true(),
                 *period.moments(OfficialResponse.created_at),
-                *_in_workshop(OfficialResponse.proposal_id, theme, events),
+                *_in_workshop(OfficialResponse, theme, events),
             )
             .group_by(OfficialResponse.position)
         )
@@ -762,7 +767,7 @@ def featured_testimonies(
                 *of_counted_proposals(_unindexed(Contribution.proposal_id), theme_id, events),
             )
             .options(
-                contains_eager(Contribution.proposal),
+                contains_eager(Contribution.proposal).load_only(*SHOWN_PROPOSAL),
                 joinedload(Contribution.author),
                 joinedload(Contribution.recorded_for),
                 selectinload(Contribution.audio),
