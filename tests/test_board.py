@@ -795,6 +795,25 @@ def test_synthesis_links_keep_the_workshop(client, data):
     assert "Par atelier" not in favourable  # one workshop already
 
 
+def test_each_synthesis_shows_its_own_rows_when_its_statements_are_reused(client, data):
+    """The statements are built once for their values (app/queries/statements.py): a
+    workshop's synthesis asked again after others shows the same rows, and another
+    workshop's or another period's never shows them."""
+    _favourable_answers(data, 2, "logement")
+    _favourable_answers(data, 1, "sante")
+
+    def favourable(path: str) -> str:
+        return _list_after(client.get(path).get_data(as_text=True), "Réponses favorables")
+
+    housing = favourable("/bilan?atelier=logement")
+    network, health = favourable("/bilan"), favourable("/bilan?atelier=sante")
+    before = favourable("/bilan?atelier=logement&au=2025-02-28")
+    assert favourable("/bilan?atelier=logement") == housing
+    assert "Proposition favorable 01" in housing and "Proposition favorable 01" in network
+    assert "Proposition favorable 01" not in health and "Proposition favorable 01" not in before
+    assert "Proposition favorable 00" in health  # its own
+
+
 def test_synthesis_workshop_proposals_stop_at_the_bound(client, data):
     _favourable_answers(data, synthesis.PROPOSAL_LIMIT)  # with p3, p4, p5: three too many
     html = client.get("/bilan?atelier=logement").get_data(as_text=True)

@@ -38,7 +38,8 @@ from app.queries.board import (
     open_commitments,
 )
 from app.queries.proposals import ANY_EVENT, EventFilter
-from app.queries.synthesis import LIST_LIMIT, Excerpt, _excerpt, _pair_state
+from app.queries.statements import kept_for_values
+from app.queries.synthesis import Excerpt, _pair_state, excerpt, first_rows
 
 ASSOCIATION_KINDS = (OrganisationKind.ASSOCIATION, OrganisationKind.SERVICE_PROVIDER)
 
@@ -197,14 +198,10 @@ def totals(
     }
 
 
-def proposals_put(
-    theme: Theme | None,
-    period: Period,
-    today: date,
-    events: EventFilter = ANY_EVENT,
-) -> Excerpt:
-    """The institutions' latest proposals to associations filed in the period, each with
-    every addressee's position, answered or not (three queries)."""
+@kept_for_values
+def _proposals_put(theme_id: int | None, period: Period, events: EventFilter) -> tuple:
+    """How many proposals were put to associations in the period, and the latest (two
+    selects)."""
     # The proposals put to associations, found once from the addressed rows (materialised):
     # as a plain subquery the planner, guessing most proposals qualify, walked every
     # proposal newest first looking for 20 (1.6 s on PostgreSQL at 100,000 proposals when
@@ -215,16 +212,27 @@ def proposals_put(
         .cte("put_to_associations")
         .prefix_with("MATERIALIZED")
     )
-    put = sa.select(put_rows.c.proposal_id)
     where = [
-        Proposal.id.in_(put),
-        *_filed(theme, None, events),
+        Proposal.id.in_(sa.select(put_rows.c.proposal_id)),
+        *_scope(theme_id, None, None, events),
         *period.moments(Proposal.created_at),
     ]
-    total = db.session.scalar(sa.select(sa.func.count(Proposal.id)).where(*where))
     order = (Proposal.created_at.desc(), Proposal.id.desc())
     query = sa.select(Proposal).options(joinedload(Proposal.organisation))
-    latest = _excerpt(query, Proposal, where, order, total, LIST_LIMIT)
+    counted = sa.select(sa.func.count(Proposal.id)).where(*where)
+    return counted, first_rows(query, Proposal, where, order)
+
+
+def proposals_put(
+    theme: Theme | None,
+    period: Period,
+    today: date,
+    events: EventFilter = ANY_EVENT,
+) -> Excerpt:
+    """The institutions' latest proposals to associations filed in the period, each with
+    every addressee's position, answered or not (three queries)."""
+    counted, shown = _proposals_put(theme and theme.id, period, events)
+    latest = excerpt(shown, db.session.scalar(counted))
     entries = {p.id: {"proposal": p, "addressees": []} for p in latest.items}
     rows = db.session.execute(
         _addressed(

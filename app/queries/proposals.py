@@ -59,6 +59,14 @@ class EventFilter:
     def __bool__(self) -> bool:
         return self.event is not None or self.year is not None
 
+    @property
+    def values(self) -> tuple:
+        """What the filter keeps rows by, as plain values: two filters with the same keep
+        the same rows (a statement built for one serves the other: app/queries/statements.py)."""
+        event = self.event
+        event_values = None if event is None else (event.id, event.example)
+        return (event_values, self.year, self.with_examples)
+
     def clauses(self, event_id=Proposal.event_id) -> list:
         """Where-clauses on the proposal table (no join: the year is a subquery), or on
         another column holding a proposal's event."""

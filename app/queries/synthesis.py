@@ -53,12 +53,13 @@ from app.queries.board import (
     late_commitments,
     of_counted_proposals,
     overdue_item,
-    overdue_query,
+    overdue_rows,
     shown_with_commitments,
 )
 from app.queries.contributions import _unindexed, visible_to_public
 from app.queries.meetings import upcoming_meetings, upcoming_meetings_for
 from app.queries.proposals import ANY_EVENT, EventFilter
+from app.queries.statements import kept_for_values
 
 ALL_TIME = Period()
 # Enough to prepare a meeting from, few enough for a phone or two printed pages.
@@ -79,32 +80,36 @@ class Excerpt:
         return self.total - len(self.items)
 
 
-def _excerpt(query, entity, where: list, order: tuple, total: int, limit: int = LIST_LIMIT):
+def first_rows(query, entity, where: list, order: tuple, limit: int = LIST_LIMIT):
     """The first rows of ``entity`` matching ``where`` in ``order``, loaded by ``query``
-    (its joins and options), with ``total``, how many match, counted beforehand (one query).
+    (its joins and options) (a select).
 
     ``where`` and ``order`` bear on the entity's table alone: the choice of the first rows
     reads that narrow table, and only the rows shown are joined.
     """
     first = sa.select(entity.id).where(*where).order_by(*order).limit(limit)
-    items = list(db.session.scalars(query.where(entity.id.in_(first)).order_by(*order)))
-    return Excerpt(items, total)
+    return query.where(entity.id.in_(first)).order_by(*order)
 
 
-def _in_workshop(row, theme: Theme | None, events: EventFilter = ANY_EVENT) -> list:
+def excerpt(statement, total: int) -> Excerpt:
+    """The rows ``statement`` reads, with ``total``, how many match, counted beforehand
+    (one query)."""
+    return Excerpt(list(db.session.scalars(statement)), total)
+
+
+def _in_workshop(row, theme_id: int | None, events: EventFilter = ANY_EVENT) -> list:
     """Clauses keeping rows (responses, status changes) of one workshop's proposals, or one
     event's, or one year's, on the rows' copies of what their proposal is counted under
     (kept by triggers): no proposal is read. With the proposals' ids picked by a subquery,
     each list started by listing them (the two lists of responses: 1.8 → 0.4 ms at 100,000
     proposals on SQLite, 1.6 → 1.0 ms on PostgreSQL)."""
     columns = (row.proposal_theme_id, row.proposal_event_id, row.proposal_example)
-    return counted_under(*columns, theme and theme.id, events)
+    return counted_under(*columns, theme_id, events)
 
 
-def _responses(
-    theme: Theme | None, period: Period, position: Position, total: int, events: EventFilter
-) -> Excerpt:
-    return _excerpt(
+@kept_for_values
+def _responses_shown(theme_id: int | None, period: Period, position: Position, events):
+    return first_rows(
         sa.select(OfficialResponse)
         .join(OfficialResponse.proposal)
         .options(
@@ -117,17 +122,15 @@ def _responses(
             OfficialResponse.position == position,
             OfficialResponse.by_institution == sa.true(),
             *period.moments(OfficialResponse.created_at),
-            *_in_workshop(OfficialResponse, theme, events),
+            *_in_workshop(OfficialResponse, theme_id, events),
         ],
         (OfficialResponse.created_at.desc(), OfficialResponse.id.desc()),
-        total,
     )
 
 
-def _status_changes(
-    theme: Theme | None, period: Period, statuses, total: int, events: EventFilter
-) -> Excerpt:
-    return _excerpt(
+@kept_for_values
+def _status_changes_shown(theme_id: int | None, period: Period, statuses: tuple, events):
+    return first_rows(
         sa.select(StatusChange)
         .join(StatusChange.proposal)
         .options(contains_eager(StatusChange.proposal).load_only(*SHOWN_PROPOSAL)),
@@ -135,17 +138,16 @@ def _status_changes(
         [
             StatusChange.to_status.in_(statuses),
             *period.moments(StatusChange.created_at),
-            *_in_workshop(StatusChange, theme, events),
+            *_in_workshop(StatusChange, theme_id, events),
         ],
         (StatusChange.created_at.desc(), StatusChange.id.desc()),
-        total,
     )
 
 
-def _commitments_of_workshop(theme: Theme | None, events: EventFilter = ANY_EVENT) -> list:
+def _commitments_of_workshop(theme_id: int | None, events: EventFilter = ANY_EVENT) -> list:
     """Clauses keeping the commitments made on one workshop's (event's, year's) proposals,
     never an example's among real ones, on the commitments' copies (no response read)."""
-    return counted_commitments(theme and theme.id, events, None)
+    return counted_commitments(theme_id, events, None)
 
 
 def _commitments_shown():
@@ -158,19 +160,40 @@ def _commitments_shown():
     )
 
 
-def _commitments(
-    theme: Theme | None, events: EventFilter, order: tuple, total: int, *where
-) -> Excerpt:
-    where = (*where, *_commitments_of_workshop(theme, events))
-    return _excerpt(_commitments_shown(), Commitment, list(where), order, total)
+@kept_for_values
+def _closed_commitments(state: CommitmentState, theme_id: int | None, period: Period, events):
+    """Commitments kept (or dropped) in the period, the latest closed first. A commitment's
+    last change dates its closing."""
+    where = [
+        Commitment.state == state,
+        *period.moments(Commitment.updated_at),
+        *_commitments_of_workshop(theme_id, events),
+    ]
+    return first_rows(_commitments_shown(), Commitment, where, _LATEST)
 
 
-def _coming_then_late(theme: Theme | None, events: EventFilter, today: date, total: int) -> Excerpt:
+@kept_for_values
+def _late_commitments(theme_id: int | None, period: Period, today: date, events):
+    """Open commitments due in the period and before today, the most overdue first."""
+    where = [
+        Commitment.state.in_(OPEN_COMMITMENT_STATES),
+        Commitment.due_on < today,
+        *period.days(Commitment.due_on),
+        *_commitments_of_workshop(theme_id, events),
+    ]
+    return first_rows(_commitments_shown(), Commitment, where, _SOONEST)
+
+
+@kept_for_values
+def _coming_then_late(theme_id: int | None, events: EventFilter, today: date):
     """Open commitments: those still to come, the soonest due first, then the late ones,
-    the most overdue first (one query). Each half walks the due-date index from its own
+    the most overdue first (a select). Each half walks the due-date index from its own
     end; ordered by lateness first, the database sorted every open commitment (20 → 1 ms
     at 100,000 proposals, PostgreSQL)."""
-    where = [Commitment.state.in_(OPEN_COMMITMENT_STATES), *_commitments_of_workshop(theme, events)]
+    where = [
+        Commitment.state.in_(OPEN_COMMITMENT_STATES),
+        *_commitments_of_workshop(theme_id, events),
+    ]
     halves = [
         sa.select(Commitment.id).where(*where, due).order_by(*_SOONEST).limit(LIST_LIMIT)
         for due in (Commitment.due_on >= today, Commitment.due_on < today)
@@ -178,30 +201,38 @@ def _coming_then_late(theme: Theme | None, events: EventFilter, today: date, tot
     # Each half a subquery: SQLite allows no ORDER BY or LIMIT in a UNION's own members.
     first = sa.union_all(*(sa.select(half.subquery().c.id) for half in halves))
     late_last = sa.case((Commitment.due_on < today, 1), else_=0)
-    items = db.session.scalars(
+    return (
         _commitments_shown()
         .where(Commitment.id.in_(first))
         .order_by(late_last, *_SOONEST)
         .limit(LIST_LIMIT)
     )
-    return Excerpt(list(items), total)
 
 
-def _overdue(theme: Theme | None, period: Period, today: date, events: EventFilter) -> Excerpt:
+@kept_for_values
+def _late_answers_counted(theme_id: int | None, period: Period, today: date, events):
+    return sa.select(late_answers(theme_id, today, events, period))
+
+
+@kept_for_values
+def _late_answers_shown(theme_id: int | None, period: Period, today: date, events):
+    return overdue_rows(theme_id, None, today, period, events).limit(LIST_LIMIT)
+
+
+def _overdue(theme_id: int | None, period: Period, today: date, events: EventFilter) -> Excerpt:
     """Responses awaited after their due date (in the period), the most overdue first: the
     order of an index, so the first rows are read alone (two queries). The count comes
     from the board's tallies (``board.late_answers``)."""
-    total = db.session.scalar(sa.select(late_answers(theme and theme.id, today, events, period)))
-    items = db.session.scalars(
-        overdue_query(theme, None, today, due=period, events=events).limit(LIST_LIMIT)
-    )
+    total = db.session.scalar(_late_answers_counted(theme_id, period, today, events))
+    items = db.session.scalars(_late_answers_shown(theme_id, period, today, events))
     return Excerpt([overdue_item(item, today) for item in items], total)
 
 
 # Closed commitments, the latest closed first; open ones, the soonest (or most overdue) first.
 _LATEST = (Commitment.updated_at.desc(), Commitment.id.desc())
 _SOONEST = (Commitment.due_on, Commitment.id)
-_IN_HAND = [ProposalStatus.IN_PROGRESS, ProposalStatus.DONE]
+_IN_HAND = (ProposalStatus.IN_PROGRESS, ProposalStatus.DONE)
+_ABANDONED = (ProposalStatus.ABANDONED,)
 
 
 def list_totals(
@@ -209,8 +240,9 @@ def list_totals(
 ) -> dict:
     """How many items each list of sections I, II and IV holds, and the responses of the
     period by position (three queries)."""
-    changes = dict(db.session.execute(_changes(theme, period, events)).all())
-    commitments = db.session.execute(commitment_counts(theme, period, today, events)).one()
+    theme_id = theme and theme.id
+    changes = dict(db.session.execute(_changes(theme_id, period, events)).all())
+    commitments = db.session.execute(_commitment_counts(theme_id, period, today, events)).one()
     positions = position_counts(theme, period, events)
     return {
         "positions": positions,
@@ -220,7 +252,8 @@ def list_totals(
     }
 
 
-def _changes(theme: Theme | None, period: Period, events: EventFilter):
+@kept_for_values
+def _changes(theme_id: int | None, period: Period, events: EventFilter):
     """How many proposals were put in hand, done or abandoned in the period, by status
     moved to: over all time from the tallies (a select to group)."""
     moved_to = [*_IN_HAND, ProposalStatus.ABANDONED]
@@ -228,7 +261,7 @@ def _changes(theme: Theme | None, period: Period, events: EventFilter):
         tally = StatusChangeTally
         return (
             sa.select(tally.to_status, sa.func.sum(tally.changes))
-            .where(tally.to_status.in_(moved_to), *_under(tally, theme and theme.id, events))
+            .where(tally.to_status.in_(moved_to), *_under(tally, theme_id, events))
             .group_by(tally.to_status)
         )
     return (
@@ -236,7 +269,7 @@ def _changes(theme: Theme | None, period: Period, events: EventFilter):
         .where(
             StatusChange.to_status.in_(moved_to),
             *period.moments(StatusChange.created_at),
-            *_in_workshop(StatusChange, theme, events),
+            *_in_workshop(StatusChange, theme_id, events),
         )
         .group_by(StatusChange.to_status)
     )
@@ -248,13 +281,11 @@ def _under(tally, theme_id: int | None, events: EventFilter) -> list:
     return counted_under(tally.theme_id, tally.event_id, tally.example, theme_id, events)
 
 
-def commitment_counts(
-    theme: Theme | None, period: Period, today: date, events: EventFilter = ANY_EVENT
-):
+@kept_for_values
+def _commitment_counts(theme_id: int | None, period: Period, today: date, events: EventFilter):
     """How many commitments were done and dropped in the period, are late (due in the
     period) and still open: over all time from the tallies, over a period counted (a
     select of one row)."""
-    theme_id = theme and theme.id
     late = late_commitments(theme_id, today, events, period, by_institutions=None)
     if period == ALL_TIME:
         return sa.select(
@@ -270,27 +301,24 @@ def commitment_counts(
         _count_if(sa.and_(Commitment.state == CommitmentState.DROPPED, *closed_in_period)),
         late,
         _count_if(is_open),
-    ).where(*_commitments_of_workshop(theme, events))
+    ).where(*_commitments_of_workshop(theme_id, events))
 
 
 def advances(
     theme: Theme | None, period: Period, totals: dict, events: EventFilter = ANY_EVENT
 ) -> dict:
     """I. What moved forward in the period, the latest first: favourable responses,
-    proposals put in hand or done, commitments kept (three queries). A commitment's last
-    change dates its completion."""
+    proposals put in hand or done, commitments kept (three queries)."""
+    theme_id = theme and theme.id
     favourable = totals["positions"][Position.FAVOURABLE]
+    in_hand = _status_changes_shown(theme_id, period, _IN_HAND, events)
+    done = _closed_commitments(CommitmentState.DONE, theme_id, period, events)
     return {
-        "favourable": _responses(theme, period, Position.FAVOURABLE, favourable, events),
-        "status_changes": _status_changes(theme, period, _IN_HAND, totals["in_hand"], events),
-        "commitments_done": _commitments(
-            theme,
-            events,
-            _LATEST,
-            totals["done"],
-            Commitment.state == CommitmentState.DONE,
-            *period.moments(Commitment.updated_at),
+        "favourable": excerpt(
+            _responses_shown(theme_id, period, Position.FAVOURABLE, events), favourable
         ),
+        "status_changes": excerpt(in_hand, totals["in_hand"]),
+        "commitments_done": excerpt(done, totals["done"]),
     }
 
 
@@ -305,30 +333,17 @@ def obstacles(
     proposals (the latest first), responses awaited after their due date, dropped commitments
     and late ones (the most overdue first) (six queries). Lateness is as of today, for due
     dates inside the period."""
-    unfavourable = totals["positions"][Position.UNFAVOURABLE]
+    theme_id = theme and theme.id
+    unfavourable = _responses_shown(theme_id, period, Position.UNFAVOURABLE, events)
+    abandoned = _status_changes_shown(theme_id, period, _ABANDONED, events)
+    dropped = _closed_commitments(CommitmentState.DROPPED, theme_id, period, events)
+    late = _late_commitments(theme_id, period, today, events)
     return {
-        "unfavourable": _responses(theme, period, Position.UNFAVOURABLE, unfavourable, events),
-        "overdue": _overdue(theme, period, today, events),
-        "abandoned": _status_changes(
-            theme, period, [ProposalStatus.ABANDONED], totals["abandoned"], events
-        ),
-        "commitments_dropped": _commitments(
-            theme,
-            events,
-            _LATEST,
-            totals["dropped"],
-            Commitment.state == CommitmentState.DROPPED,
-            *period.moments(Commitment.updated_at),
-        ),
-        "commitments_overdue": _commitments(
-            theme,
-            events,
-            _SOONEST,
-            totals["late"],
-            Commitment.state.in_(OPEN_COMMITMENT_STATES),
-            Commitment.due_on < today,
-            *period.days(Commitment.due_on),
-        ),
+        "unfavourable": excerpt(unfavourable, totals["positions"][Position.UNFAVOURABLE]),
+        "overdue": _overdue(theme_id, period, today, events),
+        "abandoned": excerpt(abandoned, totals["abandoned"]),
+        "commitments_dropped": excerpt(dropped, totals["dropped"]),
+        "commitments_overdue": excerpt(late, totals["late"]),
     }
 
 
@@ -366,6 +381,7 @@ def workshop_summary(
     return summary
 
 
+@kept_for_values
 def _counted_by_status(theme_id: int | None, period: Period, events: EventFilter):
     """Proposals filed in the period per workshop and status, and those answered."""
     answered = sa.select(OfficialResponse.proposal_id).distinct().subquery()
@@ -388,6 +404,7 @@ def proposal_tallies(theme_id: int | None, events: EventFilter = ANY_EVENT) -> l
     return _under(ProposalTally, theme_id, events)
 
 
+@kept_for_values
 def _tallied_by_status(theme_id: int | None, events: EventFilter):
     """The same over all time, from the tallies."""
     tally = ProposalTally
@@ -409,6 +426,17 @@ def status_counts(summary: list[dict]) -> dict[ProposalStatus, int]:
     return counts
 
 
+@kept_for_values
+def _latest_proposals(theme_id: int, period: Period, events: EventFilter):
+    return first_rows(
+        sa.select(Proposal),
+        Proposal,
+        [*_scope(theme_id, None, None, events), *period.moments(Proposal.created_at)],
+        (Proposal.created_at.desc(), Proposal.id.desc()),
+        PROPOSAL_LIMIT,
+    )
+
+
 def _pair_state(proposal: Proposal, sent_at, due_on, position, today: date) -> str:
     if position is not None:
         return "answered"
@@ -425,14 +453,7 @@ def workshop_proposals(
     """III, in full for one workshop: its latest proposals filed in the period (``total``
     in all, as ``workshop_summary`` counts them), each with every institution's position:
     addressed ones, answered or not, then those that answered unasked (three queries)."""
-    latest = _excerpt(
-        sa.select(Proposal),
-        Proposal,
-        [*_scope(theme.id, None, None, events), *period.moments(Proposal.created_at)],
-        (Proposal.created_at.desc(), Proposal.id.desc()),
-        total,
-        PROPOSAL_LIMIT,
-    )
+    latest = excerpt(_latest_proposals(theme.id, period, events), total)
     entries = {p.id: {"proposal": p, "institutions": []} for p in latest.items}
     shown = Proposal.id.in_(list(entries))
     addressed = db.session.execute(
@@ -471,26 +492,32 @@ def position_counts(
     """How many institutions' official responses of the period took each position (one
     query)."""
     counts = dict.fromkeys(INSTITUTION_POSITIONS, 0)
-    if period == ALL_TIME:
-        tally = ResponseTally
-        rows = db.session.execute(
-            sa.select(tally.position, sa.func.sum(tally.responses))
-            .where(tally.by_institution == sa.true(), *_under(tally, theme and theme.id, events))
-            .group_by(tally.position)
-        )
-    else:
-        rows = db.session.execute(
-            sa.select(OfficialResponse.position, sa.func.count(OfficialResponse.id))
-            .where(
-                OfficialResponse.by_institution == sa.true(),
-                *period.moments(OfficialResponse.created_at),
-                *_in_workshop(OfficialResponse, theme, events),
-            )
-            .group_by(OfficialResponse.position)
-        )
+    rows = db.session.execute(_by_position(theme and theme.id, period, events))
     for position, n in rows:
         counts[Position(position)] = n
     return counts
+
+
+@kept_for_values
+def _by_position(theme_id: int | None, period: Period, events: EventFilter):
+    """Institutions' responses of the period by position: over all time from the tallies
+    (a select to group)."""
+    if period == ALL_TIME:
+        tally = ResponseTally
+        return (
+            sa.select(tally.position, sa.func.sum(tally.responses))
+            .where(tally.by_institution == sa.true(), *_under(tally, theme_id, events))
+            .group_by(tally.position)
+        )
+    return (
+        sa.select(OfficialResponse.position, sa.func.count(OfficialResponse.id))
+        .where(
+            OfficialResponse.by_institution == sa.true(),
+            *period.moments(OfficialResponse.created_at),
+            *_in_workshop(OfficialResponse, theme_id, events),
+        )
+        .group_by(OfficialResponse.position)
+    )
 
 
 def next_steps(
@@ -504,7 +531,9 @@ def next_steps(
     )
     return {
         "meetings": meetings,
-        "commitments": _coming_then_late(theme, events, today, totals["open"]),
+        "commitments": excerpt(
+            _coming_then_late(theme and theme.id, events, today), totals["open"]
+        ),
     }
 
 
@@ -615,34 +644,14 @@ def voices(
 
     Over all time the proposals' counters are added up (``Proposal.voices_*``, kept by
     triggers); over a period the contributions of the period are counted."""
-    scope = _proposal_scope(theme_id, events)
-    over_all_time = period == ALL_TIME
-    if over_all_time:
-        per_workshop = _tallied_voices(theme_id, events)
-    else:
-        per_workshop = (
-            _with_voices(period, Theme, *_voice_counts())
-            .join(Theme, Proposal.theme_id == Theme.id)
-            .where(*scope)
-        )
     workshops = [
         VoiceRow(
             id=theme.id, name=theme.name, slug=theme.slug, counts=VoiceCounts(*numbers), item=theme
         )
-        for theme, *numbers in db.session.execute(
-            per_workshop.group_by(
-                Theme.id
-            ).order_by(  # a primary key: the other columns follow from it
-                Theme.position, Theme.name
-            )
-        )
+        for theme, *numbers in db.session.execute(_voices_by_workshop(period, theme_id, events))
     ]
     totals = sum((row.counts for row in workshops), VoiceCounts())
-    if over_all_time:
-        rows, total = _most_voiced_of_all_time(scope, theme_id, events)
-    else:
-        counts = _voice_counts()
-        rows, total = _most_voiced_in(period, scope, counts)
+    rows = db.session.execute(_most_voiced(period, theme_id, events)).all()
     proposals = Excerpt(
         [
             VoiceRow(
@@ -652,11 +661,36 @@ def voices(
                 counts=VoiceCounts(*numbers),
                 item=proposal,
             )
-            for proposal, *numbers in rows
+            for proposal, *numbers, _total in rows
         ],
-        total,
+        rows[0][-1] if rows else 0,
     )
     return Voices(workshops, proposals, totals)
+
+
+@kept_for_values
+def _voices_by_workshop(period: Period, theme_id: int | None, events: EventFilter):
+    """Each workshop having proposals, with their voices in the period (a select)."""
+    if period == ALL_TIME:
+        per_workshop = _tallied_voices(theme_id, events)
+    else:
+        per_workshop = (
+            _with_voices(period, Theme, *_voice_counts())
+            .join(Theme, Proposal.theme_id == Theme.id)
+            .where(*_proposal_scope(theme_id, events))
+        )
+    # Grouped by a primary key: the other columns follow from it.
+    return per_workshop.group_by(Theme.id).order_by(Theme.position, Theme.name)
+
+
+@kept_for_values
+def _most_voiced(period: Period, theme_id: int | None, events: EventFilter):
+    """The proposals someone spoke on in the period, the most voices first, each row ending
+    with how many they are (a select)."""
+    scope = _proposal_scope(theme_id, events)
+    if period == ALL_TIME:
+        return _most_voiced_of_all_time(scope, theme_id, events)
+    return _most_voiced_in(period, scope, _voice_counts())
 
 
 def _tallied_voices(theme_id: int | None, events: EventFilter):
@@ -679,9 +713,9 @@ def _tallied_voices(theme_id: int | None, events: EventFilter):
     )
 
 
-def _most_voiced_of_all_time(scope: list, theme_id: int | None, events) -> tuple[list, int]:
-    """The proposals someone spoke on, the most voices first, and how many they are (one
-    query). The first few are picked from the voices' index alone, then joined to their
+def _most_voiced_of_all_time(scope: list, theme_id: int | None, events):
+    """The proposals someone spoke on, the most voices first, and how many they are (a
+    select). The first few are picked from the voices' index alone, then joined to their
     rows: sorting the proposals themselves read every one (105 → 63 ms at 100,000
     proposals, SQLite)."""
     counts = voice_counters()
@@ -695,20 +729,19 @@ def _most_voiced_of_all_time(scope: list, theme_id: int | None, events) -> tuple
     )
     # From the tallies: how many proposals someone spoke on.
     total = sa.select(_added(ProposalTally.spoke)).where(*proposal_tallies(theme_id, events))
-    rows = db.session.execute(
+    return (
         sa.select(Proposal, *counts, total.scalar_subquery())
         .join(top, top.c.id == Proposal.id)
         .options(load_only(Proposal.title, Proposal.example))
         .order_by(top.c.spoke.desc(), Proposal.id.desc())
-    ).all()
-    return [row[:-1] for row in rows], rows[0][-1] if rows else 0
+    )
 
 
-def _most_voiced_in(period: Period, scope: list, counts: tuple) -> tuple[list, int]:
+def _most_voiced_in(period: Period, scope: list, counts: tuple):
     """The proposals someone spoke on in the period, the most voices first, and how many
-    they are (one query: their contributions of the period counted)."""
+    they are (a select: their contributions of the period counted)."""
     spoke = sa.func.count(Contribution.id)
-    rows = db.session.execute(
+    return (
         _with_voices(period, Proposal, *counts, sa.func.count().over())
         .where(*scope)
         .group_by(Proposal.id, Proposal.title, Proposal.example)
@@ -716,8 +749,7 @@ def _most_voiced_in(period: Period, scope: list, counts: tuple) -> tuple[list, i
         .options(load_only(Proposal.title, Proposal.example))
         .order_by(spoke.desc(), Proposal.id.desc())
         .limit(PROPOSAL_LIMIT)
-    ).all()
-    return [row[:-1] for row in rows], rows[0][-1] if rows else 0
+    )
 
 
 def voice_counters() -> tuple:
@@ -749,32 +781,40 @@ def featured_testimonies(
     """The testimonies moderators put forward, still published and not withdrawn, the
     latest put forward first, with their proposal and what their author is shown as
     (one query)."""
-    return list(
-        db.session.scalars(
-            sa.select(Contribution)
-            .join(Contribution.proposal)
-            .where(
-                Contribution.featured_at.is_not(None),
-                Contribution.kind == ContributionKind.TESTIMONY,
-                # The featured-date index, not the state's: SQLite otherwise walked every
-                # published contribution (2 s at 1,000,000).
-                visible_to_public(state=_unindexed(Contribution.state)),
-                Contribution.withdrawn_at.is_(None),
-                # By proposal id, not on the joined proposal: SQLite otherwise read every
-                # proposal first, to filter the join (35 ms at 100,000, now 0.1 ms). And
-                # unindexed: for one workshop it read every contribution of the workshop's
-                # proposals, then sorted them (100 → 4 ms at 100,000 proposals).
-                *of_counted_proposals(_unindexed(Contribution.proposal_id), theme_id, events),
-            )
-            .options(
-                contains_eager(Contribution.proposal).load_only(*SHOWN_PROPOSAL),
-                joinedload(Contribution.author),
-                joinedload(Contribution.recorded_for),
-                selectinload(Contribution.audio),
-            )
-            .order_by(Contribution.featured_at.desc(), Contribution.id.desc())
-            .limit(limit)
-        )
+    return list(db.session.scalars(_featured(theme_id, limit, events)))
+
+
+@kept_for_values
+def _featured(theme_id: int | None, limit: int, events: EventFilter):
+    """The first few chosen on the contributions alone, then joined: joined first, every
+    testimony ever put forward was joined to its proposal and author before the first few
+    were kept (1.0 → 0.6 ms at 1,000,000 contributions, PostgreSQL)."""
+    where = [
+        Contribution.featured_at.is_not(None),
+        Contribution.kind == ContributionKind.TESTIMONY,
+        # The featured-date index, not the state's: SQLite otherwise walked every
+        # published contribution (2 s at 1,000,000).
+        visible_to_public(state=_unindexed(Contribution.state)),
+        Contribution.withdrawn_at.is_(None),
+        # By proposal id, not on the joined proposal: SQLite otherwise read every
+        # proposal first, to filter the join (35 ms at 100,000, now 0.1 ms). And
+        # unindexed: for one workshop it read every contribution of the workshop's
+        # proposals, then sorted them (100 → 4 ms at 100,000 proposals).
+        *of_counted_proposals(_unindexed(Contribution.proposal_id), theme_id, events),
+    ]
+    return first_rows(
+        sa.select(Contribution)
+        .join(Contribution.proposal)
+        .options(
+            contains_eager(Contribution.proposal).load_only(*SHOWN_PROPOSAL),
+            joinedload(Contribution.author),
+            joinedload(Contribution.recorded_for),
+            selectinload(Contribution.audio),
+        ),
+        Contribution,
+        where,
+        (Contribution.featured_at.desc(), Contribution.id.desc()),
+        limit,
     )
 
 
@@ -784,12 +824,15 @@ MOST_CONCERNED_SHOWN = 5
 def most_concerned(theme_id: int | None = None, events: EventFilter = ANY_EVENT) -> list:
     """The proposals that concern the most people (people with an account and people met
     by associations, whenever they said so), the first few (one query, the count's index)."""
-    return list(
-        db.session.scalars(
-            sa.select(Proposal)
-            .options(load_only(Proposal.title, Proposal.example, Proposal.concerned_count))
-            .where(Proposal.concerned_count > 0, *_proposal_scope(theme_id, events))
-            .order_by(Proposal.concerned_count.desc(), Proposal.id.desc())
-            .limit(MOST_CONCERNED_SHOWN)
-        )
+    return list(db.session.scalars(_most_concerned(theme_id, events)))
+
+
+@kept_for_values
+def _most_concerned(theme_id: int | None, events: EventFilter):
+    return (
+        sa.select(Proposal)
+        .options(load_only(Proposal.title, Proposal.example, Proposal.concerned_count))
+        .where(Proposal.concerned_count > 0, *_proposal_scope(theme_id, events))
+        .order_by(Proposal.concerned_count.desc(), Proposal.id.desc())
+        .limit(MOST_CONCERNED_SHOWN)
     )
