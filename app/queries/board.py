@@ -686,6 +686,20 @@ def _by_workshop_and_status(theme_id: int | None, institution, events: EventFilt
 # proposals on PostgreSQL, 7.7 → 3.7 ms on SQLite.
 SHOWN_PROPOSAL = (Proposal.title, Proposal.example, Proposal.concerned_count)
 SHOWN_INSTITUTION = (Organisation.name, Organisation.example)
+# And of the rows listed: an awaited answer, a commitment.
+SHOWN_ADDRESSED = (
+    AddressedInstitution.proposal_id,
+    AddressedInstitution.institution_id,
+    AddressedInstitution.sent_at,
+    AddressedInstitution.response_due_on,
+)
+SHOWN_COMMITMENT = (
+    Commitment.response_id,
+    Commitment.action,
+    Commitment.state,
+    Commitment.drop_reason,
+    Commitment.due_on,
+)
 
 
 def overdue_query(
@@ -727,6 +741,7 @@ def overdue_rows(
         .join(Organisation, Organisation.id == AddressedInstitution.institution_id)
         .where(*clauses)
         .options(
+            load_only(*SHOWN_ADDRESSED),
             contains_eager(AddressedInstitution.proposal).load_only(*SHOWN_PROPOSAL),
             contains_eager(AddressedInstitution.institution).load_only(*SHOWN_INSTITUTION),
         )
@@ -765,6 +780,7 @@ def shown_with_commitments(proposal_loader, institution_loader) -> tuple:
     query (``contains_eager``) or by the options (``joinedload``)."""
     response = contains_eager(Commitment.response)
     return (
+        load_only(*SHOWN_COMMITMENT),
         response.load_only(OfficialResponse.proposal_id, OfficialResponse.institution_id),
         response.options(
             proposal_loader(OfficialResponse.proposal).load_only(*SHOWN_PROPOSAL),

@@ -133,7 +133,15 @@ def _status_changes_shown(theme_id: int | None, period: Period, statuses: tuple,
     return first_rows(
         sa.select(StatusChange)
         .join(StatusChange.proposal)
-        .options(contains_eager(StatusChange.proposal).load_only(*SHOWN_PROPOSAL)),
+        .options(
+            load_only(
+                StatusChange.proposal_id,
+                StatusChange.to_status,
+                StatusChange.reason,
+                StatusChange.created_at,
+            ),
+            contains_eager(StatusChange.proposal).load_only(*SHOWN_PROPOSAL),
+        ),
         StatusChange,
         [
             StatusChange.to_status.in_(statuses),
