@@ -45,6 +45,7 @@ from app.models.base import PARIS
 from app.models.proposal import due_month
 from app.queries.contributions import _unindexed
 from app.queries.proposals import ANY_EVENT, EventFilter, themes_with_counts
+from app.queries.statements import kept_for_values
 
 ACCOUNTABILITY_KEYS = (
     "addressed",
@@ -222,31 +223,15 @@ def _answer_figures(row, today: date) -> dict:
     }
 
 
-def _answer_counts(figures: dict, scope: list, today: date) -> None:
-    """``scope``: clauses on the addressed rows alone (``counted_rows``)."""
-    rows = db.session.execute(
-        sa.select(AddressedInstitution.institution_id, *_answer_columns_on_rows(today))
-        .where(*scope)
-        .group_by(AddressedInstitution.institution_id)
-    )
-    for org_id, *counts in rows:
+def _answer_counts(figures: dict, statement, today: date) -> None:
+    for org_id, *counts in db.session.execute(statement):
         figures[org_id].update(_answer_figures(counts, today))
 
 
-def _median_delays(figures: dict, scope: list) -> None:
-    """The median in Python, from the rows of one query: it is not portable SQL.
-    ``scope``: clauses on the addressed rows alone; only the answers are joined."""
+def _median_delays(figures: dict, statement) -> None:
+    """The median in Python, from the rows of one query: it is not portable SQL."""
     delays: dict[int, list[int]] = defaultdict(list)
-    rows = db.session.execute(
-        sa.select(
-            AddressedInstitution.institution_id,
-            AddressedInstitution.sent_at,
-            OfficialResponse.created_at,
-        )
-        .join(OfficialResponse, _answer())
-        .where(AddressedInstitution.sent_at.is_not(None), *scope)
-    )
-    for org_id, sent_at, answered_at in rows:
+    for org_id, sent_at, answered_at in db.session.execute(statement):
         # An answer recorded before the formal sending counts as immediate.
         delays[org_id].append(max(0, (paris_date(answered_at) - paris_date(sent_at)).days))
     for org_id, days in delays.items():
@@ -276,15 +261,8 @@ def _commitments(theme_id: int | None, ids: list[int] | None, events: EventFilte
     )
 
 
-def _commitment_counts(
-    figures: dict, theme_id: int | None, ids: list | None, today: date, events: EventFilter
-):
-    rows = db.session.execute(
-        _commitments(
-            theme_id, ids, events, OfficialResponse.institution_id, *_commitment_columns(today)
-        ).group_by(OfficialResponse.institution_id)
-    )
-    for org_id, due, overdue in rows:
+def _commitment_counts(figures: dict, statement):
+    for org_id, due, overdue in db.session.execute(statement):
         figures[org_id].update(commitments_due=due, commitments_overdue=overdue)
 
 
@@ -294,13 +272,39 @@ def _figures(
     """The figures of some institutions (None: all), keyed by id (three queries), read on
     the addressed rows' and the commitments' copies of what they are counted under."""
     figures: dict[int, dict] = defaultdict(_blank)
+    ids = None if ids is None else tuple(ids)
+    answers, delays, commitments = _figure_statements(theme_id, ids, today, events)
+    _answer_counts(figures, answers, today)
+    _median_delays(figures, delays)
+    _commitment_counts(figures, commitments)
+    return figures
+
+
+@kept_for_values
+def _figure_statements(theme_id: int | None, ids: tuple | None, today: date, events) -> tuple:
+    """The selects of ``_figures``: the answers counted, the answers' delays (only the
+    answers joined), the commitments counted, each per institution."""
     addressed = counted_rows(theme_id, events)
     if ids is not None:
         addressed.append(AddressedInstitution.institution_id.in_(ids))
-    _answer_counts(figures, addressed, today)
-    _median_delays(figures, addressed)
-    _commitment_counts(figures, theme_id, ids, today, events)
-    return figures
+    answers = (
+        sa.select(AddressedInstitution.institution_id, *_answer_columns_on_rows(today))
+        .where(*addressed)
+        .group_by(AddressedInstitution.institution_id)
+    )
+    delays = (
+        sa.select(
+            AddressedInstitution.institution_id,
+            AddressedInstitution.sent_at,
+            OfficialResponse.created_at,
+        )
+        .join(OfficialResponse, _answer())
+        .where(AddressedInstitution.sent_at.is_not(None), *addressed)
+    )
+    commitments = _commitments(
+        theme_id, ids, events, OfficialResponse.institution_id, *_commitment_columns(today)
+    ).group_by(OfficialResponse.institution_id)
+    return answers, delays, commitments
 
 
 def institutions_query(institution: Organisation | None = None, events: EventFilter = ANY_EVENT):
@@ -309,6 +313,11 @@ def institutions_query(institution: Organisation | None = None, events: EventFil
 
     Only what the board shows is loaded: the database sorts narrow rows.
     """
+    return _institutions_listed(institution and institution.id, events)
+
+
+@kept_for_values
+def _institutions_listed(institution_id: int | None, events: EventFilter):
     query = (
         sa.select(Organisation)
         .where(Organisation.kind == OrganisationKind.INSTITUTION)
@@ -316,8 +325,8 @@ def institutions_query(institution: Organisation | None = None, events: EventFil
             load_only(Organisation.name, Organisation.slug, Organisation.kind, Organisation.example)
         )
     )
-    if institution is not None:
-        query = query.where(Organisation.id == institution.id)
+    if institution_id is not None:
+        query = query.where(Organisation.id == institution_id)
     if not events.counts_examples:
         query = query.where(Organisation.example.is_(False))
     return query.order_by(Organisation.name)
@@ -356,17 +365,26 @@ def totals(
     today = today or paris_today()
     theme_id, ids = theme and theme.id, institution and [institution.id]
     if ids is None:
-        counts = db.session.execute(tallied_answers(theme_id, today, events)).one()
+        counts = db.session.execute(_tallied_answers(theme_id, today, events)).one()
         due, overdue = open_commitments(theme_id, today, events)
     else:
-        counts = db.session.execute(_counted_answers(theme_id, ids, today, events)).one()
-        due, overdue = db.session.execute(_open_commitments(theme_id, ids, today, events)).one()
+        answers, commitments = _one_institution_totals(theme_id, ids[0], today, events)
+        counts = db.session.execute(answers).one()
+        due, overdue = db.session.execute(commitments).one()
     return {
         **_blank(),
         **_answer_figures(counts, today),
         "commitments_due": due,
         "commitments_overdue": overdue,
     }
+
+
+@kept_for_values
+def _one_institution_totals(theme_id: int | None, org_id: int, today: date, events) -> tuple:
+    return (
+        _counted_answers(theme_id, [org_id], today, events),
+        _open_commitments(theme_id, [org_id], today, events),
+    )
 
 
 def _counted_answers(theme_id: int | None, ids: list[int] | None, today: date, events):
@@ -472,6 +490,12 @@ def late_answers(theme_id: int | None, today: date, events: EventFilter, due: Pe
     ) + _counted(AddressedInstitution, *cut, *_awaited_rows(theme_id, events))
 
 
+@kept_for_values
+def _tallied_answers(theme_id: int | None, today: date, events: EventFilter):
+    """``tallied_answers`` built once for its values."""
+    return tallied_answers(theme_id, today, events)
+
+
 def tallied_answers(theme_id: int | None, today: date, events: EventFilter):
     """The columns of ``_answer_figures`` for every institution: added up from the tallies,
     the late ones as ``late_answers`` counts them, the oldest awaited from the first row of
@@ -567,12 +591,17 @@ def open_commitments(
     """The open commitments still to come and those late, as ``_commitment_columns``
     counts them, from the tallies (one query)."""
     still_open, late = db.session.execute(
-        sa.select(
-            commitments_in(theme_id, events, OPEN_COMMITMENT_STATES, by_institutions),
-            late_commitments(theme_id, today, events, by_institutions=by_institutions),
-        )
+        _open_and_late(theme_id, today, events, by_institutions)
     ).one()
     return still_open - late, late
+
+
+@kept_for_values
+def _open_and_late(theme_id: int | None, today: date, events, by_institutions: bool | None):
+    return sa.select(
+        commitments_in(theme_id, events, OPEN_COMMITMENT_STATES, by_institutions),
+        late_commitments(theme_id, today, events, by_institutions=by_institutions),
+    )
 
 
 def of_counted_commitments(theme_id: int | None, events: EventFilter) -> list:
@@ -718,6 +747,7 @@ def overdue_query(
     return overdue_rows(theme and theme.id, institution and institution.id, today, due, events)
 
 
+@kept_for_values
 def overdue_rows(
     theme_id: int | None, institution_id: int | None, today: date, due: Period, events
 ):
@@ -758,6 +788,14 @@ def overdue_commitments_query(
     """Commitments still planned or under way past their date, the longest overdue first (a
     select to paginate), with their response's proposal and institution."""
     today = today or paris_today()
+    return _overdue_commitments(theme and theme.id, institution and institution.id, today, events)
+
+
+@kept_for_values
+def _overdue_commitments(
+    theme_id: int | None, institution_id: int | None, today: date, events: EventFilter
+):
+    ids = None if institution_id is None else [institution_id]
     return (
         sa.select(Commitment)
         .join(Commitment.response)
@@ -766,7 +804,7 @@ def overdue_commitments_query(
         .where(
             Commitment.state.in_(OPEN_COMMITMENT_STATES),
             Commitment.due_on < today,
-            *_scope(theme and theme.id, institution and [institution.id], Organisation.id, events),
+            *_scope(theme_id, ids, Organisation.id, events),
             Organisation.kind == OrganisationKind.INSTITUTION,
         )
         .options(*shown_with_commitments(contains_eager, contains_eager))
