@@ -15,8 +15,9 @@ from functools import wraps
 from app.queries.proposals import EventFilter
 
 # For each builder, the statements of this many sets of values (the days, workshops, periods
-# and event filters asked for): the synthesis most asked for is the whole network's today.
-STATEMENTS_KEPT = 64
+# and event filters asked for): the synthesis most asked for is the whole network's today,
+# then each workshop's. A statement kept takes some 15 KiB: a worker keeps a few MiB at most.
+STATEMENTS_KEPT = 32
 
 
 def kept_for_values(builder):
