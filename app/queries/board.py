@@ -171,7 +171,7 @@ def institutions_only(column):
     institution = sa.select(Organisation.id).where(
         Organisation.kind == OrganisationKind.INSTITUTION
     )
-    # Not through an index on SQLite: next to a list of proposals (``_in_workshop``), SQLite
+    # Not through an index on SQLite: next to a list of proposals (``of_counted_proposals``), SQLite
     # probed the (proposal_id, institution_id) index for every pair of the two lists, 650
     # million probes at 100,000 proposals and 6,500 institutions (87 s).
     return _unindexed(column).in_(institution)
@@ -365,7 +365,7 @@ def totals(
     today = today or paris_today()
     theme_id, ids = theme and theme.id, institution and [institution.id]
     if ids is None:
-        counts = db.session.execute(_tallied_answers(theme_id, today, events)).one()
+        counts = db.session.execute(tallied_answers(theme_id, today, events)).one()
         due, overdue = open_commitments(theme_id, today, events)
     else:
         answers, commitments = _one_institution_totals(theme_id, ids[0], today, events)
@@ -418,12 +418,19 @@ def _tallied(theme_id: int | None, events: EventFilter) -> list:
     return counted_under(tally.theme_id, tally.event_id, tally.example, theme_id, events)
 
 
-def counted_rows(theme_id: int | None, events: EventFilter) -> list:
-    """Clauses keeping the addressed rows of one workshop, event or year, read on the rows'
-    copies of what they are counted under: no proposal is read."""
-    row = AddressedInstitution
+def on_copies(row, theme_id: int | None, events: EventFilter) -> list:
+    """Clauses keeping the rows (``row``: a model whose rows carry copies of their
+    proposal's workshop, event and example mark, kept by triggers) of one workshop, event or
+    year: no proposal is read. With the proposals' ids picked by a subquery, each of the
+    synthesis's lists started by listing them (its two lists of responses: 1.8 → 0.4 ms at
+    100,000 proposals on SQLite, 1.6 → 1.0 ms on PostgreSQL)."""
     columns = (row.proposal_theme_id, row.proposal_event_id, row.proposal_example)
     return counted_under(*columns, theme_id, events)
+
+
+def counted_rows(theme_id: int | None, events: EventFilter) -> list:
+    """Clauses keeping the addressed rows of one workshop, event or year, on their copies."""
+    return on_copies(AddressedInstitution, theme_id, events)
 
 
 def _awaited_rows(theme_id: int | None, events: EventFilter) -> list:
@@ -491,11 +498,6 @@ def late_answers(theme_id: int | None, today: date, events: EventFilter, due: Pe
 
 
 @kept_for_values
-def _tallied_answers(theme_id: int | None, today: date, events: EventFilter):
-    """``tallied_answers`` built once for its values."""
-    return tallied_answers(theme_id, today, events)
-
-
 def tallied_answers(theme_id: int | None, today: date, events: EventFilter):
     """The columns of ``_answer_figures`` for every institution: added up from the tallies,
     the late ones as ``late_answers`` counts them, the oldest awaited from the first row of
@@ -536,10 +538,7 @@ def _tallied_commitments(theme_id: int | None, events: EventFilter, by: bool | N
 
 def counted_commitments(theme_id: int | None, events: EventFilter, by: bool | None) -> list:
     """The same clauses on the commitments' copies of what they are counted under."""
-    row = Commitment
-    columns = (row.proposal_theme_id, row.proposal_event_id, row.proposal_example)
-    clauses = counted_under(*columns, theme_id, events)
-    return [*clauses, *_made_by(row.by_institution, by)]
+    return [*on_copies(Commitment, theme_id, events), *_made_by(Commitment.by_institution, by)]
 
 
 def late_commitments(
