@@ -172,9 +172,21 @@ def _proposals_match(theme_id, events) -> None:
     assert [row["counts"] for row in rows] == [row["counts"] for row in counted]
 
 
+def _addressed_counts_match() -> None:
+    """Each proposal's own count of rows addressing it, against the rows."""
+    rows = (
+        sa.select(sa.func.count())
+        .where(AddressedInstitution.proposal_id == Proposal.id)
+        .scalar_subquery()
+    )
+    counts = db.session.execute(sa.select(Proposal.id, Proposal.addressed_count, rows)).all()
+    assert [(id_, kept) for id_, kept, _ in counts] == [(id_, n) for id_, _, n in counts]
+
+
 def assert_tallies_match(scene) -> None:
     """Every scope's figures from the tallies are those counted on the rows."""
     db.session.expire_all()
+    _addressed_counts_match()
     per_theme = sa.select(Proposal.theme_id, sa.func.count()).group_by(Proposal.theme_id)
     counted = dict(db.session.execute(per_theme).all())
     assert {t.id: n for t, n in themes_with_counts()} == {
@@ -495,4 +507,43 @@ def test_an_answer_given_while_its_row_is_addressed_reaches_the_row(scene, answe
         proposal_id=proposal_id, institution_id=institution_id
     )
     assert db.session.scalar(copy) is answered
+    assert_tallies_match(scene)
+
+
+def test_two_rows_addressing_one_proposal_at_once_are_both_counted(scene):
+    """Two transactions address one proposal to two institutions at once: the second waits
+    for the first (PostgreSQL: the copy trigger locks the proposal for the count's update;
+    with a shared lock each waited for the other, a deadlock), and the proposal counts
+    both."""
+    proposal_id = scene["p6"].id
+    before = scene["p6"].addressed_count
+    others = [scene["ville"].id, scene["association"].id]
+    db.session.commit()  # no transaction of this session under way
+    engine, added = db.engine, []
+
+    def address(institution_id):
+        with engine.connect() as second:
+            second.execute(
+                sa.insert(AddressedInstitution).values(
+                    proposal_id=proposal_id, institution_id=institution_id, sent_at=at(2025, 2, 1)
+                )
+            )
+            second.commit()
+        added.append(institution_id)
+
+    with engine.connect() as first:
+        first.execute(
+            sa.insert(AddressedInstitution).values(
+                proposal_id=proposal_id, institution_id=others[0], sent_at=at(2025, 2, 1)
+            )
+        )
+        thread = threading.Thread(target=address, args=(others[1],))
+        thread.start()
+        thread.join(0.5)
+        assert not added  # it waits for the first row
+        first.commit()
+    thread.join(10)
+    assert added == [others[1]]
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal_id).addressed_count == before + 2
     assert_tallies_match(scene)

@@ -39,6 +39,7 @@ COUNTERS = (
     "voices_account",
     "voices_comments",
     "response_count",
+    "addressed_count",
 )
 
 

@@ -55,6 +55,17 @@ class Proposal(db.Model):
             ),
             "id",
         ),
+        # The institution's space counts its workshops' proposals addressed to nobody from
+        # this index alone (migration 7c4e1a9b3d52).
+        sa.Index(
+            "ix_proposal_unaddressed",
+            "theme_id",
+            "example",
+            "status",
+            "organisation_id",
+            sqlite_where=sa.text("addressed_count = 0"),
+            postgresql_where=sa.text("addressed_count = 0"),
+        ),
     )
 
     # Text lengths, in characters, said once: the column's size, the form's and the import's.
@@ -97,6 +108,9 @@ class Proposal(db.Model):
     # How many official responses it has had, from anyone: kept by triggers on the responses
     # (migration 4e8a2d6c1f93), never written by the application.
     response_count: Mapped[int] = mapped_column(server_default="0")
+    # How many institutions (or associations) it is addressed to: kept by triggers on the
+    # addressed rows (migration 7c4e1a9b3d52), never written by the application.
+    addressed_count: Mapped[int] = mapped_column(server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Whether it has stated positions, co-signatures, a suggestion it was made of: no

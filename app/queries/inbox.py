@@ -179,20 +179,25 @@ def unaddressed_query(institution: Organisation):
     its_workshops = sa.select(organisation_theme.c.theme_id).where(
         organisation_theme.c.organisation_id == institution.id
     )
-    addressed = sa.exists().where(AddressedInstitution.proposal_id == Proposal.id)
     return (
         sa.select(Proposal)
         .join(Theme, Theme.id == Proposal.theme_id)
         .where(
             Proposal.theme_id.in_(its_workshops),
             Proposal.status.not_in(SETTLED),
-            ~addressed,
+            addressed_to_nobody(),
             sa.or_(Proposal.organisation_id.is_(None), Proposal.organisation_id != institution.id),
             *_counted(institution),
         )
         .options(contains_eager(Proposal.theme))
         .order_by(Proposal.created_at.desc(), Proposal.id.desc())
     )
+
+
+def addressed_to_nobody() -> sa.ColumnElement[bool]:
+    """The proposal's own count of rows addressing it, said as ``ix_proposal_unaddressed``'s
+    condition (a literal 0, not a parameter: the partial index is then usable)."""
+    return Proposal.addressed_count == sa.literal_column("0")
 
 
 def _count(query):
