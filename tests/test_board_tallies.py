@@ -511,39 +511,43 @@ def test_an_answer_given_while_its_row_is_addressed_reaches_the_row(scene, answe
 
 
 def test_two_rows_addressing_one_proposal_at_once_are_both_counted(scene):
-    """Two transactions address one proposal to two institutions at once: the second waits
-    for the first (PostgreSQL: the copy trigger locks the proposal for the count's update;
-    with a shared lock each waited for the other, a deadlock), and the proposal counts
-    both."""
+    """A transaction holding its proposal shared (as a commitment's copy trigger does)
+    addresses it while another addresses it too: the other waits (PostgreSQL: the copy
+    trigger locks the proposal for the count's update; with the shared lock it took before,
+    each waited for the other to update the count, a deadlock), and the proposal counts
+    both rows. SQLite writes one transaction at a time."""
     proposal_id = scene["p6"].id
     before = scene["p6"].addressed_count
-    others = [scene["ville"].id, scene["association"].id]
+    ville, association = scene["ville"].id, scene["association"].id
     db.session.commit()  # no transaction of this session under way
     engine, added = db.engine, []
+    on_postgresql = engine.dialect.name == "postgresql"
 
-    def address(institution_id):
-        with engine.connect() as second:
-            second.execute(
-                sa.insert(AddressedInstitution).values(
-                    proposal_id=proposal_id, institution_id=institution_id, sent_at=at(2025, 2, 1)
-                )
-            )
-            second.commit()
-        added.append(institution_id)
-
-    with engine.connect() as first:
-        first.execute(
+    def address(engine_or_connection, institution_id):
+        engine_or_connection.execute(
             sa.insert(AddressedInstitution).values(
-                proposal_id=proposal_id, institution_id=others[0], sent_at=at(2025, 2, 1)
+                proposal_id=proposal_id, institution_id=institution_id, sent_at=at(2025, 2, 1)
             )
         )
-        thread = threading.Thread(target=address, args=(others[1],))
+
+    def second_transaction():
+        with engine.connect() as second:
+            address(second, association)
+            second.commit()
+        added.append(association)
+
+    with engine.connect() as first:
+        if on_postgresql:
+            shared = sa.select(Proposal.id).where(Proposal.id == proposal_id)
+            first.execute(shared.with_for_update(read=True))
+        thread = threading.Thread(target=second_transaction)
         thread.start()
         thread.join(0.5)
-        assert not added  # it waits for the first row
+        assert not added or not on_postgresql  # it waits for the proposal
+        address(first, ville)
         first.commit()
     thread.join(10)
-    assert added == [others[1]]
+    assert added == [association]
     db.session.expire_all()
     assert db.session.get(Proposal, proposal_id).addressed_count == before + 2
     assert_tallies_match(scene)

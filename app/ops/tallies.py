@@ -17,8 +17,8 @@ EXCLUSIVE lock on each table), so that no write falls between the count and the
 triggers' return; readers go on with the figures as they were. At 100×: 4.5 s on SQLite,
 18 s on PostgreSQL.
 The conditions are the migrations' (5d2b8e41c7a3, 9b1e5c7d2a40, 2c7e9f4a6b18,
-4e8a2d6c1f93, 8c3d5f7a9e21, 7c4e1a9b3d52); `tests/test_tallies_recount.py` checks that both give the
-same figures."""
+4e8a2d6c1f93, 8c3d5f7a9e21, 7c4e1a9b3d52); `tests/test_tallies_recount.py` checks that
+both give the same figures."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager

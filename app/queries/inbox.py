@@ -185,7 +185,7 @@ def unaddressed_query(institution: Organisation):
         .where(
             Proposal.theme_id.in_(its_workshops),
             Proposal.status.not_in(SETTLED),
-            addressed_to_nobody(),
+            _addressed_to_nobody(),
             sa.or_(Proposal.organisation_id.is_(None), Proposal.organisation_id != institution.id),
             *_counted(institution),
         )
@@ -194,7 +194,7 @@ def unaddressed_query(institution: Organisation):
     )
 
 
-def addressed_to_nobody() -> sa.ColumnElement[bool]:
+def _addressed_to_nobody() -> sa.ColumnElement[bool]:
     """The proposal's own count of rows addressing it, said as ``ix_proposal_unaddressed``'s
     condition (a literal 0, not a parameter: the partial index is then usable)."""
     return Proposal.addressed_count == sa.literal_column("0")
