@@ -8,7 +8,7 @@ files under bench/.data/ otherwise), BENCH_SCALES ("1,10"; "1,10,100" for the fu
 BENCH_DURATION (10 s per page and size), BENCH_WARMUP (2 s), BENCH_CONNECTIONS (32),
 BENCH_THREADS (2), BENCH_WORKERS (2), BENCH_REDIS_URL (redis://127.0.0.1:6379/13: the page
 cache lives there, as in production, when a Redis answers; in each worker's memory
-otherwise), BENCH_RENDERS (50 renders per page for the in-process timings), BENCH_SOAK
+otherwise), BENCH_RENDERS (100 renders per page for the in-process timings), BENCH_SOAK
 (seconds of soak on the largest size, 0: none; 300 for the 5-minute figures), BENCH_PROFILE
 (0: no flame graphs), BENCH_PROFILE_SECONDS (10).
 """

@@ -17,7 +17,7 @@ THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "1,10").split(",")]
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
-RENDERS = int(os.environ.get("BENCH_RENDERS", "50"))
+RENDERS = int(os.environ.get("BENCH_RENDERS", "100"))
 SOAK_SECONDS = int(os.environ.get("BENCH_SOAK", "0"))
 PROFILE = os.environ.get("BENCH_PROFILE", "1") != "0"
 PROFILE_SECONDS = int(os.environ.get("BENCH_PROFILE_SECONDS", "10"))
