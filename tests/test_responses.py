@@ -158,6 +158,26 @@ def test_commitments_on_the_timeline(client, sent, ddcs, make_user):
     assert _count(ProgressUpdate) == 2
 
 
+def test_a_responses_commitments_show_once_each_soonest_due_first(client, sent, ddcs):
+    """Commitments are loaded joined to their response: each shown as often as any other
+    (a joined row read twice would show one twice), in due order, whatever order they
+    were made in."""
+    answer = _response(sent, ddcs)
+    made = {"Ouvrir le gymnase": 9, "Recenser les locaux": 3, "Signer la convention": 6}
+    for action, month in made.items():
+        db.session.add(Commitment(response=answer, action=action, due_on=date(2027, month, 1)))
+    proposal_id = sent.id
+    db.session.commit()
+    db.session.expunge_all()
+    page = client.get(f"/propositions/{proposal_id}").get_data(as_text=True)
+    soonest_first = sorted(made, key=made.get)
+    assert [page.find(action) for action in soonest_first] == sorted(
+        page.find(action) for action in made
+    )
+    assert -1 not in [page.find(action) for action in made]
+    assert len({page.count(action) for action in made}) == 1
+
+
 def test_a_new_commitment_already_past_its_date_is_refused(client, sent, ddcs, make_user):
     """It would show as late the moment it is made: the date is refused, the text kept."""
     answer = _response(sent, ddcs)
