@@ -56,9 +56,10 @@ def _method(data: dict) -> list[str]:
         f"gunicorn {WORKERS} sync workers with the project's gunicorn.conf.py (production "
         f"config, no worker recycling, rate limits off); wrk {THREADS} threads, {CONNECTIONS} "
         f"connections, {DURATION} s per page and size after a {WARMUP} s warm-up, on the same "
-        f"machine ({data['machine']}). **Ceiling: a bare Flask app** (`bench/bare.py`: one "
-        "route returning a short HTML hello, no extension, no hook) served by the same gunicorn "
-        "settings in the same run, measured at the start and at the end of the run. "
+        f"machine ({data['machine']}; {data.get('python', 'Python')}). **Ceiling: a bare "
+        "Flask app** (`bench/bare.py`: one route returning a short HTML hello, no extension, "
+        "no hook) served by the same gunicorn settings in the same run, measured at the "
+        "start and at the end of the run. "
         "`/bench/hello` is the app's own route through every hook (no database, no template): "
         "the gap between the two lines is what the hooks cost. Each size is seeded, indexed "
         "and its planner statistics refreshed (`flask database analyze`, the daily timer's). "
@@ -68,7 +69,8 @@ def _method(data: dict) -> list[str]:
         f"pages from the page cache ({data.get('page_cache', 'memory')}); the logged-in list "
         "and proposal page from the reader's own kept copy; the institution's space rendered "
         "each time. Queries and render ms: what rendering the page costs, counted and timed "
-        f"in-process with the page cache off against the same database ({RENDERS} renders; a "
+        f"in-process with the page cache off against the same database ({RENDERS} renders, "
+        "median and nearest-rank p95; a "
         "page slower than 20 s in all stops earlier, after 5 renders, its p95 then its "
         "slowest).",
         "",

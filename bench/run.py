@@ -14,6 +14,7 @@ otherwise), BENCH_RENDERS (100 renders per page for the in-process timings), BEN
 """
 
 import os
+import platform
 import secrets
 import shutil
 import subprocess
@@ -252,6 +253,14 @@ def free_stem(day: str, kind: str) -> str:
     raise SystemExit(f"bench/results/ already holds 26 runs of {day} on {kind}")
 
 
+def interpreter() -> str:
+    """The Python the servers and renders run on (.venv's): its version and executable.
+    Builds differ: on this machine pyenv's 3.11.7 (libpython shared, no profile-guided
+    optimisation) renders a proposal page about a tenth slower than Debian's python3
+    3.11.2, the one docs/deployment.md installs."""
+    return f"Python {platform.python_version()}, {os.path.realpath(sys.executable)}"
+
+
 def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: `apt-get install wrk` (make bench does it when it can)")
@@ -266,6 +275,7 @@ def main() -> None:
         "stem": free_stem(today, kind),
         "database": kind,
         "machine": f"{os.cpu_count()} CPU(s), shared with other jobs — indicative figures",
+        "python": interpreter(),
         "settings": {
             "workers": WORKERS,
             "connections": CONNECTIONS,
