@@ -1,7 +1,7 @@
 """Proposals: list and filters, the proposal page, filing, editing, status changes."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -194,6 +194,33 @@ def test_status_change_appears_on_timeline(client, member, make_proposal):
     change = db.session.scalar(sa.select(StatusChange).where(StatusChange.reason != ""))
     assert change.actor_id == member.id
     assert change.from_status is ProposalStatus.SUBMITTED
+
+
+def test_a_timeline_shows_each_status_change_once_newest_first(
+    client, make_proposal, make_organisation
+):
+    """Status changes and addressed institutions are loaded joined to the proposal, a row
+    for each pair: three institutions, three changes, each change still told once."""
+    institutions = [make_organisation(OrganisationKind.INSTITUTION) for _ in range(3)]
+    proposal = make_proposal(institutions=institutions)
+    changes = [
+        (ProposalStatus.IN_DISCUSSION, "Discutée à l’atelier."),
+        (ProposalStatus.SENT, "Envoyée aux services."),
+        (ProposalStatus.ANSWERED, "Réponse reçue en mairie."),
+    ]
+    for hours, (to_status, reason) in enumerate(changes, start=1):
+        later = proposal.created_at + timedelta(hours=hours)
+        proposal.status_changes.append(
+            StatusChange(to_status=to_status, reason=reason, created_at=later)
+        )
+    reasons = [reason for _status, reason in changes]
+    proposal_id = proposal.id
+    db.session.commit()
+    db.session.expunge_all()
+    html = client.get(f"/propositions/{proposal_id}").get_data(as_text=True)
+    assert [html.count(reason) for reason in reasons] == [1, 1, 1]
+    newest_first = [html.find(reason) for reason in reversed(reasons)]
+    assert newest_first == sorted(newest_first)
 
 
 @pytest.mark.parametrize(

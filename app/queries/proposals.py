@@ -5,7 +5,7 @@ from datetime import date, datetime
 from functools import cache
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload, with_expression
+from sqlalchemy.orm import joinedload, with_expression
 
 from app.extensions import db
 from app.models import (
@@ -175,10 +175,15 @@ def stated_with_proposal(position_id: int) -> StatedPosition | None:
 
 
 def proposal_detail(proposal_id: int) -> Proposal | None:
-    """A proposal with everything its page shows (a fixed number of queries): its few
-    addressed institutions joined to it, its status changes (as many as it lived) apart;
-    whether it has stated positions, co-signatures and a suggestion of origin, so that a
-    page reads only those it has (most proposals have none)."""
+    """A proposal with everything its page shows (one query): its addressed institutions
+    and its status changes joined to it; whether it has stated positions, co-signatures and
+    a suggestion of origin, so that a page reads only those it has (most proposals have
+    none).
+
+    Both collections are short (a proposal is sent to a few institutions and changes status
+    a few times): their product, a row for each pair, costs less than the statement more that
+    loading the status changes apart took (a millisecond of the page on PostgreSQL, the ORM's
+    work for a statement more than the database's)."""
     rows = db.session.execute(_detail(), {"proposal_id": proposal_id})
     return rows.unique().scalar_one_or_none()
 
@@ -205,7 +210,7 @@ def _detail() -> sa.Select:
             joinedload(Proposal.author),
             joinedload(Proposal.event),
             joinedload(Proposal.addressed).joinedload(AddressedInstitution.institution),
-            selectinload(Proposal.status_changes).joinedload(StatusChange.actor),
+            joinedload(Proposal.status_changes).joinedload(StatusChange.actor),
         )
     )
 

@@ -94,6 +94,8 @@ def _page_helpers() -> dict:
     def contribution_actions(user, contribution) -> list[tuple[str, Markup]]:
         """The (address, label) links a person may follow under a contribution: one call per
         contribution instead of five predicates, links and labels in the template."""
+        # The reader itself, not the proxy: five predicates read it, for each contribution.
+        user = getattr(user, "_get_current_object", lambda: user)()
         links = []
         for allowed, endpoint, label in CONTRIBUTION_ACTIONS:
             if not allowed(user, contribution):
