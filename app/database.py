@@ -218,8 +218,8 @@ def described_when_read(engine: Engine) -> None:
     psycopg builds a `Column` object for every column of every result, each time
     `cursor.description` is read; SQLAlchemy reads it after every statement, but once it
     has described a statement's result it keeps that and only asks whether rows came. A
-    proposal page's ten statements return about 500 columns: that was half a millisecond
-    of each render, for nothing."""
+    proposal page's statements returned about 500 columns: that was half a millisecond of
+    each render, for nothing."""
     event.listen(engine, "connect", _with_lazy_cursors)
 
 
