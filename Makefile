@@ -22,12 +22,15 @@ install: $(VENV)/.installed translations
 # Refresh requirements.lock (runtime and dev extras, with hashes) from pyproject.toml's
 # ranges, with pip-tools in a venv of its own. Current pins are kept unless
 # LOCK_ARGS=--upgrade (or --upgrade-package NAME); commit the lock with the change.
+# Extras stay in the lock (--no-strip-extras): pip's hash-checking mode treats a dependency
+# asked for with an extra (pip-audit's cachecontrol[filecache]) as unpinned unless the lock
+# names that extra, and then takes the newest release from the index.
 LOCK_VENV := .venv-lock
 lock:
 	test -x $(LOCK_VENV)/bin/pip-compile || \
 		{ $(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install --quiet 'pip-tools>=7.4,<8'; }
 	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes \
-		--extra dev --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
+		--extra dev --no-strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
 		$(LOCK_ARGS) -o requirements.lock pyproject.toml
 
 # Compiled catalogues are build output (.mo files are not committed).
