@@ -67,16 +67,22 @@ def test_every_page_type_has_the_headers_and_no_inline_code(client, world, make_
     _act_as(client, role, world, make_user)
     problems = []
     for _method, endpoint, url, _form, _expected in GET_CASES:
-        response = client.get(_fill(world, url, None)[0])
-        # A recorded response's letter is shown by the browser's PDF viewer, running nothing.
-        shown = endpoint == "responses.document" and response.status_code == 200
-        csp = DOCUMENT_POLICY if shown else CSP
-        # A guest's receipt: its address holds the code, sent to no other page, even ours.
-        referrer = "no-referrer" if endpoint.startswith("receipts.") else "same-origin"
-        assert_security_headers(response, csp=csp, referrer=referrer)
-        if response.mimetype == "text/html":
-            problems += [f"{endpoint}: {code}" for code in inline_code(response.get_data(True))]
+        # Closed here, as a server closes it (a streamed download left open would be closed
+        # later by the garbage collector, outside its request).
+        with client.get(_fill(world, url, None)[0]) as response:
+            _check_headers(response, endpoint, problems)
     assert problems == []
+
+
+def _check_headers(response, endpoint: str, problems: list[str]) -> None:
+    # A recorded response's letter is shown by the browser's PDF viewer, running nothing.
+    shown = endpoint == "responses.document" and response.status_code == 200
+    csp = DOCUMENT_POLICY if shown else CSP
+    # A guest's receipt: its address holds the code, sent to no other page, even ours.
+    referrer = "no-referrer" if endpoint.startswith("receipts.") else "same-origin"
+    assert_security_headers(response, csp=csp, referrer=referrer)
+    if response.mimetype == "text/html":
+        problems.extend(f"{endpoint}: {code}" for code in inline_code(response.get_data(True)))
 
 
 def test_error_pages_and_static_files_have_the_headers(client):
