@@ -10,6 +10,7 @@ import time
 import sqlalchemy as sa
 
 from bench.pages import PAGES
+from bench.reference import reference_ms
 from bench.settings import RENDERS, USER_AGENT
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -60,8 +61,9 @@ def log_in(app, email: str):
     return client, f"{cookie.key}={cookie.value}"
 
 
-def page_costs(url: str, explain: bool) -> tuple[dict, dict, dict, dict[str, str]]:
-    """Per page: SQL statements, render times, plans (when `explain`); a cookie per reader.
+def page_costs(url: str, explain: bool) -> tuple[dict, dict, dict, dict[str, str], list]:
+    """Per page: SQL statements, render times, plans (when `explain`); a cookie per reader;
+    the host's reference time (bench/reference.py) just before and just after the renders.
 
     Requests run outside any app context of ours: inside one, Flask would share `g` (and
     the logged-in user kept there) between the clients' requests."""
@@ -84,6 +86,7 @@ def page_costs(url: str, explain: bool) -> tuple[dict, dict, dict, dict[str, str
         clients[reader], cookies[reader] = log_in(app, email)
     limiter.enabled = False  # logged in: the renders below must not meet the search's limit
     sa.event.listen(engine, "before_cursor_execute", listener)
+    reference = [reference_ms()]
     for page in (p for p in PAGES if p.server == "app"):
         client = clients[page.reader]
         client.get(BASE + page.path)  # warm: first-request work is not the page's
@@ -97,9 +100,10 @@ def page_costs(url: str, explain: bool) -> tuple[dict, dict, dict, dict[str, str
         # what the warm-up built is frozen, out of the full collections timed below.
         settle()
         renders[page.key] = render_times(client, BASE + page.path)
+    reference.append(reference_ms())
     sa.event.remove(engine, "before_cursor_execute", listener)
     engine.dispose()
-    return counts, renders, plans, cookies
+    return counts, renders, plans, cookies, reference
 
 
 def render_times(client, url: str) -> dict:

@@ -72,7 +72,9 @@ def _method(data: dict) -> list[str]:
         f"in-process with the page cache off against the same database ({RENDERS} renders, "
         "median and nearest-rank p95; a "
         "page slower than 20 s in all stops earlier, after 5 renders, its p95 then its "
-        "slowest).",
+        "slowest). **Host reference**: a fixed Jinja template rendered in-process, no app "
+        "and no database (`bench/reference.py`), just before and just after each size's "
+        "renders: the machine is shared, and renders of two runs compare in its units.",
         "",
         "Targets: anonymous list and proposal page ≥ 30 % of the bare ceiling, logged-in list "
         f"and proposal page ≥ 15 %, and these four pages' p95 ≤ {P95_FACTOR} × the ceiling's; the "
@@ -95,9 +97,17 @@ def _sizes(data: dict) -> list[str]:
             f"{c.get('translation', 0):,} translations, {c.get('audio_recording', 0):,} "
             f"recordings; seeded in {figures['seed_s']:.0f} s, indexed in "
             f"{figures['reindex_s']:.0f} s; worker memory after the run: "
-            f"{' / '.join(f'{m:.0f}' for m in figures['memory_mb'])} MiB."
+            f"{' / '.join(f'{m:.0f}' for m in figures['memory_mb'])} MiB{_reference(figures)}."
         )
     return [*lines, ""]
+
+
+def _reference(figures: dict) -> str:
+    """The host's reference time around this size's renders (runs before it had none)."""
+    if "reference_ms" not in figures:
+        return ""
+    before, after = figures["reference_ms"]
+    return f"; host reference before / after its renders: {before:.2f} / {after:.2f} ms"
 
 
 def _or_dash(value) -> str:

@@ -176,8 +176,9 @@ def prepare(kind: str, scale: int, url: str) -> tuple[dict, dict, dict, dict]:
     t2 = time.monotonic()
     explain = scale == SCALES[-1]
     say(f"  counting and timing each page's SQL in-process{' (with plans)' if explain else ''} …")
-    queries, renders, plans, cookies = page_costs(url, explain)
+    queries, renders, plans, cookies, reference = page_costs(url, explain)
     figures = {
+        "reference_ms": reference,
         "counts": counts,
         "seed_s": t1 - t0,
         "reindex_s": t2 - t1,
