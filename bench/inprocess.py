@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from bench.pages import PAGES
 from bench.reference import reference_ms
-from bench.settings import RENDERS, USER_AGENT
+from bench.settings import RENDERS, USER_AGENT, WARM_RENDERS
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 BASE = "https://localhost"  # production cookies are Secure
@@ -89,7 +89,8 @@ def page_costs(url: str, explain: bool) -> tuple[dict, dict, dict, dict[str, str
     reference = [reference_ms()]
     for page in (p for p in PAGES if p.server == "app"):
         client = clients[page.reader]
-        client.get(BASE + page.path)  # warm: first-request work is not the page's
+        for _ in range(WARM_RENDERS):  # warm: a worker's first requests are not the page's
+            client.get(BASE + page.path)
         statements.clear()
         response = client.get(BASE + page.path)
         assert response.status_code == 200, (page.path, response.status_code)

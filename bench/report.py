@@ -6,7 +6,16 @@ from pathlib import Path
 
 from bench.pages import BY_KEY, PAGES
 from bench.servers import ms
-from bench.settings import CONNECTIONS, DURATION, RENDERS, RESULTS, THREADS, WARMUP, WORKERS
+from bench.settings import (
+    CONNECTIONS,
+    DURATION,
+    RENDERS,
+    RESULTS,
+    THREADS,
+    WARM_RENDERS,
+    WARMUP,
+    WORKERS,
+)
 
 P95_FACTOR = 10  # a page's p95 under load, at most this many times the ceiling's
 SCALE_LOSS = 20  # % of throughput the largest size may cost against the smallest
@@ -69,8 +78,10 @@ def _method(data: dict) -> list[str]:
         f"pages from the page cache ({data.get('page_cache', 'memory')}); the logged-in list "
         "and proposal page from the reader's own kept copy; the institution's space rendered "
         "each time. Queries and render ms: what rendering the page costs, counted and timed "
-        f"in-process with the page cache off against the same database ({RENDERS} renders, "
-        "median and nearest-rank p95; a "
+        f"in-process with the page cache off against the same database ({RENDERS} renders "
+        f"after {WARM_RENDERS} to warm the page, as a worker is after its first requests: on "
+        "PostgreSQL a statement is planned anew at each of its first ten executions on a "
+        "connection; median and nearest-rank p95; a "
         "page slower than 20 s in all stops earlier, after 5 renders, its p95 then its "
         "slowest). **Host reference**: a fixed Jinja template rendered in-process, no app "
         "and no database (`bench/reference.py`), just before and just after each size's "
