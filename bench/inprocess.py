@@ -95,12 +95,13 @@ def page_costs(url: str, explain: bool) -> tuple[dict, dict, dict, dict[str, str
         response = client.get(BASE + page.path)
         assert response.status_code == 200, (page.path, response.status_code)
         counts[page.key] = len(statements)
-        if explain:
-            plans[page.key] = explain_all(engine, list(statements))
+        read = list(statements)
         # As a gunicorn worker after its first requests (gunicorn.conf.py's pre_request):
         # what the warm-up built is frozen, out of the full collections timed below.
         settle()
         renders[page.key] = render_times(client, BASE + page.path)
+        if explain:  # after the renders: its ROLLBACK drops what psycopg prepared
+            plans[page.key] = explain_all(engine, read)
     reference.append(reference_ms())
     sa.event.remove(engine, "before_cursor_execute", listener)
     engine.dispose()
