@@ -5,7 +5,7 @@ import weakref
 from functools import lru_cache
 
 from babel import Locale
-from flask import Flask, has_request_context, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -110,13 +110,18 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
 def _select_locale() -> Locale:
     """The account's language, then the visitor's choice, then the browser's."""
-    from flask import current_app
-
-    languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # commands and workers: the default language
-        return _locale(languages[0])
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return _locale(current_user.locale)
+        return _locale(current_app.config["LANGUAGES"][0])
+    logged_in = current_user and current_user.is_authenticated
+    return locale_for(current_user.locale if logged_in else None)
+
+
+def locale_for(account_locale: str | None) -> Locale:
+    """This request's language, for a person whose account says `account_locale` (None for
+    a visitor or an account without one)."""
+    languages = current_app.config["LANGUAGES"]
+    if account_locale in languages:
+        return _locale(account_locale)
     if session.get("locale") in languages:
         return _locale(session["locale"])
     return _locale(request.accept_languages.best_match(languages) or languages[0])

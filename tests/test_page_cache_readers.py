@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 from flask import before_render_template, flash
-from sqlalchemy import event
 
 from app import create_app
 from app.extensions import db, page_cache
@@ -49,28 +48,15 @@ def _reader(app, make_user, pseudonym="lectrice-connectee", role="participant"):
     return client, user
 
 
-def _queries(client, url):
-    statements = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return response, len(statements)
-
-
 def test_a_reader_second_view_is_served_from_the_cache(cached, app, make_user, proposal):
     reader, _ = _reader(app, make_user)
     url = f"/propositions/{proposal.id}"
-    first, rendered = _queries(reader, url)
-    second, served = _queries(reader, url)
+    first, rendered = test_page_cache._queries(reader, url)
+    second, served = test_page_cache._queries(reader, url)
     assert first.headers["X-Page-Cache"] == "miss"
     assert second.headers["X-Page-Cache"] == "hit"
-    # One query: the login session, read with the content version and the reader's state.
+    # One query: the login session, read with the content version and the reader's state
+    # (app/web/reader_hit.py).
     assert served == 1 < rendered
     for page in (first, second):
         text = page.get_data(as_text=True)

@@ -4,6 +4,9 @@ The signed cookie carries the account id (Flask-Login's) and the session token (
 account is loaded only if its session row is live. Flask-Login's own "remember me" cookie is
 never set: "rester connecté·e" makes the session cookie last SESSION_REMEMBER_HOURS instead,
 so every login, remembered or not, is a row that can be revoked.
+
+A reader's kept page may be answered before this loader runs (app/web/reader_hit.py), on
+the same row and the same checks, when the usual way would have nothing else to do.
 """
 
 from flask import Flask, g, request, session

@@ -10,6 +10,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 import httpagentparser
 import sqlalchemy as sa
@@ -70,7 +71,16 @@ def open_session(user: User, *, remember: bool, user_agent: str) -> str:
     return token
 
 
-def is_live(row: UserSession, now: datetime | None = None) -> bool:
+class LoginState(NamedTuple):
+    """What `is_live` and `touch_due` read of a session row, read without the ORM."""
+
+    revoked_at: datetime | None
+    remember: bool
+    created_at: datetime
+    last_seen_at: datetime
+
+
+def is_live(row: UserSession | LoginState, now: datetime | None = None) -> bool:
     """Not revoked, within its absolute lifetime and, if not remembered, recently used."""
     config = current_app.config
     now = now or utcnow()
@@ -114,6 +124,16 @@ def _with_columns(columns: tuple) -> sa.Select:
     return _ACCOUNT_AND_SESSION.add_columns(*columns)
 
 
+@lru_cache(maxsize=4)
+def login_state_query(columns: tuple) -> sa.Select:
+    """The account query without its objects: the account's language, then its session's
+    `LoginState`, then these columns (built once; parameters `token_hash` and `id`)."""
+    state = (UserSession.revoked_at, UserSession.remember, UserSession.created_at)
+    return _ACCOUNT_AND_SESSION.with_only_columns(
+        User.locale, *state, UserSession.last_seen_at, *columns
+    )
+
+
 def load(
     token: str | None, user_id: int, also: tuple[tuple, dict] | None = None
 ) -> tuple[User, UserSession, tuple] | None:
@@ -134,10 +154,15 @@ def load(
     return found[0], found[1], tuple(found[2:])
 
 
+def touch_due(row: UserSession | LoginState, now: datetime) -> bool:
+    """Whether this request's activity is to be written: once per SESSION_TOUCH_SECONDS."""
+    return now - row.last_seen_at >= timedelta(seconds=current_app.config["SESSION_TOUCH_SECONDS"])
+
+
 def touch(row: UserSession) -> None:
     """Record activity, at most once per SESSION_TOUCH_SECONDS (not one write per request)."""
     now = utcnow()
-    if now - row.last_seen_at < timedelta(seconds=current_app.config["SESSION_TOUCH_SECONDS"]):
+    if not touch_due(row, now):
         return
     db.session.execute(
         sa.update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now)

@@ -11,7 +11,7 @@ from functools import lru_cache
 from flask import Flask, current_app, request
 from flask_login import current_user
 
-from app.web import routes
+from app.web import reader_hit, routes
 
 
 @lru_cache(maxsize=8)
@@ -35,7 +35,9 @@ def _is_private() -> bool:
     is shown."""
     if request.endpoint == "static":
         return False
-    return routes.is_private(request.endpoint) or current_user.is_authenticated
+    # A reader's page answered before their account was loaded: logged in, not loaded now.
+    logged_in = reader_hit.served() or current_user.is_authenticated
+    return routes.is_private(request.endpoint) or logged_in
 
 
 def init_app(app: Flask) -> None:

@@ -13,7 +13,7 @@ commit and in the same transaction. So the moment a moderator's decision or an
 institution's new answer is committed, no server serves the old page again: the next
 request renders afresh. Reading the version is the one query a kept page costs (for a
 logged-in reader, it is read with their login session's row and their private state, in
-the same statement).
+the same statement, before their account is loaded: app/web/reader_hit.py).
 
 Never cached for visitors: a page with a form (its CSRF token is the visitor's own), a
 message to show once (flash), anything but a 200, a page that sets a cookie. A cached page
@@ -121,8 +121,10 @@ def _session_variant() -> str:
     return repr(sorted((k, repr(v)) for k, v in session.items() if k not in _SESSION_NOISE))
 
 
-def _key(version: int, personal: tuple = ()) -> str:
-    parts = (request.host, request.full_path, str(get_locale()), _session_variant(), paris_today())
+def _key(version: int, personal: tuple = (), locale=None) -> str:
+    """`locale`: this request's language when it is known before the account is loaded."""
+    language = str(locale or get_locale())
+    parts = (request.host, request.full_path, language, _session_variant(), paris_today())
     parts += personal
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
     return f"page:{version}:{digest}"
@@ -180,7 +182,24 @@ def _personal_state(private: tuple | None = None) -> tuple:
     the key, so a change in any of them renders afresh."""
     if private is None:
         private = _read(_READER_STATE, current_user.id)
-    return (current_user.id, session.get(_csrf_field()), *private)
+    return _personal(current_user.id, private)
+
+
+def _personal(user_id: int, private: tuple) -> tuple:
+    return (user_id, session.get(_csrf_field()), *private)
+
+
+def reader_key(version: int, user_id: int, private: tuple, locale) -> str:
+    """The key `_serve_cached` builds for this reader's request, from the values of
+    `reader_page_columns` (the version, then the private state) and the request's language,
+    before the account is loaded (app/web/reader_hit.py)."""
+    return _key(version, _personal(user_id, private), locale)
+
+
+def kept_reader_page(key: str) -> Response | None:
+    """The reader's page kept under `key`, answered as `_serve_cached` answers it."""
+    entry = _cache_call("get", key)
+    return None if entry is None else _personal_response(entry, "hit")
 
 
 def _version_and_personal_state() -> tuple[int | None, tuple]:

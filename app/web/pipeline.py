@@ -10,7 +10,9 @@ Before the view, in this order:
 
 1. incoming      refuse a NUL in the path and any uploaded file (400) but on a route that
                  declares it takes one, before anyone reads the request (app/web/incoming.py)
-2. sessions      load the account from its server-side session row; note activity at most
+2. reader hit    a logged-in reader's kept page, answered on one statement before the
+                 account is loaded, when nothing else is asked (app/web/reader_hit.py)
+   sessions      load the account from its server-side session row; note activity at most
                  once a minute, before the view so the view's transaction holds none of it
                  (app/accounts/login_sessions.py)
 3. charter gate  a logged-in person posting under a charter they have not accepted gets the
@@ -56,6 +58,7 @@ from app.web import (
     mail_after_response,
     page_cache,
     read_counter,
+    reader_hit,
     templating,
 )
 
@@ -66,6 +69,7 @@ def install(app: Flask) -> None:
     incoming.init_app(app)  # before 1: NUL and files refused
     mail_after_response.init_app(app)  # after 3: queued e-mails leave after the response
     headers.init_app(app)  # after 4: security headers and no-store
+    reader_hit.init_app(app)  # before 2: a reader's kept page, no account loaded
     login_sessions.init_app(app)  # before 2: the account's session row
     security_log.init_app(app)  # signals: logins and logouts logged
     charter_gate.init_app(app)  # before 3: the charter accepted before posting
