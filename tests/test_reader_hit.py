@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import User, UserSession, utcnow
 from app.services import sessions
+from app.web import version_reader
 from tests import test_page_cache, test_page_cache_readers
 from tests.test_page_cache_readers import _reader
 
@@ -135,3 +136,15 @@ def test_a_language_chosen_in_the_address_goes_the_usual_way(cached, app, make_u
     assert 'lang="ar"' in chosen.get_data(as_text=True)
     after, _ = _get(reader, url)  # the choice is kept in the session: another page
     assert 'lang="ar"' in after.get_data(as_text=True)
+
+
+def test_a_query_the_driver_would_read_differently_is_refused(app):
+    """The held connection gives values to the driver as they are (app/web/version_reader.py):
+    a query whose values SQLAlchemy would expand or convert is refused, never misread."""
+    expanded = sa.select(User.id).where(User.id.in_(sa.bindparam("ids", expanding=True)))
+    converted = sa.select(User.id).where(User.role == sa.bindparam("role", type_=User.role.type))
+    for query in (expanded, converted):
+        with pytest.raises(ValueError, match="Not a query for a held connection"):
+            version_reader.read_rows(query, {"ids": [1], "role": "participant"})
+    rows = version_reader.read_rows(sessions.login_state_query(()), {"token_hash": "x", "id": 1})
+    assert rows == []  # a plain query is read: no such session

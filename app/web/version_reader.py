@@ -70,18 +70,23 @@ class _Held:
 
 class _Statement:
     """A query as the driver takes it: its SQL in the dialect's own parameter style, and
-    how to give it its values (the query's fixed ones, then the caller's)."""
+    how to give it its values (the query's fixed ones, then the caller's).
+
+    Values go to the driver as they are: a query whose parameters SQLAlchemy would convert
+    (an enum, a date on SQLite), expand (``IN``, a literal ``LIMIT``) or rename is refused
+    when first read, not read differently from the ORM."""
 
     def __init__(self, engine: sa.Engine, query: sa.Select):
-        compiled = query.compile(dialect=engine.dialect)
+        dialect = engine.dialect
+        compiled = query.compile(dialect=dialect)
+        _refuse_converted_values(compiled, dialect)
         self.sql = str(compiled)
         binds = compiled.binds.items()
-        self.fixed = {name: bind.value for name, bind in binds if not bind.required}
+        self.fixed = {name: bind.effective_value for name, bind in binds if not bind.required}
         self.order = compiled.positiontup if compiled.positional else None
         # The columns' types as SQLAlchemy applies them (SQLite's dates are text, its
         # booleans 0 and 1): a row reads as the ORM's would.
-        dialect = engine.dialect
-        types = [dialect.type_descriptor(column.type) for column in query.selected_columns]
+        types = [column.type.dialect_impl(dialect) for column in query.selected_columns]
         self.processors = [kind.result_processor(dialect, None) for kind in types]
         if not any(self.processors):
             self.processors = None
@@ -98,6 +103,16 @@ class _Statement:
     def values(self, params: dict):
         values = self.fixed | params
         return values if self.order is None else tuple(values[name] for name in self.order)
+
+
+def _refuse_converted_values(compiled, dialect) -> None:
+    converted = [
+        name
+        for name, bind in compiled.binds.items()
+        if bind.type.dialect_impl(dialect).bind_processor(dialect) is not None
+    ]
+    if compiled.post_compile_params or compiled.escaped_bind_names or converted:
+        raise ValueError(f"Not a query for a held connection: {compiled}")
 
 
 def read(query: sa.Select, pooled_read):
